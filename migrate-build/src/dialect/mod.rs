@@ -1,0 +1,109 @@
+//! SQL dialects: naming rules, what each can ALTER, and its renderer.
+//!
+//! Everything that differs between databases lives under this module, behind
+//! [`Dialect`] and the [`DialectRules`] trait, so the differ never asks
+//! "which database is this?".
+
+pub mod postgres;
+pub mod quote;
+pub mod sqlite;
+
+use std::borrow::Cow;
+
+/// The databases the engine speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    pub const ALL: [Dialect; 2] = [Dialect::Sqlite, Dialect::Postgres];
+
+    /// The name used in config files, the lock file and snapshot names.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+        }
+    }
+
+    /// Whether two stored identifiers name the same object. SQLite compares
+    /// identifiers case-insensitively (ASCII only, as SQLite does); PostgreSQL
+    /// has already folded unquoted names, so it compares exactly.
+    pub fn same_name(self, a: &str, b: &str) -> bool {
+        match self {
+            Dialect::Sqlite => a.eq_ignore_ascii_case(b),
+            Dialect::Postgres => a == b,
+        }
+    }
+
+    /// A key such that `same_name(a, b)` iff `name_key(a) == name_key(b)`.
+    pub fn name_key(self, name: &str) -> Cow<'_, str> {
+        match self {
+            Dialect::Sqlite if name.bytes().any(|b| b.is_ascii_uppercase()) => {
+                Cow::Owned(name.to_ascii_lowercase())
+            }
+            _ => Cow::Borrowed(name),
+        }
+    }
+
+    /// The rules the differ consults.
+    pub fn rules(self) -> &'static dyn DialectRules {
+        match self {
+            Dialect::Sqlite => &sqlite::SqliteRules,
+            Dialect::Postgres => &postgres::PostgresRules,
+        }
+    }
+}
+
+impl std::fmt::Display for Dialect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Dialect {
+    type Err = UnknownDialect;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "sqlite" | "sqlite3" => Ok(Dialect::Sqlite),
+            "postgres" | "postgresql" | "pg" => Ok(Dialect::Postgres),
+            _ => Err(UnknownDialect(s.to_string())),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown dialect `{0}` (expected `sqlite` or `postgres`)")]
+pub struct UnknownDialect(pub String);
+
+/// Yes/no questions the differ asks about a dialect. Each dialect answers
+/// them in its own module; the differ has no `if dialect == …`.
+pub trait DialectRules: Sync {
+    fn dialect(&self) -> Dialect;
+    /// Whether `ALTER TABLE` can change this aspect of an existing table, or
+    /// the table must be rebuilt (SQLite's create-copy-drop-rename).
+    fn can_alter_column_type(&self) -> bool;
+    fn can_alter_nullability(&self) -> bool;
+    fn can_alter_default(&self) -> bool;
+    fn can_add_constraint(&self) -> bool;
+    fn can_drop_constraint(&self) -> bool;
+    fn can_alter_primary_key(&self) -> bool;
+    /// SQLite's `ALTER TABLE ADD COLUMN` refuses some columns (primary key,
+    /// unique, non-constant default, NOT NULL without default, stored generated).
+    fn can_add_column(&self, column: &crate::schema::Column, table: &crate::schema::Table) -> bool;
+    fn can_drop_column(&self, column: &crate::schema::Column, table: &crate::schema::Table)
+    -> bool;
+    /// Foreign keys are separate `ALTER TABLE … ADD CONSTRAINT` steps after
+    /// every table exists (PostgreSQL), or inline in `CREATE TABLE` (SQLite).
+    fn foreign_keys_inline(&self) -> bool;
+    /// Constraints are matched by name (PostgreSQL names every constraint) or
+    /// by definition (SQLite's catalog does not keep constraint names).
+    fn constraints_matched_by_name(&self) -> bool;
+    fn has_enums(&self) -> bool;
+    fn has_comments(&self) -> bool;
+    fn has_sequences(&self) -> bool;
+    fn has_extensions(&self) -> bool;
+}

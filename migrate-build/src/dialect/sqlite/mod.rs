@@ -1,0 +1,88 @@
+//! sqlite: rules and renderer.
+
+use super::{Dialect, DialectRules};
+use crate::schema::{Column, Table};
+
+pub struct SqliteRules;
+
+impl DialectRules for SqliteRules {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+    fn can_alter_column_type(&self) -> bool {
+        false
+    }
+    fn can_alter_nullability(&self) -> bool {
+        false
+    }
+    fn can_alter_default(&self) -> bool {
+        false
+    }
+    fn can_add_constraint(&self) -> bool {
+        false
+    }
+    fn can_drop_constraint(&self) -> bool {
+        false
+    }
+    fn can_alter_primary_key(&self) -> bool {
+        false
+    }
+    fn can_add_column(&self, column: &Column, table: &Table) -> bool {
+        let in_pk = table.primary_key.as_ref().is_some_and(|pk| {
+            pk.columns
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&column.name))
+        });
+        let in_unique = table.uniques.iter().any(|u| {
+            u.columns
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&column.name))
+        });
+        let stored = column.generated.as_ref().is_some_and(|g| g.stored);
+        let not_null_without_default =
+            !column.nullable && column.default.is_none() && column.generated.is_none();
+        let in_fk = table.foreign_keys.iter().any(|fk| {
+            fk.columns
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&column.name))
+        });
+        !(in_pk || in_unique || stored || not_null_without_default || in_fk || column.autoincrement)
+    }
+    fn can_drop_column(&self, column: &Column, table: &Table) -> bool {
+        // SQLite 3.35+ drops a column unless something references it.
+        let name = &column.name;
+        let used = table
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns.iter().any(|c| c.eq_ignore_ascii_case(name)))
+            || table
+                .uniques
+                .iter()
+                .any(|u| u.columns.iter().any(|c| c.eq_ignore_ascii_case(name)))
+            || table
+                .foreign_keys
+                .iter()
+                .any(|fk| fk.columns.iter().any(|c| c.eq_ignore_ascii_case(name)))
+            || !table.checks.is_empty()
+            || table.columns.iter().any(|c| c.generated.is_some());
+        !used
+    }
+    fn foreign_keys_inline(&self) -> bool {
+        true
+    }
+    fn constraints_matched_by_name(&self) -> bool {
+        false
+    }
+    fn has_enums(&self) -> bool {
+        false
+    }
+    fn has_comments(&self) -> bool {
+        false
+    }
+    fn has_sequences(&self) -> bool {
+        false
+    }
+    fn has_extensions(&self) -> bool {
+        false
+    }
+}

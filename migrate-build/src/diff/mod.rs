@@ -1,0 +1,1 @@
+//! `diff(previous, next)`: the steps that turn one schema into the other.

@@ -1,0 +1,257 @@
+//! The differ's output: an ordered list of steps, each a single change a
+//! renderer turns into SQL. Steps carry the objects they touch (cloned from
+//! the previous and next schema), so a renderer needs nothing else.
+
+use crate::schema::{
+    CheckConstraint, Column, Enum, Extension, ForeignKey, Index, OpaqueObject, PrimaryKey,
+    QualifiedName, Sequence, Table, UniqueConstraint, View,
+};
+
+/// One change to a database schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    CreateNamespace(String),
+    DropNamespace(String),
+    CreateExtension(Extension),
+    DropExtension(Extension),
+
+    CreateEnum(Enum),
+    DropEnum(Enum),
+    /// `ALTER TYPE … ADD VALUE 'v' [BEFORE|AFTER 'w']`.
+    AddEnumValue {
+        enum_name: QualifiedName,
+        value: String,
+        /// Where it goes: `Before("w")`/`After("w")`, or at the end.
+        position: EnumValuePosition,
+    },
+    /// Values were removed or reordered: PostgreSQL cannot drop an enum value,
+    /// so the type is recreated and every column using it converted.
+    RecreateEnum {
+        previous: Enum,
+        next: Enum,
+        /// Columns (table, column, column default) that use the type.
+        usages: Vec<EnumUsage>,
+    },
+
+    CreateSequence(Sequence),
+    DropSequence(Sequence),
+
+    /// With its primary key, uniques and checks; with its foreign keys only
+    /// when the dialect declares them inline (SQLite).
+    CreateTable(Table),
+    DropTable(Table),
+    /// SQLite: the table cannot be altered in place; create the new shape,
+    /// copy the rows of the columns both shapes have, drop, rename, recreate
+    /// its indexes. `previous` and `next` are the whole tables.
+    RebuildTable {
+        previous: Table,
+        next: Table,
+        /// Indexes on the table in the next schema, recreated after the rename.
+        indexes: Vec<Index>,
+    },
+    RenameTable {
+        previous: QualifiedName,
+        next: QualifiedName,
+    },
+
+    AddColumn {
+        table: QualifiedName,
+        column: Column,
+    },
+    DropColumn {
+        table: QualifiedName,
+        column: Column,
+    },
+    AlterColumn {
+        table: QualifiedName,
+        previous: Column,
+        next: Column,
+        changes: ColumnChanges,
+    },
+
+    AddPrimaryKey {
+        table: QualifiedName,
+        primary_key: PrimaryKey,
+    },
+    DropPrimaryKey {
+        table: QualifiedName,
+        primary_key: PrimaryKey,
+    },
+    AddUnique {
+        table: QualifiedName,
+        unique: UniqueConstraint,
+    },
+    DropUnique {
+        table: QualifiedName,
+        unique: UniqueConstraint,
+    },
+    AddCheck {
+        table: QualifiedName,
+        check: CheckConstraint,
+    },
+    DropCheck {
+        table: QualifiedName,
+        check: CheckConstraint,
+    },
+    AddForeignKey {
+        table: QualifiedName,
+        foreign_key: ForeignKey,
+    },
+    DropForeignKey {
+        table: QualifiedName,
+        foreign_key: ForeignKey,
+    },
+
+    CreateIndex(Index),
+    DropIndex(Index),
+
+    CreateView(View),
+    DropView(View),
+
+    /// `COMMENT ON TABLE`; `None` removes it.
+    SetTableComment {
+        table: QualifiedName,
+        comment: Option<String>,
+    },
+    /// `COMMENT ON COLUMN`; `None` removes it.
+    SetColumnComment {
+        table: QualifiedName,
+        column: String,
+        comment: Option<String>,
+    },
+
+    CreateOpaque(OpaqueObject),
+    DropOpaque(OpaqueObject),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnumValuePosition {
+    End,
+    Before(String),
+    After(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumUsage {
+    pub table: QualifiedName,
+    pub column: String,
+    /// The column's default, which must be dropped and set again around the
+    /// type change (a default of the old type blocks `ALTER COLUMN TYPE`).
+    pub default: Option<crate::schema::Expr>,
+}
+
+/// What changed in a column; more than one may be set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ColumnChanges {
+    pub ty: bool,
+    pub nullability: bool,
+    pub default: bool,
+    pub identity: bool,
+    pub generated: bool,
+    pub collation: bool,
+}
+
+impl ColumnChanges {
+    pub fn any(&self) -> bool {
+        self.ty
+            || self.nullability
+            || self.default
+            || self.identity
+            || self.generated
+            || self.collation
+    }
+}
+
+/// Why a step can lose data, for `-- WARNING` comments and CLI warnings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Destructive {
+    DropTable(QualifiedName),
+    DropColumn {
+        table: QualifiedName,
+        column: String,
+    },
+    /// A type change that may not keep every value (narrowing, or a cast that can fail).
+    TypeChange {
+        table: QualifiedName,
+        column: String,
+        from: String,
+        to: String,
+    },
+    /// `NOT NULL` on a column that may hold NULLs.
+    SetNotNull {
+        table: QualifiedName,
+        column: String,
+    },
+    DropEnumValue {
+        enum_name: QualifiedName,
+        values: Vec<String>,
+    },
+    /// SQLite rebuild that drops columns.
+    RebuildDropsColumns {
+        table: QualifiedName,
+        columns: Vec<String>,
+    },
+    DropView(QualifiedName),
+}
+
+impl std::fmt::Display for Destructive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Destructive::DropTable(t) => write!(f, "drops table `{t}` and all its rows"),
+            Destructive::DropColumn { table, column } => {
+                write!(f, "drops column `{table}.{column}` and its data")
+            }
+            Destructive::TypeChange {
+                table,
+                column,
+                from,
+                to,
+            } => write!(
+                f,
+                "changes the type of `{table}.{column}` from `{from}` to `{to}`; values that do not fit make it fail"
+            ),
+            Destructive::SetNotNull { table, column } => write!(
+                f,
+                "makes `{table}.{column}` NOT NULL; existing NULLs make it fail"
+            ),
+            Destructive::DropEnumValue { enum_name, values } => write!(
+                f,
+                "removes value(s) {} from enum `{enum_name}`; rows holding them make it fail",
+                values
+                    .iter()
+                    .map(|v| format!("'{v}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Destructive::RebuildDropsColumns { table, columns } => write!(
+                f,
+                "rebuilds `{table}` without column(s) {}; their data is lost",
+                columns.join(", ")
+            ),
+            Destructive::DropView(v) => write!(f, "drops view `{v}`"),
+        }
+    }
+}
+
+/// A step, with the data it can lose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedStep {
+    pub step: Step,
+    pub destructive: Option<Destructive>,
+}
+
+/// The ordered steps that turn one schema into another.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub steps: Vec<PlannedStep>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    pub fn destructive(&self) -> impl Iterator<Item = &Destructive> {
+        self.steps.iter().filter_map(|s| s.destructive.as_ref())
+    }
+}

@@ -1,0 +1,569 @@
+//! The in-memory model of a database schema.
+//!
+//! A [`Schema`] is a plain value: every source (schema.sql, replayed migrations,
+//! a live database) is turned into one, and the differ compares two of them.
+//! Names are stored as the database stores them: PostgreSQL folds unquoted
+//! identifiers to lower case before they get here, SQLite keeps the spelling of
+//! the `CREATE` statement. Lookups go through [`Dialect::same_name`], so `User`
+//! and `user` are one table on SQLite and two on PostgreSQL.
+//!
+//! Expressions (defaults, checks, predicates) keep the SQL they were written
+//! with, for rendering, and a canonical key, for comparing: `'x'::text` and
+//! `'x'` are the same default to the database, so they compare equal.
+
+pub mod normalize;
+
+use crate::dialect::Dialect;
+
+/// A possibly schema-qualified name. `schema` is `None` for the default
+/// schema (`public` on PostgreSQL, `main` on SQLite): both spellings are
+/// normalised to `None` when the model is built.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QualifiedName {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+impl QualifiedName {
+    pub fn new(name: impl Into<String>) -> Self {
+        QualifiedName {
+            schema: None,
+            name: name.into(),
+        }
+    }
+
+    pub fn with_schema(schema: Option<String>, name: impl Into<String>) -> Self {
+        QualifiedName {
+            schema,
+            name: name.into(),
+        }
+    }
+
+    /// Whether two names denote the same object under `dialect`'s rules.
+    pub fn same_as(&self, other: &QualifiedName, dialect: Dialect) -> bool {
+        let schemas_match = match (&self.schema, &other.schema) {
+            (None, None) => true,
+            (Some(a), Some(b)) => dialect.same_name(a, b),
+            _ => false,
+        };
+        schemas_match && dialect.same_name(&self.name, &other.name)
+    }
+}
+
+impl std::fmt::Display for QualifiedName {
+    /// Unquoted, for messages. SQL is rendered by the dialect's quoting function.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.schema {
+            Some(schema) => write!(f, "{schema}.{}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+/// A SQL expression: the text to render and the canonical key to compare.
+///
+/// Build it with [`Expr::new`] so that the key is always computed the same way,
+/// whichever source the expression came from.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    /// SQL as written (or as the database printed it); valid to render.
+    pub sql: String,
+    /// Canonical form, only for comparison (see [`normalize::expr_key`]).
+    pub key: String,
+}
+
+impl Expr {
+    pub fn new(sql: impl Into<String>, dialect: Dialect) -> Self {
+        let sql = sql.into();
+        let key = normalize::expr_key(&sql, dialect);
+        Expr { sql, key }
+    }
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl Eq for Expr {}
+
+/// The body of an object the engine keeps as text (views, functions,
+/// triggers…). A database prints these back in its own words, so text from
+/// the database is never compared with text from a source file: two
+/// definitions compare equal unless both come from SQL sources and differ.
+#[derive(Clone, Debug)]
+pub enum Definition {
+    /// From schema.sql or a migration; the key is whitespace- and case-folded.
+    Source { sql: String, key: String },
+    /// As a live database printed it.
+    Database { sql: String },
+}
+
+impl Definition {
+    pub fn source(sql: impl Into<String>) -> Self {
+        let sql = sql.into();
+        let key = normalize::definition_key(&sql);
+        Definition::Source { sql, key }
+    }
+
+    pub fn sql(&self) -> &str {
+        match self {
+            Definition::Source { sql, .. } | Definition::Database { sql } => sql,
+        }
+    }
+}
+
+impl PartialEq for Definition {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Definition::Source { key: a, .. }, Definition::Source { key: b, .. }) => a == b,
+            _ => true,
+        }
+    }
+}
+impl Eq for Definition {}
+
+/// The whole schema of one database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schema {
+    pub dialect: Dialect,
+    pub tables: Vec<Table>,
+    /// Indexes live beside tables (their names are schema-level on PostgreSQL).
+    pub indexes: Vec<Index>,
+    /// PostgreSQL `CREATE TYPE … AS ENUM`; values in declaration order.
+    pub enums: Vec<Enum>,
+    pub views: Vec<View>,
+    /// Standalone and serial-owned sequences (PostgreSQL).
+    pub sequences: Vec<Sequence>,
+    pub extensions: Vec<Extension>,
+    /// Non-default schemas created with `CREATE SCHEMA` (PostgreSQL).
+    pub namespaces: Vec<String>,
+    /// Objects the engine carries by name without modelling them.
+    pub opaque: Vec<OpaqueObject>,
+}
+
+impl Schema {
+    pub fn empty(dialect: Dialect) -> Self {
+        Schema {
+            dialect,
+            tables: Vec::new(),
+            indexes: Vec::new(),
+            enums: Vec::new(),
+            views: Vec::new(),
+            sequences: Vec::new(),
+            extensions: Vec::new(),
+            namespaces: Vec::new(),
+            opaque: Vec::new(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty()
+            && self.indexes.is_empty()
+            && self.enums.is_empty()
+            && self.views.is_empty()
+            && self.sequences.is_empty()
+            && self.extensions.is_empty()
+            && self.namespaces.is_empty()
+            && self.opaque.is_empty()
+    }
+
+    pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
+        self.tables
+            .iter()
+            .find(|t| t.name.same_as(name, self.dialect))
+    }
+
+    pub fn table_mut(&mut self, name: &QualifiedName) -> Option<&mut Table> {
+        let dialect = self.dialect;
+        self.tables
+            .iter_mut()
+            .find(|t| t.name.same_as(name, dialect))
+    }
+
+    /// Indexes on `table`, in declaration order.
+    pub fn indexes_on<'a>(&'a self, table: &'a QualifiedName) -> impl Iterator<Item = &'a Index> {
+        self.indexes
+            .iter()
+            .filter(move |i| i.table.same_as(table, self.dialect))
+    }
+
+    pub fn index(&self, name: &QualifiedName) -> Option<&Index> {
+        self.indexes
+            .iter()
+            .find(|i| i.name.same_as(name, self.dialect))
+    }
+
+    pub fn enum_type(&self, name: &QualifiedName) -> Option<&Enum> {
+        self.enums
+            .iter()
+            .find(|e| e.name.same_as(name, self.dialect))
+    }
+
+    pub fn view(&self, name: &QualifiedName) -> Option<&View> {
+        self.views
+            .iter()
+            .find(|v| v.name.same_as(name, self.dialect))
+    }
+
+    pub fn sequence(&self, name: &QualifiedName) -> Option<&Sequence> {
+        self.sequences
+            .iter()
+            .find(|s| s.name.same_as(name, self.dialect))
+    }
+
+    /// Puts every list in a canonical order so that two schemas holding the
+    /// same objects compare equal with `==` whatever order they were built in.
+    /// Column order is kept: it is visible to `SELECT *` and to SQLite.
+    pub fn sort(&mut self) {
+        let d = self.dialect;
+        fn key(d: Dialect, n: &QualifiedName) -> (Option<String>, String) {
+            (
+                n.schema.as_deref().map(|s| d.name_key(s).into_owned()),
+                d.name_key(&n.name).into_owned(),
+            )
+        }
+        self.tables
+            .sort_by(|a, b| key(d, &a.name).cmp(&key(d, &b.name)));
+        for t in &mut self.tables {
+            t.sort();
+        }
+        self.indexes
+            .sort_by(|a, b| key(d, &a.name).cmp(&key(d, &b.name)));
+        self.enums
+            .sort_by(|a, b| key(d, &a.name).cmp(&key(d, &b.name)));
+        self.views
+            .sort_by(|a, b| key(d, &a.name).cmp(&key(d, &b.name)));
+        self.sequences
+            .sort_by(|a, b| key(d, &a.name).cmp(&key(d, &b.name)));
+        self.extensions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.namespaces.sort();
+        self.opaque
+            .sort_by(|a, b| (a.kind, key(d, &a.name)).cmp(&(b.kind, key(d, &b.name))));
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    pub name: QualifiedName,
+    /// In table order.
+    pub columns: Vec<Column>,
+    pub primary_key: Option<PrimaryKey>,
+    pub uniques: Vec<UniqueConstraint>,
+    pub checks: Vec<CheckConstraint>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub comment: Option<String>,
+    /// SQLite `WITHOUT ROWID`.
+    pub without_rowid: bool,
+    /// SQLite `STRICT`.
+    pub strict: bool,
+}
+
+impl Table {
+    pub fn new(name: QualifiedName) -> Self {
+        Table {
+            name,
+            columns: Vec::new(),
+            primary_key: None,
+            uniques: Vec::new(),
+            checks: Vec::new(),
+            foreign_keys: Vec::new(),
+            comment: None,
+            without_rowid: false,
+            strict: false,
+        }
+    }
+
+    pub fn column(&self, name: &str, dialect: Dialect) -> Option<&Column> {
+        self.columns
+            .iter()
+            .find(|c| dialect.same_name(&c.name, name))
+    }
+
+    pub fn column_mut(&mut self, name: &str, dialect: Dialect) -> Option<&mut Column> {
+        self.columns
+            .iter_mut()
+            .find(|c| dialect.same_name(&c.name, name))
+    }
+
+    /// Constraint order is not significant to any database: sort by a stable key.
+    fn sort(&mut self) {
+        self.uniques
+            .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+        self.checks
+            .sort_by(|a, b| (&a.name, &a.expr.key).cmp(&(&b.name, &b.expr.key)));
+        self.foreign_keys
+            .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    pub ty: ColumnType,
+    pub nullable: bool,
+    pub default: Option<Expr>,
+    pub identity: Option<Identity>,
+    pub generated: Option<Generated>,
+    /// SQLite `INTEGER PRIMARY KEY AUTOINCREMENT`.
+    pub autoincrement: bool,
+    pub collation: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl Column {
+    pub fn new(name: impl Into<String>, ty: ColumnType) -> Self {
+        Column {
+            name: name.into(),
+            ty,
+            nullable: true,
+            default: None,
+            identity: None,
+            generated: None,
+            autoincrement: false,
+            collation: None,
+            comment: None,
+        }
+    }
+}
+
+/// A column type in the dialect's canonical spelling.
+///
+/// PostgreSQL: the spelling of `format_type()` (`integer`, `character
+/// varying(255)`, `timestamp with time zone`, `numeric(10,2)`), so that a
+/// parsed type and an introspected one compare equal; `serial` is not a type
+/// but `integer` with a sequence default. User types (enums, domains) are
+/// their (possibly qualified) name. SQLite: the declared type, upper-cased
+/// with white space collapsed (SQLite stores it verbatim), and empty when
+/// the column was declared without one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ColumnType {
+    /// Canonical base name, without modifiers or array brackets.
+    pub name: String,
+    /// Type modifiers: `(255)`, `(10,2)`, `(3)` for timestamp precision.
+    pub modifiers: Vec<u32>,
+    /// Number of array dimensions (PostgreSQL `text[]` is 1).
+    pub array_dims: u8,
+    /// Whether this names a user-defined type (enum or domain) rather than a builtin.
+    pub user_defined: bool,
+}
+
+impl ColumnType {
+    pub fn simple(name: impl Into<String>) -> Self {
+        ColumnType {
+            name: name.into(),
+            modifiers: Vec::new(),
+            array_dims: 0,
+            user_defined: false,
+        }
+    }
+}
+
+impl std::fmt::Display for ColumnType {
+    /// The canonical SQL spelling: `character varying(255)`, `text[]`,
+    /// `timestamp(3) with time zone` (PostgreSQL puts the precision after the
+    /// word `timestamp`/`time`, before `with/without time zone`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mods = if self.modifiers.is_empty() {
+            String::new()
+        } else {
+            let parts: Vec<String> = self.modifiers.iter().map(u32::to_string).collect();
+            format!("({})", parts.join(","))
+        };
+        match self.name.split_once(" with") {
+            Some((head, tail)) if !mods.is_empty() && (head == "timestamp" || head == "time") => {
+                write!(f, "{head}{mods} with{tail}")?
+            }
+            _ => write!(f, "{}{mods}", self.name)?,
+        }
+        for _ in 0..self.array_dims {
+            f.write_str("[]")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Identity {
+    /// `GENERATED ALWAYS AS IDENTITY`
+    Always,
+    /// `GENERATED BY DEFAULT AS IDENTITY`
+    ByDefault,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Generated {
+    pub expr: Expr,
+    /// `STORED` (PostgreSQL only has stored); SQLite also has `VIRTUAL`.
+    pub stored: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrimaryKey {
+    /// `None` when the source gave no name and the dialect does not name it
+    /// (SQLite). The PostgreSQL interpreter fills in the server's default name.
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UniqueConstraint {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    /// PostgreSQL 15 `NULLS NOT DISTINCT`.
+    pub nulls_not_distinct: bool,
+    pub deferrable: Deferrable,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckConstraint {
+    pub name: Option<String>,
+    pub expr: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub referenced_table: QualifiedName,
+    /// Always filled in: `REFERENCES t` without columns means t's primary key,
+    /// and the interpreter resolves it.
+    pub referenced_columns: Vec<String>,
+    pub on_delete: ForeignKeyAction,
+    pub on_update: ForeignKeyAction,
+    pub deferrable: Deferrable,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum ForeignKeyAction {
+    #[default]
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl ForeignKeyAction {
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            ForeignKeyAction::NoAction => "NO ACTION",
+            ForeignKeyAction::Restrict => "RESTRICT",
+            ForeignKeyAction::Cascade => "CASCADE",
+            ForeignKeyAction::SetNull => "SET NULL",
+            ForeignKeyAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Deferrable {
+    #[default]
+    NotDeferrable,
+    InitiallyImmediate,
+    InitiallyDeferred,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Index {
+    /// Schema-qualified like its table on PostgreSQL. SQLite indexes are named too.
+    pub name: QualifiedName,
+    pub table: QualifiedName,
+    pub unique: bool,
+    pub columns: Vec<IndexColumn>,
+    /// Partial index `WHERE` predicate.
+    pub predicate: Option<Expr>,
+    /// Access method; `None` is the default (btree).
+    pub method: Option<String>,
+    /// PostgreSQL `INCLUDE (...)` columns.
+    pub include: Vec<String>,
+    pub nulls_not_distinct: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexColumn {
+    pub expr: IndexExpr,
+    pub descending: bool,
+    /// `NULLS FIRST/LAST` when it is not the default for the direction.
+    pub nulls_first: Option<bool>,
+    pub opclass: Option<String>,
+    pub collation: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndexExpr {
+    Column(String),
+    Expression(Expr),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enum {
+    pub name: QualifiedName,
+    /// In declaration order: the order is part of the type (`ORDER BY`, `<`).
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct View {
+    pub name: QualifiedName,
+    pub materialized: bool,
+    /// The `SELECT …` (without `CREATE VIEW … AS`).
+    pub definition: Definition,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sequence {
+    pub name: QualifiedName,
+    /// `OWNED BY table.column`: serial columns own theirs.
+    pub owned_by: Option<(QualifiedName, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extension {
+    pub name: String,
+    pub schema: Option<String>,
+}
+
+/// Kinds of objects kept by name, not modelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OpaqueKind {
+    Function,
+    Procedure,
+    Trigger,
+    /// Composite types, domains, ranges: types that are not enums.
+    Type,
+    Domain,
+    Statistics,
+    Policy,
+    Rule,
+    Aggregate,
+    Other,
+}
+
+impl OpaqueKind {
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            OpaqueKind::Function => "FUNCTION",
+            OpaqueKind::Procedure => "PROCEDURE",
+            OpaqueKind::Trigger => "TRIGGER",
+            OpaqueKind::Type => "TYPE",
+            OpaqueKind::Domain => "DOMAIN",
+            OpaqueKind::Statistics => "STATISTICS",
+            OpaqueKind::Policy => "POLICY",
+            OpaqueKind::Rule => "RULE",
+            OpaqueKind::Aggregate => "AGGREGATE",
+            OpaqueKind::Other => "OBJECT",
+        }
+    }
+}
+
+/// An object carried by kind and name: a function, a trigger, a composite
+/// type. `definition` is the whole `CREATE` statement when it came from SQL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpaqueObject {
+    pub kind: OpaqueKind,
+    pub name: QualifiedName,
+    /// Triggers, policies and rules belong to a table; `DROP TRIGGER t ON tbl`.
+    pub on_table: Option<QualifiedName>,
+    pub definition: Definition,
+}
