@@ -1,0 +1,4 @@
+//! Live database → [`migrate_build::Schema`].
+
+pub mod postgres;
+pub mod sqlite;

@@ -1,0 +1,1 @@
+//! Scratch cargo workspaces and the cargo-migrate binary.
