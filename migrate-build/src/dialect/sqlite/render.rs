@@ -654,13 +654,18 @@ mod tests {
         );
         let mut function = trigger;
         function.kind = OpaqueKind::Function;
-        assert!(matches!(
-            lite_err(Step::DropOpaque(function)),
-            RenderError::UnsupportedObject {
-                object: "functions",
-                ..
-            }
-        ));
+        for step in [
+            Step::CreateOpaque(function.clone()),
+            Step::DropOpaque(function),
+        ] {
+            assert!(matches!(
+                lite_err(step),
+                RenderError::UnsupportedObject {
+                    object: "functions",
+                    ..
+                }
+            ));
+        }
     }
 
     #[test]
@@ -821,6 +826,27 @@ mod tests {
                 }
             );
         }
+    }
+
+    #[test]
+    fn errors_name_the_table_and_the_change() {
+        let error = lite_err(Step::AddForeignKey {
+            table: name("order"),
+            foreign_key: ForeignKey {
+                name: None,
+                columns: vec!["a".into()],
+                referenced_table: name("other"),
+                referenced_columns: vec!["id".into()],
+                on_delete: ForeignKeyAction::NoAction,
+                on_update: ForeignKeyAction::NoAction,
+                deferrable: Deferrable::NotDeferrable,
+            },
+        });
+        assert_eq!(
+            error.to_string(),
+            "sqlite cannot add a foreign key on the existing table `order` with ALTER TABLE: \
+             the table must be rebuilt"
+        );
     }
 
     #[test]
