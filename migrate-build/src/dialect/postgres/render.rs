@@ -470,7 +470,7 @@ fn alter_column(
         // TYPE resets the collation to the type's default: always restate it.
         match (&next.collation, changes.collation) {
             (Some(collation), _) => action.push_str(&format!(" COLLATE {}", ident(collation, PG))),
-            (None, true) => action.push_str(" COLLATE \"default\""),
+            (None, true) => action.push_str(&format!(" COLLATE {}", ident("default", PG))),
             (None, false) => {}
         }
         if changes.ty {
