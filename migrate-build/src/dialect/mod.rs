@@ -6,7 +6,10 @@
 
 pub mod postgres;
 pub mod quote;
+pub mod render;
 pub mod sqlite;
+
+pub use render::{RenderError, RenderedStep, render, render_script};
 
 use std::borrow::Cow;
 

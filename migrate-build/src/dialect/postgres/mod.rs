@@ -1,5 +1,7 @@
 //! postgres: rules and renderer.
 
+pub(crate) mod render;
+
 use super::{Dialect, DialectRules};
 use crate::schema::{Column, Table};
 

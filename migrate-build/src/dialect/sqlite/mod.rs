@@ -1,5 +1,8 @@
 //! sqlite: rules and renderer.
 
+mod rebuild;
+pub(crate) mod render;
+
 use super::{Dialect, DialectRules};
 use crate::schema::{Column, Table};
 

@@ -1,0 +1,1801 @@
+//! PostgreSQL renderer: every step is an ALTER/CREATE/DROP in place.
+
+use crate::dialect::Dialect;
+use crate::dialect::quote::{ident, qualified, string};
+use crate::dialect::render::{
+    RenderError, RenderedStep, alter_table, check_clause, column_list, constraint_prefix,
+    deferrable_suffix, foreign_key_clause, index_column, statement_text,
+};
+use crate::plan::{ColumnChanges, EnumUsage, EnumValuePosition, PlannedStep, Step};
+use crate::schema::{
+    Column, ColumnType, Enum, Expr, Identity, Index, OpaqueKind, OpaqueObject, QualifiedName,
+    Table, UniqueConstraint, View,
+};
+
+const PG: Dialect = Dialect::Postgres;
+
+/// PostgreSQL truncates identifiers longer than this many bytes.
+const MAX_IDENTIFIER_BYTES: usize = 63;
+
+pub(crate) fn render_step(planned: &PlannedStep) -> Result<RenderedStep, RenderError> {
+    Ok(RenderedStep {
+        statements: statements(&planned.step)?,
+        destructive: planned.destructive.clone(),
+    })
+}
+
+fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
+    let one = |sql: String| Ok(vec![sql]);
+    match step {
+        Step::CreateNamespace(name) => one(format!("CREATE SCHEMA {}", ident(name, PG))),
+        Step::DropNamespace(name) => one(format!("DROP SCHEMA {}", ident(name, PG))),
+        Step::CreateExtension(ext) => {
+            let mut sql = format!("CREATE EXTENSION IF NOT EXISTS {}", ident(&ext.name, PG));
+            if let Some(schema) = &ext.schema {
+                sql.push_str(&format!(" SCHEMA {}", ident(schema, PG)));
+            }
+            one(sql)
+        }
+        Step::DropExtension(ext) => one(format!("DROP EXTENSION {}", ident(&ext.name, PG))),
+
+        Step::CreateEnum(e) => one(create_enum(&e.name, e)),
+        Step::DropEnum(e) => one(format!("DROP TYPE {}", qualified(&e.name, PG))),
+        Step::AddEnumValue {
+            enum_name,
+            value,
+            position,
+        } => {
+            let mut sql = format!(
+                "ALTER TYPE {} ADD VALUE {}",
+                qualified(enum_name, PG),
+                string(value)
+            );
+            match position {
+                EnumValuePosition::End => {}
+                EnumValuePosition::Before(other) => {
+                    sql.push_str(&format!(" BEFORE {}", string(other)))
+                }
+                EnumValuePosition::After(other) => {
+                    sql.push_str(&format!(" AFTER {}", string(other)))
+                }
+            }
+            one(sql)
+        }
+        Step::RecreateEnum {
+            previous,
+            next,
+            usages,
+        } => Ok(recreate_enum(previous, next, usages)),
+
+        Step::CreateSequence(seq) => {
+            let mut sql = format!("CREATE SEQUENCE {}", qualified(&seq.name, PG));
+            if let Some((table, column)) = &seq.owned_by {
+                sql.push_str(&format!(
+                    " OWNED BY {}.{}",
+                    qualified(table, PG),
+                    ident(column, PG)
+                ));
+            }
+            one(sql)
+        }
+        Step::DropSequence(seq) => one(format!("DROP SEQUENCE {}", qualified(&seq.name, PG))),
+
+        Step::CreateTable(table) => create_table(table),
+        Step::DropTable(table) => one(format!("DROP TABLE {}", qualified(&table.name, PG))),
+        Step::RebuildTable { next, .. } => Err(RenderError::RebuildUnsupported {
+            dialect: PG,
+            table: next.name.clone(),
+        }),
+        Step::RenameTable { previous, next } => Ok(rename_table(previous, next)),
+
+        Step::AddColumn { table, column } => {
+            let mut out = vec![format!(
+                "{} ADD COLUMN {}",
+                alter_table(table, PG),
+                column_definition(table, column)?
+            )];
+            if let Some(comment) = &column.comment {
+                out.push(column_comment(table, &column.name, Some(comment)));
+            }
+            Ok(out)
+        }
+        Step::DropColumn { table, column } => one(format!(
+            "{} DROP COLUMN {}",
+            alter_table(table, PG),
+            ident(&column.name, PG)
+        )),
+        Step::AlterColumn {
+            table,
+            previous,
+            next,
+            changes,
+        } => alter_column(table, previous, next, *changes),
+
+        Step::AddPrimaryKey { table, primary_key } => one(format!(
+            "{} ADD {}PRIMARY KEY {}",
+            alter_table(table, PG),
+            constraint_prefix(primary_key.name.as_deref(), PG),
+            column_list(&primary_key.columns, PG)
+        )),
+        Step::DropPrimaryKey { table, primary_key } => {
+            let name = match &primary_key.name {
+                Some(name) => name.clone(),
+                None => default_constraint_name(table, &[], "pkey", "primary key")?,
+            };
+            one(drop_constraint(table, &name))
+        }
+        Step::AddUnique { table, unique } => one(format!(
+            "{} ADD {}",
+            alter_table(table, PG),
+            unique_clause(unique)
+        )),
+        Step::DropUnique { table, unique } => {
+            let name = match &unique.name {
+                Some(name) => name.clone(),
+                None => default_constraint_name(table, &unique.columns, "key", "unique")?,
+            };
+            one(drop_constraint(table, &name))
+        }
+        Step::AddCheck { table, check } => one(format!(
+            "{} ADD {}",
+            alter_table(table, PG),
+            check_clause(check, PG)
+        )),
+        Step::DropCheck { table, check } => match &check.name {
+            Some(name) => one(drop_constraint(table, name)),
+            // PostgreSQL names an unnamed check after the first column the
+            // expression mentions, which only a parse of the expression knows.
+            None => Err(RenderError::UnnamedConstraint {
+                table: table.clone(),
+                kind: "check",
+            }),
+        },
+        Step::AddForeignKey { table, foreign_key } => one(format!(
+            "{} ADD {}",
+            alter_table(table, PG),
+            foreign_key_clause(foreign_key, PG)
+        )),
+        Step::DropForeignKey { table, foreign_key } => {
+            let name = match &foreign_key.name {
+                Some(name) => name.clone(),
+                None => {
+                    default_constraint_name(table, &foreign_key.columns, "fkey", "foreign key")?
+                }
+            };
+            one(drop_constraint(table, &name))
+        }
+
+        Step::CreateIndex(index) => one(create_index(index)),
+        Step::DropIndex(index) => one(format!("DROP INDEX {}", qualified(&index.name, PG))),
+
+        Step::CreateView(view) => one(format!(
+            "CREATE {}VIEW {} AS {}",
+            materialized(view),
+            qualified(&view.name, PG),
+            statement_text(view.definition.sql())
+        )),
+        Step::DropView(view) => one(format!(
+            "DROP {}VIEW {}",
+            materialized(view),
+            qualified(&view.name, PG)
+        )),
+
+        Step::SetTableComment { table, comment } => one(table_comment(table, comment.as_deref())),
+        Step::SetColumnComment {
+            table,
+            column,
+            comment,
+        } => one(column_comment(table, column, comment.as_deref())),
+
+        Step::CreateOpaque(object) => one(statement_text(object.definition.sql())),
+        Step::DropOpaque(object) => one(drop_opaque(object)?),
+    }
+}
+
+fn create_enum(name: &QualifiedName, e: &Enum) -> String {
+    let values: Vec<String> = e.values.iter().map(|v| string(v)).collect();
+    format!(
+        "CREATE TYPE {} AS ENUM ({})",
+        qualified(name, PG),
+        values.join(", ")
+    )
+}
+
+/// PostgreSQL cannot drop or reorder enum values: rename the old type away,
+/// create the new one, convert every column through text, drop the old type.
+fn recreate_enum(previous: &Enum, next: &Enum, usages: &[EnumUsage]) -> Vec<String> {
+    let old = QualifiedName::with_schema(
+        previous.name.schema.clone(),
+        format!("{}_old", previous.name.name),
+    );
+    let new_type = qualified(&next.name, PG);
+    let mut out = vec![
+        format!(
+            "ALTER TYPE {} RENAME TO {}",
+            qualified(&previous.name, PG),
+            ident(&old.name, PG)
+        ),
+        create_enum(&next.name, next),
+    ];
+    for usage in usages {
+        let column = ident(&usage.column, PG);
+        let mut actions = Vec::new();
+        // A default of the old type blocks the conversion: drop it first and
+        // set it again once the column has the new type.
+        if usage.default.is_some() {
+            actions.push("DROP DEFAULT".to_string());
+        }
+        actions.push(format!("TYPE {new_type} USING {column}::text::{new_type}"));
+        if let Some(default) = &usage.default {
+            actions.push(format!("SET DEFAULT {}", default.sql));
+        }
+        out.push(alter_column_statement(&usage.table, &column, &actions));
+    }
+    out.push(format!("DROP TYPE {}", qualified(&old, PG)));
+    out
+}
+
+fn rename_table(previous: &QualifiedName, next: &QualifiedName) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = previous.clone();
+    if previous.schema != next.schema {
+        let schema = next.schema.as_deref().unwrap_or("public");
+        out.push(format!(
+            "{} SET SCHEMA {}",
+            alter_table(previous, PG),
+            ident(schema, PG)
+        ));
+        current.schema = next.schema.clone();
+    }
+    if previous.name != next.name {
+        out.push(format!(
+            "{} RENAME TO {}",
+            alter_table(&current, PG),
+            ident(&next.name, PG)
+        ));
+    }
+    out
+}
+
+fn create_table(table: &Table) -> Result<Vec<String>, RenderError> {
+    if table.without_rowid || table.strict {
+        return Err(RenderError::UnsupportedFeature {
+            dialect: PG,
+            feature: "WITHOUT ROWID and STRICT tables",
+            object: table.name.to_string(),
+        });
+    }
+    let mut lines = Vec::new();
+    for column in &table.columns {
+        lines.push(column_definition(&table.name, column)?);
+    }
+    if let Some(pk) = &table.primary_key {
+        lines.push(format!(
+            "{}PRIMARY KEY {}",
+            constraint_prefix(pk.name.as_deref(), PG),
+            column_list(&pk.columns, PG)
+        ));
+    }
+    lines.extend(table.uniques.iter().map(unique_clause));
+    lines.extend(table.checks.iter().map(|c| check_clause(c, PG)));
+    // Foreign keys are separate AddForeignKey steps, run once every table
+    // of the plan exists (cycles, forward references).
+    let mut out = vec![format!(
+        "CREATE TABLE {} (\n    {}\n)",
+        qualified(&table.name, PG),
+        lines.join(",\n    ")
+    )];
+    // Comments belong to the table like its constraints: the differ emits
+    // comment steps only for tables that already exist.
+    if let Some(comment) = &table.comment {
+        out.push(table_comment(&table.name, Some(comment)));
+    }
+    for column in &table.columns {
+        if let Some(comment) = &column.comment {
+            out.push(column_comment(&table.name, &column.name, Some(comment)));
+        }
+    }
+    Ok(out)
+}
+
+fn column_definition(table: &QualifiedName, column: &Column) -> Result<String, RenderError> {
+    let object = || format!("{table}.{}", column.name);
+    if column.autoincrement {
+        return Err(RenderError::UnsupportedFeature {
+            dialect: PG,
+            feature: "AUTOINCREMENT (use an identity column)",
+            object: object(),
+        });
+    }
+    let serial = serial_type(table, column);
+    let mut sql = format!(
+        "{} {}",
+        ident(&column.name, PG),
+        serial.map_or_else(|| type_sql(&column.ty), str::to_string)
+    );
+    if let Some(collation) = &column.collation {
+        sql.push_str(&format!(" COLLATE {}", ident(collation, PG)));
+    }
+    if let Some(identity) = column.identity {
+        sql.push_str(&format!(
+            " GENERATED {} AS IDENTITY",
+            identity_kind(identity)
+        ));
+    }
+    if let Some(generated) = &column.generated {
+        if !generated.stored {
+            return Err(RenderError::UnsupportedFeature {
+                dialect: PG,
+                feature: "virtual generated columns",
+                object: object(),
+            });
+        }
+        sql.push_str(&format!(
+            " GENERATED ALWAYS AS {} STORED",
+            crate::dialect::render::parenthesized(&generated.expr.sql)
+        ));
+    }
+    if !column.nullable {
+        sql.push_str(" NOT NULL");
+    }
+    if let (None, Some(default)) = (serial, &column.default) {
+        sql.push_str(&format!(" DEFAULT {}", default.sql));
+    }
+    Ok(sql)
+}
+
+/// The serial pseudo-type standing for `column`, when its default is the
+/// `nextval` of the sequence a serial column of that name would own. The
+/// differ relies on this: it emits no `CreateSequence` for a sequence owned by
+/// a column it creates, so the column must create it.
+fn serial_type(table: &QualifiedName, column: &Column) -> Option<&'static str> {
+    let serial = match (column.ty.name.as_str(), column.ty.user_defined) {
+        ("smallint", false) => "SMALLSERIAL",
+        ("integer", false) => "SERIAL",
+        ("bigint", false) => "BIGSERIAL",
+        _ => return None,
+    };
+    if !column.ty.modifiers.is_empty() || column.ty.array_dims != 0 || column.identity.is_some() {
+        return None;
+    }
+    serial_sequence(table, column).map(|_| serial)
+}
+
+/// The sequence a serial column `table.column` owns, when the column's
+/// default is its `nextval`.
+fn serial_sequence(table: &QualifiedName, column: &Column) -> Option<QualifiedName> {
+    let default = column.default.as_ref()?;
+    let sequence = QualifiedName::with_schema(
+        table.schema.clone(),
+        format!("{}_{}_seq", table.name, column.name),
+    );
+    let literal = string(&qualified(&sequence, PG));
+    // Compared through the expression key, so the spelling of the source
+    // (case, spacing, with or without the regclass cast) does not matter.
+    let matches = [
+        format!("nextval({literal}::regclass)"),
+        format!("nextval({literal})"),
+    ]
+    .into_iter()
+    .any(|candidate| Expr::new(candidate, PG).key == default.key);
+    matches.then_some(sequence)
+}
+
+/// The SQL of a column type. User-defined types are names and are quoted like
+/// names (`"Mood"`); builtin types print in their canonical spelling.
+fn type_sql(ty: &ColumnType) -> String {
+    if !ty.user_defined || ty.name.contains('"') {
+        return ty.to_string();
+    }
+    let mut quoted = ty.clone();
+    quoted.name = match ty.name.split_once('.') {
+        Some((schema, name)) => format!("{}.{}", ident(schema, PG), ident(name, PG)),
+        None => ident(&ty.name, PG),
+    };
+    quoted.to_string()
+}
+
+fn identity_kind(identity: Identity) -> &'static str {
+    match identity {
+        Identity::Always => "ALWAYS",
+        Identity::ByDefault => "BY DEFAULT",
+    }
+}
+
+/// One `ALTER TABLE` with an `ALTER COLUMN` action per change, written in the
+/// order PostgreSQL runs them anyway (drops, type, constraints, defaults), so
+/// the text reads as it executes.
+fn alter_column(
+    table: &QualifiedName,
+    previous: &Column,
+    next: &Column,
+    changes: ColumnChanges,
+) -> Result<Vec<String>, RenderError> {
+    let column = ident(&next.name, PG);
+    let mut actions: Vec<String> = Vec::new();
+
+    if changes.generated {
+        match (&previous.generated, &next.generated) {
+            (Some(_), None) => actions.push("DROP EXPRESSION".into()),
+            (None, None) => {}
+            (None, Some(_)) => {
+                return Err(RenderError::CannotAlterGenerated {
+                    table: table.clone(),
+                    column: next.name.clone(),
+                    change: "add",
+                });
+            }
+            (Some(_), Some(_)) => {
+                return Err(RenderError::CannotAlterGenerated {
+                    table: table.clone(),
+                    column: next.name.clone(),
+                    change: "change",
+                });
+            }
+        }
+    }
+    let (drop_identity, add_identity, set_identity) = if changes.identity {
+        match (previous.identity, next.identity) {
+            (Some(_), None) => (true, None, None),
+            (None, Some(kind)) => (false, Some(kind), None),
+            (Some(a), Some(b)) if a != b => (false, None, Some(b)),
+            (Some(_), Some(_)) | (None, None) => (false, None, None),
+        }
+    } else {
+        (false, None, None)
+    };
+    if drop_identity {
+        actions.push("DROP IDENTITY".into());
+    }
+
+    // A default of the old type may not convert to the new one, and an
+    // identity cannot be added to a column with a default: drop it and set
+    // the next one (if any) afterwards.
+    let reset_default = previous.default.is_some() && (changes.ty || add_identity.is_some());
+    let drop_default = previous.default.is_some()
+        && (reset_default || (changes.default && next.default.is_none()));
+    let set_default = next
+        .default
+        .as_ref()
+        .filter(|_| changes.default || reset_default);
+    if drop_default {
+        actions.push("DROP DEFAULT".into());
+    }
+    if changes.nullability && next.nullable {
+        actions.push("DROP NOT NULL".into());
+    }
+    if changes.ty || changes.collation {
+        let new_type = type_sql(&next.ty);
+        let mut action = format!("TYPE {new_type}");
+        // TYPE resets the collation to the type's default: always restate it.
+        match (&next.collation, changes.collation) {
+            (Some(collation), _) => action.push_str(&format!(" COLLATE {}", ident(collation, PG))),
+            (None, true) => action.push_str(&format!(" COLLATE {}", ident("default", PG))),
+            (None, false) => {}
+        }
+        if changes.ty {
+            // Enum values convert to anything through their text.
+            let via_text = if previous.ty.user_defined {
+                "::text"
+            } else {
+                ""
+            };
+            action.push_str(&format!(" USING {column}{via_text}::{new_type}"));
+        }
+        actions.push(action);
+    }
+    if changes.nullability && !next.nullable {
+        actions.push("SET NOT NULL".into());
+    }
+    if let Some(kind) = set_identity {
+        actions.push(format!("SET GENERATED {}", identity_kind(kind)));
+    }
+    if let Some(default) = set_default {
+        actions.push(format!("SET DEFAULT {}", default.sql));
+    }
+    if actions.is_empty() && add_identity.is_none() {
+        return Ok(Vec::new());
+    }
+    let Some(kind) = add_identity else {
+        return Ok(vec![alter_column_statement(table, &column, &actions)]);
+    };
+    let mut out = Vec::new();
+    let identity = vec![format!("ADD GENERATED {} AS IDENTITY", identity_kind(kind))];
+    match serial_sequence(table, previous) {
+        // serial → identity, PostgreSQL's documented recipe: the serial's
+        // sequence goes before the identity comes (the differ emits no
+        // DropSequence for it), else both are owned by the column and
+        // pg_get_serial_sequence below may pick the old one.
+        Some(sequence) => {
+            if !actions.is_empty() {
+                out.push(alter_column_statement(table, &column, &actions));
+            }
+            out.push(format!("DROP SEQUENCE {}", qualified(&sequence, PG)));
+            out.push(alter_column_statement(table, &column, &identity));
+        }
+        None => {
+            actions.extend(identity);
+            out.push(alter_column_statement(table, &column, &actions));
+        }
+    }
+    // A new identity starts at 1 whatever the column holds: move it past
+    // the values already there.
+    out.push(format!(
+        "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE(MAX({column}), 0) + 1, false) FROM {}",
+        string(&qualified(table, PG)),
+        string(&next.name),
+        qualified(table, PG)
+    ));
+    Ok(out)
+}
+
+/// `ALTER TABLE t ALTER COLUMN c a1` on one line, or one action a line.
+fn alter_column_statement(table: &QualifiedName, column: &str, actions: &[String]) -> String {
+    let clauses: Vec<String> = actions
+        .iter()
+        .map(|a| format!("ALTER COLUMN {column} {a}"))
+        .collect();
+    match clauses.as_slice() {
+        [single] => format!("{} {single}", alter_table(table, PG)),
+        _ => format!(
+            "{}\n    {}",
+            alter_table(table, PG),
+            clauses.join(",\n    ")
+        ),
+    }
+}
+
+fn unique_clause(unique: &UniqueConstraint) -> String {
+    format!(
+        "{}UNIQUE{} {}{}",
+        constraint_prefix(unique.name.as_deref(), PG),
+        if unique.nulls_not_distinct {
+            " NULLS NOT DISTINCT"
+        } else {
+            ""
+        },
+        column_list(&unique.columns, PG),
+        deferrable_suffix(unique.deferrable)
+    )
+}
+
+fn drop_constraint(table: &QualifiedName, name: &str) -> String {
+    format!(
+        "{} DROP CONSTRAINT {}",
+        alter_table(table, PG),
+        ident(name, PG)
+    )
+}
+
+/// The name PostgreSQL gives an unnamed constraint: `<table>_pkey`,
+/// `<table>_<col>_<col>_key`, `<table>_<col>_fkey`. PostgreSQL shortens
+/// longer names and adds digits on clashes, which cannot be predicted here:
+/// those are refused rather than guessed.
+fn default_constraint_name(
+    table: &QualifiedName,
+    columns: &[String],
+    suffix: &str,
+    kind: &'static str,
+) -> Result<String, RenderError> {
+    let mut parts = vec![table.name.as_str()];
+    parts.extend(columns.iter().map(String::as_str));
+    parts.push(suffix);
+    let name = parts.join("_");
+    if name.len() > MAX_IDENTIFIER_BYTES {
+        return Err(RenderError::UnnamedConstraint {
+            table: table.clone(),
+            kind,
+        });
+    }
+    Ok(name)
+}
+
+fn create_index(index: &Index) -> String {
+    // The index lives in its table's schema: CREATE INDEX takes a bare name.
+    let mut sql = format!(
+        "CREATE {}INDEX {} ON {}",
+        if index.unique { "UNIQUE " } else { "" },
+        ident(&index.name.name, PG),
+        qualified(&index.table, PG)
+    );
+    if let Some(method) = &index.method {
+        sql.push_str(&format!(" USING {}", ident(method, PG)));
+    }
+    let columns: Vec<String> = index.columns.iter().map(|c| index_column(c, PG)).collect();
+    sql.push_str(&format!(" ({})", columns.join(", ")));
+    if !index.include.is_empty() {
+        sql.push_str(&format!(" INCLUDE {}", column_list(&index.include, PG)));
+    }
+    if index.nulls_not_distinct {
+        sql.push_str(" NULLS NOT DISTINCT");
+    }
+    if let Some(predicate) = &index.predicate {
+        sql.push_str(&format!(" WHERE {}", predicate.sql));
+    }
+    sql
+}
+
+fn materialized(view: &View) -> &'static str {
+    if view.materialized {
+        "MATERIALIZED "
+    } else {
+        ""
+    }
+}
+
+fn comment_literal(comment: Option<&str>) -> String {
+    comment.map_or_else(|| "NULL".to_string(), string)
+}
+
+fn table_comment(table: &QualifiedName, comment: Option<&str>) -> String {
+    format!(
+        "COMMENT ON TABLE {} IS {}",
+        qualified(table, PG),
+        comment_literal(comment)
+    )
+}
+
+fn column_comment(table: &QualifiedName, column: &str, comment: Option<&str>) -> String {
+    format!(
+        "COMMENT ON COLUMN {}.{} IS {}",
+        qualified(table, PG),
+        ident(column, PG),
+        comment_literal(comment)
+    )
+}
+
+fn drop_opaque(object: &OpaqueObject) -> Result<String, RenderError> {
+    let name = qualified(&object.name, PG);
+    let kind = object.kind.as_sql();
+    let cannot = |reason| RenderError::CannotDropOpaque {
+        kind: object.kind,
+        name: object.name.clone(),
+        reason,
+    };
+    match object.kind {
+        // The argument types pick one overload; they are read from the
+        // definition. Without them `DROP FUNCTION name` is used, which
+        // PostgreSQL accepts as long as the name is not overloaded.
+        OpaqueKind::Function | OpaqueKind::Procedure => {
+            Ok(match argument_list(object.definition.sql(), object.kind) {
+                Some(args) => format!("DROP {kind} {name}({args})"),
+                None => format!("DROP {kind} {name}"),
+            })
+        }
+        // DROP AGGREGATE has no form without the signature.
+        OpaqueKind::Aggregate => match argument_list(object.definition.sql(), object.kind) {
+            Some(args) => Ok(format!("DROP {kind} {name}({args})")),
+            None => Err(cannot("its definition has no argument list")),
+        },
+        // These belong to a table and are named within it.
+        OpaqueKind::Trigger | OpaqueKind::Policy | OpaqueKind::Rule => match &object.on_table {
+            Some(table) => Ok(format!(
+                "DROP {kind} {} ON {}",
+                ident(&object.name.name, PG),
+                qualified(table, PG)
+            )),
+            None => Err(cannot("the table it belongs to is unknown")),
+        },
+        OpaqueKind::Type | OpaqueKind::Domain | OpaqueKind::Statistics => {
+            Ok(format!("DROP {kind} {name}"))
+        }
+        OpaqueKind::Other => match kind_words(object) {
+            Some(words) => Ok(format!("DROP {words} {name}")),
+            None => Err(cannot("its definition does not name its kind")),
+        },
+    }
+}
+
+/// The argument list of `CREATE [OR REPLACE] FUNCTION name(args) …`, with
+/// defaults removed (`DROP FUNCTION` refuses them). `None` when the text has
+/// no recognisable list.
+fn argument_list(definition: &str, kind: OpaqueKind) -> Option<String> {
+    let upper = definition.to_ascii_uppercase();
+    let keyword = upper.find(kind.as_sql())?;
+    let open = keyword + definition[keyword..].find('(')?;
+    let inner = balanced(&definition[open..])?;
+    let args: Vec<String> = split_top_level(inner, ',')
+        .into_iter()
+        .map(|arg| strip_default(arg).trim().to_string())
+        .filter(|arg| !arg.is_empty())
+        .collect();
+    Some(args.join(", "))
+}
+
+/// The text inside the parenthesis that `text` starts with.
+fn balanced(text: &str) -> Option<&str> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '(' => depth += 1,
+                ')' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(&text[1..i]);
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
+fn split_top_level(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                c if c == separator && depth == 0 => {
+                    parts.push(&text[start..i]);
+                    start = i + c.len_utf8();
+                }
+                _ => {}
+            },
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// `a integer DEFAULT 1` → `a integer`; `b text = 'x'` → `b text`.
+fn strip_default(arg: &str) -> &str {
+    let upper = arg.to_ascii_uppercase();
+    let cut = [upper.find(" DEFAULT "), upper.find('=')]
+        .into_iter()
+        .flatten()
+        .min();
+    match cut {
+        Some(at) => &arg[..at],
+        None => arg,
+    }
+}
+
+/// For objects the model does not name (operators, text search
+/// configurations…): the words between `CREATE [OR REPLACE]` and the
+/// object's name in its definition, e.g. `TEXT SEARCH CONFIGURATION`.
+fn kind_words(object: &OpaqueObject) -> Option<String> {
+    let mut words = object.definition.sql().split_whitespace();
+    if !words.next()?.eq_ignore_ascii_case("CREATE") {
+        return None;
+    }
+    let mut kind: Vec<String> = Vec::new();
+    for word in words {
+        let bare = word.split('(').next().unwrap_or(word);
+        let last = bare.rsplit('.').next().unwrap_or(bare).trim_matches('"');
+        if last == object.name.name || last.eq_ignore_ascii_case(&object.name.name) {
+            return (!kind.is_empty()).then(|| kind.join(" "));
+        }
+        if !word.chars().all(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let upper = word.to_ascii_uppercase();
+        if kind.is_empty() && (upper == "OR" || upper == "REPLACE") {
+            continue;
+        }
+        kind.push(upper);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialect::render::test_support::*;
+    use crate::dialect::{render, render_script};
+    use crate::plan::Destructive;
+    use crate::schema::{
+        CheckConstraint, Deferrable, Definition, Extension, ForeignKey, ForeignKeyAction,
+        Generated, IndexColumn, IndexExpr, PrimaryKey, Sequence,
+    };
+
+    fn pg(step: Step) -> Vec<String> {
+        sql(step, PG)
+    }
+
+    fn pg_err(step: Step) -> RenderError {
+        match render(&plan(vec![step]), PG) {
+            Ok(rendered) => panic!("expected an error, got {rendered:?}"),
+            Err(e) => e,
+        }
+    }
+
+    fn users() -> Table {
+        let mut t = table(
+            "users",
+            vec![
+                not_null(col("id", "bigint")),
+                not_null(col("email", "text")),
+                with_default(col("active", "boolean"), "true", PG),
+            ],
+        );
+        t.primary_key = Some(PrimaryKey {
+            name: Some("users_pkey".into()),
+            columns: vec!["id".into()],
+        });
+        t
+    }
+
+    fn enum_mood(values: &[&str]) -> Enum {
+        Enum {
+            name: name("mood"),
+            values: values.iter().map(|v| v.to_string()).collect(),
+        }
+    }
+
+    fn fk() -> ForeignKey {
+        ForeignKey {
+            name: Some("posts_author_id_fkey".into()),
+            columns: vec!["author_id".into()],
+            referenced_table: name("users"),
+            referenced_columns: vec!["id".into()],
+            on_delete: ForeignKeyAction::Cascade,
+            on_update: ForeignKeyAction::NoAction,
+            deferrable: Deferrable::NotDeferrable,
+        }
+    }
+
+    fn changes() -> ColumnChanges {
+        ColumnChanges::default()
+    }
+
+    #[test]
+    fn create_table_with_constraints_and_comments() {
+        let mut t = users();
+        t.uniques.push(UniqueConstraint {
+            name: Some("users_email_key".into()),
+            columns: vec!["email".into()],
+            nulls_not_distinct: true,
+            deferrable: Deferrable::InitiallyDeferred,
+        });
+        t.checks.push(CheckConstraint {
+            name: Some("users_email_check".into()),
+            expr: Expr::new("email <> ''", PG),
+        });
+        t.foreign_keys.push(fk());
+        t.comment = Some("people who log in".into());
+        t.columns[1].comment = Some("it's unique".into());
+        assert_eq!(
+            pg(Step::CreateTable(t)),
+            vec![
+                "CREATE TABLE users (\n    id bigint NOT NULL,\n    email text NOT NULL,\n    \
+                 active boolean DEFAULT true,\n    CONSTRAINT users_pkey PRIMARY KEY (id),\n    \
+                 CONSTRAINT users_email_key UNIQUE NULLS NOT DISTINCT (email) DEFERRABLE INITIALLY DEFERRED,\n    \
+                 CONSTRAINT users_email_check CHECK (email <> '')\n)",
+                "COMMENT ON TABLE users IS 'people who log in'",
+                "COMMENT ON COLUMN users.email IS 'it''s unique'",
+            ]
+        );
+    }
+
+    #[test]
+    fn column_features_identity_generated_collation() {
+        let mut id = not_null(col("id", "integer"));
+        id.identity = Some(Identity::Always);
+        let mut by_default = not_null(col("n", "bigint"));
+        by_default.identity = Some(Identity::ByDefault);
+        let mut total = col("total", "numeric");
+        total.generated = Some(Generated {
+            expr: Expr::new("price * qty", PG),
+            stored: true,
+        });
+        let mut title = col("title", "text");
+        title.collation = Some("C".into());
+        let t = table("items", vec![id, by_default, total, title]);
+        assert_eq!(
+            pg(Step::CreateTable(t)),
+            vec![
+                "CREATE TABLE items (\n    id integer GENERATED ALWAYS AS IDENTITY NOT NULL,\n    \
+                 n bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,\n    \
+                 total numeric GENERATED ALWAYS AS (price * qty) STORED,\n    \
+                 title text COLLATE \"C\"\n)"
+            ]
+        );
+    }
+
+    #[test]
+    fn serial_columns_render_as_serial_without_default() {
+        let cases = [
+            ("smallint", "SMALLSERIAL"),
+            ("integer", "SERIAL"),
+            ("bigint", "BIGSERIAL"),
+        ];
+        for (ty, serial) in cases {
+            let id = with_default(
+                not_null(col("id", ty)),
+                "nextval('orders_id_seq'::regclass)",
+                PG,
+            );
+            let t = table("orders", vec![id]);
+            assert_eq!(
+                pg(Step::CreateTable(t)),
+                vec![format!(
+                    "CREATE TABLE orders (\n    id {serial} NOT NULL\n)"
+                )]
+            );
+        }
+        // Case and spacing of the source do not matter; the sequence name does.
+        let mixed = with_default(col("Id", "integer"), "NEXTVAL( '\"User_Id_seq\"' )", PG);
+        assert_eq!(
+            pg(Step::AddColumn {
+                table: name("User"),
+                column: mixed
+            }),
+            vec!["ALTER TABLE \"User\" ADD COLUMN \"Id\" SERIAL"]
+        );
+        let other = with_default(col("id", "integer"), "nextval('shared_seq'::regclass)", PG);
+        assert_eq!(
+            pg(Step::AddColumn {
+                table: name("orders"),
+                column: other
+            }),
+            vec![
+                "ALTER TABLE orders ADD COLUMN id integer DEFAULT nextval('shared_seq'::regclass)"
+            ]
+        );
+        let schema_qualified = with_default(
+            col("id", "bigint"),
+            "nextval('shop.orders_id_seq'::regclass)",
+            PG,
+        );
+        assert_eq!(
+            pg(Step::AddColumn {
+                table: QualifiedName::with_schema(Some("shop".into()), "orders"),
+                column: schema_qualified
+            }),
+            vec!["ALTER TABLE shop.orders ADD COLUMN id BIGSERIAL"]
+        );
+    }
+
+    #[test]
+    fn quotes_mixed_case_and_reserved_names() {
+        let mut t = table(
+            "User",
+            vec![not_null(col("order", "integer")), col("firstName", "text")],
+        );
+        t.primary_key = Some(PrimaryKey {
+            name: Some("User_pkey".into()),
+            columns: vec!["order".into()],
+        });
+        assert_eq!(
+            pg(Step::CreateTable(t)),
+            vec![
+                "CREATE TABLE \"User\" (\n    \"order\" integer NOT NULL,\n    \"firstName\" text,\n    \
+                 CONSTRAINT \"User_pkey\" PRIMARY KEY (\"order\")\n)"
+            ]
+        );
+        let mut mood = col("feeling", "Mood");
+        mood.ty.user_defined = true;
+        mood.ty.array_dims = 1;
+        assert_eq!(
+            pg(Step::AddColumn {
+                table: QualifiedName::with_schema(Some("App".into()), "user"),
+                column: mood
+            }),
+            vec!["ALTER TABLE \"App\".\"user\" ADD COLUMN feeling \"Mood\"[]"]
+        );
+    }
+
+    #[test]
+    fn drop_table_add_drop_column_rename() {
+        assert_eq!(pg(Step::DropTable(users())), vec!["DROP TABLE users"]);
+        let mut c = with_default(not_null(col("score", "integer")), "0", PG);
+        c.comment = Some("points".into());
+        assert_eq!(
+            pg(Step::AddColumn {
+                table: name("users"),
+                column: c.clone()
+            }),
+            vec![
+                "ALTER TABLE users ADD COLUMN score integer NOT NULL DEFAULT 0",
+                "COMMENT ON COLUMN users.score IS 'points'",
+            ]
+        );
+        assert_eq!(
+            pg(Step::DropColumn {
+                table: name("users"),
+                column: c
+            }),
+            vec!["ALTER TABLE users DROP COLUMN score"]
+        );
+        assert_eq!(
+            pg(Step::RenameTable {
+                previous: name("people"),
+                next: name("User"),
+            }),
+            vec!["ALTER TABLE people RENAME TO \"User\""]
+        );
+        assert_eq!(
+            pg(Step::RenameTable {
+                previous: name("people"),
+                next: QualifiedName::with_schema(Some("crm".into()), "people"),
+            }),
+            vec!["ALTER TABLE people SET SCHEMA crm"]
+        );
+    }
+
+    #[test]
+    fn alter_column_type_uses_a_cast_and_keeps_the_collation() {
+        let previous = col("age", "integer");
+        let mut next = col("age", "bigint");
+        next.collation = None;
+        assert_eq!(
+            pg(Step::AlterColumn {
+                table: name("users"),
+                previous: previous.clone(),
+                next,
+                changes: ColumnChanges {
+                    ty: true,
+                    ..changes()
+                },
+            }),
+            vec!["ALTER TABLE users ALTER COLUMN age TYPE bigint USING age::bigint"]
+        );
+        let mut text = col("Name", "text");
+        text.collation = Some("C".into());
+        let mut varchar = text.clone();
+        varchar.ty = ColumnType {
+            name: "character varying".into(),
+            modifiers: vec![100],
+            array_dims: 0,
+            user_defined: false,
+        };
+        assert_eq!(
+            pg(Step::AlterColumn {
+                table: name("users"),
+                previous: text.clone(),
+                next: varchar,
+                changes: ColumnChanges {
+                    ty: true,
+                    ..changes()
+                },
+            }),
+            vec![
+                "ALTER TABLE users ALTER COLUMN \"Name\" TYPE character varying(100) COLLATE \"C\" \
+                 USING \"Name\"::character varying(100)"
+            ]
+        );
+        let mut plain = text.clone();
+        plain.collation = None;
+        assert_eq!(
+            pg(Step::AlterColumn {
+                table: name("users"),
+                previous: text,
+                next: plain,
+                changes: ColumnChanges {
+                    collation: true,
+                    ..changes()
+                },
+            }),
+            vec!["ALTER TABLE users ALTER COLUMN \"Name\" TYPE text COLLATE \"default\""]
+        );
+    }
+
+    #[test]
+    fn alter_column_type_with_default_drops_and_sets_it_around_the_type() {
+        let previous = with_default(col("level", "integer"), "1", PG);
+        let next = with_default(col("level", "text"), "'one'", PG);
+        assert_eq!(
+            pg(Step::AlterColumn {
+                table: name("users"),
+                previous,
+                next,
+                changes: ColumnChanges {
+                    ty: true,
+                    default: true,
+                    ..changes()
+                },
+            }),
+            vec![
+                "ALTER TABLE users\n    ALTER COLUMN level DROP DEFAULT,\n    \
+                 ALTER COLUMN level TYPE text USING level::text,\n    \
+                 ALTER COLUMN level SET DEFAULT 'one'"
+            ]
+        );
+    }
+
+    #[test]
+    fn alter_column_nullability_and_default() {
+        let nullable = col("email", "text");
+        let required = not_null(col("email", "text"));
+        let nullability = ColumnChanges {
+            nullability: true,
+            ..changes()
+        };
+        assert_eq!(
+            pg(Step::AlterColumn {
+                table: name("users"),
+                previous: nullable.clone(),
+                next: required.clone(),
+                changes: nullability,
+            }),
+            vec!["ALTER TABLE users ALTER COLUMN email SET NOT NULL"]
+        );
+        assert_eq!(
+            pg(Step::AlterColumn {
+                table: name("users"),
+                previous: required,
+                next: nullable.clone(),
+                changes: nullability,
+            }),
+            vec!["ALTER TABLE users ALTER COLUMN email DROP NOT NULL"]
+        );
+        let defaulted = with_default(nullable.clone(), "'x'", PG);
+        let default = ColumnChanges {
+            default: true,
+            ..changes()
+        };
+        assert_eq!(
+            pg(Step::AlterColumn {
+                table: name("users"),
+                previous: nullable.clone(),
+                next: defaulted.clone(),
+                changes: default,
+            }),
+            vec!["ALTER TABLE users ALTER COLUMN email SET DEFAULT 'x'"]
+        );
+        assert_eq!(
+            pg(Step::AlterColumn {
+                table: name("users"),
+                previous: defaulted,
+                next: nullable,
+                changes: default,
+            }),
+            vec!["ALTER TABLE users ALTER COLUMN email DROP DEFAULT"]
+        );
+    }
+
+    #[test]
+    fn alter_column_identity_add_drop_change() {
+        let plain = not_null(col("id", "integer"));
+        let mut always = plain.clone();
+        always.identity = Some(Identity::Always);
+        let mut by_default = plain.clone();
+        by_default.identity = Some(Identity::ByDefault);
+        let identity = ColumnChanges {
+            identity: true,
+            ..changes()
+        };
+        let alter = |previous: &Column, next: &Column, changes| {
+            pg(Step::AlterColumn {
+                table: name("t"),
+                previous: previous.clone(),
+                next: next.clone(),
+                changes,
+            })
+        };
+        assert_eq!(
+            alter(&plain, &always, identity),
+            vec![
+                "ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY",
+                "SELECT setval(pg_get_serial_sequence('t', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM t",
+            ]
+        );
+        assert_eq!(
+            alter(&always, &plain, identity),
+            vec!["ALTER TABLE t ALTER COLUMN id DROP IDENTITY"]
+        );
+        assert_eq!(
+            alter(&always, &by_default, identity),
+            vec!["ALTER TABLE t ALTER COLUMN id SET GENERATED BY DEFAULT"]
+        );
+        // serial → identity: default and sequence go first.
+        let serial = with_default(plain.clone(), "nextval('t_id_seq'::regclass)", PG);
+        assert_eq!(
+            alter(
+                &serial,
+                &by_default,
+                ColumnChanges {
+                    identity: true,
+                    default: true,
+                    ..changes()
+                }
+            ),
+            vec![
+                "ALTER TABLE t ALTER COLUMN id DROP DEFAULT",
+                "DROP SEQUENCE t_id_seq",
+                "ALTER TABLE t ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY",
+                "SELECT setval(pg_get_serial_sequence('t', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM t",
+            ]
+        );
+        // Any other default is dropped in the same statement.
+        let other = with_default(plain.clone(), "42", PG);
+        assert_eq!(
+            alter(
+                &other,
+                &by_default,
+                ColumnChanges {
+                    identity: true,
+                    default: true,
+                    ..changes()
+                }
+            )[0],
+            "ALTER TABLE t\n    ALTER COLUMN id DROP DEFAULT,\n    \
+             ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY"
+        );
+        // A nullable column gains NOT NULL before its identity.
+        let nullable = col("Id", "integer");
+        let mut always_mixed = always.clone();
+        always_mixed.name = "Id".into();
+        assert_eq!(
+            pg(Step::AlterColumn {
+                table: name("User"),
+                previous: nullable,
+                next: always_mixed,
+                changes: ColumnChanges {
+                    identity: true,
+                    nullability: true,
+                    ..changes()
+                },
+            }),
+            vec![
+                "ALTER TABLE \"User\"\n    ALTER COLUMN \"Id\" SET NOT NULL,\n    \
+                 ALTER COLUMN \"Id\" ADD GENERATED ALWAYS AS IDENTITY",
+                "SELECT setval(pg_get_serial_sequence('\"User\"', 'Id'), \
+                 COALESCE(MAX(\"Id\"), 0) + 1, false) FROM \"User\"",
+            ]
+        );
+        assert!(alter(&plain, &plain, changes()).is_empty());
+    }
+
+    #[test]
+    fn alter_column_generated_drop_is_rendered_add_and_change_are_errors() {
+        let plain = col("total", "numeric");
+        let mut generated = plain.clone();
+        generated.generated = Some(Generated {
+            expr: Expr::new("a + b", PG),
+            stored: true,
+        });
+        let mut other = plain.clone();
+        other.generated = Some(Generated {
+            expr: Expr::new("a * b", PG),
+            stored: true,
+        });
+        let flag = ColumnChanges {
+            generated: true,
+            ..changes()
+        };
+        let step = |previous: &Column, next: &Column| Step::AlterColumn {
+            table: name("t"),
+            previous: previous.clone(),
+            next: next.clone(),
+            changes: flag,
+        };
+        assert_eq!(
+            pg(step(&generated, &plain)),
+            vec!["ALTER TABLE t ALTER COLUMN total DROP EXPRESSION"]
+        );
+        for (previous, next, change) in
+            [(&plain, &generated, "add"), (&generated, &other, "change")]
+        {
+            assert_eq!(
+                pg_err(step(previous, next)),
+                RenderError::CannotAlterGenerated {
+                    table: name("t"),
+                    column: "total".into(),
+                    change
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn alter_column_from_enum_casts_through_text() {
+        let mut previous = col("status", "status");
+        previous.ty.user_defined = true;
+        assert_eq!(
+            pg(Step::AlterColumn {
+                table: name("t"),
+                previous,
+                next: col("status", "text"),
+                changes: ColumnChanges {
+                    ty: true,
+                    ..changes()
+                },
+            }),
+            vec!["ALTER TABLE t ALTER COLUMN status TYPE text USING status::text::text"]
+        );
+    }
+
+    #[test]
+    fn constraints_add_and_drop() {
+        let t = name("users");
+        let pk = PrimaryKey {
+            name: None,
+            columns: vec!["id".into(), "org".into()],
+        };
+        assert_eq!(
+            pg(Step::AddPrimaryKey {
+                table: t.clone(),
+                primary_key: pk.clone()
+            }),
+            vec!["ALTER TABLE users ADD PRIMARY KEY (id, org)"]
+        );
+        assert_eq!(
+            pg(Step::DropPrimaryKey {
+                table: t.clone(),
+                primary_key: pk
+            }),
+            vec!["ALTER TABLE users DROP CONSTRAINT users_pkey"]
+        );
+        let unique = UniqueConstraint {
+            name: None,
+            columns: vec!["org".into(), "email".into()],
+            nulls_not_distinct: false,
+            deferrable: Deferrable::InitiallyImmediate,
+        };
+        assert_eq!(
+            pg(Step::AddUnique {
+                table: t.clone(),
+                unique: unique.clone()
+            }),
+            vec!["ALTER TABLE users ADD UNIQUE (org, email) DEFERRABLE"]
+        );
+        assert_eq!(
+            pg(Step::DropUnique {
+                table: t.clone(),
+                unique
+            }),
+            vec!["ALTER TABLE users DROP CONSTRAINT users_org_email_key"]
+        );
+        let check = CheckConstraint {
+            name: Some("age_positive".into()),
+            expr: Expr::new("age > 0", PG),
+        };
+        assert_eq!(
+            pg(Step::AddCheck {
+                table: t.clone(),
+                check: check.clone()
+            }),
+            vec!["ALTER TABLE users ADD CONSTRAINT age_positive CHECK (age > 0)"]
+        );
+        assert_eq!(
+            pg(Step::DropCheck {
+                table: t.clone(),
+                check
+            }),
+            vec!["ALTER TABLE users DROP CONSTRAINT age_positive"]
+        );
+        let mut deferred = fk();
+        deferred.deferrable = Deferrable::InitiallyDeferred;
+        deferred.on_update = ForeignKeyAction::Restrict;
+        assert_eq!(
+            pg(Step::AddForeignKey {
+                table: name("posts"),
+                foreign_key: deferred
+            }),
+            vec![
+                "ALTER TABLE posts ADD CONSTRAINT posts_author_id_fkey FOREIGN KEY (author_id) \
+                 REFERENCES users (id) ON DELETE CASCADE ON UPDATE RESTRICT DEFERRABLE INITIALLY DEFERRED"
+            ]
+        );
+        let mut unnamed = fk();
+        unnamed.name = None;
+        assert_eq!(
+            pg(Step::DropForeignKey {
+                table: name("posts"),
+                foreign_key: unnamed
+            }),
+            vec!["ALTER TABLE posts DROP CONSTRAINT posts_author_id_fkey"]
+        );
+    }
+
+    #[test]
+    fn unnamed_check_and_overlong_default_names_cannot_be_dropped() {
+        let check = CheckConstraint {
+            name: None,
+            expr: Expr::new("a > 0", PG),
+        };
+        assert_eq!(
+            pg_err(Step::DropCheck {
+                table: name("t"),
+                check
+            }),
+            RenderError::UnnamedConstraint {
+                table: name("t"),
+                kind: "check"
+            }
+        );
+        let long = "x".repeat(60);
+        let unique = UniqueConstraint {
+            name: None,
+            columns: vec![long],
+            nulls_not_distinct: false,
+            deferrable: Deferrable::NotDeferrable,
+        };
+        assert_eq!(
+            pg_err(Step::DropUnique {
+                table: name("t"),
+                unique
+            }),
+            RenderError::UnnamedConstraint {
+                table: name("t"),
+                kind: "unique"
+            }
+        );
+    }
+
+    #[test]
+    fn indexes() {
+        let index = Index {
+            name: QualifiedName::with_schema(Some("shop".into()), "orders_lookup"),
+            table: QualifiedName::with_schema(Some("shop".into()), "orders"),
+            unique: true,
+            columns: vec![
+                IndexColumn {
+                    expr: IndexExpr::Column("customer_id".into()),
+                    descending: true,
+                    nulls_first: Some(false),
+                    opclass: None,
+                    collation: None,
+                },
+                IndexColumn {
+                    expr: IndexExpr::Expression(Expr::new("lower(email)", PG)),
+                    descending: false,
+                    nulls_first: None,
+                    opclass: Some("text_pattern_ops".into()),
+                    collation: Some("C".into()),
+                },
+            ],
+            predicate: Some(Expr::new("deleted_at IS NULL", PG)),
+            method: Some("btree".into()),
+            include: vec!["total".into()],
+            nulls_not_distinct: true,
+        };
+        assert_eq!(
+            pg(Step::CreateIndex(index.clone())),
+            vec![
+                "CREATE UNIQUE INDEX orders_lookup ON shop.orders USING btree \
+                 (customer_id DESC NULLS LAST, (lower(email)) COLLATE \"C\" text_pattern_ops) \
+                 INCLUDE (total) NULLS NOT DISTINCT WHERE deleted_at IS NULL"
+            ]
+        );
+        assert_eq!(
+            pg(Step::DropIndex(index)),
+            vec!["DROP INDEX shop.orders_lookup"]
+        );
+        let gin = Index {
+            name: name("docs_tags_idx"),
+            table: name("docs"),
+            unique: false,
+            columns: vec![IndexColumn {
+                expr: IndexExpr::Column("tags".into()),
+                descending: false,
+                nulls_first: None,
+                opclass: None,
+                collation: None,
+            }],
+            predicate: None,
+            method: Some("gin".into()),
+            include: vec![],
+            nulls_not_distinct: false,
+        };
+        assert_eq!(
+            pg(Step::CreateIndex(gin)),
+            vec!["CREATE INDEX docs_tags_idx ON docs USING gin (tags)"]
+        );
+    }
+
+    #[test]
+    fn enums_create_drop_add_value() {
+        assert_eq!(
+            pg(Step::CreateEnum(enum_mood(&["sad", "it's ok"]))),
+            vec!["CREATE TYPE mood AS ENUM ('sad', 'it''s ok')"]
+        );
+        assert_eq!(
+            pg(Step::DropEnum(enum_mood(&["sad"]))),
+            vec!["DROP TYPE mood"]
+        );
+        let add = |position| {
+            pg(Step::AddEnumValue {
+                enum_name: name("Mood"),
+                value: "happy".into(),
+                position,
+            })
+        };
+        assert_eq!(
+            add(EnumValuePosition::End),
+            vec!["ALTER TYPE \"Mood\" ADD VALUE 'happy'"]
+        );
+        assert_eq!(
+            add(EnumValuePosition::Before("sad".into())),
+            vec!["ALTER TYPE \"Mood\" ADD VALUE 'happy' BEFORE 'sad'"]
+        );
+        assert_eq!(
+            add(EnumValuePosition::After("sad".into())),
+            vec!["ALTER TYPE \"Mood\" ADD VALUE 'happy' AFTER 'sad'"]
+        );
+    }
+
+    #[test]
+    fn recreate_enum_converts_each_usage_through_text() {
+        let step = Step::RecreateEnum {
+            previous: enum_mood(&["sad", "ok", "happy"]),
+            next: enum_mood(&["sad", "happy"]),
+            usages: vec![
+                EnumUsage {
+                    table: name("people"),
+                    column: "mood".into(),
+                    default: Some(Expr::new("'sad'::mood", PG)),
+                },
+                EnumUsage {
+                    table: name("User"),
+                    column: "current".into(),
+                    default: None,
+                },
+            ],
+        };
+        assert_eq!(
+            pg(step),
+            vec![
+                "ALTER TYPE mood RENAME TO mood_old",
+                "CREATE TYPE mood AS ENUM ('sad', 'happy')",
+                "ALTER TABLE people\n    ALTER COLUMN mood DROP DEFAULT,\n    \
+                 ALTER COLUMN mood TYPE mood USING mood::text::mood,\n    \
+                 ALTER COLUMN mood SET DEFAULT 'sad'::mood",
+                "ALTER TABLE \"User\" ALTER COLUMN current TYPE mood USING current::text::mood",
+                "DROP TYPE mood_old",
+            ]
+        );
+    }
+
+    #[test]
+    fn namespaces_extensions_sequences() {
+        assert_eq!(
+            pg(Step::CreateNamespace("Billing".into())),
+            vec!["CREATE SCHEMA \"Billing\""]
+        );
+        assert_eq!(
+            pg(Step::DropNamespace("billing".into())),
+            vec!["DROP SCHEMA billing"]
+        );
+        let ext = Extension {
+            name: "uuid-ossp".into(),
+            schema: Some("extensions".into()),
+        };
+        assert_eq!(
+            pg(Step::CreateExtension(ext.clone())),
+            vec!["CREATE EXTENSION IF NOT EXISTS \"uuid-ossp\" SCHEMA extensions"]
+        );
+        assert_eq!(
+            pg(Step::DropExtension(ext)),
+            vec!["DROP EXTENSION \"uuid-ossp\""]
+        );
+        let seq = Sequence {
+            name: name("invoice_numbers"),
+            owned_by: Some((name("invoices"), "number".into())),
+        };
+        assert_eq!(
+            pg(Step::CreateSequence(seq.clone())),
+            vec!["CREATE SEQUENCE invoice_numbers OWNED BY invoices.number"]
+        );
+        assert_eq!(
+            pg(Step::DropSequence(seq)),
+            vec!["DROP SEQUENCE invoice_numbers"]
+        );
+    }
+
+    #[test]
+    fn views_and_materialized_views() {
+        let view = View {
+            name: name("active_users"),
+            materialized: false,
+            definition: Definition::source("SELECT * FROM users WHERE active;"),
+        };
+        assert_eq!(
+            pg(Step::CreateView(view.clone())),
+            vec!["CREATE VIEW active_users AS SELECT * FROM users WHERE active"]
+        );
+        assert_eq!(pg(Step::DropView(view)), vec!["DROP VIEW active_users"]);
+        let mat = View {
+            name: name("Totals"),
+            materialized: true,
+            definition: Definition::Database {
+                sql: " SELECT count(*) AS n\n   FROM users".into(),
+            },
+        };
+        assert_eq!(
+            pg(Step::CreateView(mat.clone())),
+            vec!["CREATE MATERIALIZED VIEW \"Totals\" AS SELECT count(*) AS n\n   FROM users"]
+        );
+        assert_eq!(
+            pg(Step::DropView(mat)),
+            vec!["DROP MATERIALIZED VIEW \"Totals\""]
+        );
+    }
+
+    #[test]
+    fn comments_set_and_remove() {
+        assert_eq!(
+            pg(Step::SetTableComment {
+                table: name("order"),
+                comment: None
+            }),
+            vec!["COMMENT ON TABLE \"order\" IS NULL"]
+        );
+        assert_eq!(
+            pg(Step::SetColumnComment {
+                table: name("users"),
+                column: "Email".into(),
+                comment: Some("login".into())
+            }),
+            vec!["COMMENT ON COLUMN users.\"Email\" IS 'login'"]
+        );
+    }
+
+    fn opaque(kind: OpaqueKind, n: &str, on: Option<&str>, sql: &str) -> OpaqueObject {
+        OpaqueObject {
+            kind,
+            name: name(n),
+            on_table: on.map(name),
+            definition: Definition::source(sql),
+        }
+    }
+
+    #[test]
+    fn opaque_objects_create_with_their_text_and_drop_by_kind() {
+        let function = opaque(
+            OpaqueKind::Function,
+            "add",
+            None,
+            "CREATE OR REPLACE FUNCTION add(a integer, b integer DEFAULT 1, OUT c integer)\n\
+             LANGUAGE sql AS $$ SELECT a + b $$;",
+        );
+        assert_eq!(
+            pg(Step::CreateOpaque(function.clone())),
+            vec![
+                "CREATE OR REPLACE FUNCTION add(a integer, b integer DEFAULT 1, OUT c integer)\n\
+                 LANGUAGE sql AS $$ SELECT a + b $$"
+            ]
+        );
+        assert_eq!(
+            pg(Step::DropOpaque(function)),
+            vec!["DROP FUNCTION \"add\"(a integer, b integer, OUT c integer)"]
+        );
+        let no_args = opaque(OpaqueKind::Procedure, "tidy", None, "garbled");
+        assert_eq!(pg(Step::DropOpaque(no_args)), vec!["DROP PROCEDURE tidy"]);
+        let trigger = opaque(
+            OpaqueKind::Trigger,
+            "touch",
+            Some("User"),
+            "CREATE TRIGGER touch BEFORE UPDATE ON \"User\" FOR EACH ROW EXECUTE FUNCTION touch()",
+        );
+        assert_eq!(
+            pg(Step::DropOpaque(trigger)),
+            vec!["DROP TRIGGER touch ON \"User\""]
+        );
+        let policy = opaque(
+            OpaqueKind::Policy,
+            "own_rows",
+            Some("docs"),
+            "CREATE POLICY …",
+        );
+        assert_eq!(
+            pg(Step::DropOpaque(policy)),
+            vec!["DROP POLICY own_rows ON docs"]
+        );
+        let domain = opaque(
+            OpaqueKind::Domain,
+            "email",
+            None,
+            "CREATE DOMAIN email AS text",
+        );
+        assert_eq!(pg(Step::DropOpaque(domain)), vec!["DROP DOMAIN email"]);
+        let config = opaque(
+            OpaqueKind::Other,
+            "english_simple",
+            None,
+            "CREATE TEXT SEARCH CONFIGURATION public.english_simple (COPY = english)",
+        );
+        assert_eq!(
+            pg(Step::DropOpaque(config)),
+            vec!["DROP TEXT SEARCH CONFIGURATION english_simple"]
+        );
+    }
+
+    #[test]
+    fn opaque_objects_that_cannot_be_dropped_are_errors() {
+        let aggregate = opaque(OpaqueKind::Aggregate, "total", None, "junk");
+        assert!(matches!(
+            pg_err(Step::DropOpaque(aggregate)),
+            RenderError::CannotDropOpaque {
+                kind: OpaqueKind::Aggregate,
+                ..
+            }
+        ));
+        let orphan = opaque(OpaqueKind::Trigger, "t", None, "CREATE TRIGGER t …");
+        assert!(matches!(
+            pg_err(Step::DropOpaque(orphan)),
+            RenderError::CannotDropOpaque {
+                kind: OpaqueKind::Trigger,
+                ..
+            }
+        ));
+        let unknown = opaque(OpaqueKind::Other, "x", None, "SELECT 1");
+        assert!(matches!(
+            pg_err(Step::DropOpaque(unknown)),
+            RenderError::CannotDropOpaque {
+                kind: OpaqueKind::Other,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn rebuild_and_sqlite_only_features_are_errors() {
+        let t = users();
+        assert_eq!(
+            pg_err(Step::RebuildTable {
+                previous: t.clone(),
+                next: t.clone(),
+                indexes: vec![]
+            }),
+            RenderError::RebuildUnsupported {
+                dialect: PG,
+                table: name("users")
+            }
+        );
+        let mut strict = t.clone();
+        strict.strict = true;
+        assert!(matches!(
+            pg_err(Step::CreateTable(strict)),
+            RenderError::UnsupportedFeature { .. }
+        ));
+        let mut auto = not_null(col("id", "integer"));
+        auto.autoincrement = true;
+        assert!(matches!(
+            pg_err(Step::AddColumn {
+                table: name("users"),
+                column: auto
+            }),
+            RenderError::UnsupportedFeature { .. }
+        ));
+        let mut virtual_col = col("v", "integer");
+        virtual_col.generated = Some(Generated {
+            expr: Expr::new("1", PG),
+            stored: false,
+        });
+        assert!(matches!(
+            pg_err(Step::AddColumn {
+                table: name("users"),
+                column: virtual_col
+            }),
+            RenderError::UnsupportedFeature {
+                feature: "virtual generated columns",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn script_marks_destructive_steps() {
+        let p = destructive_plan(
+            Step::DropColumn {
+                table: name("users"),
+                column: col("email", "text"),
+            },
+            Destructive::DropColumn {
+                table: name("users"),
+                column: "email".into(),
+            },
+        );
+        assert_eq!(
+            render_script(&p, PG).unwrap(),
+            "-- WARNING: drops column `users.email` and its data\n\
+             ALTER TABLE users DROP COLUMN email;\n"
+        );
+    }
+}

@@ -1,0 +1,5 @@
+CREATE TABLE tasks (
+    id integer PRIMARY KEY,
+    status text NOT NULL DEFAULT 'open',
+    priority integer DEFAULT 1
+);

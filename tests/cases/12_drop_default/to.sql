@@ -1,0 +1,4 @@
+CREATE TABLE tasks (
+    id integer PRIMARY KEY,
+    status text NOT NULL
+);

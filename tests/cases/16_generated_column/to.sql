@@ -1,0 +1,6 @@
+CREATE TABLE order_lines (
+    id integer PRIMARY KEY,
+    price integer NOT NULL,
+    quantity integer NOT NULL,
+    total integer GENERATED ALWAYS AS (price * quantity) STORED
+);

@@ -1,0 +1,4 @@
+CREATE TABLE settings (
+    key text NOT NULL,
+    value text
+);

@@ -1,0 +1,4 @@
+CREATE TABLE products (
+    id integer PRIMARY KEY,
+    price integer NOT NULL
+);

@@ -1,0 +1,11 @@
+CREATE TABLE warehouses (
+    region text NOT NULL,
+    code text NOT NULL,
+    CONSTRAINT warehouses_pkey PRIMARY KEY (region, code)
+);
+CREATE TABLE stock (
+    id integer PRIMARY KEY,
+    region text NOT NULL,
+    code text NOT NULL,
+    CONSTRAINT stock_region_code_fkey FOREIGN KEY (region, code) REFERENCES warehouses (region, code) ON DELETE RESTRICT
+);

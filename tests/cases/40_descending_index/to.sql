@@ -1,0 +1,9 @@
+CREATE TABLE events (
+    id integer PRIMARY KEY,
+    kind text NOT NULL,
+    user_id integer,
+    payload text,
+    created_at timestamp NOT NULL,
+    deleted_at timestamp
+);
+CREATE INDEX events_recent_idx ON events (user_id, created_at DESC);

@@ -1,0 +1,6 @@
+CREATE TABLE orders (
+    id integer PRIMARY KEY,
+    customer text NOT NULL,
+    total integer NOT NULL,
+    status text NOT NULL
+);

@@ -1,0 +1,4 @@
+CREATE TABLE "UserAccount" (
+    "Id" integer PRIMARY KEY,
+    "EmailAddress" text NOT NULL
+);

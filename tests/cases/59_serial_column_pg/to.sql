@@ -1,0 +1,5 @@
+CREATE TABLE invoices (
+    id serial PRIMARY KEY,
+    number bigserial NOT NULL,
+    line smallserial
+);

@@ -1,0 +1,5 @@
+CREATE SEQUENCE invoice_numbers;
+CREATE TABLE invoices (
+    id integer PRIMARY KEY,
+    number bigint NOT NULL DEFAULT nextval('invoice_numbers')
+);

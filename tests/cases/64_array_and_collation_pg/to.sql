@@ -1,0 +1,5 @@
+CREATE TABLE articles (
+    id integer PRIMARY KEY,
+    title text COLLATE "C",
+    tags text[] NOT NULL DEFAULT '{}'
+);

@@ -1,0 +1,4 @@
+CREATE TABLE kv (
+    key text PRIMARY KEY,
+    value text
+);

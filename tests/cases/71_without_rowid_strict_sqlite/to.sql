@@ -1,0 +1,5 @@
+CREATE TABLE kv (
+    key TEXT PRIMARY KEY,
+    value TEXT,
+    expires INTEGER
+) WITHOUT ROWID, STRICT;

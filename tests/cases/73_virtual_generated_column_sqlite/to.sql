@@ -1,0 +1,6 @@
+CREATE TABLE rectangles (
+    id INTEGER PRIMARY KEY,
+    width REAL NOT NULL,
+    height REAL NOT NULL,
+    area REAL GENERATED ALWAYS AS (width * height) VIRTUAL
+);
