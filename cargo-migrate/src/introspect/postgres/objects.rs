@@ -143,6 +143,9 @@ fn routines(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), Int
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
          LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
          WHERE p.pronamespace = ANY($1) AND {}
+           -- made with another object (a range type's constructors)
+           AND NOT EXISTS (SELECT 1 FROM pg_depend idn WHERE idn.classid = 'pg_proc'::regclass
+                           AND idn.objid = p.oid AND idn.deptype = 'i')
          ORDER BY n.nspname, p.proname, 5",
         not_in_extension("pg_proc", "p")
     );
