@@ -726,3 +726,136 @@ fn errors_name_what_was_read_and_not_the_url() {
         "{err}"
     );
 }
+
+/// The crates.io migrations (285, 2014–2026) applied as diesel applies them,
+/// then introspected. The expected counts are those of the corpus README
+/// (which counts diesel's history table, left out here).
+#[test]
+fn crates_io_corpus_introspects_consistently() {
+    let corpus = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpora/crates-io/migrations"
+    ));
+    if !corpus.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "corpus missing: {}",
+            corpus.display()
+        );
+        eprintln!("note: skipping: corpus missing: {}", corpus.display());
+        return;
+    }
+    let mut db = test_db!();
+    db.exec(
+        "CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY,
+            run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+    );
+    // diesel's order: the version before the first `_`, without dashes.
+    let mut dirs: Vec<(String, std::path::PathBuf)> = std::fs::read_dir(corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("up.sql").is_file())
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let version = name.split('_').next().unwrap().replace('-', "");
+            (version, p)
+        })
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs.len(), 285);
+    for (version, dir) in &dirs {
+        let sql = std::fs::read_to_string(dir.join("up.sql")).unwrap();
+        let no_transaction = std::fs::read_to_string(dir.join("metadata.toml"))
+            .is_ok_and(|m| m.contains("run_in_transaction = false"));
+        let record =
+            format!("INSERT INTO __diesel_schema_migrations (version) VALUES ('{version}')");
+        if no_transaction {
+            db.exec(&sql);
+            db.exec(&record);
+        } else {
+            let mut tx = db.client.transaction().unwrap();
+            tx.batch_execute(&sql)
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+            tx.batch_execute(&record).unwrap();
+            tx.commit().unwrap();
+        }
+    }
+
+    let started = std::time::Instant::now();
+    let mut schema = introspect(&mut db.client, &[], &["__diesel_schema_migrations"]).unwrap();
+    eprintln!("introspected crates.io in {:?}", started.elapsed());
+    schema.sort();
+
+    assert_eq!(schema.tables.len(), 35);
+    assert!(schema.table(&q("__diesel_schema_migrations")).is_none());
+    let views: Vec<(String, bool)> = schema
+        .views
+        .iter()
+        .map(|v| (v.name.to_string(), v.materialized))
+        .collect();
+    assert_eq!(views, [("recent_crate_downloads".to_string(), true)]);
+    let extensions: Vec<&str> = schema.extensions.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(extensions, ["ltree", "pg_trgm", "pgcrypto"]);
+    let count = |kind| schema.opaque.iter().filter(|o| o.kind == kind).count();
+    assert_eq!(count(OpaqueKind::Function), 31);
+    assert_eq!(count(OpaqueKind::Trigger), 25);
+    assert_eq!(count(OpaqueKind::Type), 1);
+    assert_eq!(schema.sequences.len(), 17);
+    let foreign_keys: usize = schema.tables.iter().map(|t| t.foreign_keys.len()).sum();
+    assert_eq!(foreign_keys, 35);
+    let constraint_indexes: usize = schema
+        .tables
+        .iter()
+        .map(|t| usize::from(t.primary_key.is_some()) + t.uniques.len())
+        .sum();
+    assert_eq!(schema.indexes.len() + constraint_indexes, 84);
+
+    // Every reference inside the model points at something the model holds.
+    for table in &schema.tables {
+        for fk in &table.foreign_keys {
+            let target = schema.table(&fk.referenced_table).unwrap();
+            for column in fk.columns.iter() {
+                assert!(
+                    table.column(column, PG).is_some(),
+                    "{}.{column}",
+                    table.name
+                );
+            }
+            for column in &fk.referenced_columns {
+                assert!(
+                    target.column(column, PG).is_some(),
+                    "{}.{column}",
+                    target.name
+                );
+            }
+        }
+    }
+    for sequence in &schema.sequences {
+        let (table, column) = sequence.owned_by.as_ref().unwrap();
+        let default = schema
+            .table(table)
+            .unwrap()
+            .column(column, PG)
+            .unwrap()
+            .default
+            .as_ref();
+        assert!(
+            default
+                .unwrap()
+                .sql
+                .contains(&format!("'{}'", sequence.name.name)),
+            "{}",
+            sequence.name
+        );
+    }
+    for index in &schema.indexes {
+        let table = schema.table(&index.table);
+        let view = schema.view(&index.table);
+        assert!(table.is_some() || view.is_some(), "{}", index.name);
+        for column in &index.columns {
+            if let (IndexExpr::Column(name), Some(table)) = (&column.expr, table) {
+                assert!(table.column(name, PG).is_some(), "{}: {name}", index.name);
+            }
+        }
+    }
+}

@@ -29,8 +29,11 @@ impl TestDb {
         let mut admin = match Client::connect(&server_url, NoTls) {
             Ok(client) => client,
             Err(e) => {
+                let cause = std::error::Error::source(&e)
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default();
                 let message = format!(
-                    "PostgreSQL test server unreachable ({}): {e}",
+                    "PostgreSQL test server unreachable ({}): {e}{cause}",
                     without_password(&server_url)
                 );
                 if std::env::var_os("CI").is_some() {
