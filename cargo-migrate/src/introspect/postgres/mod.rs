@@ -34,7 +34,8 @@ pub enum IntrospectError {
     Unexpected { what: &'static str, value: String },
 }
 
-/// Reads the schema of the database `client` is connected to.
+/// Reads the schema of the database `client` is connected to, sorted
+/// ([`Schema::sort`]).
 ///
 /// `namespaces` lists the schemas to read; empty means every schema except
 /// the system ones (`pg_catalog`, `information_schema`, `pg_toast*`, temporary
@@ -57,6 +58,7 @@ pub fn introspect(
     schema.tables = cx.tables()?;
     indexes::read(&mut cx, &mut schema)?;
     objects::read(&mut cx, &mut schema)?;
+    schema.sort();
     Ok(schema)
 }
 
@@ -259,13 +261,25 @@ impl<'c> Context<'c> {
             column.identity = match get_char(&row, 8, what)? {
                 'a' => Some(Identity::Always),
                 'd' => Some(Identity::ByDefault),
-                _ => None,
-            };
-            match get_char(&row, 9, what)? {
-                's' => {
-                    column.generated = expr.map(|expr| Generated { expr, stored: true });
+                '\0' => None,
+                other => {
+                    return Err(IntrospectError::Unexpected {
+                        what: "identity kind",
+                        value: other.to_string(),
+                    });
                 }
-                _ => column.default = expr,
+            };
+            // With attgenerated 's' the pg_attrdef expression generates the
+            // column; otherwise it is the default.
+            match get_char(&row, 9, what)? {
+                's' => column.generated = expr.map(|expr| Generated { expr, stored: true }),
+                '\0' => column.default = expr,
+                other => {
+                    return Err(IntrospectError::Unexpected {
+                        what: "generated column kind",
+                        value: other.to_string(),
+                    });
+                }
             }
             let collation: Option<String> = get(&row, 11, what)?;
             let collation_schema: Option<String> = get(&row, 12, what)?;
