@@ -107,7 +107,8 @@ fn column_types_follow_format_type_and_display_round_trips() {
             a int, b int8, c smallint, d varchar(255), e varchar, f char(3), g numeric(10,2),
             h numeric, i timestamptz(3), j timestamp, k time(6), l text[], m int[][],
             n varchar(20)[], o double precision, p boolean, q jsonb, r uuid, s bytea,
-            t interval day to second(3), u \"char\", v bit varying(5), w real, x date
+            t interval day to second(3), u \"char\", v bit varying(5), w real, x date,
+            y int2vector
         )",
     );
     let schema = read(&mut db);
@@ -137,6 +138,7 @@ fn column_types_follow_format_type_and_display_round_trips() {
         ty("bit varying", &[5], 0),
         ty("real", &[], 0),
         ty("date", &[], 0),
+        ty("int2vector", &[], 0),
     ];
     let got: Vec<&ColumnType> = table.columns.iter().map(|c| &c.ty).collect();
     assert_eq!(got, expected.iter().collect::<Vec<_>>());

@@ -220,17 +220,20 @@ impl<'c> Context<'c> {
         by_oid: &HashMap<u32, usize>,
     ) -> Result<(), IntrospectError> {
         let what = "columns";
-        // For arrays the type's own namespace and name are those of the element.
+        // For arrays the type's own namespace and name are those of the
+        // element. int2vector and oidvector have an element type too, but
+        // are printed (and declared) without brackets: not arrays here.
         let sql = "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod),
-                    tn.nspname::text, et.typname::text, (t.typelem <> 0 AND t.typlen = -1),
+                    tn.nspname::text, et.typname::text, arr.is_array,
                     a.attndims, a.attnotnull, a.attidentity, a.attgenerated,
                     pg_get_expr(ad.adbin, ad.adrelid), coll.collname::text, colln.nspname::text,
                     col_description(a.attrelid, a.attnum)
              FROM pg_attribute a
              JOIN pg_class c ON c.oid = a.attrelid
              JOIN pg_type t ON t.oid = a.atttypid
-             JOIN pg_type et ON et.oid = CASE WHEN t.typelem <> 0 AND t.typlen = -1
-                                              THEN t.typelem ELSE t.oid END
+             CROSS JOIN LATERAL (SELECT t.typelem <> 0 AND t.typlen = -1
+                                        AND format_type(t.oid, NULL) LIKE '%[]' AS is_array) arr
+             JOIN pg_type et ON et.oid = CASE WHEN arr.is_array THEN t.typelem ELSE t.oid END
              JOIN pg_namespace tn ON tn.oid = et.typnamespace
              LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
              LEFT JOIN pg_collation coll ON coll.oid = a.attcollation
