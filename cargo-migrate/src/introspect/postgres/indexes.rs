@@ -1,0 +1,156 @@
+//! Indexes that no constraint owns.
+
+use std::collections::HashMap;
+
+use migrate_build::Dialect;
+use migrate_build::schema::{Expr, Index, IndexColumn, IndexExpr, Schema};
+
+use super::{Context, IntrospectError, catalog_object_name, get, qualified};
+
+/// `pg_index.indoption` bits (`INDOPTION_DESC`, `INDOPTION_NULLS_FIRST`).
+const INDOPTION_DESC: i16 = 0x0001;
+const INDOPTION_NULLS_FIRST: i16 = 0x0002;
+
+/// The collation every database has (`DEFAULT_COLLATION_OID`).
+const DEFAULT_COLLATION_OID: u32 = 100;
+
+pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), IntrospectError> {
+    let what = "indexes";
+    let nulls_not_distinct = if cx.server_version >= 150000 {
+        "i.indnullsnotdistinct"
+    } else {
+        "false"
+    };
+    // Indexes made by PRIMARY KEY, UNIQUE and EXCLUDE constraints are part of
+    // the constraint. Foreign keys also point at an index (conindid), on the
+    // referenced table, hence the contype filter.
+    let sql = format!(
+        "SELECT i.indexrelid, n.nspname::text, ic.relname::text, tn.nspname::text,
+                c.relname::text, i.indisunique, {nulls_not_distinct}, am.amname::text,
+                pg_get_expr(i.indpred, i.indrelid), i.indnkeyatts
+         FROM pg_index i
+         JOIN pg_class ic ON ic.oid = i.indexrelid
+         JOIN pg_namespace n ON n.oid = ic.relnamespace
+         JOIN pg_class c ON c.oid = i.indrelid
+         JOIN pg_namespace tn ON tn.oid = c.relnamespace
+         JOIN pg_am am ON am.oid = ic.relam
+         WHERE c.relnamespace = ANY($1) AND c.relkind IN ('r', 'p', 'm')
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid
+                           AND con.contype IN ('p', 'u', 'x'))
+           AND {}
+         ORDER BY n.nspname, ic.relname",
+        super::not_in_extension("pg_class", "c")
+    );
+    let mut by_oid: HashMap<u32, (usize, i16)> = HashMap::new();
+    for row in cx.query(what, &sql)? {
+        let table_schema: String = get(&row, 3, what)?;
+        let table_name: String = get(&row, 4, what)?;
+        if cx.is_ignored(&table_schema, &table_name) {
+            continue;
+        }
+        let nsp: String = get(&row, 1, what)?;
+        let name: String = get(&row, 2, what)?;
+        let method: String = get(&row, 7, what)?;
+        let predicate: Option<String> = get(&row, 8, what)?;
+        by_oid.insert(
+            get(&row, 0, what)?,
+            (schema.indexes.len(), get(&row, 9, what)?),
+        );
+        schema.indexes.push(Index {
+            name: qualified(&nsp, &name),
+            table: qualified(&table_schema, &table_name),
+            unique: get(&row, 5, what)?,
+            columns: Vec::new(),
+            predicate: predicate.map(|p| Expr::new(p, Dialect::Postgres)),
+            method: (method != "btree").then_some(method),
+            include: Vec::new(),
+            nulls_not_distinct: get(&row, 6, what)?,
+        });
+    }
+    if by_oid.is_empty() {
+        return Ok(());
+    }
+
+    let what = "index columns";
+    // indoption, indclass and indcollation cover the key columns only, and
+    // int2vector/oidvector subscripts start at 0.
+    let sql = "SELECT i.indexrelid, k.ord::int, a.attname::text,
+                      pg_get_indexdef(i.indexrelid, k.ord::int, true),
+                      i.indoption[k.ord - 1], opc.opcname::text, opcn.nspname::text, opc.opcdefault,
+                      i.indcollation[k.ord - 1], a.attcollation,
+                      coll.collname::text, colln.nspname::text
+         FROM pg_index i
+         JOIN pg_class c ON c.oid = i.indrelid
+         CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+         LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                                 AND k.attnum > 0
+         LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[k.ord - 1]
+         LEFT JOIN pg_namespace opcn ON opcn.oid = opc.opcnamespace
+         LEFT JOIN pg_collation coll ON coll.oid = i.indcollation[k.ord - 1]
+         LEFT JOIN pg_namespace colln ON colln.oid = coll.collnamespace
+         WHERE c.relnamespace = ANY($1)
+         ORDER BY i.indexrelid, k.ord";
+    for row in cx.query(what, sql)? {
+        let oid: u32 = get(&row, 0, what)?;
+        let Some(&(pos, key_columns)) = by_oid.get(&oid) else {
+            continue;
+        };
+        let index = &mut schema.indexes[pos];
+        let ord: i32 = get(&row, 1, what)?;
+        let column: Option<String> = get(&row, 2, what)?;
+        if ord > i32::from(key_columns) {
+            let Some(column) = column else {
+                return Err(IntrospectError::Unexpected {
+                    what: "INCLUDE expression in index",
+                    value: index.name.to_string(),
+                });
+            };
+            index.include.push(column);
+            continue;
+        }
+        let expr = match column {
+            Some(column) => IndexExpr::Column(column),
+            None => {
+                let text: Option<String> = get(&row, 3, what)?;
+                let Some(text) = text else {
+                    return Err(IntrospectError::Unexpected {
+                        what: "index column without a definition",
+                        value: index.name.to_string(),
+                    });
+                };
+                IndexExpr::Expression(Expr::new(text, Dialect::Postgres))
+            }
+        };
+        let option: i16 = get::<Option<i16>>(&row, 4, what)?.unwrap_or(0);
+        let descending = option & INDOPTION_DESC != 0;
+        let nulls_first = option & INDOPTION_NULLS_FIRST != 0;
+        let opclass_name: Option<String> = get(&row, 5, what)?;
+        let opclass_schema: Option<String> = get(&row, 6, what)?;
+        let opclass_default: Option<bool> = get(&row, 7, what)?;
+        let opclass = match (opclass_name, opclass_schema, opclass_default) {
+            (Some(name), Some(schema), Some(false)) => Some(catalog_object_name(&schema, &name)),
+            _ => None,
+        };
+        let collation_oid: Option<u32> = get(&row, 8, what)?;
+        let column_collation: Option<u32> = get(&row, 9, what)?;
+        let collation_name: Option<String> = get(&row, 10, what)?;
+        let collation_schema: Option<String> = get(&row, 11, what)?;
+        let collation = match (collation_oid, collation_name, collation_schema) {
+            (Some(oid), Some(name), Some(schema))
+                if oid != DEFAULT_COLLATION_OID && Some(oid) != column_collation =>
+            {
+                Some(catalog_object_name(&schema, &name))
+            }
+            _ => None,
+        };
+        index.columns.push(IndexColumn {
+            expr,
+            descending,
+            // Ascending sorts nulls last and descending first unless told otherwise.
+            nulls_first: (nulls_first != descending).then_some(nulls_first),
+            opclass,
+            collation,
+        });
+    }
+    Ok(())
+}
