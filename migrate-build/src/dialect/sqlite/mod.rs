@@ -1,7 +1,7 @@
 //! sqlite: rules and renderer.
 
 use super::{Dialect, DialectRules};
-use crate::schema::{Column, Table};
+use crate::schema::{Column, ColumnType, Table};
 
 pub struct SqliteRules;
 
@@ -26,6 +26,20 @@ impl DialectRules for SqliteRules {
     }
     fn can_alter_primary_key(&self) -> bool {
         false
+    }
+    fn can_alter_identity(&self) -> bool {
+        false
+    }
+    fn is_widening(&self, from: &ColumnType, to: &ColumnType) -> bool {
+        // SQLite stores values by affinity, not by declared type: a change
+        // within one affinity (VARCHAR(10) → TEXT, SMALLINT → BIGINT) keeps
+        // every value; so does a change to no affinity, or INTEGER → NUMERIC.
+        match (affinity(&from.name), affinity(&to.name)) {
+            (a, b) if a == b => true,
+            (_, Affinity::Blob) => true,
+            (Affinity::Integer, Affinity::Numeric) => true,
+            _ => false,
+        }
     }
     fn can_add_column(&self, column: &Column, table: &Table) -> bool {
         let in_pk = table.primary_key.as_ref().is_some_and(|pk| {
@@ -84,5 +98,50 @@ impl DialectRules for SqliteRules {
     }
     fn has_extensions(&self) -> bool {
         false
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Affinity {
+    Integer,
+    Text,
+    Blob,
+    Real,
+    Numeric,
+}
+
+/// The column affinity rules of SQLite's documentation (section 3.1 of
+/// "Datatypes In SQLite"), applied in the same order.
+fn affinity(declared: &str) -> Affinity {
+    let upper = declared.to_ascii_uppercase();
+    if upper.contains("INT") {
+        Affinity::Integer
+    } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT") {
+        Affinity::Text
+    } else if upper.contains("BLOB") || upper.is_empty() {
+        Affinity::Blob
+    } else if upper.contains("REAL") || upper.contains("FLOA") || upper.contains("DOUB") {
+        Affinity::Real
+    } else {
+        Affinity::Numeric
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SqliteRules;
+    use crate::dialect::DialectRules;
+    use crate::schema::ColumnType;
+
+    #[test]
+    fn widening_follows_affinity() {
+        let r = SqliteRules;
+        let t = ColumnType::simple;
+        assert!(r.is_widening(&t("SMALLINT"), &t("BIGINT")));
+        assert!(r.is_widening(&t("VARCHAR"), &t("TEXT")));
+        assert!(r.is_widening(&t("INTEGER"), &t("NUMERIC")));
+        assert!(r.is_widening(&t("REAL"), &t("BLOB")));
+        assert!(!r.is_widening(&t("TEXT"), &t("INTEGER")));
+        assert!(!r.is_widening(&t("REAL"), &t("INTEGER")));
     }
 }

@@ -1,0 +1,97 @@
+//! Indexes: matched by name; a changed index is dropped and created again.
+//! Indexes of created tables are created after them; those of dropped tables
+//! go with the table; those of rebuilt tables are part of the rebuild.
+
+use super::Differ;
+use super::table::TableChanges;
+use crate::dialect::Dialect;
+use crate::pair::Pair;
+use crate::plan::Step;
+use crate::schema::{Index, IndexColumn, IndexExpr, Schema};
+
+#[derive(Default)]
+pub(super) struct IndexChanges<'a> {
+    pub created: Vec<&'a Index>,
+    pub dropped: Vec<&'a Index>,
+}
+
+pub(super) fn index_changes<'a>(
+    schemas: Pair<&'a Schema>,
+    tables: &TableChanges<'a>,
+) -> IndexChanges<'a> {
+    let Pair { previous, next } = schemas;
+    let d = next.dialect;
+    let unchanged = |old: &Index, new: &Index| same_index(old, new, d);
+    let dropped = previous
+        .indexes
+        .iter()
+        .filter(|old| !tables.is_dropped(&old.table) && !tables.is_rebuilt(&old.table))
+        .filter(|old| !next.index(&old.name).is_some_and(|new| unchanged(old, new)))
+        .collect();
+    let created = next
+        .indexes
+        .iter()
+        .filter(|new| {
+            // A rebuilt table's indexes are recreated by the rebuild, which
+            // knows the table by its previous name as well.
+            !tables.rebuilt().any(|t| t.same_as(&new.table, d))
+        })
+        .filter(|new| {
+            tables.is_created(&new.table)
+                || !previous
+                    .index(&new.name)
+                    .is_some_and(|old| unchanged(old, new))
+        })
+        .collect();
+    IndexChanges { created, dropped }
+}
+
+pub(super) fn push_index_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
+    for index in &tables.indexes.dropped {
+        differ.push(Step::DropIndex((*index).clone()));
+    }
+    for index in &tables.indexes.created {
+        differ.push(Step::CreateIndex((*index).clone()));
+    }
+}
+
+/// Two indexes of the same name are the same index when a database could
+/// not tell them apart.
+fn same_index(a: &Index, b: &Index, d: Dialect) -> bool {
+    a.table.same_as(&b.table, d)
+        && a.unique == b.unique
+        && a.columns.len() == b.columns.len()
+        && a.columns
+            .iter()
+            .zip(&b.columns)
+            .all(|(x, y)| same_index_column(x, y, d))
+        && a.predicate == b.predicate
+        && same_optional_name(a.method.as_deref(), b.method.as_deref(), d)
+        && a.include.len() == b.include.len()
+        && a.include
+            .iter()
+            .zip(&b.include)
+            .all(|(x, y)| d.same_name(x, y))
+        && a.nulls_not_distinct == b.nulls_not_distinct
+}
+
+fn same_index_column(a: &IndexColumn, b: &IndexColumn, d: Dialect) -> bool {
+    let expr = match (&a.expr, &b.expr) {
+        (IndexExpr::Column(x), IndexExpr::Column(y)) => d.same_name(x, y),
+        (IndexExpr::Expression(x), IndexExpr::Expression(y)) => x == y,
+        (IndexExpr::Column(_), IndexExpr::Expression(_))
+        | (IndexExpr::Expression(_), IndexExpr::Column(_)) => false,
+    };
+    expr && a.descending == b.descending
+        && a.nulls_first == b.nulls_first
+        && same_optional_name(a.opclass.as_deref(), b.opclass.as_deref(), d)
+        && same_optional_name(a.collation.as_deref(), b.collation.as_deref(), d)
+}
+
+fn same_optional_name(a: Option<&str>, b: Option<&str>, d: Dialect) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(x), Some(y)) => d.same_name(x, y),
+        (Some(_), None) | (None, Some(_)) => false,
+    }
+}
