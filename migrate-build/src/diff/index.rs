@@ -22,15 +22,18 @@ pub(super) fn index_changes<'a>(
     let Pair { previous, next } = schemas;
     let d = next.dialect;
     let unchanged = |old: &Index, new: &Index| same_index(old, new, d);
+    // Indexes on materialized views follow their view (see `objects`).
     let dropped = previous
         .indexes
         .iter()
+        .filter(|old| previous.view(&old.table).is_none())
         .filter(|old| !tables.is_dropped(&old.table) && !tables.is_rebuilt(&old.table))
         .filter(|old| !next.index(&old.name).is_some_and(|new| unchanged(old, new)))
         .collect();
     let created = next
         .indexes
         .iter()
+        .filter(|new| next.view(&new.table).is_none())
         .filter(|new| {
             // A rebuilt table's indexes are recreated by the rebuild, which
             // knows the table by its previous name as well.
@@ -57,7 +60,7 @@ pub(super) fn push_index_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
 
 /// Two indexes of the same name are the same index when a database could
 /// not tell them apart.
-fn same_index(a: &Index, b: &Index, d: Dialect) -> bool {
+pub(super) fn same_index(a: &Index, b: &Index, d: Dialect) -> bool {
     a.table.same_as(&b.table, d)
         && a.unique == b.unique
         && a.columns.len() == b.columns.len()

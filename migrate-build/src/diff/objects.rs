@@ -1,11 +1,13 @@
 //! Views and opaque objects (functions, triggers, types the engine does not
 //! model): matched by kind and name, compared by [`Definition`]; a changed
 //! one is dropped and created again. Objects that may stand in the way of a
-//! change (a view reading a table whose columns change, a trigger on a table
-//! being rebuilt, anything mentioning an object being recreated) are dropped
-//! first and created again last.
+//! change (a view or trigger reading or sitting on a table whose columns
+//! change shape, anything mentioning an object being recreated) are dropped
+//! first and created again last. Indexes of materialized views follow their
+//! view.
 
 use super::Differ;
+use super::index::same_index;
 use super::order::{ObjectClass, Phase, mentions, object_class};
 use super::table::TableChanges;
 use crate::dialect::Dialect;
@@ -111,25 +113,17 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
         .collect();
 
     // Names whose change blocks a dependent object: tables whose columns
-    // change, enums recreated and the tables whose columns they convert.
+    // change shape, enums recreated and the tables whose columns they convert.
     let mut blocking: Vec<&str> = tables.reshaped().map(|t| t.name.as_str()).collect();
-    for planned in &differ.steps {
-        if let (
-            _,
-            crate::plan::PlannedStep {
-                step:
-                    Step::RecreateEnum {
-                        previous, usages, ..
-                    },
-                ..
-            },
-        ) = planned
+    for (_, planned) in &differ.steps {
+        if let Step::RecreateEnum {
+            previous, usages, ..
+        } = &planned.step
         {
             blocking.push(previous.name.name.as_str());
             blocking.extend(usages.iter().map(|u| u.table.name.as_str()));
         }
     }
-    let rebuilt: Vec<&QualifiedName> = tables.rebuilt().collect();
 
     let mut gone: Vec<bool> = previous
         .iter()
@@ -137,12 +131,14 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
         .map(|(old, m)| match m {
             None => true,
             Some(j) => {
-                !old.same_definition(&next[*j])
-                    || (matches!(old, Object::View(_))
-                        && blocking.iter().any(|name| mentions(old.sql(), name)))
-                    || old
-                        .on_table()
-                        .is_some_and(|t| rebuilt.iter().any(|r| r.same_as(t, d)))
+                let blocked = old.class() == ObjectClass::Dependent
+                    && blocking.iter().any(|name| {
+                        mentions(old.sql(), name)
+                            || old
+                                .on_table()
+                                .is_some_and(|t| t.name.eq_ignore_ascii_case(name))
+                    });
+                blocked || !old.same_definition(&next[*j])
             }
         })
         .collect();
@@ -197,8 +193,68 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
     let create_depths = depths(&next, &creates);
     let mut create_order = creates.clone();
     create_order.sort_by_key(|j| create_depths[*j]);
-    for j in create_order {
+    for &j in &create_order {
         differ.push(next[j].create());
+        // A materialized view's indexes come back right after it.
+        if let Object::View(view) = next[j] {
+            for index in differ.schemas.next.indexes_on(&view.name) {
+                differ.push_at(
+                    Phase::CreateDependents,
+                    Step::CreateIndex(index.clone()),
+                    None,
+                );
+            }
+        }
+    }
+
+    push_kept_view_index_steps(differ, &previous, &gone, &next, &create_order);
+}
+
+/// Indexes on materialized views that stay: a dropped view takes its
+/// indexes along, and a created one gets them right after it.
+fn push_kept_view_index_steps(
+    differ: &mut Differ<'_>,
+    previous: &[Object<'_>],
+    gone: &[bool],
+    next: &[Object<'_>],
+    created: &[usize],
+) {
+    let d = differ.dialect;
+    let schemas = differ.schemas;
+    let view_gone = |name: &QualifiedName| {
+        previous
+            .iter()
+            .zip(gone)
+            .any(|(o, g)| *g && matches!(o, Object::View(v) if v.name.same_as(name, d)))
+    };
+    let view_created = |name: &QualifiedName| {
+        created
+            .iter()
+            .any(|j| matches!(next[*j], Object::View(v) if v.name.same_as(name, d)))
+    };
+    for old in &schemas.previous.indexes {
+        if schemas.previous.view(&old.table).is_none() || view_gone(&old.table) {
+            continue;
+        }
+        let kept = schemas
+            .next
+            .index(&old.name)
+            .is_some_and(|new| same_index(old, new, d));
+        if !kept {
+            differ.push(Step::DropIndex(old.clone()));
+        }
+    }
+    for new in &schemas.next.indexes {
+        if schemas.next.view(&new.table).is_none() || view_created(&new.table) {
+            continue;
+        }
+        let kept = schemas
+            .previous
+            .index(&new.name)
+            .is_some_and(|old| same_index(old, new, d));
+        if !kept {
+            differ.push(Step::CreateIndex(new.clone()));
+        }
     }
 }
 

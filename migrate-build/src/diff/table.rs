@@ -148,14 +148,19 @@ impl<'a> TableDiff<'a> {
             || (constraints_dropped && !rules.can_drop_constraint())
     }
 
-    /// Whether a view reading this table may stand in the way of the change
-    /// (PostgreSQL refuses to drop or retype a column a view uses; SQLite's
-    /// rename at the end of a rebuild fails on a view it would break).
+    /// Whether a view or trigger reading this table may stand in the way of
+    /// the change: PostgreSQL refuses to drop or retype a column a view or
+    /// policy uses, SQLite to drop a column a trigger uses, and the rename
+    /// that ends a SQLite rebuild fails on any view or trigger it breaks.
+    /// Defaults and nullability block nothing.
     fn reshapes(&self) -> bool {
         self.rebuild
             || !self.dropped_columns.is_empty()
             || !self.recreated_columns.is_empty()
-            || !self.altered_columns.is_empty()
+            || self
+                .altered_columns
+                .iter()
+                .any(|(_, changes)| changes.ty || changes.collation)
     }
 }
 
@@ -267,6 +272,7 @@ impl<'a> TableChanges<'a> {
         )
     }
 
+    /// Tables (previous names) rebuilt instead of altered.
     pub fn rebuilt(&self) -> impl Iterator<Item = &'a QualifiedName> + '_ {
         self.matched
             .iter()

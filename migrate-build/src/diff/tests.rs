@@ -970,3 +970,91 @@ fn diff_is_deterministic() {
         assert_eq!(diff(&next, &previous), down, "{d}");
     }
 }
+
+#[test]
+fn materialized_view_indexes_follow_their_view() {
+    let matview = |sql: &str| {
+        let mut s = schema(PG, vec![keyed("t", PG, vec![col("n", "integer")])]);
+        s.views.push(View {
+            name: q("totals"),
+            materialized: true,
+            definition: Definition::source(sql),
+        });
+        s.indexes.push(index("totals_n_idx", "totals", &["n"]));
+        s
+    };
+    let previous = matview("SELECT n FROM t");
+    assert_eq!(
+        lines(&diff(&previous, &matview("SELECT n FROM t WHERE n > 0"))),
+        [
+            "drop materialized view `totals`",
+            "create materialized view `totals`",
+            "create index `totals_n_idx` on `totals`",
+        ]
+    );
+    assert_eq!(
+        lines(&diff(&Schema::empty(PG), &previous)),
+        [
+            "create table `t`",
+            "create materialized view `totals`",
+            "create index `totals_n_idx` on `totals`",
+        ]
+    );
+    let mut reindexed = previous.clone();
+    reindexed.indexes[0].unique = true;
+    assert_eq!(
+        lines(&diff(&previous, &reindexed)),
+        [
+            "drop index `totals_n_idx` on `totals`",
+            "create unique index `totals_n_idx` on `totals`",
+        ]
+    );
+}
+
+#[test]
+fn defaults_and_nullability_do_not_disturb_views_or_triggers() {
+    let previous = rich(PG);
+    let mut next = previous.clone();
+    next.tables[1].columns[2].default = Some(Expr::new("'draft'", PG));
+    next.tables[1].columns[1].nullable = false;
+    assert_eq!(
+        lines(&diff(&previous, &next)),
+        [
+            "alter column `posts.author_id` (set not null)",
+            "alter column `posts.title` (default 'draft')",
+        ]
+    );
+}
+
+#[test]
+fn triggers_on_a_table_losing_a_column_are_recreated() {
+    let previous = rich(PG);
+    let mut next = previous.clone();
+    next.tables[1].columns.retain(|c| c.name != "title");
+    next.indexes.clear();
+    next.views.clear();
+    assert_eq!(
+        lines(&diff(&previous, &next)),
+        [
+            "drop view `titles`",
+            "drop trigger `posts_touch`",
+            "drop index `posts_title_idx` on `posts`",
+            "drop column `posts.title`",
+            "create trigger `posts_touch`",
+        ]
+    );
+}
+
+#[test]
+fn sqlite_rebuilds_for_a_column_alter_table_cannot_add() {
+    let previous = schema(LITE, vec![keyed("t", LITE, vec![])]);
+    let next = schema(
+        LITE,
+        vec![keyed(
+            "t",
+            LITE,
+            vec![with_default(col("at", "TEXT"), "CURRENT_TIMESTAMP", LITE)],
+        )],
+    );
+    assert_eq!(lines(&diff(&previous, &next)), ["rebuild table `t`"]);
+}

@@ -53,14 +53,27 @@ impl DialectRules for SqliteRules {
                 .any(|c| c.eq_ignore_ascii_case(&column.name))
         });
         let stored = column.generated.as_ref().is_some_and(|g| g.stored);
+        let null_default = column.default.as_ref().is_none_or(|d| d.key == "null");
         let not_null_without_default =
-            !column.nullable && column.default.is_none() && column.generated.is_none();
+            !column.nullable && null_default && column.generated.is_none();
+        // ALTER TABLE ADD COLUMN refuses CURRENT_TIME/DATE/TIMESTAMP and
+        // parenthesised expressions as defaults (SQLite's lang_altertable).
+        let non_constant_default = column
+            .default
+            .as_ref()
+            .is_some_and(|d| d.key.starts_with('(') || d.key.contains("current_"));
         let in_fk = table.foreign_keys.iter().any(|fk| {
             fk.columns
                 .iter()
                 .any(|c| c.eq_ignore_ascii_case(&column.name))
         });
-        !(in_pk || in_unique || stored || not_null_without_default || in_fk || column.autoincrement)
+        !(in_pk
+            || in_unique
+            || stored
+            || not_null_without_default
+            || non_constant_default
+            || in_fk
+            || column.autoincrement)
     }
     fn can_drop_column(&self, column: &Column, table: &Table) -> bool {
         // SQLite 3.35+ drops a column unless something references it.
@@ -130,8 +143,8 @@ fn affinity(declared: &str) -> Affinity {
 #[cfg(test)]
 mod tests {
     use super::SqliteRules;
-    use crate::dialect::DialectRules;
-    use crate::schema::ColumnType;
+    use crate::dialect::{Dialect, DialectRules};
+    use crate::schema::{Column, ColumnType, Expr, QualifiedName, Table};
 
     #[test]
     fn widening_follows_affinity() {
@@ -143,5 +156,23 @@ mod tests {
         assert!(r.is_widening(&t("REAL"), &t("BLOB")));
         assert!(!r.is_widening(&t("TEXT"), &t("INTEGER")));
         assert!(!r.is_widening(&t("REAL"), &t("INTEGER")));
+    }
+
+    #[test]
+    fn add_column_refuses_what_alter_table_refuses() {
+        let r = SqliteRules;
+        let table = Table::new(QualifiedName::new("t"));
+        let column = |default: Option<&str>, nullable: bool| {
+            let mut c = Column::new("c", ColumnType::simple("TEXT"));
+            c.nullable = nullable;
+            c.default = default.map(|sql| Expr::new(sql, Dialect::Sqlite));
+            c
+        };
+        assert!(r.can_add_column(&column(None, true), &table));
+        assert!(r.can_add_column(&column(Some("'x'"), false), &table));
+        assert!(!r.can_add_column(&column(None, false), &table));
+        assert!(!r.can_add_column(&column(Some("NULL"), false), &table));
+        assert!(!r.can_add_column(&column(Some("CURRENT_TIMESTAMP"), true), &table));
+        assert!(!r.can_add_column(&column(Some("(1 + 1)"), true), &table));
     }
 }
