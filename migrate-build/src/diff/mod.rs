@@ -15,6 +15,8 @@ mod enums;
 mod index;
 mod objects;
 mod order;
+#[cfg(test)]
+mod simulate;
 mod table;
 #[cfg(test)]
 mod tests;

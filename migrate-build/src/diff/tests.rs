@@ -1058,3 +1058,137 @@ fn sqlite_rebuilds_for_a_column_alter_table_cannot_add() {
     );
     assert_eq!(lines(&diff(&previous, &next)), ["rebuild table `t`"]);
 }
+
+/// Variations of the rich schema, each consistent on its own.
+fn variants(d: Dialect) -> Vec<(&'static str, Schema)> {
+    let text = |pg: &str, lite: &str| match d {
+        Dialect::Postgres => pg.to_string(),
+        Dialect::Sqlite => lite.to_string(),
+    };
+    let mut out = vec![("empty", Schema::empty(d)), ("rich", rich(d))];
+
+    let mut retyped = rich(d);
+    retyped.tables[1].columns[2].ty = ColumnType {
+        modifiers: vec![200],
+        ..ColumnType::simple(text("character varying", "VARCHAR"))
+    };
+    retyped.tables[1].columns[1].nullable = false;
+    out.push(("retyped", retyped));
+
+    let mut without_users = rich(d);
+    without_users.tables.remove(0);
+    without_users.tables[0].foreign_keys.clear();
+    without_users.enums.clear();
+    out.push(("without users", without_users));
+
+    let mut without_posts = rich(d);
+    without_posts.tables.remove(1);
+    without_posts.indexes.clear();
+    without_posts.views.clear();
+    without_posts.opaque.retain(|o| o.on_table.is_none());
+    out.push(("without posts", without_posts));
+
+    let mut grown = rich(d);
+    let mut comments = keyed(
+        "comments",
+        d,
+        vec![col("post_id", &text("integer", "INTEGER"))],
+    );
+    comments
+        .foreign_keys
+        .push(fk("comments_post_id_fkey", "post_id", "posts"));
+    comments
+        .foreign_keys
+        .push(fk("comments_parent_fkey", "id", "comments"));
+    grown.tables.push(comments);
+    grown.tables[0]
+        .columns
+        .push(col("nickname", &text("text", "TEXT")));
+    grown.tables[0].checks.clear();
+    grown
+        .indexes
+        .push(index("comments_post_idx", "comments", &["post_id"]));
+    grown.indexes[0].unique = true;
+    grown.views.push(View {
+        name: q("comment_counts"),
+        materialized: false,
+        definition: Definition::source("SELECT post_id, count(*) FROM comments GROUP BY 1"),
+    });
+    out.push(("grown", grown));
+
+    let mut rekeyed = rich(d);
+    rekeyed.tables[0].uniques[0].nulls_not_distinct = true;
+    rekeyed.tables[1].foreign_keys[0].on_delete = crate::schema::ForeignKeyAction::Cascade;
+    out.push(("rekeyed", rekeyed));
+
+    if d == Dialect::Postgres {
+        let mut moods = rich(d);
+        moods.enums[0].values = vec!["happy".into(), "calm".into()];
+        moods.tables[0].columns[2].default = Some(Expr::new("'calm'::mood", d));
+        out.push(("moods", moods));
+
+        let mut serial = rich(d);
+        serial.tables[1].columns[0].default =
+            Some(Expr::new("nextval('posts_id_seq'::regclass)", d));
+        serial.sequences.push(Sequence {
+            name: q("posts_id_seq"),
+            owned_by: Some((q("posts"), "id".into())),
+        });
+        let mut total = col("total", "integer");
+        total.generated = Some(Generated {
+            expr: Expr::new("id * 2", d),
+            stored: true,
+        });
+        serial.tables[1].columns.push(total);
+        out.push(("serial", serial));
+
+        let mut matview = rich(d);
+        matview.views[0].materialized = true;
+        matview.views[0].definition = Definition::source("SELECT id, title FROM posts");
+        matview.indexes.push(Index {
+            unique: true,
+            ..index("titles_id_idx", "titles", &["id"])
+        });
+        matview.opaque[1].definition = Definition::source(
+            "CREATE FUNCTION touch() RETURNS trigger AS $$ BEGIN RETURN OLD; END $$ LANGUAGE plpgsql",
+        );
+        matview.opaque[0].definition = Definition::source(
+            "CREATE TRIGGER posts_touch AFTER INSERT ON posts EXECUTE FUNCTION touch()",
+        );
+        out.push(("matview", matview));
+    }
+    out
+}
+
+#[test]
+fn every_plan_applies_in_order_and_reaches_its_target() {
+    for d in Dialect::ALL {
+        let variants = variants(d);
+        for (from_name, from) in &variants {
+            for (to_name, to) in &variants {
+                let plan = diff(from, to);
+                let reached = super::simulate::apply(from, &plan).unwrap_or_else(|e| {
+                    panic!(
+                        "{d} {from_name} → {to_name}: {e}\nplan: {:#?}",
+                        lines(&plan)
+                    )
+                });
+                assert_eq!(
+                    super::simulate::canonical(&reached),
+                    super::simulate::canonical(to),
+                    "{d} {from_name} → {to_name}: {:#?}",
+                    lines(&plan)
+                );
+                assert!(
+                    diff(&reached, to).is_empty(),
+                    "{d} {from_name} → {to_name}: a second diff is not empty"
+                );
+                assert_eq!(
+                    plan.is_empty(),
+                    from_name == to_name,
+                    "{d} {from_name} → {to_name}"
+                );
+            }
+        }
+    }
+}
