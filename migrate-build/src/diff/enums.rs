@@ -112,3 +112,15 @@ pub(super) fn uses_enum(ty: &ColumnType, name: &QualifiedName, d: crate::Dialect
         (None, Some(_)) | (Some(_), None) => false,
     }
 }
+
+/// Enums the plan recreates (pushed before any table step).
+pub(super) fn recreated_enums(differ: &Differ<'_>) -> Vec<QualifiedName> {
+    differ
+        .steps
+        .iter()
+        .filter_map(|(_, planned)| match &planned.step {
+            Step::RecreateEnum { previous, .. } => Some(previous.name.clone()),
+            _ => None,
+        })
+        .collect()
+}

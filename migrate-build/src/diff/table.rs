@@ -3,7 +3,9 @@
 
 use super::Differ;
 use super::column::{alterable, column_changes, destructive_change, drop_loses_data};
+use super::enums::{recreated_enums, uses_enum};
 use super::index::{IndexChanges, index_changes};
+use super::order::{self, Phase};
 use crate::dialect::{Dialect, DialectRules};
 use crate::pair::Pair;
 use crate::plan::{ColumnChanges, Destructive, Step};
@@ -488,17 +490,28 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
             column: column.clone(),
         });
     }
+    let recreated = recreated_enums(differ);
     for (pair, changes) in &diff.altered_columns {
         let destructive = destructive_change(new_name, *pair, changes, differ.rules);
-        differ.push_destructive(
-            Step::AlterColumn {
-                table: new_name.clone(),
-                previous: pair.previous.clone(),
-                next: pair.next.clone(),
-                changes: *changes,
-            },
-            destructive,
-        );
+        let step = Step::AlterColumn {
+            table: new_name.clone(),
+            previous: pair.previous.clone(),
+            next: pair.next.clone(),
+            changes: *changes,
+        };
+        // A column leaving an enum that is recreated must leave it before:
+        // the recreation converts only the columns that keep the type.
+        let leaves_recreated = changes.ty
+            && !pair.next.ty.user_defined
+            && recreated
+                .iter()
+                .any(|e| uses_enum(&pair.previous.ty, e, differ.dialect));
+        let phase = if leaves_recreated {
+            Phase::DropColumns
+        } else {
+            order::phase(&step)
+        };
+        differ.push_at(phase, step, destructive);
     }
     if let Some(pk) = next
         .primary_key

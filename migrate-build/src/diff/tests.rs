@@ -1127,6 +1127,16 @@ fn variants(d: Dialect) -> Vec<(&'static str, Schema)> {
         moods.tables[0].columns[2].default = Some(Expr::new("'calm'::mood", d));
         out.push(("moods", moods));
 
+        let mut unmooded = rich(d);
+        unmooded.enums[0].values = vec!["happy".into()];
+        unmooded.tables[0].columns[2].ty = ColumnType::simple("text");
+        unmooded.tables[0].columns[2].ty.user_defined = false;
+        let mut mood_list = col("moods", "mood");
+        mood_list.ty.user_defined = true;
+        mood_list.ty.array_dims = 1;
+        unmooded.tables[1].columns.push(mood_list);
+        out.push(("unmooded", unmooded));
+
         let mut serial = rich(d);
         serial.tables[1].columns[0].default =
             Some(Expr::new("nextval('posts_id_seq'::regclass)", d));
