@@ -3,6 +3,7 @@
 //! go with the table; those of rebuilt tables are part of the rebuild.
 
 use super::Differ;
+use super::order::mentions;
 use super::table::TableChanges;
 use crate::dialect::Dialect;
 use crate::pair::Pair;
@@ -21,7 +22,11 @@ pub(super) fn index_changes<'a>(
 ) -> IndexChanges<'a> {
     let Pair { previous, next } = schemas;
     let d = next.dialect;
-    let unchanged = |old: &Index, new: &Index| same_index(old, new, d);
+    // An index reading a column dropped and added again goes with the
+    // column, so it must be created again too.
+    let unchanged = |old: &Index, new: &Index| {
+        same_index(old, new, d) && !uses_any(old, &tables.recreated_columns_of(&old.table))
+    };
     // Indexes on materialized views follow their view (see `objects`).
     let dropped = previous
         .indexes
@@ -97,4 +102,19 @@ fn same_optional_name(a: Option<&str>, b: Option<&str>, d: Dialect) -> bool {
         (Some(x), Some(y)) => d.same_name(x, y),
         (Some(_), None) | (None, Some(_)) => false,
     }
+}
+
+/// Whether an index reads any of `columns` (by name, in an expression, in
+/// its predicate or its INCLUDE list): dropping one of them drops the index.
+fn uses_any(index: &Index, columns: &[&str]) -> bool {
+    columns.iter().any(|column| {
+        index.columns.iter().any(|c| match &c.expr {
+            IndexExpr::Column(name) => name.eq_ignore_ascii_case(column),
+            IndexExpr::Expression(expr) => mentions(&expr.sql, column),
+        }) || index.include.iter().any(|c| c.eq_ignore_ascii_case(column))
+            || index
+                .predicate
+                .as_ref()
+                .is_some_and(|p| mentions(&p.sql, column))
+    })
 }

@@ -5,7 +5,7 @@ use super::Differ;
 use super::column::{alterable, column_changes, destructive_change, drop_loses_data};
 use super::enums::{recreated_enums, uses_enum};
 use super::index::{IndexChanges, index_changes};
-use super::order::{self, Phase};
+use super::order::{self, Phase, mentions};
 use crate::dialect::{Dialect, DialectRules};
 use crate::pair::Pair;
 use crate::plan::{ColumnChanges, Destructive, Step};
@@ -16,6 +16,20 @@ pub(super) struct Changes<'a, T> {
     pub added: Vec<&'a T>,
     pub dropped: Vec<&'a T>,
     pub kept: Vec<Pair<&'a T>>,
+}
+
+impl<'a, T> Changes<'a, T> {
+    /// Moves the kept pairs matching `affected` to dropped-and-added.
+    fn replace_kept(&mut self, affected: impl Fn(&T) -> bool) {
+        let (replaced, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.kept)
+            .into_iter()
+            .partition(|pair| affected(pair.previous));
+        self.kept = kept;
+        for pair in replaced {
+            self.dropped.push(pair.previous);
+            self.added.push(pair.next);
+        }
+    }
 }
 
 /// One table present in both schemas.
@@ -116,8 +130,41 @@ impl<'a> TableDiff<'a> {
             options_changed,
             rebuild: false,
         };
+        diff.replace_constraints_on_recreated_columns(dialect);
         diff.rebuild = diff.needs_rebuild(rules);
         diff
+    }
+
+    /// Dropping a column drops the keys and checks using it: those are
+    /// added again after the column is.
+    fn replace_constraints_on_recreated_columns(&mut self, dialect: Dialect) {
+        if self.recreated_columns.is_empty() {
+            return;
+        }
+        let recreated: Vec<&str> = self
+            .recreated_columns
+            .iter()
+            .map(|p| p.previous.name.as_str())
+            .collect();
+        let uses = |columns: &[String]| {
+            columns
+                .iter()
+                .any(|c| recreated.iter().any(|r| dialect.same_name(c, r)))
+        };
+        if let Some(pk) = &self.tables.previous.primary_key {
+            self.primary_key_changed |= uses(&pk.columns);
+        }
+        self.uniques.replace_kept(|u| uses(&u.columns));
+        self.foreign_keys.replace_kept(|fk| uses(&fk.columns));
+        self.checks
+            .replace_kept(|c| recreated.iter().any(|r| mentions(&c.expr.sql, r)));
+    }
+
+    /// Names of the columns dropped and added again (previous spelling).
+    pub fn recreated_column_names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.recreated_columns
+            .iter()
+            .map(|p| p.previous.name.as_str())
     }
 
     fn needs_rebuild(&self, rules: &dyn DialectRules) -> bool {
@@ -272,6 +319,15 @@ impl<'a> TableChanges<'a> {
                 .filter(|d| d.reshapes())
                 .map(|d| &d.tables.previous.name),
         )
+    }
+
+    /// Columns of a (previous) table that the plan drops and adds again.
+    pub fn recreated_columns_of(&self, table: &QualifiedName) -> Vec<&'a str> {
+        self.matched
+            .iter()
+            .filter(|d| !d.rebuild && d.tables.previous.name.same_as(table, self.dialect))
+            .flat_map(|d| d.recreated_column_names())
+            .collect()
     }
 
     /// Tables (previous names) rebuilt instead of altered.
