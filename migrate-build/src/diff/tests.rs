@@ -1297,3 +1297,54 @@ fn large_schemas() {
         println!("{d}: {} steps in {elapsed:?}", plan.steps.len());
     }
 }
+
+#[test]
+fn sqlite_rebuilds_for_keys_and_checks() {
+    let previous = schema(LITE, vec![keyed("t", LITE, vec![col("code", "TEXT")])]);
+
+    let mut rekeyed = previous.clone();
+    rekeyed.tables[0].primary_key = Some(PrimaryKey {
+        name: None,
+        columns: vec!["code".into()],
+    });
+    let mut checked = previous.clone();
+    checked.tables[0].checks.push(CheckConstraint {
+        name: None,
+        expr: Expr::new("length(code) > 2", LITE),
+    });
+    let mut referencing = previous.clone();
+    referencing.tables[0]
+        .foreign_keys
+        .push(fk("t_parent_fkey", "code", "t"));
+    for next in [&rekeyed, &checked, &referencing] {
+        let plan = diff(&previous, next);
+        assert_eq!(lines(&plan), ["rebuild table `t`"]);
+        assert!(destructive(&plan).is_empty());
+        assert_eq!(lines(&diff(next, &previous)), ["rebuild table `t`"]);
+    }
+}
+
+#[test]
+fn sqlite_index_changes_need_no_rebuild() {
+    let base = schema(LITE, vec![keyed("t", LITE, vec![col("a", "TEXT")])]);
+    let mut indexed = base.clone();
+    indexed.indexes.push(index("t_a_idx", "t", &["a"]));
+    let mut unique = indexed.clone();
+    unique.indexes[0].unique = true;
+    assert_eq!(
+        lines(&diff(&base, &indexed)),
+        ["create index `t_a_idx` on `t`"]
+    );
+    assert_eq!(
+        lines(&diff(&indexed, &unique)),
+        [
+            "drop index `t_a_idx` on `t`",
+            "create unique index `t_a_idx` on `t`"
+        ]
+    );
+    // Index and column names compare case-insensitively too.
+    let mut shouted = indexed.clone();
+    shouted.indexes[0].name = q("T_A_IDX");
+    shouted.indexes[0].columns[0].expr = IndexExpr::Column("A".into());
+    assert!(diff(&indexed, &shouted).is_empty());
+}
