@@ -118,9 +118,12 @@ pub(super) fn recreated_enums(differ: &Differ<'_>) -> Vec<QualifiedName> {
     differ
         .steps
         .iter()
-        .filter_map(|(_, planned)| match &planned.step {
-            Step::RecreateEnum { previous, .. } => Some(previous.name.clone()),
-            _ => None,
+        .filter_map(|(_, planned)| {
+            if let Step::RecreateEnum { previous, .. } = &planned.step {
+                Some(previous.name.clone())
+            } else {
+                None
+            }
         })
         .collect()
 }

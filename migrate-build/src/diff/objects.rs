@@ -66,7 +66,7 @@ impl<'a> Object<'a> {
     fn same_definition(&self, other: &Object<'_>) -> bool {
         let materialized = match (self, other) {
             (Object::View(a), Object::View(b)) => a.materialized == b.materialized,
-            _ => true,
+            (Object::Opaque(_), _) | (_, Object::Opaque(_)) => true,
         };
         materialized && self.definition() == other.definition()
     }
