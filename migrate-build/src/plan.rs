@@ -39,7 +39,8 @@ pub enum Step {
     /// that sequence owned by the column, is rendered `smallserial`/`serial`/
     /// `bigserial`, which creates the sequence. So the differ emits
     /// `CreateSequence` only for sequences that no column created in the plan
-    /// owns; `owned_by` (an existing column) is rendered as `OWNED BY`.
+    /// owns. `owned_by` is rendered as `OWNED BY`: its column exists when
+    /// the step runs (the differ places the step after a created owner).
     CreateSequence(Sequence),
     /// Emitted only for sequences that no column or table dropped in the same
     /// plan owns: the database drops an owned sequence with its owner.

@@ -137,12 +137,27 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
         if previous.sequence(&seq.name).is_some() {
             continue;
         }
-        let owner_created = seq
-            .owned_by
-            .as_ref()
-            .is_some_and(|(table, column)| tables.column_created(table, column));
-        if !owner_created {
+        // Only a created column whose default draws from the sequence is
+        // rendered `serial`; any other owner needs the sequence created.
+        let Some((table, column)) = &seq.owned_by else {
             differ.push(Step::CreateSequence(seq.clone()));
+            continue;
+        };
+        let draws = next
+            .table(table)
+            .and_then(|t| t.column(column, differ.dialect))
+            .and_then(|c| c.default.as_ref())
+            .is_some_and(|d| d.sql.contains("nextval(") && d.sql.contains(&seq.name.name));
+        match (tables.column_created(table, column), draws) {
+            (true, true) => {}
+            // `OWNED BY` needs its column: nothing draws from this sequence
+            // yet, so it can wait until every column exists.
+            (true, false) => differ.push_at(
+                Phase::AddForeignKeys,
+                Step::CreateSequence(seq.clone()),
+                None,
+            ),
+            (false, _) => differ.push(Step::CreateSequence(seq.clone())),
         }
     }
     for seq in &previous.sequences {

@@ -154,6 +154,10 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
         }
         Step::CreateSequence(q) => {
             check(s.sequence(&q.name).is_none(), || "exists".into())?;
+            if let Some((t, c)) = &q.owned_by {
+                let owner = s.table(t).and_then(|t| t.column(c, d));
+                check(owner.is_some(), || "no owner column".into())?;
+            }
             s.sequences.push(q.clone());
         }
         Step::DropSequence(q) => {

@@ -787,6 +787,17 @@ fn serial_sequences_come_with_their_column() {
         lines(&diff(&Schema::empty(PG), &next)),
         ["create sequence `counter`", "create table `t`"]
     );
+    // Owned by a created column that does not draw from it: no `serial`.
+    let mut plain = next.clone();
+    plain.tables[0].columns[0].default = None;
+    assert_eq!(
+        lines(&diff(&Schema::empty(PG), &plain)),
+        [
+            "create sequence `counter`",
+            "create table `t`",
+            "create sequence `t_id_seq`"
+        ]
+    );
     assert_eq!(
         lines(&diff(&next, &Schema::empty(PG))),
         ["drop table `t`", "drop sequence `counter`"]
