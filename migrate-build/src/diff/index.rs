@@ -8,7 +8,7 @@ use super::table::TableChanges;
 use crate::dialect::Dialect;
 use crate::pair::Pair;
 use crate::plan::Step;
-use crate::schema::{Index, IndexColumn, IndexExpr, Schema};
+use crate::schema::{Index, IndexColumn, IndexExpr};
 
 #[derive(Default)]
 pub(super) struct IndexChanges<'a> {
@@ -17,36 +17,40 @@ pub(super) struct IndexChanges<'a> {
 }
 
 pub(super) fn index_changes<'a>(
-    schemas: Pair<&'a Schema>,
+    differ: &Differ<'a>,
     tables: &TableChanges<'a>,
 ) -> IndexChanges<'a> {
-    let Pair { previous, next } = schemas;
-    let d = next.dialect;
+    let Pair { previous, next } = differ.schemas;
+    let names = &differ.names;
+    let d = differ.dialect;
     // An index reading a column dropped and added again goes with the
     // column, so it must be created again too.
     let unchanged = |old: &Index, new: &Index| {
         same_index(old, new, d) && !uses_any(old, &tables.recreated_columns_of(&old.table))
     };
-    // Indexes on materialized views follow their view (see `objects`).
+    // Indexes on materialized views follow their view (see `objects`); a
+    // dropped table takes its indexes along, and a rebuilt one recreates
+    // them.
     let dropped = previous
         .indexes
         .iter()
-        .filter(|old| previous.view(&old.table).is_none())
+        .filter(|old| names.previous.view(&old.table).is_none())
         .filter(|old| !tables.is_dropped(&old.table) && !tables.is_rebuilt(&old.table))
-        .filter(|old| !next.index(&old.name).is_some_and(|new| unchanged(old, new)))
+        .filter(|old| {
+            !names
+                .next
+                .index(&old.name)
+                .is_some_and(|new| unchanged(old, new))
+        })
         .collect();
     let created = next
         .indexes
         .iter()
-        .filter(|new| next.view(&new.table).is_none())
-        .filter(|new| {
-            // A rebuilt table's indexes are recreated by the rebuild, which
-            // knows the table by its previous name as well.
-            !tables.rebuilt().any(|t| t.same_as(&new.table, d))
-        })
+        .filter(|new| names.next.view(&new.table).is_none() && !tables.is_rebuilt(&new.table))
         .filter(|new| {
             tables.is_created(&new.table)
-                || !previous
+                || !names
+                    .previous
                     .index(&new.name)
                     .is_some_and(|old| unchanged(old, new))
         })

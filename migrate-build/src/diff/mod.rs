@@ -13,6 +13,7 @@ mod column;
 mod describe;
 mod enums;
 mod index;
+mod names;
 mod objects;
 mod order;
 #[cfg(test)]
@@ -48,6 +49,7 @@ pub fn diff(previous: &Schema, next: &Schema) -> Plan {
 /// Steps as they are found, each with the phase it runs in.
 pub(crate) struct Differ<'a> {
     schemas: Pair<&'a Schema>,
+    names: Pair<names::Names<'a>>,
     rules: &'static dyn DialectRules,
     dialect: Dialect,
     steps: Vec<(Phase, PlannedStep)>,
@@ -58,6 +60,10 @@ impl<'a> Differ<'a> {
         let dialect = schemas.next.dialect;
         Differ {
             schemas,
+            names: Pair::new(
+                names::Names::new(schemas.previous),
+                names::Names::new(schemas.next),
+            ),
             rules: dialect.rules(),
             dialect,
             steps: Vec::new(),

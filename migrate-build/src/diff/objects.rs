@@ -6,13 +6,18 @@
 //! first and created again last. Indexes of materialized views follow their
 //! view.
 
+use std::collections::HashMap;
+
 use super::Differ;
 use super::index::same_index;
+use super::names::{NameKey, name_key};
 use super::order::{ObjectClass, Phase, mentions, object_class};
 use super::table::TableChanges;
 use crate::dialect::Dialect;
 use crate::plan::{Destructive, Step};
-use crate::schema::{Definition, OpaqueObject, QualifiedName, View};
+use crate::schema::{Definition, OpaqueKind, OpaqueObject, QualifiedName, View};
+
+type ObjectKey = (Option<OpaqueKind>, NameKey, Option<NameKey>);
 
 #[derive(Clone, Copy)]
 enum Object<'a> {
@@ -47,19 +52,17 @@ impl<'a> Object<'a> {
         self.definition().sql()
     }
 
-    /// Whether two objects are the same object (not: the same definition).
-    fn same_object(&self, other: &Object<'_>, d: Dialect) -> bool {
-        match (self, other) {
-            (Object::View(a), Object::View(b)) => a.name.same_as(&b.name, d),
-            (Object::Opaque(a), Object::Opaque(b)) => {
-                let same_table = match (&a.on_table, &b.on_table) {
-                    (None, None) => true,
-                    (Some(x), Some(y)) => x.same_as(y, d),
-                    (Some(_), None) | (None, Some(_)) => false,
-                };
-                a.kind == b.kind && a.name.same_as(&b.name, d) && same_table
-            }
-            (Object::View(_), Object::Opaque(_)) | (Object::Opaque(_), Object::View(_)) => false,
+    /// Two objects are the same object (not: have the same definition)
+    /// when their keys are equal: views by name, others by kind, name and
+    /// the table they are on.
+    fn key(&self, d: Dialect) -> ObjectKey {
+        match self {
+            Object::View(v) => (None, name_key(d, &v.name), None),
+            Object::Opaque(o) => (
+                Some(o.kind),
+                name_key(d, &o.name),
+                o.on_table.as_ref().map(|t| name_key(d, t)),
+            ),
         }
     }
 
@@ -107,10 +110,20 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
         &differ.schemas.previous.opaque,
     );
     let next = Object::all(&differ.schemas.next.views, &differ.schemas.next.opaque);
+    let mut by_key: HashMap<ObjectKey, usize> = HashMap::new();
+    for (j, new) in next.iter().enumerate() {
+        by_key.entry(new.key(d)).or_insert(j);
+    }
     let matched: Vec<Option<usize>> = previous
         .iter()
-        .map(|old| next.iter().position(|new| old.same_object(new, d)))
+        .map(|old| by_key.get(&old.key(d)).copied())
         .collect();
+    let mut matched_from: Vec<Option<usize>> = vec![None; next.len()];
+    for (i, m) in matched.iter().enumerate() {
+        if let Some(j) = m {
+            matched_from[*j] = Some(i);
+        }
+    }
 
     // Names whose change blocks a dependent object: tables whose columns
     // change shape, enums recreated and the tables whose columns they convert.
@@ -185,7 +198,7 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
     }
 
     let creates: Vec<usize> = (0..next.len())
-        .filter(|j| match matched.iter().position(|m| *m == Some(*j)) {
+        .filter(|j| match matched_from[*j] {
             None => true,
             Some(i) => gone[i],
         })
@@ -221,6 +234,7 @@ fn push_kept_view_index_steps(
 ) {
     let d = differ.dialect;
     let schemas = differ.schemas;
+    let mut steps = Vec::new();
     let view_gone = |name: &QualifiedName| {
         previous
             .iter()
@@ -233,28 +247,33 @@ fn push_kept_view_index_steps(
             .any(|j| matches!(next[*j], Object::View(v) if v.name.same_as(name, d)))
     };
     for old in &schemas.previous.indexes {
-        if schemas.previous.view(&old.table).is_none() || view_gone(&old.table) {
+        if differ.names.previous.view(&old.table).is_none() || view_gone(&old.table) {
             continue;
         }
-        let kept = schemas
+        let kept = differ
+            .names
             .next
             .index(&old.name)
             .is_some_and(|new| same_index(old, new, d));
         if !kept {
-            differ.push(Step::DropIndex(old.clone()));
+            steps.push(Step::DropIndex(old.clone()));
         }
     }
     for new in &schemas.next.indexes {
-        if schemas.next.view(&new.table).is_none() || view_created(&new.table) {
+        if differ.names.next.view(&new.table).is_none() || view_created(&new.table) {
             continue;
         }
-        let kept = schemas
+        let kept = differ
+            .names
             .previous
             .index(&new.name)
             .is_some_and(|old| same_index(old, new, d));
         if !kept {
-            differ.push(Step::CreateIndex(new.clone()));
+            steps.push(Step::CreateIndex(new.clone()));
         }
+    }
+    for step in steps {
+        differ.push(step);
     }
 }
 

@@ -1,10 +1,13 @@
 //! Tables: which are created, dropped, altered in place or rebuilt, and the
 //! steps for each.
 
+use std::collections::HashMap;
+
 use super::Differ;
 use super::column::{alterable, column_changes, destructive_change, drop_loses_data};
 use super::enums::{recreated_enums, uses_enum};
 use super::index::{IndexChanges, index_changes};
+use super::names::{NameKey, name_key};
 use super::order::{self, Phase, mentions};
 use crate::dialect::{Dialect, DialectRules};
 use crate::pair::Pair;
@@ -223,6 +226,16 @@ pub(super) struct TableChanges<'a> {
     pub cyclic_foreign_keys: Vec<(&'a Table, &'a ForeignKey)>,
     pub matched: Vec<TableDiff<'a>>,
     pub indexes: IndexChanges<'a>,
+    /// Every table name of either schema, by key (a matched table has one).
+    status: HashMap<NameKey, Status>,
+}
+
+#[derive(Clone, Copy)]
+enum Status {
+    Created,
+    Dropped,
+    /// Position in `matched`.
+    Matched(usize),
 }
 
 impl<'a> TableChanges<'a> {
@@ -231,19 +244,27 @@ impl<'a> TableChanges<'a> {
         let dialect = differ.dialect;
         let mut created = Vec::new();
         let mut matched = Vec::new();
+        let mut status = HashMap::new();
         for table in &next.tables {
-            match previous.table(&table.name) {
+            match differ.names.previous.table(&table.name) {
                 Some(old) => {
-                    matched.push(TableDiff::new(Pair::new(old, table), differ.rules, dialect))
+                    status.insert(name_key(dialect, &old.name), Status::Matched(matched.len()));
+                    matched.push(TableDiff::new(Pair::new(old, table), differ.rules, dialect));
                 }
-                None => created.push(table),
+                None => {
+                    status.insert(name_key(dialect, &table.name), Status::Created);
+                    created.push(table);
+                }
             }
         }
         let dropped = previous
             .tables
             .iter()
-            .filter(|t| next.table(&t.name).is_none())
+            .filter(|t| differ.names.next.table(&t.name).is_none())
             .collect::<Vec<_>>();
+        for table in &dropped {
+            status.insert(name_key(dialect, &table.name), Status::Dropped);
+        }
         let (dropped, cyclic_foreign_keys) = drop_order(&dropped, dialect);
         let mut changes = TableChanges {
             dialect,
@@ -252,27 +273,33 @@ impl<'a> TableChanges<'a> {
             cyclic_foreign_keys,
             matched,
             indexes: IndexChanges::default(),
+            status,
         };
-        changes.indexes = index_changes(differ.schemas, &changes);
+        changes.indexes = index_changes(differ, &changes);
         changes
     }
 
+    fn status(&self, name: &QualifiedName) -> Option<Status> {
+        self.status.get(&name_key(self.dialect, name)).copied()
+    }
+
+    fn diff_of(&self, name: &QualifiedName) -> Option<&TableDiff<'a>> {
+        match self.status(name)? {
+            Status::Matched(i) => self.matched.get(i),
+            Status::Created | Status::Dropped => None,
+        }
+    }
+
     pub fn is_created(&self, name: &QualifiedName) -> bool {
-        self.created
-            .iter()
-            .any(|t| t.name.same_as(name, self.dialect))
+        matches!(self.status(name), Some(Status::Created))
     }
 
     pub fn is_dropped(&self, name: &QualifiedName) -> bool {
-        self.dropped
-            .iter()
-            .any(|t| t.name.same_as(name, self.dialect))
+        matches!(self.status(name), Some(Status::Dropped))
     }
 
     pub fn is_rebuilt(&self, name: &QualifiedName) -> bool {
-        self.matched
-            .iter()
-            .any(|d| d.rebuild && d.tables.previous.name.same_as(name, self.dialect))
+        self.diff_of(name).is_some_and(|d| d.rebuild)
     }
 
     /// Whether the plan creates this column (with its table, or added, or
@@ -280,16 +307,14 @@ impl<'a> TableChanges<'a> {
     pub fn column_created(&self, table: &QualifiedName, column: &str) -> bool {
         let d = self.dialect;
         self.is_created(table)
-            || self.matched.iter().any(|diff| {
-                diff.tables.next.name.same_as(table, d)
-                    && (diff
-                        .added_columns
+            || self.diff_of(table).is_some_and(|diff| {
+                diff.added_columns
+                    .iter()
+                    .any(|c| d.same_name(&c.name, column))
+                    || diff
+                        .recreated_columns
                         .iter()
-                        .any(|c| d.same_name(&c.name, column))
-                        || diff
-                            .recreated_columns
-                            .iter()
-                            .any(|p| d.same_name(&p.next.name, column)))
+                        .any(|p| d.same_name(&p.next.name, column))
             })
     }
 
@@ -298,16 +323,14 @@ impl<'a> TableChanges<'a> {
     pub fn column_dropped(&self, table: &QualifiedName, column: &str) -> bool {
         let d = self.dialect;
         self.is_dropped(table)
-            || self.matched.iter().any(|diff| {
-                diff.tables.previous.name.same_as(table, d)
-                    && (diff
-                        .dropped_columns
+            || self.diff_of(table).is_some_and(|diff| {
+                diff.dropped_columns
+                    .iter()
+                    .any(|c| d.same_name(&c.name, column))
+                    || diff
+                        .recreated_columns
                         .iter()
-                        .any(|c| d.same_name(&c.name, column))
-                        || diff
-                            .recreated_columns
-                            .iter()
-                            .any(|p| d.same_name(&p.previous.name, column)))
+                        .any(|p| d.same_name(&p.previous.name, column))
             })
     }
 
@@ -321,21 +344,12 @@ impl<'a> TableChanges<'a> {
         )
     }
 
-    /// Columns of a (previous) table that the plan drops and adds again.
+    /// Columns of a table that the plan drops and adds again.
     pub fn recreated_columns_of(&self, table: &QualifiedName) -> Vec<&'a str> {
-        self.matched
-            .iter()
-            .filter(|d| !d.rebuild && d.tables.previous.name.same_as(table, self.dialect))
-            .flat_map(|d| d.recreated_column_names())
-            .collect()
-    }
-
-    /// Tables (previous names) rebuilt instead of altered.
-    pub fn rebuilt(&self) -> impl Iterator<Item = &'a QualifiedName> + '_ {
-        self.matched
-            .iter()
-            .filter(|d| d.rebuild)
-            .map(|d| &d.tables.previous.name)
+        self.diff_of(table)
+            .filter(|d| !d.rebuild)
+            .map(|d| d.recreated_column_names().collect())
+            .unwrap_or_default()
     }
 }
 
