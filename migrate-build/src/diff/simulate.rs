@@ -337,11 +337,15 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
             let same = |x: &[String]| {
                 x.len() == cols.len() && x.iter().zip(cols).all(|(a, b)| d.same_name(a, b))
             };
+            let unique_index = s
+                .indexes_on(&foreign_key.referenced_table)
+                .any(|i| i.unique && i.predicate.is_none() && same(&index_columns(i)));
             let keyed = target
                 .primary_key
                 .as_ref()
                 .is_some_and(|pk| same(&pk.columns))
-                || target.uniques.iter().any(|u| same(&u.columns));
+                || target.uniques.iter().any(|u| same(&u.columns))
+                || unique_index;
             check(keyed, || "no key on the referenced columns".into())?;
             table(s, name)?.foreign_keys.push(foreign_key.clone());
         }
@@ -367,6 +371,13 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
         }
         Step::DropIndex(i) => {
             check(s.index(&i.name).is_some(), || "missing".into())?;
+            // SQLite checks foreign keys against keys only when rows change.
+            if i.unique && pg {
+                check(
+                    !referenced_elsewhere(s, &i.table, &index_columns(i)),
+                    || "a foreign key uses it".into(),
+                )?;
+            }
             s.indexes.retain(|x| !x.name.same_as(&i.name, d));
         }
         Step::CreateView(v) => {
@@ -418,4 +429,15 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn index_columns(index: &crate::schema::Index) -> Vec<String> {
+    index
+        .columns
+        .iter()
+        .filter_map(|c| match &c.expr {
+            IndexExpr::Column(name) => Some(name.clone()),
+            IndexExpr::Expression(_) => None,
+        })
+        .collect()
 }

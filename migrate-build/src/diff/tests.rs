@@ -1127,6 +1127,30 @@ fn variants(d: Dialect) -> Vec<(&'static str, Schema)> {
     });
     out.push(("grown", grown));
 
+    let mut by_index = rich(d);
+    by_index.tables.push(keyed(
+        "handles",
+        d,
+        vec![col("handle", &text("text", "TEXT"))],
+    ));
+    by_index.indexes.push(Index {
+        unique: true,
+        ..index("handles_handle_idx", "handles", &["handle"])
+    });
+    by_index.tables[0]
+        .columns
+        .push(col("handle", &text("text", "TEXT")));
+    by_index.tables[0].foreign_keys.push(ForeignKey {
+        referenced_columns: vec!["handle".into()],
+        ..fk("users_handle_fkey", "handle", "handles")
+    });
+    out.push(("by index", by_index.clone()));
+    let mut reindexed = by_index;
+    if let Some(i) = reindexed.indexes.last_mut() {
+        i.columns[0].descending = true;
+    }
+    out.push(("reindexed", reindexed));
+
     let mut rekeyed = rich(d);
     rekeyed.tables[0].uniques[0].nulls_not_distinct = true;
     rekeyed.tables[1].foreign_keys[0].on_delete = crate::schema::ForeignKeyAction::Cascade;
