@@ -8,6 +8,7 @@
 pub mod ddl;
 pub mod dialect;
 pub mod diff;
+pub mod pair;
 pub mod plan;
 pub mod schema;
 

@@ -33,11 +33,24 @@ pub enum Step {
         usages: Vec<EnumUsage>,
     },
 
+    /// Contract with the renderers: a column created in the same plan (in a
+    /// `CreateTable` or an `AddColumn`) whose default is
+    /// `nextval('<table>_<column>_seq'::regclass)` on an integer type, with
+    /// that sequence owned by the column, is rendered `smallserial`/`serial`/
+    /// `bigserial`, which creates the sequence. So the differ emits
+    /// `CreateSequence` only for sequences that no column created in the plan
+    /// owns. `owned_by` is rendered as `OWNED BY`: its column exists when
+    /// the step runs (the differ places the step after a created owner).
     CreateSequence(Sequence),
+    /// Emitted only for sequences that no column or table dropped in the same
+    /// plan owns: the database drops an owned sequence with its owner.
     DropSequence(Sequence),
 
     /// With its primary key, uniques and checks; with its foreign keys only
-    /// when the dialect declares them inline (SQLite).
+    /// when the dialect declares them inline (SQLite): otherwise the differ
+    /// empties `foreign_keys` and emits `AddForeignKey` steps after every
+    /// table exists. Comments are not part of it: `SetTableComment` and
+    /// `SetColumnComment` steps follow (the same holds for `AddColumn`).
     CreateTable(Table),
     DropTable(Table),
     /// SQLite: the table cannot be altered in place; create the new shape,
@@ -47,6 +60,9 @@ pub enum Step {
         previous: Table,
         next: Table,
         /// Indexes on the table in the next schema, recreated after the rename.
+        /// The differ emits no other step for a rebuilt table: its previous
+        /// indexes go with the old table, and triggers on it are dropped
+        /// before and created again after (opaque steps).
         indexes: Vec<Index>,
     },
     RenameTable {
@@ -140,7 +156,10 @@ pub struct EnumUsage {
     pub default: Option<crate::schema::Expr>,
 }
 
-/// What changed in a column; more than one may be set.
+/// What changed in a column; more than one may be set. A collation change
+/// is rendered with the type (`TYPE t COLLATE c`); `identity` covers SQLite's
+/// `AUTOINCREMENT` too. A changed generation expression is never an
+/// `AlterColumn`: the column is dropped and added again.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ColumnChanges {
     pub ty: bool,

@@ -94,6 +94,14 @@ pub trait DialectRules: Sync {
     fn can_add_constraint(&self) -> bool;
     fn can_drop_constraint(&self) -> bool;
     fn can_alter_primary_key(&self) -> bool;
+    /// Whether identity (PostgreSQL `GENERATED … AS IDENTITY`, SQLite
+    /// `AUTOINCREMENT`) can be added, changed or removed in place.
+    fn can_alter_identity(&self) -> bool;
+    /// Whether changing a column from `from` to `to` keeps every value (a
+    /// known widening such as `integer` → `bigint`). Other type changes are
+    /// reported as destructive.
+    fn is_widening(&self, from: &crate::schema::ColumnType, to: &crate::schema::ColumnType)
+    -> bool;
     /// SQLite's `ALTER TABLE ADD COLUMN` refuses some columns (primary key,
     /// unique, non-constant default, NOT NULL without default, stored generated).
     fn can_add_column(&self, column: &crate::schema::Column, table: &crate::schema::Table) -> bool;

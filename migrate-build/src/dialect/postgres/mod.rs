@@ -3,7 +3,7 @@
 pub(crate) mod render;
 
 use super::{Dialect, DialectRules};
-use crate::schema::{Column, Table};
+use crate::schema::{Column, ColumnType, Table};
 
 pub struct PostgresRules;
 
@@ -29,6 +29,42 @@ impl DialectRules for PostgresRules {
     fn can_alter_primary_key(&self) -> bool {
         true
     }
+    fn can_alter_identity(&self) -> bool {
+        true
+    }
+    fn is_widening(&self, from: &ColumnType, to: &ColumnType) -> bool {
+        if from == to {
+            return true;
+        }
+        if from.array_dims != to.array_dims || from.user_defined || to.user_defined {
+            return false;
+        }
+        let (f, t) = (from.name.as_str(), to.name.as_str());
+        match (integer_rank(f), integer_rank(t)) {
+            (Some(a), Some(b)) => return a <= b,
+            (Some(_), None) | (None, Some(_)) => return false,
+            (None, None) => {}
+        }
+        match (f, t) {
+            ("character varying", "text") => true,
+            ("character varying", "character varying") => {
+                modifier_grows(&from.modifiers, &to.modifiers)
+            }
+            ("numeric", "numeric") => match (from.modifiers.as_slice(), to.modifiers.as_slice()) {
+                (_, []) => true,
+                // Digits before the point must not shrink, nor digits after it
+                // (PostgreSQL 15 allows a scale above the precision: signed).
+                ([p1], [p2]) => p2 >= p1,
+                ([p1], [p2, s2]) => i64::from(*p2) - i64::from(*s2) >= i64::from(*p1),
+                ([p1, s1], [p2, s2]) => {
+                    s2 >= s1 && i64::from(*p2) - i64::from(*s2) >= i64::from(*p1) - i64::from(*s1)
+                }
+                _ => false,
+            },
+            ("real", "double precision") => true,
+            _ => false,
+        }
+    }
     fn can_add_column(&self, _column: &Column, _table: &Table) -> bool {
         true
     }
@@ -52,5 +88,62 @@ impl DialectRules for PostgresRules {
     }
     fn has_extensions(&self) -> bool {
         true
+    }
+}
+
+/// Integer types by width: a wider one holds every value of a narrower one.
+fn integer_rank(name: &str) -> Option<u8> {
+    match name {
+        "smallint" => Some(1),
+        "integer" => Some(2),
+        "bigint" => Some(3),
+        _ => None,
+    }
+}
+
+/// `varchar(n)` → `varchar(m)` with `m >= n`, or to unbounded `varchar`.
+fn modifier_grows(from: &[u32], to: &[u32]) -> bool {
+    match (from, to) {
+        (_, []) => true,
+        ([n], [m]) => m >= n,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PostgresRules;
+    use crate::dialect::DialectRules;
+    use crate::schema::ColumnType;
+
+    fn ty(name: &str, modifiers: &[u32]) -> ColumnType {
+        ColumnType {
+            modifiers: modifiers.to_vec(),
+            ..ColumnType::simple(name)
+        }
+    }
+
+    #[test]
+    fn widenings_are_safe_and_narrowings_are_not() {
+        let r = PostgresRules;
+        assert!(r.is_widening(&ty("smallint", &[]), &ty("bigint", &[])));
+        assert!(r.is_widening(&ty("integer", &[]), &ty("bigint", &[])));
+        assert!(!r.is_widening(&ty("bigint", &[]), &ty("integer", &[])));
+        assert!(r.is_widening(
+            &ty("character varying", &[10]),
+            &ty("character varying", &[20])
+        ));
+        assert!(!r.is_widening(
+            &ty("character varying", &[20]),
+            &ty("character varying", &[10])
+        ));
+        assert!(r.is_widening(&ty("character varying", &[20]), &ty("text", &[])));
+        assert!(!r.is_widening(&ty("text", &[]), &ty("character varying", &[20])));
+        assert!(r.is_widening(&ty("numeric", &[10, 2]), &ty("numeric", &[12, 2])));
+        assert!(!r.is_widening(&ty("numeric", &[10, 2]), &ty("numeric", &[10, 3])));
+        assert!(r.is_widening(&ty("numeric", &[10, 2]), &ty("numeric", &[])));
+        assert!(r.is_widening(&ty("real", &[]), &ty("double precision", &[])));
+        assert!(!r.is_widening(&ty("double precision", &[]), &ty("real", &[])));
+        assert!(!r.is_widening(&ty("integer", &[]), &ty("text", &[])));
     }
 }

@@ -4,7 +4,7 @@ mod rebuild;
 pub(crate) mod render;
 
 use super::{Dialect, DialectRules};
-use crate::schema::{Column, Table};
+use crate::schema::{Column, ColumnType, Table};
 
 pub struct SqliteRules;
 
@@ -30,6 +30,20 @@ impl DialectRules for SqliteRules {
     fn can_alter_primary_key(&self) -> bool {
         false
     }
+    fn can_alter_identity(&self) -> bool {
+        false
+    }
+    fn is_widening(&self, from: &ColumnType, to: &ColumnType) -> bool {
+        // SQLite stores values by affinity, not by declared type: a change
+        // within one affinity (VARCHAR(10) → TEXT, SMALLINT → BIGINT) keeps
+        // every value; so does a change to no affinity, or INTEGER → NUMERIC.
+        match (affinity(&from.name), affinity(&to.name)) {
+            (a, b) if a == b => true,
+            (_, Affinity::Blob) => true,
+            (Affinity::Integer, Affinity::Numeric) => true,
+            _ => false,
+        }
+    }
     fn can_add_column(&self, column: &Column, table: &Table) -> bool {
         let in_pk = table.primary_key.as_ref().is_some_and(|pk| {
             pk.columns
@@ -42,14 +56,27 @@ impl DialectRules for SqliteRules {
                 .any(|c| c.eq_ignore_ascii_case(&column.name))
         });
         let stored = column.generated.as_ref().is_some_and(|g| g.stored);
+        let null_default = column.default.as_ref().is_none_or(|d| d.key == "null");
         let not_null_without_default =
-            !column.nullable && column.default.is_none() && column.generated.is_none();
+            !column.nullable && null_default && column.generated.is_none();
+        // ALTER TABLE ADD COLUMN refuses CURRENT_TIME/DATE/TIMESTAMP and
+        // parenthesised expressions as defaults (SQLite's lang_altertable).
+        let non_constant_default = column
+            .default
+            .as_ref()
+            .is_some_and(|d| d.key.starts_with('(') || d.key.contains("current_"));
         let in_fk = table.foreign_keys.iter().any(|fk| {
             fk.columns
                 .iter()
                 .any(|c| c.eq_ignore_ascii_case(&column.name))
         });
-        !(in_pk || in_unique || stored || not_null_without_default || in_fk || column.autoincrement)
+        !(in_pk
+            || in_unique
+            || stored
+            || not_null_without_default
+            || non_constant_default
+            || in_fk
+            || column.autoincrement)
     }
     fn can_drop_column(&self, column: &Column, table: &Table) -> bool {
         // SQLite 3.35+ drops a column unless something references it.
@@ -87,5 +114,68 @@ impl DialectRules for SqliteRules {
     }
     fn has_extensions(&self) -> bool {
         false
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Affinity {
+    Integer,
+    Text,
+    Blob,
+    Real,
+    Numeric,
+}
+
+/// The column affinity rules of SQLite's documentation (section 3.1 of
+/// "Datatypes In SQLite"), applied in the same order.
+fn affinity(declared: &str) -> Affinity {
+    let upper = declared.to_ascii_uppercase();
+    if upper.contains("INT") {
+        Affinity::Integer
+    } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT") {
+        Affinity::Text
+    } else if upper.contains("BLOB") || upper.is_empty() {
+        Affinity::Blob
+    } else if upper.contains("REAL") || upper.contains("FLOA") || upper.contains("DOUB") {
+        Affinity::Real
+    } else {
+        Affinity::Numeric
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SqliteRules;
+    use crate::dialect::{Dialect, DialectRules};
+    use crate::schema::{Column, ColumnType, Expr, QualifiedName, Table};
+
+    #[test]
+    fn widening_follows_affinity() {
+        let r = SqliteRules;
+        let t = ColumnType::simple;
+        assert!(r.is_widening(&t("SMALLINT"), &t("BIGINT")));
+        assert!(r.is_widening(&t("VARCHAR"), &t("TEXT")));
+        assert!(r.is_widening(&t("INTEGER"), &t("NUMERIC")));
+        assert!(r.is_widening(&t("REAL"), &t("BLOB")));
+        assert!(!r.is_widening(&t("TEXT"), &t("INTEGER")));
+        assert!(!r.is_widening(&t("REAL"), &t("INTEGER")));
+    }
+
+    #[test]
+    fn add_column_refuses_what_alter_table_refuses() {
+        let r = SqliteRules;
+        let table = Table::new(QualifiedName::new("t"));
+        let column = |default: Option<&str>, nullable: bool| {
+            let mut c = Column::new("c", ColumnType::simple("TEXT"));
+            c.nullable = nullable;
+            c.default = default.map(|sql| Expr::new(sql, Dialect::Sqlite));
+            c
+        };
+        assert!(r.can_add_column(&column(None, true), &table));
+        assert!(r.can_add_column(&column(Some("'x'"), false), &table));
+        assert!(!r.can_add_column(&column(None, false), &table));
+        assert!(!r.can_add_column(&column(Some("NULL"), false), &table));
+        assert!(!r.can_add_column(&column(Some("CURRENT_TIMESTAMP"), true), &table));
+        assert!(!r.can_add_column(&column(Some("(1 + 1)"), true), &table));
     }
 }

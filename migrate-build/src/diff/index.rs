@@ -1,0 +1,124 @@
+//! Indexes: matched by name; a changed index is dropped and created again.
+//! Indexes of created tables are created after them; those of dropped tables
+//! go with the table; those of rebuilt tables are part of the rebuild.
+
+use super::Differ;
+use super::order::mentions;
+use super::table::TableChanges;
+use crate::dialect::Dialect;
+use crate::pair::Pair;
+use crate::plan::Step;
+use crate::schema::{Index, IndexColumn, IndexExpr};
+
+#[derive(Default)]
+pub(super) struct IndexChanges<'a> {
+    pub created: Vec<&'a Index>,
+    pub dropped: Vec<&'a Index>,
+}
+
+pub(super) fn index_changes<'a>(
+    differ: &Differ<'a>,
+    tables: &TableChanges<'a>,
+) -> IndexChanges<'a> {
+    let Pair { previous, next } = differ.schemas;
+    let names = &differ.names;
+    let d = differ.dialect;
+    // An index reading a column dropped and added again goes with the
+    // column, so it must be created again too.
+    let unchanged = |old: &Index, new: &Index| {
+        same_index(old, new, d) && !uses_any(old, &tables.recreated_columns_of(&old.table))
+    };
+    // Indexes on materialized views follow their view (see `objects`); a
+    // dropped table takes its indexes along, and a rebuilt one recreates
+    // them.
+    let dropped = previous
+        .indexes
+        .iter()
+        .filter(|old| names.previous.view(&old.table).is_none())
+        .filter(|old| !tables.is_dropped(&old.table) && !tables.is_rebuilt(&old.table))
+        .filter(|old| {
+            !names
+                .next
+                .index(&old.name)
+                .is_some_and(|new| unchanged(old, new))
+        })
+        .collect();
+    let created = next
+        .indexes
+        .iter()
+        .filter(|new| names.next.view(&new.table).is_none() && !tables.is_rebuilt(&new.table))
+        .filter(|new| {
+            tables.is_created(&new.table)
+                || !names
+                    .previous
+                    .index(&new.name)
+                    .is_some_and(|old| unchanged(old, new))
+        })
+        .collect();
+    IndexChanges { created, dropped }
+}
+
+pub(super) fn push_index_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
+    for index in &tables.indexes.dropped {
+        differ.push(Step::DropIndex((*index).clone()));
+    }
+    for index in &tables.indexes.created {
+        differ.push(Step::CreateIndex((*index).clone()));
+    }
+}
+
+/// Two indexes of the same name are the same index when a database could
+/// not tell them apart.
+pub(super) fn same_index(a: &Index, b: &Index, d: Dialect) -> bool {
+    a.table.same_as(&b.table, d)
+        && a.unique == b.unique
+        && a.columns.len() == b.columns.len()
+        && a.columns
+            .iter()
+            .zip(&b.columns)
+            .all(|(x, y)| same_index_column(x, y, d))
+        && a.predicate == b.predicate
+        && same_optional_name(a.method.as_deref(), b.method.as_deref(), d)
+        && a.include.len() == b.include.len()
+        && a.include
+            .iter()
+            .zip(&b.include)
+            .all(|(x, y)| d.same_name(x, y))
+        && a.nulls_not_distinct == b.nulls_not_distinct
+}
+
+fn same_index_column(a: &IndexColumn, b: &IndexColumn, d: Dialect) -> bool {
+    let expr = match (&a.expr, &b.expr) {
+        (IndexExpr::Column(x), IndexExpr::Column(y)) => d.same_name(x, y),
+        (IndexExpr::Expression(x), IndexExpr::Expression(y)) => x == y,
+        (IndexExpr::Column(_), IndexExpr::Expression(_))
+        | (IndexExpr::Expression(_), IndexExpr::Column(_)) => false,
+    };
+    expr && a.descending == b.descending
+        && a.nulls_first == b.nulls_first
+        && same_optional_name(a.opclass.as_deref(), b.opclass.as_deref(), d)
+        && same_optional_name(a.collation.as_deref(), b.collation.as_deref(), d)
+}
+
+fn same_optional_name(a: Option<&str>, b: Option<&str>, d: Dialect) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(x), Some(y)) => d.same_name(x, y),
+        (Some(_), None) | (None, Some(_)) => false,
+    }
+}
+
+/// Whether an index reads any of `columns` (by name, in an expression, in
+/// its predicate or its INCLUDE list): dropping one of them drops the index.
+fn uses_any(index: &Index, columns: &[&str]) -> bool {
+    columns.iter().any(|column| {
+        index.columns.iter().any(|c| match &c.expr {
+            IndexExpr::Column(name) => name.eq_ignore_ascii_case(column),
+            IndexExpr::Expression(expr) => mentions(&expr.sql, column),
+        }) || index.include.iter().any(|c| c.eq_ignore_ascii_case(column))
+            || index
+                .predicate
+                .as_ref()
+                .is_some_and(|p| mentions(&p.sql, column))
+    })
+}

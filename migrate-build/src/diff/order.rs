@@ -1,0 +1,146 @@
+//! The one sort: every step gets a phase, and steps run phase by phase.
+//! Within a phase the differ's push order is kept (the sort is stable), and
+//! the differ pushes in a deterministic order (schema list order, or a
+//! dependency order where one matters: dropped tables, views).
+
+use crate::plan::Step;
+use crate::schema::OpaqueKind;
+
+/// Phases in execution order. The order is the safety argument:
+/// - objects that may depend on tables (views, triggers) go first and come
+///   back last, so no table change is blocked by them;
+/// - foreign keys go before the tables, columns and keys they point to,
+///   then tables (a dropped table takes its indexes and foreign keys along);
+/// - types and sequences exist before the tables that use them;
+/// - foreign keys are added after every table, key and unique index exists;
+/// - types, sequences and functions nothing uses any more go after the
+///   columns that used them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Phase {
+    DropDependents,
+    DropForeignKeys,
+    DropTables,
+    DropIndexes,
+    DropConstraints,
+    DropColumns,
+    CreateNamespaces,
+    CreateExtensions,
+    CreateTypes,
+    CreateFunctions,
+    CreateSequences,
+    CreateTables,
+    AddColumns,
+    AlterColumns,
+    RebuildTables,
+    AddConstraints,
+    CreateIndexes,
+    AddForeignKeys,
+    DropLeftovers,
+    DropExtensions,
+    DropNamespaces,
+    CreateDependents,
+    Comments,
+}
+
+/// The phase a step runs in unless the differ says otherwise (a removed
+/// function or type is dropped late, in [`Phase::DropLeftovers`]).
+pub(super) fn phase(step: &Step) -> Phase {
+    match step {
+        Step::CreateNamespace(_) => Phase::CreateNamespaces,
+        Step::DropNamespace(_) => Phase::DropNamespaces,
+        Step::CreateExtension(_) => Phase::CreateExtensions,
+        Step::DropExtension(_) => Phase::DropExtensions,
+        Step::CreateEnum(_) | Step::AddEnumValue { .. } | Step::RecreateEnum { .. } => {
+            Phase::CreateTypes
+        }
+        Step::DropEnum(_) | Step::DropSequence(_) => Phase::DropLeftovers,
+        Step::CreateSequence(_) => Phase::CreateSequences,
+        Step::CreateTable(_) | Step::RenameTable { .. } => Phase::CreateTables,
+        Step::DropTable(_) => Phase::DropTables,
+        Step::RebuildTable { .. } => Phase::RebuildTables,
+        Step::AddColumn { .. } => Phase::AddColumns,
+        Step::DropColumn { .. } => Phase::DropColumns,
+        Step::AlterColumn { .. } => Phase::AlterColumns,
+        Step::AddPrimaryKey { .. } | Step::AddUnique { .. } | Step::AddCheck { .. } => {
+            Phase::AddConstraints
+        }
+        Step::DropPrimaryKey { .. } | Step::DropUnique { .. } | Step::DropCheck { .. } => {
+            Phase::DropConstraints
+        }
+        Step::AddForeignKey { .. } => Phase::AddForeignKeys,
+        Step::DropForeignKey { .. } => Phase::DropForeignKeys,
+        Step::CreateIndex(_) => Phase::CreateIndexes,
+        Step::DropIndex(_) => Phase::DropIndexes,
+        Step::CreateView(_) => Phase::CreateDependents,
+        Step::DropView(_) | Step::DropOpaque(_) => Phase::DropDependents,
+        Step::SetTableComment { .. } | Step::SetColumnComment { .. } => Phase::Comments,
+        Step::CreateOpaque(object) => match object_class(object.kind) {
+            ObjectClass::TypeLike => Phase::CreateTypes,
+            ObjectClass::FunctionLike => Phase::CreateFunctions,
+            ObjectClass::Dependent => Phase::CreateDependents,
+        },
+    }
+}
+
+/// When an opaque object must exist: types before the tables whose columns
+/// use them, functions before the defaults and checks that call them, and
+/// everything else (triggers, policies, rules, statistics) after its table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ObjectClass {
+    TypeLike,
+    FunctionLike,
+    Dependent,
+}
+
+pub(super) fn object_class(kind: OpaqueKind) -> ObjectClass {
+    match kind {
+        OpaqueKind::Type | OpaqueKind::Domain => ObjectClass::TypeLike,
+        OpaqueKind::Function | OpaqueKind::Procedure | OpaqueKind::Aggregate => {
+            ObjectClass::FunctionLike
+        }
+        OpaqueKind::Trigger
+        | OpaqueKind::Statistics
+        | OpaqueKind::Policy
+        | OpaqueKind::Rule
+        | OpaqueKind::Other => ObjectClass::Dependent,
+    }
+}
+
+/// Whether `name` occurs in `sql` as a whole word (ASCII case-insensitive;
+/// quotes count as word boundaries). Over-matching only recreates a view
+/// that did not need it, which is safe.
+pub(super) fn mentions(sql: &str, name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    let hay = sql.as_bytes();
+    let needle = name.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    let mut start = 0;
+    while start + needle.len() <= hay.len() {
+        let end = start + needle.len();
+        if hay[start..end].eq_ignore_ascii_case(needle)
+            && (start == 0 || !is_word(hay[start - 1]))
+            && (end == hay.len() || !is_word(hay[end]))
+        {
+            return true;
+        }
+        start += 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+
+    #[test]
+    fn mentions_whole_words_only() {
+        assert!(mentions("SELECT * FROM users u", "users"));
+        assert!(mentions("select * from \"Users\"", "users"));
+        assert!(mentions("select * from public.users", "users"));
+        assert!(!mentions("select * from users_archive", "users"));
+        assert!(!mentions("select * from my_users", "users"));
+        assert!(!mentions("select 1", ""));
+    }
+}

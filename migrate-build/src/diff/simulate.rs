@@ -1,0 +1,443 @@
+//! A model of what a database does with each step, for tests: applies a plan
+//! to a schema, refusing steps a database would refuse at that point (an
+//! object that does not exist yet or any more, a key still referenced, a type
+//! still used, a view still reading a column being changed). Applying
+//! `diff(a, b)` to `a` must give `b`, with no step refused: that checks the
+//! steps and their order together.
+
+use super::describe;
+use super::enums::uses_enum;
+use super::order::mentions;
+use crate::dialect::Dialect;
+use crate::plan::{EnumValuePosition, Plan, Step};
+use crate::schema::{Column, IndexExpr, QualifiedName, Schema, Sequence, Table};
+
+pub(super) fn apply(schema: &Schema, plan: &Plan) -> Result<Schema, String> {
+    let mut s = schema.clone();
+    for planned in &plan.steps {
+        apply_step(&mut s, &planned.step)
+            .map_err(|e| format!("{}: {e}", describe(&planned.step)))?;
+    }
+    Ok(s)
+}
+
+/// Both schemas with lists sorted and column order ignored (PostgreSQL
+/// appends a column added again; no database diff sees the order).
+pub(super) fn canonical(schema: &Schema) -> Schema {
+    let mut s = schema.clone();
+    s.sort();
+    let d = s.dialect;
+    for t in &mut s.tables {
+        t.columns
+            .sort_by(|a, b| d.name_key(&a.name).cmp(&d.name_key(&b.name)));
+    }
+    s
+}
+
+fn check(ok: bool, message: impl FnOnce() -> String) -> Result<(), String> {
+    if ok { Ok(()) } else { Err(message()) }
+}
+
+fn table<'a>(s: &'a mut Schema, name: &QualifiedName) -> Result<&'a mut Table, String> {
+    s.table_mut(name).ok_or_else(|| format!("no table {name}"))
+}
+
+fn type_exists(s: &Schema, column: &Column) -> bool {
+    !column.ty.user_defined
+        || s.enums
+            .iter()
+            .any(|e| uses_enum(&column.ty, &e.name, s.dialect))
+}
+
+/// The sequence a `serial` column owns, which the renderer's `serial` creates.
+fn owned_sequence(table: &QualifiedName, column: &Column) -> Option<Sequence> {
+    let sql = &column.default.as_ref()?.sql;
+    let start = sql.find("nextval('")? + "nextval('".len();
+    let end = start + sql[start..].find('\'')?;
+    Some(Sequence {
+        name: QualifiedName::new(&sql[start..end]),
+        owned_by: Some((table.clone(), column.name.clone())),
+    })
+}
+
+fn referenced_elsewhere(s: &Schema, target: &QualifiedName, columns: &[String]) -> bool {
+    let d = s.dialect;
+    s.tables.iter().any(|t| {
+        t.foreign_keys.iter().any(|fk| {
+            fk.referenced_table.same_as(target, d)
+                && fk
+                    .referenced_columns
+                    .iter()
+                    .any(|c| columns.iter().any(|x| d.same_name(c, x)))
+        })
+    })
+}
+
+fn read_by_view(s: &Schema, table: &QualifiedName) -> bool {
+    s.views
+        .iter()
+        .any(|v| mentions(v.definition.sql(), &table.name))
+}
+
+fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
+    let d = s.dialect;
+    let pg = d == Dialect::Postgres;
+    match step {
+        Step::CreateNamespace(n) => {
+            check(!s.namespaces.contains(n), || "exists".into())?;
+            s.namespaces.push(n.clone());
+        }
+        Step::DropNamespace(n) => {
+            check(s.namespaces.contains(n), || "missing".into())?;
+            s.namespaces.retain(|x| x != n);
+        }
+        Step::CreateExtension(e) => s.extensions.push(e.clone()),
+        Step::DropExtension(e) => s.extensions.retain(|x| x.name != e.name),
+        Step::CreateEnum(e) => {
+            check(s.enum_type(&e.name).is_none(), || "exists".into())?;
+            s.enums.push(e.clone());
+        }
+        Step::DropEnum(e) => {
+            let used = s
+                .tables
+                .iter()
+                .flat_map(|t| &t.columns)
+                .any(|c| uses_enum(&c.ty, &e.name, d));
+            check(!used, || "a column still uses it".into())?;
+            s.enums.retain(|x| !x.name.same_as(&e.name, d));
+        }
+        Step::AddEnumValue {
+            enum_name,
+            value,
+            position,
+        } => {
+            let e = s
+                .enums
+                .iter_mut()
+                .find(|x| x.name.same_as(enum_name, d))
+                .ok_or("no such enum")?;
+            check(!e.values.contains(value), || "value exists".into())?;
+            let at = match position {
+                EnumValuePosition::End => e.values.len(),
+                EnumValuePosition::Before(v) => {
+                    e.values.iter().position(|x| x == v).ok_or("no anchor")?
+                }
+                EnumValuePosition::After(v) => {
+                    e.values.iter().position(|x| x == v).ok_or("no anchor")? + 1
+                }
+            };
+            e.values.insert(at, value.clone());
+        }
+        Step::RecreateEnum {
+            previous,
+            next,
+            usages,
+        } => {
+            for t in &s.tables {
+                for c in t
+                    .columns
+                    .iter()
+                    .filter(|c| uses_enum(&c.ty, &previous.name, d))
+                {
+                    let listed = usages
+                        .iter()
+                        .any(|u| u.table.same_as(&t.name, d) && d.same_name(&u.column, &c.name));
+                    check(listed, || format!("{}.{} is not converted", t.name, c.name))?;
+                }
+            }
+            let e = s
+                .enums
+                .iter_mut()
+                .find(|x| x.name.same_as(&previous.name, d))
+                .ok_or("no such enum")?;
+            e.values = next.values.clone();
+        }
+        Step::CreateSequence(q) => {
+            check(s.sequence(&q.name).is_none(), || "exists".into())?;
+            if let Some((t, c)) = &q.owned_by {
+                let owner = s.table(t).and_then(|t| t.column(c, d));
+                check(owner.is_some(), || "no owner column".into())?;
+            }
+            s.sequences.push(q.clone());
+        }
+        Step::DropSequence(q) => {
+            check(s.sequence(&q.name).is_some(), || "missing".into())?;
+            s.sequences.retain(|x| !x.name.same_as(&q.name, d));
+        }
+        Step::CreateTable(t) => {
+            check(s.table(&t.name).is_none(), || "exists".into())?;
+            for c in &t.columns {
+                check(type_exists(s, c), || format!("no type {}", c.ty))?;
+                s.sequences.extend(owned_sequence(&t.name, c));
+            }
+            s.tables.push(t.clone());
+        }
+        Step::DropTable(t) => {
+            let name = &t.name;
+            if pg {
+                let others = s.tables.iter().filter(|x| !x.name.same_as(name, d));
+                let referenced = others
+                    .flat_map(|x| &x.foreign_keys)
+                    .any(|fk| fk.referenced_table.same_as(name, d));
+                check(!referenced, || "still referenced".into())?;
+                check(!read_by_view(s, name), || "a view reads it".into())?;
+            }
+            check(s.table(name).is_some(), || "missing".into())?;
+            s.tables.retain(|x| !x.name.same_as(name, d));
+            s.indexes.retain(|i| !i.table.same_as(name, d));
+            s.sequences
+                .retain(|q| !q.owned_by.as_ref().is_some_and(|(o, _)| o.same_as(name, d)));
+        }
+        Step::RebuildTable {
+            previous,
+            next,
+            indexes,
+        } => {
+            check(!read_by_view(s, &previous.name), || {
+                "a view reads it".into()
+            })?;
+            let triggered = s.opaque.iter().any(|o| {
+                o.on_table
+                    .as_ref()
+                    .is_some_and(|t| t.same_as(&previous.name, d))
+            });
+            check(!triggered, || "a trigger is on it".into())?;
+            *table(s, &previous.name)? = next.clone();
+            s.indexes.retain(|i| !i.table.same_as(&previous.name, d));
+            for i in indexes {
+                check(s.index(&i.name).is_none(), || {
+                    format!("index {} exists", i.name)
+                })?;
+                s.indexes.push(i.clone());
+            }
+        }
+        Step::RenameTable { previous, next } => {
+            table(s, previous)?.name = next.clone();
+        }
+        Step::AddColumn {
+            table: name,
+            column,
+        } => {
+            check(type_exists(s, column), || format!("no type {}", column.ty))?;
+            let owned = owned_sequence(name, column);
+            let t = table(s, name)?;
+            check(t.column(&column.name, d).is_none(), || "exists".into())?;
+            t.columns.push(column.clone());
+            s.sequences.extend(owned);
+        }
+        Step::DropColumn {
+            table: name,
+            column,
+        } => {
+            let c = &column.name;
+            let indexed = s.indexes_on(name).any(|i| {
+                i.columns
+                    .iter()
+                    .any(|ic| matches!(&ic.expr, IndexExpr::Column(x) if d.same_name(x, c)))
+            });
+            check(!indexed, || "an index uses it".into())?;
+            check(
+                !referenced_elsewhere(s, name, std::slice::from_ref(c)),
+                || "referenced".into(),
+            )?;
+            if pg {
+                check(!read_by_view(s, name), || "a view reads the table".into())?;
+            }
+            let t = table(s, name)?;
+            let in_key = t
+                .primary_key
+                .iter()
+                .map(|pk| &pk.columns)
+                .chain(t.uniques.iter().map(|u| &u.columns))
+                .any(|cols| cols.iter().any(|x| d.same_name(x, c)));
+            check(!in_key, || "a key uses it".into())?;
+            check(t.column(c, d).is_some(), || "missing".into())?;
+            t.columns.retain(|x| !d.same_name(&x.name, c));
+            s.sequences.retain(|q| {
+                !q.owned_by
+                    .as_ref()
+                    .is_some_and(|(o, oc)| o.same_as(name, d) && d.same_name(oc, c))
+            });
+        }
+        Step::AlterColumn {
+            table: name,
+            next,
+            changes,
+            ..
+        } => {
+            check(type_exists(s, next), || format!("no type {}", next.ty))?;
+            if changes.ty && pg {
+                check(!read_by_view(s, name), || "a view reads the table".into())?;
+            }
+            let t = table(s, name)?;
+            let c = t.column_mut(&next.name, d).ok_or("missing column")?;
+            *c = Column {
+                comment: c.comment.clone(),
+                ..next.clone()
+            };
+        }
+        Step::AddPrimaryKey {
+            table: name,
+            primary_key,
+        } => {
+            let t = table(s, name)?;
+            check(t.primary_key.is_none(), || "has one".into())?;
+            t.primary_key = Some(primary_key.clone());
+        }
+        Step::DropPrimaryKey {
+            table: name,
+            primary_key,
+        } => {
+            check(!referenced_elsewhere(s, name, &primary_key.columns), || {
+                "referenced".into()
+            })?;
+            let t = table(s, name)?;
+            check(t.primary_key.is_some(), || "none".into())?;
+            t.primary_key = None;
+        }
+        Step::AddUnique {
+            table: name,
+            unique,
+        } => table(s, name)?.uniques.push(unique.clone()),
+        Step::DropUnique {
+            table: name,
+            unique,
+        } => {
+            check(!referenced_elsewhere(s, name, &unique.columns), || {
+                "referenced".into()
+            })?;
+            let t = table(s, name)?;
+            let at = t
+                .uniques
+                .iter()
+                .position(|u| u == unique)
+                .ok_or("missing")?;
+            t.uniques.remove(at);
+        }
+        Step::AddCheck {
+            table: name,
+            check: c,
+        } => table(s, name)?.checks.push(c.clone()),
+        Step::DropCheck {
+            table: name,
+            check: c,
+        } => {
+            let t = table(s, name)?;
+            let at = t.checks.iter().position(|x| x == c).ok_or("missing")?;
+            t.checks.remove(at);
+        }
+        Step::AddForeignKey {
+            table: name,
+            foreign_key,
+        } => {
+            let target = s
+                .table(&foreign_key.referenced_table)
+                .ok_or("referenced table missing")?;
+            let cols = &foreign_key.referenced_columns;
+            let same = |x: &[String]| {
+                x.len() == cols.len() && x.iter().zip(cols).all(|(a, b)| d.same_name(a, b))
+            };
+            let unique_index = s
+                .indexes_on(&foreign_key.referenced_table)
+                .any(|i| i.unique && i.predicate.is_none() && same(&index_columns(i)));
+            let keyed = target
+                .primary_key
+                .as_ref()
+                .is_some_and(|pk| same(&pk.columns))
+                || target.uniques.iter().any(|u| same(&u.columns))
+                || unique_index;
+            check(keyed, || "no key on the referenced columns".into())?;
+            table(s, name)?.foreign_keys.push(foreign_key.clone());
+        }
+        Step::DropForeignKey {
+            table: name,
+            foreign_key,
+        } => {
+            let t = table(s, name)?;
+            let at = t
+                .foreign_keys
+                .iter()
+                .position(|x| x == foreign_key)
+                .ok_or("missing")?;
+            t.foreign_keys.remove(at);
+        }
+        Step::CreateIndex(i) => {
+            check(s.index(&i.name).is_none(), || "name taken".into())?;
+            check(
+                s.table(&i.table).is_some() || s.view(&i.table).is_some(),
+                || "no table".into(),
+            )?;
+            s.indexes.push(i.clone());
+        }
+        Step::DropIndex(i) => {
+            check(s.index(&i.name).is_some(), || "missing".into())?;
+            // SQLite checks foreign keys against keys only when rows change.
+            if i.unique && pg {
+                check(
+                    !referenced_elsewhere(s, &i.table, &index_columns(i)),
+                    || "a foreign key uses it".into(),
+                )?;
+            }
+            s.indexes.retain(|x| !x.name.same_as(&i.name, d));
+        }
+        Step::CreateView(v) => {
+            check(s.view(&v.name).is_none(), || "exists".into())?;
+            s.views.push(v.clone());
+        }
+        Step::DropView(v) => {
+            let read = s
+                .views
+                .iter()
+                .any(|o| !o.name.same_as(&v.name, d) && mentions(o.definition.sql(), &v.name.name));
+            check(!read, || "another view reads it".into())?;
+            check(s.view(&v.name).is_some(), || "missing".into())?;
+            s.views.retain(|x| !x.name.same_as(&v.name, d));
+            s.indexes.retain(|i| !i.table.same_as(&v.name, d));
+        }
+        Step::SetTableComment {
+            table: name,
+            comment,
+        } => table(s, name)?.comment = comment.clone(),
+        Step::SetColumnComment {
+            table: name,
+            column,
+            comment,
+        } => {
+            table(s, name)?
+                .column_mut(column, d)
+                .ok_or("missing column")?
+                .comment = comment.clone();
+        }
+        Step::CreateOpaque(o) => {
+            let exists = s
+                .opaque
+                .iter()
+                .any(|x| x.kind == o.kind && x.name.same_as(&o.name, d));
+            check(!exists, || "exists".into())?;
+            s.opaque.push(o.clone());
+        }
+        Step::DropOpaque(o) => {
+            let used = s.opaque.iter().any(|x| {
+                !(x.kind == o.kind && x.name.same_as(&o.name, d))
+                    && mentions(x.definition.sql(), &o.name.name)
+            });
+            check(!used, || "another object uses it".into())?;
+            let before = s.opaque.len();
+            s.opaque
+                .retain(|x| !(x.kind == o.kind && x.name.same_as(&o.name, d)));
+            check(s.opaque.len() < before, || "missing".into())?;
+        }
+    }
+    Ok(())
+}
+
+fn index_columns(index: &crate::schema::Index) -> Vec<String> {
+    index
+        .columns
+        .iter()
+        .filter_map(|c| match &c.expr {
+            IndexExpr::Column(name) => Some(name.clone()),
+            IndexExpr::Expression(_) => None,
+        })
+        .collect()
+}

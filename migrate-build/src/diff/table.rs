@@ -1,0 +1,787 @@
+//! Tables: which are created, dropped, altered in place or rebuilt, and the
+//! steps for each.
+
+use std::collections::HashMap;
+
+use super::Differ;
+use super::column::{alterable, column_changes, destructive_change, drop_loses_data};
+use super::enums::{recreated_enums, uses_enum};
+use super::index::{IndexChanges, index_changes};
+use super::names::{NameKey, name_key};
+use super::order::{self, Phase, mentions};
+use crate::dialect::{Dialect, DialectRules};
+use crate::pair::Pair;
+use crate::plan::{ColumnChanges, Destructive, Step};
+use crate::schema::{CheckConstraint, Column, ForeignKey, QualifiedName, Table, UniqueConstraint};
+
+/// Constraints of one kind on a pair of tables.
+pub(super) struct Changes<'a, T> {
+    pub added: Vec<&'a T>,
+    pub dropped: Vec<&'a T>,
+    pub kept: Vec<Pair<&'a T>>,
+}
+
+impl<'a, T> Changes<'a, T> {
+    /// Moves the kept pairs matching `affected` to dropped-and-added.
+    fn replace_kept(&mut self, affected: impl Fn(&T) -> bool) {
+        let (replaced, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.kept)
+            .into_iter()
+            .partition(|pair| affected(pair.previous));
+        self.kept = kept;
+        for pair in replaced {
+            self.dropped.push(pair.previous);
+            self.added.push(pair.next);
+        }
+    }
+}
+
+/// One table present in both schemas.
+pub(super) struct TableDiff<'a> {
+    pub tables: Pair<&'a Table>,
+    pub added_columns: Vec<&'a Column>,
+    pub dropped_columns: Vec<&'a Column>,
+    /// Generation expression changed: dropped and added again.
+    pub recreated_columns: Vec<Pair<&'a Column>>,
+    pub altered_columns: Vec<(Pair<&'a Column>, ColumnChanges)>,
+    /// Kept columns whose comment changed.
+    pub commented_columns: Vec<&'a Column>,
+    pub primary_key_changed: bool,
+    pub uniques: Changes<'a, UniqueConstraint>,
+    pub checks: Changes<'a, CheckConstraint>,
+    pub foreign_keys: Changes<'a, ForeignKey>,
+    /// `WITHOUT ROWID` / `STRICT`, which only a rebuild changes.
+    pub options_changed: bool,
+    /// The dialect cannot make every change in place: one `RebuildTable`.
+    pub rebuild: bool,
+}
+
+impl<'a> TableDiff<'a> {
+    fn new(tables: Pair<&'a Table>, rules: &dyn DialectRules, dialect: Dialect) -> Self {
+        let Pair { previous, next } = tables;
+        let mut added_columns = Vec::new();
+        let mut recreated_columns = Vec::new();
+        let mut altered_columns = Vec::new();
+        let mut commented_columns = Vec::new();
+        for column in &next.columns {
+            let Some(old) = previous.column(&column.name, dialect) else {
+                added_columns.push(column);
+                continue;
+            };
+            let pair = Pair::new(old, column);
+            let changes = column_changes(pair, dialect);
+            if changes.generated {
+                recreated_columns.push(pair);
+                continue;
+            }
+            if changes.any() {
+                altered_columns.push((pair, changes));
+            }
+            if old.comment != column.comment {
+                commented_columns.push(column);
+            }
+        }
+        let dropped_columns = previous
+            .columns
+            .iter()
+            .filter(|c| next.column(&c.name, dialect).is_none())
+            .collect::<Vec<_>>();
+
+        let by_name = rules.constraints_matched_by_name();
+        let primary_key_changed = match (&previous.primary_key, &next.primary_key) {
+            (None, None) => false,
+            (Some(a), Some(b)) => {
+                !same_columns(&a.columns, &b.columns, dialect)
+                    || (by_name && names_differ(a.name.as_deref(), b.name.as_deref(), dialect))
+            }
+            (Some(_), None) | (None, Some(_)) => true,
+        };
+        let uniques = match_constraints(
+            Pair::new(&previous.uniques, &next.uniques),
+            |u| u.name.as_deref(),
+            |a, b| same_unique(a, b, dialect),
+            by_name,
+            dialect,
+        );
+        let checks = match_constraints(
+            Pair::new(&previous.checks, &next.checks),
+            |c| c.name.as_deref(),
+            |a, b| a.expr == b.expr,
+            by_name,
+            dialect,
+        );
+        let foreign_keys = match_constraints(
+            Pair::new(&previous.foreign_keys, &next.foreign_keys),
+            |f| f.name.as_deref(),
+            |a, b| same_foreign_key(a, b, dialect),
+            by_name,
+            dialect,
+        );
+        let options_changed =
+            previous.without_rowid != next.without_rowid || previous.strict != next.strict;
+
+        let mut diff = TableDiff {
+            tables,
+            added_columns,
+            dropped_columns,
+            recreated_columns,
+            altered_columns,
+            commented_columns,
+            primary_key_changed,
+            uniques,
+            checks,
+            foreign_keys,
+            options_changed,
+            rebuild: false,
+        };
+        diff.replace_constraints_on_recreated_columns(dialect);
+        diff.rebuild = diff.needs_rebuild(rules);
+        diff
+    }
+
+    /// Dropping a column drops the keys and checks using it: those are
+    /// added again after the column is.
+    fn replace_constraints_on_recreated_columns(&mut self, dialect: Dialect) {
+        if self.recreated_columns.is_empty() {
+            return;
+        }
+        let recreated: Vec<&str> = self
+            .recreated_columns
+            .iter()
+            .map(|p| p.previous.name.as_str())
+            .collect();
+        let uses = |columns: &[String]| {
+            columns
+                .iter()
+                .any(|c| recreated.iter().any(|r| dialect.same_name(c, r)))
+        };
+        if let Some(pk) = &self.tables.previous.primary_key {
+            self.primary_key_changed |= uses(&pk.columns);
+        }
+        self.uniques.replace_kept(|u| uses(&u.columns));
+        self.foreign_keys.replace_kept(|fk| uses(&fk.columns));
+        self.checks
+            .replace_kept(|c| recreated.iter().any(|r| mentions(&c.expr.sql, r)));
+    }
+
+    /// Names of the columns dropped and added again (previous spelling).
+    pub fn recreated_column_names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.recreated_columns
+            .iter()
+            .map(|p| p.previous.name.as_str())
+    }
+
+    fn needs_rebuild(&self, rules: &dyn DialectRules) -> bool {
+        let Pair { previous, next } = self.tables;
+        let constraints_added = !self.uniques.added.is_empty()
+            || !self.checks.added.is_empty()
+            || !self.foreign_keys.added.is_empty();
+        let constraints_dropped = !self.uniques.dropped.is_empty()
+            || !self.checks.dropped.is_empty()
+            || !self.foreign_keys.dropped.is_empty();
+        self.options_changed
+            || self
+                .altered_columns
+                .iter()
+                .any(|(_, changes)| !alterable(changes, rules))
+            || self
+                .added_columns
+                .iter()
+                .any(|c| !rules.can_add_column(c, next))
+            || self
+                .dropped_columns
+                .iter()
+                .any(|c| !rules.can_drop_column(c, previous))
+            || self.recreated_columns.iter().any(|pair| {
+                !rules.can_drop_column(pair.previous, previous)
+                    || !rules.can_add_column(pair.next, next)
+            })
+            || (self.primary_key_changed && !rules.can_alter_primary_key())
+            || (constraints_added && !rules.can_add_constraint())
+            || (constraints_dropped && !rules.can_drop_constraint())
+    }
+
+    /// Whether a view or trigger reading this table may stand in the way of
+    /// the change: PostgreSQL refuses to drop or retype a column a view or
+    /// policy uses, SQLite to drop a column a trigger uses, and the rename
+    /// that ends a SQLite rebuild fails on any view or trigger it breaks.
+    /// Defaults and nullability block nothing.
+    fn reshapes(&self) -> bool {
+        self.rebuild
+            || !self.dropped_columns.is_empty()
+            || !self.recreated_columns.is_empty()
+            || self
+                .altered_columns
+                .iter()
+                .any(|(_, changes)| changes.ty || changes.collation)
+    }
+}
+
+/// Every table of both schemas, classified.
+pub(super) struct TableChanges<'a> {
+    dialect: Dialect,
+    pub created: Vec<&'a Table>,
+    /// In a safe drop order: referencing tables before the tables they reference.
+    pub dropped: Vec<&'a Table>,
+    /// Foreign keys between dropped tables that form a cycle: dropped first.
+    pub cyclic_foreign_keys: Vec<(&'a Table, &'a ForeignKey)>,
+    pub matched: Vec<TableDiff<'a>>,
+    pub indexes: IndexChanges<'a>,
+    /// Every table name of either schema, by key (a matched table has one).
+    status: HashMap<NameKey, Status>,
+}
+
+#[derive(Clone, Copy)]
+enum Status {
+    Created,
+    Dropped,
+    /// Position in `matched`.
+    Matched(usize),
+}
+
+impl<'a> TableChanges<'a> {
+    pub fn new(differ: &Differ<'a>) -> Self {
+        let Pair { previous, next } = differ.schemas;
+        let dialect = differ.dialect;
+        let mut created = Vec::new();
+        let mut matched = Vec::new();
+        let mut status = HashMap::new();
+        for table in &next.tables {
+            match differ.names.previous.table(&table.name) {
+                Some(old) => {
+                    status.insert(name_key(dialect, &old.name), Status::Matched(matched.len()));
+                    matched.push(TableDiff::new(Pair::new(old, table), differ.rules, dialect));
+                }
+                None => {
+                    status.insert(name_key(dialect, &table.name), Status::Created);
+                    created.push(table);
+                }
+            }
+        }
+        let dropped = previous
+            .tables
+            .iter()
+            .filter(|t| differ.names.next.table(&t.name).is_none())
+            .collect::<Vec<_>>();
+        for table in &dropped {
+            status.insert(name_key(dialect, &table.name), Status::Dropped);
+        }
+        let (dropped, cyclic_foreign_keys) = drop_order(&dropped, dialect);
+        let mut changes = TableChanges {
+            dialect,
+            created,
+            dropped,
+            cyclic_foreign_keys,
+            matched,
+            indexes: IndexChanges::default(),
+            status,
+        };
+        changes.indexes = index_changes(differ, &changes);
+        changes
+    }
+
+    fn status(&self, name: &QualifiedName) -> Option<Status> {
+        self.status.get(&name_key(self.dialect, name)).copied()
+    }
+
+    fn diff_of(&self, name: &QualifiedName) -> Option<&TableDiff<'a>> {
+        match self.status(name)? {
+            Status::Matched(i) => self.matched.get(i),
+            Status::Created | Status::Dropped => None,
+        }
+    }
+
+    pub fn is_created(&self, name: &QualifiedName) -> bool {
+        matches!(self.status(name), Some(Status::Created))
+    }
+
+    pub fn is_dropped(&self, name: &QualifiedName) -> bool {
+        matches!(self.status(name), Some(Status::Dropped))
+    }
+
+    pub fn is_rebuilt(&self, name: &QualifiedName) -> bool {
+        self.diff_of(name).is_some_and(|d| d.rebuild)
+    }
+
+    /// Whether the plan creates this column (with its table, or added, or
+    /// dropped and added again).
+    pub fn column_created(&self, table: &QualifiedName, column: &str) -> bool {
+        let d = self.dialect;
+        self.is_created(table)
+            || self.diff_of(table).is_some_and(|diff| {
+                diff.added_columns
+                    .iter()
+                    .any(|c| d.same_name(&c.name, column))
+                    || diff
+                        .recreated_columns
+                        .iter()
+                        .any(|p| d.same_name(&p.next.name, column))
+            })
+    }
+
+    /// Whether the plan drops this column (with its table, or dropped, or
+    /// dropped to be added again).
+    pub fn column_dropped(&self, table: &QualifiedName, column: &str) -> bool {
+        let d = self.dialect;
+        self.is_dropped(table)
+            || self.diff_of(table).is_some_and(|diff| {
+                diff.dropped_columns
+                    .iter()
+                    .any(|c| d.same_name(&c.name, column))
+                    || diff
+                        .recreated_columns
+                        .iter()
+                        .any(|p| d.same_name(&p.previous.name, column))
+            })
+    }
+
+    /// Tables (previous names) whose change a view reading them may block.
+    pub fn reshaped(&self) -> impl Iterator<Item = &'a QualifiedName> + '_ {
+        self.dropped.iter().map(|t| &t.name).chain(
+            self.matched
+                .iter()
+                .filter(|d| d.reshapes())
+                .map(|d| &d.tables.previous.name),
+        )
+    }
+
+    /// Columns of a table that the plan drops and adds again.
+    pub fn recreated_columns_of(&self, table: &QualifiedName) -> Vec<&'a str> {
+        self.diff_of(table)
+            .filter(|d| !d.rebuild)
+            .map(|d| d.recreated_column_names().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Orders dropped tables so that a table goes before the tables it
+/// references. Foreign keys that close a cycle cannot be honoured by any
+/// order: they are returned to be dropped first.
+fn drop_order<'a>(
+    dropped: &[&'a Table],
+    dialect: Dialect,
+) -> (Vec<&'a Table>, Vec<(&'a Table, &'a ForeignKey)>) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Visiting,
+        Done,
+    }
+    struct Walk<'a, 'b> {
+        tables: &'b [&'a Table],
+        state: Vec<State>,
+        order: Vec<&'a Table>,
+        cyclic: Vec<(&'a Table, &'a ForeignKey)>,
+        dialect: Dialect,
+    }
+    impl<'a> Walk<'a, '_> {
+        // Visits the tables referencing `i` first, so they are dropped before it.
+        fn visit(&mut self, i: usize) {
+            self.state[i] = State::Visiting;
+            let target = &self.tables[i].name;
+            for (j, table) in self.tables.iter().enumerate() {
+                if j == i {
+                    continue;
+                }
+                for fk in &table.foreign_keys {
+                    if !fk.referenced_table.same_as(target, self.dialect) {
+                        continue;
+                    }
+                    match self.state[j] {
+                        State::New => self.visit(j),
+                        State::Visiting => self.cyclic.push((*table, fk)),
+                        State::Done => {}
+                    }
+                }
+            }
+            self.state[i] = State::Done;
+            self.order.push(self.tables[i]);
+        }
+    }
+    let mut walk = Walk {
+        tables: dropped,
+        state: vec![State::New; dropped.len()],
+        order: Vec::with_capacity(dropped.len()),
+        cyclic: Vec::new(),
+        dialect,
+    };
+    for i in 0..dropped.len() {
+        if walk.state[i] == State::New {
+            walk.visit(i);
+        }
+    }
+    (walk.order, walk.cyclic)
+}
+
+pub(super) fn push_table_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
+    let rules = differ.rules;
+    for table in &tables.created {
+        let mut created = (*table).clone();
+        if !rules.foreign_keys_inline() {
+            created.foreign_keys.clear();
+        }
+        differ.push(Step::CreateTable(created));
+        if !rules.foreign_keys_inline() {
+            for fk in &table.foreign_keys {
+                differ.push(Step::AddForeignKey {
+                    table: table.name.clone(),
+                    foreign_key: fk.clone(),
+                });
+            }
+        }
+        if rules.has_comments() {
+            if table.comment.is_some() {
+                differ.push(Step::SetTableComment {
+                    table: table.name.clone(),
+                    comment: table.comment.clone(),
+                });
+            }
+            push_column_comments(differ, &table.name, table.columns.iter());
+        }
+    }
+
+    if rules.can_drop_constraint() {
+        for (table, fk) in &tables.cyclic_foreign_keys {
+            differ.push(Step::DropForeignKey {
+                table: table.name.clone(),
+                foreign_key: (*fk).clone(),
+            });
+        }
+    }
+    for table in &tables.dropped {
+        differ.push_destructive(
+            Step::DropTable((*table).clone()),
+            Some(Destructive::DropTable(table.name.clone())),
+        );
+    }
+
+    for diff in &tables.matched {
+        if diff.rebuild {
+            push_rebuild(differ, diff);
+        } else {
+            push_altered_table(differ, diff);
+        }
+    }
+    push_foreign_keys_of_dropped_keys(differ, tables);
+}
+
+fn push_rebuild(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
+    let Pair { previous, next } = diff.tables;
+    let lost = diff
+        .dropped_columns
+        .iter()
+        .copied()
+        .chain(diff.recreated_columns.iter().map(|p| p.previous))
+        .filter(|c| drop_loses_data(c))
+        .map(|c| c.name.clone())
+        .collect::<Vec<_>>();
+    let destructive = if lost.is_empty() {
+        diff.altered_columns.iter().find_map(|(pair, changes)| {
+            destructive_change(&next.name, *pair, changes, differ.rules)
+        })
+    } else {
+        Some(Destructive::RebuildDropsColumns {
+            table: previous.name.clone(),
+            columns: lost,
+        })
+    };
+    let indexes = differ
+        .schemas
+        .next
+        .indexes_on(&next.name)
+        .cloned()
+        .collect();
+    differ.push_destructive(
+        Step::RebuildTable {
+            previous: previous.clone(),
+            next: next.clone(),
+            indexes,
+        },
+        destructive,
+    );
+}
+
+fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
+    let Pair { previous, next } = diff.tables;
+    let (old_name, new_name) = (&previous.name, &next.name);
+    for fk in &diff.foreign_keys.dropped {
+        differ.push(Step::DropForeignKey {
+            table: old_name.clone(),
+            foreign_key: (*fk).clone(),
+        });
+    }
+    if let Some(pk) = previous
+        .primary_key
+        .as_ref()
+        .filter(|_| diff.primary_key_changed)
+    {
+        differ.push(Step::DropPrimaryKey {
+            table: old_name.clone(),
+            primary_key: pk.clone(),
+        });
+    }
+    for unique in &diff.uniques.dropped {
+        differ.push(Step::DropUnique {
+            table: old_name.clone(),
+            unique: (*unique).clone(),
+        });
+    }
+    for check in &diff.checks.dropped {
+        differ.push(Step::DropCheck {
+            table: old_name.clone(),
+            check: (*check).clone(),
+        });
+    }
+    let dropped = diff
+        .dropped_columns
+        .iter()
+        .copied()
+        .chain(diff.recreated_columns.iter().map(|p| p.previous));
+    for column in dropped {
+        let destructive = drop_loses_data(column).then(|| Destructive::DropColumn {
+            table: old_name.clone(),
+            column: column.name.clone(),
+        });
+        differ.push_destructive(
+            Step::DropColumn {
+                table: old_name.clone(),
+                column: column.clone(),
+            },
+            destructive,
+        );
+    }
+    let added = diff
+        .recreated_columns
+        .iter()
+        .map(|p| p.next)
+        .chain(diff.added_columns.iter().copied());
+    for column in added.clone() {
+        differ.push(Step::AddColumn {
+            table: new_name.clone(),
+            column: column.clone(),
+        });
+    }
+    let recreated = recreated_enums(differ);
+    for (pair, changes) in &diff.altered_columns {
+        let destructive = destructive_change(new_name, *pair, changes, differ.rules);
+        let step = Step::AlterColumn {
+            table: new_name.clone(),
+            previous: pair.previous.clone(),
+            next: pair.next.clone(),
+            changes: *changes,
+        };
+        // A column leaving an enum that is recreated must leave it before:
+        // the recreation converts only the columns that keep the type.
+        let leaves_recreated = changes.ty
+            && !pair.next.ty.user_defined
+            && recreated
+                .iter()
+                .any(|e| uses_enum(&pair.previous.ty, e, differ.dialect));
+        let phase = if leaves_recreated {
+            Phase::DropColumns
+        } else {
+            order::phase(&step)
+        };
+        differ.push_at(phase, step, destructive);
+    }
+    if let Some(pk) = next
+        .primary_key
+        .as_ref()
+        .filter(|_| diff.primary_key_changed)
+    {
+        differ.push(Step::AddPrimaryKey {
+            table: new_name.clone(),
+            primary_key: pk.clone(),
+        });
+    }
+    for unique in &diff.uniques.added {
+        differ.push(Step::AddUnique {
+            table: new_name.clone(),
+            unique: (*unique).clone(),
+        });
+    }
+    for check in &diff.checks.added {
+        differ.push(Step::AddCheck {
+            table: new_name.clone(),
+            check: (*check).clone(),
+        });
+    }
+    for fk in &diff.foreign_keys.added {
+        differ.push(Step::AddForeignKey {
+            table: new_name.clone(),
+            foreign_key: (*fk).clone(),
+        });
+    }
+    if differ.rules.has_comments() {
+        if previous.comment != next.comment {
+            differ.push(Step::SetTableComment {
+                table: new_name.clone(),
+                comment: next.comment.clone(),
+            });
+        }
+        for column in &diff.commented_columns {
+            differ.push(Step::SetColumnComment {
+                table: new_name.clone(),
+                column: column.name.clone(),
+                comment: column.comment.clone(),
+            });
+        }
+        push_column_comments(differ, new_name, added);
+    }
+}
+
+/// Comments of columns the plan creates: `CreateTable`/`AddColumn` do not
+/// carry them.
+fn push_column_comments<'c>(
+    differ: &mut Differ<'_>,
+    table: &QualifiedName,
+    columns: impl Iterator<Item = &'c Column>,
+) {
+    for column in columns {
+        if column.comment.is_some() {
+            differ.push(Step::SetColumnComment {
+                table: table.clone(),
+                column: column.name.clone(),
+                comment: column.comment.clone(),
+            });
+        }
+    }
+}
+
+/// A key (primary key, unique constraint or unique index) cannot be dropped
+/// while a foreign key depends on it: a kept foreign key pointing at a key
+/// the plan drops and adds again is dropped first and added again after.
+fn push_foreign_keys_of_dropped_keys(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
+    let rules = differ.rules;
+    if !rules.can_drop_constraint() || !rules.can_add_constraint() {
+        return;
+    }
+    let d = differ.dialect;
+    let mut dropped_keys: Vec<(&QualifiedName, &[String])> = Vec::new();
+    for diff in tables.matched.iter().filter(|diff| !diff.rebuild) {
+        let name = &diff.tables.previous.name;
+        let old_key = diff.tables.previous.primary_key.as_ref();
+        if let Some(pk) = old_key.filter(|_| diff.primary_key_changed) {
+            dropped_keys.push((name, &pk.columns));
+        }
+        for unique in &diff.uniques.dropped {
+            dropped_keys.push((name, &unique.columns));
+        }
+    }
+    let index_keys = tables
+        .indexes
+        .dropped
+        .iter()
+        .filter(|i| i.unique && i.predicate.is_none())
+        .filter_map(|i| {
+            let columns = i
+                .columns
+                .iter()
+                .map(|c| match &c.expr {
+                    crate::schema::IndexExpr::Column(name) => Some(name.clone()),
+                    crate::schema::IndexExpr::Expression(_) => None,
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Some((&i.table, columns))
+        })
+        .collect::<Vec<_>>();
+    for (table, columns) in &index_keys {
+        dropped_keys.push((table, columns));
+    }
+    for diff in tables.matched.iter().filter(|diff| !diff.rebuild) {
+        for fk in &diff.foreign_keys.kept {
+            let depends = dropped_keys.iter().any(|(table, columns)| {
+                fk.previous.referenced_table.same_as(table, d)
+                    && same_column_set(&fk.previous.referenced_columns, columns, d)
+            });
+            if depends {
+                differ.push(Step::DropForeignKey {
+                    table: diff.tables.previous.name.clone(),
+                    foreign_key: fk.previous.clone(),
+                });
+                differ.push(Step::AddForeignKey {
+                    table: diff.tables.next.name.clone(),
+                    foreign_key: fk.next.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// Pairs constraints: by name where the dialect names them and both have a
+/// name, by definition otherwise. A same-named constraint whose definition
+/// changed is dropped and added again.
+fn match_constraints<'a, T>(
+    lists: Pair<&'a Vec<T>>,
+    name: impl Fn(&T) -> Option<&str>,
+    same_definition: impl Fn(&T, &T) -> bool,
+    by_name: bool,
+    dialect: Dialect,
+) -> Changes<'a, T> {
+    let mut used = vec![false; lists.previous.len()];
+    let mut changes = Changes {
+        added: Vec::new(),
+        dropped: Vec::new(),
+        kept: Vec::new(),
+    };
+    let mut replaced = Vec::new();
+    for new in lists.next {
+        let found = lists.previous.iter().enumerate().find(|(i, old)| {
+            if used[*i] {
+                return false;
+            }
+            match (by_name, name(old), name(new)) {
+                (true, Some(a), Some(b)) => dialect.same_name(a, b),
+                _ => same_definition(old, new),
+            }
+        });
+        match found {
+            Some((i, old)) => {
+                used[i] = true;
+                if same_definition(old, new) {
+                    changes.kept.push(Pair::new(old, new));
+                } else {
+                    replaced.push(i);
+                    changes.added.push(new);
+                }
+            }
+            None => changes.added.push(new),
+        }
+    }
+    for (i, old) in lists.previous.iter().enumerate() {
+        if !used[i] || replaced.contains(&i) {
+            changes.dropped.push(old);
+        }
+    }
+    changes
+}
+
+fn same_columns(a: &[String], b: &[String], dialect: Dialect) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| dialect.same_name(x, y))
+}
+
+fn same_column_set(a: &[String], b: &[String], dialect: Dialect) -> bool {
+    a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| dialect.same_name(x, y)))
+}
+
+fn names_differ(a: Option<&str>, b: Option<&str>, dialect: Dialect) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => !dialect.same_name(a, b),
+        // An unnamed key gets the server's name: nothing to compare.
+        _ => false,
+    }
+}
+
+fn same_unique(a: &UniqueConstraint, b: &UniqueConstraint, dialect: Dialect) -> bool {
+    same_columns(&a.columns, &b.columns, dialect)
+        && a.nulls_not_distinct == b.nulls_not_distinct
+        && a.deferrable == b.deferrable
+}
+
+fn same_foreign_key(a: &ForeignKey, b: &ForeignKey, dialect: Dialect) -> bool {
+    same_columns(&a.columns, &b.columns, dialect)
+        && a.referenced_table.same_as(&b.referenced_table, dialect)
+        && same_columns(&a.referenced_columns, &b.referenced_columns, dialect)
+        && a.on_delete == b.on_delete
+        && a.on_update == b.on_update
+        && a.deferrable == b.deferrable
+}
