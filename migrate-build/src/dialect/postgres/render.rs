@@ -89,15 +89,12 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
         Step::RenameTable { previous, next } => Ok(rename_table(previous, next)),
 
         Step::AddColumn { table, column } => {
-            let mut out = vec![format!(
+            // The differ follows with a SetColumnComment step for a comment.
+            one(format!(
                 "{} ADD COLUMN {}",
                 alter_table(table, PG),
                 column_definition(table, column)?
-            )];
-            if let Some(comment) = &column.comment {
-                out.push(column_comment(table, &column.name, Some(comment)));
-            }
-            Ok(out)
+            ))
         }
         Step::DropColumn { table, column } => one(format!(
             "{} DROP COLUMN {}",
@@ -280,22 +277,13 @@ fn create_table(table: &Table) -> Result<Vec<String>, RenderError> {
     lines.extend(table.checks.iter().map(|c| check_clause(c, PG)));
     // Foreign keys are separate AddForeignKey steps, run once every table
     // of the plan exists (cycles, forward references).
-    let mut out = vec![format!(
+    // Comments are not part of the table: the differ follows with
+    // SetTableComment/SetColumnComment steps (see `Step::CreateTable`).
+    Ok(vec![format!(
         "CREATE TABLE {} (\n    {}\n)",
         qualified(&table.name, PG),
         lines.join(",\n    ")
-    )];
-    // Comments belong to the table like its constraints: the differ emits
-    // comment steps only for tables that already exist.
-    if let Some(comment) = &table.comment {
-        out.push(table_comment(&table.name, Some(comment)));
-    }
-    for column in &table.columns {
-        if let Some(comment) = &column.comment {
-            out.push(column_comment(&table.name, &column.name, Some(comment)));
-        }
-    }
-    Ok(out)
+    )])
 }
 
 fn column_definition(table: &QualifiedName, column: &Column) -> Result<String, RenderError> {
@@ -875,9 +863,8 @@ mod tests {
                  active boolean DEFAULT true,\n    CONSTRAINT users_pkey PRIMARY KEY (id),\n    \
                  CONSTRAINT users_email_key UNIQUE NULLS NOT DISTINCT (email) DEFERRABLE INITIALLY DEFERRED,\n    \
                  CONSTRAINT users_email_check CHECK (email <> '')\n)",
-                "COMMENT ON TABLE users IS 'people who log in'",
-                "COMMENT ON COLUMN users.email IS 'it''s unique'",
-            ]
+            ],
+            "comments are separate steps, not part of CREATE TABLE"
         );
     }
 
@@ -999,10 +986,8 @@ mod tests {
                 table: name("users"),
                 column: c.clone()
             }),
-            vec![
-                "ALTER TABLE users ADD COLUMN score integer NOT NULL DEFAULT 0",
-                "COMMENT ON COLUMN users.score IS 'points'",
-            ]
+            vec!["ALTER TABLE users ADD COLUMN score integer NOT NULL DEFAULT 0"],
+            "the comment is a separate step"
         );
         assert_eq!(
             pg(Step::DropColumn {
