@@ -15,6 +15,8 @@ mod corpus_tests;
 pub mod lock;
 mod source;
 
+pub(crate) use source::line_col;
+
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
