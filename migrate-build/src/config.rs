@@ -55,18 +55,8 @@ pub enum ConfigError {
         message: String,
     },
     /// A key of the configuration table has a bad value, or is unknown.
-    #[error("{}:{line}:{column}: [{table}] {key}{shown}: {message}", path.display(), shown = value.as_ref().map(|v| format!(" = {v}")).unwrap_or_default())]
-    Key {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        /// `workspace.metadata.migrate` or `package.metadata.migrate`.
-        table: &'static str,
-        key: String,
-        /// The value as written (TOML), when there is one.
-        value: Option<String>,
-        message: String,
-    },
+    #[error(transparent)]
+    Key(Box<KeyError>),
     #[error(
         "no [package.metadata.migrate] or [workspace.metadata.migrate] in a Cargo.toml from {} up to the workspace root; run `cargo migrate init`",
         start.display()
@@ -74,6 +64,20 @@ pub enum ConfigError {
     NotFound { start: PathBuf },
     #[error("{}: schema path {} does not exist", manifest.display(), path.display())]
     SchemaMissing { manifest: PathBuf, path: PathBuf },
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{}:{line}:{column}: [{table}] {key}{shown}: {message}", path.display(), shown = value.as_ref().map(|v| format!(" = {v}")).unwrap_or_default())]
+pub struct KeyError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// `workspace.metadata.migrate` or `package.metadata.migrate`.
+    pub table: &'static str,
+    pub key: String,
+    /// The value as written (TOML), when there is one.
+    pub value: Option<String>,
+    pub message: String,
 }
 
 const PACKAGE: &str = "package.metadata.migrate";
@@ -218,7 +222,7 @@ fn from_table(
     };
     let key_error = |key: &str, span: Range<usize>, value: Option<&str>, message: String| {
         let (line, column) = line_col(text, span.start);
-        ConfigError::Key {
+        ConfigError::Key(Box::new(KeyError {
             path: manifest.to_path_buf(),
             line,
             column,
@@ -226,7 +230,7 @@ fn from_table(
             key: key.to_string(),
             value: value.map(str::to_string),
             message,
-        }
+        }))
     };
     let Some(table_ref) = table.get_ref().as_table() else {
         return Err(key_error(
