@@ -153,9 +153,10 @@ pub fn load_with_layout(
     Ok((layout, migrations))
 }
 
-/// The layout of `dir`: folders when it has a (non-hidden) sub-directory,
-/// popx when a `.sql` file carries a dialect or `.autocommit` infix, sqlx
-/// otherwise (also for an empty or missing folder).
+/// The layout of `dir`: folders when a sub-directory is named like a
+/// migration (or there are sub-directories and no `.sql` files), popx when a
+/// `.sql` file carries a dialect or `.autocommit` infix, sqlx otherwise (also
+/// for an empty or missing folder).
 pub fn detect_layout(dir: &Path) -> Result<Layout, MigrationsError> {
     Ok(source::detect(&source::read_entries(dir)?))
 }

@@ -56,7 +56,15 @@ pub(super) fn read_entries(dir: &Path) -> Result<Vec<Entry>, MigrationsError> {
 }
 
 pub(super) fn detect(entries: &[Entry]) -> Layout {
-    if entries.iter().any(|e| e.is_dir) {
+    let version_dir = entries
+        .iter()
+        .any(|e| e.is_dir && folder_version(&e.name).is_some());
+    let sql_file = entries
+        .iter()
+        .any(|e| !e.is_dir && e.name.ends_with(".sql"));
+    // A folder of sqlx files may hold other folders (fixtures); a folder of
+    // folders may hold loose scripts (diesel ignores them).
+    if version_dir || (!sql_file && entries.iter().any(|e| e.is_dir)) {
         Layout::Folders
     } else if entries
         .iter()
@@ -182,7 +190,7 @@ pub(super) fn load_sqlx(entries: &[Entry]) -> Result<Vec<Migration>, MigrationsE
         down: Option<PathBuf>,
     }
     let mut by_version: BTreeMap<String, Parts> = BTreeMap::new();
-    for entry in entries {
+    for entry in entries.iter().filter(|e| !e.is_dir) {
         let Some(stem) = entry.name.strip_suffix(".sql") else {
             continue; // README.md and friends
         };
@@ -344,7 +352,7 @@ pub(super) fn load_popx(
 ) -> Result<Vec<Migration>, MigrationsError> {
     // Per version: [generic up, dialect's up, generic down, dialect's down].
     let mut by_version: BTreeMap<&str, [Option<&Entry>; 4]> = BTreeMap::new();
-    for entry in entries {
+    for entry in entries.iter().filter(|e| !e.is_dir) {
         if !entry.name.ends_with(".sql") {
             continue;
         }
@@ -664,6 +672,12 @@ mod tests {
             Some("SELECT -9;")
         );
 
+        write(d, "fixtures/seed.sql", "");
+        assert_eq!(
+            load(d, Dialect::Postgres).unwrap().len(),
+            2,
+            "sub-folders of a sqlx folder are ignored"
+        );
         write(d, "x_bad.sql", "");
         let err = load(d, Dialect::Postgres).unwrap_err().to_string();
         assert!(err.contains("x_bad.sql: not a migration name"), "{err}");
