@@ -326,3 +326,113 @@ fn chinook_corpus() {
     let track = table(&s, "Track");
     assert_eq!(track.column("Name", s.dialect).unwrap().ty.name, "NVARCHAR");
 }
+
+fn corpus(rel: &str) -> Option<std::path::PathBuf> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpora")
+        .join(rel);
+    if path.exists() {
+        Some(path)
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} missing",
+            path.display()
+        );
+        eprintln!("note: {} missing, test skipped", path.display());
+        None
+    }
+}
+
+/// Applies a real SQLite migration set as its tool would, then checks that
+/// introspection accounts for every object the database holds.
+fn apply_and_introspect(rel: &str) -> Option<(Connection, Schema)> {
+    let dir = corpus(rel)?;
+    let migrations = migrate_build::migrations::load(&dir, migrate_build::Dialect::Sqlite).unwrap();
+    assert!(!migrations.is_empty());
+    let conn = Connection::open_in_memory().unwrap();
+    for m in &migrations {
+        let sql = if m.no_transaction {
+            m.up.sql.clone()
+        } else {
+            format!("BEGIN;\n{}\n;COMMIT;", m.up.sql)
+        };
+        conn.execute_batch(&sql)
+            .unwrap_or_else(|e| panic!("{}: {e}", m.up.path.display()));
+    }
+    let schema = introspect(&conn, &[]).unwrap();
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap() as usize;
+    assert_eq!(
+        schema.tables.len(),
+        count(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        ),
+        "{rel}: tables"
+    );
+    assert_eq!(
+        schema.indexes.len(),
+        count("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"),
+        "{rel}: indexes"
+    );
+    assert_eq!(
+        schema
+            .tables
+            .iter()
+            .map(|t| t.foreign_keys.len())
+            .sum::<usize>(),
+        count(
+            "SELECT count(DISTINCT t.name || '.' || f.id) FROM sqlite_schema t, pragma_foreign_key_list(t.name) f WHERE t.type = 'table'"
+        ),
+        "{rel}: foreign keys"
+    );
+    assert_eq!(
+        schema.tables.iter().map(|t| t.uniques.len()).sum::<usize>(),
+        count(
+            "SELECT count(*) FROM sqlite_schema t, pragma_index_list(t.name) i WHERE t.type = 'table' AND i.origin = 'u'"
+        ),
+        "{rel}: unique constraints"
+    );
+    assert_eq!(
+        schema
+            .indexes
+            .iter()
+            .filter(|i| i.predicate.is_some())
+            .count(),
+        count(
+            "SELECT count(*) FROM sqlite_schema t, pragma_index_list(t.name) i WHERE t.type = 'table' AND i.origin = 'c' AND i.partial = 1"
+        ),
+        "{rel}: partial indexes"
+    );
+    Some((conn, schema))
+}
+
+#[test]
+fn ory_kratos_sqlite_corpus() {
+    let Some((_conn, s)) = apply_and_introspect("ory-kratos/migrations/sql") else {
+        return;
+    };
+    let identities = table(&s, "identities");
+    assert_eq!(
+        identities.primary_key.as_ref().map(|pk| pk.columns.clone()),
+        Some(vec!["id".to_string()])
+    );
+    assert!(s.tables.len() > 20, "{} tables", s.tables.len());
+}
+
+#[test]
+fn atuin_sqlite_corpora() {
+    for rel in [
+        "atuin/atuin-server-sqlite/migrations",
+        "atuin/atuin-client/migrations",
+        "atuin/atuin-client/record-migrations",
+        "atuin/atuin-client/meta-migrations",
+        "atuin/atuin-kv/migrations",
+        "atuin/atuin-scripts/migrations",
+        "atuin/atuin-ai/migrations",
+    ] {
+        let Some((_conn, s)) = apply_and_introspect(rel) else {
+            return;
+        };
+        assert!(!s.tables.is_empty(), "{rel}");
+    }
+}
