@@ -22,6 +22,7 @@
 //! (diesel allows them); the checksum is the last word of a line, the version
 //! is everything before the first `_`. Line endings may be LF or CRLF.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -356,10 +357,16 @@ pub fn compare(lock: &Lock, dialect: Dialect, migrations: &[Migration]) -> Vec<L
             configured: dialect,
         });
     }
+    let folder: HashMap<&str, usize> = migrations
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.version.as_str(), i))
+        .collect();
+    let locked: HashSet<&str> = lock.entries.iter().map(|e| e.version.as_str()).collect();
     // Position in the folder of each locked entry still present.
     let mut positions: Vec<(usize, &LockEntry)> = Vec::new();
     for entry in &lock.entries {
-        let Some(pos) = migrations.iter().position(|m| m.version == entry.version) else {
+        let Some(&pos) = folder.get(entry.version.as_str()) else {
             problems.push(LockProblem::Removed {
                 id: format!("{}_{}", entry.version, entry.name),
             });
@@ -393,7 +400,7 @@ pub fn compare(lock: &Lock, dialect: Dialect, migrations: &[Migration]) -> Vec<L
     }
     let last_locked = positions.iter().map(|(p, _)| *p).max();
     for (pos, m) in migrations.iter().enumerate() {
-        if lock.entries.iter().any(|e| e.version == m.version) {
+        if locked.contains(m.version.as_str()) {
             continue;
         }
         let next_locked = positions
