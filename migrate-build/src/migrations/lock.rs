@@ -605,4 +605,52 @@ mod tests {
             })]
         ));
     }
+
+    /// The format's purpose: two branches that each add a migration conflict
+    /// in git, rather than merging into a lock that hides one of them.
+    #[test]
+    fn parallel_branches_conflict_in_git() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp.path();
+        let git = |args: &[&str]| {
+            std::process::Command::new("git")
+                .args([
+                    "-c",
+                    "user.name=t",
+                    "-c",
+                    "user.email=t@t",
+                    "-c",
+                    "init.defaultBranch=main",
+                ])
+                .args(args)
+                .current_dir(repo)
+                .output()
+        };
+        if git(&["init", "-q"]).is_err() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "git is required when CI is set"
+            );
+            eprintln!("note: git not found, test skipped");
+            return;
+        }
+        let base = three();
+        write(repo, &compute(Dialect::Sqlite, &base)).unwrap();
+        git(&["add", "."]).unwrap();
+        git(&["commit", "-qm", "base"]).unwrap();
+        git(&["checkout", "-qb", "feature"]).unwrap();
+        let mut feature = base.clone();
+        feature.push(migration("20260104000000", "feature", "SELECT 1;"));
+        write(repo, &compute(Dialect::Sqlite, &feature)).unwrap();
+        git(&["commit", "-qam", "feature"]).unwrap();
+        git(&["checkout", "-q", "main"]).unwrap();
+        let mut other = base.clone();
+        other.push(migration("20260105000000", "other", "SELECT 2;"));
+        write(repo, &compute(Dialect::Sqlite, &other)).unwrap();
+        git(&["commit", "-qam", "other"]).unwrap();
+        let merge = git(&["merge", "-q", "feature"]).unwrap();
+        assert!(!merge.status.success(), "the merge must stop on a conflict");
+        let err = read(repo).unwrap_err();
+        assert!(err.to_string().contains("git merge conflict"), "{err}");
+    }
 }
