@@ -1,0 +1,354 @@
+//! Migration folders: reading the layouts other tools write (ours, diesel,
+//! sqlx, Ory's popx), writing new migrations, checksums and the lock file.
+//!
+//! Our own layout is diesel's: `migrations/<version>_<name>/up.sql` and
+//! `down.sql`, where the version is a UTC timestamp `YYYYMMDDHHMMSS`. A first
+//! line `-- migrate:no-transaction` runs a migration outside a transaction
+//! (for `CREATE INDEX CONCURRENTLY`), in every layout.
+//!
+//! Each layout sorts its migrations the way the tool that wrote them does,
+//! because that is the order they were applied in on every existing database.
+
+mod checksum;
+#[cfg(test)]
+mod corpus_tests;
+pub mod lock;
+mod source;
+
+pub(crate) use source::line_col;
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::dialect::Dialect;
+
+pub use checksum::checksum;
+pub use lock::{Lock, LockEntry, LockMismatch, LockProblem};
+
+/// The first-line directive that runs a migration outside a transaction.
+pub const NO_TRANSACTION_DIRECTIVE: &str = "-- migrate:no-transaction";
+
+/// How a migrations folder is laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// `<version>_<name>/up.sql` + `down.sql` (ours and diesel's). Diesel's
+    /// versions may contain dashes (`2019-11-15-182353`); they are removed
+    /// and versions compare as strings.
+    Folders,
+    /// sqlx: `<version>_<name>.sql` (up only) or `.up.sql` + `.down.sql`;
+    /// versions compare as numbers.
+    SqlxFiles,
+    /// Ory's popx: `<version>_<name>[.<dialect>][.autocommit].(up|down).sql`,
+    /// one folder for every database, the dialect's own file winning.
+    PopxFiles,
+}
+
+/// One migration, as read from the folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Migration {
+    /// The sort key as written by the tool that made the migration: ours
+    /// `YYYYMMDDHHMMSS`; diesel's directory name before the first `_` with
+    /// `-` removed; sqlx's and popx's numeric prefix.
+    pub version: String,
+    /// The description part of the name.
+    pub name: String,
+    pub up: MigrationFile,
+    pub down: Option<MigrationFile>,
+    /// Runs outside a transaction: our first-line directive, diesel's
+    /// `metadata.toml` `run_in_transaction = false`, sqlx's `-- no-transaction`,
+    /// popx's `.autocommit.` files.
+    pub no_transaction: bool,
+}
+
+impl Migration {
+    /// The checksum of `up.sql` (see [`checksum()`]).
+    pub fn checksum(&self) -> String {
+        checksum(self.up.sql.as_bytes())
+    }
+
+    /// `<version>_<name>`, how the lock file and messages name a migration.
+    pub fn id(&self) -> String {
+        format!("{}_{}", self.version, self.name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MigrationFile {
+    pub path: PathBuf,
+    /// The file's text, without a leading byte-order mark.
+    pub sql: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationsError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: not valid UTF-8", path.display())]
+    NotUtf8 { path: PathBuf },
+    #[error("{}: not a migration name: {reason}", path.display())]
+    MalformedName { path: PathBuf, reason: String },
+    #[error("{}: migration folder has no up.sql", path.display())]
+    MissingUp { path: PathBuf },
+    #[error("{}: a down migration without its up migration", path.display())]
+    DownWithoutUp { path: PathBuf },
+    #[error("{} and {}: two migrations with version {version}", first.display(), second.display())]
+    DuplicateVersion {
+        version: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Metadata {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("invalid migration name `{name}`: {reason}")]
+    InvalidName { name: String, reason: &'static str },
+    #[error("invalid migration version `{version}`: expected 14 digits (YYYYMMDDHHMMSS)")]
+    InvalidVersion { version: String },
+    #[error("{}: a migration with version {version} exists already", existing.display())]
+    VersionTaken { version: String, existing: PathBuf },
+    #[error("{}:{line}: {message}", path.display())]
+    LockSyntax {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error(
+        "{}: the first line's hash does not match the entries below it (edited by hand, or a merge kept lines from two branches); check the migrations, then run `cargo migrate hash`",
+        path.display()
+    )]
+    LockSumMismatch { path: PathBuf },
+}
+
+/// Reads every migration of `dir`, sorted in the order they apply.
+///
+/// The layout is detected (see [`detect_layout`]); `dialect` picks the files
+/// of a popx folder that holds migrations for several databases. A folder that
+/// does not exist holds no migrations yet. Entries that are not migrations
+/// (hidden files, `README.md`, the lock file) are ignored; a migration-like
+/// entry whose name cannot be read is an error naming it.
+pub fn load(dir: &Path, dialect: Dialect) -> Result<Vec<Migration>, MigrationsError> {
+    Ok(load_with_layout(dir, dialect)?.1)
+}
+
+/// [`load`], also returning the layout it detected.
+pub fn load_with_layout(
+    dir: &Path,
+    dialect: Dialect,
+) -> Result<(Layout, Vec<Migration>), MigrationsError> {
+    let entries = source::read_entries(dir)?;
+    let layout = source::detect(&entries);
+    let migrations = match layout {
+        Layout::Folders => source::load_folders(&entries)?,
+        Layout::SqlxFiles => source::load_sqlx(&entries)?,
+        Layout::PopxFiles => source::load_popx(&entries, dialect)?,
+    };
+    Ok((layout, migrations))
+}
+
+/// The layout of `dir`: folders when a sub-directory is named like a
+/// migration (or there are sub-directories and no `.sql` files), popx when a
+/// `.sql` file carries a dialect or `.autocommit` infix, sqlx otherwise (also
+/// for an empty or missing folder).
+pub fn detect_layout(dir: &Path) -> Result<Layout, MigrationsError> {
+    Ok(source::detect(&source::read_entries(dir)?))
+}
+
+/// A new version for "now": the UTC time as `YYYYMMDDHHMMSS`.
+pub fn new_version(now: SystemTime) -> String {
+    // Before 1970 only with a broken clock: clamp rather than fail.
+    let secs = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}{month:02}{day:02}{:02}{:02}{:02}",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian
+/// (Howard Hinnant's `civil_from_days`), so no date crate is needed.
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Names of new migrations are snake_case: `[a-z0-9_]+`, starting with a
+/// letter, so that they are valid file names everywhere and sort-stable.
+pub fn validate_name(name: &str) -> Result<(), MigrationsError> {
+    let invalid = |reason| {
+        Err(MigrationsError::InvalidName {
+            name: name.to_string(),
+            reason,
+        })
+    };
+    match name.chars().next() {
+        None => return invalid("it is empty"),
+        Some(c) if !c.is_ascii_lowercase() => {
+            return invalid("it must start with a lower-case letter (a-z)");
+        }
+        Some(_) => {}
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        return invalid("use snake_case: lower-case letters, digits and `_` only");
+    }
+    if name.len() > 200 {
+        return invalid("it is longer than 200 characters");
+    }
+    Ok(())
+}
+
+/// Writes `dir/<version>_<name>/up.sql` and `down.sql` (creating `dir` when
+/// needed) and returns the new migration. Refuses an existing version.
+pub fn write_new(
+    dir: &Path,
+    version: &str,
+    name: &str,
+    up: &str,
+    down: &str,
+) -> Result<Migration, MigrationsError> {
+    validate_name(name)?;
+    if version.len() != 14 || !version.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(MigrationsError::InvalidVersion {
+            version: version.to_string(),
+        });
+    }
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| MigrationsError::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    for entry in source::read_entries(dir)? {
+        if source::folder_version(&entry.name).as_deref() == Some(version) {
+            return Err(MigrationsError::VersionTaken {
+                version: version.to_string(),
+                existing: entry.path,
+            });
+        }
+    }
+    let folder = dir.join(format!("{version}_{name}"));
+    std::fs::create_dir(&folder).map_err(io(&folder))?;
+    let up_path = folder.join("up.sql");
+    let down_path = folder.join("down.sql");
+    std::fs::write(&up_path, up).map_err(io(&up_path))?;
+    std::fs::write(&down_path, down).map_err(io(&down_path))?;
+    Ok(Migration {
+        version: version.to_string(),
+        name: name.to_string(),
+        no_transaction: source::has_directive(up),
+        up: MigrationFile {
+            path: up_path,
+            sql: up.strip_prefix('\u{feff}').unwrap_or(up).to_string(),
+        },
+        down: Some(MigrationFile {
+            path: down_path,
+            sql: down.strip_prefix('\u{feff}').unwrap_or(down).to_string(),
+        }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn at(secs: u64) -> String {
+        new_version(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
+    }
+
+    #[test]
+    fn new_version_is_utc_timestamp() {
+        assert_eq!(at(0), "19700101000000");
+        // `date -u -d @1764063000 +%Y%m%d%H%M%S`
+        assert_eq!(at(1_764_063_000), "20251125093000");
+        // 2024-02-29 23:59:59 UTC, a leap day.
+        assert_eq!(at(1_709_251_199), "20240229235959");
+        assert_eq!(at(1_709_251_200), "20240301000000");
+        // 2000-12-31 (leap year divisible by 400), 2100-03-01 (not a leap year).
+        assert_eq!(at(978_220_800), "20001231000000");
+        assert_eq!(at(4_107_542_400), "21000301000000");
+    }
+
+    #[test]
+    fn new_version_before_epoch_clamps() {
+        let before = SystemTime::UNIX_EPOCH - Duration::from_secs(10);
+        assert_eq!(new_version(before), "19700101000000");
+    }
+
+    #[test]
+    fn validate_name_rules() {
+        assert!(validate_name("add_loyalty_program").is_ok());
+        assert!(validate_name("v2_users").is_ok());
+        for bad in ["", "2fa", "_x", "Add", "add-x", "add x", "ünï", "add.sql"] {
+            assert!(validate_name(bad).is_err(), "{bad:?} accepted");
+        }
+        let err = validate_name("Add").err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("invalid migration name `Add`: it must start with a lower-case letter (a-z)")
+        );
+    }
+
+    #[test]
+    fn write_new_then_load() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("migrations");
+        let m = write_new(
+            &dir,
+            "20261125093000",
+            "add_users",
+            "\u{feff}CREATE TABLE users (id int);\n",
+            "DROP TABLE users;\n",
+        )
+        .unwrap();
+        assert_eq!(m.up.sql, "CREATE TABLE users (id int);\n");
+        assert!(!m.no_transaction);
+        let loaded = load(&dir, Dialect::Sqlite).unwrap();
+        assert_eq!(loaded, vec![m.clone()]);
+        assert_eq!(loaded[0].id(), "20261125093000_add_users");
+        assert_eq!(m.checksum(), checksum(b"CREATE TABLE users (id int);\n"));
+
+        let taken = write_new(&dir, "20261125093000", "other", "", "");
+        assert!(matches!(taken, Err(MigrationsError::VersionTaken { .. })));
+        assert!(matches!(
+            write_new(&dir, "2026", "x", "", ""),
+            Err(MigrationsError::InvalidVersion { .. })
+        ));
+        let m2 = write_new(
+            &dir,
+            "20261125093001",
+            "concurrently",
+            "-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);\n",
+            "",
+        )
+        .unwrap();
+        assert!(m2.no_transaction);
+        let loaded = load(&dir, Dialect::Postgres).unwrap();
+        assert_eq!(loaded.len(), 2);
+        assert!(loaded[1].no_transaction);
+    }
+}
