@@ -223,23 +223,17 @@ impl Schema {
                 d.name_key(&n.name).into_owned(),
             )
         }
-        self.tables
-            .sort_by(|a, b| key(d, &a.name).cmp(&key(d, &b.name)));
+        self.tables.sort_by_key(|a| key(d, &a.name));
         for t in &mut self.tables {
             t.sort();
         }
-        self.indexes
-            .sort_by(|a, b| key(d, &a.name).cmp(&key(d, &b.name)));
-        self.enums
-            .sort_by(|a, b| key(d, &a.name).cmp(&key(d, &b.name)));
-        self.views
-            .sort_by(|a, b| key(d, &a.name).cmp(&key(d, &b.name)));
-        self.sequences
-            .sort_by(|a, b| key(d, &a.name).cmp(&key(d, &b.name)));
+        self.indexes.sort_by_key(|a| key(d, &a.name));
+        self.enums.sort_by_key(|a| key(d, &a.name));
+        self.views.sort_by_key(|a| key(d, &a.name));
+        self.sequences.sort_by_key(|a| key(d, &a.name));
         self.extensions.sort_by(|a, b| a.name.cmp(&b.name));
         self.namespaces.sort();
-        self.opaque
-            .sort_by(|a, b| (a.kind, key(d, &a.name)).cmp(&(b.kind, key(d, &b.name))));
+        self.opaque.sort_by_key(|a| (a.kind, key(d, &a.name)));
     }
 }
 
