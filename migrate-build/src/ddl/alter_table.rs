@@ -367,7 +367,7 @@ fn alter_column(
             column.nullable = true;
         }
         AlterColumnOperation::SetDefault { value } => {
-            column.default = Some(Expr::new(value.to_string(), d));
+            column.default = create_table::default_expr(value, d);
         }
         AlterColumnOperation::DropDefault => column.default = None,
         AlterColumnOperation::SetDataType { data_type, .. } => {

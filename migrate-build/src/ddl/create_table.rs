@@ -67,6 +67,13 @@ enum PendingKind {
         deferrable: Deferrable,
     },
     Check(Box<ast::Expr>),
+    /// `PRIMARY KEY USING INDEX i` / `UNIQUE USING INDEX i`: the unique index
+    /// becomes the constraint's index (renamed to the constraint's name).
+    UsingIndex {
+        index: String,
+        primary: bool,
+        deferrable: Deferrable,
+    },
     ForeignKey {
         columns: Vec<String>,
         table: QualifiedName,
@@ -121,6 +128,16 @@ impl Pending {
                     deferrable: deferrable(fk.characteristics.as_ref()),
                 },
             },
+            TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
+                Pending {
+                    name: u.name.as_ref().map(|n| names::ident(n, d)),
+                    kind: PendingKind::UsingIndex {
+                        index: names::ident(&u.index_name, d),
+                        primary: matches!(c, TableConstraint::PrimaryKeyUsingIndex(_)),
+                        deferrable: deferrable(u.characteristics.as_ref()),
+                    },
+                }
+            }
             other => return Err(format!("table constraint `{other}` is not modelled")),
         })
     }
@@ -175,7 +192,7 @@ pub(super) fn add_column(
         match &option.option {
             ColumnOption::Null => column.nullable = true,
             ColumnOption::NotNull => column.nullable = false,
-            ColumnOption::Default(e) => column.default = Some(Expr::new(e.to_string(), d)),
+            ColumnOption::Default(e) => column.default = default_expr(e, d),
             ColumnOption::PrimaryKey(pk) => {
                 pending.push(Pending {
                     name: cname.or_else(|| pk.name.as_ref().map(|n| names::ident(n, d))),
@@ -371,6 +388,53 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     deferrable,
                 });
         }
+        PendingKind::UsingIndex {
+            index,
+            primary,
+            deferrable,
+        } => {
+            let index_name = QualifiedName::with_schema(ns.clone(), index);
+            let pos = schema
+                .indexes
+                .iter()
+                .position(|i| i.name.same_as(&index_name, d) && i.table.same_as(table_name, d))
+                .ok_or_else(|| format!("index `{index_name}` of `{table_name}` does not exist"))?;
+            let idx = &schema.indexes[pos];
+            let columns = idx
+                .columns
+                .iter()
+                .map(|c| match &c.expr {
+                    crate::schema::IndexExpr::Column(c) => Ok(c.clone()),
+                    crate::schema::IndexExpr::Expression(_) => {
+                        Err(format!("index `{index_name}` is on expressions"))
+                    }
+                })
+                .collect::<Fallible<Vec<_>>>()?;
+            if !idx.unique || idx.predicate.is_some() {
+                return Err(format!("index `{index_name}` is not a plain unique index"));
+            }
+            let name = Some(p.name.unwrap_or_else(|| index_name.name.clone()));
+            schema.indexes.remove(pos);
+            let table = table_mut(schema, table_name)?;
+            if primary {
+                if table.primary_key.is_some() {
+                    return Err(format!("table `{table_name}` already has a primary key"));
+                }
+                for c in &mut table.columns {
+                    if columns.contains(&c.name) {
+                        c.nullable = false;
+                    }
+                }
+                table.primary_key = Some(PrimaryKey { name, columns });
+            } else {
+                table.uniques.push(UniqueConstraint {
+                    name,
+                    columns,
+                    nulls_not_distinct: false,
+                    deferrable,
+                });
+            }
+        }
         PendingKind::Check(expr) => {
             let sql = expr.to_string();
             let referenced = referenced_columns(&sql, table, d);
@@ -393,31 +457,40 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
             deferrable,
         } => {
             let cols = check_columns(&columns)?;
-            let target = schema
-                .table(&referenced_table)
-                .ok_or_else(|| format!("referenced table `{referenced_table}` does not exist"))?;
-            let referenced_columns = if referenced.is_empty() {
-                target
-                    .primary_key
-                    .as_ref()
-                    .map(|pk| pk.columns.clone())
-                    .ok_or_else(|| {
-                        format!("referenced table `{referenced_table}` has no primary key")
-                    })?
-            } else {
-                referenced
-                    .iter()
-                    .map(|c| {
+            let (referenced_table, referenced_columns) = match schema.table(&referenced_table) {
+                Some(target) => {
+                    let columns = if referenced.is_empty() {
                         target
-                            .column(c, d)
-                            .map(|col| col.name.clone())
+                            .primary_key
+                            .as_ref()
+                            .map(|pk| pk.columns.clone())
                             .ok_or_else(|| {
-                                format!(
-                                    "referenced column `{c}` of `{referenced_table}` does not exist"
-                                )
+                                format!("referenced table `{referenced_table}` has no primary key")
+                            })?
+                    } else {
+                        referenced
+                            .iter()
+                            .map(|c| {
+                                target.column(c, d).map(|col| col.name.clone()).ok_or_else(|| {
+                                    format!(
+                                        "referenced column `{c}` of `{referenced_table}` does not exist"
+                                    )
+                                })
                             })
-                    })
-                    .collect::<Fallible<Vec<_>>>()?
+                            .collect::<Fallible<Vec<_>>>()?
+                    };
+                    (target.name.clone(), columns)
+                }
+                // SQLite checks references when rows are written, so a table
+                // may name one created later in the script.
+                None if d == Dialect::Sqlite && !referenced.is_empty() => {
+                    (referenced_table, referenced)
+                }
+                None => {
+                    return Err(format!(
+                        "referenced table `{referenced_table}` does not exist"
+                    ));
+                }
             };
             if referenced_columns.len() != cols.len() {
                 return Err(format!(
@@ -426,7 +499,6 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     referenced_columns.len()
                 ));
             }
-            let referenced_table = target.name.clone();
             let name = p.name.or_else(|| choose(Some(&cols.join("_")), "fkey"));
             table_mut(schema, table_name)?
                 .foreign_keys
@@ -537,4 +609,14 @@ fn columns_of_query(schema: &Schema, query: &ast::Query) -> Fallible<Vec<Column>
         }
     }
     Ok(columns)
+}
+
+/// A column default as the database keeps it: PostgreSQL stores no default
+/// for `DEFAULT NULL`; SQLite keeps the text.
+pub(super) fn default_expr(e: &ast::Expr, d: Dialect) -> Option<Expr> {
+    let is_null = matches!(e, ast::Expr::Value(v) if matches!(v.value, ast::Value::Null));
+    match d {
+        Dialect::Postgres if is_null => None,
+        Dialect::Postgres | Dialect::Sqlite => Some(Expr::new(e.to_string(), d)),
+    }
 }

@@ -27,19 +27,26 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
         return Err("expected a CREATE INDEX statement".into());
     };
     let table_name = names::object_name(&ci.table_name, d)?;
-    let table = schema
-        .table(&table_name)
-        .ok_or_else(|| format!("table `{table_name}` does not exist"))?;
-    let table_name = table.name.clone();
+    // Materialized views take indexes too; their columns are not modelled.
+    let (table, table_name) = match (schema.table(&table_name), schema.view(&table_name)) {
+        (Some(t), _) => (Some(t), t.name.clone()),
+        (None, Some(v)) if v.materialized => (None, v.name.clone()),
+        _ => return Err(format!("table `{table_name}` does not exist")),
+    };
     let mut columns = Vec::new();
     for c in &ci.columns {
         let expr = match &c.column.expr {
             ast::Expr::Identifier(id) => {
                 let col = names::ident(id, d);
-                let found = table
-                    .column(&col, d)
-                    .ok_or_else(|| format!("column `{col}` of `{table_name}` does not exist"))?;
-                IndexExpr::Column(found.name.clone())
+                match table {
+                    Some(t) => {
+                        let found = t.column(&col, d).ok_or_else(|| {
+                            format!("column `{col}` of `{table_name}` does not exist")
+                        })?;
+                        IndexExpr::Column(found.name.clone())
+                    }
+                    None => IndexExpr::Column(col),
+                }
             }
             other => IndexExpr::Expression(Expr::new(other.to_string(), d)),
         };
@@ -72,11 +79,13 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
         }
         None => match d {
             Dialect::Postgres => {
-                let parts: Vec<Option<String>> = columns
+                let parts: Vec<Option<String>> = ci
+                    .columns
                     .iter()
-                    .map(|c| match &c.expr {
+                    .zip(&columns)
+                    .map(|(source, c)| match &c.expr {
                         IndexExpr::Column(c) => Some(c.clone()),
-                        IndexExpr::Expression(_) => None,
+                        IndexExpr::Expression(_) => figure_colname(&source.column.expr, d),
                     })
                     .collect();
                 let addition = names::column_addition(&parts);
@@ -122,4 +131,23 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
         nulls_not_distinct: ci.nulls_distinct == Some(false),
     });
     Ok(Outcome::Applied)
+}
+
+/// PostgreSQL's `FigureColname` for an index expression: a function call is
+/// named after the function, a cast after its type; anything else is `expr`
+/// (`None` here).
+fn figure_colname(expr: &ast::Expr, d: Dialect) -> Option<String> {
+    match expr {
+        ast::Expr::Nested(inner) => figure_colname(inner, d),
+        ast::Expr::Function(f) => names::object_name(&f.name, d).ok().map(|q| q.name),
+        ast::Expr::Cast {
+            expr, data_type, ..
+        } => figure_colname(expr, d).or_else(|| {
+            let ty = data_type.to_string().to_ascii_lowercase();
+            let base = ty.split(['(', '[']).next().unwrap_or_default().trim();
+            base.rsplit('.').next().map(str::to_string)
+        }),
+        ast::Expr::Case { .. } => Some("case".into()),
+        _ => None,
+    }
 }

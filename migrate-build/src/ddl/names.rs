@@ -9,11 +9,30 @@ use crate::schema::{QualifiedName, Schema};
 
 /// PostgreSQL folds unquoted identifiers to lower case (ASCII, as the server
 /// does in UTF-8 databases); SQLite keeps the spelling.
+/// PostgreSQL also truncates every identifier to 63 bytes.
 pub(crate) fn fold(text: &str, quoted: bool, dialect: Dialect) -> String {
     match dialect {
-        Dialect::Postgres if !quoted => text.to_ascii_lowercase(),
-        Dialect::Postgres | Dialect::Sqlite => text.to_string(),
+        Dialect::Postgres => {
+            let folded = if quoted {
+                text.to_string()
+            } else {
+                text.to_ascii_lowercase()
+            };
+            truncate(folded)
+        }
+        Dialect::Sqlite => text.to_string(),
     }
+}
+
+fn truncate(mut name: String) -> String {
+    if name.len() > MAX_NAME_BYTES {
+        let mut cut = MAX_NAME_BYTES;
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        name.truncate(cut);
+    }
+    name
 }
 
 pub(crate) fn ident(id: &Ident, dialect: Dialect) -> String {
@@ -200,6 +219,8 @@ mod tests {
         assert_eq!(fold("Users", false, Dialect::Postgres), "users");
         assert_eq!(fold("Users", true, Dialect::Postgres), "Users");
         assert_eq!(fold("Users", false, Dialect::Sqlite), "Users");
+        assert_eq!(fold(&"x".repeat(70), true, Dialect::Postgres).len(), 63);
+        assert_eq!(fold(&"é".repeat(40), false, Dialect::Postgres).len(), 62);
         let q = qualify(vec!["public".into(), "t".into()], Dialect::Postgres);
         assert_eq!(q, QualifiedName::new("t"));
         let q = qualify(vec!["main".into(), "t".into()], Dialect::Sqlite);

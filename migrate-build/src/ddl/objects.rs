@@ -332,6 +332,7 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
             match pos {
                 Some(i) => {
                     let view = schema.views.remove(i);
+                    schema.indexes.retain(|i| !i.table.same_as(&view.name, d));
                     if cascade {
                         drop_dependent_views(schema, &view.name.name);
                     }

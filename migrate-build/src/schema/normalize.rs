@@ -206,6 +206,7 @@ fn postgres_key(sql: &str) -> String {
             T::Str(s) if is_number(&s) => T::Num(s),
             T::Str(s) if matches!(s.as_str(), "t" | "true") => T::Word("true".into()),
             T::Str(s) if matches!(s.as_str(), "f" | "false") => T::Word("false".into()),
+            T::Str(s) => T::Str(canonical_datetime(s)),
             T::Word(w) if w == "current_timestamp" => T::Word("now".into()),
             t => t,
         })
@@ -219,6 +220,33 @@ fn postgres_key(sql: &str) -> String {
     // 5. Parentheses that only group.
     let toks = drop_grouping_parens(toks);
     render(&toks)
+}
+
+/// Date/time literals as the server prints them back: `'epoch'` is stored
+/// as its value, and a midnight time or a UTC offset of zero is implied.
+fn canonical_datetime(s: String) -> String {
+    let looks_like_date = s.len() >= 10
+        && s.as_bytes()[..10].iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if s == "epoch" {
+        return "1970-01-01".into();
+    }
+    if !looks_like_date {
+        return s;
+    }
+    let mut t = s.as_str();
+    for suffix in ["+00:00", "+00", "Z"] {
+        t = t.strip_suffix(suffix).unwrap_or(t);
+    }
+    for suffix in [" 00:00:00", "T00:00:00"] {
+        t = t.strip_suffix(suffix).unwrap_or(t);
+    }
+    t.to_string()
 }
 
 fn is_number(s: &str) -> bool {
@@ -481,6 +509,19 @@ mod tests {
         same("CURRENT_TIMESTAMP", "current_timestamp");
         same("CURRENT_TIMESTAMP", "now()");
         same("(now() + '1 day'::interval)", "now() + interval '1 day'");
+    }
+
+    #[test]
+    fn date_literals_as_printed_back() {
+        same(
+            "'epoch'",
+            "'1970-01-01 00:00:00+00'::timestamp with time zone",
+        );
+        same(
+            "'1970-01-01'",
+            "'1970-01-01 00:00:00'::timestamp without time zone",
+        );
+        differ("'1970-01-01'", "'1970-01-02'");
     }
 
     #[test]
