@@ -5,23 +5,116 @@ use sqlparser::ast::{self, AlterColumnOperation, AlterTableOperation, DropBehavi
 use super::create_table::{self, Pending};
 use super::{Fallible, Outcome, names, scan, types};
 use crate::dialect::Dialect;
-use crate::schema::{Expr, Identity, IndexExpr, QualifiedName, Schema, Table};
+use crate::schema::{Deferrable, Expr, Identity, IndexExpr, QualifiedName, Schema, Table};
 
-pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
+/// Each action is parsed on its own (as `ALTER TABLE name <action>`), so
+/// that the few actions sqlparser does not know (`ALTER CONSTRAINT`) are read
+/// by the token scanner without losing the others.
+pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> Fallible<Outcome> {
     let d = schema.dialect;
-    let ast::Statement::AlterTable(alter) = scan::parse_statement(text, d)? else {
-        return Err("expected an ALTER TABLE statement".into());
-    };
-    let mut name = names::object_name(&alter.name, d)?;
+    let mut c = scan::Cursor::new(tokens, d);
+    c.expect(&["ALTER", "TABLE"])?;
+    let if_exists = c.eat(&["IF", "EXISTS"]);
+    c.eat(&["ONLY"]);
+    let name_start = tokens.offsets.get(c.pos).copied().unwrap_or(text.len());
+    let mut name = c.qualified()?;
+    c.eat_sym("*");
+    let name_end = tokens.offsets.get(c.pos).copied().unwrap_or(text.len());
+    let name_text = &text[name_start..name_end];
     match schema.table(&name) {
         Some(t) => name = t.name.clone(),
-        None if alter.if_exists => return Ok(Outcome::Applied),
+        None if if_exists => return Ok(Outcome::Applied),
         None => return Err(format!("table `{name}` does not exist")),
     }
-    for op in &alter.operations {
-        name = apply_op(schema, &name, op)?;
+    for (start, end) in actions(tokens, c.pos) {
+        let action = &text[tokens.offsets[start]..end.map_or(text.len(), |e| tokens.offsets[e])];
+        let mut ac = scan::Cursor::new(tokens, d);
+        ac.pos = start;
+        if ac.eat(&["ALTER", "CONSTRAINT"]) {
+            alter_constraint(schema, &name, &mut ac, end.unwrap_or(tokens.toks.len()))?;
+            continue;
+        }
+        let single = format!("ALTER TABLE {name_text} {action}");
+        let ast::Statement::AlterTable(alter) = scan::parse_statement(&single, d)? else {
+            return Err("expected an ALTER TABLE statement".into());
+        };
+        for op in &alter.operations {
+            name = apply_op(schema, &name, op)?;
+        }
     }
     Ok(Outcome::Applied)
+}
+
+/// Token ranges of the comma-separated actions starting at `from`.
+fn actions(tokens: &scan::Tokens, from: usize) -> Vec<(usize, Option<usize>)> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = from;
+    for (i, t) in tokens.toks.iter().enumerate().skip(from) {
+        if t.is_sym("(") {
+            depth += 1;
+        } else if t.is_sym(")") {
+            depth = depth.saturating_sub(1);
+        } else if t.is_sym(",") && depth == 0 {
+            out.push((start, Some(i)));
+            start = i + 1;
+        }
+    }
+    if start < tokens.toks.len() {
+        out.push((start, None));
+    }
+    out
+}
+
+/// `ALTER CONSTRAINT name [NOT] DEFERRABLE [INITIALLY DEFERRED|IMMEDIATE]`;
+/// `INITIALLY DEFERRED` implies `DEFERRABLE`, as in the server's grammar.
+fn alter_constraint(
+    schema: &mut Schema,
+    table: &QualifiedName,
+    c: &mut scan::Cursor<'_>,
+    end: usize,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let cname = c.ident()?;
+    let mut deferrable = None;
+    let mut deferred = None;
+    while c.pos < end {
+        if c.eat(&["NOT", "DEFERRABLE"]) {
+            deferrable = Some(false);
+        } else if c.eat(&["DEFERRABLE"]) {
+            deferrable = Some(true);
+        } else if c.eat(&["INITIALLY", "DEFERRED"]) {
+            deferred = Some(true);
+        } else if c.eat(&["INITIALLY", "IMMEDIATE"]) {
+            deferred = Some(false);
+        } else if c.eat(&["ENFORCED"]) || c.eat(&["NOT", "ENFORCED"]) || c.eat(&["INHERIT"]) {
+            // Not modelled.
+        } else {
+            return Err(format!("ALTER CONSTRAINT {} is not modelled", c.here()));
+        }
+    }
+    let t = table_mut(schema, table)?;
+    let slot = t
+        .foreign_keys
+        .iter_mut()
+        .find(|f| named(&f.name, &cname, d))
+        .map(|f| &mut f.deferrable)
+        .or_else(|| {
+            t.uniques
+                .iter_mut()
+                .find(|u| named(&u.name, &cname, d))
+                .map(|u| &mut u.deferrable)
+        })
+        .ok_or_else(|| format!("constraint `{cname}` of `{table}` does not exist"))?;
+    let was_deferred = *slot == Deferrable::InitiallyDeferred;
+    let deferrable =
+        deferrable.unwrap_or(deferred == Some(true) || *slot != Deferrable::NotDeferrable);
+    *slot = match (deferrable, deferred.unwrap_or(was_deferred)) {
+        (false, _) => Deferrable::NotDeferrable,
+        (true, true) => Deferrable::InitiallyDeferred,
+        (true, false) => Deferrable::InitiallyImmediate,
+    };
+    Ok(())
 }
 
 /// Applies one action; returns the table's name afterwards (RENAME TO).

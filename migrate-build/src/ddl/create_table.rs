@@ -2,7 +2,7 @@
 
 use sqlparser::ast::{
     self, ColumnDef, ColumnOption, GeneratedAs, GeneratedExpressionMode, ReferentialAction,
-    SelectItem, SetExpr, TableConstraint, TableFactor,
+    TableConstraint,
 };
 
 use super::scan::{self, Tok};
@@ -36,10 +36,21 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
             ast::SqliteTableOption::Strict => table.strict = true,
         }
     }
+    let outcome = if ct.temporary {
+        Outcome::Temporary(name.clone())
+    } else {
+        Outcome::Applied
+    };
     if let Some(query) = &ct.query {
-        table.columns = columns_of_query(schema, query)?;
+        table.columns = match super::query::columns(schema, query) {
+            Ok(columns) => columns,
+            // A temporary table is gone when the script's session ends, so
+            // its shape never reaches a schema; only its name matters.
+            Err(_) if ct.temporary => Vec::new(),
+            Err(e) => return Err(e),
+        };
         schema.tables.push(table);
-        return Ok(Outcome::Applied);
+        return Ok(outcome);
     }
     schema.tables.push(table);
     let mut pending = Vec::new();
@@ -49,7 +60,8 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     for constraint in &ct.constraints {
         pending.push(Pending::from_table_constraint(constraint, d)?);
     }
-    apply_constraints(schema, &name, pending)
+    apply_constraints(schema, &name, pending)?;
+    Ok(outcome)
 }
 
 /// A constraint waiting to be added: foreign keys go last so that a
@@ -541,74 +553,6 @@ fn referenced_columns(sql: &str, table: &Table, d: Dialect) -> Vec<String> {
         }
     }
     found
-}
-
-/// Columns of `CREATE TABLE … AS SELECT` when they can be known statically:
-/// `*` and plain column references of tables in the schema.
-fn columns_of_query(schema: &Schema, query: &ast::Query) -> Fallible<Vec<Column>> {
-    let d = schema.dialect;
-    let unknown = || {
-        "CREATE TABLE … AS with a query whose columns are not plain columns of known tables is not modelled".to_string()
-    };
-    let SetExpr::Select(select) = query.body.as_ref() else {
-        return Err(unknown());
-    };
-    let mut sources: Vec<(&Table, Option<String>)> = Vec::new();
-    for from in &select.from {
-        let mut factors = vec![&from.relation];
-        factors.extend(from.joins.iter().map(|j| &j.relation));
-        for factor in factors {
-            let TableFactor::Table { name, alias, .. } = factor else {
-                return Err(unknown());
-            };
-            let qn = names::object_name(name, d)?;
-            let table = schema
-                .table(&qn)
-                .ok_or_else(|| format!("table `{qn}` does not exist"))?;
-            sources.push((table, alias.as_ref().map(|a| names::ident(&a.name, d))));
-        }
-    }
-    let plain = |c: &Column, name: &str| {
-        let mut col = Column::new(name, c.ty.clone());
-        col.collation = c.collation.clone();
-        col
-    };
-    let mut columns = Vec::new();
-    for item in &select.projection {
-        match item {
-            SelectItem::Wildcard(_) => {
-                for (t, _) in &sources {
-                    columns.extend(t.columns.iter().map(|c| plain(c, &c.name)));
-                }
-            }
-            SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => {
-                let (qualifier, col) = match expr {
-                    ast::Expr::Identifier(id) => (None, names::ident(id, d)),
-                    ast::Expr::CompoundIdentifier(ids) if ids.len() == 2 => {
-                        (Some(names::ident(&ids[0], d)), names::ident(&ids[1], d))
-                    }
-                    _ => return Err(unknown()),
-                };
-                let source = sources
-                    .iter()
-                    .find(|(t, alias)| {
-                        qualifier.as_ref().is_none_or(|q| {
-                            alias.as_deref().is_some_and(|a| d.same_name(a, q))
-                                || d.same_name(&t.name.name, q)
-                        }) && t.column(&col, d).is_some()
-                    })
-                    .and_then(|(t, _)| t.column(&col, d))
-                    .ok_or_else(|| format!("column `{col}` does not exist"))?;
-                let name = match item {
-                    SelectItem::ExprWithAlias { alias, .. } => names::ident(alias, d),
-                    _ => source.name.clone(),
-                };
-                columns.push(plain(source, &name));
-            }
-            _ => return Err(unknown()),
-        }
-    }
-    Ok(columns)
 }
 
 /// A column default as the database keeps it: PostgreSQL stores no default

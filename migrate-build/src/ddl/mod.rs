@@ -8,8 +8,9 @@
 //! tables, indexes and their changes are parsed with sqlparser and applied.
 //!
 //! `CREATE TABLE … AS SELECT` is modelled when its columns can be known without
-//! running the query: `SELECT *` or plain column references from tables in the
-//! schema. Anything else is an error, since a guessed table would be wrong.
+//! running the query (see [`query`]): names follow PostgreSQL's rules and types
+//! come from source columns, casts and a few typing rules; a column whose type
+//! cannot be known is an error, since a guessed table would be wrong.
 
 mod alter_table;
 mod create_table;
@@ -17,6 +18,7 @@ mod error;
 mod index;
 mod names;
 mod objects;
+mod query;
 mod scan;
 mod split;
 mod types;
@@ -60,18 +62,29 @@ pub struct Skipped {
 /// first statement that cannot be modelled.
 pub fn apply(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, DdlError> {
     let mut report = ApplyReport::default();
+    let mut temporary = Vec::new();
     for statement in split_statements(file.sql) {
         let outcome = interpret(schema, statement.text)
             .map_err(|message| DdlError::at(file.path, &statement, message))?;
-        if let Outcome::Skipped(kind) = outcome {
-            report.skipped.push(Skipped {
+        match outcome {
+            Outcome::Applied => {}
+            Outcome::Temporary(name) => temporary.push(name),
+            Outcome::Skipped(kind) => report.skipped.push(Skipped {
                 path: file.path.to_string(),
                 line: statement.line,
                 column: statement.column,
                 kind,
-            });
+            }),
         }
     }
+    // Each script runs in its own session: its temporary tables end with it.
+    let d = schema.dialect;
+    schema
+        .tables
+        .retain(|t| !temporary.iter().any(|n| n.same_as(&t.name, d)));
+    schema
+        .indexes
+        .retain(|i| !temporary.iter().any(|n| n.same_as(&i.table, d)));
     Ok(report)
 }
 
@@ -103,6 +116,8 @@ pub fn parse_column_type(sql: &str, dialect: Dialect) -> Option<ColumnType> {
 /// What one statement did.
 pub(crate) enum Outcome {
     Applied,
+    /// A `CREATE TEMPORARY TABLE`: dropped again at the end of the script.
+    Temporary(crate::schema::QualifiedName),
     Skipped(String),
 }
 
@@ -117,7 +132,7 @@ fn interpret(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     let tokens = scan::tokenize(text, schema.dialect)?;
     match scan::classify(&tokens) {
         scan::Kind::CreateTable => create_table::apply(schema, text),
-        scan::Kind::AlterTable => alter_table::apply(schema, text),
+        scan::Kind::AlterTable => alter_table::apply(schema, text, &tokens),
         scan::Kind::CreateIndex => index::create(schema, text, &tokens),
         scan::Kind::Other => objects::apply(schema, text, &tokens),
         scan::Kind::Skip(kind) => Ok(Outcome::Skipped(kind)),

@@ -41,6 +41,16 @@ pub(crate) fn parse_statement(text: &str, dialect: Dialect) -> Fallible<ast::Sta
     }
 }
 
+/// Parses a `SELECT …` (a view's definition).
+pub(crate) fn parse_query(text: &str, dialect: Dialect) -> Fallible<Box<ast::Query>> {
+    let mut parser = Parser::new(sql_dialect(dialect))
+        .try_with_sql(text)
+        .map_err(|e| format!("cannot parse query: {e}"))?;
+    parser
+        .parse_query()
+        .map_err(|e| format!("cannot parse query: {e}"))
+}
+
 pub(crate) fn parse_expr(text: &str, dialect: Dialect) -> Option<ast::Expr> {
     let mut parser = Parser::new(sql_dialect(dialect)).try_with_sql(text).ok()?;
     let expr = parser.parse_expr().ok()?;

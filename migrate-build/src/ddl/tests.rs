@@ -363,8 +363,44 @@ fn create_table_as_select_takes_known_columns() {
         "CREATE TABLE AS does not copy NOT NULL"
     );
     assert_eq!(table(&s, "c").columns[0].name, "z");
-    let e = pg_err("CREATE TABLE a (x int); CREATE TABLE b AS SELECT count(*) FROM a;");
-    assert!(e.message.contains("not modelled"), "{e}");
+    let s = pg("CREATE TABLE a (x smallint, y text);
+        CREATE VIEW v AS SELECT a.x, count(*) AS n, coalesce(sum(a.x), 0) AS total, (y)::varchar(5), max(y) FROM a GROUP BY a.x, y;
+        CREATE TABLE b AS SELECT * FROM v;");
+    let cols: Vec<String> = table(&s, "b")
+        .columns
+        .iter()
+        .map(|c| format!("{} {}", c.name, c.ty))
+        .collect();
+    assert_eq!(
+        cols,
+        vec![
+            "x smallint",
+            "n bigint",
+            "total bigint",
+            "y character varying(5)",
+            "max text"
+        ]
+    );
+    let e = pg_err("CREATE TABLE a (x int); CREATE TABLE b AS SELECT mystery(x) FROM a;");
+    assert!(e.message.contains("cannot work out the type"), "{e}");
+}
+
+#[test]
+fn temporary_tables_end_with_their_script() {
+    let s = pg("CREATE TABLE a (x int);
+        CREATE TEMPORARY TABLE t AS WITH q AS (SELECT 1) SELECT * FROM q;
+        CREATE TEMP TABLE u (y int); CREATE INDEX ON u (y);");
+    assert_eq!(s.tables.len(), 1);
+    assert!(s.indexes.is_empty());
+}
+
+#[test]
+fn alter_constraint_deferrability() {
+    let s = pg("CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (a int REFERENCES p, b int REFERENCES p);
+        ALTER TABLE c ALTER CONSTRAINT c_a_fkey INITIALLY DEFERRED, ALTER CONSTRAINT c_b_fkey DEFERRABLE;");
+    let c = table(&s, "c");
+    assert_eq!(c.foreign_keys[0].deferrable, Deferrable::InitiallyDeferred);
+    assert_eq!(c.foreign_keys[1].deferrable, Deferrable::InitiallyImmediate);
 }
 
 #[test]
