@@ -1,11 +1,19 @@
 //! Canonical forms, so that spellings a database cannot tell apart compare equal.
+//!
+//! PostgreSQL prints expressions back (`pg_get_expr`) with casts on literals,
+//! `= ANY (ARRAY[…])` for `IN`, and parentheses around every operator; the
+//! key removes those differences so that a default or check read from a live
+//! database compares equal to the one written in a source file.
 
 use crate::dialect::Dialect;
 
 /// The comparison key of an expression: what two spellings of the same
 /// default or check share. Not valid SQL; never rendered.
-pub fn expr_key(sql: &str, _dialect: Dialect) -> String {
-    fold_outside_quotes(sql)
+pub fn expr_key(sql: &str, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Sqlite => fold_outside_quotes(sql),
+        Dialect::Postgres => postgres_key(sql),
+    }
 }
 
 /// The comparison key of a view or function body from a SQL source.
@@ -34,4 +42,531 @@ fn fold_outside_quotes(sql: &str) -> String {
         }
     }
     out
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum T {
+    /// Lower-cased unquoted word, or quoted identifier as written.
+    Word(String),
+    /// String literal content (unescaped `''`).
+    Str(String),
+    Num(String),
+    Sym(String),
+}
+
+fn lex(sql: &str) -> Vec<T> {
+    let chars: Vec<char> = sql.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '\'' || ((c == 'E' || c == 'e') && chars.get(i + 1) == Some(&'\'')) {
+            let escaped = c != '\'';
+            i += if escaped { 2 } else { 1 };
+            let mut s = String::new();
+            while i < chars.len() {
+                if escaped && chars[i] == '\\' && i + 1 < chars.len() {
+                    s.push(chars[i + 1]);
+                    i += 2;
+                } else if chars[i] == '\'' {
+                    if chars.get(i + 1) == Some(&'\'') {
+                        s.push('\'');
+                        i += 2;
+                    } else {
+                        i += 1;
+                        break;
+                    }
+                } else {
+                    s.push(chars[i]);
+                    i += 1;
+                }
+            }
+            out.push(T::Str(s));
+        } else if c == '"' {
+            let mut s = String::from('"');
+            i += 1;
+            while i < chars.len() {
+                s.push(chars[i]);
+                i += 1;
+                if chars[i - 1] == '"' {
+                    if chars.get(i) == Some(&'"') {
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+            }
+            // A quoted identifier that needs no quotes is the same name.
+            let inner = &s[1..s.len().saturating_sub(1).max(1)];
+            let plain = !inner.is_empty()
+                && inner
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            out.push(T::Word(if plain { inner.to_string() } else { s }));
+        } else if c.is_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
+                i += 1;
+            }
+            let w: String = chars[start..i].iter().collect();
+            out.push(T::Word(w.to_lowercase()));
+        } else if c.is_ascii_digit()
+            || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
+                i += 1;
+            }
+            out.push(T::Num(chars[start..i].iter().collect()));
+        } else {
+            let two: String = chars[i..chars.len().min(i + 2)].iter().collect();
+            let sym = match two.as_str() {
+                "::" | "<>" | "!=" | ">=" | "<=" | "||" | "->" | "~~" | "@>" | "<@" | "&&" => two,
+                _ => c.to_string(),
+            };
+            i += sym.chars().count();
+            out.push(T::Sym(if sym == "!=" { "<>".into() } else { sym }));
+        }
+    }
+    out
+}
+
+/// Type words that may follow `::` (several words for `character varying`,
+/// `timestamp with time zone`, `double precision`).
+fn skip_type(toks: &[T], mut i: usize) -> usize {
+    let multi = ["varying", "precision", "with", "without", "time", "zone"];
+    // Schema-qualified type: `public.foo`.
+    if matches!(toks.get(i), Some(T::Word(_))) && toks.get(i + 1) == Some(&T::Sym(".".into())) {
+        i += 2;
+    }
+    if matches!(toks.get(i), Some(T::Word(_))) {
+        i += 1;
+    }
+    while let Some(T::Word(w)) = toks.get(i) {
+        if multi.contains(&w.as_str()) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if toks.get(i) == Some(&T::Sym("(".into())) {
+        while i < toks.len() && toks[i] != T::Sym(")".into()) {
+            i += 1;
+        }
+        i += 1;
+    }
+    while toks.get(i) == Some(&T::Sym("[".into())) && toks.get(i + 1) == Some(&T::Sym("]".into())) {
+        i += 2;
+    }
+    i
+}
+
+/// Words that, before a string literal, only say the literal's type.
+const TYPED_LITERAL_PREFIXES: &[&str] = &[
+    "interval",
+    "date",
+    "timestamp",
+    "timestamptz",
+    "time",
+    "text",
+    "uuid",
+    "json",
+    "jsonb",
+    "boolean",
+];
+
+fn postgres_key(sql: &str) -> String {
+    let toks = lex(sql);
+    // 1. Drop casts (`::type`) and typed-literal prefixes (`interval '1 day'`).
+    let mut stripped = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        match &toks[i] {
+            T::Sym(s) if s == "::" => i = skip_type(&toks, i + 1),
+            T::Word(w)
+                if TYPED_LITERAL_PREFIXES.contains(&w.as_str())
+                    && matches!(toks.get(i + 1), Some(T::Str(_))) =>
+            {
+                i += 1
+            }
+            t => {
+                stripped.push(t.clone());
+                i += 1;
+            }
+        }
+    }
+    // 2. Literals: numeric and boolean strings are their values.
+    let toks: Vec<T> = stripped
+        .into_iter()
+        .map(|t| match t {
+            T::Str(s) if is_number(&s) => T::Num(s),
+            T::Str(s) if matches!(s.as_str(), "t" | "true") => T::Word("true".into()),
+            T::Str(s) if matches!(s.as_str(), "f" | "false") => T::Word("false".into()),
+            T::Str(s) => T::Str(canonical_datetime(s)),
+            T::Word(w) if w == "current_timestamp" => T::Word("now".into()),
+            t => t,
+        })
+        .collect();
+    // `now()` and CURRENT_TIMESTAMP are the same default.
+    let toks = drop_empty_call_after(toks, "now");
+    // 3. `= ANY (ARRAY[a, b])` is how `IN (a, b)` is printed back.
+    let toks = any_array_to_in(toks);
+    // 4. Negative literals: `- 1` → `-1` after a non-operand.
+    let toks = fold_negative_numbers(toks);
+    // 5. Parentheses that only group.
+    let toks = drop_grouping_parens(toks);
+    render(&toks)
+}
+
+/// Date/time literals as the server prints them back: `'epoch'` is stored
+/// as its value, and a midnight time or a UTC offset of zero is implied.
+fn canonical_datetime(s: String) -> String {
+    let looks_like_date = s.len() >= 10
+        && s.as_bytes()[..10].iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if s == "epoch" {
+        return "1970-01-01".into();
+    }
+    if !looks_like_date {
+        return s;
+    }
+    let mut t = s.as_str();
+    for suffix in ["+00:00", "+00", "Z"] {
+        t = t.strip_suffix(suffix).unwrap_or(t);
+    }
+    for suffix in [" 00:00:00", "T00:00:00"] {
+        t = t.strip_suffix(suffix).unwrap_or(t);
+    }
+    t.to_string()
+}
+
+fn is_number(s: &str) -> bool {
+    let s = s.strip_prefix('-').unwrap_or(s);
+    !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && s.chars().filter(|c| *c == '.').count() <= 1
+        && s.chars().any(|c| c.is_ascii_digit())
+}
+
+/// `now()` → `now` so it matches `current_timestamp` (mapped to `now`).
+fn drop_empty_call_after(toks: Vec<T>, word: &str) -> Vec<T> {
+    let mut out = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        out.push(toks[i].clone());
+        if toks[i] == T::Word(word.into())
+            && toks.get(i + 1) == Some(&T::Sym("(".into()))
+            && toks.get(i + 2) == Some(&T::Sym(")".into()))
+        {
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn any_array_to_in(toks: Vec<T>) -> Vec<T> {
+    let sym = |s: &str| T::Sym(s.into());
+    let word = |s: &str| T::Word(s.into());
+    let mut out = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        let negated = toks[i] == sym("<>") && toks.get(i + 1) == Some(&word("all"));
+        let positive = toks[i] == sym("=") && toks.get(i + 1) == Some(&word("any"));
+        if (negated || positive)
+            && toks.get(i + 2) == Some(&sym("("))
+            && toks.get(i + 3) == Some(&word("array"))
+            && toks.get(i + 4) == Some(&sym("["))
+        {
+            // Find the matching `]` and the `)` after it.
+            let mut j = i + 5;
+            let mut depth = 1;
+            while j < toks.len() && depth > 0 {
+                if toks[j] == sym("[") {
+                    depth += 1;
+                } else if toks[j] == sym("]") {
+                    depth -= 1;
+                }
+                j += 1;
+            }
+            if depth == 0 && toks.get(j) == Some(&sym(")")) {
+                if negated {
+                    out.push(word("not"));
+                }
+                out.push(word("in"));
+                out.push(sym("("));
+                out.extend_from_slice(&toks[i + 5..j - 1]);
+                out.push(sym(")"));
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push(toks[i].clone());
+        i += 1;
+    }
+    out
+}
+
+fn is_operand_end(t: Option<&T>) -> bool {
+    match t {
+        Some(T::Word(w)) => !is_keyword_operator(w),
+        Some(T::Str(_) | T::Num(_)) => true,
+        Some(T::Sym(s)) => s == ")" || s == "]",
+        None => false,
+    }
+}
+
+fn is_keyword_operator(w: &str) -> bool {
+    matches!(
+        w,
+        "and"
+            | "or"
+            | "not"
+            | "in"
+            | "is"
+            | "like"
+            | "ilike"
+            | "between"
+            | "when"
+            | "then"
+            | "else"
+            | "case"
+            | "select"
+            | "where"
+    )
+}
+
+fn fold_negative_numbers(toks: Vec<T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        if toks[i] == T::Sym("-".into())
+            && !is_operand_end(out.last())
+            && let Some(T::Num(n)) = toks.get(i + 1)
+        {
+            out.push(T::Num(format!("-{n}")));
+            i += 2;
+            continue;
+        }
+        out.push(toks[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// Removes parentheses that do not change meaning: around the whole
+/// expression, around a single operand, doubled ones, and around a
+/// comparison that stands between AND/OR (comparisons bind tighter).
+fn drop_grouping_parens(mut toks: Vec<T>) -> Vec<T> {
+    loop {
+        let Some((open, close)) = find_removable(&toks) else {
+            return toks;
+        };
+        toks.remove(close);
+        toks.remove(open);
+    }
+}
+
+fn find_removable(toks: &[T]) -> Option<(usize, usize)> {
+    let open_sym = T::Sym("(".into());
+    let close_sym = T::Sym(")".into());
+    let mut stack = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if *t == open_sym {
+            stack.push(i);
+        } else if *t == close_sym {
+            let open = stack.pop()?;
+            let is_call = open > 0
+                && (matches!(&toks[open - 1], T::Word(w) if !is_keyword_operator(w))
+                    || toks[open - 1] == T::Sym("]".into()));
+            if is_call {
+                continue;
+            }
+            let inner = &toks[open + 1..i];
+            if inner.is_empty() {
+                continue;
+            }
+            let before = open.checked_sub(1).map(|p| &toks[p]);
+            let after = toks.get(i + 1);
+            let whole = open == 0 && i == toks.len() - 1;
+            let doubled = before == Some(&open_sym) && after == Some(&close_sym);
+            let single = inner.len() == 1 || is_single_call(inner);
+            let boundary = |t: Option<&T>| match t {
+                None => true,
+                Some(T::Word(w)) => {
+                    matches!(w.as_str(), "and" | "or" | "not" | "when" | "then" | "else")
+                }
+                Some(T::Sym(s)) => s == "(" || s == ",",
+                _ => false,
+            };
+            let comparison_in_logic =
+                !has_top_level_logic(inner) && boundary(before) && boundary(after);
+            if whole || doubled || single || comparison_in_logic {
+                return Some((open, i));
+            }
+        }
+    }
+    None
+}
+
+fn is_single_call(inner: &[T]) -> bool {
+    matches!(inner.first(), Some(T::Word(_)))
+        && inner.get(1) == Some(&T::Sym("(".into()))
+        && inner.last() == Some(&T::Sym(")".into()))
+        && {
+            let mut depth = 0i32;
+            inner[1..].iter().enumerate().all(|(k, t)| {
+                if *t == T::Sym("(".into()) {
+                    depth += 1;
+                } else if *t == T::Sym(")".into()) {
+                    depth -= 1;
+                }
+                depth > 0 || k == inner.len() - 2
+            })
+        }
+}
+
+fn has_top_level_logic(inner: &[T]) -> bool {
+    let mut depth = 0i32;
+    inner.iter().any(|t| match t {
+        T::Sym(s) if s == "(" => {
+            depth += 1;
+            false
+        }
+        T::Sym(s) if s == ")" => {
+            depth -= 1;
+            false
+        }
+        T::Word(w) => depth == 0 && matches!(w.as_str(), "and" | "or"),
+        _ => false,
+    })
+}
+
+fn render(toks: &[T]) -> String {
+    let mut out = String::new();
+    for t in toks {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        match t {
+            T::Word(w) | T::Num(w) | T::Sym(w) => out.push_str(w),
+            T::Str(s) => {
+                out.push('\'');
+                out.push_str(&s.replace('\'', "''"));
+                out.push('\'');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(a: &str, b: &str) {
+        assert_eq!(
+            expr_key(a, Dialect::Postgres),
+            expr_key(b, Dialect::Postgres),
+            "{a:?} vs {b:?}"
+        );
+    }
+
+    fn differ(a: &str, b: &str) {
+        assert_ne!(
+            expr_key(a, Dialect::Postgres),
+            expr_key(b, Dialect::Postgres),
+            "{a:?} vs {b:?}"
+        );
+    }
+
+    #[test]
+    fn casts_on_literals_are_ignored() {
+        same("'x'::text", "'x'");
+        same("'x'::character varying", "'x'");
+        same("'{}'::text[]", "'{}'");
+        same("'-1'::integer", "-1");
+        same("nextval('s'::regclass)", "nextval('s')");
+        same(
+            "'2020-01-01 00:00:00'::timestamp without time zone",
+            "'2020-01-01 00:00:00'",
+        );
+    }
+
+    #[test]
+    fn function_and_keyword_spellings() {
+        same("now()", "NOW()");
+        same("CURRENT_TIMESTAMP", "current_timestamp");
+        same("CURRENT_TIMESTAMP", "now()");
+        same("(now() + '1 day'::interval)", "now() + interval '1 day'");
+    }
+
+    #[test]
+    fn date_literals_as_printed_back() {
+        same(
+            "'epoch'",
+            "'1970-01-01 00:00:00+00'::timestamp with time zone",
+        );
+        same(
+            "'1970-01-01'",
+            "'1970-01-01 00:00:00'::timestamp without time zone",
+        );
+        differ("'1970-01-01'", "'1970-01-02'");
+    }
+
+    #[test]
+    fn booleans() {
+        same("true", "'t'");
+        same("false", "'f'::boolean");
+        differ("true", "false");
+    }
+
+    #[test]
+    fn redundant_parentheses() {
+        same("((price > 0))", "price > 0");
+        same("((a > 0) AND (b < 1))", "a > 0 AND b < 1");
+        same("(lower(name))", "lower(name)");
+        differ("(a + b) * c", "a + b * c");
+        differ("(a OR b) AND c", "a OR b AND c");
+    }
+
+    #[test]
+    fn in_lists_match_any_array() {
+        same("x IN ('a','b')", "(x = ANY (ARRAY['a'::text, 'b'::text]))");
+        same(
+            "x NOT IN ('a', 'b')",
+            "(x <> ALL (ARRAY['a'::character varying, 'b'::character varying]))",
+        );
+        differ("x IN ('a')", "x IN ('b')");
+    }
+
+    #[test]
+    fn literals_keep_their_content() {
+        differ("'abc'", "'ABC'");
+        same("'it''s'", "E'it\\'s'");
+        same("\"name\"", "name");
+        differ("\"Name\"", "name");
+    }
+
+    #[test]
+    fn sqlite_keys_fold_case_and_space() {
+        assert_eq!(
+            expr_key("(strftime('%s', 'now'))", Dialect::Sqlite),
+            expr_key("( STRFTIME('%s','now') )", Dialect::Sqlite)
+        );
+        assert_ne!(
+            expr_key("'A'", Dialect::Sqlite),
+            expr_key("'a'", Dialect::Sqlite)
+        );
+    }
 }

@@ -1,0 +1,484 @@
+//! `ALTER TABLE`, every action in one statement applied in order.
+
+use sqlparser::ast::{self, AlterColumnOperation, AlterTableOperation, DropBehavior};
+
+use super::create_table::{self, Pending};
+use super::{Fallible, Outcome, names, scan, types};
+use crate::dialect::Dialect;
+use crate::schema::{Deferrable, Expr, Identity, IndexExpr, QualifiedName, Schema, Table};
+
+/// Each action is parsed on its own (as `ALTER TABLE name <action>`), so
+/// that the few actions sqlparser does not know (`ALTER CONSTRAINT`) are read
+/// by the token scanner without losing the others.
+pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> Fallible<Outcome> {
+    let d = schema.dialect;
+    let mut c = scan::Cursor::new(tokens, d);
+    c.expect(&["ALTER", "TABLE"])?;
+    let if_exists = c.eat(&["IF", "EXISTS"]);
+    c.eat(&["ONLY"]);
+    let name_start = tokens.offsets.get(c.pos).copied().unwrap_or(text.len());
+    let mut name = c.qualified()?;
+    c.eat_sym("*");
+    let name_end = tokens.offsets.get(c.pos).copied().unwrap_or(text.len());
+    let name_text = &text[name_start..name_end];
+    match schema.table(&name) {
+        Some(t) => name = t.name.clone(),
+        None if if_exists => return Ok(Outcome::Applied),
+        None => return Err(format!("table `{name}` does not exist")),
+    }
+    for (start, end) in actions(tokens, c.pos) {
+        let action = &text[tokens.offsets[start]..end.map_or(text.len(), |e| tokens.offsets[e])];
+        let mut ac = scan::Cursor::new(tokens, d);
+        ac.pos = start;
+        if ac.eat(&["ALTER", "CONSTRAINT"]) {
+            alter_constraint(schema, &name, &mut ac, end.unwrap_or(tokens.toks.len()))?;
+            continue;
+        }
+        let single = format!("ALTER TABLE {name_text} {action}");
+        let ast::Statement::AlterTable(alter) = scan::parse_statement(&single, d)? else {
+            return Err("expected an ALTER TABLE statement".into());
+        };
+        for op in &alter.operations {
+            name = apply_op(schema, &name, op)?;
+        }
+    }
+    Ok(Outcome::Applied)
+}
+
+/// Token ranges of the comma-separated actions starting at `from`.
+fn actions(tokens: &scan::Tokens, from: usize) -> Vec<(usize, Option<usize>)> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = from;
+    for (i, t) in tokens.toks.iter().enumerate().skip(from) {
+        if t.is_sym("(") {
+            depth += 1;
+        } else if t.is_sym(")") {
+            depth = depth.saturating_sub(1);
+        } else if t.is_sym(",") && depth == 0 {
+            out.push((start, Some(i)));
+            start = i + 1;
+        }
+    }
+    if start < tokens.toks.len() {
+        out.push((start, None));
+    }
+    out
+}
+
+/// `ALTER CONSTRAINT name [NOT] DEFERRABLE [INITIALLY DEFERRED|IMMEDIATE]`;
+/// `INITIALLY DEFERRED` implies `DEFERRABLE`, as in the server's grammar.
+fn alter_constraint(
+    schema: &mut Schema,
+    table: &QualifiedName,
+    c: &mut scan::Cursor<'_>,
+    end: usize,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let cname = c.ident()?;
+    let mut deferrable = None;
+    let mut deferred = None;
+    while c.pos < end {
+        if c.eat(&["NOT", "DEFERRABLE"]) {
+            deferrable = Some(false);
+        } else if c.eat(&["DEFERRABLE"]) {
+            deferrable = Some(true);
+        } else if c.eat(&["INITIALLY", "DEFERRED"]) {
+            deferred = Some(true);
+        } else if c.eat(&["INITIALLY", "IMMEDIATE"]) {
+            deferred = Some(false);
+        } else if c.eat(&["ENFORCED"]) || c.eat(&["NOT", "ENFORCED"]) || c.eat(&["INHERIT"]) {
+            // Not modelled.
+        } else {
+            return Err(format!("ALTER CONSTRAINT {} is not modelled", c.here()));
+        }
+    }
+    let t = table_mut(schema, table)?;
+    let slot = t
+        .foreign_keys
+        .iter_mut()
+        .find(|f| named(&f.name, &cname, d))
+        .map(|f| &mut f.deferrable)
+        .or_else(|| {
+            t.uniques
+                .iter_mut()
+                .find(|u| named(&u.name, &cname, d))
+                .map(|u| &mut u.deferrable)
+        })
+        .ok_or_else(|| format!("constraint `{cname}` of `{table}` does not exist"))?;
+    let was_deferred = *slot == Deferrable::InitiallyDeferred;
+    let deferrable =
+        deferrable.unwrap_or(deferred == Some(true) || *slot != Deferrable::NotDeferrable);
+    *slot = match (deferrable, deferred.unwrap_or(was_deferred)) {
+        (false, _) => Deferrable::NotDeferrable,
+        (true, true) => Deferrable::InitiallyDeferred,
+        (true, false) => Deferrable::InitiallyImmediate,
+    };
+    Ok(())
+}
+
+/// Applies one action; returns the table's name afterwards (RENAME TO).
+fn apply_op(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    op: &AlterTableOperation,
+) -> Fallible<QualifiedName> {
+    let d = schema.dialect;
+    match op {
+        AlterTableOperation::AddColumn {
+            if_not_exists,
+            column_def,
+            ..
+        } => {
+            let col = names::ident(&column_def.name, d);
+            if *if_not_exists && table(schema, name)?.column(&col, d).is_some() {
+                return Ok(name.clone());
+            }
+            let pending = create_table::add_column(schema, name, column_def)?;
+            create_table::apply_constraints(schema, name, pending)?;
+        }
+        AlterTableOperation::AddConstraint { constraint, .. } => {
+            let pending = Pending::from_table_constraint(constraint, d)?;
+            create_table::apply_constraints(schema, name, vec![pending])?;
+        }
+        AlterTableOperation::DropConstraint {
+            if_exists,
+            name: cname,
+            ..
+        } => {
+            let cname = names::ident(cname, d);
+            let dropped = drop_constraint(table_mut(schema, name)?, &cname, d);
+            if !dropped && !if_exists {
+                return Err(format!("constraint `{cname}` of `{name}` does not exist"));
+            }
+        }
+        AlterTableOperation::DropPrimaryKey { .. } => {
+            let t = table_mut(schema, name)?;
+            if t.primary_key.take().is_none() {
+                return Err(format!("table `{name}` has no primary key"));
+            }
+        }
+        AlterTableOperation::DropColumn {
+            column_names,
+            if_exists,
+            drop_behavior,
+            ..
+        } => {
+            for col in column_names {
+                let col = names::ident(col, d);
+                if table(schema, name)?.column(&col, d).is_none() {
+                    if *if_exists {
+                        continue;
+                    }
+                    return Err(format!("column `{col}` of `{name}` does not exist"));
+                }
+                let cascade = matches!(drop_behavior, Some(DropBehavior::Cascade));
+                drop_column(schema, name, &col, cascade)?;
+            }
+        }
+        AlterTableOperation::RenameColumn {
+            old_column_name,
+            new_column_name,
+        } => {
+            let old = names::ident(old_column_name, d);
+            let new = names::ident(new_column_name, d);
+            rename_column(schema, name, &old, &new)?;
+        }
+        AlterTableOperation::RenameTable { table_name } => {
+            let (ast::RenameTableNameKind::As(new) | ast::RenameTableNameKind::To(new)) =
+                table_name;
+            let mut new = names::object_name(new, d)?;
+            // The new name stays in the table's schema (PostgreSQL refuses a
+            // qualified target; SQLite ignores it).
+            new.schema = name.schema.clone();
+            rename_table(schema, name, &new)?;
+            return Ok(new);
+        }
+        AlterTableOperation::RenameConstraint { old_name, new_name } => {
+            let old = names::ident(old_name, d);
+            let new = names::ident(new_name, d);
+            let t = table_mut(schema, name)?;
+            if !rename_constraint(t, &old, &new, d) {
+                return Err(format!("constraint `{old}` of `{name}` does not exist"));
+            }
+        }
+        AlterTableOperation::AlterColumn { column_name, op } => {
+            let col = names::ident(column_name, d);
+            alter_column(schema, name, &col, op)?;
+        }
+        // Ownership, row security, triggers on/off, logging and replica
+        // identity are not part of the model.
+        AlterTableOperation::OwnerTo { .. }
+        | AlterTableOperation::EnableRowLevelSecurity
+        | AlterTableOperation::DisableRowLevelSecurity
+        | AlterTableOperation::ForceRowLevelSecurity
+        | AlterTableOperation::NoForceRowLevelSecurity
+        | AlterTableOperation::EnableTrigger { .. }
+        | AlterTableOperation::DisableTrigger { .. }
+        | AlterTableOperation::EnableAlwaysTrigger { .. }
+        | AlterTableOperation::EnableReplicaTrigger { .. }
+        | AlterTableOperation::SetLogged
+        | AlterTableOperation::SetUnlogged
+        | AlterTableOperation::ReplicaIdentity { .. } => {}
+        other => return Err(format!("ALTER TABLE action `{other}` is not modelled")),
+    }
+    Ok(name.clone())
+}
+
+fn table<'s>(schema: &'s Schema, name: &QualifiedName) -> Fallible<&'s Table> {
+    schema
+        .table(name)
+        .ok_or_else(|| format!("table `{name}` does not exist"))
+}
+
+fn table_mut<'s>(schema: &'s mut Schema, name: &QualifiedName) -> Fallible<&'s mut Table> {
+    schema
+        .table_mut(name)
+        .ok_or_else(|| format!("table `{name}` does not exist"))
+}
+
+fn named(n: &Option<String>, name: &str, d: Dialect) -> bool {
+    n.as_deref().is_some_and(|n| d.same_name(n, name))
+}
+
+pub(super) fn drop_constraint(t: &mut Table, cname: &str, d: Dialect) -> bool {
+    if t.primary_key
+        .as_ref()
+        .is_some_and(|pk| named(&pk.name, cname, d))
+    {
+        t.primary_key = None;
+        return true;
+    }
+    let before = t.uniques.len() + t.checks.len() + t.foreign_keys.len();
+    t.uniques.retain(|u| !named(&u.name, cname, d));
+    t.checks.retain(|c| !named(&c.name, cname, d));
+    t.foreign_keys.retain(|f| !named(&f.name, cname, d));
+    before != t.uniques.len() + t.checks.len() + t.foreign_keys.len()
+}
+
+pub(super) fn rename_constraint(t: &mut Table, old: &str, new: &str, d: Dialect) -> bool {
+    let names = t
+        .primary_key
+        .iter_mut()
+        .map(|pk| &mut pk.name)
+        .chain(t.uniques.iter_mut().map(|u| &mut u.name))
+        .chain(t.checks.iter_mut().map(|c| &mut c.name))
+        .chain(t.foreign_keys.iter_mut().map(|f| &mut f.name));
+    for n in names {
+        if named(n, old, d) {
+            *n = Some(new.to_string());
+            return true;
+        }
+    }
+    false
+}
+
+fn drop_column(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    col: &str,
+    cascade: bool,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let referenced_elsewhere = schema.tables.iter().any(|t| {
+        !t.name.same_as(name, d)
+            && t.foreign_keys.iter().any(|f| {
+                f.referenced_table.same_as(name, d)
+                    && f.referenced_columns.iter().any(|c| d.same_name(c, col))
+            })
+    });
+    if referenced_elsewhere && !cascade && d == Dialect::Postgres {
+        return Err(format!(
+            "column `{col}` of `{name}` is referenced by a foreign key (use CASCADE)"
+        ));
+    }
+    for t in &mut schema.tables {
+        if !t.name.same_as(name, d) {
+            t.foreign_keys.retain(|f| {
+                !(f.referenced_table.same_as(name, d)
+                    && f.referenced_columns.iter().any(|c| d.same_name(c, col)))
+            });
+        }
+    }
+    let t = table_mut(schema, name)?;
+    t.columns.retain(|c| !d.same_name(&c.name, col));
+    // Constraints involving the column go with it.
+    let has = |cols: &[String]| cols.iter().any(|c| d.same_name(c, col));
+    if t.primary_key.as_ref().is_some_and(|pk| has(&pk.columns)) {
+        t.primary_key = None;
+    }
+    t.uniques.retain(|u| !has(&u.columns));
+    t.foreign_keys.retain(|f| !has(&f.columns));
+    let column_words = |e: &Expr| mentions(&e.sql, col, d);
+    t.checks.retain(|c| !column_words(&c.expr));
+    schema.indexes.retain(|i| {
+        !(i.table.same_as(name, d)
+            && (i.columns.iter().any(|c| match &c.expr {
+                IndexExpr::Column(c) => d.same_name(c, col),
+                IndexExpr::Expression(e) => column_words(e),
+            }) || i.include.iter().any(|c| d.same_name(c, col))
+                || i.predicate.as_ref().is_some_and(column_words)))
+    });
+    schema.sequences.retain(|s| {
+        !s.owned_by
+            .as_ref()
+            .is_some_and(|(t, c)| t.same_as(name, d) && d.same_name(c, col))
+    });
+    Ok(())
+}
+
+/// Whether `sql` mentions the identifier `word` (not as a function name).
+pub(super) fn mentions(sql: &str, word: &str, d: Dialect) -> bool {
+    let Ok(tokens) = scan::tokenize(sql, d) else {
+        return false;
+    };
+    tokens.toks.iter().enumerate().any(|(i, t)| match t {
+        scan::Tok::Word { text, quoted } => {
+            d.same_name(&names::fold(text, *quoted, d), word)
+                && !tokens.toks.get(i + 1).is_some_and(|n| n.is_sym("("))
+        }
+        _ => false,
+    })
+}
+
+fn rename_column(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str) -> Fallible<()> {
+    let d = schema.dialect;
+    let t = table_mut(schema, name)?;
+    if t.column(new, d).is_some() && !d.same_name(old, new) {
+        return Err(format!("column `{new}` of `{name}` already exists"));
+    }
+    let column = t
+        .column_mut(old, d)
+        .ok_or_else(|| format!("column `{old}` of `{name}` does not exist"))?;
+    column.name = new.to_string();
+    let rename = |cols: &mut Vec<String>| {
+        for c in cols.iter_mut() {
+            if d.same_name(c, old) {
+                *c = new.to_string();
+            }
+        }
+    };
+    if let Some(pk) = &mut t.primary_key {
+        rename(&mut pk.columns);
+    }
+    for u in &mut t.uniques {
+        rename(&mut u.columns);
+    }
+    for f in &mut t.foreign_keys {
+        rename(&mut f.columns);
+    }
+    for other in &mut schema.tables {
+        for f in &mut other.foreign_keys {
+            if f.referenced_table.same_as(name, d) {
+                rename(&mut f.referenced_columns);
+            }
+        }
+    }
+    for i in &mut schema.indexes {
+        if i.table.same_as(name, d) {
+            for c in &mut i.columns {
+                if let IndexExpr::Column(c) = &mut c.expr
+                    && d.same_name(c, old)
+                {
+                    *c = new.to_string();
+                }
+            }
+            rename(&mut i.include);
+        }
+    }
+    for s in &mut schema.sequences {
+        if let Some((t, c)) = &mut s.owned_by
+            && t.same_as(name, d)
+            && d.same_name(c, old)
+        {
+            *c = new.to_string();
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn rename_table(
+    schema: &mut Schema,
+    old: &QualifiedName,
+    new: &QualifiedName,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    if !old.same_as(new, d) && (schema.table(new).is_some() || schema.view(new).is_some()) {
+        return Err(format!("relation `{new}` already exists"));
+    }
+    table_mut(schema, old)?.name = new.clone();
+    for t in &mut schema.tables {
+        for f in &mut t.foreign_keys {
+            if f.referenced_table.same_as(old, d) {
+                f.referenced_table = new.clone();
+            }
+        }
+    }
+    for i in &mut schema.indexes {
+        if i.table.same_as(old, d) {
+            i.table = new.clone();
+        }
+    }
+    for s in &mut schema.sequences {
+        if let Some((t, _)) = &mut s.owned_by
+            && t.same_as(old, d)
+        {
+            *t = new.clone();
+        }
+    }
+    for o in &mut schema.opaque {
+        if let Some(t) = &mut o.on_table
+            && t.same_as(old, d)
+        {
+            *t = new.clone();
+        }
+    }
+    Ok(())
+}
+
+fn alter_column(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    col: &str,
+    op: &AlterColumnOperation,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let t = table_mut(schema, name)?;
+    let is_pk = t
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns.iter().any(|c| d.same_name(c, col)));
+    let column = t
+        .column_mut(col, d)
+        .ok_or_else(|| format!("column `{col}` of `{name}` does not exist"))?;
+    match op {
+        AlterColumnOperation::SetNotNull => column.nullable = false,
+        AlterColumnOperation::DropNotNull => {
+            if is_pk || column.identity.is_some() {
+                return Err(format!("column `{col}` is in a primary key or an identity"));
+            }
+            column.nullable = true;
+        }
+        AlterColumnOperation::SetDefault { value } => {
+            column.default = create_table::default_expr(value, d);
+        }
+        AlterColumnOperation::DropDefault => column.default = None,
+        AlterColumnOperation::SetDataType { data_type, .. } => {
+            let sql = data_type.to_string();
+            column.ty = types::canonical_type(&sql, d)
+                .ok_or_else(|| format!("unknown type `{sql}` for column `{col}`"))?;
+        }
+        AlterColumnOperation::AddGenerated { generated_as, .. } => {
+            column.identity = Some(match generated_as {
+                Some(ast::GeneratedAs::ByDefault) => Identity::ByDefault,
+                Some(ast::GeneratedAs::Always) | None => Identity::Always,
+                Some(ast::GeneratedAs::ExpStored) => {
+                    return Err("ADD GENERATED … STORED is not an identity".into());
+                }
+            });
+            column.nullable = false;
+        }
+        other => return Err(format!("ALTER COLUMN action `{other}` is not modelled")),
+    }
+    Ok(())
+}

@@ -1,0 +1,34 @@
+use super::Statement;
+
+/// A statement that cannot be applied to the model, with its location.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{path}:{line}:{column}: {message}\n  | {statement}")]
+pub struct DdlError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    /// The first line of the statement, trimmed (for the excerpt).
+    pub statement: String,
+    pub message: String,
+}
+
+impl DdlError {
+    pub(crate) fn at(path: &str, statement: &Statement<'_>, message: String) -> Self {
+        let first = statement.text.lines().next().unwrap_or_default().trim();
+        let excerpt = if first.chars().count() > 120 {
+            let cut: String = first.chars().take(117).collect();
+            format!("{cut}...")
+        } else if statement.text.contains('\n') {
+            format!("{first} ...")
+        } else {
+            first.to_string()
+        };
+        DdlError {
+            path: path.to_string(),
+            line: statement.line,
+            column: statement.column,
+            statement: excerpt,
+            message,
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! `CREATE INDEX` (parsed by sqlparser); `DROP INDEX` and `ALTER INDEX` are
+//! in [`super::objects`].
+
+use sqlparser::ast;
+
+use super::{Fallible, Outcome, names, scan};
+use crate::dialect::Dialect;
+use crate::schema::{Expr, Index, IndexColumn, IndexExpr, QualifiedName, Schema};
+
+pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> Fallible<Outcome> {
+    let d = schema.dialect;
+    // `ON ONLY t` (no recursion into partitions) means nothing without
+    // partitions and sqlparser does not accept it.
+    let only = tokens
+        .toks
+        .windows(2)
+        .position(|w| w[0].is_kw("ON") && w[1].is_kw("ONLY"));
+    let without_only;
+    let text = match only.and_then(|i| tokens.offsets.get(i + 1)) {
+        Some(&at) => {
+            without_only = format!("{}{}", &text[..at], text.get(at + 4..).unwrap_or_default());
+            without_only.as_str()
+        }
+        None => text,
+    };
+    let ast::Statement::CreateIndex(ci) = scan::parse_statement(text, d)? else {
+        return Err("expected a CREATE INDEX statement".into());
+    };
+    let table_name = names::object_name(&ci.table_name, d)?;
+    // Materialized views take indexes too; their columns are not modelled.
+    let (table, table_name) = match (schema.table(&table_name), schema.view(&table_name)) {
+        (Some(t), _) => (Some(t), t.name.clone()),
+        (None, Some(v)) if v.materialized => (None, v.name.clone()),
+        _ => return Err(format!("table `{table_name}` does not exist")),
+    };
+    let mut columns = Vec::new();
+    for c in &ci.columns {
+        let expr = match &c.column.expr {
+            ast::Expr::Identifier(id) => {
+                let col = names::ident(id, d);
+                match table {
+                    Some(t) => {
+                        let found = t.column(&col, d).ok_or_else(|| {
+                            format!("column `{col}` of `{table_name}` does not exist")
+                        })?;
+                        IndexExpr::Column(found.name.clone())
+                    }
+                    None => IndexExpr::Column(col),
+                }
+            }
+            other => IndexExpr::Expression(Expr::new(other.to_string(), d)),
+        };
+        let descending = matches!(c.column.options.sort, Some(ast::OrderBySort::Desc));
+        let nulls_first = c
+            .column
+            .options
+            .nulls_first
+            .filter(|first| *first != descending);
+        columns.push(IndexColumn {
+            expr,
+            descending,
+            nulls_first,
+            opclass: c
+                .operator_class
+                .as_ref()
+                .map(|o| names::object_name(o, d).map(|q| q.to_string()))
+                .transpose()?,
+            collation: None,
+        });
+    }
+    let name = match &ci.name {
+        Some(n) => {
+            let mut n = names::object_name(n, d)?;
+            // An index lives in its table's schema.
+            if n.schema.is_none() {
+                n.schema = table_name.schema.clone();
+            }
+            n
+        }
+        None => match d {
+            Dialect::Postgres => {
+                let parts: Vec<Option<String>> = ci
+                    .columns
+                    .iter()
+                    .zip(&columns)
+                    .map(|(source, c)| match &c.expr {
+                        IndexExpr::Column(c) => Some(c.clone()),
+                        IndexExpr::Expression(_) => figure_colname(&source.column.expr, d),
+                    })
+                    .collect();
+                let addition = names::column_addition(&parts);
+                let n = names::choose_name(
+                    schema,
+                    table_name.schema.as_deref(),
+                    &table_name.name,
+                    Some(&addition),
+                    "idx",
+                );
+                QualifiedName::with_schema(table_name.schema.clone(), n)
+            }
+            Dialect::Sqlite => return Err("CREATE INDEX needs a name".into()),
+        },
+    };
+    if schema.index(&name).is_some()
+        || names::name_taken(schema, name.schema.as_deref(), &name.name)
+    {
+        return if ci.if_not_exists {
+            Ok(Outcome::Applied)
+        } else {
+            Err(format!("relation `{name}` already exists"))
+        };
+    }
+    let method = ci
+        .using
+        .as_ref()
+        .map(|m| m.to_string().to_ascii_lowercase())
+        .filter(|m| m != "btree");
+    let include = ci
+        .include
+        .iter()
+        .map(|i| names::ident(i, d))
+        .collect::<Vec<_>>();
+    schema.indexes.push(Index {
+        name,
+        table: table_name,
+        unique: ci.unique,
+        columns,
+        predicate: ci.predicate.as_ref().map(|p| Expr::new(p.to_string(), d)),
+        method,
+        include,
+        nulls_not_distinct: ci.nulls_distinct == Some(false),
+    });
+    Ok(Outcome::Applied)
+}
+
+/// PostgreSQL's `FigureColname` for an index expression: a function call is
+/// named after the function, a cast after its type; anything else is `expr`
+/// (`None` here).
+fn figure_colname(expr: &ast::Expr, d: Dialect) -> Option<String> {
+    match expr {
+        ast::Expr::Nested(inner) => figure_colname(inner, d),
+        ast::Expr::Function(f) => names::object_name(&f.name, d).ok().map(|q| q.name),
+        ast::Expr::Cast {
+            expr, data_type, ..
+        } => figure_colname(expr, d).or_else(|| {
+            let ty = data_type.to_string().to_ascii_lowercase();
+            let base = ty.split(['(', '[']).next().unwrap_or_default().trim();
+            base.rsplit('.').next().map(str::to_string)
+        }),
+        ast::Expr::Case { .. } => Some("case".into()),
+        _ => None,
+    }
+}

@@ -1,0 +1,229 @@
+//! Identifier folding, qualified names, and the names PostgreSQL gives
+//! constraints, indexes and sequences the source left unnamed.
+
+use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
+
+use super::Fallible;
+use crate::dialect::Dialect;
+use crate::schema::{QualifiedName, Schema};
+
+/// PostgreSQL folds unquoted identifiers to lower case (ASCII, as the server
+/// does in UTF-8 databases); SQLite keeps the spelling.
+/// PostgreSQL also truncates every identifier to 63 bytes.
+pub(crate) fn fold(text: &str, quoted: bool, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Postgres => {
+            let folded = if quoted {
+                text.to_string()
+            } else {
+                text.to_ascii_lowercase()
+            };
+            truncate(folded)
+        }
+        Dialect::Sqlite => text.to_string(),
+    }
+}
+
+fn truncate(mut name: String) -> String {
+    if name.len() > MAX_NAME_BYTES {
+        let mut cut = MAX_NAME_BYTES;
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        name.truncate(cut);
+    }
+    name
+}
+
+pub(crate) fn ident(id: &Ident, dialect: Dialect) -> String {
+    fold(&id.value, id.quote_style.is_some(), dialect)
+}
+
+/// Parts of a dotted name (`[catalog.]schema.name`) → a qualified name, the
+/// default schema (`public`, `main`) written as none.
+pub(crate) fn qualify(mut parts: Vec<String>, dialect: Dialect) -> QualifiedName {
+    let name = parts.pop().unwrap_or_default();
+    let schema = parts.pop().filter(|s| !is_default_schema(s, dialect));
+    QualifiedName { schema, name }
+}
+
+fn is_default_schema(schema: &str, dialect: Dialect) -> bool {
+    match dialect {
+        Dialect::Postgres => schema == "public",
+        Dialect::Sqlite => schema.eq_ignore_ascii_case("main"),
+    }
+}
+
+pub(crate) fn object_name(name: &ObjectName, dialect: Dialect) -> Fallible<QualifiedName> {
+    let parts = name
+        .0
+        .iter()
+        .map(|part| match part {
+            ObjectNamePart::Identifier(id) => Ok(ident(id, dialect)),
+            ObjectNamePart::Function(_) => Err(format!("`{name}` is not a plain name")),
+        })
+        .collect::<Fallible<Vec<_>>>()?;
+    Ok(qualify(parts, dialect))
+}
+
+/// PostgreSQL's identifier limit (NAMEDATALEN - 1).
+const MAX_NAME_BYTES: usize = 63;
+
+/// `makeObjectName`: `name1_name2_label`, shortening the longer of name1 and
+/// name2 until the whole fits in 63 bytes (never splitting a character).
+pub(crate) fn make_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
+    let n2 = name2.unwrap_or_default();
+    let avail = MAX_NAME_BYTES.saturating_sub(label.len() + 1 + usize::from(name2.is_some()));
+    let mut len1 = name1.len();
+    let mut len2 = n2.len();
+    while len1 + len2 > avail {
+        if len1 > len2 {
+            len1 -= 1;
+        } else {
+            len2 -= 1;
+        }
+    }
+    let clip = |s: &str, mut n: usize| {
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s[..n].to_string()
+    };
+    let mut out = clip(name1, len1);
+    if name2.is_some() {
+        out.push('_');
+        out.push_str(&clip(n2, len2));
+    }
+    out.push('_');
+    out.push_str(label);
+    out
+}
+
+/// `ChooseRelationName`/`ChooseConstraintName`: the first of `t_c_key`,
+/// `t_c_key1`, `t_c_key2`… not yet taken in the namespace.
+pub(crate) fn choose_name(
+    schema: &Schema,
+    namespace: Option<&str>,
+    name1: &str,
+    name2: Option<&str>,
+    label: &str,
+) -> String {
+    let mut pass = 0u32;
+    loop {
+        let label = if pass == 0 {
+            label.to_string()
+        } else {
+            format!("{label}{pass}")
+        };
+        let candidate = make_object_name(name1, name2, &label);
+        if !name_taken(schema, namespace, &candidate) {
+            return candidate;
+        }
+        pass += 1;
+    }
+}
+
+/// Whether a relation or constraint in `namespace` already has this name.
+pub(crate) fn name_taken(schema: &Schema, namespace: Option<&str>, name: &str) -> bool {
+    let d = schema.dialect;
+    let in_ns = |q: &QualifiedName| q.schema.as_deref() == namespace && d.same_name(&q.name, name);
+    let same = |n: &Option<String>| n.as_deref().is_some_and(|n| d.same_name(n, name));
+    schema.tables.iter().any(|t| {
+        in_ns(&t.name)
+            || (t.name.schema.as_deref() == namespace
+                && (t.primary_key.as_ref().is_some_and(|pk| same(&pk.name))
+                    || t.uniques.iter().any(|u| same(&u.name))
+                    || t.checks.iter().any(|c| same(&c.name))
+                    || t.foreign_keys.iter().any(|f| same(&f.name))))
+    }) || schema.indexes.iter().any(|i| in_ns(&i.name))
+        || schema.views.iter().any(|v| in_ns(&v.name))
+        || schema.sequences.iter().any(|s| in_ns(&s.name))
+}
+
+/// `ChooseIndexColumnNames` + `ChooseIndexNameAddition`: column names (or
+/// `expr`, made unique within the list) joined with `_`.
+pub(crate) fn column_addition(columns: &[Option<String>]) -> String {
+    let mut used: Vec<String> = Vec::new();
+    for col in columns {
+        let base = col.clone().unwrap_or_else(|| "expr".to_string());
+        let mut name = base.clone();
+        let mut n = 0;
+        while used.contains(&name) {
+            n += 1;
+            name = format!("{base}{n}");
+        }
+        used.push(name);
+    }
+    let mut out = String::new();
+    for name in used {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.push_str(&name);
+        // The server stops adding names once the buffer is full.
+        if out.len() >= MAX_NAME_BYTES {
+            break;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_names_fit_in_63_bytes() {
+        assert_eq!(
+            make_object_name("users", Some("email"), "key"),
+            "users_email_key"
+        );
+        assert_eq!(make_object_name("users", None, "pkey"), "users_pkey");
+        let long = "a".repeat(70);
+        let name = make_object_name(&long, Some("col"), "fkey");
+        assert_eq!(name.len(), 63);
+        assert!(name.ends_with("_col_fkey"));
+        let name = make_object_name(&"t".repeat(40), Some(&"c".repeat(40)), "key");
+        assert_eq!(name.len(), 63);
+        assert_eq!(name, format!("{}_{}_key", "t".repeat(29), "c".repeat(29)));
+    }
+
+    #[test]
+    fn choose_name_adds_a_counter_on_conflict() {
+        let mut schema = Schema::empty(Dialect::Postgres);
+        assert_eq!(choose_name(&schema, None, "t", Some("a"), "key"), "t_a_key");
+        schema
+            .tables
+            .push(crate::schema::Table::new(QualifiedName::new("t_a_key")));
+        assert_eq!(
+            choose_name(&schema, None, "t", Some("a"), "key"),
+            "t_a_key1"
+        );
+        assert_eq!(
+            choose_name(&schema, Some("other"), "t", Some("a"), "key"),
+            "t_a_key"
+        );
+    }
+
+    #[test]
+    fn expression_columns_are_numbered() {
+        assert_eq!(
+            column_addition(&[Some("a".into()), Some("b".into())]),
+            "a_b"
+        );
+        assert_eq!(column_addition(&[None, None]), "expr_expr1");
+    }
+
+    #[test]
+    fn folding_follows_the_dialect() {
+        assert_eq!(fold("Users", false, Dialect::Postgres), "users");
+        assert_eq!(fold("Users", true, Dialect::Postgres), "Users");
+        assert_eq!(fold("Users", false, Dialect::Sqlite), "Users");
+        assert_eq!(fold(&"x".repeat(70), true, Dialect::Postgres).len(), 63);
+        assert_eq!(fold(&"é".repeat(40), false, Dialect::Postgres).len(), 62);
+        let q = qualify(vec!["public".into(), "t".into()], Dialect::Postgres);
+        assert_eq!(q, QualifiedName::new("t"));
+        let q = qualify(vec!["main".into(), "t".into()], Dialect::Sqlite);
+        assert_eq!(q, QualifiedName::new("t"));
+    }
+}

@@ -1,0 +1,352 @@
+//! Tokens and leading-keyword classification, and the sqlparser entry points.
+//!
+//! Statements sqlparser cannot parse (plpgsql bodies, `DO` blocks,
+//! `ALTER SEQUENCE … OWNED BY`) are still recognised here by their leading
+//! keywords, so that later statements (`DROP FUNCTION`) find what they name.
+
+use sqlparser::ast;
+use sqlparser::dialect::{Dialect as SqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use super::Fallible;
+use super::names;
+use crate::dialect::Dialect;
+use crate::schema::QualifiedName;
+
+static POSTGRES: PostgreSqlDialect = PostgreSqlDialect {};
+static SQLITE: SQLiteDialect = SQLiteDialect {};
+
+fn sql_dialect(dialect: Dialect) -> &'static dyn SqlDialect {
+    match dialect {
+        Dialect::Postgres => &POSTGRES,
+        Dialect::Sqlite => &SQLITE,
+    }
+}
+
+/// Parses exactly one statement.
+pub(crate) fn parse_statement(text: &str, dialect: Dialect) -> Fallible<ast::Statement> {
+    let mut parser = Parser::new(sql_dialect(dialect))
+        .try_with_sql(text)
+        .map_err(|e| format!("cannot parse statement: {e}"))?;
+    let statement = parser
+        .parse_statement()
+        .map_err(|e| format!("cannot parse statement: {e}"))?;
+    while parser.consume_token(&Token::SemiColon) {}
+    match parser.peek_token().token {
+        Token::EOF => Ok(statement),
+        other => Err(format!(
+            "cannot parse statement: unexpected `{other}` after its end"
+        )),
+    }
+}
+
+/// Parses a `SELECT …` (a view's definition).
+pub(crate) fn parse_query(text: &str, dialect: Dialect) -> Fallible<Box<ast::Query>> {
+    let mut parser = Parser::new(sql_dialect(dialect))
+        .try_with_sql(text)
+        .map_err(|e| format!("cannot parse query: {e}"))?;
+    parser
+        .parse_query()
+        .map_err(|e| format!("cannot parse query: {e}"))
+}
+
+pub(crate) fn parse_expr(text: &str, dialect: Dialect) -> Option<ast::Expr> {
+    let mut parser = Parser::new(sql_dialect(dialect)).try_with_sql(text).ok()?;
+    let expr = parser.parse_expr().ok()?;
+    matches!(parser.peek_token().token, Token::EOF).then_some(expr)
+}
+
+/// A token, without white space and comments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Tok {
+    Word { text: String, quoted: bool },
+    Str(String),
+    Num(String),
+    Sym(String),
+}
+
+impl Tok {
+    /// Whether this is the unquoted keyword `kw` (case-insensitive).
+    pub(crate) fn is_kw(&self, kw: &str) -> bool {
+        matches!(self, Tok::Word { text, quoted: false } if text.eq_ignore_ascii_case(kw))
+    }
+
+    pub(crate) fn is_sym(&self, sym: &str) -> bool {
+        matches!(self, Tok::Sym(s) if s == sym)
+    }
+}
+
+/// Tokens with their byte offsets in the statement text.
+pub(crate) struct Tokens {
+    pub toks: Vec<Tok>,
+    pub offsets: Vec<usize>,
+}
+
+pub(crate) fn tokenize(text: &str, dialect: Dialect) -> Fallible<Tokens> {
+    let raw = Tokenizer::new(sql_dialect(dialect), text)
+        .tokenize_with_location()
+        .map_err(|e| format!("cannot read statement: {e}"))?;
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let offset_of = |line: u64, column: u64| -> usize {
+        let start = usize::try_from(line)
+            .ok()
+            .and_then(|l| l.checked_sub(1))
+            .and_then(|l| line_starts.get(l).copied())
+            .unwrap_or(text.len());
+        let column = usize::try_from(column).unwrap_or(1).saturating_sub(1);
+        text[start..]
+            .char_indices()
+            .nth(column)
+            .map_or(text.len(), |(i, _)| start + i)
+    };
+    let mut toks = Vec::new();
+    let mut offsets = Vec::new();
+    for t in raw {
+        let tok = match t.token {
+            Token::Whitespace(_) | Token::EOF => continue,
+            Token::Word(w) => Tok::Word {
+                text: w.value,
+                quoted: w.quote_style.is_some(),
+            },
+            Token::SingleQuotedString(s)
+            | Token::EscapedStringLiteral(s)
+            | Token::NationalStringLiteral(s) => Tok::Str(s),
+            Token::DollarQuotedString(s) => Tok::Str(s.value),
+            Token::DoubleQuotedString(s) => Tok::Word {
+                text: s,
+                quoted: true,
+            },
+            Token::Number(n, _) => Tok::Num(n),
+            other => Tok::Sym(other.to_string()),
+        };
+        toks.push(tok);
+        offsets.push(offset_of(t.span.start.line, t.span.start.column));
+    }
+    Ok(Tokens { toks, offsets })
+}
+
+/// What the interpreter does with a statement.
+pub(crate) enum Kind {
+    CreateTable,
+    AlterTable,
+    CreateIndex,
+    /// Schema objects handled by the token scanner.
+    Other,
+    /// Not a schema change: reported, not applied.
+    Skip(String),
+}
+
+pub(crate) fn classify(tokens: &Tokens) -> Kind {
+    let words: Vec<String> = tokens
+        .toks
+        .iter()
+        .take(6)
+        .map(|t| match t {
+            Tok::Word {
+                text,
+                quoted: false,
+            } => text.to_ascii_uppercase(),
+            _ => String::new(),
+        })
+        .collect();
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or_default();
+    let Some(first) = words.first() else {
+        return Kind::Skip("EMPTY".into());
+    };
+    match first.as_str() {
+        "CREATE" => {
+            let mut i = 1;
+            if w(i) == "OR" && w(i + 1) == "REPLACE" {
+                i += 2;
+            }
+            while matches!(w(i), "GLOBAL" | "LOCAL" | "TEMP" | "TEMPORARY" | "UNLOGGED") {
+                i += 1;
+            }
+            match w(i) {
+                "TABLE" => Kind::CreateTable,
+                "INDEX" => Kind::CreateIndex,
+                "UNIQUE" if w(i + 1) == "INDEX" => Kind::CreateIndex,
+                "DATABASE" | "ROLE" | "USER" | "PUBLICATION" | "SUBSCRIPTION" | "TABLESPACE" => {
+                    Kind::Skip(format!("CREATE {}", w(i)))
+                }
+                _ => Kind::Other,
+            }
+        }
+        "ALTER" => match w(1) {
+            "TABLE" => Kind::AlterTable,
+            "DATABASE" | "ROLE" | "USER" | "SYSTEM" | "PUBLICATION" | "SUBSCRIPTION"
+            | "TABLESPACE" => Kind::Skip(format!("ALTER {}", w(1))),
+            "DEFAULT" => Kind::Skip("ALTER DEFAULT PRIVILEGES".into()),
+            _ => Kind::Other,
+        },
+        "DROP" => match w(1) {
+            "DATABASE" | "ROLE" | "USER" | "OWNED" | "PUBLICATION" | "SUBSCRIPTION"
+            | "TABLESPACE" => Kind::Skip(format!("DROP {}", w(1))),
+            _ => Kind::Other,
+        },
+        "COMMENT" => Kind::Other,
+        "INSERT" | "UPDATE" | "DELETE" | "SELECT" | "WITH" | "VALUES" | "SET" | "RESET"
+        | "GRANT" | "REVOKE" | "ANALYZE" | "ANALYSE" | "VACUUM" | "BEGIN" | "START" | "COMMIT"
+        | "END" | "ROLLBACK" | "ABORT" | "SAVEPOINT" | "RELEASE" | "PRAGMA" | "DO" | "LOCK"
+        | "REFRESH" | "TRUNCATE" | "COPY" | "NOTIFY" | "LISTEN" | "UNLISTEN" | "CLUSTER"
+        | "REINDEX" | "EXPLAIN" | "CALL" | "CHECKPOINT" | "DISCARD" | "SHOW" | "REPLACE"
+        | "UPSERT" | "PREPARE" | "EXECUTE" | "DEALLOCATE" | "SECURITY" | "ATTACH" | "DETACH"
+        | "USE" => Kind::Skip(first.clone()),
+        _ => Kind::Other,
+    }
+}
+
+/// A cursor over tokens for the hand-written statement forms.
+pub(crate) struct Cursor<'t> {
+    pub tokens: &'t Tokens,
+    pub pos: usize,
+    pub dialect: Dialect,
+}
+
+impl<'t> Cursor<'t> {
+    pub(crate) fn new(tokens: &'t Tokens, dialect: Dialect) -> Self {
+        Cursor {
+            tokens,
+            pos: 0,
+            dialect,
+        }
+    }
+
+    pub(crate) fn peek(&self) -> Option<&'t Tok> {
+        self.tokens.toks.get(self.pos)
+    }
+
+    pub(crate) fn peek_at(&self, ahead: usize) -> Option<&'t Tok> {
+        self.tokens.toks.get(self.pos + ahead)
+    }
+
+    pub(crate) fn next(&mut self) -> Option<&'t Tok> {
+        let tok = self.tokens.toks.get(self.pos);
+        self.pos += 1;
+        tok
+    }
+
+    pub(crate) fn at_end(&self) -> bool {
+        self.pos >= self.tokens.toks.len()
+    }
+
+    /// Consumes the keywords `kws` if they all follow, in order.
+    pub(crate) fn eat(&mut self, kws: &[&str]) -> bool {
+        let all = kws
+            .iter()
+            .enumerate()
+            .all(|(i, kw)| self.peek_at(i).is_some_and(|t| t.is_kw(kw)));
+        if all {
+            self.pos += kws.len();
+        }
+        all
+    }
+
+    pub(crate) fn eat_sym(&mut self, sym: &str) -> bool {
+        let found = self.peek().is_some_and(|t| t.is_sym(sym));
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    pub(crate) fn expect(&mut self, kws: &[&str]) -> Fallible<()> {
+        if self.eat(kws) {
+            Ok(())
+        } else {
+            Err(format!("expected `{}` {}", kws.join(" "), self.here()))
+        }
+    }
+
+    /// "near `x`", for messages.
+    pub(crate) fn here(&self) -> String {
+        match self.peek() {
+            Some(t) => format!("near `{}`", describe(t)),
+            None => "at the end of the statement".into(),
+        }
+    }
+
+    /// One identifier, folded as the dialect folds it.
+    pub(crate) fn ident(&mut self) -> Fallible<String> {
+        match self.peek() {
+            Some(Tok::Word { text, quoted }) => {
+                self.pos += 1;
+                Ok(names::fold(text, *quoted, self.dialect))
+            }
+            Some(Tok::Str(s)) if self.dialect == Dialect::Sqlite => {
+                self.pos += 1;
+                Ok(s.clone())
+            }
+            _ => Err(format!("expected a name {}", self.here())),
+        }
+    }
+
+    /// `[schema.]name`, with the default schema normalised away.
+    pub(crate) fn qualified(&mut self) -> Fallible<QualifiedName> {
+        let mut parts = vec![self.ident()?];
+        while self.peek().is_some_and(|t| t.is_sym(".")) {
+            self.pos += 1;
+            parts.push(self.ident()?);
+        }
+        Ok(names::qualify(parts, self.dialect))
+    }
+
+    /// A comma-separated list of qualified names.
+    pub(crate) fn qualified_list(&mut self) -> Fallible<Vec<QualifiedName>> {
+        let mut names = vec![self.qualified()?];
+        while self.eat_sym(",") {
+            names.push(self.qualified()?);
+        }
+        Ok(names)
+    }
+
+    /// Skips a balanced parenthesised group if one starts here.
+    pub(crate) fn skip_parens(&mut self) {
+        if !self.peek().is_some_and(|t| t.is_sym("(")) {
+            return;
+        }
+        let mut depth = 0usize;
+        while let Some(t) = self.next() {
+            if t.is_sym("(") {
+                depth += 1;
+            } else if t.is_sym(")") {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The statement text from the current token to the end.
+    pub(crate) fn rest_of<'s>(&self, text: &'s str) -> &'s str {
+        let start = self
+            .tokens
+            .offsets
+            .get(self.pos)
+            .copied()
+            .unwrap_or(text.len());
+        text.get(start..).unwrap_or_default().trim()
+    }
+
+    pub(crate) fn string(&mut self) -> Fallible<String> {
+        match self.peek() {
+            Some(Tok::Str(s)) => {
+                self.pos += 1;
+                Ok(s.clone())
+            }
+            _ => Err(format!("expected a string literal {}", self.here())),
+        }
+    }
+}
+
+pub(crate) fn describe(tok: &Tok) -> String {
+    match tok {
+        Tok::Word { text, quoted: true } => format!("\"{text}\""),
+        Tok::Word { text, .. } | Tok::Num(text) | Tok::Sym(text) => text.clone(),
+        Tok::Str(s) => format!("'{s}'"),
+    }
+}

@@ -1,0 +1,518 @@
+use super::*;
+use crate::schema::{
+    Deferrable, ForeignKeyAction, Identity, IndexExpr, OpaqueKind, QualifiedName, Table,
+};
+
+fn pg(sql: &str) -> Schema {
+    run(Dialect::Postgres, sql)
+}
+
+fn lite(sql: &str) -> Schema {
+    run(Dialect::Sqlite, sql)
+}
+
+fn run(dialect: Dialect, sql: &str) -> Schema {
+    let file = SourceFile {
+        path: "schema.sql",
+        sql,
+    };
+    match parse_schema(dialect, &[file]) {
+        Ok((schema, _)) => schema,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn pg_err(sql: &str) -> DdlError {
+    let file = SourceFile {
+        path: "schema.sql",
+        sql,
+    };
+    parse_schema(Dialect::Postgres, &[file]).expect_err("expected an error")
+}
+
+fn table<'s>(s: &'s Schema, name: &str) -> &'s Table {
+    s.table(&QualifiedName::new(name)).expect("table")
+}
+
+#[test]
+fn create_table_with_inline_constraints_gets_server_names() {
+    let s = pg("CREATE TABLE users (id SERIAL PRIMARY KEY, email VARCHAR(255) NOT NULL UNIQUE, age int CHECK (age > 0));
+                CREATE TABLE posts (id bigint PRIMARY KEY, user_id int REFERENCES users ON DELETE CASCADE, CHECK (id > 0 AND user_id > 0));");
+    let users = table(&s, "users");
+    assert_eq!(
+        users.primary_key.as_ref().unwrap().name.as_deref(),
+        Some("users_pkey")
+    );
+    assert_eq!(users.uniques[0].name.as_deref(), Some("users_email_key"));
+    assert_eq!(users.checks[0].name.as_deref(), Some("users_age_check"));
+    let id = users.column("id", Dialect::Postgres).unwrap();
+    assert_eq!(id.ty.to_string(), "integer");
+    assert!(!id.nullable);
+    assert_eq!(
+        id.default.as_ref().unwrap().sql,
+        "nextval('users_id_seq'::regclass)"
+    );
+    let seq = s.sequence(&QualifiedName::new("users_id_seq")).unwrap();
+    assert_eq!(
+        seq.owned_by,
+        Some((QualifiedName::new("users"), "id".to_string()))
+    );
+    let email = users.column("email", Dialect::Postgres).unwrap();
+    assert_eq!(email.ty.to_string(), "character varying(255)");
+    let posts = table(&s, "posts");
+    let fk = &posts.foreign_keys[0];
+    assert_eq!(fk.name.as_deref(), Some("posts_user_id_fkey"));
+    assert_eq!(fk.referenced_columns, vec!["id"]);
+    assert_eq!(fk.on_delete, ForeignKeyAction::Cascade);
+    assert_eq!(posts.checks[0].name.as_deref(), Some("posts_check"));
+}
+
+#[test]
+fn table_level_constraints_named_and_deferrable() {
+    let s = pg("CREATE TABLE a (x int, y int, CONSTRAINT a_pk PRIMARY KEY (x, y), UNIQUE (y, x) DEFERRABLE INITIALLY DEFERRED);
+                CREATE TABLE b (x int, y int, FOREIGN KEY (x, y) REFERENCES a (x, y) ON UPDATE SET NULL);");
+    let a = table(&s, "a");
+    assert_eq!(
+        a.primary_key.as_ref().unwrap().name.as_deref(),
+        Some("a_pk")
+    );
+    assert_eq!(a.uniques[0].name.as_deref(), Some("a_y_x_key"));
+    assert_eq!(a.uniques[0].deferrable, Deferrable::InitiallyDeferred);
+    let b = table(&s, "b");
+    assert_eq!(b.foreign_keys[0].name.as_deref(), Some("b_x_y_fkey"));
+    assert_eq!(b.foreign_keys[0].on_update, ForeignKeyAction::SetNull);
+}
+
+#[test]
+fn duplicate_default_names_get_a_counter() {
+    let s = pg("CREATE TABLE t (a int UNIQUE); ALTER TABLE t ADD UNIQUE (a);");
+    let names: Vec<_> = table(&s, "t")
+        .uniques
+        .iter()
+        .map(|u| u.name.clone().unwrap())
+        .collect();
+    assert_eq!(names, vec!["t_a_key", "t_a_key1"]);
+}
+
+#[test]
+fn create_table_if_not_exists_is_a_no_op() {
+    let s = pg("CREATE TABLE t (a int); CREATE TABLE IF NOT EXISTS t (b text);");
+    assert_eq!(table(&s, "t").columns.len(), 1);
+    let e = pg_err("CREATE TABLE t (a int);\nCREATE TABLE t (b text);");
+    assert_eq!((e.line, e.column), (2, 1));
+    assert!(e.message.contains("already exists"), "{e}");
+}
+
+#[test]
+fn names_fold_in_postgres_and_not_in_sqlite() {
+    let s = pg("CREATE TABLE public.Users (\"Id\" int, Name text);");
+    let t = table(&s, "users");
+    assert_eq!(t.columns[0].name, "Id");
+    assert_eq!(t.columns[1].name, "name");
+    let s = lite(
+        "CREATE TABLE [Users] (`Id` INTEGER PRIMARY KEY AUTOINCREMENT, name nvarchar(40)); CREATE INDEX ix ON users (NAME);",
+    );
+    let t = table(&s, "USERS");
+    assert_eq!(t.name.name, "Users");
+    assert!(t.columns[0].autoincrement);
+    assert_eq!(t.columns[1].ty.name, "NVARCHAR(40)");
+    assert_eq!(t.primary_key.as_ref().unwrap().name, None);
+    assert_eq!(
+        s.indexes[0].columns[0].expr,
+        IndexExpr::Column("name".into())
+    );
+}
+
+#[test]
+fn alter_table_every_form() {
+    let s = pg("CREATE TABLE t (a int, b text, c int);
+        ALTER TABLE ONLY t ADD COLUMN d varchar(10) DEFAULT 'x' NOT NULL, DROP COLUMN c;
+        ALTER TABLE t RENAME COLUMN b TO bb;
+        ALTER TABLE t ALTER COLUMN a TYPE bigint USING a::bigint, ALTER COLUMN a SET NOT NULL;
+        ALTER TABLE t ALTER COLUMN bb SET DEFAULT 'y', ALTER COLUMN d DROP DEFAULT, ALTER COLUMN d DROP NOT NULL;
+        ALTER TABLE t ADD CONSTRAINT t_pk PRIMARY KEY (a);
+        ALTER TABLE t ADD CONSTRAINT chk CHECK (a > 0);
+        ALTER TABLE t DROP CONSTRAINT IF EXISTS nope;
+        ALTER TABLE t RENAME CONSTRAINT chk TO chk2;
+        ALTER TABLE t ADD COLUMN e int GENERATED ALWAYS AS IDENTITY;
+        ALTER TABLE t ADD COLUMN f int; ALTER TABLE t ALTER COLUMN f ADD GENERATED BY DEFAULT AS IDENTITY;
+        ALTER TABLE t RENAME TO u;
+        ALTER TABLE IF EXISTS missing ADD COLUMN z int;");
+    let t = table(&s, "u");
+    let names: Vec<_> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, vec!["a", "bb", "d", "e", "f"]);
+    let a = &t.columns[0];
+    assert_eq!((a.ty.name.as_str(), a.nullable), ("bigint", false));
+    assert_eq!(
+        t.columns[1].default.as_ref().unwrap().key,
+        Expr::new("'y'", Dialect::Postgres).key
+    );
+    assert!(t.columns[2].default.is_none() && t.columns[2].nullable);
+    assert_eq!(t.columns[3].identity, Some(Identity::Always));
+    assert_eq!(t.columns[4].identity, Some(Identity::ByDefault));
+    assert_eq!(t.checks[0].name.as_deref(), Some("chk2"));
+    // Renaming a table keeps its constraint names.
+    assert_eq!(
+        t.primary_key.as_ref().unwrap().name.as_deref(),
+        Some("t_pk")
+    );
+}
+
+#[test]
+fn renamed_columns_are_renamed_in_constraints_and_indexes() {
+    let s = pg(
+        "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (pid int REFERENCES p, x int UNIQUE);
+        CREATE INDEX ON c (x); ALTER TABLE c RENAME x TO y; ALTER TABLE p RENAME COLUMN id TO pk;",
+    );
+    let c = table(&s, "c");
+    assert_eq!(c.uniques[0].columns, vec!["y"]);
+    assert_eq!(c.foreign_keys[0].referenced_columns, vec!["pk"]);
+    assert_eq!(s.indexes[0].name.name, "c_x_idx");
+    assert_eq!(s.indexes[0].columns[0].expr, IndexExpr::Column("y".into()));
+}
+
+#[test]
+fn drop_table_cascade_drops_dependents() {
+    let e = pg_err(
+        "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (pid int REFERENCES p);\nDROP TABLE p;",
+    );
+    assert_eq!(e.line, 3);
+    let s = pg(
+        "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (pid int REFERENCES p);
+        CREATE VIEW v AS SELECT * FROM p; CREATE VIEW w AS SELECT * FROM v; DROP TABLE p CASCADE;",
+    );
+    assert!(table(&s, "c").foreign_keys.is_empty());
+    assert!(s.views.is_empty());
+    let s =
+        pg("CREATE TABLE a (x serial); CREATE INDEX ai ON a (x); DROP TABLE IF EXISTS a, nothing;");
+    assert!(s.is_empty(), "{s:?}");
+}
+
+#[test]
+fn indexes_every_form() {
+    let s = pg("CREATE TABLE t (a int, b text, c int);
+        CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_ab ON ONLY t USING btree (a DESC, b NULLS FIRST) INCLUDE (c) WHERE a > 0;
+        CREATE INDEX ON t USING gin (b gin_trgm_ops);
+        CREATE INDEX ON t (lower(b));
+        CREATE INDEX ON t (a, c);
+        CREATE INDEX ON t ((a + c), (b || 'x'));
+        CREATE INDEX IF NOT EXISTS t_ab ON t (c);
+        ALTER INDEX t_ab RENAME TO t_ab2;");
+    let i = s.index(&QualifiedName::new("t_ab2")).unwrap();
+    assert!(i.unique);
+    assert_eq!(i.method, None);
+    assert!(i.columns[0].descending && i.columns[0].nulls_first.is_none());
+    assert_eq!(i.columns[1].nulls_first, Some(true));
+    assert_eq!(i.include, vec!["c"]);
+    assert!(i.predicate.is_some());
+    let names: Vec<_> = s
+        .indexes
+        .iter()
+        .take(4)
+        .map(|i| i.name.name.as_str())
+        .collect();
+    assert_eq!(names, vec!["t_ab2", "t_b_idx", "t_lower_idx", "t_a_c_idx"]);
+    assert_eq!(
+        s.index(&QualifiedName::new("t_expr_expr1_idx"))
+            .unwrap()
+            .columns
+            .len(),
+        2
+    );
+    assert_eq!(s.indexes[1].method.as_deref(), Some("gin"));
+    assert_eq!(
+        s.indexes[1].columns[0].opclass.as_deref(),
+        Some("gin_trgm_ops")
+    );
+    let s = pg(
+        "CREATE TABLE t (a int); CREATE INDEX i ON t (a); DROP INDEX CONCURRENTLY IF EXISTS i; DROP INDEX IF EXISTS i;",
+    );
+    assert!(s.indexes.is_empty());
+}
+
+#[test]
+fn enums_every_form() {
+    let s = pg("CREATE TYPE mood AS ENUM ('sad', 'happy');
+        ALTER TYPE mood ADD VALUE 'ok' BEFORE 'happy';
+        ALTER TYPE mood ADD VALUE IF NOT EXISTS 'ok';
+        ALTER TYPE mood ADD VALUE 'ecstatic' AFTER 'happy';
+        ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';
+        CREATE TABLE p (m mood NOT NULL);
+        ALTER TYPE mood RENAME TO feeling;");
+    let e = s.enum_type(&QualifiedName::new("feeling")).unwrap();
+    assert_eq!(e.values, vec!["blue", "ok", "happy", "ecstatic"]);
+    let m = &table(&s, "p").columns[0].ty;
+    assert!(m.user_defined);
+    assert_eq!(m.name, "feeling");
+    let s = pg("CREATE TYPE x AS ENUM ('a'); DROP TYPE IF EXISTS x, y;");
+    assert!(s.enums.is_empty());
+}
+
+#[test]
+fn views_sequences_extensions_schemas_comments() {
+    let s = pg("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+        CREATE SCHEMA utils; CREATE TABLE utils.t (a int); COMMENT ON TABLE utils.t IS 'tee';
+        COMMENT ON COLUMN utils.t.a IS 'ay'; COMMENT ON FUNCTION f() IS 'x';
+        CREATE SEQUENCE s START 5; ALTER SEQUENCE s OWNED BY utils.t.a; ALTER SEQUENCE s RENAME TO s2;
+        CREATE MATERIALIZED VIEW mv AS SELECT a FROM utils.t WITH NO DATA;
+        CREATE OR REPLACE VIEW v AS SELECT 1; CREATE OR REPLACE VIEW v AS SELECT 2;");
+    assert_eq!(s.extensions[0].name, "pg_trgm");
+    assert_eq!(s.namespaces, vec!["utils"]);
+    let t = s
+        .table(&QualifiedName::with_schema(Some("utils".into()), "t"))
+        .unwrap();
+    assert_eq!(t.comment.as_deref(), Some("tee"));
+    assert_eq!(t.columns[0].comment.as_deref(), Some("ay"));
+    let seq = s.sequence(&QualifiedName::new("s2")).unwrap();
+    assert_eq!(seq.owned_by.as_ref().unwrap().1, "a");
+    let mv = s.view(&QualifiedName::new("mv")).unwrap();
+    assert!(mv.materialized);
+    assert_eq!(mv.definition.sql(), "SELECT a FROM utils.t");
+    assert_eq!(
+        s.view(&QualifiedName::new("v")).unwrap().definition.sql(),
+        "SELECT 2"
+    );
+    let s = pg(
+        "CREATE SCHEMA r; CREATE TABLE r.x (a int); DROP SCHEMA r CASCADE; DROP EXTENSION IF EXISTS foo;",
+    );
+    assert!(s.is_empty());
+}
+
+#[test]
+fn opaque_objects_are_kept_by_name_and_dropped() {
+    let sql = "CREATE TABLE t (a int);
+        CREATE OR REPLACE FUNCTION f() RETURNS trigger AS $$ BEGIN NEW.a := 1; RETURN NEW; END; $$ LANGUAGE plpgsql;
+        CREATE TRIGGER trg BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f();
+        CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+        CREATE TYPE semver AS (major int, minor int);
+        CREATE STATISTICS st ON a, a FROM t;";
+    let s = pg(sql);
+    let kinds: Vec<_> = s.opaque.iter().map(|o| o.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            OpaqueKind::Function,
+            OpaqueKind::Trigger,
+            OpaqueKind::Domain,
+            OpaqueKind::Type,
+            OpaqueKind::Statistics
+        ]
+    );
+    assert_eq!(s.opaque[1].on_table, Some(QualifiedName::new("t")));
+    let s = pg(&format!(
+        "{sql} DROP TRIGGER IF EXISTS trg ON t; DROP FUNCTION IF EXISTS f(); DROP DOMAIN posint; DROP TYPE semver; DROP STATISTICS st;"
+    ));
+    assert!(s.opaque.is_empty(), "{:?}", s.opaque);
+    let e = pg_err("DROP FUNCTION nope(int);");
+    assert!(e.message.contains("does not exist"), "{e}");
+}
+
+#[test]
+fn sqlite_triggers_and_table_options() {
+    let s = lite(
+        "CREATE TABLE t (a INTEGER PRIMARY KEY, b) WITHOUT ROWID;
+        CREATE TRIGGER IF NOT EXISTS tr AFTER INSERT ON t BEGIN UPDATE t SET b = 1; END;
+        DROP TRIGGER tr;",
+    );
+    let t = table(&s, "t");
+    assert!(t.without_rowid);
+    assert_eq!(t.columns[1].ty.name, "");
+    assert!(s.opaque.is_empty());
+}
+
+#[test]
+fn data_statements_are_skipped_and_reported() {
+    let file = SourceFile {
+        path: "m.sql",
+        sql: "SET search_path = public;\nCREATE TABLE t (a int);\nINSERT INTO t VALUES (1);\nDO $$ BEGIN PERFORM 1; END $$;\n\\c db\nGRANT SELECT ON t TO x;",
+    };
+    let (_, report) = parse_schema(Dialect::Postgres, &[file]).unwrap();
+    let kinds: Vec<_> = report.skipped.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(kinds, vec!["SET", "INSERT", "DO", "\\c", "GRANT"]);
+    assert_eq!((report.skipped[1].line, report.skipped[1].column), (3, 1));
+}
+
+#[test]
+fn errors_name_file_line_and_column() {
+    let e = pg_err(
+        "CREATE TABLE t (a int);\n\n    ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES missing (id);",
+    );
+    assert_eq!((e.line, e.column), (3, 5));
+    assert!(e.to_string().starts_with("schema.sql:3:5: "), "{e}");
+    assert!(
+        e.to_string().contains("\n  | ALTER TABLE t ADD CONSTRAINT"),
+        "{e}"
+    );
+    let e = pg_err("CREATE TABLE t (a int);\nALTER TABLE t DROP COLUMN b;");
+    assert!(e.message.contains("column `b`"), "{e}");
+    let e = pg_err("CREATE TABLE x (a int);\nCREATE TABLE y (b int REFERENCES x);");
+    assert!(e.message.contains("no primary key"), "{e}");
+    let e = pg_err("CREATE TABLE t (a int) garbage here;");
+    assert!(e.message.contains("cannot parse"), "{e}");
+}
+
+#[test]
+fn create_table_as_select_takes_known_columns() {
+    let s = pg(
+        "CREATE TABLE a (x int NOT NULL, y text); CREATE TABLE b AS SELECT * FROM a; CREATE TABLE c AS SELECT a.y AS z FROM a;",
+    );
+    let b = table(&s, "b");
+    assert_eq!(b.columns.len(), 2);
+    assert!(
+        b.columns[0].nullable,
+        "CREATE TABLE AS does not copy NOT NULL"
+    );
+    assert_eq!(table(&s, "c").columns[0].name, "z");
+    let s = pg("CREATE TABLE a (x smallint, y text);
+        CREATE VIEW v AS SELECT a.x, count(*) AS n, coalesce(sum(a.x), 0) AS total, (y)::varchar(5), max(y) FROM a GROUP BY a.x, y;
+        CREATE TABLE b AS SELECT * FROM v;");
+    let cols: Vec<String> = table(&s, "b")
+        .columns
+        .iter()
+        .map(|c| format!("{} {}", c.name, c.ty))
+        .collect();
+    assert_eq!(
+        cols,
+        vec![
+            "x smallint",
+            "n bigint",
+            "total bigint",
+            "y character varying(5)",
+            "max text"
+        ]
+    );
+    let e = pg_err("CREATE TABLE a (x int); CREATE TABLE b AS SELECT mystery(x) FROM a;");
+    assert!(e.message.contains("cannot work out the type"), "{e}");
+}
+
+#[test]
+fn temporary_tables_end_with_their_script() {
+    let s = pg("CREATE TABLE a (x int);
+        CREATE TEMPORARY TABLE t AS WITH q AS (SELECT 1) SELECT * FROM q;
+        CREATE TEMP TABLE u (y int); CREATE INDEX ON u (y);");
+    assert_eq!(s.tables.len(), 1);
+    assert!(s.indexes.is_empty());
+}
+
+#[test]
+fn alter_constraint_deferrability() {
+    let s = pg("CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (a int REFERENCES p, b int REFERENCES p);
+        ALTER TABLE c ALTER CONSTRAINT c_a_fkey INITIALLY DEFERRED, ALTER CONSTRAINT c_b_fkey DEFERRABLE;");
+    let c = table(&s, "c");
+    assert_eq!(c.foreign_keys[0].deferrable, Deferrable::InitiallyDeferred);
+    assert_eq!(c.foreign_keys[1].deferrable, Deferrable::InitiallyImmediate);
+}
+
+#[test]
+fn parse_expr_and_column_type() {
+    let e = parse_expr("(now() + '1 day'::interval)", Dialect::Postgres).unwrap();
+    assert_eq!(e, Expr::new("now() + interval '1 day'", Dialect::Postgres));
+    assert!(parse_expr("1 +", Dialect::Postgres).is_none());
+    assert_eq!(
+        parse_column_type("int4", Dialect::Postgres)
+            .unwrap()
+            .to_string(),
+        "integer"
+    );
+    assert_eq!(
+        parse_column_type("character varying(20)", Dialect::Postgres)
+            .unwrap()
+            .to_string(),
+        "character varying(20)"
+    );
+}
+
+#[test]
+fn random_token_soup_never_panics() {
+    use proptest::prelude::*;
+    const WORDS: &[&str] = &[
+        "CREATE",
+        "TABLE",
+        "ALTER",
+        "DROP",
+        "INDEX",
+        "ON",
+        "t",
+        "a",
+        "(",
+        ")",
+        ",",
+        ";",
+        "int",
+        "PRIMARY",
+        "KEY",
+        "REFERENCES",
+        "TYPE",
+        "AS",
+        "ENUM",
+        "'x'",
+        "$$",
+        "--",
+        "/*",
+        "*/",
+        "\"",
+        "'",
+        "VIEW",
+        "SELECT",
+        "*",
+        "FROM",
+        "ADD",
+        "COLUMN",
+        "RENAME",
+        "TO",
+        "CONSTRAINT",
+        "IF",
+        "EXISTS",
+        "NOT",
+        "NULL",
+        "DEFAULT",
+        "TRIGGER",
+        "BEGIN",
+        "END",
+        "FUNCTION",
+        "COMMENT",
+        "IS",
+        "SEQUENCE",
+        "OWNED",
+        "BY",
+        ".",
+        "\\",
+        "\n",
+        "[",
+        "]",
+        "UNIQUE",
+        "CHECK",
+        "CASCADE",
+        "é",
+    ];
+    let mut runner = proptest::test_runner::TestRunner::default();
+    runner
+        .run(
+            &(
+                proptest::collection::vec(0..WORDS.len(), 0..40),
+                any::<bool>(),
+            ),
+            |(picks, sqlite)| {
+                let sql = picks
+                    .iter()
+                    .map(|&i| WORDS[i])
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let dialect = if sqlite {
+                    Dialect::Sqlite
+                } else {
+                    Dialect::Postgres
+                };
+                let mut schema = Schema::empty(dialect);
+                let _ = apply(
+                    &mut schema,
+                    SourceFile {
+                        path: "p.sql",
+                        sql: &sql,
+                    },
+                );
+                Ok(())
+            },
+        )
+        .unwrap();
+}

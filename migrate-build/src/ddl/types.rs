@@ -1,0 +1,247 @@
+//! Column types in the dialect's canonical spelling (see [`ColumnType`]).
+
+use crate::dialect::Dialect;
+use crate::schema::ColumnType;
+
+/// What a PostgreSQL `serial` family type stands for.
+pub(crate) fn serial_base(type_sql: &str) -> Option<&'static str> {
+    match type_sql.trim().to_ascii_lowercase().as_str() {
+        "serial" | "serial4" => Some("integer"),
+        "bigserial" | "serial8" => Some("bigint"),
+        "smallserial" | "serial2" => Some("smallint"),
+        _ => None,
+    }
+}
+
+/// Canonicalises a type as written (`int4`, `character varying(20)`,
+/// `text[]`, `"MyEnum"`). `None` when the text is not a type.
+pub fn canonical_type(sql: &str, dialect: Dialect) -> Option<ColumnType> {
+    match dialect {
+        Dialect::Sqlite => Some(sqlite_type(sql)),
+        Dialect::Postgres => postgres_type(sql),
+    }
+}
+
+/// SQLite keeps the declared type verbatim: upper-cased, white space collapsed.
+fn sqlite_type(sql: &str) -> ColumnType {
+    let collapsed = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = collapsed.replace("( ", "(").replace(" )", ")");
+    ColumnType::simple(collapsed.to_ascii_uppercase())
+}
+
+fn postgres_type(sql: &str) -> Option<ColumnType> {
+    let mut text = sql.trim();
+    let mut array_dims = 0u8;
+    // `ARRAY` suffix and `[]`/`[n]` suffixes are all one dimension each.
+    loop {
+        if let Some(rest) = text.strip_suffix(']') {
+            let open = rest.rfind('[')?;
+            text = rest[..open].trim_end();
+            array_dims = array_dims.saturating_add(1);
+        } else if text.len() > 5 && text[text.len() - 5..].eq_ignore_ascii_case("array") {
+            let head = text[..text.len() - 5].trim_end();
+            if head.len() == text.len() - 5 {
+                break;
+            }
+            text = head;
+            array_dims = array_dims.saturating_add(1);
+        } else {
+            break;
+        }
+    }
+    if text.is_empty() {
+        return None;
+    }
+    // Type modifiers: `(n)` or `(p,s)`; for time types they sit before `with`.
+    let mut modifiers = Vec::new();
+    let mut words = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        let close = rest[open..].find(')')? + open;
+        words.push_str(&rest[..open]);
+        words.push(' ');
+        for part in rest[open + 1..close].split(',') {
+            modifiers.push(part.trim().parse::<u32>().ok()?);
+        }
+        rest = &rest[close + 1..];
+    }
+    words.push_str(rest);
+    let quoted = words.contains('"');
+    let name = if quoted {
+        user_type_name(words.trim())
+    } else {
+        words
+            .split_whitespace()
+            .map(str::to_ascii_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (name, array_from_underscore) = match name.strip_prefix('_') {
+        Some(inner) if !quoted && builtin(inner).is_some() => (inner.to_string(), true),
+        _ => (name, false),
+    };
+    if array_from_underscore {
+        array_dims = array_dims.saturating_add(1);
+    }
+    let (canonical, user_defined) = match (quoted, builtin(&name)) {
+        (false, Some(canonical)) => (canonical.to_string(), false),
+        (false, None) if !name.contains(' ') || name.contains('.') => {
+            (strip_public(&name).to_string(), true)
+        }
+        (false, None) => return None,
+        (true, _) => (strip_public(&name).to_string(), true),
+    };
+    // `character` without a length is `character(1)`.
+    if canonical == "character" && modifiers.is_empty() {
+        modifiers.push(1);
+    }
+    Some(ColumnType {
+        name: canonical,
+        modifiers,
+        array_dims,
+        user_defined,
+    })
+}
+
+/// `"My Type"` → `My Type`; `s."T"` → `s.T`.
+fn user_type_name(text: &str) -> String {
+    text.split('.')
+        .map(|part| {
+            let part = part.trim();
+            match part.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+                Some(inner) => inner.replace("\"\"", "\""),
+                None => part.to_ascii_lowercase(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn strip_public(name: &str) -> &str {
+    name.strip_prefix("public.")
+        .or_else(|| name.strip_prefix("pg_catalog."))
+        .unwrap_or(name)
+}
+
+/// `format_type()` spelling of a builtin type, from any of its aliases.
+fn builtin(name: &str) -> Option<&'static str> {
+    let name = strip_public(name);
+    Some(match name {
+        "int" | "int4" | "integer" => "integer",
+        "int8" | "bigint" => "bigint",
+        "int2" | "smallint" => "smallint",
+        "bool" | "boolean" => "boolean",
+        "float8" | "double precision" | "float" => "double precision",
+        "float4" | "real" => "real",
+        "decimal" | "numeric" => "numeric",
+        "varchar" | "character varying" | "char varying" => "character varying",
+        "char" | "character" | "bpchar" => "character",
+        "text" => "text",
+        "timestamp" | "timestamp without time zone" => "timestamp without time zone",
+        "timestamptz" | "timestamp with time zone" => "timestamp with time zone",
+        "time" | "time without time zone" => "time without time zone",
+        "timetz" | "time with time zone" => "time with time zone",
+        "date" => "date",
+        "interval" => "interval",
+        "uuid" => "uuid",
+        "json" => "json",
+        "jsonb" => "jsonb",
+        "bytea" => "bytea",
+        "inet" => "inet",
+        "cidr" => "cidr",
+        "macaddr" => "macaddr",
+        "money" => "money",
+        "bit" => "bit",
+        "varbit" | "bit varying" => "bit varying",
+        "tsvector" => "tsvector",
+        "tsquery" => "tsquery",
+        "xml" => "xml",
+        "oid" => "oid",
+        "regclass" => "regclass",
+        "point" => "point",
+        "ltree" => "ltree",
+        "citext" => "citext",
+        "int4range" => "int4range",
+        "int8range" => "int8range",
+        "tstzrange" => "tstzrange",
+        "tsrange" => "tsrange",
+        "daterange" => "daterange",
+        "numrange" => "numrange",
+        "\"char\"" => "\"char\"",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pg(sql: &str) -> String {
+        canonical_type(sql, Dialect::Postgres)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "<none>".into())
+    }
+
+    #[test]
+    fn postgres_aliases_take_format_type_spelling() {
+        assert_eq!(pg("int4"), "integer");
+        assert_eq!(pg("INT"), "integer");
+        assert_eq!(pg("int8"), "bigint");
+        assert_eq!(pg("int2"), "smallint");
+        assert_eq!(pg("bool"), "boolean");
+        assert_eq!(pg("float8"), "double precision");
+        assert_eq!(pg("DOUBLE PRECISION"), "double precision");
+        assert_eq!(pg("float4"), "real");
+        assert_eq!(pg("decimal(10, 2)"), "numeric(10,2)");
+        assert_eq!(pg("VARCHAR(255)"), "character varying(255)");
+        assert_eq!(pg("character varying(20)"), "character varying(20)");
+        assert_eq!(pg("varchar"), "character varying");
+        assert_eq!(pg("char"), "character(1)");
+        assert_eq!(pg("char(3)"), "character(3)");
+        assert_eq!(pg("timestamp"), "timestamp without time zone");
+        assert_eq!(pg("timestamptz"), "timestamp with time zone");
+        assert_eq!(
+            pg("TIMESTAMP(3) WITH TIME ZONE"),
+            "timestamp(3) with time zone"
+        );
+        assert_eq!(pg("timetz"), "time with time zone");
+    }
+
+    #[test]
+    fn postgres_arrays_and_user_types() {
+        assert_eq!(pg("text[]"), "text[]");
+        assert_eq!(pg("_text"), "text[]");
+        assert_eq!(pg("int[][]"), "integer[][]");
+        assert_eq!(pg("varchar(10)[]"), "character varying(10)[]");
+        assert_eq!(pg("TEXT ARRAY"), "text[]");
+        let t = canonical_type("build_status", Dialect::Postgres).unwrap();
+        assert!(t.user_defined);
+        assert_eq!(t.name, "build_status");
+        let t = canonical_type("public.\"Kind\"[]", Dialect::Postgres).unwrap();
+        assert_eq!(
+            (t.name.as_str(), t.array_dims, t.user_defined),
+            ("Kind", 1, true)
+        );
+    }
+
+    #[test]
+    fn sqlite_keeps_declared_type_uppercased() {
+        let t = canonical_type("varchar( 255 )", Dialect::Sqlite).unwrap();
+        assert_eq!(t.name, "VARCHAR(255)");
+        assert_eq!(
+            canonical_type("unsigned   big int", Dialect::Sqlite)
+                .unwrap()
+                .name,
+            "UNSIGNED BIG INT"
+        );
+        assert_eq!(canonical_type("", Dialect::Sqlite).unwrap().name, "");
+    }
+
+    #[test]
+    fn serial_types_map_to_integers() {
+        assert_eq!(serial_base("SERIAL"), Some("integer"));
+        assert_eq!(serial_base("bigserial"), Some("bigint"));
+        assert_eq!(serial_base("serial2"), Some("smallint"));
+        assert_eq!(serial_base("integer"), None);
+    }
+}
