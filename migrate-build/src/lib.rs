@@ -5,9 +5,11 @@
 //! Data flows one way: SQL sources → [`schema::Schema`] (the [`ddl`]
 //! interpreter) → [`diff`] → [`plan::Plan`] → SQL ([`dialect`] renderers).
 
+pub mod config;
 pub mod ddl;
 pub mod dialect;
 pub mod diff;
+pub mod migrations;
 pub mod plan;
 pub mod schema;
 

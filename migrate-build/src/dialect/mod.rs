@@ -107,3 +107,14 @@ pub trait DialectRules: Sync {
     fn has_sequences(&self) -> bool;
     fn has_extensions(&self) -> bool;
 }
+
+// STUB: replaced at merge (the renderer's entry point; only its signature is used elsewhere).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("render stub")]
+pub struct RenderError;
+
+// STUB: replaced at merge
+pub fn render_script(plan: &crate::plan::Plan, dialect: Dialect) -> Result<String, RenderError> {
+    let _ = (plan, dialect);
+    todo!("stub")
+}
