@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use migrate_build::migrations::Migration;
 use serde::Serialize;
 
-use crate::db::{AppliedRow, ApplyOutcome, Database, DbError, RevertOutcome, display_path};
+use crate::db::{AppliedRow, ApplyOutcome, Database, DbError, RevertOutcome, Script, display_path};
 use crate::output::Output;
 
 /// Where a migration stands.
@@ -252,7 +252,8 @@ pub fn apply(
         }
         out.status("Applying", &id);
         let mut hook = |sql: &str| out.statement(sql);
-        match db.apply(m, &mut hook) {
+        let script = Script::up(m);
+        match db.apply(&script, &mut hook) {
             Ok(ApplyOutcome::Applied { elapsed }) => {
                 out.status("Applied", format!("{id} ({} ms)", elapsed.as_millis()));
                 summary.applied.push(id);
@@ -265,7 +266,7 @@ pub fn apply(
                 let hint = failure_hint(m, &source);
                 // Recorded outside the rolled-back transaction, so the next run refuses.
                 if !matches!(source, DbError::FailedElsewhere { .. }) {
-                    db.record_failure(m, &source.to_string())?;
+                    db.record_failure(&script, &source.to_string())?;
                 }
                 return Err(RunnerError::Failed {
                     version: m.version.clone(),
@@ -366,7 +367,7 @@ pub fn down(
         }
         out.status("Reverting", &id);
         let mut hook = |sql: &str| out.statement(sql);
-        match db.revert(m, down, &mut hook) {
+        match db.revert(&Script::down(m, down), &mut hook) {
             Ok(RevertOutcome::Reverted { elapsed }) => {
                 out.status("Reverted", format!("{id} ({} ms)", elapsed.as_millis()));
                 reverted.push(id);

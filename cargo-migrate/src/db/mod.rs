@@ -100,19 +100,14 @@ pub trait Database {
     /// by statement for `-- migrate:no-transaction`), checking first that no
     /// other runner applied it meanwhile. On failure nothing is recorded:
     /// the caller records the failure with [`Database::record_failure`].
-    fn apply(
-        &mut self,
-        migration: &Migration,
-        hook: StatementHook<'_>,
-    ) -> Result<ApplyOutcome, DbError>;
+    fn apply(&mut self, up: &Script<'_>, hook: StatementHook<'_>) -> Result<ApplyOutcome, DbError>;
     /// Runs `down` and deletes the history row in one transaction.
     fn revert(
         &mut self,
-        migration: &Migration,
-        down: &MigrationFile,
+        down: &Script<'_>,
         hook: StatementHook<'_>,
     ) -> Result<RevertOutcome, DbError>;
-    fn record_failure(&mut self, migration: &Migration, error: &str) -> Result<(), DbError>;
+    fn record_failure(&mut self, up: &Script<'_>, error: &str) -> Result<(), DbError>;
     /// Marks a failed row as applied with `checksum`. False when there is no failed row.
     fn resolve_applied(&mut self, version: &str, checksum: &str) -> Result<bool, DbError>;
     /// Deletes a failed row. False when there is no failed row.
@@ -149,27 +144,56 @@ pub fn connect(
     }
 }
 
-/// A statement of a migration file with its position in that file.
-pub struct Located<'a> {
+/// One direction of a migration, ready to run: its statements located in
+/// their file, and what its history row records. Built by the runner, so
+/// drivers need nothing from the engine.
+#[derive(Debug, Clone)]
+pub struct Script<'a> {
+    pub version: &'a str,
+    pub name: &'a str,
+    pub checksum: String,
+    pub no_transaction: bool,
+    /// The file, for messages.
     pub path: String,
+    pub statements: Vec<Located<'a>>,
+}
+
+/// A statement with its position in its file.
+#[derive(Debug, Clone, Copy)]
+pub struct Located<'a> {
     pub text: &'a str,
     pub line: usize,
     pub column: usize,
 }
 
-/// The statements of a file, in order, each with its `file:line:col`, so
-/// that a database error can point at the statement that failed.
-pub fn statements(file: &MigrationFile) -> Vec<Located<'_>> {
-    let path = display_path(&file.path);
-    migrate_build::ddl::split_statements(&file.sql)
-        .into_iter()
-        .map(|s| Located {
-            path: path.clone(),
-            text: s.text,
-            line: s.line,
-            column: s.column,
-        })
-        .collect()
+impl<'a> Script<'a> {
+    pub fn up(migration: &'a Migration) -> Script<'a> {
+        Script::new(migration, &migration.up)
+    }
+
+    pub fn down(migration: &'a Migration, down: &'a MigrationFile) -> Script<'a> {
+        Script::new(migration, down)
+    }
+
+    /// Split with the interpreter's splitter, so that a database error
+    /// points at the `file:line:col` of the statement that failed.
+    fn new(migration: &'a Migration, file: &'a MigrationFile) -> Script<'a> {
+        Script {
+            version: &migration.version,
+            name: &migration.name,
+            checksum: migration.checksum(),
+            no_transaction: migration.no_transaction,
+            path: display_path(&file.path),
+            statements: migrate_build::ddl::split_statements(&file.sql)
+                .into_iter()
+                .map(|s| Located {
+                    text: s.text,
+                    line: s.line,
+                    column: s.column,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Paths in messages: relative to the current directory when under it.
