@@ -16,7 +16,7 @@ pub enum Cargo {
 /// Keep the database's desired state in schema.sql; `cargo migrate new` writes
 /// the migration that gets there, `cargo migrate apply` runs it.
 #[derive(Debug, Args)]
-#[command(version, about, long_about = None, after_help = EXIT_CODES)]
+#[command(version, after_help = EXIT_CODES)]
 pub struct MigrateArgs {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -29,6 +29,7 @@ Exit status: 0 success; 1 error; 2 differences or problems found \
 (`diff --exit-code`, `status`, `check`).";
 
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global Options")]
 pub struct GlobalArgs {
     /// Path to Cargo.toml
     #[arg(long, value_name = "PATH", global = true)]
