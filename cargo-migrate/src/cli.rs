@@ -34,7 +34,8 @@ pub struct GlobalArgs {
     /// Path to Cargo.toml
     #[arg(long, value_name = "PATH", global = true)]
     pub manifest_path: Option<PathBuf>,
-    /// Database URL (overrides DATABASE_URL, .env and the config's database_url)
+    /// Database URL (overrides DATABASE_URL, .env and the config's database_url);
+    /// relative `sqlite:` paths start at the directory of the manifest holding the config
     #[arg(long, value_name = "URL", global = true)]
     pub database_url: Option<String>,
     /// Do not print progress messages

@@ -79,7 +79,7 @@ impl CliError {
     /// Prints the error once, to stderr, as `error: …` (cargo's form).
     pub fn display_to_stderr(&self, out: &Output) {
         let mut stderr = std::io::stderr().lock();
-        let _ = writeln!(stderr, "{}{self}", out.paint_error("error:"));
+        let _ = writeln!(stderr, "{} {self}", out.paint_error("error:"));
     }
 }
 
