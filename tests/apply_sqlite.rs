@@ -643,3 +643,49 @@ fn corpus_chinook_as_a_schema() {
     ws.migrate(&["check", "--database-url", "sqlite:dev.db"])
         .success();
 }
+
+#[test]
+fn explicit_begin_commit_gets_a_hint() {
+    let ws = Workspace::new("sqlite", "");
+    hand_written(
+        &ws,
+        "wrapped",
+        "BEGIN;\nCREATE TABLE a (id INTEGER);\nCOMMIT;\n",
+        "",
+    );
+    ws.migrate(&["apply"])
+        .failure()
+        .stderr_has("up.sql:1:1")
+        .stderr_has("remove BEGIN/COMMIT");
+}
+
+#[test]
+fn init_adopts_an_existing_sqlx_folder() {
+    let ws = Workspace::bare();
+    ws.write(
+        "migrations/20240101000000_create_things.sql",
+        "CREATE TABLE things (id INTEGER PRIMARY KEY);\n",
+    );
+    ws.migrate(&["init"]).success();
+    ws.migrate(&["status"]).code_is(2).stdout_has("pending");
+    ws.migrate(&["apply"]).success();
+    assert!(ws.tables().contains(&"things".to_string()));
+}
+
+#[test]
+fn init_on_a_lone_package_uses_package_metadata() {
+    let ws = Workspace::bare();
+    let manifest = ws.read("Cargo.toml").replace("[workspace]\n", "");
+    ws.write("Cargo.toml", &manifest);
+    ws.migrate(&["init", "--dialect", "postgres"]).success();
+    let manifest = ws.read("Cargo.toml");
+    assert!(
+        manifest.contains("[package.metadata.migrate]\ndialect = \"postgres\""),
+        "{manifest}"
+    );
+    assert!(ws.read("schema.sql").contains("PostgreSQL"));
+    // A PostgreSQL workspace needs a URL: no silent SQLite fallback.
+    ws.migrate(&["apply"])
+        .failure()
+        .stderr_has("no database URL for dialect postgres");
+}

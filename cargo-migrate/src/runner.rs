@@ -280,9 +280,18 @@ pub fn apply(
     Ok(summary)
 }
 
-fn failure_hint(m: &Migration, _source: &DbError) -> String {
+fn failure_hint(m: &Migration, source: &DbError) -> String {
     let v = &m.version;
-    if m.no_transaction {
+    let nested = matches!(source, DbError::Statement { message, .. }
+        if message.contains("within a transaction") || message.contains("no transaction is active"));
+    if nested {
+        format!(
+            "help: the runner already wraps each migration in a transaction; remove BEGIN/COMMIT from {}, \
+             or make its first line `-- migrate:no-transaction`. Then run `cargo migrate resolve --rolled-back {v}` \
+             and `cargo migrate apply` again",
+            display_path(&m.up.path)
+        )
+    } else if m.no_transaction {
         format!(
             "help: this migration runs outside a transaction (-- migrate:no-transaction): statements before the failing one \
              stayed applied. Finish or undo them by hand, then run `cargo migrate resolve --applied {v}` or \
