@@ -395,3 +395,96 @@ pub fn down(
     }
     Ok(reverted)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use migrate_build::migrations::MigrationFile;
+
+    fn migration(version: &str, sql: &str) -> Migration {
+        Migration {
+            version: version.to_string(),
+            name: format!("m{version}"),
+            up: MigrationFile {
+                path: format!("migrations/{version}_m{version}/up.sql").into(),
+                sql: sql.to_string(),
+            },
+            down: None,
+            no_transaction: false,
+        }
+    }
+
+    fn row(m: &Migration, success: bool) -> AppliedRow {
+        AppliedRow {
+            version: m.version.clone(),
+            name: m.name.clone(),
+            checksum: m.checksum(),
+            applied_at: "2026-01-01T00:00:00.000Z".to_string(),
+            execution_ms: 1,
+            success,
+            error: (!success).then(|| "boom".to_string()),
+        }
+    }
+
+    #[test]
+    fn compare_classifies_every_state() {
+        let applied = migration("1", "CREATE TABLE a (id INTEGER);");
+        let edited_before = migration("2", "CREATE TABLE b (id INTEGER);");
+        let edited_now = migration("2", "CREATE TABLE b (id INTEGER, x TEXT);");
+        let failed = migration("3", "bogus");
+        let pending = migration("4", "CREATE TABLE d (id INTEGER);");
+        let gone = migration("0", "CREATE TABLE z (id INTEGER);");
+        let rows = vec![
+            row(&gone, true),
+            row(&applied, true),
+            row(&edited_before, true),
+            row(&failed, false),
+        ];
+        // Migration need not be Clone: the folder is built after the rows.
+        let local = vec![applied, edited_now, failed, pending];
+        let report = Report::compare(&local, &rows);
+        let states: Vec<(&str, State)> = report
+            .migrations
+            .iter()
+            .map(|e| (e.version.as_str(), e.state))
+            .collect();
+        assert_eq!(
+            states,
+            vec![
+                ("0", State::Missing),
+                ("1", State::Applied),
+                ("2", State::Edited),
+                ("3", State::Failed),
+                ("4", State::Pending),
+            ]
+        );
+        let refusals = report.refusals(&local);
+        assert_eq!(refusals.len(), 3, "{refusals:#?}");
+        assert!(
+            refusals
+                .iter()
+                .any(|r| r.contains("cargo migrate resolve --rolled-back 3"))
+        );
+        assert!(
+            refusals
+                .iter()
+                .any(|r| r.contains("git checkout -- migrations/2_m2/up.sql"))
+        );
+        assert!(
+            refusals
+                .iter()
+                .any(|r| r.contains("m0 is applied to the database but missing"))
+        );
+    }
+
+    #[test]
+    fn nothing_to_refuse_when_applied_and_pending_only() {
+        let a = migration("1", "CREATE TABLE a (id INTEGER);");
+        let b = migration("2", "CREATE TABLE b (id INTEGER);");
+        let rows = [row(&a, true)];
+        let local = [a, b];
+        let report = Report::compare(&local, &rows);
+        assert!(report.refusals(&local).is_empty());
+        assert_eq!(report.with_state(State::Pending).count(), 1);
+    }
+}
