@@ -1,8 +1,8 @@
 //! `cargo migrate apply [--to VERSION] [--dry-run]`
 
-use crate::cli::ApplyArgs;
 use std::path::Path;
 
+use crate::cli::ApplyArgs;
 use crate::db::sqlite::Sqlite;
 use crate::db::{DbError, Open};
 use crate::error::{CliError, Outcome};
