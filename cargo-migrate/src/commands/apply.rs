@@ -1,0 +1,49 @@
+//! `cargo migrate apply [--to VERSION] [--dry-run]`
+
+use std::path::Path;
+
+use crate::cli::ApplyArgs;
+use crate::db::sqlite::Sqlite;
+use crate::db::{DbError, Open};
+use crate::error::{CliError, Outcome};
+use crate::runner;
+
+use super::Ctx;
+
+pub fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
+    let ws = ctx.workspace()?;
+    let migrations = ws.verified_migrations()?;
+    let url = ctx.database_url(&ws)?;
+    let open = if args.dry_run {
+        Open::MustExist
+    } else {
+        Open::CreateIfMissing
+    };
+    let mut db = match ctx.connect(&ws, &url, open) {
+        Ok(db) => db,
+        // A dry run must not create the file: an empty in-memory database
+        // stands in for it, so everything is pending.
+        Err(CliError::Db(DbError::MissingFile { .. })) if args.dry_run => Box::new(Sqlite::open(
+            Path::new(":memory:"),
+            url.redacted(),
+            &ws.config.history_table,
+            Open::CreateIfMissing,
+        )?),
+        Err(e) => return Err(e),
+    };
+    let summary = runner::apply(
+        db.as_mut(),
+        &migrations,
+        args.to.as_deref(),
+        args.dry_run,
+        &ctx.out,
+    )?;
+    if summary.applied.is_empty() && summary.skipped_by_other_runner.is_empty() && !args.dry_run {
+        ctx.out.line(format!(
+            "{} is up to date ({} migrations applied)",
+            url.redacted(),
+            migrations.len()
+        ));
+    }
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,132 @@
+//! `cargo migrate check`: everything CI should know, every problem listed.
+
+use migrate_build::diff::{describe, diff};
+use migrate_build::migrations::{Migration, lock};
+use migrate_build::plan::Plan;
+
+use crate::cli::CheckArgs;
+use crate::db::Open;
+use crate::error::{CliError, Outcome};
+use crate::runner::{Report, State};
+use crate::workspace::Workspace;
+
+use super::Ctx;
+
+pub fn run(_args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
+    let ws = ctx.workspace()?;
+    let mut problems: Vec<String> = Vec::new();
+    let migrations = match ws.load_migrations() {
+        Ok(m) => Some(m),
+        Err(e) => {
+            problems.push(e.to_string());
+            None
+        }
+    };
+    if let Some(migrations) = &migrations {
+        if let Err(e) = lock::verify(&ws.migrations_dir(), ws.dialect(), migrations) {
+            problems.push(format!(
+                "{e}\n  if the files were changed on purpose, run `cargo migrate hash`"
+            ));
+        }
+        check_schema(&ws, migrations, &mut problems);
+        check_database(&ws, migrations, ctx, &mut problems)?;
+    }
+    if problems.is_empty() {
+        ctx.out
+            .status("Checked", "migrations, lock file and schema agree");
+        return Ok(Outcome::Ok);
+    }
+    let mut text = String::new();
+    for p in &problems {
+        text.push_str(&format!("- {}\n", p.replace('\n', "\n  ")));
+    }
+    ctx.print(&text)?;
+    ctx.out.line(format!(
+        "{} {} problem(s) found",
+        ctx.out.paint_error("error:"),
+        problems.len()
+    ));
+    Ok(Outcome::Differences)
+}
+
+fn listing(plan: &Plan) -> String {
+    plan.steps
+        .iter()
+        .map(|s| format!("  {}", describe(&s.step)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn check_schema(ws: &Workspace, migrations: &[Migration], problems: &mut Vec<String>) {
+    let replayed = match ws.replay(migrations) {
+        Ok(s) => s,
+        Err(e) => return problems.push(e.to_string()),
+    };
+    let declared = match ws.parse_schema() {
+        Ok(s) => s,
+        Err(e) => return problems.push(e.to_string()),
+    };
+    let plan = diff(&replayed, &declared);
+    if !plan.is_empty() {
+        problems.push(format!(
+            "the migrations are behind the schema files:\n{}\nrun `cargo migrate new <name>` to write the migration",
+            listing(&plan)
+        ));
+    }
+}
+
+/// Only with a URL someone gave: CI without a database checks the files alone.
+fn check_database(
+    ws: &Workspace,
+    migrations: &[Migration],
+    ctx: &Ctx,
+    problems: &mut Vec<String>,
+) -> Result<(), CliError> {
+    let url = ctx.database_url(ws)?;
+    if !url.is_explicit() {
+        ctx.out
+            .note("no database URL given: the database was not checked");
+        return Ok(());
+    }
+    let mut db = match ctx.connect(ws, &url, Open::MustExist) {
+        Ok(db) => db,
+        Err(e) => {
+            problems.push(e.to_string());
+            return Ok(());
+        }
+    };
+    let report = Report::compare(migrations, &db.list_applied()?);
+    problems.extend(report.refusals(migrations));
+    let pending = report.with_state(State::Pending).count();
+    if pending > 0 {
+        ctx.out.note(format!(
+            "{pending} migration(s) not yet applied to {}",
+            url.redacted()
+        ));
+    }
+    let applied = migrations.iter().filter(|m| {
+        report
+            .migrations
+            .iter()
+            .any(|e| e.version == m.version && e.state == State::Applied)
+    });
+    let expected = match ws.replay(applied) {
+        Ok(s) => s,
+        Err(e) => {
+            problems.push(e.to_string());
+            return Ok(());
+        }
+    };
+    let mut live = db.introspect()?;
+    live.sort();
+    let plan = diff(&expected, &live);
+    if !plan.is_empty() {
+        problems.push(format!(
+            "{} differs from what its applied migrations produce (changed by hand?):\n{}\n\
+             put the change in schema.sql and a migration, or undo it in the database",
+            url.redacted(),
+            listing(&plan)
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,25 @@
+//! `cargo migrate down [--steps N | --to VERSION] [--dry-run]`
+
+use crate::cli::DownArgs;
+use crate::db::Open;
+use crate::error::{CliError, Outcome};
+use crate::runner::{self, DownTarget};
+
+use super::Ctx;
+
+pub fn run(args: DownArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
+    let ws = ctx.workspace()?;
+    let migrations = ws.verified_migrations()?;
+    let url = ctx.database_url(&ws)?;
+    let mut db = ctx.connect(&ws, &url, Open::MustExist)?;
+    let target = match (args.steps, args.to) {
+        (_, Some(v)) => DownTarget::To(v),
+        (Some(n), None) => DownTarget::Steps(n),
+        (None, None) => DownTarget::Steps(1),
+    };
+    let reverted = runner::down(db.as_mut(), &migrations, &target, args.dry_run, &ctx.out)?;
+    if reverted.is_empty() {
+        ctx.out.line("nothing to revert");
+    }
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,54 @@
+//! `cargo migrate reset [--force]`: drop everything, apply every migration.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use crate::cli::ResetArgs;
+use crate::db::Open;
+use crate::error::{CliError, Outcome};
+use crate::runner;
+
+use super::Ctx;
+
+pub fn run(args: ResetArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
+    let ws = ctx.workspace()?;
+    let migrations = ws.verified_migrations()?;
+    let url = ctx.database_url(&ws)?;
+    if !args.force {
+        confirm(&url.redacted())?;
+    }
+    let mut db = ctx.connect(&ws, &url, Open::CreateIfMissing)?;
+    ctx.out
+        .status("Dropping", format!("everything in {}", url.redacted()));
+    db.drop_everything()?;
+    runner::apply(db.as_mut(), &migrations, None, false, &ctx.out)?;
+    ctx.out.status(
+        "Reset",
+        format!(
+            "{} ({} migrations applied)",
+            url.redacted(),
+            migrations.len()
+        ),
+    );
+    Ok(Outcome::Ok)
+}
+
+fn confirm(url: &str) -> Result<(), CliError> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(CliError::Refused(format!(
+            "`reset` drops every table in {url} and its data; pass --force to do it without a terminal to confirm on"
+        )));
+    }
+    eprint!("This drops every table in {url} and all its data. Type `yes` to go on: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(CliError::Output)?;
+    if answer.trim() == "yes" {
+        Ok(())
+    } else {
+        Err(CliError::Refused("reset cancelled".to_string()))
+    }
+}

@@ -1,0 +1,209 @@
+//! Database drivers behind one backend trait (the shape of sqlx's `Migrate`):
+//! history table, run lock, apply and revert, each migration with its history
+//! row in one transaction.
+
+pub mod sqlite;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use migrate_build::Dialect;
+use migrate_build::Schema;
+use migrate_build::migrations::{Migration, MigrationFile};
+
+use crate::url::{DatabaseUrl, Target};
+
+/// One row of the history table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedRow {
+    pub version: String,
+    pub name: String,
+    pub checksum: String,
+    pub applied_at: String,
+    pub execution_ms: i64,
+    pub success: bool,
+    /// The database error of a failed run.
+    pub error: Option<String>,
+}
+
+/// What happened to a migration handed to [`Database::apply`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    Applied {
+        elapsed: Duration,
+    },
+    /// Another runner applied it between our listing and our lock.
+    AlreadyApplied,
+}
+
+/// What happened to a migration handed to [`Database::revert`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevertOutcome {
+    Reverted {
+        elapsed: Duration,
+    },
+    /// Another runner reverted it (or it was never applied).
+    NotApplied,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{path}:{line}:{column}: {message}\n  | {statement}")]
+    Statement {
+        path: String,
+        line: usize,
+        column: usize,
+        statement: String,
+        message: String,
+    },
+    #[error(
+        "{path}: foreign key violations after the migration (it was rolled back):\n{}",
+        violations.iter().map(|v| format!("  - {v}")).collect::<Vec<_>>().join("\n")
+    )]
+    ForeignKeyViolations {
+        path: String,
+        violations: Vec<String>,
+    },
+    #[error("migration {version} was recorded as failed by another run while this one waited")]
+    FailedElsewhere { version: String },
+    #[error("database {url}: {message}")]
+    Connect { url: String, message: String },
+    #[error("database file {} does not exist (run `cargo migrate apply` to create it)", path.display())]
+    MissingFile { path: PathBuf },
+    #[error("{context}: {message}")]
+    Query {
+        context: &'static str,
+        message: String,
+    },
+    #[error("reading the live schema: {0}")]
+    Introspect(String),
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// Called with each statement before it runs (`-v`).
+pub type StatementHook<'a> = &'a mut dyn FnMut(&str);
+
+/// A migration target. Synchronous: the CLI runs one thing at a time.
+pub trait Database {
+    fn dialect(&self) -> Dialect;
+    /// The URL, without its password, for messages.
+    fn display_url(&self) -> String;
+    /// Keeps other runners out until [`Database::unlock`]. Use through
+    /// [`crate::runner::RunLock`], which always unlocks.
+    fn lock(&mut self) -> Result<(), DbError>;
+    fn unlock(&mut self) -> Result<(), DbError>;
+    fn ensure_history_table(&mut self) -> Result<(), DbError>;
+    /// Rows in version order; empty when the history table does not exist.
+    fn list_applied(&mut self) -> Result<Vec<AppliedRow>, DbError>;
+    /// Runs `up` and writes the history row in one transaction (or statement
+    /// by statement for `-- migrate:no-transaction`), checking first that no
+    /// other runner applied it meanwhile. On failure nothing is recorded:
+    /// the caller records the failure with [`Database::record_failure`].
+    fn apply(&mut self, up: &Script<'_>, hook: StatementHook<'_>) -> Result<ApplyOutcome, DbError>;
+    /// Runs `down` and deletes the history row in one transaction.
+    fn revert(
+        &mut self,
+        down: &Script<'_>,
+        hook: StatementHook<'_>,
+    ) -> Result<RevertOutcome, DbError>;
+    fn record_failure(&mut self, up: &Script<'_>, error: &str) -> Result<(), DbError>;
+    /// Marks a failed row as applied with `checksum`. False when there is no failed row.
+    fn resolve_applied(&mut self, version: &str, checksum: &str) -> Result<bool, DbError>;
+    /// Deletes a failed row. False when there is no failed row.
+    fn resolve_rolled_back(&mut self, version: &str) -> Result<bool, DbError>;
+    /// Drops every table, view, index and trigger, the history table included.
+    fn drop_everything(&mut self) -> Result<(), DbError>;
+    /// The live schema, without the history table.
+    fn introspect(&mut self) -> Result<Schema, DbError>;
+}
+
+/// Whether to create a missing SQLite file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    CreateIfMissing,
+    MustExist,
+}
+
+pub fn connect(
+    url: &DatabaseUrl,
+    history_table: &str,
+    open: Open,
+) -> Result<Box<dyn Database>, DbError> {
+    match &url.target {
+        Target::Sqlite { path } => Ok(Box::new(sqlite::Sqlite::open(
+            path,
+            url.redacted(),
+            history_table,
+            open,
+        )?)),
+        Target::Postgres { .. } => Err(DbError::Unsupported(format!(
+            "{}: the PostgreSQL driver is not available in this build yet",
+            url.redacted()
+        ))),
+    }
+}
+
+/// One direction of a migration, ready to run: its statements located in
+/// their file, and what its history row records. Built by the runner, so
+/// drivers need nothing from the engine.
+#[derive(Debug, Clone)]
+pub struct Script<'a> {
+    pub version: &'a str,
+    pub name: &'a str,
+    pub checksum: String,
+    pub no_transaction: bool,
+    /// The file, for messages.
+    pub path: String,
+    pub statements: Vec<Located<'a>>,
+}
+
+/// A statement with its position in its file.
+#[derive(Debug, Clone, Copy)]
+pub struct Located<'a> {
+    pub text: &'a str,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl<'a> Script<'a> {
+    pub fn up(migration: &'a Migration) -> Script<'a> {
+        Script::new(migration, &migration.up)
+    }
+
+    pub fn down(migration: &'a Migration, down: &'a MigrationFile) -> Script<'a> {
+        Script::new(migration, down)
+    }
+
+    /// Split with the interpreter's splitter, so that a database error
+    /// points at the `file:line:col` of the statement that failed.
+    fn new(migration: &'a Migration, file: &'a MigrationFile) -> Script<'a> {
+        Script {
+            version: &migration.version,
+            name: &migration.name,
+            checksum: migration.checksum(),
+            no_transaction: migration.no_transaction,
+            path: display_path(&file.path),
+            statements: migrate_build::ddl::split_statements(&file.sql)
+                .into_iter()
+                .map(|s| Located {
+                    text: s.text,
+                    line: s.line,
+                    column: s.column,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Paths in messages: relative to the current directory when under it.
+pub fn display_path(path: &Path) -> String {
+    match std::env::current_dir() {
+        Ok(cwd) => path
+            .strip_prefix(&cwd)
+            .unwrap_or(path)
+            .display()
+            .to_string(),
+        Err(_) => path.display().to_string(),
+    }
+}

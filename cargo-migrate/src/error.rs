@@ -1,0 +1,107 @@
+//! Every error the CLI reports, its exit code, and how it is printed.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use migrate_build::config::ConfigError;
+use migrate_build::ddl::DdlError;
+use migrate_build::dialect::RenderError;
+use migrate_build::migrations::MigrationsError;
+use migrate_build::migrations::lock::LockMismatch;
+
+use crate::db::DbError;
+use crate::output::Output;
+use crate::runner::RunnerError;
+use crate::url::UrlError;
+use crate::workspace::WorkspaceError;
+
+/// Exit codes, documented in `--help`.
+pub mod exit_codes {
+    /// Success; for `diff --exit-code`, `status` and `check`: nothing to report.
+    pub const OK: i32 = 0;
+    /// An error: nothing or only part of the work was done.
+    pub const ERROR: i32 = 1;
+    /// `diff --exit-code` found differences; `status`/`check` found problems.
+    pub const DIFFERENCES: i32 = 2;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Migrations(#[from] MigrationsError),
+    #[error(
+        "{0}\nhelp: if the migration files were changed on purpose, run `cargo migrate hash` to rewrite migrations/migrate.lock"
+    )]
+    Lock(#[from] LockMismatch),
+    #[error(transparent)]
+    Ddl(#[from] DdlError),
+    #[error("rendering SQL: {0}")]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Url(#[from] UrlError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Runner(Box<RunnerError>),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Refused(String),
+    #[error("writing output: {0}")]
+    Output(std::io::Error),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Workspace(_)
+            | CliError::Config(_)
+            | CliError::Migrations(_)
+            | CliError::Lock(_)
+            | CliError::Ddl(_)
+            | CliError::Render(_)
+            | CliError::Url(_)
+            | CliError::Db(_)
+            | CliError::Runner(_)
+            | CliError::Io { .. }
+            | CliError::Refused(_)
+            | CliError::Output(_) => exit_codes::ERROR,
+        }
+    }
+
+    /// Prints the error once, to stderr, as `error: …` (cargo's form).
+    pub fn display_to_stderr(&self, out: &Output) {
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(stderr, "{} {self}", out.paint_error("error:"));
+    }
+}
+
+impl From<RunnerError> for CliError {
+    fn from(e: RunnerError) -> Self {
+        CliError::Runner(Box::new(e))
+    }
+}
+
+/// What a command that succeeded found, mapped to an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// Differences (`diff --exit-code`) or problems (`status`, `check`).
+    Differences,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Ok => exit_codes::OK,
+            Outcome::Differences => exit_codes::DIFFERENCES,
+        }
+    }
+}

@@ -1,0 +1,490 @@
+//! The migrator: compares the folder with the history table, refuses what it
+//! must not guess about, and applies or reverts migrations one at a time.
+
+use std::collections::BTreeMap;
+
+use migrate_build::migrations::Migration;
+use serde::Serialize;
+
+use crate::db::{AppliedRow, ApplyOutcome, Database, DbError, RevertOutcome, Script, display_path};
+use crate::output::Output;
+
+/// Where a migration stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Applied,
+    Pending,
+    /// A run failed on it and nobody has resolved it.
+    Failed,
+    /// Applied, but its files changed since.
+    Edited,
+    /// Applied, but the folder no longer has it.
+    Missing,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Applied => "applied",
+            State::Pending => "pending",
+            State::Failed => "failed",
+            State::Edited => "edited",
+            State::Missing => "missing",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub version: String,
+    pub name: String,
+    pub state: State,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_ms: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The folder against the history table, in version order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub migrations: Vec<Entry>,
+}
+
+impl Report {
+    pub fn compare(local: &[Migration], applied: &[AppliedRow]) -> Report {
+        let rows: BTreeMap<&str, &AppliedRow> =
+            applied.iter().map(|r| (r.version.as_str(), r)).collect();
+        let mut entries: Vec<Entry> = local
+            .iter()
+            .map(|m| {
+                let row = rows.get(m.version.as_str());
+                let state = match row {
+                    None => State::Pending,
+                    Some(r) if !r.success => State::Failed,
+                    Some(r) if r.checksum != m.checksum() => State::Edited,
+                    Some(_) => State::Applied,
+                };
+                Entry {
+                    version: m.version.clone(),
+                    name: m.name.clone(),
+                    state,
+                    applied_at: row.filter(|r| r.success).map(|r| r.applied_at.clone()),
+                    execution_ms: row.filter(|r| r.success).map(|r| r.execution_ms),
+                    error: row.and_then(|r| r.error.clone()),
+                }
+            })
+            .collect();
+        for r in applied {
+            if !local.iter().any(|m| m.version == r.version) {
+                entries.push(Entry {
+                    version: r.version.clone(),
+                    name: r.name.clone(),
+                    state: if r.success {
+                        State::Missing
+                    } else {
+                        State::Failed
+                    },
+                    applied_at: r.success.then(|| r.applied_at.clone()),
+                    execution_ms: r.success.then_some(r.execution_ms),
+                    error: r.error.clone(),
+                });
+            }
+        }
+        entries.sort_by(|a, b| a.version.cmp(&b.version));
+        Report {
+            migrations: entries,
+        }
+    }
+
+    pub fn with_state(&self, state: State) -> impl Iterator<Item = &Entry> {
+        self.migrations.iter().filter(move |e| e.state == state)
+    }
+
+    /// Why migrations must not run now, each with the command that resolves it.
+    pub fn refusals(&self, local: &[Migration]) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in &self.migrations {
+            let id = format!("{}_{}", e.version, e.name);
+            let v = &e.version;
+            match e.state {
+                State::Applied | State::Pending => {}
+                State::Failed => out.push(format!(
+                    "migration {id} failed in a previous run{}\n  \
+                     fix the database by hand, then run `cargo migrate resolve --applied {v}` if you completed the migration, \
+                     or `cargo migrate resolve --rolled-back {v}` if nothing of it remains (it will be pending again)",
+                    e.error
+                        .as_deref()
+                        .map(|err| format!(":\n  {}", err.replace('\n', "\n  ")))
+                        .unwrap_or_default()
+                )),
+                State::Edited => {
+                    let path = local
+                        .iter()
+                        .find(|m| &m.version == v)
+                        .map(|m| display_path(&m.up.path))
+                        .unwrap_or_else(|| id.clone());
+                    out.push(format!(
+                        "migration {id} was changed after it was applied ({path})\n  \
+                         restore it as it was applied (e.g. `git checkout -- {path}`) and put the change in a new migration: \
+                         `cargo migrate new <name>`"
+                    ))
+                }
+                State::Missing => out.push(format!(
+                    "migration {id} is applied to the database but missing from the migrations folder\n  \
+                     restore it from version control; on a development database `cargo migrate reset --force` starts over"
+                )),
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunnerError {
+    #[error("refusing to run migrations on {url}:\n{}", problems.iter().map(|p| format!("- {p}")).collect::<Vec<_>>().join("\n"))]
+    Refused { url: String, problems: Vec<String> },
+    #[error("migration {version}_{name} failed and was rolled back:\n{source}\n{hint}")]
+    Failed {
+        version: String,
+        name: String,
+        source: Box<DbError>,
+        hint: String,
+    },
+    #[error("no migration with version {0} in the migrations folder")]
+    UnknownVersion(String),
+    #[error(
+        "migration {version}_{name} has no down.sql\nhelp: write {dir}/down.sql, or revert it by hand and delete its history row"
+    )]
+    NoDown {
+        version: String,
+        name: String,
+        dir: String,
+    },
+    #[error("reverting {version}_{name} failed and was rolled back:\n{source}")]
+    RevertFailed {
+        version: String,
+        name: String,
+        source: Box<DbError>,
+    },
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("writing output: {0}")]
+    Output(std::io::Error),
+}
+
+/// Holds the database's run lock; releases it when dropped, on every path.
+pub struct RunLock<'a> {
+    db: &'a mut dyn Database,
+}
+
+impl<'a> RunLock<'a> {
+    pub fn acquire(db: &'a mut dyn Database) -> Result<RunLock<'a>, DbError> {
+        db.lock()?;
+        Ok(RunLock { db })
+    }
+
+    pub fn db(&mut self) -> &mut dyn Database {
+        self.db
+    }
+}
+
+impl Drop for RunLock<'_> {
+    fn drop(&mut self) {
+        // Nothing to do with an unlock error here: the session ends with the process.
+        let _ = self.db.unlock();
+    }
+}
+
+/// What `apply` did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ApplySummary {
+    pub applied: Vec<String>,
+    pub skipped_by_other_runner: Vec<String>,
+}
+
+/// Applies pending migrations in version order, up to `to` when given.
+pub fn apply(
+    db: &mut dyn Database,
+    local: &[Migration],
+    to: Option<&str>,
+    dry_run: bool,
+    out: &Output,
+) -> Result<ApplySummary, RunnerError> {
+    if let Some(v) = to
+        && !local.iter().any(|m| m.version == v)
+    {
+        return Err(RunnerError::UnknownVersion(v.to_string()));
+    }
+    let url = db.display_url();
+    let mut guard = RunLock::acquire(db)?;
+    let db = guard.db();
+    if !dry_run {
+        db.ensure_history_table()?;
+    }
+    let report = Report::compare(local, &db.list_applied()?);
+    let problems = report.refusals(local);
+    if !problems.is_empty() {
+        return Err(RunnerError::Refused { url, problems });
+    }
+    let pending: Vec<&Migration> = local
+        .iter()
+        .filter(|m| {
+            report
+                .migrations
+                .iter()
+                .any(|e| e.version == m.version && e.state == State::Pending)
+        })
+        .filter(|m| to.is_none_or(|t| m.version.as_str() <= t))
+        .collect();
+    let mut summary = ApplySummary::default();
+    for m in pending {
+        let id = format!("{}_{}", m.version, m.name);
+        if dry_run {
+            out.status("Would apply", &id);
+            out.stdout(&format!("-- {id}\n{}", m.up.sql))
+                .map_err(RunnerError::Output)?;
+            summary.applied.push(id);
+            continue;
+        }
+        out.status("Applying", &id);
+        let mut hook = |sql: &str| out.statement(sql);
+        let script = Script::up(m);
+        match db.apply(&script, &mut hook) {
+            Ok(ApplyOutcome::Applied { elapsed }) => {
+                out.status("Applied", format!("{id} ({} ms)", elapsed.as_millis()));
+                summary.applied.push(id);
+            }
+            Ok(ApplyOutcome::AlreadyApplied) => {
+                out.note(format!("{id} was applied by another run meanwhile"));
+                summary.skipped_by_other_runner.push(id);
+            }
+            Err(source) => {
+                let hint = failure_hint(m, &source);
+                // Recorded outside the rolled-back transaction, so the next run refuses.
+                if !matches!(source, DbError::FailedElsewhere { .. }) {
+                    db.record_failure(&script, &source.to_string())?;
+                }
+                return Err(RunnerError::Failed {
+                    version: m.version.clone(),
+                    name: m.name.clone(),
+                    source: Box::new(source),
+                    hint,
+                });
+            }
+        }
+    }
+    Ok(summary)
+}
+
+fn failure_hint(m: &Migration, source: &DbError) -> String {
+    let v = &m.version;
+    let nested = matches!(source, DbError::Statement { message, .. }
+        if message.contains("within a transaction") || message.contains("no transaction is active"));
+    if nested {
+        format!(
+            "help: the runner already wraps each migration in a transaction; remove BEGIN/COMMIT from {}, \
+             or make its first line `-- migrate:no-transaction`. Then run `cargo migrate resolve --rolled-back {v}` \
+             and `cargo migrate apply` again",
+            display_path(&m.up.path)
+        )
+    } else if m.no_transaction {
+        format!(
+            "help: this migration runs outside a transaction (-- migrate:no-transaction): statements before the failing one \
+             stayed applied. Finish or undo them by hand, then run `cargo migrate resolve --applied {v}` or \
+             `cargo migrate resolve --rolled-back {v}`"
+        )
+    } else {
+        format!(
+            "help: nothing of it was applied; it is recorded as failed. Fix {}, run `cargo migrate resolve --rolled-back {v}`, \
+             then `cargo migrate apply` again",
+            display_path(&m.up.path)
+        )
+    }
+}
+
+/// Which applied migrations `down` reverts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownTarget {
+    Steps(usize),
+    /// Everything applied after this version.
+    To(String),
+}
+
+/// Reverts applied migrations, newest first.
+pub fn down(
+    db: &mut dyn Database,
+    local: &[Migration],
+    target: &DownTarget,
+    dry_run: bool,
+    out: &Output,
+) -> Result<Vec<String>, RunnerError> {
+    if let DownTarget::To(v) = target
+        && !local.iter().any(|m| &m.version == v)
+    {
+        return Err(RunnerError::UnknownVersion(v.clone()));
+    }
+    let url = db.display_url();
+    let mut guard = RunLock::acquire(db)?;
+    let db = guard.db();
+    let report = Report::compare(local, &db.list_applied()?);
+    let problems = report.refusals(local);
+    if !problems.is_empty() {
+        return Err(RunnerError::Refused { url, problems });
+    }
+    let applied: Vec<&Migration> = local
+        .iter()
+        .rev()
+        .filter(|m| {
+            report
+                .migrations
+                .iter()
+                .any(|e| e.version == m.version && e.state == State::Applied)
+        })
+        .collect();
+    let chosen: Vec<&Migration> = match target {
+        DownTarget::Steps(n) => applied.into_iter().take(*n).collect(),
+        DownTarget::To(v) => applied
+            .into_iter()
+            .take_while(|m| m.version.as_str() > v.as_str())
+            .collect(),
+    };
+    let mut reverted = Vec::new();
+    for m in chosen {
+        let id = format!("{}_{}", m.version, m.name);
+        let Some(down) = &m.down else {
+            return Err(RunnerError::NoDown {
+                version: m.version.clone(),
+                name: m.name.clone(),
+                dir: m
+                    .up
+                    .path
+                    .parent()
+                    .map(display_path)
+                    .unwrap_or_else(|| id.clone()),
+            });
+        };
+        if dry_run {
+            out.status("Would revert", &id);
+            out.stdout(&format!("-- {id}\n{}", down.sql))
+                .map_err(RunnerError::Output)?;
+            reverted.push(id);
+            continue;
+        }
+        out.status("Reverting", &id);
+        let mut hook = |sql: &str| out.statement(sql);
+        match db.revert(&Script::down(m, down), &mut hook) {
+            Ok(RevertOutcome::Reverted { elapsed }) => {
+                out.status("Reverted", format!("{id} ({} ms)", elapsed.as_millis()));
+                reverted.push(id);
+            }
+            Ok(RevertOutcome::NotApplied) => {
+                out.note(format!("{id} was reverted by another run meanwhile"));
+            }
+            Err(source) => {
+                return Err(RunnerError::RevertFailed {
+                    version: m.version.clone(),
+                    name: m.name.clone(),
+                    source: Box::new(source),
+                });
+            }
+        }
+    }
+    Ok(reverted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use migrate_build::migrations::MigrationFile;
+
+    fn migration(version: &str, sql: &str) -> Migration {
+        Migration {
+            version: version.to_string(),
+            name: format!("m{version}"),
+            up: MigrationFile {
+                path: format!("migrations/{version}_m{version}/up.sql").into(),
+                sql: sql.to_string(),
+            },
+            down: None,
+            no_transaction: false,
+        }
+    }
+
+    fn row(m: &Migration, success: bool) -> AppliedRow {
+        AppliedRow {
+            version: m.version.clone(),
+            name: m.name.clone(),
+            checksum: m.checksum(),
+            applied_at: "2026-01-01T00:00:00.000Z".to_string(),
+            execution_ms: 1,
+            success,
+            error: (!success).then(|| "boom".to_string()),
+        }
+    }
+
+    #[test]
+    fn compare_classifies_every_state() {
+        let applied = migration("1", "CREATE TABLE a (id INTEGER);");
+        let edited_before = migration("2", "CREATE TABLE b (id INTEGER);");
+        let edited_now = migration("2", "CREATE TABLE b (id INTEGER, x TEXT);");
+        let failed = migration("3", "bogus");
+        let pending = migration("4", "CREATE TABLE d (id INTEGER);");
+        let gone = migration("0", "CREATE TABLE z (id INTEGER);");
+        let rows = vec![
+            row(&gone, true),
+            row(&applied, true),
+            row(&edited_before, true),
+            row(&failed, false),
+        ];
+        // Migration need not be Clone: the folder is built after the rows.
+        let local = vec![applied, edited_now, failed, pending];
+        let report = Report::compare(&local, &rows);
+        let states: Vec<(&str, State)> = report
+            .migrations
+            .iter()
+            .map(|e| (e.version.as_str(), e.state))
+            .collect();
+        assert_eq!(
+            states,
+            vec![
+                ("0", State::Missing),
+                ("1", State::Applied),
+                ("2", State::Edited),
+                ("3", State::Failed),
+                ("4", State::Pending),
+            ]
+        );
+        let refusals = report.refusals(&local);
+        assert_eq!(refusals.len(), 3, "{refusals:#?}");
+        assert!(
+            refusals
+                .iter()
+                .any(|r| r.contains("cargo migrate resolve --rolled-back 3"))
+        );
+        assert!(
+            refusals
+                .iter()
+                .any(|r| r.contains("git checkout -- migrations/2_m2/up.sql"))
+        );
+        assert!(
+            refusals
+                .iter()
+                .any(|r| r.contains("m0 is applied to the database but missing"))
+        );
+    }
+
+    #[test]
+    fn nothing_to_refuse_when_applied_and_pending_only() {
+        let a = migration("1", "CREATE TABLE a (id INTEGER);");
+        let b = migration("2", "CREATE TABLE b (id INTEGER);");
+        let rows = [row(&a, true)];
+        let local = [a, b];
+        let report = Report::compare(&local, &rows);
+        assert!(report.refusals(&local).is_empty());
+        assert_eq!(report.with_state(State::Pending).count(), 1);
+    }
+}

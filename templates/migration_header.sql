@@ -1,0 +1,2 @@
+-- {direction} of migration {version}_{name}, written by `cargo migrate new`.
+-- Review it before applying; once applied, change it only with a new migration.

@@ -1,0 +1,11 @@
+-- The schema this workspace's PostgreSQL database should have: plain CREATE
+-- statements. Edit it, then run `cargo migrate new <name>` to write the
+-- migration that gets there.
+--
+-- For example:
+--
+-- CREATE TABLE users (
+--     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+--     email text NOT NULL UNIQUE,
+--     created_at timestamptz NOT NULL DEFAULT now()
+-- );

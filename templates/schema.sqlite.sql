@@ -1,0 +1,11 @@
+-- The schema this workspace's SQLite database should have: plain CREATE
+-- statements. Edit it, then run `cargo migrate new <name>` to write the
+-- migration that gets there.
+--
+-- For example:
+--
+-- CREATE TABLE users (
+--     id INTEGER PRIMARY KEY AUTOINCREMENT,
+--     email TEXT NOT NULL UNIQUE,
+--     created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+-- );
