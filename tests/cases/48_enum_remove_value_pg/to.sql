@@ -1,6 +1,6 @@
-CREATE TYPE mood AS ENUM ('sad', 'happy', 'ok');
+CREATE TYPE mood AS ENUM ('sad', 'happy');
 
 CREATE TABLE people (
     id integer PRIMARY KEY,
-    current_mood mood NOT NULL DEFAULT 'ok'
+    current_mood mood NOT NULL DEFAULT 'happy'
 );
