@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use super::Differ;
 use super::index::same_index;
 use super::names::{NameKey, name_key};
-use super::order::{ObjectClass, Phase, mentions, object_class};
+use super::order::{ObjectClass, Phase, Words, mentions, object_class};
 use super::table::TableChanges;
 use crate::dialect::Dialect;
 use crate::plan::{Destructive, Step};
@@ -155,6 +155,8 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
             }
         })
         .collect();
+    let previous_words: Vec<Words> = previous.iter().map(|o| Words::of(o.sql())).collect();
+    let next_words: Vec<Words> = next.iter().map(|o| Words::of(o.sql())).collect();
     // Whatever mentions an object that goes must go too (and come back).
     loop {
         let mut grew = false;
@@ -162,9 +164,9 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
             if gone[i] {
                 continue;
             }
-            let sql = previous[i].sql();
+            let words = &previous_words[i];
             let hit = (0..previous.len())
-                .any(|k| k != i && gone[k] && mentions(sql, &previous[k].name().name));
+                .any(|k| k != i && gone[k] && words.mention(&previous[k].name().name));
             if hit {
                 gone[i] = true;
                 grew = true;
@@ -176,7 +178,7 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
     }
 
     let drops: Vec<usize> = (0..previous.len()).filter(|i| gone[*i]).collect();
-    let drop_depths = depths(&previous, &drops);
+    let drop_depths = depths(&previous, &previous_words, &drops);
     let mut drop_order = drops.clone();
     drop_order.sort_by_key(|i| std::cmp::Reverse(drop_depths[*i]));
     for i in drop_order {
@@ -203,7 +205,7 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
             Some(i) => gone[i],
         })
         .collect();
-    let create_depths = depths(&next, &creates);
+    let create_depths = depths(&next, &next_words, &creates);
     let mut create_order = creates.clone();
     create_order.sort_by_key(|j| create_depths[*j]);
     for &j in &create_order {
@@ -281,10 +283,11 @@ fn push_kept_view_index_steps(
 /// `set` it mentions (0: it mentions none). Creating in increasing depth and
 /// dropping in decreasing depth respects those dependencies; a cycle is cut
 /// where it is found.
-fn depths(objects: &[Object<'_>], set: &[usize]) -> Vec<usize> {
+fn depths(objects: &[Object<'_>], words: &[Words], set: &[usize]) -> Vec<usize> {
     fn visit(
         i: usize,
         objects: &[Object<'_>],
+        words: &[Words],
         set: &[usize],
         depth: &mut Vec<Option<usize>>,
         visiting: &mut Vec<bool>,
@@ -296,11 +299,10 @@ fn depths(objects: &[Object<'_>], set: &[usize]) -> Vec<usize> {
             return 0;
         }
         visiting[i] = true;
-        let sql = objects[i].sql();
         let mut deepest = 0;
         for &k in set {
-            if k != i && mentions(sql, &objects[k].name().name) {
-                deepest = deepest.max(visit(k, objects, set, depth, visiting) + 1);
+            if k != i && words[i].mention(&objects[k].name().name) {
+                deepest = deepest.max(visit(k, objects, words, set, depth, visiting) + 1);
             }
         }
         visiting[i] = false;
@@ -310,7 +312,7 @@ fn depths(objects: &[Object<'_>], set: &[usize]) -> Vec<usize> {
     let mut depth = vec![None; objects.len()];
     let mut visiting = vec![false; objects.len()];
     for &i in set {
-        visit(i, objects, set, &mut depth, &mut visiting);
+        visit(i, objects, words, set, &mut depth, &mut visiting);
     }
     depth.into_iter().map(|d| d.unwrap_or(0)).collect()
 }
