@@ -4,7 +4,7 @@ use sqlparser::ast::{self, AlterColumnOperation, AlterTableOperation, DropBehavi
 
 use super::create_table::{self, Pending};
 use super::{Fallible, Outcome, names, scan, types};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, quote};
 use crate::schema::{Deferrable, Expr, Identity, IndexExpr, QualifiedName, Schema, Table};
 
 /// Each action is parsed on its own (as `ALTER TABLE name <action>`), so
@@ -341,6 +341,40 @@ pub(super) fn mentions(sql: &str, word: &str, d: Dialect) -> bool {
     })
 }
 
+/// `sql` with the identifier `old` (not a function name) replaced by `new`;
+/// `None` when it does not occur.
+fn rename_word(sql: &str, old: &str, new: &str, d: Dialect) -> Option<String> {
+    let tokens = scan::tokenize(sql, d).ok()?;
+    let mut out = String::with_capacity(sql.len());
+    let mut last = 0;
+    for (i, t) in tokens.toks.iter().enumerate() {
+        let scan::Tok::Word { text, quoted } = t else {
+            continue;
+        };
+        let is_call = tokens.toks.get(i + 1).is_some_and(|n| n.is_sym("("));
+        if is_call || !d.same_name(&names::fold(text, *quoted, d), old) {
+            continue;
+        }
+        let start = tokens.offsets[i];
+        let end = tokens.offsets.get(i + 1).copied().unwrap_or(sql.len());
+        // The token's own text ends before any white space that follows it.
+        let token_text = sql[start..end].trim_end();
+        out.push_str(&sql[last..start]);
+        out.push_str(&quote::ident(new, d));
+        last = start + token_text.len();
+    }
+    (last > 0).then(|| {
+        out.push_str(&sql[last..]);
+        out
+    })
+}
+
+fn rename_in_expr(e: &mut Expr, old: &str, new: &str, d: Dialect) {
+    if let Some(sql) = rename_word(&e.sql, old, new, d) {
+        *e = Expr::new(sql, d);
+    }
+}
+
 fn rename_column(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str) -> Fallible<()> {
     let d = schema.dialect;
     let t = table_mut(schema, name)?;
@@ -367,6 +401,15 @@ fn rename_column(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str
     for f in &mut t.foreign_keys {
         rename(&mut f.columns);
     }
+    // The server keeps expressions as trees and prints them with the new name.
+    for c in &mut t.checks {
+        rename_in_expr(&mut c.expr, old, new, d);
+    }
+    for c in &mut t.columns {
+        if let Some(g) = &mut c.generated {
+            rename_in_expr(&mut g.expr, old, new, d);
+        }
+    }
     for other in &mut schema.tables {
         for f in &mut other.foreign_keys {
             if f.referenced_table.same_as(name, d) {
@@ -377,13 +420,16 @@ fn rename_column(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str
     for i in &mut schema.indexes {
         if i.table.same_as(name, d) {
             for c in &mut i.columns {
-                if let IndexExpr::Column(c) = &mut c.expr
-                    && d.same_name(c, old)
-                {
-                    *c = new.to_string();
+                match &mut c.expr {
+                    IndexExpr::Column(c) if d.same_name(c, old) => *c = new.to_string(),
+                    IndexExpr::Column(_) => {}
+                    IndexExpr::Expression(e) => rename_in_expr(e, old, new, d),
                 }
             }
             rename(&mut i.include);
+            if let Some(p) = &mut i.predicate {
+                rename_in_expr(p, old, new, d);
+            }
         }
     }
     for s in &mut schema.sequences {

@@ -5,9 +5,10 @@
 use super::alter_table;
 use super::scan::{Cursor, Tok, Tokens, describe};
 use super::{Fallible, Outcome, names};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, quote};
 use crate::schema::{
-    Definition, Enum, Extension, OpaqueKind, OpaqueObject, QualifiedName, Schema, Sequence, View,
+    Definition, Enum, Expr, Extension, OpaqueKind, OpaqueObject, QualifiedName, Schema, Sequence,
+    View,
 };
 
 pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallible<Outcome> {
@@ -568,7 +569,10 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
             };
         };
         if c.eat(&["RENAME", "TO"]) {
+            let old = schema.sequences[pos].name.clone();
             schema.sequences[pos].name.name = c.ident()?;
+            let new = schema.sequences[pos].name.clone();
+            rename_in_defaults(schema, &format!("'{old}'"), &format!("'{new}'"), |_| true);
             return Ok(Outcome::Applied);
         }
         // Start, increment, cache… are not modelled; ownership is.
@@ -692,10 +696,39 @@ fn alter_type(schema: &mut Schema, c: &mut Cursor<'_>, name: &QualifiedName) -> 
         c.expect(&["TO"])?;
         let new = c.string()?;
         let i = index_of(&e.values, &old)?;
-        e.values[i] = new;
+        e.values[i] = new.clone();
+        let type_name = name.to_string();
+        let (old_lit, new_lit) = (quote::string(&old), quote::string(&new));
+        rename_in_defaults(schema, &old_lit, &new_lit, |ty| {
+            ty.user_defined && d.same_name(&ty.name, &type_name)
+        });
         return Ok(Outcome::Applied);
     }
     Err(format!("ALTER TYPE {} is not modelled", c.here()))
+}
+
+/// Defaults refer to sequences and enum labels by identity, so the server
+/// prints them with the new name after a rename: replaces the string literal
+/// `old` by `new` in the defaults of columns whose type passes `filter`.
+fn rename_in_defaults(
+    schema: &mut Schema,
+    old: &str,
+    new: &str,
+    filter: impl Fn(&crate::schema::ColumnType) -> bool,
+) {
+    let d = schema.dialect;
+    for t in &mut schema.tables {
+        for col in &mut t.columns {
+            if !filter(&col.ty) {
+                continue;
+            }
+            if let Some(def) = &col.default
+                && def.sql.contains(old)
+            {
+                col.default = Some(Expr::new(def.sql.replace(old, new), d));
+            }
+        }
+    }
 }
 
 fn index_of(values: &[String], value: &str) -> Fallible<usize> {
@@ -746,6 +779,10 @@ fn comment(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         Target::Column => {
             let column = parts.pop().unwrap_or_default();
             let name = names::qualify(parts, d);
+            // Columns of views are not modelled, nor their comments.
+            if schema.table(&name).is_none() && schema.view(&name).is_some() {
+                return Ok(Outcome::Skipped("COMMENT ON COLUMN".into()));
+            }
             let t = schema
                 .table_mut(&name)
                 .ok_or_else(|| format!("table `{name}` does not exist"))?;

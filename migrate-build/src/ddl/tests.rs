@@ -162,13 +162,23 @@ fn alter_table_every_form() {
 fn renamed_columns_are_renamed_in_constraints_and_indexes() {
     let s = pg(
         "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (pid int REFERENCES p, x int UNIQUE);
-        CREATE INDEX ON c (x); ALTER TABLE c RENAME x TO y; ALTER TABLE p RENAME COLUMN id TO pk;",
+        CREATE INDEX ON c (x); ALTER TABLE c ADD CHECK (x > 0);
+        CREATE INDEX c_low ON c (abs(x)) WHERE x IS NOT NULL;
+        ALTER TABLE c RENAME x TO y; ALTER TABLE p RENAME COLUMN id TO pk;",
     );
     let c = table(&s, "c");
     assert_eq!(c.uniques[0].columns, vec!["y"]);
     assert_eq!(c.foreign_keys[0].referenced_columns, vec!["pk"]);
     assert_eq!(s.indexes[0].name.name, "c_x_idx");
     assert_eq!(s.indexes[0].columns[0].expr, IndexExpr::Column("y".into()));
+    assert_eq!(c.checks[0].expr.sql, "y > 0");
+    assert_eq!(c.checks[0].name.as_deref(), Some("c_x_check"));
+    let low = s.index(&QualifiedName::new("c_low")).unwrap();
+    assert_eq!(
+        low.columns[0].expr,
+        IndexExpr::Expression(Expr::new("abs(y)", Dialect::Postgres))
+    );
+    assert_eq!(low.predicate.as_ref().unwrap().sql, "y IS NOT NULL");
 }
 
 #[test]
