@@ -236,9 +236,11 @@ fn create_view(
     c.expect(&["AS"])?;
     let mut body = c.rest_of(text);
     for suffix in ["WITH NO DATA", "WITH DATA"] {
-        let len = body.len();
-        if len >= suffix.len() && body[len - suffix.len()..].eq_ignore_ascii_case(suffix) {
-            body = body[..len - suffix.len()].trim_end();
+        let cut = body.len().saturating_sub(suffix.len());
+        if let (Some(head), Some(tail)) = (body.get(..cut), body.get(cut..))
+            && tail.eq_ignore_ascii_case(suffix)
+        {
+            body = head.trim_end();
         }
     }
     let d = schema.dialect;

@@ -49,12 +49,17 @@ fn postgres_type(sql: &str) -> Option<ColumnType> {
             let open = rest.rfind('[')?;
             text = rest[..open].trim_end();
             array_dims = array_dims.saturating_add(1);
-        } else if text.len() > 5 && text[text.len() - 5..].eq_ignore_ascii_case("array") {
-            let head = text[..text.len() - 5].trim_end();
-            if head.len() == text.len() - 5 {
+        } else if let Some(head) = text.len().checked_sub(5).and_then(|at| {
+            text.get(at..)
+                .filter(|t| t.eq_ignore_ascii_case("array"))
+                .and(text.get(..at))
+        }) {
+            // `text ARRAY`, not a type whose name ends in "array".
+            let trimmed = head.trim_end();
+            if trimmed.len() == head.len() || trimmed.is_empty() {
                 break;
             }
-            text = head;
+            text = trimmed;
             array_dims = array_dims.saturating_add(1);
         } else {
             break;

@@ -125,7 +125,10 @@ fn lex(sql: &str) -> Vec<T> {
                 }
             }
             // A quoted identifier that needs no quotes is the same name.
-            let inner = &s[1..s.len().saturating_sub(1).max(1)];
+            let inner = s
+                .strip_prefix('"')
+                .and_then(|r| r.strip_suffix('"'))
+                .unwrap_or_default();
             let plain = !inner.is_empty()
                 && inner
                     .chars()
