@@ -481,16 +481,16 @@ fn find_removable(toks: &[T]) -> Option<(usize, usize)> {
             let whole = open == 0 && i == toks.len() - 1;
             let doubled = before == Some(&open_sym) && after == Some(&close_sym);
             let single = inner.len() == 1 || is_single_call(inner);
-            let boundary = |t: Option<&T>| match t {
+            let boundary = |t: Option<&T>, bracket: &str| match t {
                 None => true,
                 Some(T::Word(w)) => {
                     matches!(w.as_str(), "and" | "or" | "not" | "when" | "then" | "else")
                 }
-                Some(T::Sym(s)) => s == "(" || s == ",",
+                Some(T::Sym(s)) => s == bracket || s == ",",
                 _ => false,
             };
             let comparison_in_logic =
-                !has_top_level_logic(inner) && boundary(before) && boundary(after);
+                !has_top_level_logic(inner) && boundary(before, "(") && boundary(after, ")");
             if whole || doubled || single || comparison_in_logic {
                 return Some((open, i));
             }
@@ -629,6 +629,10 @@ mod tests {
         same("(lower(name))", "lower(name)");
         differ("(a + b) * c", "a + b * c");
         differ("(a OR b) AND c", "a OR b AND c");
+        same("(a AND (b = 0))", "a AND b = 0");
+        same("((k = 'x') OR (k = 'y'))", "k = 'x' OR k = 'y'");
+        same("NOT (d OR (v = 'P'))", "NOT (d OR v = 'P')");
+        differ("NOT (d OR v = 'P')", "NOT d OR v = 'P'");
     }
 
     #[test]
