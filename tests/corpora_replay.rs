@@ -52,20 +52,18 @@ fn replay_diesel(corpus: &str, dir: &Path) -> Schema {
 fn replay_onto(corpus: &str, mut schema: Schema, files: &[PathBuf]) -> Schema {
     assert!(!files.is_empty(), "{corpus}: no migration files found");
     let mut report = ApplyReport::default();
-    for path in files {
-        let sql = std::fs::read_to_string(path).unwrap();
-        let display = path.display().to_string();
-        match ddl::apply(
-            &mut schema,
-            SourceFile {
-                path: &display,
-                sql: &sql,
-            },
-        ) {
+    let sources: Vec<(String, String)> = files
+        .iter()
+        .map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap()))
+        .collect();
+    let started = std::time::Instant::now();
+    for (display, sql) in &sources {
+        match ddl::apply(&mut schema, SourceFile { path: display, sql }) {
             Ok(r) => report.skipped.extend(r.skipped),
             Err(e) => panic!("{corpus}: {e}"),
         }
     }
+    let elapsed = started.elapsed();
     let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
     for s in &report.skipped {
         *by_kind.entry(s.kind.as_str()).or_default() += 1;
@@ -75,7 +73,7 @@ fn replay_onto(corpus: &str, mut schema: Schema, files: &[PathBuf]) -> Schema {
         *opaque.entry(o.kind.as_sql()).or_default() += 1;
     }
     println!(
-        "{corpus}: {} files, {} tables, opaque objects {opaque:?}; skipped statements by kind: {by_kind:?}",
+        "{corpus}: {} files in {elapsed:.1?}, {} tables, opaque objects {opaque:?}; skipped statements by kind: {by_kind:?}",
         files.len(),
         schema.tables.len()
     );

@@ -329,21 +329,61 @@ fn drop_column(
 
 /// Whether `sql` mentions the identifier `word` (not as a function name).
 pub(super) fn mentions(sql: &str, word: &str, d: Dialect) -> bool {
+    identifiers(sql, d).contains(d.name_key(word).as_ref())
+}
+
+/// Every word `sql` holds, function names included, by name key.
+pub(super) fn words(sql: &str, d: Dialect) -> std::collections::HashSet<String> {
     let Ok(tokens) = scan::tokenize(sql, d) else {
-        return false;
+        return Default::default();
     };
-    tokens.toks.iter().enumerate().any(|(i, t)| match t {
-        scan::Tok::Word { text, quoted } => {
-            d.same_name(&names::fold(text, *quoted, d), word)
-                && !tokens.toks.get(i + 1).is_some_and(|n| n.is_sym("("))
-        }
-        _ => false,
-    })
+    tokens
+        .toks
+        .iter()
+        .filter_map(|t| match t {
+            scan::Tok::Word { text, quoted } => {
+                Some(d.name_key(&names::fold(text, *quoted, d)).into_owned())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The identifiers `sql` mentions (not function names), by name key.
+pub(super) fn identifiers(sql: &str, d: Dialect) -> std::collections::HashSet<String> {
+    let Ok(tokens) = scan::tokenize(sql, d) else {
+        return Default::default();
+    };
+    tokens
+        .toks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| match t {
+            scan::Tok::Word { text, quoted }
+                if !tokens.toks.get(i + 1).is_some_and(|n| n.is_sym("(")) =>
+            {
+                Some(d.name_key(&names::fold(text, *quoted, d)).into_owned())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// `sql` with the identifier `old` (not a function name) replaced by `new`;
 /// `None` when it does not occur.
 fn rename_word(sql: &str, old: &str, new: &str, d: Dialect) -> Option<String> {
+    rename_identifier(sql, old, new, d, false)
+}
+
+/// `sql` with the identifier `old` replaced by `new`, function names too
+/// when `calls`; `None` when it does not occur.
+pub(super) fn rename_identifier(
+    sql: &str,
+    old: &str,
+    new: &str,
+    d: Dialect,
+    calls: bool,
+) -> Option<String> {
     let tokens = scan::tokenize(sql, d).ok()?;
     let mut out = String::with_capacity(sql.len());
     let mut last = 0;
@@ -352,7 +392,7 @@ fn rename_word(sql: &str, old: &str, new: &str, d: Dialect) -> Option<String> {
             continue;
         };
         let is_call = tokens.toks.get(i + 1).is_some_and(|n| n.is_sym("("));
-        if is_call || !d.same_name(&names::fold(text, *quoted, d), old) {
+        if (is_call && !calls) || !d.same_name(&names::fold(text, *quoted, d), old) {
             continue;
         }
         let start = tokens.offsets[i];

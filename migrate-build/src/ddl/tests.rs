@@ -637,3 +637,16 @@ fn run_err(dialect: Dialect, sql: &str) -> DdlError {
     )
     .expect_err("expected an error")
 }
+
+#[test]
+fn drop_function_cascade_drops_its_triggers() {
+    let s = pg("CREATE TABLE t (a int);
+        CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE FUNCTION g() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE TRIGGER tf BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();
+        CREATE TRIGGER tg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION g();
+        ALTER FUNCTION f() RENAME TO f2;
+        DROP FUNCTION f2 CASCADE;");
+    let names: Vec<_> = s.opaque.iter().map(|o| o.name.name.as_str()).collect();
+    assert_eq!(names, vec!["g", "tg"]);
+}
