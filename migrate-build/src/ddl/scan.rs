@@ -90,17 +90,28 @@ pub(crate) fn tokenize(text: &str, dialect: Dialect) -> Fallible<Tokens> {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let offset_of = |line: u64, column: u64| -> usize {
-        let start = usize::try_from(line)
-            .ok()
-            .and_then(|l| l.checked_sub(1))
-            .and_then(|l| line_starts.get(l).copied())
-            .unwrap_or(text.len());
-        let column = usize::try_from(column).unwrap_or(1).saturating_sub(1);
-        text[start..]
-            .char_indices()
-            .nth(column)
-            .map_or(text.len(), |(i, _)| start + i)
+    // Token locations come in order: walk forward once instead of counting
+    // characters from each line's start (long one-line expressions).
+    let mut at = (1u64, 1u64, 0usize);
+    let mut offset_of = |line: u64, column: u64| -> usize {
+        if line != at.0 || column < at.1 {
+            let start = usize::try_from(line)
+                .ok()
+                .and_then(|l| l.checked_sub(1))
+                .and_then(|l| line_starts.get(l).copied())
+                .unwrap_or(text.len());
+            at = (line, 1, start);
+        }
+        while at.1 < column {
+            match text.get(at.2..).and_then(|rest| rest.chars().next()) {
+                Some(c) if c != '\n' => {
+                    at.1 += 1;
+                    at.2 += c.len_utf8();
+                }
+                _ => break,
+            }
+        }
+        at.2
     };
     let mut toks = Vec::new();
     let mut offsets = Vec::new();
