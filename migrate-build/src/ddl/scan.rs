@@ -416,3 +416,33 @@ pub(crate) fn describe(tok: &Tok) -> String {
         Tok::Str(s) => format!("'{s}'"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_offsets_point_at_token_starts() {
+        let text = "SELECT 'é', \"Ä\"\n  ,  x  -- c\n FROM t.u";
+        let tokens = tokenize(text, Dialect::Postgres).unwrap();
+        let starts: Vec<&str> = tokens
+            .offsets
+            .iter()
+            .map(|&o| &text[o..o + text[o..].chars().next().unwrap().len_utf8()])
+            .collect();
+        assert_eq!(
+            starts,
+            vec!["S", "'", ",", "\"", ",", "x", "F", "t", ".", "u"]
+        );
+    }
+
+    #[test]
+    fn data_statements_are_known_by_their_first_word() {
+        assert_eq!(
+            data_statement("insert into t values (1)").as_deref(),
+            Some("INSERT")
+        );
+        assert_eq!(data_statement("CREATE TABLE t (a int)"), None);
+        assert_eq!(data_statement("Setting"), None);
+    }
+}
