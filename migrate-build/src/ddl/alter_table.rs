@@ -30,8 +30,13 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
         let action = &text[tokens.offsets[start]..end.map_or(text.len(), |e| tokens.offsets[e])];
         let mut ac = scan::Cursor::new(tokens, d);
         ac.pos = start;
+        let action_end = end.unwrap_or(tokens.toks.len());
         if ac.eat(&["ALTER", "CONSTRAINT"]) {
-            alter_constraint(schema, &name, &mut ac, end.unwrap_or(tokens.toks.len()))?;
+            alter_constraint(schema, &name, &mut ac, action_end)?;
+            continue;
+        }
+        if let Some(new_name) = token_action(schema, &name, &mut ac, action_end)? {
+            name = new_name;
             continue;
         }
         let single = format!("ALTER TABLE {name_text} {action}");
@@ -43,6 +48,101 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
         }
     }
     Ok(Outcome::Applied)
+}
+
+/// Actions sqlparser does not parse, read from tokens. `Some(name)` (the
+/// table's name afterwards) when the action was one of them.
+fn token_action(
+    schema: &mut Schema,
+    table: &QualifiedName,
+    c: &mut scan::Cursor<'_>,
+    end: usize,
+) -> Fallible<Option<QualifiedName>> {
+    let d = schema.dialect;
+    let start = c.pos;
+    let done = Ok(Some(table.clone()));
+    if c.eat(&["VALIDATE", "CONSTRAINT"]) {
+        let cname = c.ident()?;
+        let t = table_mut(schema, table)?;
+        let exists = t.checks.iter().any(|k| named(&k.name, &cname, d))
+            || t.foreign_keys.iter().any(|f| named(&f.name, &cname, d));
+        return if exists {
+            done
+        } else {
+            Err(format!("constraint `{cname}` of `{table}` does not exist"))
+        };
+    }
+    // Storage parameters, clustering, tablespace: not modelled.
+    if kw_paren(c, "SET")
+        || kw_paren(c, "RESET")
+        || c.eat(&["CLUSTER", "ON"])
+        || c.eat(&["SET", "WITHOUT", "CLUSTER"])
+        || c.eat(&["SET", "TABLESPACE"])
+        || c.eat(&["SET", "ACCESS", "METHOD"])
+    {
+        c.pos = end;
+        return done;
+    }
+    if c.eat(&["SET", "SCHEMA"]) {
+        let ns = c.ident()?;
+        let ns = names::qualify(vec![ns, String::new()], d).schema;
+        let mut new = table.clone();
+        new.schema = ns.clone();
+        rename_table(schema, table, &new)?;
+        for i in &mut schema.indexes {
+            if i.table.same_as(&new, d) {
+                i.name.schema = ns.clone();
+            }
+        }
+        for s in &mut schema.sequences {
+            if s.owned_by.as_ref().is_some_and(|(t, _)| t.same_as(&new, d)) {
+                s.name.schema = ns.clone();
+            }
+        }
+        return Ok(Some(new));
+    }
+    if c.eat(&["ALTER"]) {
+        c.eat(&["COLUMN"]);
+        let col = c.ident()?;
+        let no_op = c.eat(&["SET", "STATISTICS"])
+            || c.eat(&["SET", "STORAGE"])
+            || c.eat(&["SET", "COMPRESSION"])
+            || kw_paren(c, "SET")
+            || kw_paren(c, "RESET");
+        let drop_identity = !no_op && c.eat(&["DROP", "IDENTITY"]);
+        let drop_expression = !no_op && !drop_identity && c.eat(&["DROP", "EXPRESSION"]);
+        if no_op || drop_identity || drop_expression {
+            let if_exists = c.eat(&["IF", "EXISTS"]);
+            let t = table_mut(schema, table)?;
+            let column = t
+                .column_mut(&col, d)
+                .ok_or_else(|| format!("column `{col}` of `{table}` does not exist"))?;
+            if drop_identity && column.identity.take().is_none() && !if_exists {
+                return Err(format!(
+                    "column `{col}` of `{table}` is not an identity column"
+                ));
+            }
+            if drop_expression && column.generated.take().is_none() && !if_exists {
+                return Err(format!(
+                    "column `{col}` of `{table}` is not a generated column"
+                ));
+            }
+            c.pos = end;
+            return done;
+        }
+    }
+    c.pos = start;
+    Ok(None)
+}
+
+/// Consumes `kw (` if it follows.
+fn kw_paren(c: &mut scan::Cursor<'_>, kw: &str) -> bool {
+    let found =
+        c.peek().is_some_and(|t| t.is_kw(kw)) && c.peek_at(1).is_some_and(|t| t.is_sym("("));
+    if found {
+        c.pos += 2;
+    }
+    found
 }
 
 /// Token ranges of the comma-separated actions starting at `from`.

@@ -650,3 +650,27 @@ fn drop_function_cascade_drops_its_triggers() {
     let names: Vec<_> = s.opaque.iter().map(|o| o.name.name.as_str()).collect();
     assert_eq!(names, vec!["g", "tg"]);
 }
+
+#[test]
+fn alter_table_actions_read_by_tokens() {
+    let s = pg("CREATE SCHEMA s; CREATE TABLE t (a int GENERATED ALWAYS AS IDENTITY, b int GENERATED ALWAYS AS (a * 2) STORED, c int);
+        CREATE INDEX i ON t (c); ALTER TABLE t ADD CONSTRAINT k CHECK (c > 0) NOT VALID;
+        ALTER TABLE t VALIDATE CONSTRAINT k, ALTER COLUMN c SET STATISTICS 100, ALTER c SET STORAGE PLAIN;
+        ALTER TABLE t ALTER COLUMN a DROP IDENTITY, ALTER COLUMN b DROP EXPRESSION, ALTER COLUMN c SET (n_distinct = 5);
+        ALTER TABLE t SET (fillfactor = 70), CLUSTER ON i;
+        ALTER TABLE t SET SCHEMA s;");
+    let t = s
+        .table(&QualifiedName::with_schema(Some("s".into()), "t"))
+        .unwrap();
+    assert_eq!(t.columns[0].identity, None);
+    assert!(!t.columns[0].nullable, "DROP IDENTITY keeps NOT NULL");
+    assert_eq!(t.columns[1].generated, None);
+    assert_eq!(
+        s.indexes[0].name,
+        QualifiedName::with_schema(Some("s".into()), "i")
+    );
+    let e = pg_err("CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a DROP IDENTITY;");
+    assert!(e.message.contains("not an identity"), "{e}");
+    let e = pg_err("CREATE TABLE t (a int);\nALTER TABLE t VALIDATE CONSTRAINT nope;");
+    assert!(e.message.contains("does not exist"), "{e}");
+}
