@@ -4,7 +4,7 @@ use sqlparser::ast::{self, AlterColumnOperation, AlterTableOperation, DropBehavi
 
 use super::create_table::{self, Pending};
 use super::{Fallible, Outcome, names, scan, types};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, quote};
 use crate::schema::{Deferrable, Expr, Identity, IndexExpr, QualifiedName, Schema, Table};
 
 /// Each action is parsed on its own (as `ALTER TABLE name <action>`), so
@@ -30,8 +30,13 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
         let action = &text[tokens.offsets[start]..end.map_or(text.len(), |e| tokens.offsets[e])];
         let mut ac = scan::Cursor::new(tokens, d);
         ac.pos = start;
+        let action_end = end.unwrap_or(tokens.toks.len());
         if ac.eat(&["ALTER", "CONSTRAINT"]) {
-            alter_constraint(schema, &name, &mut ac, end.unwrap_or(tokens.toks.len()))?;
+            alter_constraint(schema, &name, &mut ac, action_end)?;
+            continue;
+        }
+        if let Some(new_name) = token_action(schema, &name, &mut ac, action_end)? {
+            name = new_name;
             continue;
         }
         let single = format!("ALTER TABLE {name_text} {action}");
@@ -43,6 +48,101 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
         }
     }
     Ok(Outcome::Applied)
+}
+
+/// Actions sqlparser does not parse, read from tokens. `Some(name)` (the
+/// table's name afterwards) when the action was one of them.
+fn token_action(
+    schema: &mut Schema,
+    table: &QualifiedName,
+    c: &mut scan::Cursor<'_>,
+    end: usize,
+) -> Fallible<Option<QualifiedName>> {
+    let d = schema.dialect;
+    let start = c.pos;
+    let done = Ok(Some(table.clone()));
+    if c.eat(&["VALIDATE", "CONSTRAINT"]) {
+        let cname = c.ident()?;
+        let t = table_mut(schema, table)?;
+        let exists = t.checks.iter().any(|k| named(&k.name, &cname, d))
+            || t.foreign_keys.iter().any(|f| named(&f.name, &cname, d));
+        return if exists {
+            done
+        } else {
+            Err(format!("constraint `{cname}` of `{table}` does not exist"))
+        };
+    }
+    // Storage parameters, clustering, tablespace: not modelled.
+    if kw_paren(c, "SET")
+        || kw_paren(c, "RESET")
+        || c.eat(&["CLUSTER", "ON"])
+        || c.eat(&["SET", "WITHOUT", "CLUSTER"])
+        || c.eat(&["SET", "TABLESPACE"])
+        || c.eat(&["SET", "ACCESS", "METHOD"])
+    {
+        c.pos = end;
+        return done;
+    }
+    if c.eat(&["SET", "SCHEMA"]) {
+        let ns = c.ident()?;
+        let ns = names::qualify(vec![ns, String::new()], d).schema;
+        let mut new = table.clone();
+        new.schema = ns.clone();
+        rename_table(schema, table, &new)?;
+        for i in &mut schema.indexes {
+            if i.table.same_as(&new, d) {
+                i.name.schema = ns.clone();
+            }
+        }
+        for s in &mut schema.sequences {
+            if s.owned_by.as_ref().is_some_and(|(t, _)| t.same_as(&new, d)) {
+                s.name.schema = ns.clone();
+            }
+        }
+        return Ok(Some(new));
+    }
+    if c.eat(&["ALTER"]) {
+        c.eat(&["COLUMN"]);
+        let col = c.ident()?;
+        let no_op = c.eat(&["SET", "STATISTICS"])
+            || c.eat(&["SET", "STORAGE"])
+            || c.eat(&["SET", "COMPRESSION"])
+            || kw_paren(c, "SET")
+            || kw_paren(c, "RESET");
+        let drop_identity = !no_op && c.eat(&["DROP", "IDENTITY"]);
+        let drop_expression = !no_op && !drop_identity && c.eat(&["DROP", "EXPRESSION"]);
+        if no_op || drop_identity || drop_expression {
+            let if_exists = c.eat(&["IF", "EXISTS"]);
+            let t = table_mut(schema, table)?;
+            let column = t
+                .column_mut(&col, d)
+                .ok_or_else(|| format!("column `{col}` of `{table}` does not exist"))?;
+            if drop_identity && column.identity.take().is_none() && !if_exists {
+                return Err(format!(
+                    "column `{col}` of `{table}` is not an identity column"
+                ));
+            }
+            if drop_expression && column.generated.take().is_none() && !if_exists {
+                return Err(format!(
+                    "column `{col}` of `{table}` is not a generated column"
+                ));
+            }
+            c.pos = end;
+            return done;
+        }
+    }
+    c.pos = start;
+    Ok(None)
+}
+
+/// Consumes `kw (` if it follows.
+fn kw_paren(c: &mut scan::Cursor<'_>, kw: &str) -> bool {
+    let found =
+        c.peek().is_some_and(|t| t.is_kw(kw)) && c.peek_at(1).is_some_and(|t| t.is_sym("("));
+    if found {
+        c.pos += 2;
+    }
+    found
 }
 
 /// Token ranges of the comma-separated actions starting at `from`.
@@ -329,16 +429,90 @@ fn drop_column(
 
 /// Whether `sql` mentions the identifier `word` (not as a function name).
 pub(super) fn mentions(sql: &str, word: &str, d: Dialect) -> bool {
+    identifiers(sql, d).contains(d.name_key(word).as_ref())
+}
+
+/// Every word `sql` holds, function names included, by name key.
+pub(super) fn words(sql: &str, d: Dialect) -> std::collections::HashSet<String> {
     let Ok(tokens) = scan::tokenize(sql, d) else {
-        return false;
+        return Default::default();
     };
-    tokens.toks.iter().enumerate().any(|(i, t)| match t {
-        scan::Tok::Word { text, quoted } => {
-            d.same_name(&names::fold(text, *quoted, d), word)
-                && !tokens.toks.get(i + 1).is_some_and(|n| n.is_sym("("))
+    tokens
+        .toks
+        .iter()
+        .filter_map(|t| match t {
+            scan::Tok::Word { text, quoted } => {
+                Some(d.name_key(&names::fold(text, *quoted, d)).into_owned())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The identifiers `sql` mentions (not function names), by name key.
+pub(super) fn identifiers(sql: &str, d: Dialect) -> std::collections::HashSet<String> {
+    let Ok(tokens) = scan::tokenize(sql, d) else {
+        return Default::default();
+    };
+    tokens
+        .toks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| match t {
+            scan::Tok::Word { text, quoted }
+                if !tokens.toks.get(i + 1).is_some_and(|n| n.is_sym("(")) =>
+            {
+                Some(d.name_key(&names::fold(text, *quoted, d)).into_owned())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `sql` with the identifier `old` (not a function name) replaced by `new`;
+/// `None` when it does not occur.
+fn rename_word(sql: &str, old: &str, new: &str, d: Dialect) -> Option<String> {
+    rename_identifier(sql, old, new, d, false)
+}
+
+/// `sql` with the identifier `old` replaced by `new`, function names too
+/// when `calls`; `None` when it does not occur.
+pub(super) fn rename_identifier(
+    sql: &str,
+    old: &str,
+    new: &str,
+    d: Dialect,
+    calls: bool,
+) -> Option<String> {
+    let tokens = scan::tokenize(sql, d).ok()?;
+    let mut out = String::with_capacity(sql.len());
+    let mut last = 0;
+    for (i, t) in tokens.toks.iter().enumerate() {
+        let scan::Tok::Word { text, quoted } = t else {
+            continue;
+        };
+        let is_call = tokens.toks.get(i + 1).is_some_and(|n| n.is_sym("("));
+        if (is_call && !calls) || !d.same_name(&names::fold(text, *quoted, d), old) {
+            continue;
         }
-        _ => false,
+        let start = tokens.offsets[i];
+        let end = tokens.offsets.get(i + 1).copied().unwrap_or(sql.len());
+        // The token's own text ends before any white space that follows it.
+        let token_text = sql[start..end].trim_end();
+        out.push_str(&sql[last..start]);
+        out.push_str(&quote::ident(new, d));
+        last = start + token_text.len();
+    }
+    (last > 0).then(|| {
+        out.push_str(&sql[last..]);
+        out
     })
+}
+
+fn rename_in_expr(e: &mut Expr, old: &str, new: &str, d: Dialect) {
+    if let Some(sql) = rename_word(&e.sql, old, new, d) {
+        *e = Expr::new(sql, d);
+    }
 }
 
 fn rename_column(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str) -> Fallible<()> {
@@ -367,6 +541,15 @@ fn rename_column(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str
     for f in &mut t.foreign_keys {
         rename(&mut f.columns);
     }
+    // The server keeps expressions as trees and prints them with the new name.
+    for c in &mut t.checks {
+        rename_in_expr(&mut c.expr, old, new, d);
+    }
+    for c in &mut t.columns {
+        if let Some(g) = &mut c.generated {
+            rename_in_expr(&mut g.expr, old, new, d);
+        }
+    }
     for other in &mut schema.tables {
         for f in &mut other.foreign_keys {
             if f.referenced_table.same_as(name, d) {
@@ -377,13 +560,16 @@ fn rename_column(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str
     for i in &mut schema.indexes {
         if i.table.same_as(name, d) {
             for c in &mut i.columns {
-                if let IndexExpr::Column(c) = &mut c.expr
-                    && d.same_name(c, old)
-                {
-                    *c = new.to_string();
+                match &mut c.expr {
+                    IndexExpr::Column(c) if d.same_name(c, old) => *c = new.to_string(),
+                    IndexExpr::Column(_) => {}
+                    IndexExpr::Expression(e) => rename_in_expr(e, old, new, d),
                 }
             }
             rename(&mut i.include);
+            if let Some(p) = &mut i.predicate {
+                rename_in_expr(p, old, new, d);
+            }
         }
     }
     for s in &mut schema.sequences {

@@ -29,6 +29,11 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     if ct.like.is_some() || ct.clone.is_some() {
         return Err("CREATE TABLE … LIKE/CLONE is not modelled".into());
     }
+    // Inherited columns and partitions change the table's shape in ways the
+    // model does not hold.
+    if ct.inherits.is_some() || ct.partition_of.is_some() || ct.partition_by.is_some() {
+        return Err("table inheritance and partitioning are not modelled".into());
+    }
     let mut table = Table::new(name.clone());
     for option in &ct.sqlite_table_options.options {
         match option {

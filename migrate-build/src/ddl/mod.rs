@@ -129,6 +129,9 @@ fn interpret(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         let command = meta.split_whitespace().next().unwrap_or_default();
         return Ok(Outcome::Skipped(format!("\\{command}")));
     }
+    if let Some(kind) = scan::data_statement(text) {
+        return Ok(Outcome::Skipped(kind));
+    }
     let tokens = scan::tokenize(text, schema.dialect)?;
     match scan::classify(&tokens) {
         scan::Kind::CreateTable => create_table::apply(schema, text),

@@ -2,12 +2,15 @@
 //! extensions, comments, drops, and the objects kept opaque (functions,
 //! triggers…), which sqlparser often cannot parse.
 
+use std::collections::HashSet;
+
 use super::alter_table;
 use super::scan::{Cursor, Tok, Tokens, describe};
 use super::{Fallible, Outcome, names};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, quote};
 use crate::schema::{
-    Definition, Enum, Extension, OpaqueKind, OpaqueObject, QualifiedName, Schema, Sequence, View,
+    Definition, Enum, Expr, Extension, OpaqueKind, OpaqueObject, QualifiedName, Schema, Sequence,
+    View,
 };
 
 pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallible<Outcome> {
@@ -235,9 +238,11 @@ fn create_view(
     c.expect(&["AS"])?;
     let mut body = c.rest_of(text);
     for suffix in ["WITH NO DATA", "WITH DATA"] {
-        let len = body.len();
-        if len >= suffix.len() && body[len - suffix.len()..].eq_ignore_ascii_case(suffix) {
-            body = body[..len - suffix.len()].trim_end();
+        let cut = body.len().saturating_sub(suffix.len());
+        if let (Some(head), Some(tail)) = (body.get(..cut), body.get(cut..))
+            && tail.eq_ignore_ascii_case(suffix)
+        {
+            body = head.trim_end();
         }
     }
     let d = schema.dialect;
@@ -324,22 +329,28 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     let materialized = c.eat(&["MATERIALIZED"]);
     if c.eat(&["VIEW"]) {
         let if_exists = c.eat(&["IF", "EXISTS"]);
+        // All names are resolved before anything is dropped, as the server does.
+        let mut dropped = Vec::new();
         for name in c.qualified_list()? {
-            let pos = schema
+            let found = schema
                 .views
                 .iter()
-                .position(|v| v.name.same_as(&name, d) && v.materialized == materialized);
-            match pos {
-                Some(i) => {
-                    let view = schema.views.remove(i);
-                    schema.indexes.retain(|i| !i.table.same_as(&view.name, d));
-                    if cascade {
-                        drop_dependent_views(schema, &view.name.name);
-                    }
-                }
+                .find(|v| v.name.same_as(&name, d) && v.materialized == materialized);
+            match found {
+                Some(v) => dropped.push(v.name.clone()),
                 None if if_exists => {}
                 None => return Err(format!("view `{name}` does not exist")),
             }
+        }
+        schema
+            .views
+            .retain(|v| !dropped.iter().any(|n| n.same_as(&v.name, d)));
+        schema
+            .indexes
+            .retain(|i| !dropped.iter().any(|n| n.same_as(&i.table, d)));
+        if cascade {
+            let names: Vec<String> = dropped.into_iter().map(|n| n.name).collect();
+            drop_dependent_views(schema, &names);
         }
         return Ok(Outcome::Applied);
     }
@@ -412,6 +423,7 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         return Err(format!("DROP statement {} is not modelled", c.here()));
     };
     let if_exists = c.eat(&["IF", "EXISTS"]);
+    let mut dropped_functions = HashSet::new();
     loop {
         let name = c.qualified()?;
         // Argument lists select an overload; the model keeps one per name.
@@ -424,12 +436,8 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         match find_opaque(schema, kind, &name, on_table.as_ref()) {
             Some(i) => {
                 schema.opaque.remove(i);
-                if cascade && kind == OpaqueKind::Function {
-                    let fname = name.name.clone();
-                    schema.opaque.retain(|o| {
-                        !(o.kind == OpaqueKind::Trigger
-                            && alter_table::mentions(o.definition.sql(), &fname, d))
-                    });
+                if kind == OpaqueKind::Function {
+                    dropped_functions.insert(d.name_key(&name.name).into_owned());
                 }
             }
             None if if_exists => {}
@@ -443,6 +451,13 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         if !c.eat_sym(",") {
             break;
         }
+    }
+    // Triggers that execute a dropped function go with it.
+    if cascade && !dropped_functions.is_empty() {
+        schema.opaque.retain(|o| {
+            o.kind != OpaqueKind::Trigger
+                || alter_table::words(o.definition.sql(), d).is_disjoint(&dropped_functions)
+        });
     }
     Ok(Outcome::Applied)
 }
@@ -485,28 +500,40 @@ fn drop_table(schema: &mut Schema, name: &QualifiedName, cascade: bool) -> Falli
         .opaque
         .retain(|o| !o.on_table.as_ref().is_some_and(|t| t.same_as(name, d)));
     if cascade {
-        drop_dependent_views(schema, &name.name);
+        drop_dependent_views(schema, std::slice::from_ref(&name.name));
     }
     Ok(())
 }
 
 /// Views whose definition mentions `relation`, transitively (CASCADE).
-fn drop_dependent_views(schema: &mut Schema, relation: &str) {
+fn drop_dependent_views(schema: &mut Schema, relations: &[String]) {
     let d = schema.dialect;
-    let mut pending = vec![relation.to_string()];
+    // Each definition is read once: the names it mentions, by name key.
+    let mut views: Vec<(View, HashSet<String>)> = std::mem::take(&mut schema.views)
+        .into_iter()
+        .map(|v| {
+            let words = alter_table::identifiers(v.definition.sql(), d);
+            (v, words)
+        })
+        .collect();
+    let mut pending: Vec<String> = relations
+        .iter()
+        .map(|r| d.name_key(r).into_owned())
+        .collect();
     while let Some(rel) = pending.pop() {
-        let (dropped, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut schema.views)
+        let (dropped, kept): (Vec<_>, Vec<_>) = views
             .into_iter()
-            .partition(|v| alter_table::mentions(v.definition.sql(), &rel, d));
-        schema.views = kept;
-        for v in dropped {
+            .partition(|(_, words)| words.contains(&rel));
+        views = kept;
+        for (v, _) in dropped {
             schema
                 .opaque
                 .retain(|o| !o.on_table.as_ref().is_some_and(|t| t.same_as(&v.name, d)));
             schema.indexes.retain(|i| !i.table.same_as(&v.name, d));
-            pending.push(v.name.name);
+            pending.push(d.name_key(&v.name.name).into_owned());
         }
     }
+    schema.views = views.into_iter().map(|(v, _)| v).collect();
 }
 
 fn drop_namespace_contents(schema: &mut Schema, ns: &str) {
@@ -568,7 +595,10 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
             };
         };
         if c.eat(&["RENAME", "TO"]) {
+            let old = schema.sequences[pos].name.clone();
             schema.sequences[pos].name.name = c.ident()?;
+            let new = schema.sequences[pos].name.clone();
+            rename_in_defaults(schema, &format!("'{old}'"), &format!("'{new}'"), |_| true);
             return Ok(Outcome::Applied);
         }
         // Start, increment, cache… are not modelled; ownership is.
@@ -618,7 +648,21 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     let pos = find_opaque(schema, kind, &name, on_table.as_ref())
         .ok_or_else(|| format!("{} `{name}` does not exist", kind.as_sql().to_lowercase()))?;
     if c.eat(&["RENAME", "TO"]) {
-        schema.opaque[pos].name.name = c.ident()?;
+        let new = c.ident()?;
+        let old = std::mem::replace(&mut schema.opaque[pos].name.name, new.clone());
+        // Triggers name their function by identity: they follow the rename.
+        if kind == OpaqueKind::Function {
+            for o in &mut schema.opaque {
+                if o.kind != OpaqueKind::Trigger {
+                    continue;
+                }
+                if let Some(sql) =
+                    alter_table::rename_identifier(o.definition.sql(), &old, &new, d, true)
+                {
+                    o.definition = Definition::source(sql);
+                }
+            }
+        }
     }
     // Owner, search_path, volatility…: the body is unchanged, nothing modelled moves.
     Ok(Outcome::Applied)
@@ -692,10 +736,39 @@ fn alter_type(schema: &mut Schema, c: &mut Cursor<'_>, name: &QualifiedName) -> 
         c.expect(&["TO"])?;
         let new = c.string()?;
         let i = index_of(&e.values, &old)?;
-        e.values[i] = new;
+        e.values[i] = new.clone();
+        let type_name = name.to_string();
+        let (old_lit, new_lit) = (quote::string(&old), quote::string(&new));
+        rename_in_defaults(schema, &old_lit, &new_lit, |ty| {
+            ty.user_defined && d.same_name(&ty.name, &type_name)
+        });
         return Ok(Outcome::Applied);
     }
     Err(format!("ALTER TYPE {} is not modelled", c.here()))
+}
+
+/// Defaults refer to sequences and enum labels by identity, so the server
+/// prints them with the new name after a rename: replaces the string literal
+/// `old` by `new` in the defaults of columns whose type passes `filter`.
+fn rename_in_defaults(
+    schema: &mut Schema,
+    old: &str,
+    new: &str,
+    filter: impl Fn(&crate::schema::ColumnType) -> bool,
+) {
+    let d = schema.dialect;
+    for t in &mut schema.tables {
+        for col in &mut t.columns {
+            if !filter(&col.ty) {
+                continue;
+            }
+            if let Some(def) = &col.default
+                && def.sql.contains(old)
+            {
+                col.default = Some(Expr::new(def.sql.replace(old, new), d));
+            }
+        }
+    }
 }
 
 fn index_of(values: &[String], value: &str) -> Fallible<usize> {
@@ -746,6 +819,10 @@ fn comment(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         Target::Column => {
             let column = parts.pop().unwrap_or_default();
             let name = names::qualify(parts, d);
+            // Columns of views are not modelled, nor their comments.
+            if schema.table(&name).is_none() && schema.view(&name).is_some() {
+                return Ok(Outcome::Skipped("COMMENT ON COLUMN".into()));
+            }
             let t = schema
                 .table_mut(&name)
                 .ok_or_else(|| format!("table `{name}` does not exist"))?;

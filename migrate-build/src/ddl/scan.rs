@@ -90,17 +90,28 @@ pub(crate) fn tokenize(text: &str, dialect: Dialect) -> Fallible<Tokens> {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let offset_of = |line: u64, column: u64| -> usize {
-        let start = usize::try_from(line)
-            .ok()
-            .and_then(|l| l.checked_sub(1))
-            .and_then(|l| line_starts.get(l).copied())
-            .unwrap_or(text.len());
-        let column = usize::try_from(column).unwrap_or(1).saturating_sub(1);
-        text[start..]
-            .char_indices()
-            .nth(column)
-            .map_or(text.len(), |(i, _)| start + i)
+    // Token locations come in order: walk forward once instead of counting
+    // characters from each line's start (long one-line expressions).
+    let mut at = (1u64, 1u64, 0usize);
+    let mut offset_of = |line: u64, column: u64| -> usize {
+        if line != at.0 || column < at.1 {
+            let start = usize::try_from(line)
+                .ok()
+                .and_then(|l| l.checked_sub(1))
+                .and_then(|l| line_starts.get(l).copied())
+                .unwrap_or(text.len());
+            at = (line, 1, start);
+        }
+        while at.1 < column {
+            match text.get(at.2..).and_then(|rest| rest.chars().next()) {
+                Some(c) if c != '\n' => {
+                    at.1 += 1;
+                    at.2 += c.len_utf8();
+                }
+                _ => break,
+            }
+        }
+        at.2
     };
     let mut toks = Vec::new();
     let mut offsets = Vec::new();
@@ -126,6 +137,67 @@ pub(crate) fn tokenize(text: &str, dialect: Dialect) -> Fallible<Tokens> {
         offsets.push(offset_of(t.span.start.line, t.span.start.column));
     }
     Ok(Tokens { toks, offsets })
+}
+
+/// First words of statements that change data or the session, not the schema.
+const DATA_WORDS: &[&str] = &[
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "SELECT",
+    "WITH",
+    "VALUES",
+    "SET",
+    "RESET",
+    "GRANT",
+    "REVOKE",
+    "ANALYZE",
+    "ANALYSE",
+    "VACUUM",
+    "BEGIN",
+    "START",
+    "COMMIT",
+    "END",
+    "ROLLBACK",
+    "ABORT",
+    "SAVEPOINT",
+    "RELEASE",
+    "PRAGMA",
+    "DO",
+    "LOCK",
+    "REFRESH",
+    "TRUNCATE",
+    "COPY",
+    "NOTIFY",
+    "LISTEN",
+    "UNLISTEN",
+    "CLUSTER",
+    "REINDEX",
+    "EXPLAIN",
+    "CALL",
+    "CHECKPOINT",
+    "DISCARD",
+    "SHOW",
+    "REPLACE",
+    "UPSERT",
+    "PREPARE",
+    "EXECUTE",
+    "DEALLOCATE",
+    "SECURITY",
+    "ATTACH",
+    "DETACH",
+    "USE",
+];
+
+/// The kind of a data statement from its first word alone, so that large
+/// `INSERT`s (most of a seed script's bytes) are not tokenized.
+pub(crate) fn data_statement(text: &str) -> Option<String> {
+    let word = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    DATA_WORDS.contains(&word.as_str()).then_some(word)
 }
 
 /// What the interpreter does with a statement.
@@ -188,13 +260,7 @@ pub(crate) fn classify(tokens: &Tokens) -> Kind {
             _ => Kind::Other,
         },
         "COMMENT" => Kind::Other,
-        "INSERT" | "UPDATE" | "DELETE" | "SELECT" | "WITH" | "VALUES" | "SET" | "RESET"
-        | "GRANT" | "REVOKE" | "ANALYZE" | "ANALYSE" | "VACUUM" | "BEGIN" | "START" | "COMMIT"
-        | "END" | "ROLLBACK" | "ABORT" | "SAVEPOINT" | "RELEASE" | "PRAGMA" | "DO" | "LOCK"
-        | "REFRESH" | "TRUNCATE" | "COPY" | "NOTIFY" | "LISTEN" | "UNLISTEN" | "CLUSTER"
-        | "REINDEX" | "EXPLAIN" | "CALL" | "CHECKPOINT" | "DISCARD" | "SHOW" | "REPLACE"
-        | "UPSERT" | "PREPARE" | "EXECUTE" | "DEALLOCATE" | "SECURITY" | "ATTACH" | "DETACH"
-        | "USE" => Kind::Skip(first.clone()),
+        word if DATA_WORDS.contains(&word) => Kind::Skip(first.clone()),
         _ => Kind::Other,
     }
 }
@@ -348,5 +414,35 @@ pub(crate) fn describe(tok: &Tok) -> String {
         Tok::Word { text, quoted: true } => format!("\"{text}\""),
         Tok::Word { text, .. } | Tok::Num(text) | Tok::Sym(text) => text.clone(),
         Tok::Str(s) => format!("'{s}'"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_offsets_point_at_token_starts() {
+        let text = "SELECT 'é', \"Ä\"\n  ,  x  -- c\n FROM t.u";
+        let tokens = tokenize(text, Dialect::Postgres).unwrap();
+        let starts: Vec<&str> = tokens
+            .offsets
+            .iter()
+            .map(|&o| &text[o..o + text[o..].chars().next().unwrap().len_utf8()])
+            .collect();
+        assert_eq!(
+            starts,
+            vec!["S", "'", ",", "\"", ",", "x", "F", "t", ".", "u"]
+        );
+    }
+
+    #[test]
+    fn data_statements_are_known_by_their_first_word() {
+        assert_eq!(
+            data_statement("insert into t values (1)").as_deref(),
+            Some("INSERT")
+        );
+        assert_eq!(data_statement("CREATE TABLE t (a int)"), None);
+        assert_eq!(data_statement("Setting"), None);
     }
 }

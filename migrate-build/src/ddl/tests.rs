@@ -162,13 +162,23 @@ fn alter_table_every_form() {
 fn renamed_columns_are_renamed_in_constraints_and_indexes() {
     let s = pg(
         "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (pid int REFERENCES p, x int UNIQUE);
-        CREATE INDEX ON c (x); ALTER TABLE c RENAME x TO y; ALTER TABLE p RENAME COLUMN id TO pk;",
+        CREATE INDEX ON c (x); ALTER TABLE c ADD CHECK (x > 0);
+        CREATE INDEX c_low ON c (abs(x)) WHERE x IS NOT NULL;
+        ALTER TABLE c RENAME x TO y; ALTER TABLE p RENAME COLUMN id TO pk;",
     );
     let c = table(&s, "c");
     assert_eq!(c.uniques[0].columns, vec!["y"]);
     assert_eq!(c.foreign_keys[0].referenced_columns, vec!["pk"]);
     assert_eq!(s.indexes[0].name.name, "c_x_idx");
     assert_eq!(s.indexes[0].columns[0].expr, IndexExpr::Column("y".into()));
+    assert_eq!(c.checks[0].expr.sql, "y > 0");
+    assert_eq!(c.checks[0].name.as_deref(), Some("c_x_check"));
+    let low = s.index(&QualifiedName::new("c_low")).unwrap();
+    assert_eq!(
+        low.columns[0].expr,
+        IndexExpr::Expression(Expr::new("abs(y)", Dialect::Postgres))
+    );
+    assert_eq!(low.predicate.as_ref().unwrap().sql, "y IS NOT NULL");
 }
 
 #[test]
@@ -347,6 +357,8 @@ fn errors_name_file_line_and_column() {
     assert!(e.message.contains("column `b`"), "{e}");
     let e = pg_err("CREATE TABLE x (a int);\nCREATE TABLE y (b int REFERENCES x);");
     assert!(e.message.contains("no primary key"), "{e}");
+    let e = pg_err("CREATE TABLE p (a int);\nCREATE TABLE c (b int) INHERITS (p);");
+    assert!(e.message.contains("inheritance"), "{e}");
     let e = pg_err("CREATE TABLE t (a int) garbage here;");
     assert!(e.message.contains("cannot parse"), "{e}");
 }
@@ -515,4 +527,150 @@ fn random_token_soup_never_panics() {
             },
         )
         .unwrap();
+}
+
+/// Statements of real migrations cut at every few characters, and mixed
+/// with multi-byte text: the interpreter answers with a value or an error,
+/// never a panic.
+#[test]
+fn truncated_statements_never_panic() {
+    let samples = [
+        "CREATE TABLE \"é\" (a int PRIMARY KEY, b varchar(10) ARRAY DEFAULT '{}', CHECK (a > 0)) ;",
+        "ALTER TABLE t ADD CONSTRAINT c FOREIGN KEY (a) REFERENCES p (id) ON DELETE CASCADE, ALTER COLUMN b TYPE int USING b::int;",
+        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON ONLY t USING gin ((a || 'é') gin_trgm_ops) WHERE b IS NULL;",
+        "CREATE MATERIALIZED VIEW v AS SELECT 'é' AS x WITH NO DATA; COMMENT ON COLUMN t.a IS 'é';",
+        "CREATE TRIGGER tr BEFORE UPDATE ON t BEGIN SELECT CASE WHEN 1 THEN 'é' END; END;",
+        "ALTER TYPE e ADD VALUE IF NOT EXISTS 'é' BEFORE 'a'; ALTER SEQUENCE s OWNED BY t.a;",
+        "CREATE TABLE x AS SELECT count(*), coalesce(sum(a), 0) AS s FROM t JOIN (SELECT 1 AS y) q ON true;",
+        "SELECT E'\\é'; DO $x$ BEGIN END $x$; /* é /* é */ */ -- é",
+    ];
+    for dialect in Dialect::ALL {
+        for sample in samples {
+            let chars: Vec<(usize, char)> = sample.char_indices().collect();
+            for (at, _) in chars {
+                let mut schema = Schema::empty(dialect);
+                let setup = "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE t (a int, b text); CREATE TYPE e AS ENUM ('a'); CREATE SEQUENCE s;";
+                let _ = apply(
+                    &mut schema,
+                    SourceFile {
+                        path: "s.sql",
+                        sql: setup,
+                    },
+                );
+                let _ = apply(
+                    &mut schema,
+                    SourceFile {
+                        path: "p.sql",
+                        sql: &sample[..at],
+                    },
+                );
+                let _ = apply(
+                    &mut schema,
+                    SourceFile {
+                        path: "p.sql",
+                        sql: &sample[at..],
+                    },
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn renames_reach_defaults_and_constraint_indexes() {
+    let s = pg("CREATE TYPE mode AS ENUM ('open', 'closed');
+        CREATE TABLE t (id serial, m mode DEFAULT 'open', CONSTRAINT t_pkey PRIMARY KEY (id));
+        ALTER SEQUENCE t_id_seq RENAME TO t_seq;
+        ALTER TYPE mode RENAME VALUE 'open' TO 'opened';
+        ALTER INDEX t_pkey RENAME TO t_pk;");
+    let t = table(&s, "t");
+    let key = |sql: &str| Expr::new(sql, Dialect::Postgres);
+    assert_eq!(
+        t.columns[0].default,
+        Some(key("nextval('t_seq'::regclass)"))
+    );
+    assert_eq!(t.columns[1].default, Some(key("'opened'::mode")));
+    assert_eq!(
+        t.primary_key.as_ref().unwrap().name.as_deref(),
+        Some("t_pk")
+    );
+}
+
+#[test]
+fn dropping_a_column_drops_what_depends_on_it() {
+    let s = pg("CREATE TABLE t (a int UNIQUE, b int CHECK (b > 0), c int);
+        CREATE INDEX ON t (b); CREATE INDEX ON t (c) WHERE b IS NULL; CREATE INDEX ON t (a, c);
+        ALTER TABLE t DROP COLUMN b;");
+    let t = table(&s, "t");
+    assert!(t.checks.is_empty());
+    assert_eq!(t.uniques.len(), 1);
+    let names: Vec<_> = s.indexes.iter().map(|i| i.name.name.as_str()).collect();
+    assert_eq!(names, vec!["t_a_c_idx"]);
+    let e = pg_err(
+        "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (p int REFERENCES p);\nALTER TABLE p DROP COLUMN id;",
+    );
+    assert!(e.message.contains("CASCADE"), "{e}");
+}
+
+#[test]
+fn sqlite_references_may_point_forward() {
+    let s = lite(
+        "CREATE TABLE a (b_id INTEGER REFERENCES b (id)); CREATE TABLE b (id INTEGER PRIMARY KEY);",
+    );
+    let fk = &table(&s, "a").foreign_keys[0];
+    assert_eq!(fk.referenced_table, QualifiedName::new("b"));
+    assert_eq!(fk.referenced_columns, vec!["id"]);
+    let e = run_err(
+        Dialect::Sqlite,
+        "CREATE TABLE a (b_id INTEGER REFERENCES b);",
+    );
+    assert!(e.message.contains("does not exist"), "{e}");
+}
+
+fn run_err(dialect: Dialect, sql: &str) -> DdlError {
+    parse_schema(
+        dialect,
+        &[SourceFile {
+            path: "schema.sql",
+            sql,
+        }],
+    )
+    .expect_err("expected an error")
+}
+
+#[test]
+fn drop_function_cascade_drops_its_triggers() {
+    let s = pg("CREATE TABLE t (a int);
+        CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE FUNCTION g() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE TRIGGER tf BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();
+        CREATE TRIGGER tg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION g();
+        ALTER FUNCTION f() RENAME TO f2;
+        DROP FUNCTION f2 CASCADE;");
+    let names: Vec<_> = s.opaque.iter().map(|o| o.name.name.as_str()).collect();
+    assert_eq!(names, vec!["g", "tg"]);
+}
+
+#[test]
+fn alter_table_actions_read_by_tokens() {
+    let s = pg("CREATE SCHEMA s; CREATE TABLE t (a int GENERATED ALWAYS AS IDENTITY, b int GENERATED ALWAYS AS (a * 2) STORED, c int);
+        CREATE INDEX i ON t (c); ALTER TABLE t ADD CONSTRAINT k CHECK (c > 0) NOT VALID;
+        ALTER TABLE t VALIDATE CONSTRAINT k, ALTER COLUMN c SET STATISTICS 100, ALTER c SET STORAGE PLAIN;
+        ALTER TABLE t ALTER COLUMN a DROP IDENTITY, ALTER COLUMN b DROP EXPRESSION, ALTER COLUMN c SET (n_distinct = 5);
+        ALTER TABLE t SET (fillfactor = 70), CLUSTER ON i;
+        ALTER TABLE t SET SCHEMA s;");
+    let t = s
+        .table(&QualifiedName::with_schema(Some("s".into()), "t"))
+        .unwrap();
+    assert_eq!(t.columns[0].identity, None);
+    assert!(!t.columns[0].nullable, "DROP IDENTITY keeps NOT NULL");
+    assert_eq!(t.columns[1].generated, None);
+    assert_eq!(
+        s.indexes[0].name,
+        QualifiedName::with_schema(Some("s".into()), "i")
+    );
+    let e = pg_err("CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a DROP IDENTITY;");
+    assert!(e.message.contains("not an identity"), "{e}");
+    let e = pg_err("CREATE TABLE t (a int);\nALTER TABLE t VALIDATE CONSTRAINT nope;");
+    assert!(e.message.contains("does not exist"), "{e}");
 }

@@ -22,11 +22,22 @@ pub fn canonical_type(sql: &str, dialect: Dialect) -> Option<ColumnType> {
     }
 }
 
-/// SQLite keeps the declared type verbatim: upper-cased, white space collapsed.
+/// SQLite keeps the declared type verbatim (`PRAGMA table_info` prints
+/// `VARCHAR (64)` if so written): upper-cased, white space collapsed, and none
+/// around parentheses and commas, so `varchar (64)` = `VARCHAR(64)`.
 fn sqlite_type(sql: &str) -> ColumnType {
     let collapsed = sql.split_whitespace().collect::<Vec<_>>().join(" ");
-    let collapsed = collapsed.replace("( ", "(").replace(" )", ")");
-    ColumnType::simple(collapsed.to_ascii_uppercase())
+    let mut out = String::with_capacity(collapsed.len());
+    for c in collapsed.chars() {
+        if matches!(c, '(' | ')' | ',') && out.ends_with(' ') {
+            out.pop();
+        }
+        if c == ' ' && (out.ends_with('(') || out.ends_with(',')) {
+            continue;
+        }
+        out.push(c);
+    }
+    ColumnType::simple(out.to_ascii_uppercase())
 }
 
 fn postgres_type(sql: &str) -> Option<ColumnType> {
@@ -38,12 +49,17 @@ fn postgres_type(sql: &str) -> Option<ColumnType> {
             let open = rest.rfind('[')?;
             text = rest[..open].trim_end();
             array_dims = array_dims.saturating_add(1);
-        } else if text.len() > 5 && text[text.len() - 5..].eq_ignore_ascii_case("array") {
-            let head = text[..text.len() - 5].trim_end();
-            if head.len() == text.len() - 5 {
+        } else if let Some(head) = text.len().checked_sub(5).and_then(|at| {
+            text.get(at..)
+                .filter(|t| t.eq_ignore_ascii_case("array"))
+                .and(text.get(..at))
+        }) {
+            // `text ARRAY`, not a type whose name ends in "array".
+            let trimmed = head.trim_end();
+            if trimmed.len() == head.len() || trimmed.is_empty() {
                 break;
             }
-            text = head;
+            text = trimmed;
             array_dims = array_dims.saturating_add(1);
         } else {
             break;
@@ -228,6 +244,8 @@ mod tests {
     fn sqlite_keeps_declared_type_uppercased() {
         let t = canonical_type("varchar( 255 )", Dialect::Sqlite).unwrap();
         assert_eq!(t.name, "VARCHAR(255)");
+        let t = canonical_type("Decimal (10, 2)", Dialect::Sqlite).unwrap();
+        assert_eq!(t.name, "DECIMAL(10,2)");
         assert_eq!(
             canonical_type("unsigned   big int", Dialect::Sqlite)
                 .unwrap()

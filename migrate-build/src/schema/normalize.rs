@@ -11,7 +11,9 @@ use crate::dialect::Dialect;
 /// default or check share. Not valid SQL; never rendered.
 pub fn expr_key(sql: &str, dialect: Dialect) -> String {
     match dialect {
-        Dialect::Sqlite => fold_outside_quotes(sql),
+        // SQLite keeps a default's text, but without the parentheses of
+        // `DEFAULT (expr)`.
+        Dialect::Sqlite => strip_outer_parens(&fold_outside_quotes(sql)).to_string(),
         Dialect::Postgres => postgres_key(sql),
     }
 }
@@ -19,6 +21,30 @@ pub fn expr_key(sql: &str, dialect: Dialect) -> String {
 /// The comparison key of a view or function body from a SQL source.
 pub fn definition_key(sql: &str) -> String {
     fold_outside_quotes(sql)
+}
+
+/// `(x)` → `x` while the first `(` closes at the very end.
+fn strip_outer_parens(mut s: &str) -> &str {
+    while let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        let mut depth = 0i32;
+        let mut quote: Option<char> = None;
+        let balanced = inner.chars().all(|c| {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '(') => depth += 1,
+                (None, ')') => depth -= 1,
+                (None, _) => {}
+            }
+            depth >= 0
+        });
+        if !balanced || depth != 0 {
+            break;
+        }
+        s = inner;
+    }
+    s
 }
 
 /// Lower-cases and drops white space outside quotes.
@@ -99,7 +125,10 @@ fn lex(sql: &str) -> Vec<T> {
                 }
             }
             // A quoted identifier that needs no quotes is the same name.
-            let inner = &s[1..s.len().saturating_sub(1).max(1)];
+            let inner = s
+                .strip_prefix('"')
+                .and_then(|r| r.strip_suffix('"'))
+                .unwrap_or_default();
             let plain = !inner.is_empty()
                 && inner
                     .chars()
@@ -237,7 +266,7 @@ fn canonical_datetime(s: String) -> String {
         return "1970-01-01".into();
     }
     if !looks_like_date {
-        return s;
+        return canonical_interval(&s).unwrap_or(s);
     }
     let mut t = s.as_str();
     for suffix in ["+00:00", "+00", "Z"] {
@@ -247,6 +276,57 @@ fn canonical_datetime(s: String) -> String {
         t = t.strip_suffix(suffix).unwrap_or(t);
     }
     t.to_string()
+}
+
+/// An interval literal (`'12 months'`, `'1 day 2 hours'`) in the server's
+/// output style (`'1 year'`, `'1 day 02:00:00'`); `None` when `s` is not one.
+fn canonical_interval(s: &str) -> Option<String> {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.is_empty() || !words.len().is_multiple_of(2) {
+        return None;
+    }
+    let (mut months, mut days, mut seconds) = (0i64, 0i64, 0i64);
+    for pair in words.chunks(2) {
+        let n: i64 = pair[0].parse().ok()?;
+        match pair[1].to_ascii_lowercase().trim_end_matches('s') {
+            "year" => months += 12 * n,
+            "mon" | "month" => months += n,
+            "week" => days += 7 * n,
+            "day" => days += n,
+            "hour" => seconds += 3600 * n,
+            "minute" | "min" => seconds += 60 * n,
+            "second" | "sec" => seconds += n,
+            _ => return None,
+        }
+    }
+    let plural = |n: i64, unit: &str| {
+        if n == 1 || n == -1 {
+            format!("{n} {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    };
+    let mut parts = Vec::new();
+    if months / 12 != 0 {
+        parts.push(plural(months / 12, "year"));
+    }
+    if months % 12 != 0 {
+        parts.push(plural(months % 12, "mon"));
+    }
+    if days != 0 {
+        parts.push(plural(days, "day"));
+    }
+    if seconds != 0 || parts.is_empty() {
+        let sign = if seconds < 0 { "-" } else { "" };
+        let a = seconds.abs();
+        parts.push(format!(
+            "{sign}{:02}:{:02}:{:02}",
+            a / 3600,
+            a / 60 % 60,
+            a % 60
+        ));
+    }
+    Some(parts.join(" "))
 }
 
 fn is_number(s: &str) -> bool {
@@ -401,16 +481,16 @@ fn find_removable(toks: &[T]) -> Option<(usize, usize)> {
             let whole = open == 0 && i == toks.len() - 1;
             let doubled = before == Some(&open_sym) && after == Some(&close_sym);
             let single = inner.len() == 1 || is_single_call(inner);
-            let boundary = |t: Option<&T>| match t {
+            let boundary = |t: Option<&T>, bracket: &str| match t {
                 None => true,
                 Some(T::Word(w)) => {
                     matches!(w.as_str(), "and" | "or" | "not" | "when" | "then" | "else")
                 }
-                Some(T::Sym(s)) => s == "(" || s == ",",
+                Some(T::Sym(s)) => s == bracket || s == ",",
                 _ => false,
             };
             let comparison_in_logic =
-                !has_top_level_logic(inner) && boundary(before) && boundary(after);
+                !has_top_level_logic(inner) && boundary(before, "(") && boundary(after, ")");
             if whole || doubled || single || comparison_in_logic {
                 return Some((open, i));
             }
@@ -525,6 +605,17 @@ mod tests {
     }
 
     #[test]
+    fn interval_literals_as_printed_back() {
+        same(
+            "now() - (random() * interval '12 months')",
+            "(now() - (random() * '1 year'::interval))",
+        );
+        same("interval '1 day 2 hours'", "'1 day 02:00:00'::interval");
+        same("'90 minutes'::interval", "'01:30:00'::interval");
+        differ("interval '1 day'", "interval '2 days'");
+    }
+
+    #[test]
     fn booleans() {
         same("true", "'t'");
         same("false", "'f'::boolean");
@@ -538,6 +629,10 @@ mod tests {
         same("(lower(name))", "lower(name)");
         differ("(a + b) * c", "a + b * c");
         differ("(a OR b) AND c", "a OR b AND c");
+        same("(a AND (b = 0))", "a AND b = 0");
+        same("((k = 'x') OR (k = 'y'))", "k = 'x' OR k = 'y'");
+        same("NOT (d OR (v = 'P'))", "NOT (d OR v = 'P')");
+        differ("NOT (d OR v = 'P')", "NOT d OR v = 'P'");
     }
 
     #[test]
@@ -563,6 +658,14 @@ mod tests {
         assert_eq!(
             expr_key("(strftime('%s', 'now'))", Dialect::Sqlite),
             expr_key("( STRFTIME('%s','now') )", Dialect::Sqlite)
+        );
+        assert_eq!(
+            expr_key("(datetime('now', 'localtime'))", Dialect::Sqlite),
+            expr_key("datetime('now','localtime')", Dialect::Sqlite)
+        );
+        assert_ne!(
+            expr_key("(a) + (b)", Dialect::Sqlite),
+            expr_key("a) + (b", Dialect::Sqlite)
         );
         assert_ne!(
             expr_key("'A'", Dialect::Sqlite),
