@@ -35,7 +35,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
             alter_constraint(schema, &name, &mut ac, action_end)?;
             continue;
         }
-        if let Some(new_name) = token_action(schema, &name, &mut ac, action_end)? {
+        if let Some(new_name) = token_action(schema, &name, text, &mut ac, action_end)? {
             name = new_name;
             continue;
         }
@@ -52,9 +52,15 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
 
 /// Actions sqlparser does not parse, read from tokens. `Some(name)` (the
 /// table's name afterwards) when the action was one of them.
+/// Byte offset of token `i` in the statement (its end when `i` is past the last).
+fn tokens_offset(c: &scan::Cursor<'_>, i: usize) -> usize {
+    c.tokens.offsets.get(i).copied().unwrap_or(usize::MAX)
+}
+
 fn token_action(
     schema: &mut Schema,
     table: &QualifiedName,
+    text: &str,
     c: &mut scan::Cursor<'_>,
     end: usize,
 ) -> Fallible<Option<QualifiedName>> {
@@ -109,6 +115,58 @@ fn token_action(
             || c.eat(&["SET", "COMPRESSION"])
             || kw_paren(c, "SET")
             || kw_paren(c, "RESET");
+        // sqlparser reads neither `SET GENERATED` nor `TYPE … COLLATE`.
+        if !no_op && c.eat(&["SET", "GENERATED"]) {
+            let kind = if c.eat(&["ALWAYS"]) {
+                Identity::Always
+            } else if c.eat(&["BY", "DEFAULT"]) {
+                Identity::ByDefault
+            } else {
+                return Err(format!("expected ALWAYS or BY DEFAULT {}", c.here()));
+            };
+            let t = table_mut(schema, table)?;
+            let column = t
+                .column_mut(&col, d)
+                .ok_or_else(|| format!("column `{col}` of `{table}` does not exist"))?;
+            if column.identity.replace(kind).is_none() {
+                return Err(format!(
+                    "column `{col}` of `{table}` is not an identity column"
+                ));
+            }
+            c.pos = end;
+            return done;
+        }
+        let type_at = c.pos;
+        if !no_op && (c.eat(&["TYPE"]) || c.eat(&["SET", "DATA", "TYPE"])) {
+            let ty_start = c.pos;
+            while c.pos < end
+                && !c
+                    .peek()
+                    .is_some_and(|t| t.is_kw("COLLATE") || t.is_kw("USING"))
+            {
+                c.pos += 1;
+            }
+            if c.peek().is_some_and(|t| t.is_kw("COLLATE")) {
+                let offset = |i: usize| tokens_offset(c, i);
+                let ty_sql = text
+                    .get(offset(ty_start)..offset(c.pos))
+                    .unwrap_or_default()
+                    .trim();
+                c.pos += 1;
+                let collation = c.qualified()?;
+                let ty = types::canonical_type(ty_sql, d)
+                    .ok_or_else(|| format!("unknown type `{ty_sql}` for column `{col}`"))?;
+                let t = table_mut(schema, table)?;
+                let column = t
+                    .column_mut(&col, d)
+                    .ok_or_else(|| format!("column `{col}` of `{table}` does not exist"))?;
+                column.ty = ty;
+                column.collation = names::collation_of(collation);
+                c.pos = end;
+                return done;
+            }
+            c.pos = type_at;
+        }
         let drop_identity = !no_op && c.eat(&["DROP", "IDENTITY"]);
         let drop_expression = !no_op && !drop_identity && c.eat(&["DROP", "EXPRESSION"]);
         if no_op || drop_identity || drop_expression {

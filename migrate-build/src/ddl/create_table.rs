@@ -242,7 +242,7 @@ pub(super) fn add_column(
                 name: cname.or_else(|| ck.name.as_ref().map(|n| names::ident(n, d))),
                 kind: PendingKind::Check(ck.expr.clone()),
             }),
-            ColumnOption::Collation(c) => column.collation = Some(c.to_string()),
+            ColumnOption::Collation(c) => column.collation = names::collation(c, d)?,
             ColumnOption::Comment(c) => column.comment = Some(c.clone()),
             ColumnOption::Generated {
                 generated_as,

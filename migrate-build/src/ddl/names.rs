@@ -66,6 +66,20 @@ pub(crate) fn object_name(name: &ObjectName, dialect: Dialect) -> Fallible<Quali
     Ok(qualify(parts, dialect))
 }
 
+/// A collation as the catalogs name it: unquoted, without the `pg_catalog`
+/// (or default) schema that builtin collations live in; `None` for
+/// `"default"`, which is the same as no COLLATE clause.
+pub(crate) fn collation(name: &ObjectName, dialect: Dialect) -> Fallible<Option<String>> {
+    Ok(collation_of(object_name(name, dialect)?))
+}
+
+pub(crate) fn collation_of(mut name: QualifiedName) -> Option<String> {
+    if name.schema.as_deref() == Some("pg_catalog") {
+        name.schema = None;
+    }
+    (!(name.schema.is_none() && name.name == "default")).then(|| name.to_string())
+}
+
 /// PostgreSQL's identifier limit (NAMEDATALEN - 1).
 const MAX_NAME_BYTES: usize = 63;
 

@@ -15,7 +15,9 @@ pub(super) fn push_enum_steps(differ: &mut Differ<'_>) {
         match previous.enum_type(&new.name) {
             None => differ.push(Step::CreateEnum(new.clone())),
             Some(old) if old.values == new.values => {}
-            Some(old) if is_subsequence(&old.values, &new.values) => {
+            Some(old)
+                if is_subsequence(&old.values, &new.values) && !new_value_used(next, old, new) =>
+            {
                 push_added_values(differ, old, new)
             }
             Some(old) => push_recreate(differ, Pair::new(old, new)),
@@ -26,6 +28,32 @@ pub(super) fn push_enum_steps(differ: &mut Differ<'_>) {
             differ.push(Step::DropEnum(old.clone()));
         }
     }
+}
+
+/// Whether an expression of `next` (default, check, index predicate)
+/// mentions a value `new` adds. PostgreSQL refuses to use a value added by
+/// `ALTER TYPE … ADD VALUE` before the transaction commits ("unsafe use of
+/// new value"), so such a plan recreates the type instead, which is safe
+/// inside the migration's transaction.
+fn new_value_used(next: &crate::Schema, old: &Enum, new: &Enum) -> bool {
+    let added: Vec<String> = new
+        .values
+        .iter()
+        .filter(|v| !old.values.contains(v))
+        .map(|v| format!("'{}'", v.replace('\'', "''")))
+        .collect();
+    let mentions = |sql: &str| added.iter().any(|v| sql.contains(v.as_str()));
+    let tables = next.tables.iter().any(|t| {
+        t.columns
+            .iter()
+            .any(|c| c.default.as_ref().is_some_and(|d| mentions(&d.sql)))
+            || t.checks.iter().any(|k| mentions(&k.expr.sql))
+    });
+    tables
+        || next
+            .indexes
+            .iter()
+            .any(|i| i.predicate.as_ref().is_some_and(|p| mentions(&p.sql)))
 }
 
 /// Whether every value of `old` is in `new`, in the same order.

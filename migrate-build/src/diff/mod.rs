@@ -154,6 +154,15 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
             .and_then(|t| t.column(column, differ.dialect))
             .and_then(|c| c.default.as_ref())
             .is_some_and(|d| d.sql.contains("nextval(") && d.sql.contains(&seq.name.name));
+        // identity → serial: the AlterColumn step makes the sequence once the
+        // identity (whose sequence has the same name) is gone.
+        let owner_was_identity = previous
+            .table(table)
+            .and_then(|t| t.column(column, differ.dialect))
+            .is_some_and(|c| c.identity.is_some());
+        if draws && owner_was_identity {
+            continue;
+        }
         match (tables.column_created(table, column), draws) {
             (true, true) => {}
             // `OWNED BY` needs its column: nothing draws from this sequence
@@ -174,7 +183,14 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
             .owned_by
             .as_ref()
             .is_some_and(|(table, column)| tables.column_dropped(table, column));
-        if !owner_dropped {
+        // serial → identity: the AlterColumn step drops the serial's sequence
+        // itself, before the identity sequence exists (see the renderer).
+        let owner_becomes_identity = seq.owned_by.as_ref().is_some_and(|(table, column)| {
+            let was = previous.table(table).and_then(|t| t.column(column, differ.dialect));
+            let is = next.table(table).and_then(|t| t.column(column, differ.dialect));
+            matches!((was, is), (Some(was), Some(is)) if was.identity.is_none() && is.identity.is_some())
+        });
+        if !owner_dropped && !owner_becomes_identity {
             differ.push(Step::DropSequence(seq.clone()));
         }
     }

@@ -481,6 +481,32 @@ fn alter_column(
     if let Some(default) = set_default {
         actions.push(format!("SET DEFAULT {}", default.sql));
     }
+    // identity → serial: the identity's sequence (same name) goes with DROP
+    // IDENTITY, then the serial's sequence is made and moved past the values
+    // already there. The differ emits no CreateSequence for it.
+    if drop_identity && let Some(sequence) = serial_sequence(table, next) {
+        let default = set_default.map(|d| format!("SET DEFAULT {}", d.sql));
+        let rest: Vec<String> = actions
+            .iter()
+            .filter(|a| Some(*a) != default.as_ref())
+            .cloned()
+            .collect();
+        let seq = qualified(&sequence, PG);
+        let mut out = vec![alter_column_statement(table, &column, &rest)];
+        out.push(format!(
+            "CREATE SEQUENCE {seq} OWNED BY {}.{column}",
+            qualified(table, PG)
+        ));
+        if let Some(default) = default {
+            out.push(alter_column_statement(table, &column, &[default]));
+        }
+        out.push(format!(
+            "SELECT setval({}, COALESCE(MAX({column}), 0) + 1, false) FROM {}",
+            string(&seq),
+            qualified(table, PG)
+        ));
+        return Ok(out);
+    }
     if actions.is_empty() && add_identity.is_none() {
         return Ok(Vec::new());
     }

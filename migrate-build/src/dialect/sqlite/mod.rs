@@ -61,10 +61,10 @@ impl DialectRules for SqliteRules {
             !column.nullable && null_default && column.generated.is_none();
         // ALTER TABLE ADD COLUMN refuses CURRENT_TIME/DATE/TIMESTAMP and
         // parenthesised expressions as defaults (SQLite's lang_altertable).
-        let non_constant_default = column
-            .default
-            .as_ref()
-            .is_some_and(|d| d.key.starts_with('(') || d.key.contains("current_"));
+        let non_constant_default = column.default.as_ref().is_some_and(|d| {
+            // The key drops outer parentheses (SQLite stores them); the text keeps them.
+            d.sql.trim_start().starts_with('(') || d.sql.to_ascii_lowercase().contains("current_")
+        });
         let in_fk = table.foreign_keys.iter().any(|fk| {
             fk.columns
                 .iter()
