@@ -216,26 +216,11 @@ fn read_table(conn: &Connection, obj: &StoredObject) -> Result<Table, Introspect
     Ok(table)
 }
 
-/// The declared type upper-cased with white space collapsed; integer
-/// arguments become modifiers (`varchar( 255 )` → `VARCHAR` + `[255]`).
-pub fn column_type(declared: &str) -> ColumnType {
-    let collapsed = declared
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_uppercase();
-    if let Some((base, args)) = collapsed.split_once('(')
-        && let Some(args) = args.strip_suffix(')')
-        && let Ok(modifiers) = args
-            .split(',')
-            .map(|a| a.trim().parse::<u32>())
-            .collect::<Result<Vec<u32>, _>>()
-    {
-        let mut ty = ColumnType::simple(base.trim_end());
-        ty.modifiers = modifiers;
-        return ty;
-    }
-    ColumnType::simple(collapsed)
+/// The declared type in the model's spelling: the interpreter's function,
+/// so that a database and the SQL that built it agree.
+fn column_type(declared: &str) -> ColumnType {
+    migrate_build::ddl::parse_column_type(declared, D)
+        .unwrap_or_else(|| ColumnType::simple(declared.to_ascii_uppercase()))
 }
 
 fn same_columns(a: &[String], b: &[String]) -> bool {
@@ -999,24 +984,6 @@ fn view_select(sql: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn types_are_canonical() {
-        assert_eq!(column_type("integer"), ColumnType::simple("INTEGER"));
-        assert_eq!(column_type(""), ColumnType::simple(""));
-        assert_eq!(
-            column_type("unsigned   big\tint"),
-            ColumnType::simple("UNSIGNED BIG INT")
-        );
-        let mut dec = ColumnType::simple("DECIMAL");
-        dec.modifiers = vec![10, 2];
-        assert_eq!(column_type("decimal( 10 , 2 )"), dec);
-        assert_eq!(column_type("decimal(10,2)").to_string(), "DECIMAL(10,2)");
-        assert_eq!(
-            column_type("varchar(max)"),
-            ColumnType::simple("VARCHAR(MAX)")
-        );
-    }
 
     #[test]
     fn scanner_reads_constraints() {
