@@ -80,7 +80,7 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
         }
     }
     for table in &schema.tables {
-        let indexes = read_indexes(conn, &table.name.name, &objects)?;
+        let indexes = read_indexes(conn, table, &objects)?;
         schema.indexes.extend(indexes);
     }
     schema.sort();
@@ -387,11 +387,12 @@ fn action(s: &str) -> ForeignKeyAction {
 
 fn read_indexes(
     conn: &Connection,
-    table: &str,
+    table: &Table,
     objects: &[StoredObject],
 ) -> Result<Vec<Index>, IntrospectError> {
+    let declared = &table.columns;
     let mut indexes = Vec::new();
-    for info in index_list(conn, table)? {
+    for info in index_list(conn, &table.name.name)? {
         // `pk` and `u` indexes are the primary key and UNIQUE constraints.
         if info.origin != "c" {
             continue;
@@ -417,15 +418,28 @@ fn read_indexes(
         let columns = keys
             .into_iter()
             .zip(text.columns)
-            .map(|((_, descending), item)| IndexColumn {
-                expr: match item.column {
-                    Some(name) => IndexExpr::Column(name),
-                    None => IndexExpr::Expression(Expr::new(item.expr, D)),
-                },
-                descending,
-                nulls_first: None,
-                opclass: None,
-                collation: item.collation,
+            .map(|((_, descending), item)| {
+                // A collation the column has anyway is no collation, as
+                // PostgreSQL reports it and the interpreter models it.
+                let own = item.column.as_deref().and_then(|name| {
+                    let column = declared
+                        .iter()
+                        .find(|c| c.name.eq_ignore_ascii_case(name))?;
+                    column.collation.as_deref()
+                });
+                let collation = item
+                    .collation
+                    .filter(|c| !own.is_some_and(|own| own.eq_ignore_ascii_case(c)));
+                IndexColumn {
+                    expr: match item.column {
+                        Some(name) => IndexExpr::Column(name),
+                        None => IndexExpr::Expression(Expr::new(item.expr, D)),
+                    },
+                    descending,
+                    nulls_first: None,
+                    opclass: None,
+                    collation,
+                }
             })
             .collect();
         if info.partial != text.predicate.is_some() {

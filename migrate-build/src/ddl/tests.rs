@@ -434,6 +434,24 @@ fn sqlite_types_keep_integer_arguments_as_modifiers() {
 }
 
 #[test]
+fn index_collations_are_a_field_not_an_expression() {
+    let s = lite(
+        "CREATE TABLE t (a TEXT COLLATE NOCASE, b TEXT);
+         CREATE INDEX i ON t (a COLLATE nocase, b COLLATE RTRIM DESC, lower(b) COLLATE BINARY);",
+    );
+    let cols = &s.indexes[0].columns;
+    assert_eq!(cols[0].expr, IndexExpr::Column("a".into()));
+    assert_eq!(cols[0].collation, None, "the column's own collation");
+    assert_eq!(cols[1].expr, IndexExpr::Column("b".into()));
+    assert_eq!(cols[1].collation.as_deref(), Some("RTRIM"));
+    assert!(cols[1].descending);
+    assert!(matches!(&cols[2].expr, IndexExpr::Expression(e) if e.sql == "lower(b)"));
+    assert_eq!(cols[2].collation.as_deref(), Some("BINARY"));
+    let s = pg("CREATE TABLE t (a text); CREATE INDEX i ON t (a COLLATE \"C\");");
+    assert_eq!(s.indexes[0].columns[0].collation.as_deref(), Some("C"));
+}
+
+#[test]
 fn random_token_soup_never_panics() {
     use proptest::prelude::*;
     const WORDS: &[&str] = &[

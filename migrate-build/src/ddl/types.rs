@@ -22,28 +22,43 @@ pub fn canonical_type(sql: &str, dialect: Dialect) -> Option<ColumnType> {
     }
 }
 
-/// SQLite keeps the declared type verbatim: upper-cased, white space
-/// collapsed, and integer arguments as modifiers (`varchar( 255 )` is
-/// `VARCHAR` + `[255]`), as PostgreSQL types are kept, so that the differ
-/// sees the length. Other arguments stay in the name (`VARCHAR(MAX)`).
+/// SQLite keeps the declared type verbatim (a quoted type name without its
+/// quotes): upper-cased, white space collapsed, none around parentheses and
+/// commas, and integer arguments as modifiers (`varchar( 255 )` is `VARCHAR`
+/// with `[255]`), as PostgreSQL types are kept, so that the differ sees the
+/// length. Other arguments stay in the name (`DECIMAL(10,-2)`).
 fn sqlite_type(sql: &str) -> ColumnType {
-    let collapsed = sql
+    let trimmed = sql.trim();
+    let quoted = [('"', '"'), ('`', '`'), ('[', ']'), ('\'', '\'')]
+        .iter()
+        .find_map(|(open, close)| trimmed.strip_prefix(*open)?.strip_suffix(*close));
+    let words = quoted
+        .unwrap_or(trimmed)
         .split_whitespace()
         .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_uppercase();
+        .join(" ");
+    let mut collapsed = String::with_capacity(words.len());
+    let mut chars = words.chars().peekable();
+    while let Some(c) = chars.next() {
+        let tight_before = collapsed.ends_with(['(', ',']);
+        let tight_after = chars.peek().is_some_and(|n| matches!(n, '(' | ')' | ','));
+        if c == ' ' && (tight_before || tight_after) {
+            continue;
+        }
+        collapsed.push(c.to_ascii_uppercase());
+    }
     if let Some((base, args)) = collapsed.split_once('(')
         && let Some(args) = args.strip_suffix(')')
         && let Ok(modifiers) = args
             .split(',')
-            .map(|a| a.trim().parse::<u32>())
+            .map(|a| a.parse::<u32>())
             .collect::<Result<Vec<u32>, _>>()
     {
-        let mut ty = ColumnType::simple(base.trim_end());
+        let mut ty = ColumnType::simple(base);
         ty.modifiers = modifiers;
         return ty;
     }
-    ColumnType::simple(collapsed.replace("( ", "(").replace(" )", ")"))
+    ColumnType::simple(collapsed)
 }
 
 fn postgres_type(sql: &str) -> Option<ColumnType> {
@@ -254,6 +269,19 @@ mod tests {
             canonical_type("varchar(max)", Dialect::Sqlite).unwrap(),
             ColumnType::simple("VARCHAR(MAX)")
         );
+        // As PRAGMA table_info prints these, and as sqlparser reprints them.
+        let same = |a: &str, b: &str| {
+            assert_eq!(
+                canonical_type(a, Dialect::Sqlite),
+                canonical_type(b, Dialect::Sqlite),
+                "{a} / {b}"
+            )
+        };
+        same("DECIMAL( 10 , -2 )", "DECIMAL(10, -2)");
+        same("VARCHAR ( 20 )", "varchar(20)");
+        same("My Type", "\"My Type\"");
+        same("br Type", "[br Type]");
+        same("DOUBLE\tPRECISION", "double precision");
         assert_eq!(
             canonical_type("unsigned   big int", Dialect::Sqlite)
                 .unwrap()
