@@ -80,7 +80,7 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
         }
     }
     for table in &schema.tables {
-        let indexes = read_indexes(conn, &table.name.name, &objects)?;
+        let indexes = read_indexes(conn, table, &objects)?;
         schema.indexes.extend(indexes);
     }
     schema.sort();
@@ -216,26 +216,11 @@ fn read_table(conn: &Connection, obj: &StoredObject) -> Result<Table, Introspect
     Ok(table)
 }
 
-/// The declared type upper-cased with white space collapsed; integer
-/// arguments become modifiers (`varchar( 255 )` → `VARCHAR` + `[255]`).
-pub fn column_type(declared: &str) -> ColumnType {
-    let collapsed = declared
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_uppercase();
-    if let Some((base, args)) = collapsed.split_once('(')
-        && let Some(args) = args.strip_suffix(')')
-        && let Ok(modifiers) = args
-            .split(',')
-            .map(|a| a.trim().parse::<u32>())
-            .collect::<Result<Vec<u32>, _>>()
-    {
-        let mut ty = ColumnType::simple(base.trim_end());
-        ty.modifiers = modifiers;
-        return ty;
-    }
-    ColumnType::simple(collapsed)
+/// The declared type in the model's spelling: the interpreter's function,
+/// so that a database and the SQL that built it agree.
+fn column_type(declared: &str) -> ColumnType {
+    migrate_build::ddl::parse_column_type(declared, D)
+        .unwrap_or_else(|| ColumnType::simple(declared.to_ascii_uppercase()))
 }
 
 fn same_columns(a: &[String], b: &[String]) -> bool {
@@ -402,11 +387,12 @@ fn action(s: &str) -> ForeignKeyAction {
 
 fn read_indexes(
     conn: &Connection,
-    table: &str,
+    table: &Table,
     objects: &[StoredObject],
 ) -> Result<Vec<Index>, IntrospectError> {
+    let declared = &table.columns;
     let mut indexes = Vec::new();
-    for info in index_list(conn, table)? {
+    for info in index_list(conn, &table.name.name)? {
         // `pk` and `u` indexes are the primary key and UNIQUE constraints.
         if info.origin != "c" {
             continue;
@@ -432,15 +418,28 @@ fn read_indexes(
         let columns = keys
             .into_iter()
             .zip(text.columns)
-            .map(|((_, descending), item)| IndexColumn {
-                expr: match item.column {
-                    Some(name) => IndexExpr::Column(name),
-                    None => IndexExpr::Expression(Expr::new(item.expr, D)),
-                },
-                descending,
-                nulls_first: None,
-                opclass: None,
-                collation: item.collation,
+            .map(|((_, descending), item)| {
+                // A collation the column has anyway is no collation, as
+                // PostgreSQL reports it and the interpreter models it.
+                let own = item.column.as_deref().and_then(|name| {
+                    let column = declared
+                        .iter()
+                        .find(|c| c.name.eq_ignore_ascii_case(name))?;
+                    column.collation.as_deref()
+                });
+                let collation = item
+                    .collation
+                    .filter(|c| !own.is_some_and(|own| own.eq_ignore_ascii_case(c)));
+                IndexColumn {
+                    expr: match item.column {
+                        Some(name) => IndexExpr::Column(name),
+                        None => IndexExpr::Expression(Expr::new(item.expr, D)),
+                    },
+                    descending,
+                    nulls_first: None,
+                    opclass: None,
+                    collation,
+                }
             })
             .collect();
         if info.partial != text.predicate.is_some() {
@@ -999,24 +998,6 @@ fn view_select(sql: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn types_are_canonical() {
-        assert_eq!(column_type("integer"), ColumnType::simple("INTEGER"));
-        assert_eq!(column_type(""), ColumnType::simple(""));
-        assert_eq!(
-            column_type("unsigned   big\tint"),
-            ColumnType::simple("UNSIGNED BIG INT")
-        );
-        let mut dec = ColumnType::simple("DECIMAL");
-        dec.modifiers = vec![10, 2];
-        assert_eq!(column_type("decimal( 10 , 2 )"), dec);
-        assert_eq!(column_type("decimal(10,2)").to_string(), "DECIMAL(10,2)");
-        assert_eq!(
-            column_type("varchar(max)"),
-            ColumnType::simple("VARCHAR(MAX)")
-        );
-    }
 
     #[test]
     fn scanner_reads_constraints() {

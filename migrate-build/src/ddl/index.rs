@@ -35,7 +35,16 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
     };
     let mut columns = Vec::new();
     for c in &ci.columns {
-        let expr = match &c.column.expr {
+        // `col COLLATE x` is a column with a collation, as both databases
+        // report it; a collation the column has anyway is no collation.
+        let (source, mut collation) = match &c.column.expr {
+            ast::Expr::Collate { expr, collation } => (
+                expr.as_ref(),
+                Some(names::object_name(collation, d)?.to_string()),
+            ),
+            other => (other, None),
+        };
+        let expr = match source {
             ast::Expr::Identifier(id) => {
                 let col = names::ident(id, d);
                 match table {
@@ -43,6 +52,11 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
                         let found = t.column(&col, d).ok_or_else(|| {
                             format!("column `{col}` of `{table_name}` does not exist")
                         })?;
+                        if let (Some(own), Some(given)) = (&found.collation, &collation)
+                            && d.same_name(own, given)
+                        {
+                            collation = None;
+                        }
                         IndexExpr::Column(found.name.clone())
                     }
                     None => IndexExpr::Column(col),
@@ -65,7 +79,7 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
                 .as_ref()
                 .map(|o| names::object_name(o, d).map(|q| q.to_string()))
                 .transpose()?,
-            collation: None,
+            collation,
         });
     }
     let name = match &ci.name {

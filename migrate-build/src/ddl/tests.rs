@@ -115,7 +115,7 @@ fn names_fold_in_postgres_and_not_in_sqlite() {
     let t = table(&s, "USERS");
     assert_eq!(t.name.name, "Users");
     assert!(t.columns[0].autoincrement);
-    assert_eq!(t.columns[1].ty.name, "NVARCHAR(40)");
+    assert_eq!(t.columns[1].ty.to_string(), "NVARCHAR(40)");
     assert_eq!(t.primary_key.as_ref().unwrap().name, None);
     assert_eq!(
         s.indexes[0].columns[0].expr,
@@ -432,6 +432,35 @@ fn parse_expr_and_column_type() {
             .to_string(),
         "character varying(20)"
     );
+}
+
+#[test]
+fn sqlite_types_keep_integer_arguments_as_modifiers() {
+    // sqlparser reprints the type: the model must not depend on its spacing.
+    let s = lite("CREATE TABLE t (a NVARCHAR(160), b NUMERIC(10, 2), c VARCHAR(MAX));");
+    let t = table(&s, "t");
+    assert_eq!(t.columns[0].ty.name, "NVARCHAR");
+    assert_eq!(t.columns[0].ty.modifiers, [160]);
+    assert_eq!(t.columns[1].ty.modifiers, [10, 2]);
+    assert_eq!(t.columns[2].ty.to_string(), "VARCHAR(MAX)");
+}
+
+#[test]
+fn index_collations_are_a_field_not_an_expression() {
+    let s = lite(
+        "CREATE TABLE t (a TEXT COLLATE NOCASE, b TEXT);
+         CREATE INDEX i ON t (a COLLATE nocase, b COLLATE RTRIM DESC, lower(b) COLLATE BINARY);",
+    );
+    let cols = &s.indexes[0].columns;
+    assert_eq!(cols[0].expr, IndexExpr::Column("a".into()));
+    assert_eq!(cols[0].collation, None, "the column's own collation");
+    assert_eq!(cols[1].expr, IndexExpr::Column("b".into()));
+    assert_eq!(cols[1].collation.as_deref(), Some("RTRIM"));
+    assert!(cols[1].descending);
+    assert!(matches!(&cols[2].expr, IndexExpr::Expression(e) if e.sql == "lower(b)"));
+    assert_eq!(cols[2].collation.as_deref(), Some("BINARY"));
+    let s = pg("CREATE TABLE t (a text); CREATE INDEX i ON t (a COLLATE \"C\");");
+    assert_eq!(s.indexes[0].columns[0].collation.as_deref(), Some("C"));
 }
 
 #[test]

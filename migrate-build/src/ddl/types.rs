@@ -22,22 +22,43 @@ pub fn canonical_type(sql: &str, dialect: Dialect) -> Option<ColumnType> {
     }
 }
 
-/// SQLite keeps the declared type verbatim (`PRAGMA table_info` prints
-/// `VARCHAR (64)` if so written): upper-cased, white space collapsed, and none
-/// around parentheses and commas, so `varchar (64)` = `VARCHAR(64)`.
+/// SQLite keeps the declared type verbatim (a quoted type name without its
+/// quotes): upper-cased, white space collapsed, none around parentheses and
+/// commas, and integer arguments as modifiers (`varchar( 255 )` is `VARCHAR`
+/// with `[255]`), as PostgreSQL types are kept, so that the differ sees the
+/// length. Other arguments stay in the name (`DECIMAL(10,-2)`).
 fn sqlite_type(sql: &str) -> ColumnType {
-    let collapsed = sql.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::with_capacity(collapsed.len());
-    for c in collapsed.chars() {
-        if matches!(c, '(' | ')' | ',') && out.ends_with(' ') {
-            out.pop();
-        }
-        if c == ' ' && (out.ends_with('(') || out.ends_with(',')) {
+    let trimmed = sql.trim();
+    let quoted = [('"', '"'), ('`', '`'), ('[', ']'), ('\'', '\'')]
+        .iter()
+        .find_map(|(open, close)| trimmed.strip_prefix(*open)?.strip_suffix(*close));
+    let words = quoted
+        .unwrap_or(trimmed)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut collapsed = String::with_capacity(words.len());
+    let mut chars = words.chars().peekable();
+    while let Some(c) = chars.next() {
+        let tight_before = collapsed.ends_with(['(', ',']);
+        let tight_after = chars.peek().is_some_and(|n| matches!(n, '(' | ')' | ','));
+        if c == ' ' && (tight_before || tight_after) {
             continue;
         }
-        out.push(c);
+        collapsed.push(c.to_ascii_uppercase());
     }
-    ColumnType::simple(out.to_ascii_uppercase())
+    if let Some((base, args)) = collapsed.split_once('(')
+        && let Some(args) = args.strip_suffix(')')
+        && let Ok(modifiers) = args
+            .split(',')
+            .map(|a| a.parse::<u32>())
+            .collect::<Result<Vec<u32>, _>>()
+    {
+        let mut ty = ColumnType::simple(base);
+        ty.modifiers = modifiers;
+        return ty;
+    }
+    ColumnType::simple(collapsed)
 }
 
 fn postgres_type(sql: &str) -> Option<ColumnType> {
@@ -243,9 +264,29 @@ mod tests {
     #[test]
     fn sqlite_keeps_declared_type_uppercased() {
         let t = canonical_type("varchar( 255 )", Dialect::Sqlite).unwrap();
-        assert_eq!(t.name, "VARCHAR(255)");
-        let t = canonical_type("Decimal (10, 2)", Dialect::Sqlite).unwrap();
-        assert_eq!(t.name, "DECIMAL(10,2)");
+        assert_eq!(
+            (t.name.as_str(), t.modifiers.as_slice()),
+            ("VARCHAR", &[255][..])
+        );
+        let t = canonical_type("decimal( 10 , 2 )", Dialect::Sqlite).unwrap();
+        assert_eq!(t.to_string(), "DECIMAL(10,2)");
+        assert_eq!(
+            canonical_type("varchar(max)", Dialect::Sqlite).unwrap(),
+            ColumnType::simple("VARCHAR(MAX)")
+        );
+        // As PRAGMA table_info prints these, and as sqlparser reprints them.
+        let same = |a: &str, b: &str| {
+            assert_eq!(
+                canonical_type(a, Dialect::Sqlite),
+                canonical_type(b, Dialect::Sqlite),
+                "{a} / {b}"
+            )
+        };
+        same("DECIMAL( 10 , -2 )", "DECIMAL(10, -2)");
+        same("VARCHAR ( 20 )", "varchar(20)");
+        same("My Type", "\"My Type\"");
+        same("br Type", "[br Type]");
+        same("DOUBLE\tPRECISION", "double precision");
         assert_eq!(
             canonical_type("unsigned   big int", Dialect::Sqlite)
                 .unwrap()

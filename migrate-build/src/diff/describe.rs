@@ -1,7 +1,10 @@
 //! One line in words per step, for the CLI and the build gate.
 
-use crate::plan::{EnumValuePosition, Step};
-use crate::schema::{ColumnType, ForeignKey, OpaqueKind};
+use crate::plan::{ColumnChanges, EnumValuePosition, Step};
+use crate::schema::{
+    CheckConstraint, Column, ColumnType, ForeignKey, OpaqueKind, PrimaryKey, Table,
+    UniqueConstraint,
+};
 
 /// `create table `users``, `add column `users.email``, …
 pub fn describe(step: &Step) -> String {
@@ -46,7 +49,14 @@ pub fn describe(step: &Step) -> String {
         Step::DropSequence(s) => format!("drop sequence `{}`", s.name),
         Step::CreateTable(t) => format!("create table `{}`", t.name),
         Step::DropTable(t) => format!("drop table `{}`", t.name),
-        Step::RebuildTable { next, .. } => format!("rebuild table `{}`", next.name),
+        Step::RebuildTable { previous, next, .. } => {
+            let changes = rebuild_changes(previous, next);
+            if changes.is_empty() {
+                format!("rebuild table `{}`", next.name)
+            } else {
+                format!("rebuild table `{}` ({})", next.name, changes.join("; "))
+            }
+        }
         Step::RenameTable { previous, next } => {
             format!("rename table `{previous}` to `{next}`")
         }
@@ -61,42 +71,11 @@ pub fn describe(step: &Step) -> String {
             previous,
             next,
             changes,
-        } => {
-            let mut what = Vec::new();
-            if changes.ty {
-                what.push(format!(
-                    "type {} → {}",
-                    type_words(&previous.ty),
-                    type_words(&next.ty)
-                ));
-            }
-            if changes.nullability {
-                what.push(
-                    if next.nullable {
-                        "drop not null"
-                    } else {
-                        "set not null"
-                    }
-                    .into(),
-                );
-            }
-            if changes.default {
-                what.push(match &next.default {
-                    Some(expr) => format!("default {}", expr.sql),
-                    None => "drop default".into(),
-                });
-            }
-            if changes.identity {
-                what.push("identity".into());
-            }
-            if changes.generated {
-                what.push("generated expression".into());
-            }
-            if changes.collation {
-                what.push("collation".into());
-            }
-            format!("alter column `{table}.{}` ({})", next.name, what.join(", "))
-        }
+        } => format!(
+            "alter column `{table}.{}` ({})",
+            next.name,
+            column_change_words(previous, next, changes)
+        ),
         Step::AddPrimaryKey { table, primary_key } => format!(
             "add primary key on `{table}` ({})",
             primary_key.columns.join(", ")
@@ -152,6 +131,227 @@ pub fn describe(step: &Step) -> String {
     }
 }
 
+/// What changes in a column, in words: `type TEXT → INTEGER, set not null`.
+fn column_change_words(previous: &Column, next: &Column, changes: &ColumnChanges) -> String {
+    let mut what = Vec::new();
+    if changes.ty {
+        what.push(format!(
+            "type {} → {}",
+            type_words(&previous.ty),
+            type_words(&next.ty)
+        ));
+    }
+    if changes.nullability {
+        what.push(
+            if next.nullable {
+                "drop not null"
+            } else {
+                "set not null"
+            }
+            .into(),
+        );
+    }
+    if changes.default {
+        what.push(match &next.default {
+            Some(expr) => format!("default {}", expr.sql),
+            None => "drop default".into(),
+        });
+    }
+    if changes.identity {
+        what.push("identity".into());
+    }
+    if changes.generated {
+        what.push("generated expression".into());
+    }
+    if changes.collation {
+        what.push("collation".into());
+    }
+    what.join(", ")
+}
+
+/// Names as a rebuild compares them. The step carries no dialect, and only
+/// a dialect whose names compare case-insensitively (SQLite) rebuilds
+/// tables; the exact spelling is tried first so that distinct `A` and `a`
+/// elsewhere are never paired.
+fn find_column<'a>(table: &'a Table, name: &str) -> Option<&'a Column> {
+    table.columns.iter().find(|c| c.name == name).or_else(|| {
+        table
+            .columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+    })
+}
+
+fn same_names(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+}
+
+/// Everything a table rebuild changes, one phrase each, in table order:
+/// columns, then keys and constraints, then table options.
+fn rebuild_changes(previous: &Table, next: &Table) -> Vec<String> {
+    let mut out = Vec::new();
+    for column in &next.columns {
+        let Some(old) = find_column(previous, &column.name) else {
+            out.push(format!(
+                "add column `{}` {}",
+                column.name,
+                type_words(&column.ty)
+            ));
+            continue;
+        };
+        let changes = ColumnChanges {
+            ty: old.ty != column.ty,
+            nullability: old.nullable != column.nullable,
+            default: old.default != column.default,
+            identity: old.identity != column.identity || old.autoincrement != column.autoincrement,
+            generated: old.generated != column.generated,
+            collation: match (&old.collation, &column.collation) {
+                (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
+                (a, b) => a.is_some() != b.is_some(),
+            },
+        };
+        if changes.any() {
+            out.push(format!(
+                "alter column `{}`: {}",
+                column.name,
+                column_change_words(old, column, &changes)
+            ));
+        }
+    }
+    for column in &previous.columns {
+        if find_column(next, &column.name).is_none() {
+            out.push(format!("drop column `{}`", column.name));
+        }
+    }
+    let kept: Vec<&str> = previous
+        .columns
+        .iter()
+        .filter_map(|c| find_column(next, &c.name).map(|n| n.name.as_str()))
+        .collect();
+    let order: Vec<&str> = next
+        .columns
+        .iter()
+        .filter(|c| find_column(previous, &c.name).is_some())
+        .map(|c| c.name.as_str())
+        .collect();
+    if kept != order {
+        out.push("reorder columns".into());
+    }
+    let pk_columns = |pk: &PrimaryKey| pk.columns.join(", ");
+    match (&previous.primary_key, &next.primary_key) {
+        (Some(a), Some(b)) if !same_names(&a.columns, &b.columns) => out.push(format!(
+            "primary key ({}) → ({})",
+            pk_columns(a),
+            pk_columns(b)
+        )),
+        (None, Some(b)) => out.push(format!("add primary key ({})", pk_columns(b))),
+        (Some(a), None) => out.push(format!("drop primary key ({})", pk_columns(a))),
+        (Some(_), Some(_)) | (None, None) => {}
+    }
+    let same_unique = |a: &UniqueConstraint, b: &UniqueConstraint| {
+        same_names(&a.columns, &b.columns)
+            && a.nulls_not_distinct == b.nulls_not_distinct
+            && a.deferrable == b.deferrable
+    };
+    let unique_words = |verb: &str, u: &UniqueConstraint| {
+        format!(
+            "{verb} unique{} ({})",
+            named(u.name.as_deref()),
+            u.columns.join(", ")
+        )
+    };
+    changed(
+        &previous.uniques,
+        &next.uniques,
+        same_unique,
+        |u| unique_words("drop", u),
+        |u| unique_words("add", u),
+        &mut out,
+    );
+    let check_words = |verb: &str, c: &CheckConstraint| {
+        format!("{verb} check{} ({})", named(c.name.as_deref()), c.expr.sql)
+    };
+    changed(
+        &previous.checks,
+        &next.checks,
+        |a, b| a.expr == b.expr,
+        |c| check_words("drop", c),
+        |c| check_words("add", c),
+        &mut out,
+    );
+    let same_fk = |a: &ForeignKey, b: &ForeignKey| {
+        same_names(&a.columns, &b.columns)
+            && a.referenced_table.schema == b.referenced_table.schema
+            && a.referenced_table
+                .name
+                .eq_ignore_ascii_case(&b.referenced_table.name)
+            && same_names(&a.referenced_columns, &b.referenced_columns)
+            && a.on_delete == b.on_delete
+            && a.on_update == b.on_update
+            && a.deferrable == b.deferrable
+    };
+    changed(
+        &previous.foreign_keys,
+        &next.foreign_keys,
+        same_fk,
+        |fk| format!("drop foreign key{}", fk_words(fk)),
+        |fk| format!("add foreign key{}", fk_words(fk)),
+        &mut out,
+    );
+    for (option, was, is) in [
+        ("STRICT", previous.strict, next.strict),
+        ("WITHOUT ROWID", previous.without_rowid, next.without_rowid),
+    ] {
+        match (was, is) {
+            (false, true) => out.push(format!("set {option}")),
+            (true, false) => out.push(format!("drop {option}")),
+            (true, true) | (false, false) => {}
+        }
+    }
+    out
+}
+
+/// Constraints of `previous` with no match in `next` (dropped), then those
+/// of `next` with none in `previous` (added).
+fn changed<T>(
+    previous: &[T],
+    next: &[T],
+    same: impl Fn(&T, &T) -> bool,
+    dropped: impl Fn(&T) -> String,
+    added: impl Fn(&T) -> String,
+    out: &mut Vec<String>,
+) {
+    for old in previous {
+        if !next.iter().any(|new| same(old, new)) {
+            out.push(dropped(old));
+        }
+    }
+    for new in next {
+        if !previous.iter().any(|old| same(old, new)) {
+            out.push(added(new));
+        }
+    }
+}
+
+fn fk_words(fk: &ForeignKey) -> String {
+    let mut words = format!(
+        "{} ({}) → `{}` ({})",
+        named(fk.name.as_deref()),
+        fk.columns.join(", "),
+        fk.referenced_table,
+        fk.referenced_columns.join(", ")
+    );
+    for (event, action) in [("delete", fk.on_delete), ("update", fk.on_update)] {
+        if action != crate::schema::ForeignKeyAction::NoAction {
+            words.push_str(&format!(
+                " on {event} {}",
+                action.as_sql().to_ascii_lowercase()
+            ));
+        }
+    }
+    words
+}
+
 fn named(name: Option<&str>) -> String {
     name.map(|n| format!(" `{n}`")).unwrap_or_default()
 }
@@ -191,5 +391,72 @@ fn kind_words(kind: OpaqueKind) -> String {
         | OpaqueKind::Policy
         | OpaqueKind::Rule
         | OpaqueKind::Aggregate => kind.as_sql().to_ascii_lowercase(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+    use crate::dialect::Dialect;
+    use crate::plan::Step;
+    use crate::schema::{
+        Column, ColumnType, Expr, ForeignKey, ForeignKeyAction, PrimaryKey, QualifiedName, Table,
+    };
+
+    fn table(columns: &[(&str, &str)]) -> Table {
+        let mut t = Table::new(QualifiedName::new("users"));
+        t.columns = columns
+            .iter()
+            .map(|(name, ty)| Column::new(*name, ColumnType::simple(*ty)))
+            .collect();
+        t.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+        });
+        t
+    }
+
+    fn rebuild(previous: &Table, next: &Table) -> String {
+        describe(&Step::RebuildTable {
+            previous: previous.clone(),
+            next: next.clone(),
+            indexes: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn a_rebuild_says_what_it_changes() {
+        let previous = table(&[("id", "INTEGER"), ("email", "TEXT"), ("old", "TEXT")]);
+        let mut next = table(&[("id", "INTEGER"), ("email", "TEXT"), ("age", "INTEGER")]);
+        next.columns[1].nullable = false;
+        next.columns[1].default = Some(Expr::new("''", Dialect::Sqlite));
+        next.strict = true;
+        next.foreign_keys.push(ForeignKey {
+            name: None,
+            columns: vec!["age".into()],
+            referenced_table: QualifiedName::new("ages"),
+            referenced_columns: vec!["id".into()],
+            on_delete: ForeignKeyAction::Cascade,
+            on_update: ForeignKeyAction::NoAction,
+            deferrable: Default::default(),
+        });
+        assert_eq!(
+            rebuild(&previous, &next),
+            "rebuild table `users` (alter column `email`: set not null, default ''; \
+             add column `age` INTEGER; drop column `old`; \
+             add foreign key (age) → `ages` (id) on delete cascade; set STRICT)"
+        );
+    }
+
+    #[test]
+    fn a_rebuild_pairs_columns_as_sqlite_names_compare() {
+        let previous = table(&[("id", "INTEGER"), ("Email", "TEXT"), ("b", "TEXT")]);
+        let next = table(&[("id", "INTEGER"), ("b", "TEXT"), ("email", "TEXT")]);
+        assert_eq!(
+            rebuild(&previous, &next),
+            "rebuild table `users` (reorder columns)"
+        );
+        // Nothing it can name: the bare step, never an empty list.
+        assert_eq!(rebuild(&previous, &previous), "rebuild table `users`");
     }
 }

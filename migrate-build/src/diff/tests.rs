@@ -357,7 +357,10 @@ fn sqlite_rebuilds_a_table_whose_foreign_key_goes() {
     let plan = diff(&previous, &next);
     assert_eq!(
         lines(&plan),
-        ["drop table `users`", "rebuild table `posts`"]
+        [
+            "drop table `users`",
+            "rebuild table `posts` (drop foreign key `posts_author_fkey` (author_id) → `users` (id))"
+        ]
     );
     let Step::RebuildTable { indexes, .. } = &plan.steps[1].step else {
         panic!("expected a rebuild, got {:?}", plan.steps[1].step);
@@ -389,7 +392,10 @@ fn add_column() {
         vec![keyed("users", LITE, vec![required(col("email", "TEXT"))])],
     );
     let plan = diff(&previous, &next);
-    assert_eq!(lines(&plan), ["rebuild table `users`"]);
+    assert_eq!(
+        lines(&plan),
+        ["rebuild table `users` (add column `email` TEXT)"]
+    );
     assert!(destructive(&plan).is_empty());
 }
 
@@ -422,7 +428,10 @@ fn drop_column() {
         deferrable: Default::default(),
     });
     let plan = diff(&schema(LITE, vec![with_unique]), &next);
-    assert_eq!(lines(&plan), ["rebuild table `users`"]);
+    assert_eq!(
+        lines(&plan),
+        ["rebuild table `users` (drop column `email`; drop unique (email))"]
+    );
     assert_eq!(
         destructive(&plan),
         [Destructive::RebuildDropsColumns {
@@ -459,7 +468,10 @@ fn column_type_changes() {
 
     let at = |ty: &str| schema(LITE, vec![keyed("t", LITE, vec![col("n", ty)])]);
     let plan = diff(&at("TEXT"), &at("INTEGER"));
-    assert_eq!(lines(&plan), ["rebuild table `t`"]);
+    assert_eq!(
+        lines(&plan),
+        ["rebuild table `t` (alter column `n`: type TEXT → INTEGER)"]
+    );
     assert_eq!(destructive(&plan).len(), 1);
 }
 
@@ -582,7 +594,7 @@ fn constraints_are_matched_by_definition_on_sqlite() {
     assert!(diff(&with_unique(Some("x"), "a"), &with_unique(None, "A")).is_empty());
     assert_eq!(
         lines(&diff(&with_unique(None, "a"), &with_unique(None, "b"))),
-        ["rebuild table `t`"]
+        ["rebuild table `t` (drop unique (a); add unique (b))"]
     );
 }
 
@@ -668,7 +680,10 @@ fn a_rebuilt_table_gets_no_other_steps() {
     next.indexes.push(index("t_a_idx", "t", &["a", "id"]));
     next.indexes.push(index("t_id_idx", "t", &["id"]));
     let plan = diff(&previous, &next);
-    assert_eq!(lines(&plan), ["rebuild table `t`"]);
+    assert_eq!(
+        lines(&plan),
+        ["rebuild table `t` (alter column `a`: type TEXT → INTEGER)"]
+    );
     let Step::RebuildTable {
         previous: old,
         next: new,
@@ -910,7 +925,7 @@ fn triggers_on_a_rebuilt_sqlite_table_are_recreated() {
         [
             "drop view `titles`",
             "drop trigger `posts_touch`",
-            "rebuild table `posts`",
+            "rebuild table `posts` (alter column `title`: type TEXT → BLOB)",
             "create view `titles`",
             "create trigger `posts_touch`",
         ]
@@ -1067,7 +1082,10 @@ fn sqlite_rebuilds_for_a_column_alter_table_cannot_add() {
             vec![with_default(col("at", "TEXT"), "CURRENT_TIMESTAMP", LITE)],
         )],
     );
-    assert_eq!(lines(&diff(&previous, &next)), ["rebuild table `t`"]);
+    assert_eq!(
+        lines(&diff(&previous, &next)),
+        ["rebuild table `t` (add column `at` TEXT)"]
+    );
 }
 
 /// Variations of the rich schema, each consistent on its own.
@@ -1351,11 +1369,30 @@ fn sqlite_rebuilds_for_keys_and_checks() {
     referencing.tables[0]
         .foreign_keys
         .push(fk("t_parent_fkey", "code", "t"));
-    for next in [&rekeyed, &checked, &referencing] {
+    for (next, change, back) in [
+        (
+            &rekeyed,
+            "primary key (id) → (code)",
+            "primary key (code) → (id)",
+        ),
+        (
+            &checked,
+            "add check (length(code) > 2)",
+            "drop check (length(code) > 2)",
+        ),
+        (
+            &referencing,
+            "add foreign key `t_parent_fkey` (code) → `t` (id)",
+            "drop foreign key `t_parent_fkey` (code) → `t` (id)",
+        ),
+    ] {
         let plan = diff(&previous, next);
-        assert_eq!(lines(&plan), ["rebuild table `t`"]);
+        assert_eq!(lines(&plan), [format!("rebuild table `t` ({change})")]);
         assert!(destructive(&plan).is_empty());
-        assert_eq!(lines(&diff(next, &previous)), ["rebuild table `t`"]);
+        assert_eq!(
+            lines(&diff(next, &previous)),
+            [format!("rebuild table `t` ({back})")]
+        );
     }
 }
 

@@ -389,10 +389,6 @@ pub(super) fn load_popx(
             continue; // every entry in the map parsed above
         };
         let up = read(&up_entry.path)?;
-        // popx records empty files as applied without running them.
-        if is_blank_sql(&up) {
-            continue;
-        }
         let down = match down_own.or(down_all) {
             Some(e) => Some(MigrationFile {
                 sql: read(&e.path)?,
@@ -400,6 +396,14 @@ pub(super) fn load_popx(
             }),
             None => None,
         };
+        // popx records an empty up file as applied without running it, and
+        // runs its down file when reverting: fizz splits a SQLite table
+        // rebuild's down over the versions after the one it reverts, whose
+        // up files are empty. A version empty both ways does nothing.
+        let down_blank = down.as_ref().is_none_or(|d| is_blank_sql(&d.sql));
+        if is_blank_sql(&up) && down_blank {
+            continue;
+        }
         migrations.push(Migration {
             version: version.to_string(),
             name: parsed.name.to_string(),
@@ -708,6 +712,12 @@ mod tests {
         write(d, "3_c.autocommit.up.sql", "CREATE INDEX x ON t (a);");
         write(d, "4_d.postgres.up.sql", "-- only a comment\n");
         write(d, "5_e.mysql.up.sql", "my");
+        // An empty up whose down does the work (fizz's split rebuilds).
+        write(d, "7_g.sqlite3.up.sql", "");
+        write(d, "7_g.sqlite3.down.sql", "DROP TABLE \"t\";");
+        // A down for another dialect's version only: never recorded.
+        write(d, "8_h.postgres.up.sql", "pg only");
+        write(d, "8_h.down.sql", "DROP TABLE x;");
         let pg = load(d, Dialect::Postgres).unwrap();
         let got: Vec<(String, String, bool)> = pg
             .iter()
@@ -722,6 +732,7 @@ mod tests {
                     "CREATE INDEX x ON t (a);".to_string(),
                     true
                 ),
+                ("8_h".to_string(), "pg only".to_string(), false),
             ]
         );
         assert_eq!(
@@ -730,8 +741,13 @@ mod tests {
         );
         let lite = load(d, Dialect::Sqlite).unwrap();
         let ids: Vec<String> = lite.iter().map(|m| m.id()).collect();
-        assert_eq!(ids, vec!["1_a", "2_b", "3_c"]);
+        assert_eq!(ids, vec!["1_a", "2_b", "3_c", "7_g"]);
         assert_eq!(lite[0].up.sql, "generic");
+        assert_eq!(lite[3].up.sql, "");
+        assert_eq!(
+            lite[3].down.as_ref().map(|f| f.sql.as_str()),
+            Some("DROP TABLE \"t\";")
+        );
 
         write(d, "2_b.sqlite.up.sql", "dup");
         assert!(matches!(

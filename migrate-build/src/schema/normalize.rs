@@ -11,40 +11,34 @@ use crate::dialect::Dialect;
 /// default or check share. Not valid SQL; never rendered.
 pub fn expr_key(sql: &str, dialect: Dialect) -> String {
     match dialect {
-        // SQLite keeps a default's text, but without the parentheses of
-        // `DEFAULT (expr)`.
-        Dialect::Sqlite => strip_outer_parens(&fold_outside_quotes(sql)).to_string(),
+        Dialect::Sqlite => sqlite_key(sql),
         Dialect::Postgres => postgres_key(sql),
     }
+}
+
+/// SQLite stores the text of a `CREATE` statement as written, but without
+/// the parentheses around a `DEFAULT (…)`, while the interpreter sees
+/// sqlparser's reprint (`<>` for `!=`, `=` for `==`): the key ignores what
+/// only differs in spelling. Identifiers are case-insensitive in SQLite,
+/// quoted or not.
+fn sqlite_key(sql: &str) -> String {
+    let mut toks: Vec<T> = Vec::new();
+    for t in lex(sql) {
+        match t {
+            T::Sym(s) if s == "=" && toks.last() == Some(&T::Sym("=".into())) => {}
+            T::Word(w) if w.len() >= 2 && w.starts_with('"') && w.ends_with('"') => {
+                let inner = w[1..w.len() - 1].replace("\"\"", "\"");
+                toks.push(T::Word(inner.to_lowercase()));
+            }
+            t => toks.push(t),
+        }
+    }
+    render(&drop_grouping_parens(fold_negative_numbers(toks)))
 }
 
 /// The comparison key of a view or function body from a SQL source.
 pub fn definition_key(sql: &str) -> String {
     fold_outside_quotes(sql)
-}
-
-/// `(x)` → `x` while the first `(` closes at the very end.
-fn strip_outer_parens(mut s: &str) -> &str {
-    while let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
-        let mut depth = 0i32;
-        let mut quote: Option<char> = None;
-        let balanced = inner.chars().all(|c| {
-            match (quote, c) {
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '\'' | '"') => quote = Some(c),
-                (None, '(') => depth += 1,
-                (None, ')') => depth -= 1,
-                (None, _) => {}
-            }
-            depth >= 0
-        });
-        if !balanced || depth != 0 {
-            break;
-        }
-        s = inner;
-    }
-    s
 }
 
 /// Lower-cases and drops white space outside quotes.
@@ -651,6 +645,20 @@ mod tests {
         same("'it''s'", "E'it\\'s'");
         same("\"name\"", "name");
         differ("\"Name\"", "name");
+    }
+
+    #[test]
+    fn sqlite_keys_ignore_what_sqlite_does_not_keep() {
+        let key = |sql| expr_key(sql, Dialect::Sqlite);
+        // PRAGMA table_info prints `DEFAULT (x)` without its parentheses.
+        assert_eq!(key("(strftime('%s','now'))"), key("strftime('%s','now')"));
+        assert_eq!(key("external_id <> ''"), key("external_id != ''"));
+        assert_eq!(key("a == 1"), key("a = 1"));
+        assert_eq!(key("\"Total\" >= 0"), key("total >= 0"));
+        assert_eq!(key("((a > 0) AND (b < 1))"), key("a > 0 AND b < 1"));
+        assert_ne!(key("(a + b) * c"), key("a + b * c"));
+        assert_ne!(key("'x' = 'X'"), key("'x' = 'x'"));
+        assert_ne!(key("-1"), key("1"));
     }
 
     #[test]

@@ -60,11 +60,12 @@ impl DialectRules for SqliteRules {
         let not_null_without_default =
             !column.nullable && null_default && column.generated.is_none();
         // ALTER TABLE ADD COLUMN refuses CURRENT_TIME/DATE/TIMESTAMP and
-        // parenthesised expressions as defaults (SQLite's lang_altertable).
-        let non_constant_default = column.default.as_ref().is_some_and(|d| {
-            // The key drops outer parentheses (SQLite stores them); the text keeps them.
-            d.sql.trim_start().starts_with('(') || d.sql.to_ascii_lowercase().contains("current_")
-        });
+        // parenthesised expressions as defaults (SQLite's lang_altertable),
+        // and the renderer parenthesises every default but a literal.
+        let non_constant_default = column
+            .default
+            .as_ref()
+            .is_some_and(|d| !render::is_literal(d.sql.trim()) || d.key.contains("current_"));
         let in_fk = table.foreign_keys.iter().any(|fk| {
             fk.columns
                 .iter()
@@ -177,5 +178,8 @@ mod tests {
         assert!(!r.can_add_column(&column(Some("NULL"), false), &table));
         assert!(!r.can_add_column(&column(Some("CURRENT_TIMESTAMP"), true), &table));
         assert!(!r.can_add_column(&column(Some("(1 + 1)"), true), &table));
+        // As PRAGMA table_info prints `DEFAULT (…)`: without the parentheses.
+        assert!(!r.can_add_column(&column(Some("strftime('%s','now')"), true), &table));
+        assert!(r.can_add_column(&column(Some("-1"), false), &table));
     }
 }

@@ -268,7 +268,7 @@ fn default_sql(sql: &str) -> String {
     }
 }
 
-fn is_literal(sql: &str) -> bool {
+pub(super) fn is_literal(sql: &str) -> bool {
     const KEYWORDS: &[&str] = &[
         "NULL",
         "TRUE",
