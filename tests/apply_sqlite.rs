@@ -411,8 +411,14 @@ fn check_reports_every_problem_including_drift() {
         .stdout_has("cargo migrate new")
         .stderr_has("2 problem(s)");
     assert!(run.stdout().contains("nickname"), "{}", run.stdout());
-    // Without a URL, the files alone.
-    ws.migrate(&["check"]).code_is(2).stderr_has("1 problem(s)");
+    // Without a URL the default dev.db is checked when it exists…
+    ws.migrate(&["check"]).code_is(2).stderr_has("2 problem(s)");
+    // …and without one, the files alone.
+    std::fs::remove_file(ws.path("dev.db")).unwrap();
+    ws.migrate(&["check"])
+        .code_is(2)
+        .stderr_has("1 problem(s)")
+        .stderr_has("not checked");
 }
 
 #[test]

@@ -8,6 +8,7 @@ use crate::cli::CheckArgs;
 use crate::db::Open;
 use crate::error::{CliError, Outcome};
 use crate::runner::{Report, State};
+use crate::url::Target;
 use crate::workspace::Workspace;
 
 use super::Ctx;
@@ -75,7 +76,8 @@ fn check_schema(ws: &Workspace, migrations: &[Migration], problems: &mut Vec<Str
     }
 }
 
-/// Only with a URL someone gave: CI without a database checks the files alone.
+/// With a URL someone gave, or the default SQLite file when it exists: CI
+/// without a database checks the files alone.
 fn check_database(
     ws: &Workspace,
     migrations: &[Migration],
@@ -83,7 +85,8 @@ fn check_database(
     problems: &mut Vec<String>,
 ) -> Result<(), CliError> {
     let url = ctx.database_url(ws)?;
-    if !url.is_explicit() {
+    let default_file_exists = matches!(&url.target, Target::Sqlite { path } if path.is_file());
+    if !url.is_explicit() && !default_file_exists {
         ctx.out
             .note("no database URL given: the database was not checked");
         return Ok(());
