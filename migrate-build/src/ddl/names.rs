@@ -140,15 +140,15 @@ pub(crate) fn choose_name(
 /// Whether a relation or constraint in `namespace` already has this name.
 pub(crate) fn name_taken(schema: &Schema, namespace: Option<&str>, name: &str) -> bool {
     let d = schema.dialect;
-    let in_ns = |q: &QualifiedName| q.schema.as_deref() == namespace && d.same_name(&q.name, name);
+    let in_ns = |q: &QualifiedName| d.same_name(&q.name, name) && q.schema.as_deref() == namespace;
     let same = |n: &Option<String>| n.as_deref().is_some_and(|n| d.same_name(n, name));
     schema.tables.iter().any(|t| {
-        in_ns(&t.name)
-            || (t.name.schema.as_deref() == namespace
-                && (t.primary_key.as_ref().is_some_and(|pk| same(&pk.name))
-                    || t.uniques.iter().any(|u| same(&u.name))
-                    || t.checks.iter().any(|c| same(&c.name))
-                    || t.foreign_keys.iter().any(|f| same(&f.name))))
+        t.name.schema.as_deref() == namespace
+            && (d.same_name(&t.name.name, name)
+                || t.primary_key.as_ref().is_some_and(|pk| same(&pk.name))
+                || t.uniques.iter().any(|u| same(&u.name))
+                || t.checks.iter().any(|c| same(&c.name))
+                || t.foreign_keys.iter().any(|f| same(&f.name)))
     }) || schema.indexes.iter().any(|i| in_ns(&i.name))
         || schema.views.iter().any(|v| in_ns(&v.name))
         || schema.sequences.iter().any(|s| in_ns(&s.name))

@@ -41,12 +41,13 @@ impl QualifiedName {
 
     /// Whether two names denote the same object under `dialect`'s rules.
     pub fn same_as(&self, other: &QualifiedName, dialect: Dialect) -> bool {
-        let schemas_match = match (&self.schema, &other.schema) {
-            (None, None) => true,
-            (Some(a), Some(b)) => dialect.same_name(a, b),
-            _ => false,
-        };
-        schemas_match && dialect.same_name(&self.name, &other.name)
+        // Names differ far more often than schemas: compare them first.
+        dialect.same_name(&self.name, &other.name)
+            && match (&self.schema, &other.schema) {
+                (None, None) => true,
+                (Some(a), Some(b)) => dialect.same_name(a, b),
+                _ => false,
+            }
     }
 }
 
