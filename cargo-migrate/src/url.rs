@@ -315,7 +315,10 @@ pub fn postgres_options(raw: &str) -> Result<PgOptions, UrlError> {
         let mut kept = Vec::new();
         for (key, value) in key_values(raw).map_err(err)? {
             if !take(&key, &value)? {
-                kept.push(format!("{key}='{}'", value.replace('\\', "\\\\").replace('\'', "\\'")));
+                kept.push(format!(
+                    "{key}='{}'",
+                    value.replace('\\', "\\\\").replace('\'', "\\'")
+                ));
             }
         }
         kept.join(" ")
@@ -338,7 +341,9 @@ pub fn postgres_options(raw: &str) -> Result<PgOptions, UrlError> {
             None => raw.to_string(),
         }
     };
-    let mut config: postgres::Config = rest.parse().map_err(|e: postgres::Error| err(e.to_string()))?;
+    let mut config: postgres::Config = rest
+        .parse()
+        .map_err(|e: postgres::Error| err(e.to_string()))?;
     config.ssl_mode(match ssl_mode {
         SslMode::Disable => postgres::config::SslMode::Disable,
         SslMode::Allow | SslMode::Prefer => postgres::config::SslMode::Prefer,
@@ -441,7 +446,11 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);
                 i += 3;
@@ -584,7 +593,6 @@ mod tests {
         );
     }
 
-
     fn pg(raw: &str) -> PgOptions {
         postgres_options(raw).unwrap()
     }
@@ -605,7 +613,9 @@ mod tests {
 
     #[test]
     fn url_query_parameters_and_sslmode() {
-        let o = pg("postgres://app:s3cret@db.example:6543/shop?sslmode=verify-full&application_name=x&options=-c%20search_path%3Dapp");
+        let o = pg(
+            "postgres://app:s3cret@db.example:6543/shop?sslmode=verify-full&application_name=x&options=-c%20search_path%3Dapp",
+        );
         assert_eq!(o.ssl_mode, SslMode::VerifyFull);
         assert_eq!(o.config.get_ssl_mode(), postgres::config::SslMode::Require);
         assert_eq!(o.config.get_user(), Some("app"));
@@ -620,7 +630,10 @@ mod tests {
         let o = pg("postgres://h/db");
         assert_eq!(o.ssl_mode, SslMode::Prefer);
         assert_eq!(o.config.get_application_name(), Some("cargo-migrate"));
-        assert_eq!(pg("postgres://h/db?sslmode=disable").config.get_ssl_mode(), postgres::config::SslMode::Disable);
+        assert_eq!(
+            pg("postgres://h/db?sslmode=disable").config.get_ssl_mode(),
+            postgres::config::SslMode::Disable
+        );
     }
 
     #[test]
