@@ -389,10 +389,6 @@ pub(super) fn load_popx(
             continue; // every entry in the map parsed above
         };
         let up = read(&up_entry.path)?;
-        // popx records empty files as applied without running them.
-        if is_blank_sql(&up) {
-            continue;
-        }
         let down = match down_own.or(down_all) {
             Some(e) => Some(MigrationFile {
                 sql: read(&e.path)?,
@@ -400,6 +396,12 @@ pub(super) fn load_popx(
             }),
             None => None,
         };
+        // popx records an empty up as applied without running it, and runs
+        // its down on the way back: such a version is kept when its down
+        // does something (Kratos drops columns in the downs of empty ups).
+        if is_blank_sql(&up) && down.as_ref().is_none_or(|d| is_blank_sql(&d.sql)) {
+            continue;
+        }
         migrations.push(Migration {
             version: version.to_string(),
             name: parsed.name.to_string(),
@@ -416,7 +418,7 @@ pub(super) fn load_popx(
 }
 
 /// Nothing but white space and comments.
-fn is_blank_sql(sql: &str) -> bool {
+pub(super) fn is_blank_sql(sql: &str) -> bool {
     let mut rest = sql.trim_start();
     loop {
         if let Some(after) = rest.strip_prefix("--") {
