@@ -139,7 +139,11 @@ fn apply_and_compare(
     );
     if let Some(dir) = std::env::var_os("CORPUS_DUMP") {
         let dir = Path::new(&dir);
-        std::fs::write(dir.join(format!("{corpus}.replayed")), format!("{replayed:#?}")).unwrap();
+        std::fs::write(
+            dir.join(format!("{corpus}.replayed")),
+            format!("{replayed:#?}"),
+        )
+        .unwrap();
         std::fs::write(dir.join(format!("{corpus}.live")), format!("{live:#?}")).unwrap();
     }
     assert!(

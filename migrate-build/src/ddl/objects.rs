@@ -100,11 +100,13 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         // `CREATE SCHEMA AUTHORIZATION role` names the schema after the role.
         c.eat(&["AUTHORIZATION"]);
         let name = c.ident()?;
-        if schema
-            .namespaces
-            .iter()
-            .any(|n| schema.dialect.same_name(n, &name))
-        {
+        // `public` is the model's default schema (`None`): it always exists.
+        let exists = schema.dialect.same_name(&name, "public")
+            || schema
+                .namespaces
+                .iter()
+                .any(|n| schema.dialect.same_name(n, &name));
+        if exists {
             return if if_not_exists {
                 Ok(Outcome::Applied)
             } else {
@@ -428,7 +430,9 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
                     let fname = name.name.clone();
                     schema.opaque.retain(|o| {
                         !(o.kind == OpaqueKind::Trigger
-                            && alter_table::mentions(o.definition.sql(), &fname, d))
+                            && (alter_table::mentions(o.definition.sql(), &fname, d)
+                                || trigger_function(o.definition.sql(), d)
+                                    .is_some_and(|(f, _)| d.same_name(&f, &fname))))
                     });
                 }
             }
@@ -618,10 +622,52 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     let pos = find_opaque(schema, kind, &name, on_table.as_ref())
         .ok_or_else(|| format!("{} `{name}` does not exist", kind.as_sql().to_lowercase()))?;
     if c.eat(&["RENAME", "TO"]) {
-        schema.opaque[pos].name.name = c.ident()?;
+        let new = c.ident()?;
+        let old = std::mem::replace(&mut schema.opaque[pos].name.name, new.clone());
+        // A trigger executes its function by name: it follows the rename,
+        // as the server's trigger follows the function's oid.
+        if kind == OpaqueKind::Function {
+            for o in schema
+                .opaque
+                .iter_mut()
+                .filter(|o| o.kind == OpaqueKind::Trigger)
+            {
+                let sql = o.definition.sql();
+                if let Some((f, range)) = trigger_function(sql, d)
+                    && d.same_name(&f, &old)
+                {
+                    let quoted = crate::dialect::quote::ident(&new, d);
+                    let renamed = format!("{}{quoted}{}", &sql[..range.start], &sql[range.end..]);
+                    o.definition = Definition::source(renamed);
+                }
+            }
+        }
     }
     // Owner, search_path, volatility…: the body is unchanged, nothing modelled moves.
     Ok(Outcome::Applied)
+}
+
+/// The function a trigger executes (`EXECUTE FUNCTION|PROCEDURE [schema.]f(…)`),
+/// folded, with the byte range of its unqualified name in `sql`.
+fn trigger_function(sql: &str, d: Dialect) -> Option<(String, std::ops::Range<usize>)> {
+    let Tokens { toks, offsets } = super::scan::tokenize(sql, d).ok()?;
+    let start = (0..toks.len()).find(|&i| {
+        toks[i].is_kw("EXECUTE")
+            && toks
+                .get(i + 1)
+                .is_some_and(|t| t.is_kw("FUNCTION") || t.is_kw("PROCEDURE"))
+    })?;
+    let mut j = start + 2;
+    while toks.get(j + 1).is_some_and(|t| t.is_sym(".")) {
+        j += 2;
+    }
+    let Tok::Word { text, quoted } = toks.get(j)? else {
+        return None;
+    };
+    let begin = *offsets.get(j)?;
+    let end = offsets.get(j + 1).copied().unwrap_or(sql.len());
+    let end = begin + sql.get(begin..end)?.trim_end().len();
+    Some((names::fold(text, *quoted, d), begin..end))
 }
 
 fn alter_type(schema: &mut Schema, c: &mut Cursor<'_>, name: &QualifiedName) -> Fallible<Outcome> {

@@ -258,6 +258,10 @@ fn views_sequences_extensions_schemas_comments() {
         CREATE OR REPLACE VIEW v AS SELECT 1; CREATE OR REPLACE VIEW v AS SELECT 2;");
     assert_eq!(s.extensions[0].name, "pg_trgm");
     assert_eq!(s.namespaces, vec!["utils"]);
+    // pg_dump writes this; `public` is the default schema, not a new one.
+    let public = pg("CREATE SCHEMA IF NOT EXISTS public; CREATE TABLE public.t (a int);");
+    assert!(public.namespaces.is_empty());
+    assert!(public.table(&QualifiedName::new("t")).is_some());
     let t = s
         .table(&QualifiedName::with_schema(Some("utils".into()), "t"))
         .unwrap();
@@ -515,4 +519,30 @@ fn random_token_soup_never_panics() {
             },
         )
         .unwrap();
+}
+
+#[test]
+fn triggers_follow_their_function_through_renames_and_cascades() {
+    let s = pg("CREATE TABLE person (id int);
+        CREATE FUNCTION count_user() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE TRIGGER count_user AFTER INSERT ON person FOR EACH ROW EXECUTE PROCEDURE count_user();
+        ALTER TRIGGER count_user ON person RENAME TO count_person;
+        ALTER FUNCTION count_user() RENAME TO count_person;");
+    let trigger = s
+        .opaque
+        .iter()
+        .find(|o| o.kind == OpaqueKind::Trigger)
+        .unwrap();
+    assert_eq!(trigger.name.name, "count_person");
+    assert!(
+        trigger.definition.sql().contains("count_person"),
+        "{}",
+        trigger.definition.sql()
+    );
+    let s = pg("CREATE TABLE person (id int);
+        CREATE FUNCTION count_user() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE TRIGGER tr AFTER INSERT ON person FOR EACH ROW EXECUTE FUNCTION public.count_user();
+        ALTER FUNCTION count_user() RENAME TO count_person;
+        DROP FUNCTION count_person CASCADE;");
+    assert!(s.opaque.is_empty(), "{:?}", s.opaque);
 }
