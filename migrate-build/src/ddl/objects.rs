@@ -7,7 +7,8 @@ use super::scan::{Cursor, Tok, Tokens, describe};
 use super::{Fallible, Outcome, names};
 use crate::dialect::Dialect;
 use crate::schema::{
-    Definition, Enum, Extension, OpaqueKind, OpaqueObject, QualifiedName, Schema, Sequence, View,
+    Definition, Enum, Expr, Extension, OpaqueKind, OpaqueObject, QualifiedName, Schema, Sequence,
+    View,
 };
 
 pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallible<Outcome> {
@@ -738,7 +739,21 @@ fn alter_type(schema: &mut Schema, c: &mut Cursor<'_>, name: &QualifiedName) -> 
         c.expect(&["TO"])?;
         let new = c.string()?;
         let i = index_of(&e.values, &old)?;
-        e.values[i] = new;
+        e.values[i] = new.clone();
+        // A default stores the label's oid: the server prints the new label.
+        let type_name = e.name.to_string();
+        let literal = |v: &str| Expr::new(format!("'{}'", v.replace('\'', "''")), d);
+        let (old_default, new_default) = (literal(&old), literal(&new));
+        for t in &mut schema.tables {
+            for col in &mut t.columns {
+                if col.ty.user_defined
+                    && d.same_name(&col.ty.name, &type_name)
+                    && col.default.as_ref() == Some(&old_default)
+                {
+                    col.default = Some(new_default.clone());
+                }
+            }
+        }
         return Ok(Outcome::Applied);
     }
     Err(format!("ALTER TYPE {} is not modelled", c.here()))

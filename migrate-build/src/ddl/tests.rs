@@ -546,3 +546,21 @@ fn triggers_follow_their_function_through_renames_and_cascades() {
         DROP FUNCTION count_person CASCADE;");
     assert!(s.opaque.is_empty(), "{:?}", s.opaque);
 }
+
+#[test]
+fn enum_label_rename_carries_column_defaults() {
+    let s = pg("CREATE TYPE mode AS ENUM ('closed', 'open');
+        CREATE TABLE site (m mode NOT NULL DEFAULT 'open', n mode DEFAULT 'closed'::mode);
+        ALTER TYPE mode RENAME VALUE 'open' TO 'Open';
+        ALTER TYPE mode RENAME VALUE 'closed' TO 'Closed';");
+    let t = s.table(&QualifiedName::new("site")).unwrap();
+    let default = |c: &str| {
+        t.column(c, Dialect::Postgres)
+            .unwrap()
+            .default
+            .clone()
+            .unwrap()
+    };
+    assert_eq!(default("m"), Expr::new("'Open'::mode", Dialect::Postgres));
+    assert_eq!(default("n"), Expr::new("'Closed'", Dialect::Postgres));
+}

@@ -187,6 +187,16 @@ fn postgres_key(sql: &str) -> String {
     while i < toks.len() {
         match &toks[i] {
             T::Sym(s) if s == "::" => i = skip_type(&toks, i + 1),
+            // The server prints `public.f(x)` as `f(x)`: public is on every
+            // search_path, and the model's default schema.
+            T::Word(w)
+                if (w == "public" || w == "\"public\"")
+                    && matches!(toks.get(i + 1), Some(T::Sym(dot)) if dot == ".")
+                    && matches!(toks.get(i + 2), Some(T::Word(_)))
+                    && !matches!(stripped.last(), Some(T::Sym(dot)) if dot == ".") =>
+            {
+                i += 2
+            }
             T::Word(w)
                 if TYPED_LITERAL_PREFIXES.contains(&w.as_str())
                     && matches!(toks.get(i + 1), Some(T::Str(_))) =>
@@ -509,6 +519,13 @@ mod tests {
         same("CURRENT_TIMESTAMP", "current_timestamp");
         same("CURRENT_TIMESTAMP", "now()");
         same("(now() + '1 day'::interval)", "now() + interval '1 day'");
+        same(
+            "public.reverse_timestamp_sort(published)",
+            "reverse_timestamp_sort(published)",
+        );
+        same("\"public\".f(x)", "f(x)");
+        differ("utils.f(x)", "f(x)");
+        differ("s.public.f(x)", "s.f(x)");
     }
 
     #[test]
