@@ -573,7 +573,29 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
             };
         };
         if c.eat(&["RENAME", "TO"]) {
+            let old = schema.sequences[pos].name.clone();
             schema.sequences[pos].name.name = c.ident()?;
+            let new = schema.sequences[pos].name.clone();
+            // `nextval('s'::regclass)` holds the sequence's oid: the server
+            // prints the new name.
+            let call = |n: &QualifiedName| {
+                let text = crate::dialect::quote::qualified(n, d);
+                Expr::new(
+                    format!(
+                        "nextval({}::regclass)",
+                        crate::dialect::quote::string(&text)
+                    ),
+                    d,
+                )
+            };
+            let (old_call, new_call) = (call(&old), call(&new));
+            for t in &mut schema.tables {
+                for col in &mut t.columns {
+                    if col.default.as_ref() == Some(&old_call) {
+                        col.default = Some(new_call.clone());
+                    }
+                }
+            }
             return Ok(Outcome::Applied);
         }
         // Start, increment, cache… are not modelled; ownership is.
@@ -742,7 +764,7 @@ fn alter_type(schema: &mut Schema, c: &mut Cursor<'_>, name: &QualifiedName) -> 
         e.values[i] = new.clone();
         // A default stores the label's oid: the server prints the new label.
         let type_name = e.name.to_string();
-        let literal = |v: &str| Expr::new(format!("'{}'", v.replace('\'', "''")), d);
+        let literal = |v: &str| Expr::new(crate::dialect::quote::string(v), d);
         let (old_default, new_default) = (literal(&old), literal(&new));
         for t in &mut schema.tables {
             for col in &mut t.columns {

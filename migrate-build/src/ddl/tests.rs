@@ -564,3 +564,18 @@ fn enum_label_rename_carries_column_defaults() {
     assert_eq!(default("m"), Expr::new("'Open'::mode", Dialect::Postgres));
     assert_eq!(default("n"), Expr::new("'Closed'", Dialect::Postgres));
 }
+
+#[test]
+fn sequence_rename_carries_nextval_defaults() {
+    let s = pg("CREATE TABLE user_ (id serial PRIMARY KEY);
+        ALTER TABLE user_ RENAME TO person;
+        ALTER SEQUENCE user__id_seq RENAME TO person_id_seq;");
+    let t = s.table(&QualifiedName::new("person")).unwrap();
+    assert_eq!(
+        t.column("id", Dialect::Postgres).unwrap().default,
+        Some(Expr::new(
+            "nextval('person_id_seq'::regclass)",
+            Dialect::Postgres
+        ))
+    );
+}
