@@ -93,6 +93,12 @@ impl Postgres {
             .config
             .connect(tls)
             .map_err(|e| connect_err(server_message(&e)))?;
+        let mut client = client;
+        // History rows are written with quoted literals (one round trip
+        // fewer than parameters): they need standard strings.
+        client
+            .batch_execute("SET standard_conforming_strings = on")
+            .map_err(|e| connect_err(server_message(&e)))?;
         let schema_name = pg_schema.unwrap_or("public").to_string();
         let history = format!(
             "{}.{}",
@@ -173,6 +179,36 @@ impl Postgres {
             Ok(None) => "it was released just now; try again".to_string(),
             Err(e) => format!("could not read pg_locks: {}", server_message(&e)),
         }
+    }
+
+    /// `BEGIN` and the history row's state, in one simple query. Versions
+    /// come from file names; `quote::string` makes them literals under
+    /// `standard_conforming_strings`, which is checked at connect.
+    fn begin_and_check(&mut self, version: &str) -> Result<Option<bool>, DbError> {
+        let sql = format!(
+            "BEGIN; SELECT success FROM {} WHERE version = {}",
+            self.history_table,
+            quote::string(version)
+        );
+        let messages = match self.client.simple_query(&sql) {
+            Ok(m) => m,
+            Err(e) => {
+                self.rollback();
+                return Err(query("reading the history table")(e));
+            }
+        };
+        for m in messages {
+            if let postgres::SimpleQueryMessage::Row(row) = m {
+                return Ok(Some(matches!(row.get(0), Some("t"))));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Ends a transaction that failed or has nothing to do. A broken
+    /// connection fails the next call anyway: nothing to add here.
+    fn rollback(&mut self) {
+        let _ = self.client.batch_execute("ROLLBACK");
     }
 
     fn row_success(
@@ -398,10 +434,15 @@ impl Database for Postgres {
             Self::insert_history(&mut self.client, &history, up, true, elapsed, None)?;
             return Ok(ApplyOutcome::Applied { elapsed });
         }
-        let mut tx = self.client.transaction().map_err(query("BEGIN"))?;
-        match Self::row_success(&mut tx, &history, up.version)? {
-            Some(true) => return Ok(ApplyOutcome::AlreadyApplied),
+        // Three round trips for a one-statement migration (psql -f needs one):
+        // BEGIN with the history check, the statement, the row with COMMIT.
+        match self.begin_and_check(up.version)? {
+            Some(true) => {
+                self.rollback();
+                return Ok(ApplyOutcome::AlreadyApplied);
+            }
             Some(false) => {
+                self.rollback();
                 return Err(DbError::FailedElsewhere {
                     version: up.version.to_string(),
                 });
@@ -409,10 +450,23 @@ impl Database for Postgres {
             None => {}
         }
         let start = Instant::now();
-        run_script(&mut tx, up, hook)?;
+        if let Err(e) = run_script(&mut self.client, up, hook) {
+            self.rollback();
+            return Err(e);
+        }
         let elapsed = start.elapsed();
-        Self::insert_history(&mut tx, &history, up, true, elapsed, None)?;
-        commit(tx)?;
+        let ms = i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX);
+        let finish = format!(
+            "INSERT INTO {history} (version, name, checksum, applied_at, execution_ms, success) \
+             VALUES ({}, {}, {}, now(), {ms}, true); COMMIT",
+            quote::string(up.version),
+            quote::string(up.name),
+            quote::string(&up.checksum),
+        );
+        if let Err(e) = self.client.batch_execute(&finish) {
+            self.rollback();
+            return Err(query("writing the history table")(e));
+        }
         Ok(ApplyOutcome::Applied { elapsed })
     }
 
@@ -436,15 +490,23 @@ impl Database for Postgres {
                 elapsed: start.elapsed(),
             });
         }
-        let mut tx = self.client.transaction().map_err(query("BEGIN"))?;
-        if Self::row_success(&mut tx, &history, down.version)? != Some(true) {
+        if self.begin_and_check(down.version)? != Some(true) {
+            self.rollback();
             return Ok(RevertOutcome::NotApplied);
         }
         let start = Instant::now();
-        run_script(&mut tx, down, hook)?;
-        tx.execute(&delete, &[&down.version])
-            .map_err(query("writing the history table"))?;
-        commit(tx)?;
+        if let Err(e) = run_script(&mut self.client, down, hook) {
+            self.rollback();
+            return Err(e);
+        }
+        let finish = format!(
+            "DELETE FROM {history} WHERE version = {}; COMMIT",
+            quote::string(down.version)
+        );
+        if let Err(e) = self.client.batch_execute(&finish) {
+            self.rollback();
+            return Err(query("writing the history table")(e));
+        }
         Ok(RevertOutcome::Reverted {
             elapsed: start.elapsed(),
         })
