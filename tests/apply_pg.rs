@@ -386,7 +386,7 @@ fn a_runner_that_waits_too_long_names_the_lock_holder() {
         .unwrap();
     let blocked = Run { output: out }
         .failure()
-        .stderr_has("another migration run holds the lock")
+        .stderr_has("another migration run holds the lock; waited 0.5 s")
         .stderr_has(&format!("backend pid {pid} (cargo-migrate"))
         .stderr_has("CARGO_MIGRATE_LOCK_TIMEOUT");
     drop(blocked);

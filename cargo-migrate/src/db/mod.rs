@@ -81,8 +81,8 @@ pub enum DbError {
     #[error("{0}")]
     Unsupported(String),
     #[error(
-        "{url}: another migration run holds the lock; waited {}s: {holder}\nhelp: wait for it to finish, or set CARGO_MIGRATE_LOCK_TIMEOUT (seconds) to wait longer",
-        waited.as_secs()
+        "{url}: another migration run holds the lock; waited {:.1} s: {holder}\nhelp: wait for it to finish, or set CARGO_MIGRATE_LOCK_TIMEOUT (seconds) to wait longer",
+        waited.as_secs_f64()
     )]
     Locked {
         url: String,
