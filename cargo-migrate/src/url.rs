@@ -62,9 +62,11 @@ impl DatabaseUrl {
 #[derive(Debug, thiserror::Error)]
 pub enum UrlError {
     #[error(
-        "`{url}` ({from}) is not a database URL: expected `sqlite:path`, `sqlite://relative/path`, `sqlite:///absolute/path` or `postgres://…`"
+        "`{url}` ({from}) is not a database URL: expected `sqlite:path`, `sqlite://relative/path`, `sqlite:///absolute/path`, `postgres://…` or `host=… dbname=…`"
     )]
     Unrecognised { url: String, from: UrlSource },
+    #[error("`{url}`: {message}")]
+    Postgres { url: String, message: String },
     #[error(
         "`{url}` ({from}) is a {found} URL but the workspace's dialect is {dialect}; set `dialect` in the migrate config or pass a {dialect} URL"
     )]
@@ -172,7 +174,10 @@ pub fn parse(
             });
         }
         (Dialect::Sqlite, Target::Sqlite { path })
-    } else if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+    } else if raw.starts_with("postgres://")
+        || raw.starts_with("postgresql://")
+        || is_key_value(raw)
+    {
         (
             Dialect::Postgres,
             Target::Postgres {
@@ -203,6 +208,9 @@ pub fn parse(
 /// The URL with its password (in the authority or as a `password=` query
 /// parameter) replaced by `***`. Every message that shows a URL goes through here.
 pub fn redact(url: &str) -> String {
+    if is_key_value(url) {
+        return redact_key_value(url);
+    }
     let mut out = match url.split_once("://") {
         Some((scheme, rest)) => {
             let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -229,6 +237,231 @@ pub fn redact(url: &str) -> String {
         out = format!("{head}{}", redacted.join("&"));
     }
     out
+}
+
+// ------------------------------------------------------------- PostgreSQL
+
+/// libpq's `sslmode`. The `postgres` crate knows only disable/prefer/require,
+/// so certificate checks are ours: see [`crate::db::postgres`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SslMode {
+    Disable,
+    /// Like libpq, tried as `prefer`: TLS when the server offers it.
+    Allow,
+    /// TLS when the server offers it, without checking its certificate (libpq's default).
+    Prefer,
+    /// TLS or nothing; the certificate is not checked (as libpq without a root certificate).
+    Require,
+    /// TLS, and the certificate chains to a trusted root.
+    VerifyCa,
+    /// TLS, a trusted chain, and the certificate names the host.
+    VerifyFull,
+}
+
+impl SslMode {
+    fn parse(value: &str) -> Option<SslMode> {
+        Some(match value {
+            "disable" => SslMode::Disable,
+            "allow" => SslMode::Allow,
+            "prefer" => SslMode::Prefer,
+            "require" => SslMode::Require,
+            "verify-ca" => SslMode::VerifyCa,
+            "verify-full" => SslMode::VerifyFull,
+            _ => return None,
+        })
+    }
+}
+
+/// A PostgreSQL connection string taken apart: what the `postgres` crate
+/// reads, and the TLS settings it does not.
+#[derive(Debug, Clone)]
+pub struct PgOptions {
+    pub config: postgres::Config,
+    pub ssl_mode: SslMode,
+    /// `sslrootcert`: PEM file of the roots to trust (else the bundled web roots).
+    pub root_cert: Option<PathBuf>,
+}
+
+/// Reads a libpq URL (`postgres://user:pw@host:port/db?sslmode=require&…`)
+/// or key=value string (`host=db user=app sslmode=verify-full`).
+pub fn postgres_options(raw: &str) -> Result<PgOptions, UrlError> {
+    let err = |message: String| UrlError::Postgres {
+        url: redact(raw),
+        message,
+    };
+    let mut ssl_mode = SslMode::Prefer;
+    let mut root_cert = None;
+    let mut take = |key: &str, value: &str| -> Result<bool, UrlError> {
+        match key {
+            "sslmode" => {
+                ssl_mode = SslMode::parse(value).ok_or_else(|| {
+                    err(format!(
+                        "unknown sslmode `{value}` (expected disable, allow, prefer, require, verify-ca or verify-full)"
+                    ))
+                })?;
+                Ok(true)
+            }
+            "sslrootcert" => {
+                root_cert = Some(PathBuf::from(value));
+                Ok(true)
+            }
+            "sslcert" | "sslkey" | "sslpassword" => Err(err(format!(
+                "`{key}`: client certificates are not supported"
+            ))),
+            _ => Ok(false),
+        }
+    };
+    let rest = if is_key_value(raw) {
+        let mut kept = Vec::new();
+        for (key, value) in key_values(raw).map_err(err)? {
+            if !take(&key, &value)? {
+                kept.push(format!(
+                    "{key}='{}'",
+                    value.replace('\\', "\\\\").replace('\'', "\\'")
+                ));
+            }
+        }
+        kept.join(" ")
+    } else {
+        match raw.split_once('?') {
+            Some((base, query)) => {
+                let mut kept = Vec::new();
+                for pair in query.split('&').filter(|p| !p.is_empty()) {
+                    let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                    if !take(key, &percent_decode(value))? {
+                        kept.push(pair);
+                    }
+                }
+                if kept.is_empty() {
+                    base.to_string()
+                } else {
+                    format!("{base}?{}", kept.join("&"))
+                }
+            }
+            None => raw.to_string(),
+        }
+    };
+    let mut config: postgres::Config = rest
+        .parse()
+        .map_err(|e: postgres::Error| err(e.to_string()))?;
+    config.ssl_mode(match ssl_mode {
+        SslMode::Disable => postgres::config::SslMode::Disable,
+        SslMode::Allow | SslMode::Prefer => postgres::config::SslMode::Prefer,
+        SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => {
+            postgres::config::SslMode::Require
+        }
+    });
+    if config.get_application_name().is_none() {
+        config.application_name("cargo-migrate");
+    }
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(std::time::Duration::from_secs(10));
+    }
+    Ok(PgOptions {
+        config,
+        ssl_mode,
+        root_cert,
+    })
+}
+
+/// `host=db dbname=app`: libpq's key=value form (a `key=` before any `://`).
+fn is_key_value(raw: &str) -> bool {
+    let raw = raw.trim_start();
+    let key_end = raw
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(raw.len());
+    key_end > 0 && raw[key_end..].trim_start().starts_with('=') && !raw.contains("://")
+}
+
+/// libpq's key=value syntax: spaces around `=` allowed, values in single
+/// quotes with `\'` and `\\` escapes.
+fn key_values(raw: &str) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    let mut chars = raw.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.peek().is_none() {
+            return Ok(out);
+        }
+        let mut key = String::new();
+        while let Some(c) = chars.next_if(|c| !c.is_whitespace() && *c != '=') {
+            key.push(c);
+        }
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.next() != Some('=') {
+            return Err(format!("expected `=` after `{key}`"));
+        }
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let mut value = String::new();
+        if chars.next_if_eq(&'\'').is_some() {
+            loop {
+                match chars.next() {
+                    Some('\\') => match chars.next() {
+                        Some(c) => value.push(c),
+                        None => return Err(format!("unterminated quoted value of `{key}`")),
+                    },
+                    Some('\'') => break,
+                    Some(c) => value.push(c),
+                    None => return Err(format!("unterminated quoted value of `{key}`")),
+                }
+            }
+        } else {
+            while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
+                if c == '\\' {
+                    if let Some(escaped) = chars.next() {
+                        value.push(escaped);
+                    }
+                } else {
+                    value.push(c);
+                }
+            }
+        }
+        out.push((key, value));
+    }
+}
+
+fn redact_key_value(raw: &str) -> String {
+    match key_values(raw) {
+        Ok(pairs) => pairs
+            .into_iter()
+            .map(|(k, v)| {
+                if k == "password" {
+                    format!("{k}=***")
+                } else if v.is_empty() || v.contains([' ', '\'', '\\']) {
+                    format!("{k}='{}'", v.replace('\\', "\\\\").replace('\'', "\\'"))
+                } else {
+                    format!("{k}={v}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        // Unparseable: nothing of it can be shown safely.
+        Err(_) => "<unparseable connection string>".to_string(),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -358,6 +591,77 @@ mod tests {
                 path: dir.path().join("dev.db")
             }
         );
+    }
+
+    fn pg(raw: &str) -> PgOptions {
+        postgres_options(raw).unwrap()
+    }
+
+    #[test]
+    fn libpq_urls_and_key_value_strings_are_postgres_targets() {
+        for raw in [
+            "postgres://u@h/db",
+            "postgresql://u:pw@h:5433/db?sslmode=require",
+            "host=localhost dbname=app user=me",
+            "  dbname = 'my app'",
+        ] {
+            let url = parse(raw, UrlSource::Flag, Path::new("/"), Dialect::Postgres).unwrap();
+            assert!(matches!(url.target, Target::Postgres { .. }), "{raw}");
+        }
+        assert!(parse("host=h", UrlSource::Flag, Path::new("/"), Dialect::Sqlite).is_err());
+    }
+
+    #[test]
+    fn url_query_parameters_and_sslmode() {
+        let o = pg(
+            "postgres://app:s3cret@db.example:6543/shop?sslmode=verify-full&application_name=x&options=-c%20search_path%3Dapp",
+        );
+        assert_eq!(o.ssl_mode, SslMode::VerifyFull);
+        assert_eq!(o.config.get_ssl_mode(), postgres::config::SslMode::Require);
+        assert_eq!(o.config.get_user(), Some("app"));
+        assert_eq!(o.config.get_password(), Some(&b"s3cret"[..]));
+        assert_eq!(o.config.get_dbname(), Some("shop"));
+        assert_eq!(o.config.get_ports(), &[6543]);
+        assert_eq!(o.config.get_application_name(), Some("x"));
+        assert_eq!(o.config.get_options(), Some("-c search_path=app"));
+        let o = pg("postgres://h/db?sslmode=require&sslrootcert=%2Fetc%2Froot.pem");
+        assert_eq!(o.ssl_mode, SslMode::Require);
+        assert_eq!(o.root_cert, Some(PathBuf::from("/etc/root.pem")));
+        let o = pg("postgres://h/db");
+        assert_eq!(o.ssl_mode, SslMode::Prefer);
+        assert_eq!(o.config.get_application_name(), Some("cargo-migrate"));
+        assert_eq!(
+            pg("postgres://h/db?sslmode=disable").config.get_ssl_mode(),
+            postgres::config::SslMode::Disable
+        );
+    }
+
+    #[test]
+    fn key_value_strings() {
+        let o = pg("host=db port=5433 dbname='my db' user=app password='it\\'s' sslmode=verify-ca");
+        assert_eq!(o.ssl_mode, SslMode::VerifyCa);
+        assert_eq!(o.config.get_dbname(), Some("my db"));
+        assert_eq!(o.config.get_password(), Some(&b"it's"[..]));
+        assert_eq!(o.config.get_ports(), &[5433]);
+        assert_eq!(
+            redact("host=db password='it\\'s' dbname='my db'"),
+            "host=db password=*** dbname='my db'"
+        );
+        assert_eq!(redact("host=db password=hunter2"), "host=db password=***");
+    }
+
+    #[test]
+    fn bad_postgres_options_name_the_url_without_password() {
+        for raw in [
+            "postgres://u:hunter2@h/db?sslmode=sometimes",
+            "postgres://u:hunter2@h/db?sslcert=c.pem",
+            "host=h password=hunter2 dbname='open",
+            "postgres://u:hunter2@h/db?nonsense=1",
+        ] {
+            let err = postgres_options(raw).unwrap_err().to_string();
+            assert!(!err.contains("hunter2"), "{err}");
+            assert!(err.starts_with('`'), "{err}");
+        }
     }
 
     #[test]

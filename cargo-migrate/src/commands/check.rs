@@ -5,7 +5,7 @@ use migrate_build::migrations::{Migration, lock};
 use migrate_build::plan::Plan;
 
 use crate::cli::CheckArgs;
-use crate::db::Open;
+use crate::db::{Database, Open};
 use crate::error::{CliError, Outcome};
 use crate::runner::{Report, State};
 use crate::url::Target;
@@ -107,6 +107,31 @@ fn check_database(
             url.redacted()
         ));
     }
+    match drift(ws, migrations, &report, db.as_mut())? {
+        Ok(steps) if steps.is_empty() => {}
+        Ok(steps) => problems.push(format!(
+            "{} differs from what its applied migrations produce (changed by hand?):\n{}\n\
+             put the change in schema.sql and a migration, or undo it in the database",
+            url.redacted(),
+            steps
+                .iter()
+                .map(|s| format!("  {s}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )),
+        Err(e) => problems.push(e),
+    }
+    Ok(())
+}
+
+/// What was done to the database beyond its applied migrations, one line
+/// per step (empty when nothing); `Err` when the migrations do not replay.
+pub fn drift(
+    ws: &Workspace,
+    migrations: &[Migration],
+    report: &Report,
+    db: &mut dyn Database,
+) -> Result<Result<Vec<String>, String>, CliError> {
     let applied = migrations.iter().filter(|m| {
         report
             .migrations
@@ -115,21 +140,10 @@ fn check_database(
     });
     let expected = match ws.replay(applied) {
         Ok(s) => s,
-        Err(e) => {
-            problems.push(e.to_string());
-            return Ok(());
-        }
+        Err(e) => return Ok(Err(e.to_string())),
     };
     let mut live = db.introspect()?;
     live.sort();
     let plan = diff(&expected, &live);
-    if !plan.is_empty() {
-        problems.push(format!(
-            "{} differs from what its applied migrations produce (changed by hand?):\n{}\n\
-             put the change in schema.sql and a migration, or undo it in the database",
-            url.redacted(),
-            listing(&plan)
-        ));
-    }
-    Ok(())
+    Ok(Ok(plan.steps.iter().map(|s| describe(&s.step)).collect()))
 }

@@ -48,7 +48,12 @@ impl Ctx {
         url: &DatabaseUrl,
         open: Open,
     ) -> Result<Box<dyn Database>, CliError> {
-        Ok(db::connect(url, &ws.config.history_table, open)?)
+        Ok(db::connect(
+            url,
+            &ws.config.history_table,
+            ws.config.pg_schema.as_deref(),
+            open,
+        )?)
     }
 
     pub fn print(&self, text: &str) -> Result<(), CliError> {

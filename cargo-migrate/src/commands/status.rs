@@ -15,6 +15,8 @@ struct StatusJson<'a> {
     database_exists: bool,
     /// `null` when migrate.lock agrees with the files, else the mismatch.
     lock_error: Option<String>,
+    /// Changes made to the database outside its applied migrations.
+    drift: &'a [String],
     #[serde(flatten)]
     report: &'a Report,
 }
@@ -27,19 +29,34 @@ pub fn run(args: StatusArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
             .err()
             .map(|e| e.to_string());
     let url = ctx.database_url(&ws)?;
-    let (applied, exists) = match ctx.connect(&ws, &url, Open::MustExist) {
-        Ok(mut db) => (db.list_applied()?, true),
-        Err(CliError::Db(DbError::MissingFile { .. })) => (Vec::new(), false),
+    let (mut db, exists) = match ctx.connect(&ws, &url, Open::MustExist) {
+        Ok(db) => (Some(db), true),
+        Err(CliError::Db(DbError::MissingFile { .. })) => (None, false),
         Err(e) => return Err(e),
     };
+    let applied = match db.as_mut() {
+        Some(db) => db.list_applied()?,
+        None => Vec::new(),
+    };
     let report = Report::compare(&migrations, &applied);
-    let clean = lock_error.is_none() && report.migrations.iter().all(|e| e.state == State::Applied);
+    // Drift only means something when the history itself is in order.
+    let drift = match db.as_mut() {
+        Some(db) if report.refusals(&migrations).is_empty() => {
+            super::check::drift(&ws, &migrations, &report, db.as_mut())?
+                .unwrap_or_else(|e| vec![format!("not checked: {e}")])
+        }
+        Some(_) | None => Vec::new(),
+    };
+    let clean = lock_error.is_none()
+        && drift.is_empty()
+        && report.migrations.iter().all(|e| e.state == State::Applied);
     match args.format {
         Format::Json => {
             let json = StatusJson {
                 database: url.redacted(),
                 database_exists: exists,
                 lock_error,
+                drift: &drift,
                 report: &report,
             };
             let text = serde_json::to_string_pretty(&json)
@@ -88,6 +105,14 @@ pub fn run(args: StatusArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
             ));
             if let Some(err) = &lock_error {
                 text.push_str(&format!("lock: {err}\n"));
+            }
+            if !drift.is_empty() {
+                text.push_str(
+                    "drift: the database differs from its applied migrations (changed by hand?):\n",
+                );
+                for step in &drift {
+                    text.push_str(&format!("  {step}\n"));
+                }
             }
             ctx.print(&text)?;
             for problem in report.refusals(&migrations) {

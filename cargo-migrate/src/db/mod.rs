@@ -2,6 +2,7 @@
 //! history table, run lock, apply and revert, each migration with its history
 //! row in one transaction.
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::path::{Path, PathBuf};
@@ -79,6 +80,17 @@ pub enum DbError {
     Introspect(String),
     #[error("{0}")]
     Unsupported(String),
+    #[error(
+        "{url}: another migration run holds the lock; waited {:.1} s: {holder}\nhelp: wait for it to finish, or set CARGO_MIGRATE_LOCK_TIMEOUT (seconds) to wait longer",
+        waited.as_secs_f64()
+    )]
+    Locked {
+        url: String,
+        waited: Duration,
+        holder: String,
+    },
+    #[error("{0}")]
+    Url(#[from] crate::url::UrlError),
 }
 
 /// Called with each statement before it runs (`-v`).
@@ -128,6 +140,7 @@ pub enum Open {
 pub fn connect(
     url: &DatabaseUrl,
     history_table: &str,
+    pg_schema: Option<&str>,
     open: Open,
 ) -> Result<Box<dyn Database>, DbError> {
     match &url.target {
@@ -137,10 +150,13 @@ pub fn connect(
             history_table,
             open,
         )?)),
-        Target::Postgres { .. } => Err(DbError::Unsupported(format!(
-            "{}: the PostgreSQL driver is not available in this build yet",
-            url.redacted()
-        ))),
+        // The server creates nothing on connect: `open` is SQLite's concern.
+        Target::Postgres { url: raw } => Ok(Box::new(postgres::Postgres::connect(
+            &crate::url::postgres_options(raw)?,
+            url.redacted(),
+            history_table,
+            pg_schema,
+        )?)),
     }
 }
 

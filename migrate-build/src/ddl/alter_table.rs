@@ -490,23 +490,6 @@ pub(super) fn mentions(sql: &str, word: &str, d: Dialect) -> bool {
     identifiers(sql, d).contains(d.name_key(word).as_ref())
 }
 
-/// Every word `sql` holds, function names included, by name key.
-pub(super) fn words(sql: &str, d: Dialect) -> std::collections::HashSet<String> {
-    let Ok(tokens) = scan::tokenize(sql, d) else {
-        return Default::default();
-    };
-    tokens
-        .toks
-        .iter()
-        .filter_map(|t| match t {
-            scan::Tok::Word { text, quoted } => {
-                Some(d.name_key(&names::fold(text, *quoted, d)).into_owned())
-            }
-            _ => None,
-        })
-        .collect()
-}
-
 /// The identifiers `sql` mentions (not function names), by name key.
 pub(super) fn identifiers(sql: &str, d: Dialect) -> std::collections::HashSet<String> {
     let Ok(tokens) = scan::tokenize(sql, d) else {

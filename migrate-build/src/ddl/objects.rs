@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use super::alter_table;
 use super::scan::{Cursor, Tok, Tokens, describe};
 use super::{Fallible, Outcome, names};
-use crate::dialect::{Dialect, quote};
+use crate::dialect::Dialect;
 use crate::schema::{
     Definition, Enum, Expr, Extension, OpaqueKind, OpaqueObject, QualifiedName, Schema, Sequence,
     View,
@@ -103,11 +103,13 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         // `CREATE SCHEMA AUTHORIZATION role` names the schema after the role.
         c.eat(&["AUTHORIZATION"]);
         let name = c.ident()?;
-        if schema
-            .namespaces
-            .iter()
-            .any(|n| schema.dialect.same_name(n, &name))
-        {
+        // `public` is the model's default schema (`None`): it always exists.
+        let exists = schema.dialect.same_name(&name, "public")
+            || schema
+                .namespaces
+                .iter()
+                .any(|n| schema.dialect.same_name(n, &name));
+        if exists {
             return if if_not_exists {
                 Ok(Outcome::Applied)
             } else {
@@ -423,7 +425,6 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         return Err(format!("DROP statement {} is not modelled", c.here()));
     };
     let if_exists = c.eat(&["IF", "EXISTS"]);
-    let mut dropped_functions = HashSet::new();
     loop {
         let name = c.qualified()?;
         // Argument lists select an overload; the model keeps one per name.
@@ -436,8 +437,14 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         match find_opaque(schema, kind, &name, on_table.as_ref()) {
             Some(i) => {
                 schema.opaque.remove(i);
-                if kind == OpaqueKind::Function {
-                    dropped_functions.insert(d.name_key(&name.name).into_owned());
+                if cascade && kind == OpaqueKind::Function {
+                    let fname = name.name.clone();
+                    schema.opaque.retain(|o| {
+                        !(o.kind == OpaqueKind::Trigger
+                            && (alter_table::mentions(o.definition.sql(), &fname, d)
+                                || trigger_function(o.definition.sql(), d)
+                                    .is_some_and(|(f, _)| d.same_name(&f, &fname))))
+                    });
                 }
             }
             None if if_exists => {}
@@ -451,13 +458,6 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         if !c.eat_sym(",") {
             break;
         }
-    }
-    // Triggers that execute a dropped function go with it.
-    if cascade && !dropped_functions.is_empty() {
-        schema.opaque.retain(|o| {
-            o.kind != OpaqueKind::Trigger
-                || alter_table::words(o.definition.sql(), d).is_disjoint(&dropped_functions)
-        });
     }
     Ok(Outcome::Applied)
 }
@@ -598,7 +598,26 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
             let old = schema.sequences[pos].name.clone();
             schema.sequences[pos].name.name = c.ident()?;
             let new = schema.sequences[pos].name.clone();
-            rename_in_defaults(schema, &format!("'{old}'"), &format!("'{new}'"), |_| true);
+            // `nextval('s'::regclass)` holds the sequence's oid: the server
+            // prints the new name.
+            let call = |n: &QualifiedName| {
+                let text = crate::dialect::quote::qualified(n, d);
+                Expr::new(
+                    format!(
+                        "nextval({}::regclass)",
+                        crate::dialect::quote::string(&text)
+                    ),
+                    d,
+                )
+            };
+            let (old_call, new_call) = (call(&old), call(&new));
+            for t in &mut schema.tables {
+                for col in &mut t.columns {
+                    if col.default.as_ref() == Some(&old_call) {
+                        col.default = Some(new_call.clone());
+                    }
+                }
+            }
             return Ok(Outcome::Applied);
         }
         // Start, increment, cache… are not modelled; ownership is.
@@ -650,22 +669,50 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     if c.eat(&["RENAME", "TO"]) {
         let new = c.ident()?;
         let old = std::mem::replace(&mut schema.opaque[pos].name.name, new.clone());
-        // Triggers name their function by identity: they follow the rename.
+        // A trigger executes its function by name: it follows the rename,
+        // as the server's trigger follows the function's oid.
         if kind == OpaqueKind::Function {
-            for o in &mut schema.opaque {
-                if o.kind != OpaqueKind::Trigger {
-                    continue;
-                }
-                if let Some(sql) =
-                    alter_table::rename_identifier(o.definition.sql(), &old, &new, d, true)
+            for o in schema
+                .opaque
+                .iter_mut()
+                .filter(|o| o.kind == OpaqueKind::Trigger)
+            {
+                let sql = o.definition.sql();
+                if let Some((f, range)) = trigger_function(sql, d)
+                    && d.same_name(&f, &old)
                 {
-                    o.definition = Definition::source(sql);
+                    let quoted = crate::dialect::quote::ident(&new, d);
+                    let renamed = format!("{}{quoted}{}", &sql[..range.start], &sql[range.end..]);
+                    o.definition = Definition::source(renamed);
                 }
             }
         }
     }
     // Owner, search_path, volatility…: the body is unchanged, nothing modelled moves.
     Ok(Outcome::Applied)
+}
+
+/// The function a trigger executes (`EXECUTE FUNCTION|PROCEDURE [schema.]f(…)`),
+/// folded, with the byte range of its unqualified name in `sql`.
+fn trigger_function(sql: &str, d: Dialect) -> Option<(String, std::ops::Range<usize>)> {
+    let Tokens { toks, offsets } = super::scan::tokenize(sql, d).ok()?;
+    let start = (0..toks.len()).find(|&i| {
+        toks[i].is_kw("EXECUTE")
+            && toks
+                .get(i + 1)
+                .is_some_and(|t| t.is_kw("FUNCTION") || t.is_kw("PROCEDURE"))
+    })?;
+    let mut j = start + 2;
+    while toks.get(j + 1).is_some_and(|t| t.is_sym(".")) {
+        j += 2;
+    }
+    let Tok::Word { text, quoted } = toks.get(j)? else {
+        return None;
+    };
+    let begin = *offsets.get(j)?;
+    let end = offsets.get(j + 1).copied().unwrap_or(sql.len());
+    let end = begin + sql.get(begin..end)?.trim_end().len();
+    Some((names::fold(text, *quoted, d), begin..end))
 }
 
 fn alter_type(schema: &mut Schema, c: &mut Cursor<'_>, name: &QualifiedName) -> Fallible<Outcome> {
@@ -737,38 +784,23 @@ fn alter_type(schema: &mut Schema, c: &mut Cursor<'_>, name: &QualifiedName) -> 
         let new = c.string()?;
         let i = index_of(&e.values, &old)?;
         e.values[i] = new.clone();
-        let type_name = name.to_string();
-        let (old_lit, new_lit) = (quote::string(&old), quote::string(&new));
-        rename_in_defaults(schema, &old_lit, &new_lit, |ty| {
-            ty.user_defined && d.same_name(&ty.name, &type_name)
-        });
+        // A default stores the label's oid: the server prints the new label.
+        let type_name = e.name.to_string();
+        let literal = |v: &str| Expr::new(crate::dialect::quote::string(v), d);
+        let (old_default, new_default) = (literal(&old), literal(&new));
+        for t in &mut schema.tables {
+            for col in &mut t.columns {
+                if col.ty.user_defined
+                    && d.same_name(&col.ty.name, &type_name)
+                    && col.default.as_ref() == Some(&old_default)
+                {
+                    col.default = Some(new_default.clone());
+                }
+            }
+        }
         return Ok(Outcome::Applied);
     }
     Err(format!("ALTER TYPE {} is not modelled", c.here()))
-}
-
-/// Defaults refer to sequences and enum labels by identity, so the server
-/// prints them with the new name after a rename: replaces the string literal
-/// `old` by `new` in the defaults of columns whose type passes `filter`.
-fn rename_in_defaults(
-    schema: &mut Schema,
-    old: &str,
-    new: &str,
-    filter: impl Fn(&crate::schema::ColumnType) -> bool,
-) {
-    let d = schema.dialect;
-    for t in &mut schema.tables {
-        for col in &mut t.columns {
-            if !filter(&col.ty) {
-                continue;
-            }
-            if let Some(def) = &col.default
-                && def.sql.contains(old)
-            {
-                col.default = Some(Expr::new(def.sql.replace(old, new), d));
-            }
-        }
-    }
 }
 
 fn index_of(values: &[String], value: &str) -> Fallible<usize> {

@@ -268,6 +268,10 @@ fn views_sequences_extensions_schemas_comments() {
         CREATE OR REPLACE VIEW v AS SELECT 1; CREATE OR REPLACE VIEW v AS SELECT 2;");
     assert_eq!(s.extensions[0].name, "pg_trgm");
     assert_eq!(s.namespaces, vec!["utils"]);
+    // pg_dump writes this; `public` is the default schema, not a new one.
+    let public = pg("CREATE SCHEMA IF NOT EXISTS public; CREATE TABLE public.t (a int);");
+    assert!(public.namespaces.is_empty());
+    assert!(public.table(&QualifiedName::new("t")).is_some());
     let t = s
         .table(&QualifiedName::with_schema(Some("utils".into()), "t"))
         .unwrap();
@@ -734,4 +738,63 @@ fn identity_kind_and_collated_type_changes() {
     );
     let e = pg_err("CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a SET GENERATED ALWAYS;");
     assert!(e.message.contains("not an identity"), "{e}");
+}
+
+#[test]
+fn triggers_follow_their_function_through_renames_and_cascades() {
+    let s = pg("CREATE TABLE person (id int);
+        CREATE FUNCTION count_user() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE TRIGGER count_user AFTER INSERT ON person FOR EACH ROW EXECUTE PROCEDURE count_user();
+        ALTER TRIGGER count_user ON person RENAME TO count_person;
+        ALTER FUNCTION count_user() RENAME TO count_person;");
+    let trigger = s
+        .opaque
+        .iter()
+        .find(|o| o.kind == OpaqueKind::Trigger)
+        .unwrap();
+    assert_eq!(trigger.name.name, "count_person");
+    assert!(
+        trigger.definition.sql().contains("count_person"),
+        "{}",
+        trigger.definition.sql()
+    );
+    let s = pg("CREATE TABLE person (id int);
+        CREATE FUNCTION count_user() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE TRIGGER tr AFTER INSERT ON person FOR EACH ROW EXECUTE FUNCTION public.count_user();
+        ALTER FUNCTION count_user() RENAME TO count_person;
+        DROP FUNCTION count_person CASCADE;");
+    assert!(s.opaque.is_empty(), "{:?}", s.opaque);
+}
+
+#[test]
+fn enum_label_rename_carries_column_defaults() {
+    let s = pg("CREATE TYPE mode AS ENUM ('closed', 'open');
+        CREATE TABLE site (m mode NOT NULL DEFAULT 'open', n mode DEFAULT 'closed'::mode);
+        ALTER TYPE mode RENAME VALUE 'open' TO 'Open';
+        ALTER TYPE mode RENAME VALUE 'closed' TO 'Closed';");
+    let t = s.table(&QualifiedName::new("site")).unwrap();
+    let default = |c: &str| {
+        t.column(c, Dialect::Postgres)
+            .unwrap()
+            .default
+            .clone()
+            .unwrap()
+    };
+    assert_eq!(default("m"), Expr::new("'Open'::mode", Dialect::Postgres));
+    assert_eq!(default("n"), Expr::new("'Closed'", Dialect::Postgres));
+}
+
+#[test]
+fn sequence_rename_carries_nextval_defaults() {
+    let s = pg("CREATE TABLE user_ (id serial PRIMARY KEY);
+        ALTER TABLE user_ RENAME TO person;
+        ALTER SEQUENCE user__id_seq RENAME TO person_id_seq;");
+    let t = s.table(&QualifiedName::new("person")).unwrap();
+    assert_eq!(
+        t.column("id", Dialect::Postgres).unwrap().default,
+        Some(Expr::new(
+            "nextval('person_id_seq'::regclass)",
+            Dialect::Postgres
+        ))
+    );
 }

@@ -196,8 +196,6 @@ fn builtin(name: &str) -> Option<&'static str> {
         "oid" => "oid",
         "regclass" => "regclass",
         "point" => "point",
-        "ltree" => "ltree",
-        "citext" => "citext",
         "int4range" => "int4range",
         "int8range" => "int8range",
         "tstzrange" => "tstzrange",
@@ -259,6 +257,13 @@ mod tests {
             (t.name.as_str(), t.array_dims, t.user_defined),
             ("Kind", 1, true)
         );
+        // Extension types live in the schema the extension was created in:
+        // the catalog reports them as user types, not as pg_catalog ones.
+        for ext in ["ltree", "citext", "LTREE"] {
+            let t = canonical_type(ext, Dialect::Postgres).unwrap();
+            assert!(t.user_defined, "{ext}");
+            assert_eq!(t.name, ext.to_ascii_lowercase());
+        }
     }
 
     #[test]

@@ -420,7 +420,7 @@ pub(super) fn load_popx(
 }
 
 /// Nothing but white space and comments.
-fn is_blank_sql(sql: &str) -> bool {
+pub(super) fn is_blank_sql(sql: &str) -> bool {
     let mut rest = sql.trim_start();
     loop {
         if let Some(after) = rest.strip_prefix("--") {

@@ -209,12 +209,34 @@ fn postgres_key(sql: &str) -> String {
     let mut i = 0;
     while i < toks.len() {
         match &toks[i] {
-            T::Sym(s) if s == "::" => i = skip_type(&toks, i + 1),
+            T::Sym(s) if s == "::" => {
+                if toks.get(i + 1) == Some(&T::Word("interval".into()))
+                    && let Some(T::Str(text)) = stripped.last_mut()
+                {
+                    *text = canonical_interval(text);
+                }
+                i = skip_type(&toks, i + 1)
+            }
+            // The server prints `public.f(x)` as `f(x)`: public is on every
+            // search_path, and the model's default schema.
+            T::Word(w)
+                if (w == "public" || w == "\"public\"")
+                    && matches!(toks.get(i + 1), Some(T::Sym(dot)) if dot == ".")
+                    && matches!(toks.get(i + 2), Some(T::Word(_)))
+                    && !matches!(stripped.last(), Some(T::Sym(dot)) if dot == ".") =>
+            {
+                i += 2
+            }
             T::Word(w)
                 if TYPED_LITERAL_PREFIXES.contains(&w.as_str())
                     && matches!(toks.get(i + 1), Some(T::Str(_))) =>
             {
-                i += 1
+                if let (true, Some(T::Str(text))) = (w == "interval", toks.get(i + 1)) {
+                    stripped.push(T::Str(canonical_interval(text)));
+                    i += 2;
+                } else {
+                    i += 1
+                }
             }
             t => {
                 stripped.push(t.clone());
@@ -245,6 +267,74 @@ fn postgres_key(sql: &str) -> String {
     render(&toks)
 }
 
+/// An interval literal as the server prints it back (`IntervalStyle`
+/// `postgres`): `'12 months'` is `'1 year'`, `'90 minutes'` is `'01:30:00'`.
+/// Text it does not recognise is kept as written.
+fn canonical_interval(text: &str) -> String {
+    let (mut months, mut days, mut seconds) = (0i64, 0i64, 0i64);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        if let Some((h, rest)) = word.split_once(':') {
+            let mut parts = std::iter::once(h).chain(rest.split(':'));
+            let (Some(Ok(h)), Some(Ok(m)), s) = (
+                parts.next().map(str::parse::<i64>),
+                parts.next().map(str::parse::<i64>),
+                parts.next().map(str::parse::<i64>),
+            ) else {
+                return text.to_string();
+            };
+            let s = match s {
+                Some(Ok(s)) => s,
+                None => 0,
+                Some(Err(_)) => return text.to_string(),
+            };
+            seconds += h * 3600 + m * 60 + s;
+            i += 1;
+            continue;
+        }
+        let (Ok(n), Some(unit)) = (word.parse::<i64>(), words.get(i + 1)) else {
+            return text.to_string();
+        };
+        let unit = unit.to_ascii_lowercase();
+        match unit.trim_end_matches('s') {
+            "year" | "yr" => months += n * 12,
+            "mon" | "month" => months += n,
+            "week" => days += n * 7,
+            "day" => days += n,
+            "hour" | "hr" => seconds += n * 3600,
+            "min" | "minute" => seconds += n * 60,
+            "sec" | "second" => seconds += n,
+            _ => return text.to_string(),
+        }
+        i += 2;
+    }
+    if months < 0 || days < 0 || seconds < 0 {
+        return text.to_string();
+    }
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    let mut parts = Vec::new();
+    if months / 12 > 0 {
+        parts.push(plural(months / 12, "year"));
+    }
+    if months % 12 > 0 {
+        parts.push(plural(months % 12, "mon"));
+    }
+    if days > 0 {
+        parts.push(plural(days, "day"));
+    }
+    if seconds > 0 || parts.is_empty() {
+        parts.push(format!(
+            "{:02}:{:02}:{:02}",
+            seconds / 3600,
+            seconds % 3600 / 60,
+            seconds % 60
+        ));
+    }
+    parts.join(" ")
+}
+
 /// Date/time literals as the server prints them back: `'epoch'` is stored
 /// as its value, and a midnight time or a UTC offset of zero is implied.
 fn canonical_datetime(s: String) -> String {
@@ -260,7 +350,7 @@ fn canonical_datetime(s: String) -> String {
         return "1970-01-01".into();
     }
     if !looks_like_date {
-        return canonical_interval(&s).unwrap_or(s);
+        return s;
     }
     let mut t = s.as_str();
     for suffix in ["+00:00", "+00", "Z"] {
@@ -270,57 +360,6 @@ fn canonical_datetime(s: String) -> String {
         t = t.strip_suffix(suffix).unwrap_or(t);
     }
     t.to_string()
-}
-
-/// An interval literal (`'12 months'`, `'1 day 2 hours'`) in the server's
-/// output style (`'1 year'`, `'1 day 02:00:00'`); `None` when `s` is not one.
-fn canonical_interval(s: &str) -> Option<String> {
-    let words: Vec<&str> = s.split_whitespace().collect();
-    if words.is_empty() || !words.len().is_multiple_of(2) {
-        return None;
-    }
-    let (mut months, mut days, mut seconds) = (0i64, 0i64, 0i64);
-    for pair in words.chunks(2) {
-        let n: i64 = pair[0].parse().ok()?;
-        match pair[1].to_ascii_lowercase().trim_end_matches('s') {
-            "year" => months += 12 * n,
-            "mon" | "month" => months += n,
-            "week" => days += 7 * n,
-            "day" => days += n,
-            "hour" => seconds += 3600 * n,
-            "minute" | "min" => seconds += 60 * n,
-            "second" | "sec" => seconds += n,
-            _ => return None,
-        }
-    }
-    let plural = |n: i64, unit: &str| {
-        if n == 1 || n == -1 {
-            format!("{n} {unit}")
-        } else {
-            format!("{n} {unit}s")
-        }
-    };
-    let mut parts = Vec::new();
-    if months / 12 != 0 {
-        parts.push(plural(months / 12, "year"));
-    }
-    if months % 12 != 0 {
-        parts.push(plural(months % 12, "mon"));
-    }
-    if days != 0 {
-        parts.push(plural(days, "day"));
-    }
-    if seconds != 0 || parts.is_empty() {
-        let sign = if seconds < 0 { "-" } else { "" };
-        let a = seconds.abs();
-        parts.push(format!(
-            "{sign}{:02}:{:02}:{:02}",
-            a / 3600,
-            a / 60 % 60,
-            a % 60
-        ));
-    }
-    Some(parts.join(" "))
 }
 
 fn is_number(s: &str) -> bool {
@@ -583,6 +622,13 @@ mod tests {
         same("CURRENT_TIMESTAMP", "current_timestamp");
         same("CURRENT_TIMESTAMP", "now()");
         same("(now() + '1 day'::interval)", "now() + interval '1 day'");
+        same(
+            "public.reverse_timestamp_sort(published)",
+            "reverse_timestamp_sort(published)",
+        );
+        same("\"public\".f(x)", "f(x)");
+        differ("utils.f(x)", "f(x)");
+        differ("s.public.f(x)", "s.f(x)");
     }
 
     #[test]

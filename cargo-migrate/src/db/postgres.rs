@@ -1,0 +1,777 @@
+//! PostgreSQL through the `postgres` crate, TLS through rustls (ring).
+//!
+//! One runner at a time: a session-level advisory lock keyed by the database
+//! and the history table, taken by polling `pg_try_advisory_lock` so that a
+//! runner that waits too long can say which backend holds it. Each migration
+//! runs statement by statement (as `psql -f` does) inside one transaction
+//! with its history row, so an error points at the statement that failed.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use migrate_build::Dialect;
+use migrate_build::Schema;
+use migrate_build::dialect::quote;
+use postgres::error::ErrorPosition;
+use postgres::{Client, Transaction};
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use super::{
+    AppliedRow, ApplyOutcome, Database, DbError, Located, RevertOutcome, Script, StatementHook,
+};
+use crate::url::{PgOptions, SslMode};
+
+/// How long a runner waits for another one's lock; `CARGO_MIGRATE_LOCK_TIMEOUT`
+/// (seconds) overrides it.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+const LOCK_POLL: Duration = Duration::from_millis(50);
+
+pub struct Postgres {
+    client: Client,
+    display_url: String,
+    /// Where the history table lives (created when missing).
+    schema_name: String,
+    table_name: String,
+    /// `"schema"."table"`, for SQL text.
+    history_table: String,
+    lock_key: Option<i64>,
+}
+
+fn query(context: &'static str) -> impl FnOnce(postgres::Error) -> DbError {
+    move |e| DbError::Query {
+        context,
+        message: server_message(&e),
+    }
+}
+
+/// The server's words (severity, message, detail, hint), or the client's
+/// error with its cause. Never contains the connection string.
+fn server_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut out = format!(
+                "{}: {} (SQLSTATE {})",
+                db.severity(),
+                db.message(),
+                db.code().code()
+            );
+            if let Some(detail) = db.detail() {
+                out.push_str(&format!("\nDETAIL: {detail}"));
+            }
+            if let Some(hint) = db.hint() {
+                out.push_str(&format!("\nHINT: {hint}"));
+            }
+            out
+        }
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
+    }
+}
+
+impl Postgres {
+    /// Connects; `history_table` goes in `pg_schema` (default `public`).
+    pub fn connect(
+        options: &PgOptions,
+        display_url: String,
+        history_table: &str,
+        pg_schema: Option<&str>,
+    ) -> Result<Postgres, DbError> {
+        let connect_err = |message: String| DbError::Connect {
+            url: display_url.clone(),
+            message,
+        };
+        let tls = tls_connector(options).map_err(&connect_err)?;
+        let client = options
+            .config
+            .connect(tls)
+            .map_err(|e| connect_err(server_message(&e)))?;
+        let mut client = client;
+        // History rows are written with quoted literals (one round trip
+        // fewer than parameters): they need standard strings.
+        client
+            .batch_execute("SET standard_conforming_strings = on")
+            .map_err(|e| connect_err(server_message(&e)))?;
+        let schema_name = pg_schema.unwrap_or("public").to_string();
+        let history = format!(
+            "{}.{}",
+            quote::ident(&schema_name, Dialect::Postgres),
+            quote::ident(history_table, Dialect::Postgres)
+        );
+        Ok(Postgres {
+            client,
+            display_url,
+            schema_name,
+            table_name: history_table.to_string(),
+            history_table: history,
+            lock_key: None,
+        })
+    }
+
+    /// The connection, for tests.
+    pub fn client(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    fn history_exists(&mut self) -> Result<bool, DbError> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p'))",
+                &[&self.schema_name, &self.table_name],
+            )
+            .map_err(query("looking for the history table"))?;
+        Ok(row.get(0))
+    }
+
+    /// A stable key per database and history table: two workspaces with
+    /// separate history tables in one database do not wait for each other.
+    fn compute_lock_key(&mut self) -> Result<i64, DbError> {
+        let row = self
+            .client
+            .query_one("SELECT current_database()", &[])
+            .map_err(query("reading the database name"))?;
+        let database: String = row.get(0);
+        let digest = migrate_build::migrations::checksum(
+            format!("cargo-migrate\0{database}\0{}", self.history_table).as_bytes(),
+        );
+        let hex = digest.get(..16).unwrap_or("0");
+        let bits = u64::from_str_radix(hex, 16).unwrap_or(0);
+        Ok(i64::from_ne_bytes(bits.to_ne_bytes()))
+    }
+
+    /// Who holds the advisory lock `key`, for the timeout message.
+    fn lock_holder(&mut self, key: i64) -> String {
+        let bits = u64::from_ne_bytes(key.to_ne_bytes());
+        let classid = i64::try_from(bits >> 32).unwrap_or(0);
+        let objid = i64::try_from(bits & 0xffff_ffff).unwrap_or(0);
+        let row = self.client.query_opt(
+            "SELECT l.pid, coalesce(a.application_name, ''), coalesce(a.client_addr::text, 'local'), \
+                    coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"'), '?') \
+             FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid \
+             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
+               AND l.classid::bigint = $1 AND l.objid::bigint = $2 \
+               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+             LIMIT 1",
+            &[&classid, &objid],
+        );
+        match row {
+            Ok(Some(r)) => {
+                let pid: i32 = r.get(0);
+                let app: String = r.get(1);
+                let addr: String = r.get(2);
+                let since: String = r.get(3);
+                let app = if app.is_empty() {
+                    String::new()
+                } else {
+                    format!("{app}, ")
+                };
+                format!("backend pid {pid} ({app}client {addr}, connected since {since}) holds it")
+            }
+            Ok(None) => "it was released just now; try again".to_string(),
+            Err(e) => format!("could not read pg_locks: {}", server_message(&e)),
+        }
+    }
+
+    /// `BEGIN` and the history row's state, in one simple query. Versions
+    /// come from file names; `quote::string` makes them literals under
+    /// `standard_conforming_strings`, which is checked at connect.
+    fn begin_and_check(&mut self, version: &str) -> Result<Option<bool>, DbError> {
+        let sql = format!(
+            "BEGIN; SELECT success FROM {} WHERE version = {}",
+            self.history_table,
+            quote::string(version)
+        );
+        let messages = match self.client.simple_query(&sql) {
+            Ok(m) => m,
+            Err(e) => {
+                self.rollback();
+                return Err(query("reading the history table")(e));
+            }
+        };
+        for m in messages {
+            if let postgres::SimpleQueryMessage::Row(row) = m {
+                return Ok(Some(matches!(row.get(0), Some("t"))));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Ends a transaction that failed or has nothing to do. A broken
+    /// connection fails the next call anyway: nothing to add here.
+    fn rollback(&mut self) {
+        let _ = self.client.batch_execute("ROLLBACK");
+    }
+
+    fn row_success(
+        tx: &mut impl postgres::GenericClient,
+        history: &str,
+        version: &str,
+    ) -> Result<Option<bool>, DbError> {
+        tx.query_opt(
+            &format!("SELECT success FROM {history} WHERE version = $1"),
+            &[&version],
+        )
+        .map(|r| r.map(|r| r.get(0)))
+        .map_err(query("reading the history table"))
+    }
+
+    fn insert_history(
+        tx: &mut impl postgres::GenericClient,
+        history: &str,
+        script: &Script<'_>,
+        success: bool,
+        elapsed: Duration,
+        error: Option<&str>,
+    ) -> Result<(), DbError> {
+        let ms = i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX);
+        tx.execute(
+            &format!(
+                "INSERT INTO {history} (version, name, checksum, applied_at, execution_ms, success, error) \
+                 VALUES ($1, $2, $3, now(), $4, $5, $6)"
+            ),
+            &[&script.version, &script.name, &script.checksum, &ms, &success, &error],
+        )
+        .map(|_| ())
+        .map_err(query("writing the history table"))
+    }
+}
+
+/// Runs each statement as one simple query, as `psql -f` does; a failure
+/// names the file, and the line and column of the server's error position
+/// inside the statement (else of the statement's start).
+fn run_script(
+    client: &mut impl postgres::GenericClient,
+    script: &Script<'_>,
+    hook: StatementHook<'_>,
+) -> Result<(), DbError> {
+    let total = script.statements.len();
+    for (i, st) in script.statements.iter().enumerate() {
+        hook(st.text);
+        if let Err(e) = client.batch_execute(st.text) {
+            let (line, column) = error_location(st, &e);
+            let mut message = server_message(&e);
+            if script.no_transaction && i > 0 {
+                message.push_str(&format!(
+                    "\n(statement {} of {total}; the {i} before it ran outside a transaction and stay applied)",
+                    i + 1
+                ));
+            }
+            return Err(DbError::Statement {
+                path: script.path.clone(),
+                line,
+                column,
+                statement: first_line(st.text),
+                message,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// PostgreSQL's position is 1-based, in characters of the query sent.
+fn error_location(st: &Located<'_>, e: &postgres::Error) -> (usize, usize) {
+    let position = match e.as_db_error().and_then(|d| d.position()) {
+        Some(ErrorPosition::Original(p)) => *p as usize,
+        Some(ErrorPosition::Internal { .. }) | None => return (st.line, st.column),
+    };
+    let (mut line, mut column) = (st.line, st.column);
+    for c in st.text.chars().take(position.saturating_sub(1)) {
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+    }
+    (line, column)
+}
+
+fn first_line(sql: &str) -> String {
+    let trimmed = sql.trim();
+    match trimmed.split_once('\n') {
+        Some((first, _)) => format!("{first} …"),
+        None => trimmed.to_string(),
+    }
+}
+
+fn lock_timeout() -> Duration {
+    std::env::var("CARGO_MIGRATE_LOCK_TIMEOUT")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map_or(LOCK_TIMEOUT, Duration::from_secs_f64)
+}
+
+impl Database for Postgres {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn display_url(&self) -> String {
+        self.display_url.clone()
+    }
+
+    fn lock(&mut self) -> Result<(), DbError> {
+        let key = self.compute_lock_key()?;
+        let timeout = lock_timeout();
+        let start = Instant::now();
+        loop {
+            let row = self
+                .client
+                .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
+                .map_err(query("taking the migration lock"))?;
+            if row.get::<_, bool>(0) {
+                self.lock_key = Some(key);
+                return Ok(());
+            }
+            if start.elapsed() >= timeout {
+                let holder = self.lock_holder(key);
+                return Err(DbError::Locked {
+                    url: self.display_url.clone(),
+                    waited: timeout,
+                    holder,
+                });
+            }
+            std::thread::sleep(LOCK_POLL);
+        }
+    }
+
+    fn unlock(&mut self) -> Result<(), DbError> {
+        if let Some(key) = self.lock_key.take() {
+            self.client
+                .query_one("SELECT pg_advisory_unlock($1)", &[&key])
+                .map_err(query("releasing the migration lock"))?;
+        }
+        Ok(())
+    }
+
+    fn ensure_history_table(&mut self) -> Result<(), DbError> {
+        // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege even when
+        // the schema exists: look first.
+        let exists: bool = self
+            .client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)",
+                &[&self.schema_name],
+            )
+            .map_err(query("looking for the history table's schema"))?
+            .get(0);
+        if !exists {
+            self.client
+                .batch_execute(&format!(
+                    "CREATE SCHEMA IF NOT EXISTS {}",
+                    quote::ident(&self.schema_name, Dialect::Postgres)
+                ))
+                .map_err(query("creating the history table's schema"))?;
+        }
+        if self.history_exists()? {
+            return Ok(());
+        }
+        self.client
+            .batch_execute(&format!(
+                "CREATE TABLE IF NOT EXISTS {} (
+                    version text PRIMARY KEY,
+                    name text NOT NULL,
+                    checksum text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now(),
+                    execution_ms bigint NOT NULL,
+                    success boolean NOT NULL,
+                    error text
+                )",
+                self.history_table
+            ))
+            .map_err(query("creating the history table"))
+    }
+
+    fn list_applied(&mut self) -> Result<Vec<AppliedRow>, DbError> {
+        if !self.history_exists()? {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT version, name, checksum, \
+                     to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), \
+                     execution_ms, success, error FROM {} ORDER BY version",
+                    self.history_table
+                ),
+                &[],
+            )
+            .map_err(query("reading the history table"))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AppliedRow {
+                version: r.get(0),
+                name: r.get(1),
+                checksum: r.get(2),
+                applied_at: r.get(3),
+                execution_ms: r.get(4),
+                success: r.get(5),
+                error: r.get(6),
+            })
+            .collect())
+    }
+
+    fn apply(&mut self, up: &Script<'_>, hook: StatementHook<'_>) -> Result<ApplyOutcome, DbError> {
+        let history = self.history_table.clone();
+        if up.no_transaction {
+            if Self::row_success(&mut self.client, &history, up.version)?.is_some() {
+                return Ok(ApplyOutcome::AlreadyApplied);
+            }
+            let start = Instant::now();
+            run_script(&mut self.client, up, hook)?;
+            let elapsed = start.elapsed();
+            Self::insert_history(&mut self.client, &history, up, true, elapsed, None)?;
+            return Ok(ApplyOutcome::Applied { elapsed });
+        }
+        // Three round trips for a one-statement migration (psql -f needs one):
+        // BEGIN with the history check, the statement, the row with COMMIT.
+        match self.begin_and_check(up.version)? {
+            Some(true) => {
+                self.rollback();
+                return Ok(ApplyOutcome::AlreadyApplied);
+            }
+            Some(false) => {
+                self.rollback();
+                return Err(DbError::FailedElsewhere {
+                    version: up.version.to_string(),
+                });
+            }
+            None => {}
+        }
+        let start = Instant::now();
+        if let Err(e) = run_script(&mut self.client, up, hook) {
+            self.rollback();
+            return Err(e);
+        }
+        let elapsed = start.elapsed();
+        let ms = i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX);
+        let finish = format!(
+            "INSERT INTO {history} (version, name, checksum, applied_at, execution_ms, success) \
+             VALUES ({}, {}, {}, now(), {ms}, true); COMMIT",
+            quote::string(up.version),
+            quote::string(up.name),
+            quote::string(&up.checksum),
+        );
+        if let Err(e) = self.client.batch_execute(&finish) {
+            self.rollback();
+            return Err(query("writing the history table")(e));
+        }
+        Ok(ApplyOutcome::Applied { elapsed })
+    }
+
+    fn revert(
+        &mut self,
+        down: &Script<'_>,
+        hook: StatementHook<'_>,
+    ) -> Result<RevertOutcome, DbError> {
+        let history = self.history_table.clone();
+        let delete = format!("DELETE FROM {history} WHERE version = $1");
+        if down.no_transaction {
+            if Self::row_success(&mut self.client, &history, down.version)? != Some(true) {
+                return Ok(RevertOutcome::NotApplied);
+            }
+            let start = Instant::now();
+            run_script(&mut self.client, down, hook)?;
+            self.client
+                .execute(&delete, &[&down.version])
+                .map_err(query("writing the history table"))?;
+            return Ok(RevertOutcome::Reverted {
+                elapsed: start.elapsed(),
+            });
+        }
+        if self.begin_and_check(down.version)? != Some(true) {
+            self.rollback();
+            return Ok(RevertOutcome::NotApplied);
+        }
+        let start = Instant::now();
+        if let Err(e) = run_script(&mut self.client, down, hook) {
+            self.rollback();
+            return Err(e);
+        }
+        let finish = format!(
+            "DELETE FROM {history} WHERE version = {}; COMMIT",
+            quote::string(down.version)
+        );
+        if let Err(e) = self.client.batch_execute(&finish) {
+            self.rollback();
+            return Err(query("writing the history table")(e));
+        }
+        Ok(RevertOutcome::Reverted {
+            elapsed: start.elapsed(),
+        })
+    }
+
+    fn record_failure(&mut self, up: &Script<'_>, error: &str) -> Result<(), DbError> {
+        let history = self.history_table.clone();
+        Self::insert_history(
+            &mut self.client,
+            &history,
+            up,
+            false,
+            Duration::ZERO,
+            Some(error),
+        )
+    }
+
+    fn resolve_applied(&mut self, version: &str, checksum: &str) -> Result<bool, DbError> {
+        let n = self
+            .client
+            .execute(
+                &format!(
+                    "UPDATE {} SET success = true, error = NULL, checksum = $2, applied_at = now() \
+                     WHERE version = $1 AND NOT success",
+                    self.history_table
+                ),
+                &[&version, &checksum],
+            )
+            .map_err(query("writing the history table"))?;
+        Ok(n > 0)
+    }
+
+    fn resolve_rolled_back(&mut self, version: &str) -> Result<bool, DbError> {
+        let n = self
+            .client
+            .execute(
+                &format!(
+                    "DELETE FROM {} WHERE version = $1 AND NOT success",
+                    self.history_table
+                ),
+                &[&version],
+            )
+            .map_err(query("writing the history table"))?;
+        Ok(n > 0)
+    }
+
+    /// Drops every extension and every schema but the system ones (the
+    /// history table's too), then recreates `public` as PostgreSQL makes it.
+    fn drop_everything(&mut self) -> Result<(), DbError> {
+        let mut tx = self.client.transaction().map_err(query("BEGIN"))?;
+        let extensions: Vec<String> = tx
+            .query(
+                "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'",
+                &[],
+            )
+            .map_err(query("listing extensions"))?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect();
+        let schemas: Vec<String> = tx
+            .query(
+                "SELECT nspname FROM pg_namespace \
+                 WHERE nspname NOT IN ('pg_catalog', 'information_schema') \
+                   AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp\\_%'",
+                &[],
+            )
+            .map_err(query("listing schemas"))?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut sql = String::new();
+        for e in &extensions {
+            sql.push_str(&format!(
+                "DROP EXTENSION IF EXISTS {} CASCADE;\n",
+                quote::ident(e, Dialect::Postgres)
+            ));
+        }
+        for s in &schemas {
+            sql.push_str(&format!(
+                "DROP SCHEMA IF EXISTS {} CASCADE;\n",
+                quote::ident(s, Dialect::Postgres)
+            ));
+        }
+        // PostgreSQL 15's default: owned by the database owner, usable by everyone.
+        sql.push_str(
+            "CREATE SCHEMA public AUTHORIZATION pg_database_owner;\n\
+             GRANT USAGE ON SCHEMA public TO PUBLIC;\n\
+             COMMENT ON SCHEMA public IS 'standard public schema';",
+        );
+        tx.batch_execute(&sql)
+            .map_err(query("dropping every schema"))?;
+        commit(tx)
+    }
+
+    fn introspect(&mut self) -> Result<Schema, DbError> {
+        let ignore = format!("{}.{}", self.schema_name, self.table_name);
+        let mut schema =
+            crate::introspect::postgres::introspect(&mut self.client, &[], &[ignore.as_str()])
+                .map_err(|e| DbError::Introspect(e.to_string()))?;
+        // The history table's own schema is ours, not the user's, unless
+        // something of theirs lives in it.
+        if self.schema_name != "public" && !holds_objects(&schema, &self.schema_name) {
+            schema.namespaces.retain(|n| n != &self.schema_name);
+        }
+        Ok(schema)
+    }
+}
+
+fn holds_objects(schema: &Schema, namespace: &str) -> bool {
+    let is = |s: &Option<String>| s.as_deref() == Some(namespace);
+    schema.tables.iter().any(|t| is(&t.name.schema))
+        || schema.views.iter().any(|v| is(&v.name.schema))
+        || schema.enums.iter().any(|e| is(&e.name.schema))
+        || schema.sequences.iter().any(|s| is(&s.name.schema))
+        || schema.indexes.iter().any(|i| is(&i.name.schema))
+        || schema.opaque.iter().any(|o| is(&o.name.schema))
+}
+
+fn commit(tx: Transaction<'_>) -> Result<(), DbError> {
+    tx.commit().map_err(query("COMMIT"))
+}
+
+// ------------------------------------------------------------------- TLS
+
+/// libpq's sslmode on rustls: `require` and weaker encrypt without checking
+/// the certificate (as libpq does without a root certificate), `verify-ca`
+/// checks the chain, `verify-full` the chain and the host name.
+fn tls_connector(options: &PgOptions) -> Result<MakeRustlsConnect, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS setup: {e}"))?;
+    let config = match options.ssl_mode {
+        SslMode::Disable | SslMode::Allow | SslMode::Prefer | SslMode::Require => builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(NoCertificateCheck(provider)))
+            .with_no_client_auth(),
+        SslMode::VerifyCa | SslMode::VerifyFull => {
+            let roots = root_store(options.root_cert.as_deref())?;
+            let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .map_err(|e| format!("TLS setup: {e}"))?;
+            if options.ssl_mode == SslMode::VerifyFull {
+                builder.with_webpki_verifier(webpki).with_no_client_auth()
+            } else {
+                builder
+                    .dangerous()
+                    .with_custom_certificate_verifier(Arc::new(ChainOnly(webpki)))
+                    .with_no_client_auth()
+            }
+        }
+    };
+    Ok(MakeRustlsConnect::new(config))
+}
+
+fn root_store(root_cert: Option<&Path>) -> Result<RootCertStore, String> {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = RootCertStore::empty();
+    match root_cert {
+        Some(path) => {
+            let certs = CertificateDer::pem_file_iter(path)
+                .map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;
+            for cert in certs {
+                let cert = cert.map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;
+            }
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
+    Ok(roots)
+}
+
+#[derive(Debug)]
+struct NoCertificateCheck(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for NoCertificateCheck {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// `verify-ca`: the chain must be trusted; the name in it is not compared.
+#[derive(Debug)]
+struct ChainOnly(Arc<WebPkiServerVerifier>);
+
+impl ServerCertVerifier for ChainOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
