@@ -8,6 +8,7 @@
 //! `cargo::rerun-if-changed`, so a no-op build does not rerun the check, and
 //! no path that does not exist is announced (cargo would rerun every build).
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -241,9 +242,9 @@ impl Check {
         if inputs.migrations_dir.is_dir() {
             migrations = migrations::load(&inputs.migrations_dir, inputs.dialect)?;
             for m in &migrations {
-                watch.add(&m.up.path);
+                watch.add_read(&m.up.path);
                 if let Some(down) = &m.down {
-                    watch.add(&down.path);
+                    watch.add_read(&down.path);
                 }
             }
             watch.add(&lock::path(&inputs.migrations_dir));
@@ -351,7 +352,7 @@ impl Check {
         };
         let schema_files = lookup.schema_files()?;
         for file in &schema_files {
-            watch.add(file);
+            watch.add_read(file);
         }
         Ok(Inputs {
             dialect,
@@ -373,6 +374,7 @@ struct Inputs {
 #[derive(Default)]
 struct Watch {
     paths: Vec<PathBuf>,
+    seen: HashSet<PathBuf>,
     base_dir: Option<PathBuf>,
 }
 
@@ -383,7 +385,14 @@ impl Watch {
     /// folder holds `target/`. The manifests are always watched, and a
     /// failing check is rerun by cargo anyway.
     fn add(&mut self, path: &Path) {
-        if path.exists() && !self.paths.iter().any(|p| p == path) {
+        if path.exists() {
+            self.add_read(path);
+        }
+    }
+
+    /// A file just read: it exists.
+    fn add_read(&mut self, path: &Path) {
+        if self.seen.insert(path.to_path_buf()) {
             self.paths.push(path.to_path_buf());
         }
     }
