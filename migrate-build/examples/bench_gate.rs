@@ -74,6 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             drift.changes
         );
     }
+    let cpu_before = cpu_time();
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let start = Instant::now();
@@ -82,22 +83,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::hint::black_box(report).map(|_| elapsed)
         })
         .collect::<Result<_, _>>()?;
+    let cpu = cpu_time()
+        .zip(cpu_before)
+        .map(|(after, before)| (after - before) / runs as f64);
     times.sort();
     phases(ws, &dir, dialect)?;
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "{kind} {what}: {} migrations ({} KB up.sql), schema.sql {} KB, {} tables; \
-         check: min {:.1} ms, median {:.1} ms over {runs} runs ({})",
+         check: min {:.1} ms, median {:.1} ms over {runs} runs, CPU {} ms per run ({})",
         all.len(),
         bytes / 1024,
         schema_sql.len() / 1024,
         replayed.tables.len(),
         ms(times[0]),
         ms(times[times.len() / 2]),
+        cpu.map_or("?".to_string(), |c| format!("{:.0}", c * 1000.0)),
         if cfg!(debug_assertions) {
-            "unoptimised"
+            "dev profile"
         } else {
-            "optimised"
+            "release profile"
         },
     );
     Ok(())
@@ -184,4 +189,18 @@ fn phases(ws: &Path, dir: &Path, dialect: Dialect) -> Result<(), Box<dyn std::er
     lap("diff", &mut out);
     println!("  phases (ms): {}", out.join(", "));
     Ok(())
+}
+
+/// User + system CPU seconds of this process so far (Linux), all threads:
+/// unlike wall time, it does not grow when other processes hold the cores.
+fn cpu_time() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are the
+    // 14th and 15th fields of the whole line.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    // USER_HZ is 100 on every Linux configuration that matters here.
+    Some((utime + stime) / 100.0)
 }

@@ -238,21 +238,44 @@ impl Check {
         let inputs = self.resolve(watch)?;
         let shown = Shown::new(inputs.base_dir.as_deref());
 
-        let mut migrations = Vec::new();
-        if inputs.migrations_dir.is_dir() {
-            migrations = migrations::load(&inputs.migrations_dir, inputs.dialect)?;
-            for m in &migrations {
-                watch.add_read(&m.up.path);
-                if let Some(down) = &m.down {
-                    watch.add_read(&down.path);
+        // The schema files are parsed on a second thread while the migrations
+        // are read, verified and replayed: the two are independent, and
+        // parsing is most of the check's time.
+        let parse = || parse_schema(inputs.dialect, &inputs.schema_files, &shown);
+        let (migrations, lock, replayed, declared) = std::thread::scope(|scope| {
+            let parsing = std::thread::Builder::new()
+                .name("migrate-build-schema".into())
+                .spawn_scoped(scope, parse);
+            let rest = || -> Result<_, Error> {
+                let mut migrations = Vec::new();
+                if inputs.migrations_dir.is_dir() {
+                    migrations = migrations::load(&inputs.migrations_dir, inputs.dialect)?;
                 }
+                let lock = lock::verify(&inputs.migrations_dir, inputs.dialect, &migrations).err();
+                let replayed = replay(inputs.dialect, &migrations, &shown)?;
+                Ok((migrations, lock, replayed))
+            };
+            let rest = rest();
+            let declared = match parsing {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
+                // No thread to be had: parse here.
+                Err(_) => parse(),
+            };
+            rest.map(|(m, l, r)| (m, l, r, declared))
+        })?;
+        let declared = declared?;
+        for m in &migrations {
+            watch.add_read(&m.up.path);
+            if let Some(down) = &m.down {
+                watch.add_read(&down.path);
             }
+        }
+        if inputs.migrations_dir.is_dir() {
             watch.add(&lock::path(&inputs.migrations_dir));
         }
-        let lock = lock::verify(&inputs.migrations_dir, inputs.dialect, &migrations).err();
 
-        let replayed = replay(inputs.dialect, &migrations, &shown)?;
-        let declared = parse_schema(inputs.dialect, &inputs.schema_files, &shown)?;
         let plan = diff(&replayed, &declared);
         let drift = (!plan.is_empty()).then(|| Drift {
             changes: plan.steps.iter().map(|s| describe(&s.step)).collect(),
