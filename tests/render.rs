@@ -22,23 +22,14 @@ fn dialects_for(case: &str) -> Vec<Dialect> {
 fn parse(dialect: Dialect, path: &Path) -> Result<Schema, String> {
     let sql = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let display = path.display().to_string();
-    let file = SourceFile {
-        path: &display,
-        sql: &sql,
-    };
+    let file = SourceFile { path: &display, sql: &sql };
     let (schema, _) = ddl::parse_schema(dialect, &[file]).map_err(|e| e.to_string())?;
     Ok(schema)
 }
 
 fn replay(mut schema: Schema, script: &str, label: &str) -> Result<Schema, String> {
-    ddl::apply(
-        &mut schema,
-        SourceFile {
-            path: label,
-            sql: script,
-        },
-    )
-    .map_err(|e| format!("generated SQL does not replay: {e}\n--- {label} ---\n{script}"))?;
+    ddl::apply(&mut schema, SourceFile { path: label, sql: script })
+        .map_err(|e| format!("generated SQL does not replay: {e}\n--- {label} ---\n{script}"))?;
     Ok(schema)
 }
 
@@ -47,11 +38,7 @@ fn same(actual: &Schema, expected: &Schema, label: &str, script: &str) -> Result
     if left.is_empty() {
         return Ok(());
     }
-    let steps: Vec<String> = left
-        .steps
-        .iter()
-        .map(|s| format!("  {}", diff::describe(&s.step)))
-        .collect();
+    let steps: Vec<String> = left.steps.iter().map(|s| format!("  {}", diff::describe(&s.step))).collect();
     Err(format!(
         "replaying {label} left differences:\n{}\n--- {label} ---\n{script}",
         steps.join("\n")
@@ -121,19 +108,13 @@ fn catalogue() {
         failures.len(),
         failures.join("\n\n")
     );
-    assert!(
-        runs >= 80,
-        "the catalogue should hold at least 40 cases per dialect, found {runs} case runs"
-    );
+    assert!(runs >= 80, "the catalogue should hold at least 40 cases per dialect, found {runs} case runs");
 
     // A snapshot whose case was removed or renamed would otherwise linger unreviewed.
     let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
     for entry in std::fs::read_dir(snapshots).unwrap() {
         let file = entry.unwrap().file_name().to_string_lossy().into_owned();
         let is_case = file.ends_with("@postgres.snap") || file.ends_with("@sqlite.snap");
-        assert!(
-            !is_case || expected_snapshots.contains(&file),
-            "stale snapshot snapshots/{file}: no such case"
-        );
+        assert!(!is_case || expected_snapshots.contains(&file), "stale snapshot snapshots/{file}: no such case");
     }
 }
