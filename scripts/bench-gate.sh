@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Measures the build gate:
+#  1. the check's own time (`Check::run`) on the crates-io corpus and on generated
+#     sets of 1,000 and 10,000 migrations, in the dev profile (what a build script
+#     gets by default: build-override is opt-level 0), in the dev profile with
+#     the opt-level overrides the README recommends, and in the release profile;
+#  2. the cold compile time and crate count of migrate-build as a build-dependency,
+#     next to sqlx-macros with only its `migrate` feature, measured the same way in
+#     the same run (`cargo build --timings` on a scratch package, sources fetched first).
+# Usage: scripts/bench-gate.sh [check|compile]   (both by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+CORPUS=${CORPUS:-$REPO/../shared/corpora/crates-io/migrations}
+OUT=$REPO/target/bench-gate
+mkdir -p "$OUT"
+what=${1:-all}
+
+# The overrides recommended in README.md (## The build gate): about 10 s more CPU
+# to compile cold, the crates-io check 96 -> 62 ms CPU.
+OPT=(--config 'profile.dev.package.migrate-build.opt-level=1'
+     --config 'profile.dev.package.sha2.opt-level=3')
+# Faster still, but sqlparser takes minutes to compile optimised.
+OPT_FULL=("${OPT[@]}" --config 'profile.dev.package.sqlparser.opt-level=3')
+
+check_times() { # label, cargo flags...
+  local label=$1; shift
+  local profile=debug
+  [[ " $* " == *" --release "* ]] && profile=release
+  cargo build -q -p migrate-build --example bench_gate "$@"
+  local bin=$REPO/target/$profile/examples/bench_gate
+  echo "== check time, $label"
+  if [ -d "$CORPUS" ]; then "$bin" corpus "$CORPUS" 20 2>&1; else echo "(no corpus at $CORPUS)"; fi
+  "$bin" generated 1000 10
+  "$bin" generated 10000 3
+}
+
+cold_compile() { # label, dependency table, dependency line, build.rs, cargo flags...
+  local label=$1 table=$2 dep=$3 buildrs=$4
+  local dir=$OUT/scratch-$label; [ $# -gt 4 ] && dir=$dir-overrides
+  rm -rf "$dir"; mkdir -p "$dir/src"
+  printf '[package]\nname = "scratch-%s"\nversion = "0.1.0"\nedition = "2024"\n\n[workspace]\n\n[%s]\n%s\n' \
+    "$label" "$table" "$dep" > "$dir/Cargo.toml"
+  : > "$dir/src/lib.rs"
+  [ -n "$buildrs" ] && printf '%s\n' "$buildrs" > "$dir/build.rs"
+  (cd "$dir" && if [ "$label" = migrate-build ]; then cp "$REPO/Cargo.lock" .; cargo fetch -q --offline 2>/dev/null || cargo fetch -q; else cargo fetch -q; fi)
+  # Wall time grows when other processes hold the cores; CPU time (user +
+  # system, all rustc processes) much less so: both are printed.
+  (cd "$dir" && CARGO_TARGET_DIR="$dir/target" /usr/bin/time -f '%e %U %S' -o "$dir/time.txt" \
+    cargo build --offline --timings "${@:5}" 2> "$dir/build.log")
+  local crates wall cpu
+  crates=$(grep -c '^ *Compiling ' "$dir/build.log")
+  read -r wall user sys < "$dir/time.txt"
+  cpu=$(echo "$user + $sys" | bc)
+  printf '== cold compile, %s %s: %s s wall, %s s CPU, %d crates besides the scratch package (load %s; timings: %s)\n' \
+    "$label" "${*:5}" "$wall" "$cpu" "$((crates - 1))" "$(cut -d' ' -f1-3 /proc/loadavg)" \
+    "$(ls "$dir"/target/cargo-timings/cargo-timing-*.html | tail -n1)"
+  grep '^ *Compiling ' "$dir/build.log" | awk '{print $2}' | sort | tr '\n' ' '; echo
+}
+
+if [ "$what" = all ] || [ "$what" = compile ]; then
+  echo "rustc: $(rustc --version), $(nproc) cores"
+  cold_compile migrate-build build-dependencies \
+    "migrate-build = { path = \"$REPO/migrate-build\" }" \
+    'fn main() { let _ = migrate_build::Check::new(); }'
+  cold_compile migrate-build build-dependencies \
+    "migrate-build = { path = \"$REPO/migrate-build\" }" \
+    'fn main() { let _ = migrate_build::Check::new(); }' "${OPT[@]}"
+  cold_compile sqlx-macros dependencies \
+    'sqlx-macros = { version = "0.8", default-features = false, features = ["migrate"] }' ''
+fi
+if [ "$what" = all ] || [ "$what" = check ]; then
+  check_times "dev profile (default for build scripts)"
+  check_times "dev profile + README overrides (migrate-build, sha2)" "${OPT[@]}"
+  check_times "dev profile + README overrides + sqlparser" "${OPT_FULL[@]}"
+  check_times "release profile" --release
+fi
