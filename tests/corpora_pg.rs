@@ -3,7 +3,10 @@
 //! (introspection), the same files are replayed through the interpreter, and
 //! the two schemas must be equal. Where the corpus's own down files are valid
 //! upstream, `cargo migrate down` then reverts everything and the database
-//! must be empty again.
+//! must be empty again. Finally the replayed schema is written out as one
+//! migration from an empty database (what `cargo migrate new` writes for a
+//! `schema.sql` holding it), applied to another fresh database, and must
+//! read back equal again.
 
 mod common;
 
@@ -11,11 +14,11 @@ use std::path::Path;
 use std::time::Instant;
 
 use cargo_migrate::introspect::postgres::introspect;
-use migrate_build::Dialect;
 use migrate_build::ddl::{self, SourceFile};
 use migrate_build::diff::{describe, diff};
 use migrate_build::migrations::{self, Migration};
 use migrate_build::schema::Schema;
+use migrate_build::{Dialect, dialect::render_script};
 
 use common::pg::TestDb;
 use common::workspace::{Run, Workspace, corpora};
@@ -152,7 +155,38 @@ fn apply_and_compare(
         found.join("\n  ")
     );
     assert!(!live.tables.is_empty(), "{corpus}: nothing was created");
+    render_and_apply(corpus, &replayed);
     Some((ws, db, applied))
+}
+
+/// The SQL the engine writes to create `schema` from nothing runs on a real
+/// server and gives back `schema`.
+fn render_and_apply(corpus: &str, schema: &Schema) {
+    let Some(mut db) = TestDb::new() else { return };
+    let plan = diff(&Schema::empty(Dialect::Postgres), schema);
+    let script = render_script(&plan, Dialect::Postgres).unwrap();
+    if let Err(e) = db
+        .client
+        .batch_execute(&format!("BEGIN;\n{script}\nCOMMIT;"))
+    {
+        let dump = std::env::temp_dir().join(format!("{corpus}-rendered.sql"));
+        std::fs::write(&dump, &script).unwrap();
+        panic!(
+            "{corpus}: the rendered schema does not apply ({e:?}); script in {}",
+            dump.display()
+        );
+    }
+    let found = differences(schema, &live(&mut db));
+    println!(
+        "{corpus}: rendered from empty, {} statements; {} difference(s)",
+        script.matches(";\n").count(),
+        found.len()
+    );
+    assert!(
+        found.is_empty(),
+        "{corpus}: the rendered schema reads back different (rendered → live):\n  {}",
+        found.join("\n  ")
+    );
 }
 
 /// Reverts everything with the corpus's own down files, newest first. The

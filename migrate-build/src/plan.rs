@@ -37,14 +37,21 @@ pub enum Step {
     /// `CreateTable` or an `AddColumn`) whose default is
     /// `nextval('<table>_<column>_seq'::regclass)` on an integer type, with
     /// that sequence owned by the column, is rendered `smallserial`/`serial`/
-    /// `bigserial`, which creates the sequence. So the differ emits
-    /// `CreateSequence` only for sequences that no column created in the plan
-    /// owns. `owned_by` is rendered as `OWNED BY`: its column exists when
+    /// `bigserial`, which creates the sequence (`DialectRules::
+    /// implicit_sequence` says which). So the differ emits `CreateSequence`
+    /// for every other sequence. `owned_by` is rendered as `OWNED BY`: its column exists when
     /// the step runs (the differ places the step after a created owner).
     CreateSequence(Sequence),
     /// Emitted only for sequences that no column or table dropped in the same
     /// plan owns: the database drops an owned sequence with its owner.
     DropSequence(Sequence),
+    /// `ALTER SEQUENCE … OWNED BY table.column`, for a sequence created
+    /// before the column that owns it (a created column's default draws from
+    /// it but is not rendered `serial`).
+    SetSequenceOwner {
+        sequence: QualifiedName,
+        owned_by: (QualifiedName, String),
+    },
 
     /// With its primary key, uniques and checks; with its foreign keys only
     /// when the dialect declares them inline (SQLite): otherwise the differ

@@ -232,7 +232,21 @@ fn create_view(
 ) -> Fallible<Outcome> {
     let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
     let name = c.qualified()?;
-    c.skip_parens();
+    let mut column_names = Vec::new();
+    if c.eat_sym("(") {
+        loop {
+            column_names.push(c.ident()?);
+            if !c.eat_sym(",") {
+                break;
+            }
+        }
+        if !c.eat_sym(")") {
+            return Err(format!(
+                "expected `)` after the view's column names {}",
+                c.here()
+            ));
+        }
+    }
     // `WITH (options)` before AS.
     if c.eat(&["WITH"]) {
         c.skip_parens();
@@ -259,10 +273,15 @@ fn create_view(
     } else if schema.table(&name).is_some() {
         return Err(format!("relation `{name}` already exists"));
     }
+    let definition = if column_names.is_empty() {
+        Definition::source(body)
+    } else {
+        Definition::source(super::query::with_column_names(body, &column_names, d)?)
+    };
     schema.views.push(View {
         name,
         materialized,
-        definition: Definition::source(body),
+        definition,
     });
     Ok(Outcome::Applied)
 }

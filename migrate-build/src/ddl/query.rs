@@ -337,3 +337,50 @@ fn function_return_type(schema: &Schema, name: &str) -> Option<ColumnType> {
     types::canonical_type(f.definition.sql().get(start..end)?.trim(), d)
         .filter(|t| !matches!(t.name.as_str(), "trigger" | "void" | "record"))
 }
+
+/// `CREATE VIEW v (a, b) AS SELECT x, y …` as the server keeps it: the names
+/// become the aliases of the (first) SELECT's items, so that the body alone
+/// says what the view's columns are called. A list longer than the items,
+/// or a `*` among the named items, is refused rather than guessed.
+pub(super) fn with_column_names(
+    body: &str,
+    names: &[String],
+    dialect: Dialect,
+) -> Fallible<String> {
+    let mut query = scan::parse_query(body, dialect)?;
+    fn first_select(set: &mut ast::SetExpr) -> Option<&mut ast::Select> {
+        match set {
+            ast::SetExpr::Select(select) => Some(select),
+            ast::SetExpr::SetOperation { left, .. } => first_select(left),
+            ast::SetExpr::Query(q) => first_select(&mut q.body),
+            _ => None,
+        }
+    }
+    let select = first_select(&mut query.body)
+        .ok_or_else(|| "a view's column names are modelled only on a SELECT".to_string())?;
+    if names.len() > select.projection.len() {
+        return Err(format!(
+            "the view names {} columns but its query has {}",
+            names.len(),
+            select.projection.len()
+        ));
+    }
+    for (item, name) in select.projection.iter_mut().zip(names) {
+        let alias = if crate::dialect::quote::ident(name, dialect) == *name {
+            ast::Ident::new(name)
+        } else {
+            ast::Ident::with_quote('"', name)
+        };
+        let expr = match std::mem::replace(item, ast::SelectItem::Wildcard(Default::default())) {
+            ast::SelectItem::UnnamedExpr(expr) | ast::SelectItem::ExprWithAlias { expr, .. } => {
+                expr
+            }
+            other => {
+                *item = other;
+                return Err("a view's column names over `*` are not modelled".into());
+            }
+        };
+        *item = ast::SelectItem::ExprWithAlias { expr, alias };
+    }
+    Ok(query.to_string())
+}

@@ -798,3 +798,21 @@ fn sequence_rename_carries_nextval_defaults() {
         ))
     );
 }
+
+#[test]
+fn view_column_names_become_aliases() {
+    let s = pg("CREATE TABLE t (a int, b int);
+        CREATE MATERIALIZED VIEW v (x, \"Total\") AS SELECT a, sum(b) AS s FROM t GROUP BY a UNION SELECT 1, 2;");
+    let v = s.view(&QualifiedName::new("v")).unwrap();
+    assert!(
+        v.definition
+            .sql()
+            .starts_with("SELECT a AS x, sum(b) AS \"Total\" FROM t"),
+        "{}",
+        v.definition.sql()
+    );
+    let e = pg_err("CREATE TABLE t (a int);\nCREATE VIEW v (x, y) AS SELECT a FROM t;");
+    assert!(e.message.contains("names 2 columns"), "{e}");
+    let e = pg_err("CREATE TABLE t (a int);\nCREATE VIEW v (x) AS SELECT * FROM t;");
+    assert!(e.message.contains("`*`"), "{e}");
+}

@@ -97,6 +97,15 @@ pub trait DialectRules: Sync {
     /// Whether identity (PostgreSQL `GENERATED … AS IDENTITY`, SQLite
     /// `AUTOINCREMENT`) can be added, changed or removed in place.
     fn can_alter_identity(&self) -> bool;
+    /// The sequence that creating `column` in `table` makes implicitly
+    /// (PostgreSQL renders such a column `serial`), so the differ neither
+    /// creates it nor leaves it out. `None` when the column is rendered as
+    /// written.
+    fn implicit_sequence(
+        &self,
+        table: &crate::schema::QualifiedName,
+        column: &crate::schema::Column,
+    ) -> Option<crate::schema::QualifiedName>;
     /// Whether changing a column from `from` to `to` keeps every value (a
     /// known widening such as `integer` → `bigint`). Other type changes are
     /// reported as destructive.

@@ -103,6 +103,14 @@ fn render_step(planned: &PlannedStep, dialect: Dialect) -> Result<RenderedStep, 
 /// an empty string.
 pub fn render_script(plan: &Plan, dialect: Dialect) -> Result<String, RenderError> {
     let mut out = String::new();
+    let prelude = match dialect {
+        Dialect::Postgres => postgres::render::prelude(plan),
+        Dialect::Sqlite => None,
+    };
+    if let Some(statement) = prelude {
+        out.push_str(statement);
+        out.push_str(";\n");
+    }
     for step in render(plan, dialect)? {
         if step.statements.is_empty() {
             continue;

@@ -46,6 +46,10 @@ pub fn describe(step: &Step) -> String {
             usages.len()
         ),
         Step::CreateSequence(s) => format!("create sequence `{}`", s.name),
+        Step::SetSequenceOwner {
+            sequence,
+            owned_by: (table, column),
+        } => format!("make `{table}.{column}` own sequence `{sequence}`"),
         Step::DropSequence(s) => format!("drop sequence `{}`", s.name),
         Step::CreateTable(t) => format!("create table `{}`", t.name),
         Step::DropTable(t) => format!("drop table `{}`", t.name),

@@ -132,6 +132,19 @@ impl<'a> Differ<'a> {
     }
 }
 
+fn default_mentions(
+    schema: &Schema,
+    table: &crate::schema::QualifiedName,
+    column: &str,
+    name: &str,
+) -> bool {
+    schema
+        .table(table)
+        .and_then(|t| t.column(column, schema.dialect))
+        .and_then(|c| c.default.as_ref())
+        .is_some_and(|d| order::mentions(&d.sql, name))
+}
+
 /// Sequences a column created (or dropped) in the same plan owns are left to
 /// the renderer's `serial` and to the database (see [`Step::CreateSequence`]).
 fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>) {
@@ -149,11 +162,14 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
             differ.push(Step::CreateSequence(seq.clone()));
             continue;
         };
-        let draws = next
-            .table(table)
-            .and_then(|t| t.column(column, differ.dialect))
-            .and_then(|c| c.default.as_ref())
-            .is_some_and(|d| d.sql.contains("nextval(") && d.sql.contains(&seq.name.name));
+        let draws = next.table(table).is_some_and(|t| {
+            t.column(column, differ.dialect).is_some_and(|c| {
+                differ
+                    .rules
+                    .implicit_sequence(&t.name, c)
+                    .is_some_and(|s| s.same_as(&seq.name, differ.dialect))
+            })
+        });
         // identity → serial: the AlterColumn step makes the sequence once the
         // identity (whose sequence has the same name) is gone.
         let owner_was_identity = previous
@@ -167,11 +183,31 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
             (true, true) => {}
             // `OWNED BY` needs its column: nothing draws from this sequence
             // yet, so it can wait until every column exists.
-            (true, false) => differ.push_at(
-                Phase::AddForeignKeys,
-                Step::CreateSequence(seq.clone()),
-                None,
-            ),
+            // `OWNED BY` needs its column: nothing draws from this sequence
+            // yet, so it can wait until every column exists.
+            (true, false) if !default_mentions(next, table, column, &seq.name.name) => differ
+                .push_at(
+                    Phase::AddForeignKeys,
+                    Step::CreateSequence(seq.clone()),
+                    None,
+                ),
+            // A created column not rendered `serial` (its sequence has
+            // another name) draws from it: create it first, and hand it to
+            // the column once that exists.
+            (true, false) => {
+                differ.push(Step::CreateSequence(crate::schema::Sequence {
+                    name: seq.name.clone(),
+                    owned_by: None,
+                }));
+                differ.push_at(
+                    Phase::AddForeignKeys,
+                    Step::SetSequenceOwner {
+                        sequence: seq.name.clone(),
+                        owned_by: (table.clone(), column.clone()),
+                    },
+                    None,
+                );
+            }
             (false, _) => differ.push(Step::CreateSequence(seq.clone())),
         }
     }

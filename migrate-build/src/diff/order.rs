@@ -67,7 +67,7 @@ pub(super) fn phase(step: &Step) -> Phase {
         Step::DropPrimaryKey { .. } | Step::DropUnique { .. } | Step::DropCheck { .. } => {
             Phase::DropConstraints
         }
-        Step::AddForeignKey { .. } => Phase::AddForeignKeys,
+        Step::AddForeignKey { .. } | Step::SetSequenceOwner { .. } => Phase::AddForeignKeys,
         Step::DropForeignKey { .. } => Phase::DropForeignKeys,
         Step::CreateIndex(_) => Phase::CreateIndexes,
         Step::DropIndex(_) => Phase::DropIndexes,

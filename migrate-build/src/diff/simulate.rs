@@ -50,12 +50,10 @@ fn type_exists(s: &Schema, column: &Column) -> bool {
 }
 
 /// The sequence a `serial` column owns, which the renderer's `serial` creates.
-fn owned_sequence(table: &QualifiedName, column: &Column) -> Option<Sequence> {
-    let sql = &column.default.as_ref()?.sql;
-    let start = sql.find("nextval('")? + "nextval('".len();
-    let end = start + sql[start..].find('\'')?;
+/// The sequence a database makes for a column rendered `serial`.
+fn owned_sequence(table: &QualifiedName, column: &Column, d: crate::Dialect) -> Option<Sequence> {
     Some(Sequence {
-        name: QualifiedName::new(&sql[start..end]),
+        name: d.rules().implicit_sequence(table, column)?,
         owned_by: Some((table.clone(), column.name.clone())),
     })
 }
@@ -160,6 +158,16 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
             }
             s.sequences.push(q.clone());
         }
+        Step::SetSequenceOwner { sequence, owned_by } => {
+            let owner = s.table(&owned_by.0).and_then(|t| t.column(&owned_by.1, d));
+            check(owner.is_some(), || "no owner column".into())?;
+            let q = s
+                .sequences
+                .iter_mut()
+                .find(|x| x.name.same_as(sequence, d))
+                .ok_or("missing")?;
+            q.owned_by = Some(owned_by.clone());
+        }
         Step::DropSequence(q) => {
             check(s.sequence(&q.name).is_some(), || "missing".into())?;
             s.sequences.retain(|x| !x.name.same_as(&q.name, d));
@@ -168,7 +176,7 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
             check(s.table(&t.name).is_none(), || "exists".into())?;
             for c in &t.columns {
                 check(type_exists(s, c), || format!("no type {}", c.ty))?;
-                s.sequences.extend(owned_sequence(&t.name, c));
+                s.sequences.extend(owned_sequence(&t.name, c, d));
             }
             s.tables.push(t.clone());
         }
@@ -219,7 +227,7 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
             column,
         } => {
             check(type_exists(s, column), || format!("no type {}", column.ty))?;
-            let owned = owned_sequence(name, column);
+            let owned = owned_sequence(name, column, d);
             let t = table(s, name)?;
             check(t.column(&column.name, d).is_none(), || "exists".into())?;
             t.columns.push(column.clone());

@@ -817,6 +817,20 @@ fn serial_sequences_come_with_their_column() {
         lines(&diff(&next, &Schema::empty(PG))),
         ["drop table `t`", "drop sequence `counter`"]
     );
+    // A serial whose table was renamed keeps its sequence's name: it is not
+    // rendered `serial`, so the sequence comes first and is owned after.
+    let mut renamed = next.clone();
+    renamed.tables[0].name = q("u");
+    renamed.sequences[0].owned_by = Some((q("u"), "id".into()));
+    assert_eq!(
+        lines(&diff(&Schema::empty(PG), &renamed)),
+        [
+            "create sequence `t_id_seq`",
+            "create sequence `counter`",
+            "create table `u`",
+            "make `u.id` own sequence `t_id_seq`"
+        ]
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 pub(crate) mod render;
 
 use super::{Dialect, DialectRules};
-use crate::schema::{Column, ColumnType, Table};
+use crate::schema::{Column, ColumnType, QualifiedName, Table};
 
 pub struct PostgresRules;
 
@@ -28,6 +28,10 @@ impl DialectRules for PostgresRules {
     }
     fn can_alter_primary_key(&self) -> bool {
         true
+    }
+    fn implicit_sequence(&self, table: &QualifiedName, column: &Column) -> Option<QualifiedName> {
+        render::serial_type(table, column)?;
+        render::serial_sequence(table, column)
     }
     fn can_alter_identity(&self) -> bool {
         true

@@ -79,6 +79,15 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
             one(sql)
         }
         Step::DropSequence(seq) => one(format!("DROP SEQUENCE {}", qualified(&seq.name, PG))),
+        Step::SetSequenceOwner {
+            sequence,
+            owned_by: (table, column),
+        } => one(format!(
+            "ALTER SEQUENCE {} OWNED BY {}.{}",
+            qualified(sequence, PG),
+            qualified(table, PG),
+            ident(column, PG)
+        )),
 
         Step::CreateTable(table) => create_table(table),
         Step::DropTable(table) => one(format!("DROP TABLE {}", qualified(&table.name, PG))),
@@ -336,7 +345,7 @@ fn column_definition(table: &QualifiedName, column: &Column) -> Result<String, R
 /// `nextval` of the sequence a serial column of that name would own. The
 /// differ relies on this: it emits no `CreateSequence` for a sequence owned by
 /// a column it creates, so the column must create it.
-fn serial_type(table: &QualifiedName, column: &Column) -> Option<&'static str> {
+pub(super) fn serial_type(table: &QualifiedName, column: &Column) -> Option<&'static str> {
     let serial = match (column.ty.name.as_str(), column.ty.user_defined) {
         ("smallint", false) => "SMALLSERIAL",
         ("integer", false) => "SERIAL",
@@ -351,7 +360,7 @@ fn serial_type(table: &QualifiedName, column: &Column) -> Option<&'static str> {
 
 /// The sequence a serial column `table.column` owns, when the column's
 /// default is its `nextval`.
-fn serial_sequence(table: &QualifiedName, column: &Column) -> Option<QualifiedName> {
+pub(super) fn serial_sequence(table: &QualifiedName, column: &Column) -> Option<QualifiedName> {
     let default = column.default.as_ref()?;
     let sequence = QualifiedName::with_schema(
         table.schema.clone(),
@@ -803,6 +812,21 @@ fn kind_words(object: &OpaqueObject) -> Option<String> {
         kind.push(upper);
     }
     None
+}
+
+/// What a script must say before its steps. The differ creates functions
+/// before tables (defaults, checks and indexes may call them), but the body
+/// of a `LANGUAGE sql` function is checked against the tables and sequences
+/// it reads when it is created: skip that check for this transaction, as
+/// pg_dump does.
+pub(crate) fn prelude(plan: &crate::plan::Plan) -> Option<&'static str> {
+    plan.steps
+        .iter()
+        .any(|p| {
+            matches!(&p.step, Step::CreateOpaque(o)
+                if matches!(o.kind, OpaqueKind::Function | OpaqueKind::Procedure))
+        })
+        .then_some("SET LOCAL check_function_bodies = off")
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ mod rebuild;
 pub(crate) mod render;
 
 use super::{Dialect, DialectRules};
-use crate::schema::{Column, ColumnType, Table};
+use crate::schema::{Column, ColumnType, QualifiedName, Table};
 
 pub struct SqliteRules;
 
@@ -29,6 +29,9 @@ impl DialectRules for SqliteRules {
     }
     fn can_alter_primary_key(&self) -> bool {
         false
+    }
+    fn implicit_sequence(&self, _table: &QualifiedName, _column: &Column) -> Option<QualifiedName> {
+        None
     }
     fn can_alter_identity(&self) -> bool {
         false

@@ -61,6 +61,7 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
         Step::CreateSequence(seq) | Step::DropSequence(seq) => {
             no_object("sequences", seq.name.to_string())
         }
+        Step::SetSequenceOwner { sequence, .. } => no_object("sequences", sequence.to_string()),
 
         Step::CreateTable(table) => one(create_table(table, &table.name)?),
         Step::DropTable(table) => one(format!("DROP TABLE {}", qualified(&table.name, SQLITE))),
