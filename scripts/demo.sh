@@ -26,6 +26,8 @@ edition = "2024"
 migrate-build = { path = "$repo/migrate-build" }
 TOML
 echo 'fn main() {}' > shop/src/main.rs
+printf 'fn main() {\n    migrate_build::check();\n}\n' > shop/build.rs
+export CARGO_TARGET_DIR="$repo/target/demo-target"   # stays warm between runs
 cp "$repo/Cargo.lock" .   # same dependency versions as the repository: no resolution, no network
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
@@ -46,8 +48,8 @@ CREATE TABLE orders (
 CREATE INDEX orders_customer_id_idx ON orders (customer_id);
 SQL
 step cargo migrate new create_shop
+step cargo build --offline -q
 step cargo migrate apply
-sqlite3_insert() { :; }
 step cargo migrate status
 
 echo
@@ -60,7 +62,10 @@ CREATE TABLE loyalty_accounts (
 );
 SQL
 step cargo migrate diff --from migrations --to schema --script
+printf '\n\033[1m$ cargo build --offline -q\033[0m   (the build gate refuses: schema.sql is ahead of migrations/)\n'
+if cargo build --offline -q; then echo "error: the build gate let a stale migration set through" >&2; exit 1; fi
 step cargo migrate new add_loyalty_program
+step cargo build --offline -q
 step cargo migrate apply
 step cargo migrate status
 step cargo migrate check
