@@ -115,7 +115,7 @@ fn names_fold_in_postgres_and_not_in_sqlite() {
     let t = table(&s, "USERS");
     assert_eq!(t.name.name, "Users");
     assert!(t.columns[0].autoincrement);
-    assert_eq!(t.columns[1].ty.name, "NVARCHAR(40)");
+    assert_eq!(t.columns[1].ty.to_string(), "NVARCHAR(40)");
     assert_eq!(t.primary_key.as_ref().unwrap().name, None);
     assert_eq!(
         s.indexes[0].columns[0].expr,

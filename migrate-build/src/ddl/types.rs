@@ -22,11 +22,27 @@ pub fn canonical_type(sql: &str, dialect: Dialect) -> Option<ColumnType> {
     }
 }
 
-/// SQLite keeps the declared type verbatim: upper-cased, white space collapsed.
+/// SQLite keeps the declared type verbatim: upper-cased, white space
+/// collapsed, and integer arguments as modifiers (`varchar( 255 )` is
+/// `VARCHAR` + `[255]`), as introspection reads it.
 fn sqlite_type(sql: &str) -> ColumnType {
     let collapsed = sql.split_whitespace().collect::<Vec<_>>().join(" ");
-    let collapsed = collapsed.replace("( ", "(").replace(" )", ")");
-    ColumnType::simple(collapsed.to_ascii_uppercase())
+    let collapsed = collapsed
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .to_ascii_uppercase();
+    if let Some((base, args)) = collapsed.split_once('(')
+        && let Some(args) = args.strip_suffix(')')
+        && let Ok(modifiers) = args
+            .split(',')
+            .map(|a| a.trim().parse::<u32>())
+            .collect::<Result<Vec<u32>, _>>()
+    {
+        let mut ty = ColumnType::simple(base.trim_end());
+        ty.modifiers = modifiers;
+        return ty;
+    }
+    ColumnType::simple(collapsed)
 }
 
 fn postgres_type(sql: &str) -> Option<ColumnType> {
@@ -227,7 +243,22 @@ mod tests {
     #[test]
     fn sqlite_keeps_declared_type_uppercased() {
         let t = canonical_type("varchar( 255 )", Dialect::Sqlite).unwrap();
-        assert_eq!(t.name, "VARCHAR(255)");
+        assert_eq!(
+            (t.name.as_str(), t.modifiers.as_slice()),
+            ("VARCHAR", &[255][..])
+        );
+        assert_eq!(t.to_string(), "VARCHAR(255)");
+        let t = canonical_type("numeric(10, 2)", Dialect::Sqlite).unwrap();
+        assert_eq!(
+            (t.name.as_str(), t.modifiers.as_slice()),
+            ("NUMERIC", &[10, 2][..])
+        );
+        assert_eq!(
+            canonical_type("varchar(max)", Dialect::Sqlite)
+                .unwrap()
+                .name,
+            "VARCHAR(MAX)"
+        );
         assert_eq!(
             canonical_type("unsigned   big int", Dialect::Sqlite)
                 .unwrap()
