@@ -482,12 +482,15 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     } else {
                         referenced
                             .iter()
-                            .map(|c| {
-                                target.column(c, d).map(|col| col.name.clone()).ok_or_else(|| {
-                                    format!(
-                                        "referenced column `{c}` of `{referenced_table}` does not exist"
-                                    )
-                                })
+                            .map(|c| match target.column(c, d) {
+                                Some(col) => Ok(col.name.clone()),
+                                // SQLite checks references when rows are written:
+                                // a table rebuild creates the next shape, naming
+                                // columns the old table does not have yet.
+                                None if d == Dialect::Sqlite => Ok(c.clone()),
+                                None => Err(format!(
+                                    "referenced column `{c}` of `{referenced_table}` does not exist"
+                                )),
                             })
                             .collect::<Fallible<Vec<_>>>()?
                     };
