@@ -12,6 +12,8 @@ use crate::schema::OpaqueKind;
 /// - foreign keys go before the tables, columns and keys they point to,
 ///   then tables (a dropped table takes its indexes and foreign keys along);
 /// - types and sequences exist before the tables that use them;
+/// - columns change type before columns are added: PostgreSQL cannot change
+///   the type of a column a generated column reads;
 /// - foreign keys are added after every table, key and unique index exists;
 /// - types, sequences and functions nothing uses any more go after the
 ///   columns that used them.
@@ -29,8 +31,8 @@ pub(super) enum Phase {
     CreateFunctions,
     CreateSequences,
     CreateTables,
-    AddColumns,
     AlterColumns,
+    AddColumns,
     RebuildTables,
     AddConstraints,
     CreateIndexes,
