@@ -525,12 +525,41 @@ impl Builder {
                 .iter()
                 .flat_map(|fk| fk.columns.clone())
                 .collect();
+            let new: Vec<String> = t
+                .columns
+                .iter()
+                .filter(|c| old.column(&c.name).is_none())
+                .map(|c| c.name.clone())
+                .collect();
+            // Every row gets the same default: a new column in a key stays NULL.
+            let mut keyed: Vec<String> = t
+                .uniques
+                .iter()
+                .flat_map(|u| u.columns.clone())
+                .chain(
+                    t.indexes
+                        .iter()
+                        .filter(|i| i.unique)
+                        .flat_map(|i| i.parts.iter().map(|(p, _)| p.column().to_string())),
+                )
+                .collect();
+            if t.primary_key
+                .as_ref()
+                .is_some_and(|k| k.columns.iter().any(|c| new.contains(c)))
+            {
+                t.primary_key = None;
+            }
+            keyed.retain(|c| new.contains(c));
             for c in &mut t.columns {
                 if old.column(&c.name).is_some() || c.special != Special::None {
                     continue;
                 }
-                if fk_columns.contains(&c.name) {
+                if keyed.contains(&c.name) {
                     c.nullable = true;
+                    c.default = 0;
+                } else if fk_columns.contains(&c.name) {
+                    c.nullable = true;
+                    c.default = 0;
                 } else if !c.nullable && c.default == 0 {
                     c.default = 1;
                 }

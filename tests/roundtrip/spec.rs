@@ -222,9 +222,9 @@ impl Ty {
             Ty::Json | Ty::Jsonb => format!("'{{\"k\": {i}}}'"),
             Ty::Bytes => {
                 if pg {
-                    format!("'\\x0{i}ff'")
+                    format!("'\\x4{i}42'")
                 } else {
-                    format!("X'0{i}FF'")
+                    format!("X'4{i}42'")
                 }
             }
             Ty::IntArray => format!("'{{{n},2}}'"),
@@ -331,6 +331,14 @@ pub enum Part {
     Column(String),
     /// `lower(column)` on a string column.
     Lower(String),
+}
+
+impl Part {
+    pub fn column(&self) -> &str {
+        match self {
+            Part::Column(c) | Part::Lower(c) => c,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -613,7 +621,8 @@ impl Spec {
                     let sql = match column.ty.family() {
                         Family::Integer | Family::Decimal => format!("{name} >= 0"),
                         Family::String => format!("length({name}) > 0"),
-                        Family::Other => format!("{name} IS NOT NULL"),
+                        // NULL passes a check: columns added to rows are NULL.
+                        Family::Other => format!("length(CAST({name} AS text)) > 0"),
                     };
                     Some(CheckConstraint {
                         name: c.name.clone(),
