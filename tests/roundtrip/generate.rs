@@ -554,10 +554,9 @@ impl Builder {
                 if old.column(&c.name).is_some() || c.special != Special::None {
                     continue;
                 }
-                if keyed.contains(&c.name) {
-                    c.nullable = true;
-                    c.default = 0;
-                } else if fk_columns.contains(&c.name) {
+                // A default would be one value in every row: neither unique
+                // nor, in general, a referenced key.
+                if keyed.contains(&c.name) || fk_columns.contains(&c.name) {
                     c.nullable = true;
                     c.default = 0;
                 } else if !c.nullable && c.default == 0 {
