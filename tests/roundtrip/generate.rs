@@ -367,6 +367,7 @@ impl Builder {
             nullable: raw.nullable,
             default: raw.default,
             special,
+            shared_values: false,
         })
     }
 
@@ -489,6 +490,7 @@ impl Builder {
                 nullable: raw.nullable,
                 default: 0,
                 special: Special::None,
+                shared_values: false,
             });
             columns.push(column);
         }
@@ -633,6 +635,7 @@ impl Builder {
                         let changes = column.ty.changes(d);
                         if let Some(ty) = pick(&changes, *k) {
                             let family_changed = ty.family() != column.ty.family();
+                            column.shared_values |= !column.ty.keyable();
                             column.ty = ty.clone();
                             let name = column.name.clone();
                             if family_changed {

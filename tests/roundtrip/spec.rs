@@ -301,6 +301,9 @@ pub struct ColSpec {
     /// 0: none; 1 or 2: one of [`Ty::default`]'s variants.
     pub default: u8,
     pub special: Special,
+    /// Rows hold repeated values (the column had a type whose rows share
+    /// values, then changed to one that could be a key): never a key.
+    pub shared_values: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -424,6 +427,7 @@ impl Spec {
         let keyable = |t: &TableSpec, c: &str| {
             t.column(c).is_some_and(|c| {
                 c.ty.keyable()
+                    && !c.shared_values
                     && matches!(
                         c.special,
                         Special::None | Special::Identity(_) | Special::Autoincrement
@@ -512,7 +516,9 @@ impl Spec {
                 i.parts.retain(|(p, _)| match p {
                     Part::Column(c) => keyable(&copy, c),
                     Part::Lower(c) => copy.column(c).is_some_and(|c| {
-                        c.ty.family() == Family::String && c.special == Special::None
+                        c.ty.family() == Family::String
+                            && c.special == Special::None
+                            && !c.shared_values
                     }),
                 });
                 if i.predicate.as_deref().is_some_and(|c| !has(c)) {
