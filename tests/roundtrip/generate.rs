@@ -10,6 +10,7 @@ use proptest::prelude::*;
 
 use super::spec::{
     CheckSpec, ColSpec, EnumSpec, FkSpec, IndexSpec, KeySpec, Part, Spec, Special, TableSpec, Ty,
+    ViewSpec,
 };
 
 /// Plain, mixed-case, reserved and spaced names: every one is quoted by the
@@ -37,6 +38,7 @@ const COLUMNS: &[&str] = &[
     "x",
 ];
 const ENUMS: &[&str] = &["mood", "Color", "type"];
+const VIEWS: &[&str] = &["report", "Summary", "view"];
 const ENUM_VALUES: &[&str] = &["new", "it's", "Done", "z z", "a", "b", "c"];
 
 #[derive(Clone, Debug)]
@@ -70,6 +72,10 @@ pub struct RawIndex {
 #[derive(Clone, Debug)]
 pub struct RawTable {
     name: u8,
+    comment: bool,
+    column_comments: Vec<u8>,
+    /// Bit 0: NULLS NOT DISTINCT, bit 1: DEFERRABLE (uniques, PostgreSQL).
+    unique_flags: u8,
     columns: Vec<RawColumn>,
     primary_key: Vec<u8>,
     named: bool,
@@ -82,6 +88,7 @@ pub struct RawTable {
 #[derive(Clone, Debug)]
 pub struct RawSchema {
     enums: Vec<Vec<u8>>,
+    views: Vec<(u8, Vec<u8>)>,
     tables: Vec<RawTable>,
     rows: usize,
 }
@@ -109,6 +116,9 @@ pub enum RawEdit {
     RemoveEnumValue(u8, u8),
     AddEnum(Vec<u8>),
     DropEnum(u8),
+    AddView(u8, Vec<u8>),
+    DropView(u8),
+    ToggleComment(u8, Option<u8>),
 }
 
 fn raw_column() -> impl Strategy<Value = RawColumn> {
@@ -169,11 +179,25 @@ fn raw_table() -> impl Strategy<Value = RawTable> {
         vec(any::<u8>(), 0..2),
         vec(raw_fk(), 0..3),
         vec(raw_index(), 0..3),
+        (any::<bool>(), vec(any::<u8>(), 0..2), any::<u8>()),
     )
         .prop_map(
-            |(name, columns, primary_key, named, uniques, checks, foreign_keys, indexes)| {
+            |(
+                name,
+                columns,
+                primary_key,
+                named,
+                uniques,
+                checks,
+                foreign_keys,
+                indexes,
+                (comment, column_comments, unique_flags),
+            )| {
                 RawTable {
                     name,
+                    comment,
+                    column_comments,
+                    unique_flags,
                     columns,
                     primary_key,
                     named,
@@ -191,9 +215,11 @@ pub fn raw_schema() -> impl Strategy<Value = RawSchema> {
         vec(vec(any::<u8>(), 1..4), 0..3),
         vec(raw_table(), 1..4),
         0usize..4,
+        vec((any::<u8>(), vec(any::<u8>(), 1..3)), 0..2),
     )
-        .prop_map(|(enums, tables, rows)| RawSchema {
+        .prop_map(|(enums, tables, rows, views)| RawSchema {
             enums,
+            views,
             tables,
             rows,
         })
@@ -223,6 +249,9 @@ fn raw_edit() -> impl Strategy<Value = RawEdit> {
         1 => (b(), b()).prop_map(|(e, v)| RawEdit::RemoveEnumValue(e, v)),
         1 => vec(b(), 1..3).prop_map(RawEdit::AddEnum),
         1 => b().prop_map(RawEdit::DropEnum),
+        1 => (b(), vec(b(), 1..3)).prop_map(|(t, c)| RawEdit::AddView(t, c)),
+        1 => b().prop_map(RawEdit::DropView),
+        1 => (b(), proptest::option::of(b())).prop_map(|(t, c)| RawEdit::ToggleComment(t, c)),
     ]
 }
 
@@ -301,8 +330,37 @@ impl Builder {
                 self.add_fk(&mut spec, &name, fk);
             }
         }
+        for (t, columns) in &raw.views {
+            self.add_view(&mut spec, *t, columns);
+        }
         spec.sanitize(self.dialect);
         spec
+    }
+
+    fn add_view(&mut self, spec: &mut Spec, table: u8, columns: &[u8]) {
+        let Some(name) = VIEWS
+            .iter()
+            .find(|n| !spec.views.iter().any(|v| v.name.eq_ignore_ascii_case(n)))
+        else {
+            return;
+        };
+        let Some(t) = pick(&spec.tables, table) else {
+            return;
+        };
+        let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+        let mut picked: Vec<String> = Vec::new();
+        for c in columns {
+            if let Some(c) = pick(&names, *c)
+                && !picked.contains(c)
+            {
+                picked.push(c.clone());
+            }
+        }
+        spec.views.push(ViewSpec {
+            name: name.to_string(),
+            table: t.name.clone(),
+            columns: picked,
+        });
     }
 
     fn add_enum(&mut self, spec: &mut Spec, values: &[u8]) {
@@ -385,6 +443,8 @@ impl Builder {
             checks: Vec::new(),
             foreign_keys: Vec::new(),
             indexes: Vec::new(),
+            comment: raw.comment.then(|| format!("the {name} table")),
+            column_comments: Vec::new(),
         };
         for c in &raw.columns {
             if let Some(column) = self.column(spec, &table, c) {
@@ -397,17 +457,23 @@ impl Builder {
                 .filter_map(|n| pick(&names, *n).cloned())
                 .collect()
         };
+        table.column_comments = picks(&raw.column_comments);
         if !raw.primary_key.is_empty() {
             table.primary_key = Some(KeySpec {
                 name: self.constraint_name(raw.named, &name, "pk"),
                 columns: picks(&raw.primary_key),
+                nulls_not_distinct: false,
+                deferrable: false,
             });
         }
-        for u in &raw.uniques {
+        for (k, u) in raw.uniques.iter().enumerate() {
             let name = self.constraint_name(raw.named, &name, "uq");
+            let flags = raw.unique_flags >> (2 * k);
             table.uniques.push(KeySpec {
                 name,
                 columns: picks(u),
+                nulls_not_distinct: flags & 1 == 1,
+                deferrable: flags & 2 == 2,
             });
         }
         for c in &raw.checks {
@@ -700,6 +766,8 @@ impl Builder {
                             .iter()
                             .filter_map(|c| pick(&names, *c).cloned())
                             .collect(),
+                        nulls_not_distinct: false,
+                        deferrable: false,
                     });
                 }
             }
@@ -724,6 +792,8 @@ impl Builder {
                             .iter()
                             .filter_map(|c| pick(&names, *c).cloned())
                             .collect(),
+                        nulls_not_distinct: false,
+                        deferrable: false,
                     });
                 }
             }
@@ -797,6 +867,33 @@ impl Builder {
             RawEdit::AddEnum(values) => {
                 if d == Dialect::Postgres {
                     self.add_enum(spec, values);
+                }
+            }
+            RawEdit::AddView(t, columns) => self.add_view(spec, *t, columns),
+            RawEdit::DropView(v) => {
+                if !spec.views.is_empty() {
+                    let v = usize::from(*v) % spec.views.len();
+                    spec.views.remove(v);
+                }
+            }
+            RawEdit::ToggleComment(t, column) => {
+                if let Some(t) = ti(*t) {
+                    let table = &mut spec.tables[t];
+                    match column
+                        .and_then(|c| pick(&table.columns, c))
+                        .map(|c| c.name.clone())
+                    {
+                        Some(c) if table.column_comments.contains(&c) => {
+                            table.column_comments.retain(|x| *x != c)
+                        }
+                        Some(c) => table.column_comments.push(c),
+                        None => {
+                            table.comment = match table.comment {
+                                Some(_) => None,
+                                None => Some(format!("now about {}", table.name)),
+                            }
+                        }
+                    }
                 }
             }
             RawEdit::DropEnum(e) => {

@@ -11,9 +11,9 @@ use migrate_build::Dialect;
 use migrate_build::ddl;
 use migrate_build::dialect::quote::{ident, string};
 use migrate_build::schema::{
-    CheckConstraint, Column, ColumnType, Deferrable, Enum, Expr, ForeignKey, ForeignKeyAction,
-    Generated, Identity, Index, IndexColumn, IndexExpr, PrimaryKey, QualifiedName, Schema, Table,
-    UniqueConstraint,
+    CheckConstraint, Column, ColumnType, Deferrable, Definition, Enum, Expr, ForeignKey,
+    ForeignKeyAction, Generated, Identity, Index, IndexColumn, IndexExpr, PrimaryKey,
+    QualifiedName, Schema, Table, UniqueConstraint, View,
 };
 
 /// A logical column type; each dialect spells it its own way.
@@ -310,6 +310,9 @@ pub struct ColSpec {
 pub struct KeySpec {
     pub name: Option<String>,
     pub columns: Vec<String>,
+    /// PostgreSQL: `NULLS NOT DISTINCT` and `DEFERRABLE` (uniques only).
+    pub nulls_not_distinct: bool,
+    pub deferrable: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -362,6 +365,17 @@ pub struct TableSpec {
     pub checks: Vec<CheckSpec>,
     pub foreign_keys: Vec<FkSpec>,
     pub indexes: Vec<IndexSpec>,
+    /// PostgreSQL `COMMENT ON TABLE` / `COMMENT ON COLUMN`.
+    pub comment: Option<String>,
+    pub column_comments: Vec<String>,
+}
+
+/// `CREATE VIEW name AS SELECT columns FROM table`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewSpec {
+    pub name: String,
+    pub table: String,
+    pub columns: Vec<String>,
 }
 
 impl TableSpec {
@@ -374,6 +388,7 @@ impl TableSpec {
 pub struct Spec {
     pub enums: Vec<EnumSpec>,
     pub tables: Vec<TableSpec>,
+    pub views: Vec<ViewSpec>,
     /// Rows inserted in every table.
     pub rows: usize,
 }
@@ -391,7 +406,9 @@ impl Spec {
     fn is_key(&self, table: &str, columns: &[String]) -> bool {
         self.table(table).is_some_and(|t| {
             t.primary_key.as_ref().is_some_and(|k| k.columns == columns)
-                || t.uniques.iter().any(|u| u.columns == columns)
+                || t.uniques
+                    .iter()
+                    .any(|u| u.columns == columns && !u.deferrable)
         })
     }
 
@@ -508,6 +525,16 @@ impl Spec {
                     true
                 }
             });
+            if dialect != Dialect::Postgres {
+                for u in &mut t.uniques {
+                    u.nulls_not_distinct = false;
+                    u.deferrable = false;
+                }
+                t.comment = None;
+                t.column_comments.clear();
+            }
+            t.column_comments.retain(|c| has(c));
+            dedup_names(&mut t.column_comments);
             t.checks.retain(|c| {
                 copy.column(&c.column)
                     .is_some_and(|c| !matches!(c.special, Special::Generated { .. }))
@@ -527,6 +554,11 @@ impl Spec {
             }
             t.indexes.retain(|i| !i.parts.is_empty());
         }
+        self.views.retain(|v| {
+            snapshot.table(&v.table).is_some_and(|t| {
+                !v.columns.is_empty() && v.columns.iter().all(|c| t.column(c).is_some())
+            })
+        });
         // Foreign keys: their columns exist with the referenced columns'
         // types, and the referenced columns are a key of their table.
         for t in &mut self.tables {
@@ -614,10 +646,20 @@ impl Spec {
                 .map(|k| UniqueConstraint {
                     name: k.name.clone(),
                     columns: k.columns.clone(),
-                    nulls_not_distinct: false,
-                    deferrable: Deferrable::NotDeferrable,
+                    nulls_not_distinct: k.nulls_not_distinct,
+                    deferrable: if k.deferrable {
+                        Deferrable::InitiallyImmediate
+                    } else {
+                        Deferrable::NotDeferrable
+                    },
                 })
                 .collect();
+            table.comment = t.comment.clone();
+            for c in &mut table.columns {
+                if t.column_comments.contains(&c.name) {
+                    c.comment = Some(format!("about {}", c.name));
+                }
+            }
             table.checks = t
                 .checks
                 .iter()
@@ -681,6 +723,18 @@ impl Spec {
                     nulls_not_distinct: false,
                 });
             }
+        }
+        for v in &self.views {
+            let columns: Vec<String> = v.columns.iter().map(|c| ident(c, dialect)).collect();
+            schema.views.push(View {
+                name: q(&v.name),
+                materialized: false,
+                definition: Definition::source(format!(
+                    "SELECT {} FROM {}",
+                    columns.join(", "),
+                    ident(&v.table, dialect)
+                )),
+            });
         }
         schema
     }
