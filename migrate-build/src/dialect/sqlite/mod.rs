@@ -78,6 +78,9 @@ impl DialectRules for SqliteRules {
             || in_fk
             || column.autoincrement)
     }
+    fn can_drop_every_column(&self) -> bool {
+        false
+    }
     fn can_drop_column(&self, column: &Column, table: &Table) -> bool {
         // SQLite 3.35+ drops a column unless something references it.
         let name = &column.name;
