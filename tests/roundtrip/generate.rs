@@ -402,6 +402,7 @@ impl Builder {
             0 => Special::Identity(Identity::Always),
             1 => Special::Identity(Identity::ByDefault),
             2 => Special::Autoincrement,
+            4 => Special::Serial,
             3 => match table
                 .columns
                 .iter()
@@ -445,6 +446,7 @@ impl Builder {
             indexes: Vec::new(),
             comment: raw.comment.then(|| format!("the {name} table")),
             column_comments: Vec::new(),
+            without_rowid: raw.unique_flags & 0x80 != 0,
         };
         for c in &raw.columns {
             if let Some(column) = self.column(spec, &table, c) {
@@ -619,6 +621,19 @@ impl Builder {
             }
             keyed.retain(|c| new.contains(c));
             for c in &mut t.columns {
+                // Dropped and added again with another type: the differ
+                // sees a type change, which only works between types with a
+                // cast (a known limit): keep the old type.
+                if let Some(before) = old.column(&c.name)
+                    && before.ty != c.ty
+                    && !before.ty.changes(self.dialect).contains(&c.ty)
+                {
+                    c.ty = before.ty.clone();
+                    c.shared_values = before.shared_values;
+                    if matches!(c.special, Special::Generated { .. }) {
+                        c.special = Special::None;
+                    }
+                }
                 if old.column(&c.name).is_some() || c.special != Special::None {
                     continue;
                 }

@@ -13,7 +13,7 @@ use migrate_build::dialect::quote::{ident, string};
 use migrate_build::schema::{
     CheckConstraint, Column, ColumnType, Deferrable, Definition, Enum, Expr, ForeignKey,
     ForeignKeyAction, Generated, Identity, Index, IndexColumn, IndexExpr, PrimaryKey,
-    QualifiedName, Schema, Table, UniqueConstraint, View,
+    QualifiedName, Schema, Sequence, Table, UniqueConstraint, View,
 };
 
 /// A logical column type; each dialect spells it its own way.
@@ -286,6 +286,8 @@ pub enum Special {
     Identity(Identity),
     /// SQLite `INTEGER PRIMARY KEY AUTOINCREMENT` (the table's key is this column).
     Autoincrement,
+    /// PostgreSQL `serial`: a default drawing from a sequence the column owns.
+    Serial,
     /// `GENERATED ALWAYS AS (source * 2)`, stored or virtual.
     Generated {
         source: String,
@@ -368,6 +370,8 @@ pub struct TableSpec {
     /// PostgreSQL `COMMENT ON TABLE` / `COMMENT ON COLUMN`.
     pub comment: Option<String>,
     pub column_comments: Vec<String>,
+    /// SQLite `WITHOUT ROWID` (needs a primary key).
+    pub without_rowid: bool,
 }
 
 /// `CREATE VIEW name AS SELECT columns FROM table`.
@@ -447,7 +451,10 @@ impl Spec {
                     && !c.shared_values
                     && matches!(
                         c.special,
-                        Special::None | Special::Identity(_) | Special::Autoincrement
+                        Special::None
+                            | Special::Identity(_)
+                            | Special::Autoincrement
+                            | Special::Serial
                     )
             })
         };
@@ -480,19 +487,28 @@ impl Spec {
                     {
                         c.special = Special::None
                     }
+                    Special::Serial
+                        if dialect != Dialect::Postgres || c.ty.family() != Family::Integer =>
+                    {
+                        c.special = Special::None
+                    }
                     Special::None
                     | Special::Identity(_)
                     | Special::Autoincrement
+                    | Special::Serial
                     | Special::Generated { .. } => {}
                 }
-                if matches!(c.special, Special::Generated { .. } | Special::Identity(_)) {
+                if matches!(
+                    c.special,
+                    Special::Generated { .. } | Special::Identity(_) | Special::Serial
+                ) {
                     c.default = 0;
                 }
                 // Its source may be NULL (a column added to rows that exist).
                 if matches!(c.special, Special::Generated { .. }) {
                     c.nullable = true;
                 }
-                if matches!(c.special, Special::Identity(_)) {
+                if matches!(c.special, Special::Identity(_) | Special::Serial) {
                     c.nullable = false;
                 }
             }
@@ -534,6 +550,14 @@ impl Spec {
                 t.column_comments.clear();
             }
             t.column_comments.retain(|c| has(c));
+            if dialect != Dialect::Sqlite
+                || t.primary_key.is_none()
+                || t.columns
+                    .iter()
+                    .any(|c| c.special == Special::Autoincrement)
+            {
+                t.without_rowid = false;
+            }
             dedup_names(&mut t.column_comments);
             t.checks.retain(|c| {
                 copy.column(&c.column)
@@ -627,6 +651,16 @@ impl Spec {
                     Special::None => {}
                     Special::Identity(kind) => column.identity = Some(*kind),
                     Special::Autoincrement => column.autoincrement = true,
+                    Special::Serial => {
+                        let sequence = format!("{}_{}_seq", t.name, c.name);
+                        let literal = string(&ident(&sequence, dialect));
+                        column.default =
+                            Some(expr(&format!("nextval({literal}::regclass)"), dialect));
+                        schema.sequences.push(Sequence {
+                            name: q(&sequence),
+                            owned_by: Some((q(&t.name), c.name.clone())),
+                        });
+                    }
                     Special::Generated { source, stored } => {
                         column.generated = Some(Generated {
                             expr: expr(&format!("{} * 2", ident(source, dialect)), dialect),
@@ -655,6 +689,7 @@ impl Spec {
                 })
                 .collect();
             table.comment = t.comment.clone();
+            table.without_rowid = t.without_rowid;
             for c in &mut table.columns {
                 if t.column_comments.contains(&c.name) {
                     c.comment = Some(format!("about {}", c.name));
