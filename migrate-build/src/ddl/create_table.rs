@@ -288,11 +288,10 @@ pub(super) fn add_column(
             "seq",
         );
         let seq_name = QualifiedName::with_schema(table_name.schema.clone(), seq);
-        let regclass = match &seq_name.schema {
-            Some(s) => format!("{s}.{}", seq_name.name),
-            None => seq_name.name.clone(),
-        };
-        column.default = Some(Expr::new(format!("nextval('{regclass}'::regclass)"), d));
+        // As the server prints it: the name quoted where it needs quotes.
+        let regclass =
+            crate::dialect::quote::string(&crate::dialect::quote::qualified(&seq_name, d));
+        column.default = Some(Expr::new(format!("nextval({regclass}::regclass)"), d));
         schema.sequences.push(Sequence {
             name: seq_name,
             owned_by: Some((table_name.clone(), col_name.clone())),

@@ -516,3 +516,23 @@ fn random_token_soup_never_panics() {
         )
         .unwrap();
 }
+
+#[test]
+fn serial_defaults_quote_the_sequence_name_as_the_server_prints_it() {
+    let s = pg(r#"CREATE TABLE "Line Items" ("Item Id" serial, n smallserial);"#);
+    let t = table(&s, "Line Items");
+    let default = |c: &str| {
+        t.column(c, Dialect::Postgres)
+            .unwrap()
+            .default
+            .as_ref()
+            .unwrap()
+            .sql
+            .clone()
+    };
+    assert_eq!(
+        default("Item Id"),
+        r#"nextval('"Line Items_Item Id_seq"'::regclass)"#
+    );
+    assert_eq!(default("n"), r#"nextval('"Line Items_n_seq"'::regclass)"#);
+}
