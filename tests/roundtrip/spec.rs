@@ -267,7 +267,7 @@ impl Ty {
             }
             Ty::Json => "'{}'".to_string(),
             Ty::Jsonb => (if second { "'[]'::jsonb" } else { "'{}'" }).to_string(),
-            Ty::Bytes => (if pg { "'\\x00'" } else { "X'00'" }).to_string(),
+            Ty::Bytes => (if pg { "'\\x41'" } else { "X'41'" }).to_string(),
             Ty::IntArray | Ty::TextArray => "'{}'".to_string(),
             Ty::Enum(_) => self.value(0, dialect, spec),
         }
