@@ -154,6 +154,38 @@ fn kept_columns(a: &Spec, b: &Spec, table: &str, dialect: Dialect) -> Vec<String
         .collect()
 }
 
+/// Columns whose first row may hold NULL: nullable at A and at B, plain, and
+/// in no foreign key on either side (a referenced NULL would orphan a row).
+fn null_columns(a: &Spec, b: &Spec) -> Vec<(String, String)> {
+    let in_fk = |table: &str, column: &str| {
+        [a, b].iter().any(|s| {
+            s.tables.iter().any(|t| {
+                t.foreign_keys.iter().any(|fk| {
+                    (t.name == table && fk.columns.iter().any(|c| c == column))
+                        || (fk.target == table && fk.target_columns.iter().any(|c| c == column))
+                })
+            })
+        })
+    };
+    let mut out = Vec::new();
+    for t in &a.tables {
+        for c in &t.columns {
+            let nullable_at_b = b
+                .table(&t.name)
+                .and_then(|tb| tb.column(&c.name))
+                .is_none_or(|cb| cb.nullable);
+            if c.nullable
+                && nullable_at_b
+                && c.special == spec::Special::None
+                && !in_fk(&t.name, &c.name)
+            {
+                out.push((t.name.clone(), c.name.clone()));
+            }
+        }
+    }
+    out
+}
+
 fn run_case(db: &mut Db, raw_a: &RawSchema, edits: &[RawEdit]) -> Result<(), TestCaseError> {
     let d = db.dialect();
     let mut builder = Builder::new(d);
@@ -188,7 +220,7 @@ fn run_case(db: &mut Db, raw_a: &RawSchema, edits: &[RawEdit]) -> Result<(), Tes
     )
     .map_err(|e| fail(&trace, e))?;
 
-    db.insert_rows(&spec_a)
+    db.insert_rows(&spec_a, &null_columns(&spec_a, &spec_b))
         .map_err(|e| fail(&trace, format!("inserting rows at A: {e}")))?;
     let tables: Vec<(String, Vec<String>)> = spec_a
         .tables

@@ -90,7 +90,8 @@ impl Db {
     /// Inserts `spec.rows` rows in every table, with foreign keys unchecked
     /// while inserting (tables may reference each other in a cycle); the
     /// values satisfy every constraint by construction, which SQLite checks.
-    pub fn insert_rows(&mut self, spec: &Spec) -> Result<(), String> {
+    /// Row 0 holds NULL in the `nulls` columns (table, column).
+    pub fn insert_rows(&mut self, spec: &Spec, nulls: &[(String, String)]) -> Result<(), String> {
         let d = self.dialect();
         let mut statements = Vec::new();
         for t in &spec.tables {
@@ -104,7 +105,16 @@ impl Db {
                 .any(|c| matches!(c.special, Special::Identity(_)));
             for i in 0..spec.rows {
                 let names: Vec<String> = columns.iter().map(|c| ident(&c.name, d)).collect();
-                let values: Vec<String> = columns.iter().map(|c| c.ty.value(i, d, spec)).collect();
+                let values: Vec<String> = columns
+                    .iter()
+                    .map(|c| {
+                        if i == 0 && nulls.contains(&(t.name.clone(), c.name.clone())) {
+                            "NULL".to_string()
+                        } else {
+                            c.ty.value(i, d, spec)
+                        }
+                    })
+                    .collect();
                 statements.push(format!(
                     "INSERT INTO {} ({}){} VALUES ({})",
                     ident(&t.name, d),
