@@ -561,8 +561,11 @@ fn referenced_columns(sql: &str, table: &Table, d: Dialect) -> Vec<String> {
 /// for `DEFAULT NULL`; SQLite keeps the text.
 pub(super) fn default_expr(e: &ast::Expr, d: Dialect) -> Option<Expr> {
     let is_null = matches!(e, ast::Expr::Value(v) if matches!(v.value, ast::Value::Null));
-    match d {
-        Dialect::Postgres if is_null => None,
-        Dialect::Postgres | Dialect::Sqlite => Some(Expr::new(e.to_string(), d)),
+    match (d, e) {
+        (Dialect::Postgres, _) if is_null => None,
+        // SQLite's grammar wants an expression default in parentheses; they
+        // are not part of it (`PRAGMA table_info` shows `datetime('now')`).
+        (Dialect::Sqlite, ast::Expr::Nested(inner)) => Some(Expr::new(inner.to_string(), d)),
+        (Dialect::Postgres | Dialect::Sqlite, _) => Some(Expr::new(e.to_string(), d)),
     }
 }

@@ -536,3 +536,23 @@ fn serial_defaults_quote_the_sequence_name_as_the_server_prints_it() {
     );
     assert_eq!(default("n"), r#"nextval('"Line Items_n_seq"'::regclass)"#);
 }
+
+#[test]
+fn sqlite_expression_defaults_drop_their_required_parentheses() {
+    let s = lite(
+        "CREATE TABLE t (a TEXT DEFAULT (datetime('now')), b INTEGER DEFAULT (1 + 2), c TEXT DEFAULT 'x');",
+    );
+    let t = table(&s, "t");
+    let default = |c: &str| {
+        t.column(c, Dialect::Sqlite)
+            .unwrap()
+            .default
+            .as_ref()
+            .unwrap()
+            .sql
+            .clone()
+    };
+    assert_eq!(default("a"), "datetime('now')");
+    assert_eq!(default("b"), "1 + 2");
+    assert_eq!(default("c"), "'x'");
+}

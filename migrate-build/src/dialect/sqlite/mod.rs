@@ -60,11 +60,10 @@ impl DialectRules for SqliteRules {
         let not_null_without_default =
             !column.nullable && null_default && column.generated.is_none();
         // ALTER TABLE ADD COLUMN refuses CURRENT_TIME/DATE/TIMESTAMP and
-        // parenthesised expressions as defaults (SQLite's lang_altertable).
-        let non_constant_default = column
-            .default
-            .as_ref()
-            .is_some_and(|d| d.key.starts_with('(') || d.key.contains("current_"));
+        // parenthesised expressions as defaults (SQLite's lang_altertable);
+        // the model keeps an expression without its parentheses, so anything
+        // but a literal counts.
+        let non_constant_default = column.default.as_ref().is_some_and(|d| !is_literal(&d.key));
         let in_fk = table.foreign_keys.iter().any(|fk| {
             fk.columns
                 .iter()
@@ -118,6 +117,23 @@ impl DialectRules for SqliteRules {
     fn has_extensions(&self) -> bool {
         false
     }
+}
+
+/// A number, string, blob, NULL or boolean literal (an expression key:
+/// lower case outside quotes).
+fn is_literal(key: &str) -> bool {
+    let k = key.trim();
+    let unsigned = k.strip_prefix(['-', '+']).unwrap_or(k);
+    let quoted = |body: &str| {
+        body.len() >= 2
+            && body.starts_with('\'')
+            && body.ends_with('\'')
+            && !body[1..body.len() - 1].replace("''", "").contains('\'')
+    };
+    matches!(k, "null" | "true" | "false")
+        || (!unsigned.is_empty() && unsigned.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        || quoted(k)
+        || k.strip_prefix("x").is_some_and(quoted)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,5 +196,14 @@ mod tests {
         assert!(!r.can_add_column(&column(Some("NULL"), false), &table));
         assert!(!r.can_add_column(&column(Some("CURRENT_TIMESTAMP"), true), &table));
         assert!(!r.can_add_column(&column(Some("(1 + 1)"), true), &table));
+        // As the interpreter keeps `DEFAULT (datetime('now'))`.
+        assert!(!r.can_add_column(&column(Some("datetime('now')"), true), &table));
+        assert!(!r.can_add_column(&column(Some("'a' || 'b'"), true), &table));
+        for literal in ["-1.5", "0", "'it''s'", "X'41'", "TRUE"] {
+            assert!(
+                r.can_add_column(&column(Some(literal), true), &table),
+                "{literal}"
+            );
+        }
     }
 }
