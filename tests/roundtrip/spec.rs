@@ -22,12 +22,18 @@ pub enum Ty {
     SmallInt,
     Int,
     BigInt,
-    /// `numeric(p,2)`
+    /// `numeric(p,2)`; `numeric` when `p` is 0.
     Numeric(u32),
     Real,
     Text,
-    /// `varchar(n)`
+    /// `varchar(n)`; `varchar` when `n` is 0.
     Varchar(u32),
+    /// `char(8)`
+    Char,
+    /// `timestamp(3)`
+    TimestampMs,
+    Time,
+    Interval,
     Bool,
     Timestamp,
     TimestampTz,
@@ -63,6 +69,12 @@ impl Ty {
             Ty::Real,
             Ty::Text,
             Ty::Varchar(16),
+            Ty::Varchar(0),
+            Ty::Numeric(0),
+            Ty::Char,
+            Ty::TimestampMs,
+            Ty::Time,
+            Ty::Interval,
             Ty::Bool,
             Ty::Timestamp,
             Ty::Date,
@@ -85,6 +97,7 @@ impl Ty {
             Ty::SmallInt => "smallint",
             Ty::Int => "integer",
             Ty::BigInt => "bigint",
+            Ty::Numeric(0) => "numeric",
             Ty::Numeric(p) => return format!("numeric({p},2)"),
             Ty::Real => {
                 if pg {
@@ -94,7 +107,12 @@ impl Ty {
                 }
             }
             Ty::Text => "text",
+            Ty::Varchar(0) => "varchar",
             Ty::Varchar(n) => return format!("varchar({n})"),
+            Ty::Char => "char(8)",
+            Ty::TimestampMs => "timestamp(3)",
+            Ty::Time => "time",
+            Ty::Interval => "interval",
             Ty::Bool => "boolean",
             Ty::Timestamp => "timestamp",
             Ty::TimestampTz => "timestamptz",
@@ -134,8 +152,11 @@ impl Ty {
         match self {
             Ty::SmallInt | Ty::Int | Ty::BigInt => Family::Integer,
             Ty::Numeric(_) | Ty::Real => Family::Decimal,
-            Ty::Text | Ty::Varchar(_) => Family::String,
-            Ty::Bool
+            Ty::Text | Ty::Varchar(_) | Ty::Char => Family::String,
+            Ty::TimestampMs
+            | Ty::Time
+            | Ty::Interval
+            | Ty::Bool
             | Ty::Timestamp
             | Ty::TimestampTz
             | Ty::Date
@@ -159,6 +180,10 @@ impl Ty {
             | Ty::Numeric(_)
             | Ty::Text
             | Ty::Varchar(_)
+            | Ty::Char
+            | Ty::TimestampMs
+            | Ty::Time
+            | Ty::Interval
             | Ty::Timestamp
             | Ty::TimestampTz
             | Ty::Date
@@ -180,10 +205,18 @@ impl Ty {
             Ty::SmallInt => vec![Ty::Int, Ty::BigInt, Ty::Text],
             Ty::Int => vec![Ty::SmallInt, Ty::BigInt, Ty::Text, Ty::Varchar(16)],
             Ty::BigInt => vec![Ty::Int, Ty::Text],
-            Ty::Numeric(p) => vec![Ty::Numeric(if *p == 10 { 12 } else { 10 })],
+            Ty::Numeric(0) => vec![],
+            Ty::Numeric(p) => vec![Ty::Numeric(if *p == 10 { 12 } else { 10 }), Ty::Numeric(0)],
             Ty::Real => vec![],
             Ty::Text => vec![Ty::Varchar(40), Ty::Varchar(16)],
-            Ty::Varchar(n) => vec![Ty::Text, Ty::Varchar(if *n == 16 { 40 } else { 16 })],
+            Ty::Varchar(0) => vec![Ty::Text, Ty::Varchar(40)],
+            Ty::Varchar(n) => vec![
+                Ty::Text,
+                Ty::Varchar(if *n == 16 { 40 } else { 16 }),
+                Ty::Varchar(0),
+            ],
+            Ty::Char => vec![Ty::Text, Ty::Varchar(16)],
+            Ty::TimestampMs | Ty::Time | Ty::Interval => vec![],
             Ty::Bool => vec![],
             Ty::Timestamp => vec![],
             Ty::TimestampTz => vec![],
@@ -214,6 +247,10 @@ impl Ty {
             Ty::Real => format!("{n}.5"),
             Ty::Text => string(&format!("t'{i}")),
             Ty::Varchar(_) => string(&format!("v {i}")),
+            Ty::Char => string(&format!("c{i}")),
+            Ty::TimestampMs => format!("'2024-01-0{n} 10:00:00.125'"),
+            Ty::Time => format!("'10:0{i}:30'"),
+            Ty::Interval => format!("'{n} days'"),
             Ty::Bool => (if i.is_multiple_of(2) { "TRUE" } else { "FALSE" }).to_string(),
             Ty::Timestamp => format!("'2024-01-0{n} 10:00:00'"),
             Ty::TimestampTz => format!("'2024-01-0{n} 10:00:00+00'"),
@@ -243,7 +280,16 @@ impl Ty {
         match self {
             Ty::SmallInt | Ty::Int | Ty::BigInt => (if second { "7" } else { "0" }).to_string(),
             Ty::Numeric(_) | Ty::Real => (if second { "1.5" } else { "0" }).to_string(),
-            Ty::Text | Ty::Varchar(_) => (if second { "'it''s'" } else { "'d'" }).to_string(),
+            Ty::Text | Ty::Varchar(_) | Ty::Char => {
+                (if second { "'it''s'" } else { "'d'" }).to_string()
+            }
+            Ty::TimestampMs => match (second, pg) {
+                (true, _) => "'2000-01-01 00:00:00.5'".to_string(),
+                (false, true) => "now()".to_string(),
+                (false, false) => "strftime('%Y-%m-%d %H:%M:%f', 'now')".to_string(),
+            },
+            Ty::Time => (if second { "'12:00:00'" } else { "CURRENT_TIME" }).to_string(),
+            Ty::Interval => (if second { "'1 day'" } else { "'00:30:00'" }).to_string(),
             Ty::Bool => (if second { "TRUE" } else { "FALSE" }).to_string(),
             Ty::Timestamp | Ty::TimestampTz => {
                 if second {
