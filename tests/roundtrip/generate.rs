@@ -114,6 +114,10 @@ pub enum RawEdit {
     DropIndex(u8, u8),
     AddEnumValue(u8, u8, u8),
     RemoveEnumValue(u8, u8),
+    /// Swaps two values after the first (the type is recreated).
+    ReorderEnum(u8),
+    /// Toggles `DEFERRABLE INITIALLY DEFERRED` on a foreign key.
+    ToggleDeferrable(u8, u8),
     AddEnum(Vec<u8>),
     DropEnum(u8),
     AddView(u8, Vec<u8>),
@@ -248,6 +252,8 @@ fn raw_edit() -> impl Strategy<Value = RawEdit> {
         1 => (b(), b(), b()).prop_map(|(e, v, p)| RawEdit::AddEnumValue(e, v, p)),
         1 => (b(), b()).prop_map(|(e, v)| RawEdit::RemoveEnumValue(e, v)),
         1 => vec(b(), 1..3).prop_map(RawEdit::AddEnum),
+        1 => b().prop_map(RawEdit::ReorderEnum),
+        1 => (b(), b()).prop_map(|(t, f)| RawEdit::ToggleDeferrable(t, f)),
         1 => b().prop_map(RawEdit::DropEnum),
         1 => (b(), vec(b(), 1..3)).prop_map(|(t, c)| RawEdit::AddView(t, c)),
         1 => b().prop_map(RawEdit::DropView),
@@ -876,6 +882,30 @@ impl Builder {
                     if e.values.len() > 1 {
                         let at = 1 + usize::from(*v) % (e.values.len() - 1);
                         e.values.remove(at);
+                    }
+                }
+            }
+            RawEdit::ReorderEnum(e) => {
+                let count = spec.enums.len();
+                if count > 0 {
+                    let e = &mut spec.enums[usize::from(*e) % count];
+                    if e.values.len() > 2 {
+                        e.values.swap(1, 2);
+                    }
+                }
+            }
+            RawEdit::ToggleDeferrable(t, f) => {
+                if let Some(t) = ti(*t) {
+                    let table = &mut spec.tables[t];
+                    if !table.foreign_keys.is_empty() {
+                        let f = usize::from(*f) % table.foreign_keys.len();
+                        let fk = &mut table.foreign_keys[f];
+                        fk.deferrable = match fk.deferrable {
+                            Deferrable::NotDeferrable => Deferrable::InitiallyDeferred,
+                            Deferrable::InitiallyImmediate | Deferrable::InitiallyDeferred => {
+                                Deferrable::NotDeferrable
+                            }
+                        };
                     }
                 }
             }
