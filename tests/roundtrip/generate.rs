@@ -67,6 +67,7 @@ pub struct RawIndex {
     parts: Vec<(u8, bool, bool)>,
     unique: bool,
     predicate: Option<u8>,
+    include: Option<u8>,
 }
 
 #[derive(Clone, Debug)]
@@ -165,11 +166,13 @@ fn raw_index() -> impl Strategy<Value = RawIndex> {
         vec((any::<u8>(), any::<bool>(), any::<bool>()), 1..3),
         any::<bool>(),
         proptest::option::weighted(0.25, any::<u8>()),
+        proptest::option::weighted(0.25, any::<u8>()),
     )
-        .prop_map(|(parts, unique, predicate)| RawIndex {
+        .prop_map(|(parts, unique, predicate, include)| RawIndex {
             parts,
             unique,
             predicate,
+            include,
         })
 }
 
@@ -522,6 +525,11 @@ impl Builder {
                 .collect(),
             unique: raw.unique,
             predicate: raw.predicate.and_then(|p| pick(&names, p).cloned()),
+            include: raw
+                .include
+                .and_then(|p| pick(&names, p).cloned())
+                .into_iter()
+                .collect(),
         }
     }
 

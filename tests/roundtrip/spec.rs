@@ -402,6 +402,8 @@ pub struct IndexSpec {
     pub unique: bool,
     /// Partial index `WHERE column IS NOT NULL`.
     pub predicate: Option<String>,
+    /// PostgreSQL `INCLUDE (…)`.
+    pub include: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -621,6 +623,16 @@ impl Spec {
                 if i.predicate.as_deref().is_some_and(|c| !has(c)) {
                     i.predicate = None;
                 }
+                let key_columns: Vec<String> = i
+                    .parts
+                    .iter()
+                    .filter_map(|(p, _)| match p {
+                        Part::Column(c) => Some(c.clone()),
+                        Part::Lower(_) => None,
+                    })
+                    .collect();
+                i.include
+                    .retain(|c| dialect == Dialect::Postgres && has(c) && !key_columns.contains(c));
             }
             t.indexes.retain(|i| !i.parts.is_empty());
         }
@@ -800,7 +812,7 @@ impl Spec {
                         .as_ref()
                         .map(|c| expr(&format!("{} IS NOT NULL", ident(c, dialect)), dialect)),
                     method: None,
-                    include: Vec::new(),
+                    include: i.include.clone(),
                     nulls_not_distinct: false,
                 });
             }
