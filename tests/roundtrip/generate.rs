@@ -634,6 +634,12 @@ impl Builder {
                 t.primary_key = None;
             }
             keyed.retain(|c| new.contains(c));
+            // Those rows are all NULL: NULLS NOT DISTINCT would make them equal.
+            for u in &mut t.uniques {
+                if u.columns.iter().any(|c| new.contains(c)) {
+                    u.nulls_not_distinct = false;
+                }
+            }
             for c in &mut t.columns {
                 // Dropped and added again with another type: the differ
                 // sees a type change, which only works between types with a
