@@ -294,7 +294,7 @@ fn non_public_schemas_are_qualified_and_listed() {
             ..user_ty("app.mood")
         }
     );
-    assert_eq!(accounts.column("c", PG).unwrap().ty, user_ty("\"Color\""));
+    assert_eq!(accounts.column("c", PG).unwrap().ty, user_ty("Color"));
     assert_eq!(
         schema.enums,
         vec![

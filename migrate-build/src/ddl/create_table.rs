@@ -293,11 +293,10 @@ pub(super) fn add_column(
             "seq",
         );
         let seq_name = QualifiedName::with_schema(table_name.schema.clone(), seq);
-        let regclass = match &seq_name.schema {
-            Some(s) => format!("{s}.{}", seq_name.name),
-            None => seq_name.name.clone(),
-        };
-        column.default = Some(Expr::new(format!("nextval('{regclass}'::regclass)"), d));
+        // As the server prints it: the name quoted where it needs quotes.
+        let regclass =
+            crate::dialect::quote::string(&crate::dialect::quote::qualified(&seq_name, d));
+        column.default = Some(Expr::new(format!("nextval({regclass}::regclass)"), d));
         schema.sequences.push(Sequence {
             name: seq_name,
             owned_by: Some((table_name.clone(), col_name.clone())),
@@ -487,12 +486,15 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     } else {
                         referenced
                             .iter()
-                            .map(|c| {
-                                target.column(c, d).map(|col| col.name.clone()).ok_or_else(|| {
-                                    format!(
-                                        "referenced column `{c}` of `{referenced_table}` does not exist"
-                                    )
-                                })
+                            .map(|c| match target.column(c, d) {
+                                Some(col) => Ok(col.name.clone()),
+                                // SQLite checks references when rows are written:
+                                // a table rebuild creates the next shape, naming
+                                // columns the old table does not have yet.
+                                None if d == Dialect::Sqlite => Ok(c.clone()),
+                                None => Err(format!(
+                                    "referenced column `{c}` of `{referenced_table}` does not exist"
+                                )),
                             })
                             .collect::<Fallible<Vec<_>>>()?
                     };
@@ -564,8 +566,11 @@ fn referenced_columns(sql: &str, table: &Table, d: Dialect) -> Vec<String> {
 /// for `DEFAULT NULL`; SQLite keeps the text.
 pub(super) fn default_expr(e: &ast::Expr, d: Dialect) -> Option<Expr> {
     let is_null = matches!(e, ast::Expr::Value(v) if matches!(v.value, ast::Value::Null));
-    match d {
-        Dialect::Postgres if is_null => None,
-        Dialect::Postgres | Dialect::Sqlite => Some(Expr::new(e.to_string(), d)),
+    match (d, e) {
+        (Dialect::Postgres, _) if is_null => None,
+        // SQLite's grammar wants an expression default in parentheses; they
+        // are not part of it (`PRAGMA table_info` shows `datetime('now')`).
+        (Dialect::Sqlite, ast::Expr::Nested(inner)) => Some(Expr::new(inner.to_string(), d)),
+        (Dialect::Postgres | Dialect::Sqlite, _) => Some(Expr::new(e.to_string(), d)),
     }
 }

@@ -816,3 +816,43 @@ fn view_column_names_become_aliases() {
     let e = pg_err("CREATE TABLE t (a int);\nCREATE VIEW v (x) AS SELECT * FROM t;");
     assert!(e.message.contains("`*`"), "{e}");
 }
+
+#[test]
+fn serial_defaults_quote_the_sequence_name_as_the_server_prints_it() {
+    let s = pg(r#"CREATE TABLE "Line Items" ("Item Id" serial, n smallserial);"#);
+    let t = table(&s, "Line Items");
+    let default = |c: &str| {
+        t.column(c, Dialect::Postgres)
+            .unwrap()
+            .default
+            .as_ref()
+            .unwrap()
+            .sql
+            .clone()
+    };
+    assert_eq!(
+        default("Item Id"),
+        r#"nextval('"Line Items_Item Id_seq"'::regclass)"#
+    );
+    assert_eq!(default("n"), r#"nextval('"Line Items_n_seq"'::regclass)"#);
+}
+
+#[test]
+fn sqlite_expression_defaults_drop_their_required_parentheses() {
+    let s = lite(
+        "CREATE TABLE t (a TEXT DEFAULT (datetime('now')), b INTEGER DEFAULT (1 + 2), c TEXT DEFAULT 'x');",
+    );
+    let t = table(&s, "t");
+    let default = |c: &str| {
+        t.column(c, Dialect::Sqlite)
+            .unwrap()
+            .default
+            .as_ref()
+            .unwrap()
+            .sql
+            .clone()
+    };
+    assert_eq!(default("a"), "datetime('now')");
+    assert_eq!(default("b"), "1 + 2");
+    assert_eq!(default("c"), "'x'");
+}

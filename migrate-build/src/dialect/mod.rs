@@ -116,6 +116,9 @@ pub trait DialectRules: Sync {
     fn can_add_column(&self, column: &crate::schema::Column, table: &crate::schema::Table) -> bool;
     fn can_drop_column(&self, column: &crate::schema::Column, table: &crate::schema::Table)
     -> bool;
+    /// Whether a table may lose every column before it gains its new ones
+    /// (SQLite refuses to drop a table's last column).
+    fn can_drop_every_column(&self) -> bool;
     /// Foreign keys are separate `ALTER TABLE … ADD CONSTRAINT` steps after
     /// every table exists (PostgreSQL), or inline in `CREATE TABLE` (SQLite).
     fn foreign_keys_inline(&self) -> bool;

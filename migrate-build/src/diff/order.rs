@@ -12,6 +12,10 @@ use crate::schema::OpaqueKind;
 /// - foreign keys go before the tables, columns and keys they point to,
 ///   then tables (a dropped table takes its indexes and foreign keys along);
 /// - types and sequences exist before the tables that use them;
+/// - columns change type before columns are added: PostgreSQL cannot change
+///   the type of a column a generated column reads;
+/// - generated columns are dropped before, and added after, the columns
+///   they read;
 /// - foreign keys are added after every table, key and unique index exists;
 /// - types, sequences and functions nothing uses any more go after the
 ///   columns that used them.
@@ -22,6 +26,7 @@ pub(super) enum Phase {
     DropTables,
     DropIndexes,
     DropConstraints,
+    DropGeneratedColumns,
     DropColumns,
     CreateNamespaces,
     CreateExtensions,
@@ -29,8 +34,9 @@ pub(super) enum Phase {
     CreateFunctions,
     CreateSequences,
     CreateTables,
-    AddColumns,
     AlterColumns,
+    AddColumns,
+    AddGeneratedColumns,
     RebuildTables,
     AddConstraints,
     CreateIndexes,
@@ -58,7 +64,11 @@ pub(super) fn phase(step: &Step) -> Phase {
         Step::CreateTable(_) | Step::RenameTable { .. } => Phase::CreateTables,
         Step::DropTable(_) => Phase::DropTables,
         Step::RebuildTable { .. } => Phase::RebuildTables,
+        Step::AddColumn { column, .. } if column.generated.is_some() => Phase::AddGeneratedColumns,
         Step::AddColumn { .. } => Phase::AddColumns,
+        Step::DropColumn { column, .. } if column.generated.is_some() => {
+            Phase::DropGeneratedColumns
+        }
         Step::DropColumn { .. } => Phase::DropColumns,
         Step::AlterColumn { .. } => Phase::AlterColumns,
         Step::AddPrimaryKey { .. } | Step::AddUnique { .. } | Step::AddCheck { .. } => {

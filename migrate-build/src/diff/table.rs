@@ -170,6 +170,14 @@ impl<'a> TableDiff<'a> {
             .map(|p| p.previous.name.as_str())
     }
 
+    /// Whether every column of the previous table is dropped (some may be
+    /// added again): `ALTER TABLE` drops them all before adding any.
+    fn drops_every_column(&self) -> bool {
+        let previous = self.tables.previous;
+        let dropped = self.dropped_columns.len() + self.recreated_columns.len();
+        !previous.columns.is_empty() && dropped == previous.columns.len()
+    }
+
     fn needs_rebuild(&self, rules: &dyn DialectRules) -> bool {
         let Pair { previous, next } = self.tables;
         let constraints_added = !self.uniques.added.is_empty()
@@ -195,6 +203,7 @@ impl<'a> TableDiff<'a> {
                 !rules.can_drop_column(pair.previous, previous)
                     || !rules.can_add_column(pair.next, next)
             })
+            || (self.drops_every_column() && !rules.can_drop_every_column())
             || (self.primary_key_changed && !rules.can_alter_primary_key())
             || (constraints_added && !rules.can_add_constraint())
             || (constraints_dropped && !rules.can_drop_constraint())

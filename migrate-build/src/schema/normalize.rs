@@ -203,7 +203,7 @@ const TYPED_LITERAL_PREFIXES: &[&str] = &[
 ];
 
 fn postgres_key(sql: &str) -> String {
-    let toks = lex(sql);
+    let toks = cast_calls_to_operator(lex(sql));
     // 1. Drop casts (`::type`) and typed-literal prefixes (`interval '1 day'`).
     let mut stripped = Vec::with_capacity(toks.len());
     let mut i = 0;
@@ -333,6 +333,46 @@ fn canonical_interval(text: &str) -> String {
         ));
     }
     parts.join(" ")
+}
+
+/// `CAST(x AS t)` as the server prints it back, `(x)::t`, so that step 1
+/// drops it like any other cast.
+fn cast_calls_to_operator(mut toks: Vec<T>) -> Vec<T> {
+    let open = T::Sym("(".into());
+    let close = T::Sym(")".into());
+    let mut i = 0;
+    while i < toks.len() {
+        if toks[i] == T::Word("cast".into()) && toks.get(i + 1) == Some(&open) {
+            let mut depth = 0usize;
+            let mut as_at = None;
+            let mut end = None;
+            for (j, t) in toks.iter().enumerate().skip(i + 1) {
+                if *t == open {
+                    depth += 1;
+                } else if *t == close {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        end = Some(j);
+                        break;
+                    }
+                } else if depth == 1 && *t == T::Word("as".into()) {
+                    as_at = Some(j);
+                }
+            }
+            if let (Some(a), Some(e)) = (as_at, end) {
+                let mut out = toks[..i].to_vec();
+                out.push(open.clone());
+                out.extend_from_slice(&toks[i + 2..a]);
+                out.push(close.clone());
+                out.push(T::Sym("::".into()));
+                out.extend_from_slice(&toks[a + 1..e]);
+                out.extend_from_slice(&toks[e + 1..]);
+                toks = out;
+            }
+        }
+        i += 1;
+    }
+    toks
 }
 
 /// Date/time literals as the server prints them back: `'epoch'` is stored
@@ -614,6 +654,16 @@ mod tests {
             "'2020-01-01 00:00:00'::timestamp without time zone",
             "'2020-01-01 00:00:00'",
         );
+    }
+
+    #[test]
+    fn cast_calls_are_casts() {
+        same("length(CAST(id AS TEXT)) > 0", "(length((id)::text) > 0)");
+        same(
+            "CAST(CAST(a AS integer) + 1 AS character varying(20))",
+            "(((a)::integer + 1))::character varying(20)",
+        );
+        differ("CAST(a AS text)", "CAST(b AS text)");
     }
 
     #[test]

@@ -5,8 +5,6 @@
 //! qualifies a name that is not visible on the session's `search_path`, so
 //! its output would depend on the connection.
 
-use migrate_build::Dialect;
-use migrate_build::dialect::quote;
 use migrate_build::schema::{ColumnType, QualifiedName};
 
 /// What the catalog says about a column's type.
@@ -32,10 +30,9 @@ pub(super) fn column_type(t: &TypeRef<'_>) -> ColumnType {
     };
     let user_defined = t.schema != "pg_catalog";
     let (name, modifiers) = if user_defined {
-        let qualified = quote::qualified(
-            &QualifiedName::with_schema(super::schema_of(t.schema), t.name),
-            Dialect::Postgres,
-        );
+        // Unquoted, as the interpreter names it (`app.Mood`): the renderer
+        // quotes each part, and the differ matches it to its enum by name.
+        let qualified = QualifiedName::with_schema(super::schema_of(t.schema), t.name).to_string();
         match trailing_modifiers(base) {
             None => (qualified, Vec::new()),
             Some(text) => match parse_modifiers(text) {
@@ -168,7 +165,8 @@ mod tests {
         assert_eq!(t("app.mood", "app", "mood").name, "app.mood");
         // On the search path: the server did not qualify it, the model still does.
         assert_eq!(t("mood", "app", "mood").name, "app.mood");
-        assert_eq!(t("\"Mood\"", "public", "Mood").name, "\"Mood\"");
+        assert_eq!(t("\"Mood\"", "public", "Mood").name, "Mood");
+        assert_eq!(t("app.\"Mood\"", "app", "Mood").name, "app.Mood");
         let geo = t("geometry(Point,4326)", "public", "geometry");
         assert_eq!(
             (geo.name.as_str(), geo.modifiers.len()),

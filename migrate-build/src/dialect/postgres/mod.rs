@@ -72,6 +72,9 @@ impl DialectRules for PostgresRules {
     fn can_add_column(&self, _column: &Column, _table: &Table) -> bool {
         true
     }
+    fn can_drop_every_column(&self) -> bool {
+        true
+    }
     fn can_drop_column(&self, _column: &Column, _table: &Table) -> bool {
         true
     }

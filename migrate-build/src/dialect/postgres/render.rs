@@ -227,10 +227,10 @@ fn recreate_enum(previous: &Enum, next: &Enum, usages: &[EnumUsage]) -> Vec<Stri
         let column = ident(&usage.column, PG);
         let mut actions = Vec::new();
         // A default of the old type blocks the conversion: drop it first and
-        // set it again once the column has the new type.
-        if usage.default.is_some() {
-            actions.push("DROP DEFAULT".to_string());
-        }
+        // set it again once the column has the new type. `usage.default` is
+        // the default the column ends with; the one it has now may differ
+        // (a default dropped by the same plan), so it is always dropped.
+        actions.push("DROP DEFAULT".to_string());
         actions.push(format!("TYPE {new_type} USING {column}::text::{new_type}"));
         if let Some(default) = &usage.default {
             actions.push(format!("SET DEFAULT {}", default.sql));
@@ -1581,7 +1581,8 @@ mod tests {
                 "ALTER TABLE people\n    ALTER COLUMN mood DROP DEFAULT,\n    \
                  ALTER COLUMN mood TYPE mood USING mood::text::mood,\n    \
                  ALTER COLUMN mood SET DEFAULT 'sad'::mood",
-                "ALTER TABLE \"User\" ALTER COLUMN current TYPE mood USING current::text::mood",
+                "ALTER TABLE \"User\"\n    ALTER COLUMN current DROP DEFAULT,\n    \
+                 ALTER COLUMN current TYPE mood USING current::text::mood",
                 "DROP TYPE mood_old",
             ]
         );

@@ -63,12 +63,12 @@ impl DialectRules for SqliteRules {
         let not_null_without_default =
             !column.nullable && null_default && column.generated.is_none();
         // ALTER TABLE ADD COLUMN refuses CURRENT_TIME/DATE/TIMESTAMP and
-        // parenthesised expressions as defaults (SQLite's lang_altertable),
-        // and the renderer parenthesises every default but a literal.
-        let non_constant_default = column
-            .default
-            .as_ref()
-            .is_some_and(|d| !render::is_literal(d.sql.trim()) || d.key.contains("current_"));
+        // parenthesised expressions as defaults (SQLite's lang_altertable);
+        // the model keeps an expression without its parentheses, so anything
+        // but a literal counts.
+        let non_constant_default = column.default.as_ref().is_some_and(|d| {
+            !render::is_literal(d.sql.trim()) || d.sql.to_ascii_lowercase().contains("current_")
+        });
         let in_fk = table.foreign_keys.iter().any(|fk| {
             fk.columns
                 .iter()
@@ -81,6 +81,9 @@ impl DialectRules for SqliteRules {
             || non_constant_default
             || in_fk
             || column.autoincrement)
+    }
+    fn can_drop_every_column(&self) -> bool {
+        false
     }
     fn can_drop_column(&self, column: &Column, table: &Table) -> bool {
         // SQLite 3.35+ drops a column unless something references it.
@@ -181,8 +184,14 @@ mod tests {
         assert!(!r.can_add_column(&column(Some("NULL"), false), &table));
         assert!(!r.can_add_column(&column(Some("CURRENT_TIMESTAMP"), true), &table));
         assert!(!r.can_add_column(&column(Some("(1 + 1)"), true), &table));
-        // As PRAGMA table_info prints `DEFAULT (…)`: without the parentheses.
-        assert!(!r.can_add_column(&column(Some("strftime('%s','now')"), true), &table));
-        assert!(r.can_add_column(&column(Some("-1"), false), &table));
+        // As the interpreter keeps `DEFAULT (datetime('now'))`.
+        assert!(!r.can_add_column(&column(Some("datetime('now')"), true), &table));
+        assert!(!r.can_add_column(&column(Some("'a' || 'b'"), true), &table));
+        for literal in ["-1.5", "0", "'it''s'", "X'41'", "TRUE"] {
+            assert!(
+                r.can_add_column(&column(Some(literal), true), &table),
+                "{literal}"
+            );
+        }
     }
 }

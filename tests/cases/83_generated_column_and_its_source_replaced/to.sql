@@ -1,0 +1,4 @@
+CREATE TABLE orders (
+    doubled bigint,
+    amount integer NOT NULL
+);

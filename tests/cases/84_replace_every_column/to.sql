@@ -1,0 +1,3 @@
+CREATE TABLE orders (
+    name integer NOT NULL DEFAULT 0
+);

@@ -1,0 +1,3 @@
+CREATE TABLE events (
+    id INTEGER NOT NULL
+);

@@ -1,0 +1,4 @@
+CREATE TABLE events (
+    id INTEGER NOT NULL,
+    created TEXT DEFAULT (datetime('now'))
+);
