@@ -465,6 +465,22 @@ fn read_indexes(
 
 fn read_view(obj: &StoredObject) -> Result<View, IntrospectError> {
     let sql = obj.sql.as_deref().unwrap_or_default();
+    // The interpreter reads the stored statement as it reads a migration, so
+    // both turn `CREATE VIEW v (a, b) AS SELECT …` into the same body.
+    let mut scratch = migrate_build::Schema::empty(D);
+    let stored = migrate_build::ddl::SourceFile {
+        path: "sqlite_schema",
+        sql,
+    };
+    if migrate_build::ddl::apply(&mut scratch, stored).is_ok()
+        && let Some(view) = scratch.views.pop()
+    {
+        return Ok(View {
+            name: QualifiedName::new(&obj.name),
+            materialized: false,
+            definition: view.definition,
+        });
+    }
     let select =
         view_select(sql).ok_or_else(|| stored_sql_error("view", &obj.name, "no AS SELECT"))?;
     Ok(View {
