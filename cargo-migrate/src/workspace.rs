@@ -141,19 +141,11 @@ impl Workspace {
         &self,
         migrations: impl IntoIterator<Item = &'m Migration>,
     ) -> Result<Schema, CliError> {
-        let mut schema = Schema::empty(self.dialect());
-        for m in migrations {
-            let path = display_path(&m.up.path);
-            ddl::apply(
-                &mut schema,
-                SourceFile {
-                    path: &path,
-                    sql: &m.up.sql,
-                },
-            )?;
-        }
-        schema.sort();
-        Ok(schema)
+        Ok(migrations::replay(
+            self.dialect(),
+            migrations,
+            display_path,
+        )?)
     }
 
     /// The schema the schema files declare.

@@ -422,19 +422,9 @@ impl Watch {
 }
 
 fn replay(dialect: Dialect, migrations: &[Migration], shown: &Shown) -> Result<Schema, Error> {
-    let mut schema = Schema::empty(dialect);
-    for m in migrations {
-        let path = shown.path(&m.up.path);
-        ddl::apply(
-            &mut schema,
-            SourceFile {
-                path: &path,
-                sql: &m.up.sql,
-            },
-        )?;
-    }
-    schema.sort();
-    Ok(schema)
+    Ok(crate::migrations::replay(dialect, migrations, |p| {
+        shown.path(p)
+    })?)
 }
 
 fn parse_schema(dialect: Dialect, files: &[PathBuf], shown: &Shown) -> Result<Schema, Error> {

@@ -203,12 +203,18 @@ pub(crate) fn parenthesized(sql: &str) -> String {
 }
 
 fn encloses_all(sql: &str) -> bool {
-    if !(sql.starts_with('(') && sql.ends_with(')')) {
-        return false;
+    closing_paren(sql) == Some(sql.len().wrapping_sub(1))
+}
+
+/// The byte offset of the `)` that closes the `(` `text` starts with,
+/// skipping quoted text.
+pub(crate) fn closing_paren(text: &str) -> Option<usize> {
+    if !text.starts_with('(') {
+        return None;
     }
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
-    for (i, c) in sql.char_indices() {
+    for (i, c) in text.char_indices() {
         match quote {
             Some(q) if c == q => quote = None,
             Some(_) => {}
@@ -216,16 +222,16 @@ fn encloses_all(sql: &str) -> bool {
                 '\'' | '"' => quote = Some(c),
                 '(' => depth += 1,
                 ')' => {
-                    depth = depth.saturating_sub(1);
+                    depth = depth.checked_sub(1)?;
                     if depth == 0 {
-                        return i == sql.len() - 1;
+                        return Some(i);
                     }
                 }
                 _ => {}
             },
         }
     }
-    false
+    None
 }
 
 /// A stored `CREATE …` text as one statement: trimmed, without its final

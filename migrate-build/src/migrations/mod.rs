@@ -126,6 +126,25 @@ pub enum MigrationsError {
     )]
     LockSumMismatch { path: PathBuf },
 }
+/// The schema `migrations` produce, replayed in order by the interpreter and
+/// sorted; `display` names each file in error messages.
+pub fn replay<'m>(
+    dialect: Dialect,
+    migrations: impl IntoIterator<Item = &'m Migration>,
+    display: impl Fn(&Path) -> String,
+) -> Result<crate::Schema, crate::ddl::DdlError> {
+    let mut schema = crate::Schema::empty(dialect);
+    for m in migrations {
+        let path = display(&m.up.path);
+        let file = crate::ddl::SourceFile {
+            path: &path,
+            sql: &m.up.sql,
+        };
+        crate::ddl::apply(&mut schema, file)?;
+    }
+    schema.sort();
+    Ok(schema)
+}
 
 /// Reads every migration of `dir`, sorted in the order they apply.
 ///

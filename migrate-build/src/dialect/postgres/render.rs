@@ -727,26 +727,7 @@ fn argument_list(definition: &str, kind: OpaqueKind) -> Option<String> {
 
 /// The text inside the parenthesis that `text` starts with.
 fn balanced(text: &str) -> Option<&str> {
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    for (i, c) in text.char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
-                        return Some(&text[1..i]);
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
-    None
+    text.get(1..crate::dialect::render::closing_paren(text)?)
 }
 
 fn split_top_level(text: &str, separator: char) -> Vec<&str> {
