@@ -149,6 +149,15 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
                 .find(|x| x.name.same_as(&previous.name, d))
                 .ok_or("no such enum")?;
             e.values = next.values.clone();
+            // Each converted column gets its next default back.
+            for u in usages {
+                if let Some(c) = s
+                    .table_mut(&u.table)
+                    .and_then(|t| t.column_mut(&u.column, d))
+                {
+                    c.default = u.default.clone();
+                }
+            }
         }
         Step::CreateSequence(q) => {
             check(s.sequence(&q.name).is_none(), || "exists".into())?;

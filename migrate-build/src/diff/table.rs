@@ -571,6 +571,19 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
     }
     let recreated = recreated_enums(differ);
     for (pair, changes) in &diff.altered_columns {
+        // Recreating an enum sets the next default of every column that keeps
+        // the type (see `Step::RecreateEnum`): a default change alone is done.
+        let keeps_recreated = recreated.iter().any(|e| {
+            uses_enum(&pair.previous.ty, e, differ.dialect)
+                && uses_enum(&pair.next.ty, e, differ.dialect)
+        });
+        let only_default = ColumnChanges {
+            default: true,
+            ..ColumnChanges::default()
+        };
+        if keeps_recreated && *changes == only_default {
+            continue;
+        }
         let destructive = destructive_change(new_name, *pair, changes, differ.rules);
         let step = Step::AlterColumn {
             table: new_name.clone(),
