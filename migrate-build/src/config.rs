@@ -131,45 +131,51 @@ impl Config {
         }
     }
 
-    /// Every schema file, in order: a file as given, a folder's `.sql` files
-    /// (not recursive, hidden files left out) sorted by name.
+    /// Every schema file, in order: see [`schema_files`].
     pub fn schema_files(&self) -> Result<Vec<PathBuf>, ConfigError> {
-        let mut files = Vec::new();
-        for path in &self.schema {
-            let io = |source| ConfigError::Io {
-                path: path.clone(),
-                source,
-            };
-            let meta = match std::fs::metadata(path) {
-                Ok(meta) => meta,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(ConfigError::SchemaMissing {
-                        manifest: self.manifest_path.clone(),
-                        path: path.clone(),
-                    });
-                }
-                Err(e) => return Err(io(e)),
-            };
-            if !meta.is_dir() {
-                files.push(path.clone());
-                continue;
-            }
-            let mut in_dir = Vec::new();
-            for entry in std::fs::read_dir(path).map_err(io)? {
-                let entry = entry.map_err(io)?;
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                let is_file = entry.file_type().map_err(io)?.is_file()
-                    || std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file());
-                if is_file && name.ends_with(".sql") && !name.starts_with('.') {
-                    in_dir.push(entry.path());
-                }
-            }
-            in_dir.sort();
-            files.extend(in_dir);
-        }
-        Ok(files)
+        schema_files(&self.schema, &self.manifest_path)
     }
+}
+
+/// Every schema file `paths` name, in order: a file as given, a folder's
+/// `.sql` files (not recursive, hidden files left out) sorted by name. A
+/// missing path is an error naming `manifest`, where it was configured.
+pub fn schema_files(paths: &[PathBuf], manifest: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let io = |source| ConfigError::Io {
+            path: path.clone(),
+            source,
+        };
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ConfigError::SchemaMissing {
+                    manifest: manifest.to_path_buf(),
+                    path: path.clone(),
+                });
+            }
+            Err(e) => return Err(io(e)),
+        };
+        if !meta.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut in_dir = Vec::new();
+        for entry in std::fs::read_dir(path).map_err(io)? {
+            let entry = entry.map_err(io)?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let is_file = entry.file_type().map_err(io)?.is_file()
+                || std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file());
+            if is_file && name.ends_with(".sql") && !name.starts_with('.') {
+                in_dir.push(entry.path());
+            }
+        }
+        in_dir.sort();
+        files.extend(in_dir);
+    }
+    Ok(files)
 }
 
 #[derive(Clone, Copy)]

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, DEFAULT_HISTORY_TABLE};
+use crate::config::Config;
 use crate::ddl::{self, SourceFile};
 use crate::dialect::{Dialect, RenderError, render_script};
 use crate::diff::{describe, diff};
@@ -359,21 +359,13 @@ impl Check {
         for path in &schema {
             watch.add(path);
         }
-        // `schema_files` expands folders the way the CLI does.
-        let lookup = Config {
-            dialect,
-            schema,
-            migrations: migrations_dir.clone(),
-            database_url: None,
-            manifest_path: config
-                .as_ref()
-                .map(|c| c.manifest_path.clone())
-                .or_else(|| manifest_dir.as_ref().map(|d| d.join("Cargo.toml")))
-                .unwrap_or_default(),
-            history_table: DEFAULT_HISTORY_TABLE.to_string(),
-            pg_schema: None,
-        };
-        let schema_files = lookup.schema_files()?;
+        // Folders expand the way the CLI expands them.
+        let manifest = config
+            .as_ref()
+            .map(|c| c.manifest_path.clone())
+            .or_else(|| manifest_dir.as_ref().map(|d| d.join("Cargo.toml")))
+            .unwrap_or_default();
+        let schema_files = crate::config::schema_files(&schema, &manifest)?;
         for file in &schema_files {
             watch.add_read(file);
         }
