@@ -33,6 +33,34 @@ check_times() { # label, cargo flags...
   if [ -d "$CORPUS" ]; then "$bin" corpus "$CORPUS" 20 2>&1; else echo "(no corpus at $CORPUS)"; fi
   "$bin" generated 1000 10
   "$bin" generated 10000 3
+  if [ -n "$DUMP" ]; then "$bin" dump "$DUMP" 10; fi
+}
+
+# A real application's schema as pg_dump prints it: the crates-io corpus
+# applied by psql to a scratch database, then dumped. Needs a PostgreSQL
+# server (MIGRATE_TEST_PG_URL); skipped without one.
+DUMP=""
+make_dump() {
+  local url=${MIGRATE_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+  local db=bench_gate_dump_$$
+  psql "$url" -Atqc 'select 1' >/dev/null 2>&1 && [ -d "$CORPUS" ] || return 0
+  psql "$url" -qc "CREATE DATABASE $db" >/dev/null
+  local dburl=${url%/*}/$db
+  # diesel's order: the version with its dashes removed.
+  local up name key
+  while IFS= read -r -d '' up; do
+    name=$(basename "$(dirname "$up")"); key=${name%%_*}
+    printf '%s\t%s\0' "${key//-/}" "$up"
+  done < <(find "$CORPUS" -mindepth 2 -maxdepth 2 -name up.sql -print0) |
+    sort -z | while IFS=$'\t' read -r -d '' key up; do
+      # metadata.toml says run_in_transaction = false (CONCURRENTLY).
+      local single=-1; [ -f "$(dirname "$up")/metadata.toml" ] && single=
+      psql "$dburl" -q -v ON_ERROR_STOP=1 $single -f "$up" >/dev/null 2>&1 || { echo "(dump: $up failed)"; break; }
+    done
+  pg_dump --schema-only "$dburl" > "$OUT/crates-io.dump.sql"
+  psql "$url" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
+  DUMP=$OUT/crates-io.dump.sql
+  echo "== dump: crates-io as pg_dump prints it, $(wc -c < "$DUMP") bytes"
 }
 
 cold_compile() { # label, dependency table, dependency line, build.rs, cargo flags...
@@ -70,6 +98,7 @@ if [ "$what" = all ] || [ "$what" = compile ]; then
     'sqlx-macros = { version = "0.8", default-features = false, features = ["migrate"] }' ''
 fi
 if [ "$what" = all ] || [ "$what" = check ]; then
+  make_dump
   check_times "dev profile (default for build scripts)"
   check_times "dev profile + README overrides (migrate-build, sha2)" "${OPT[@]}"
   check_times "dev profile + README overrides + sqlparser" "${OPT_FULL[@]}"

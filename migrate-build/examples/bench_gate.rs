@@ -4,7 +4,12 @@
 //! ```text
 //! cargo run -p migrate-build --example bench_gate [--release] -- corpus <migrations dir> [runs]
 //! cargo run -p migrate-build --example bench_gate [--release] -- generated <count> [runs]
+//! cargo run -p migrate-build --example bench_gate [--release] -- dump <schema.sql> [runs]
 //! ```
+//!
+//! `dump` takes a schema as `pg_dump --schema-only` prints it: it is both the
+//! workspace's `schema.sql` and its one migration, as for a project whose
+//! history starts from a dump.
 //!
 //! The inputs are set up in a temporary workspace first: the migrations (copied
 //! or generated), their lock, and a `schema.sql` that is the replayed result
@@ -25,7 +30,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (kind, what) = match args.as_slice() {
         [kind, what, ..] => (kind.as_str(), what.as_str()),
-        _ => return Err("usage: bench_gate (corpus <dir> | generated <count>) [runs]".into()),
+        _ => {
+            return Err(
+                "usage: bench_gate (corpus <dir> | generated <count> | dump <file>) [runs]".into(),
+            );
+        }
     };
     let runs: usize = args.get(2).map(|r| r.parse()).transpose()?.unwrap_or(20);
     let tmp = tempfile::tempdir()?;
@@ -35,6 +44,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     match kind {
         "corpus" => copy_dir(Path::new(what), &dir)?,
         "generated" => generate(&dir, what.parse()?)?,
+        "dump" => {
+            let folder = dir.join("20000000000000_initial");
+            std::fs::create_dir_all(&folder)?;
+            std::fs::copy(what, folder.join("up.sql"))?;
+        }
         _ => return Err(format!("unknown kind `{kind}`").into()),
     }
     std::fs::write(
@@ -57,7 +71,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
     }
     replayed.sort();
-    let schema_sql = render_script(&diff(&Schema::empty(dialect), &replayed), dialect)?;
+    let schema_sql = match kind {
+        "dump" => std::fs::read_to_string(what)?,
+        _ => render_script(&diff(&Schema::empty(dialect), &replayed), dialect)?,
+    };
     std::fs::write(ws.join("schema.sql"), &schema_sql)?;
 
     let check = Check::new().manifest_dir(ws);
