@@ -252,7 +252,7 @@ pub fn apply(
         }
         out.status("Applying", &id);
         let mut hook = |sql: &str| out.statement(sql);
-        let script = Script::up(m);
+        let script = Script::up(m)?;
         match db.apply(&script, &mut hook) {
             Ok(ApplyOutcome::Applied { elapsed }) => {
                 out.status("Applied", format!("{id} ({} ms)", elapsed.as_millis()));
@@ -376,7 +376,7 @@ pub fn down(
         }
         out.status("Reverting", &id);
         let mut hook = |sql: &str| out.statement(sql);
-        match db.revert(&Script::down(m, down), &mut hook) {
+        match db.revert(&Script::down(m, down)?, &mut hook) {
             Ok(RevertOutcome::Reverted { elapsed }) => {
                 out.status("Reverted", format!("{id} ({} ms)", elapsed.as_millis()));
                 reverted.push(id);

@@ -154,10 +154,7 @@ impl Workspace {
         let mut texts = Vec::with_capacity(files.len());
         for f in &files {
             let path = self.base_dir.join(f);
-            let sql = std::fs::read_to_string(&path).map_err(|source| CliError::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let sql = migrations::read_sql_file(&path)?;
             texts.push((display_path(&path), sql));
         }
         let sources: Vec<SourceFile<'_>> = texts
