@@ -19,6 +19,7 @@ mod index;
 mod names;
 mod objects;
 mod query;
+mod redact;
 mod scan;
 mod split;
 mod types;
@@ -27,6 +28,7 @@ use crate::dialect::Dialect;
 use crate::schema::{ColumnType, Expr, Schema};
 
 pub use error::DdlError;
+pub use redact::{password_literals, redact_passwords};
 pub use split::{SplitError, SplitErrorKind, Statement, split_statements};
 
 /// One SQL source: a schema file or a migration.
