@@ -19,6 +19,13 @@ pub fn redact_passwords(sql: &str) -> String {
         at = end;
     }
     out.push_str(&sql[at..]);
+    // The same literal written again elsewhere in the statement.
+    for (start, end) in find(sql) {
+        let literal = &sql[start..end];
+        if literal.len() > 5 {
+            out = out.replace(literal, "'***'");
+        }
+    }
     out
 }
 
@@ -148,6 +155,10 @@ mod tests {
         assert_eq!(
             redact_passwords("ALTER ROLE a PASSWORD 'cut at the first line"),
             "ALTER ROLE a PASSWORD '***'"
+        );
+        assert_eq!(
+            redact_passwords("CREATE ROLE a PASSWORD 'hunter2' 'hunter2'"),
+            "CREATE ROLE a PASSWORD '***' '***'"
         );
         assert_eq!(
             password_literals("CREATE ROLE a PASSWORD 'x1'; CREATE ROLE b PASSWORD 'y2'"),
