@@ -95,8 +95,10 @@ fn unparseable_url_from_env_is_redacted() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("s3cret"), "{err}");
-    assert!(err.contains("mysql://root:***@localhost/app"), "{err}");
-    assert!(err.contains("(DATABASE_URL)"), "{err}");
+    // Only the scheme of a URL no parser reads can be shown.
+    assert!(err.contains("`mysql://…`"), "{err}");
+    assert!(!err.contains("root"), "{err}");
+    assert!(err.contains("from DATABASE_URL"), "{err}");
 }
 
 #[test]

@@ -156,7 +156,7 @@ fn popx(dir: &Path, dialects: &[&str]) -> Vec<PathBuf> {
 }
 
 fn comment_only(sql: &str) -> bool {
-    ddl::split_statements(sql).is_empty()
+    ddl::split_statements(sql).is_ok_and(|s| s.is_empty())
 }
 
 fn fk_count(s: &Schema) -> usize {

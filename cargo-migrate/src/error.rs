@@ -9,7 +9,7 @@ use migrate_build::dialect::RenderError;
 use migrate_build::migrations::MigrationsError;
 use migrate_build::migrations::lock::LockMismatch;
 
-use crate::db::DbError;
+use crate::db::{DbError, Script};
 use crate::output::Output;
 use crate::runner::RunnerError;
 use crate::url::UrlError;
@@ -104,4 +104,59 @@ impl Outcome {
             Outcome::Differences => exit_codes::DIFFERENCES,
         }
     }
+}
+
+/// A failing statement's error with its password literals (`CREATE ROLE …
+/// PASSWORD '…'`) hidden, in the excerpt and wherever the database's message
+/// quotes them: the error is printed and stored in the history table.
+pub fn redact_statement_error(error: DbError, script: &Script<'_>) -> DbError {
+    let DbError::Statement {
+        path,
+        line,
+        column,
+        statement,
+        mut message,
+    } = error
+    else {
+        return error;
+    };
+    let literals = script
+        .statements
+        .iter()
+        .flat_map(|s| migrate_build::ddl::password_literals(s.text))
+        .chain(migrate_build::ddl::password_literals(&statement));
+    for literal in literals {
+        message = message.replace(literal, "'***'");
+        let inner = literal_content(literal);
+        // Short ones would blank out ordinary words of the message.
+        if inner.chars().count() >= 4 {
+            message = message.replace(inner, "***");
+        }
+    }
+    DbError::Statement {
+        path,
+        line,
+        column,
+        statement: migrate_build::ddl::redact_passwords(&statement),
+        message,
+    }
+}
+
+/// `'pw'`, `E'pw'`, `U&'pw'`, `$x$pw$x$` → `pw` (escapes left as written).
+fn literal_content(literal: &str) -> &str {
+    if let Some(rest) = literal.strip_prefix('$')
+        && let Some(tag_end) = rest.find('$')
+    {
+        let delimiter_len = tag_end + 2;
+        return literal
+            .get(delimiter_len..literal.len().saturating_sub(delimiter_len))
+            .unwrap_or_default();
+    }
+    let start = literal.find('\'').map_or(0, |i| i + 1);
+    let end = if literal.len() > start && literal.ends_with('\'') {
+        literal.len() - 1
+    } else {
+        literal.len()
+    };
+    literal.get(start..end).unwrap_or_default()
 }

@@ -251,8 +251,8 @@ pub fn apply(
             continue;
         }
         out.status("Applying", &id);
-        let mut hook = |sql: &str| out.statement(sql);
-        let script = Script::up(m);
+        let mut hook = |sql: &str| out.statement(&migrate_build::ddl::redact_passwords(sql));
+        let script = Script::up(m)?;
         match db.apply(&script, &mut hook) {
             Ok(ApplyOutcome::Applied { elapsed }) => {
                 out.status("Applied", format!("{id} ({} ms)", elapsed.as_millis()));
@@ -263,6 +263,7 @@ pub fn apply(
                 summary.skipped_by_other_runner.push(id);
             }
             Err(source) => {
+                let source = crate::error::redact_statement_error(source, &script);
                 let hint = failure_hint(m, &source);
                 // Recorded outside the rolled-back transaction, so the next run refuses.
                 if !matches!(source, DbError::FailedElsewhere { .. }) {
@@ -375,8 +376,9 @@ pub fn down(
             continue;
         }
         out.status("Reverting", &id);
-        let mut hook = |sql: &str| out.statement(sql);
-        match db.revert(&Script::down(m, down), &mut hook) {
+        let mut hook = |sql: &str| out.statement(&migrate_build::ddl::redact_passwords(sql));
+        let script = Script::down(m, down)?;
+        match db.revert(&script, &mut hook) {
             Ok(RevertOutcome::Reverted { elapsed }) => {
                 out.status("Reverted", format!("{id} ({} ms)", elapsed.as_millis()));
                 reverted.push(id);
@@ -388,7 +390,7 @@ pub fn down(
                 return Err(RunnerError::RevertFailed {
                     version: m.version.clone(),
                     name: m.name.clone(),
-                    source: Box::new(source),
+                    source: Box::new(crate::error::redact_statement_error(source, &script)),
                 });
             }
         }

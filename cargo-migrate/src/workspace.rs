@@ -42,7 +42,7 @@ impl Manifests {
         }
         let meta = cmd
             .exec()
-            .map_err(|e| WorkspaceError::Metadata(e.to_string()))?;
+            .map_err(|e| WorkspaceError::Metadata(without_snippets(&e.to_string())))?;
         let workspace_root = meta.workspace_root.as_std_path().join("Cargo.toml");
         let package = match manifest_path {
             Some(p) => Some(absolute(cwd, p)),
@@ -78,6 +78,22 @@ impl Manifests {
         }
         out
     }
+}
+
+/// Cargo's message without the source lines it quotes (`6 | database_url =
+/// "postgres://u:pw@…`): a manifest may hold a password. The `--> file:line:col`
+/// lines and the message stay.
+fn without_snippets(message: &str) -> String {
+    message
+        .lines()
+        .filter(|line| {
+            let rest = line
+                .trim_start()
+                .trim_start_matches(|c: char| c.is_ascii_digit());
+            !rest.trim_start().starts_with('|')
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn absolute(cwd: &Path, p: &Path) -> PathBuf {
@@ -154,10 +170,7 @@ impl Workspace {
         let mut texts = Vec::with_capacity(files.len());
         for f in &files {
             let path = self.base_dir.join(f);
-            let sql = std::fs::read_to_string(&path).map_err(|source| CliError::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let sql = migrations::read_sql_file(&path)?;
             texts.push((display_path(&path), sql));
         }
         let sources: Vec<SourceFile<'_>> = texts
@@ -172,5 +185,19 @@ impl Workspace {
     /// A path for messages.
     pub fn show(&self, path: &Path) -> String {
         display_path(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_snippets_are_left_out() {
+        let cargo = "`cargo metadata` exited with an error: error: invalid basic string, expected `\"`\n --> Cargo.toml:6:42\n  |\n6 | database_url = \"postgres://u:hunter2@h/db\n  |                                          ^\n";
+        let shown = without_snippets(cargo);
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("--> Cargo.toml:6:42"), "{shown}");
+        assert!(shown.contains("invalid basic string"), "{shown}");
     }
 }

@@ -16,7 +16,7 @@ fn replay_and_diff(dialect: Dialect, files: &[(String, String)]) -> (Duration, u
     let mut schema = Schema::empty(dialect);
     let mut statements = 0;
     for (path, sql) in files {
-        statements += ddl::split_statements(sql).len();
+        statements += ddl::split_statements(sql).map_or(0, |s| s.len());
         if let Err(e) = ddl::apply(&mut schema, SourceFile { path, sql }) {
             eprintln!("{e}");
             std::process::exit(1);

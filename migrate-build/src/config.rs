@@ -256,8 +256,6 @@ fn from_table(
     let mut seen: Vec<&'static str> = Vec::new();
     for (key, value) in table_ref.iter() {
         let written = key.get_ref().as_ref();
-        let source = text.get(value.span()).map(str::trim);
-        let err = |message: String| key_error(written, value.span(), source, message);
         let canonical = match written.replace('-', "_").as_str() {
             "dialect" => "dialect",
             "schema" => "schema",
@@ -283,6 +281,11 @@ fn from_table(
             ));
         }
         seen.push(canonical);
+        // A database URL may hold a password: its value is never shown.
+        let source = (canonical != "database_url")
+            .then(|| text.get(value.span()).map(str::trim))
+            .flatten();
+        let err = |message: String| key_error(written, value.span(), source, message);
         match canonical {
             "dialect" => {
                 let s = string(value.get_ref()).ok_or_else(|| err("expected a string".into()))?;
@@ -525,5 +528,46 @@ pg-schema = "app"
         write(root, "Cargo.toml", "[workspace]\nmembers = [\n");
         let err = Config::find(root).unwrap_err();
         assert!(matches!(err, ConfigError::Toml { line: 2, .. }), "{err}");
+    }
+
+    #[test]
+    fn errors_never_show_the_database_url() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for table in [
+            "database_url = [\"postgres://u:hunter2@h/db\"]",
+            "database-url = { url = \"postgres://u:hunter2@h/db\" }",
+            "database_url = 'postgres://u:hunter2@h/db'\ndatabase-url = 'x'",
+            "databse_url = \"postgres://u:hunter2@h/db\"",
+        ] {
+            let manifest = write(
+                root,
+                "Cargo.toml",
+                &format!("[workspace.metadata.migrate]\ndialect = \"postgres\"\n{table}\n"),
+            );
+            let err = Config::from_manifest(&manifest).unwrap_err().to_string();
+            assert!(!err.contains("hunter2"), "{err}");
+            assert!(err.contains(":3:"), "{err}");
+        }
+        for broken in [
+            "database_url = \"postgres://u:hunter2@h/db",
+            "database_url = \"postgres://u:hunter2\\q@h/db\"",
+            "database_url = postgres://u:hunter2@h/db",
+        ] {
+            let manifest = write(
+                root,
+                "Cargo.toml",
+                &format!("[workspace.metadata.migrate]\ndialect = \"postgres\"\n{broken}\n"),
+            );
+            let err = Config::from_manifest(&manifest).unwrap_err().to_string();
+            assert!(!err.contains("hunter2"), "{err}");
+            assert!(
+                matches!(
+                    Config::from_manifest(&manifest),
+                    Err(ConfigError::Toml { line: 3, .. })
+                ),
+                "{err}"
+            );
+        }
     }
 }

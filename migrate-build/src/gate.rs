@@ -422,10 +422,7 @@ fn replay(dialect: Dialect, migrations: &[Migration], shown: &Shown) -> Result<S
 fn parse_schema(dialect: Dialect, files: &[PathBuf], shown: &Shown) -> Result<Schema, Error> {
     let mut texts = Vec::with_capacity(files.len());
     for path in files {
-        let sql = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let sql = crate::migrations::read_sql_file(path)?;
         texts.push((shown.path(path), sql));
     }
     let sources: Vec<SourceFile<'_>> = texts

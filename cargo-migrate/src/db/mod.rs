@@ -183,24 +183,41 @@ pub struct Located<'a> {
 }
 
 impl<'a> Script<'a> {
-    pub fn up(migration: &'a Migration) -> Script<'a> {
+    pub fn up(migration: &'a Migration) -> Result<Script<'a>, DbError> {
         Script::new(migration, &migration.up)
     }
 
-    pub fn down(migration: &'a Migration, down: &'a MigrationFile) -> Script<'a> {
+    pub fn down(migration: &'a Migration, down: &'a MigrationFile) -> Result<Script<'a>, DbError> {
         Script::new(migration, down)
     }
 
     /// Split with the interpreter's splitter, so that a database error
-    /// points at the `file:line:col` of the statement that failed.
-    fn new(migration: &'a Migration, file: &'a MigrationFile) -> Script<'a> {
-        Script {
+    /// points at the `file:line:col` of the statement that failed, and a
+    /// file the database would read differently (a NUL byte, an unclosed
+    /// quote or comment) runs nothing.
+    fn new(migration: &'a Migration, file: &'a MigrationFile) -> Result<Script<'a>, DbError> {
+        let path = display_path(&file.path);
+        let statements = migrate_build::ddl::split_statements(&file.sql).map_err(|e| {
+            let line = file.sql.lines().nth(e.line.saturating_sub(1));
+            DbError::Statement {
+                path: path.clone(),
+                line: e.line,
+                column: e.column,
+                statement: line
+                    .unwrap_or_default()
+                    .replace('\0', "")
+                    .trim()
+                    .to_string(),
+                message: e.kind.to_string(),
+            }
+        })?;
+        Ok(Script {
             version: &migration.version,
             name: &migration.name,
             checksum: migration.checksum(),
             no_transaction: migration.no_transaction,
-            path: display_path(&file.path),
-            statements: migrate_build::ddl::split_statements(&file.sql)
+            path,
+            statements: statements
                 .into_iter()
                 .map(|s| Located {
                     text: s.text,
@@ -208,7 +225,7 @@ impl<'a> Script<'a> {
                     column: s.column,
                 })
                 .collect(),
-        }
+        })
     }
 }
 

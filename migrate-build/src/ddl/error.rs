@@ -1,4 +1,5 @@
 use super::Statement;
+use super::split::SplitError;
 
 /// A statement that cannot be applied to the model, with its location.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -29,6 +30,32 @@ impl DdlError {
             column: statement.column,
             statement: excerpt,
             message,
+        }
+    }
+
+    /// A script that cannot be split into statements (see [`SplitError`]).
+    pub(crate) fn split(path: &str, sql: &str, e: &SplitError) -> Self {
+        let line = sql
+            .lines()
+            .nth(e.line.saturating_sub(1))
+            .unwrap_or_default();
+        let from: String = line
+            .chars()
+            .skip(e.column.saturating_sub(1))
+            .filter(|c| *c != '\0')
+            .collect();
+        let excerpt = if from.chars().count() > 120 {
+            let cut: String = from.chars().take(117).collect();
+            format!("{cut}...")
+        } else {
+            from.trim_end().to_string()
+        };
+        DdlError {
+            path: path.to_string(),
+            line: e.line,
+            column: e.column,
+            statement: excerpt,
+            message: e.kind.to_string(),
         }
     }
 }

@@ -19,6 +19,7 @@ mod index;
 mod names;
 mod objects;
 mod query;
+mod redact;
 mod scan;
 mod split;
 mod types;
@@ -27,7 +28,8 @@ use crate::dialect::Dialect;
 use crate::schema::{ColumnType, Expr, Schema};
 
 pub use error::DdlError;
-pub use split::{Statement, split_statements};
+pub use redact::{password_literals, redact_passwords};
+pub use split::{SplitError, SplitErrorKind, Statement, split_statements};
 
 /// One SQL source: a schema file or a migration.
 #[derive(Clone, Copy, Debug)]
@@ -63,7 +65,9 @@ pub struct Skipped {
 pub fn apply(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, DdlError> {
     let mut report = ApplyReport::default();
     let mut temporary = Vec::new();
-    for statement in split_statements(file.sql) {
+    let statements =
+        split_statements(file.sql).map_err(|e| DdlError::split(file.path, file.sql, &e))?;
+    for statement in statements {
         let outcome = interpret(schema, statement.text)
             .map_err(|message| DdlError::at(file.path, &statement, message))?;
         match outcome {

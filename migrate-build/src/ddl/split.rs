@@ -12,12 +12,62 @@ pub struct Statement<'a> {
     pub column: usize,
 }
 
-/// Splits `sql` on `;` outside quotes, comments, dollar quotes and SQLite
-/// trigger bodies. Leading comments are not part of a statement; statements
-/// made only of comments are dropped. A psql meta-command (a line starting
-/// with `\`) is a statement of its own, ending at the end of its line.
-pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
+/// Text that no database would read as the script it looks like: a NUL byte
+/// (SQLite stops reading at it, PostgreSQL refuses it), or a quote, comment or
+/// dollar quote that is never closed (everything after it would vanish into it).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}")]
+pub struct SplitError {
+    /// 1-based line of the offending byte, or of the opening quote or comment.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    pub kind: SplitErrorKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SplitErrorKind {
+    #[error(
+        "NUL byte in SQL text (SQLite would silently stop reading the script here, PostgreSQL refuses it)"
+    )]
+    Nul,
+    #[error("unterminated /* comment: no `*/` closes it before the end of the file")]
+    Comment,
+    #[error("unterminated string literal: no `'` closes it before the end of the file")]
+    String,
+    #[error("unterminated quoted identifier: no `{0}` closes it before the end of the file")]
+    QuotedIdentifier(char),
+    #[error("unterminated dollar quote: no `{0}` closes it before the end of the file")]
+    DollarQuote(String),
+}
+
+/// Splits `sql` on `;` outside quotes, comments, dollar quotes, SQLite
+/// trigger bodies and SQL-standard routine bodies (`BEGIN ATOMIC … END`).
+/// Leading comments are not part of a statement; statements made only of
+/// comments are dropped. A psql meta-command (a line starting with `\`) is a
+/// statement of its own, ending at the end of its line.
+///
+/// A NUL byte or anything left open at the end of the text is an error with
+/// its location: the statements a database would run are not the ones the
+/// text shows.
+pub fn split_statements(sql: &str) -> Result<Vec<Statement<'_>>, SplitError> {
+    if let Some(at) = sql.find('\0') {
+        let (line, column) = line_col(sql, at);
+        return Err(SplitError {
+            line,
+            column,
+            kind: SplitErrorKind::Nul,
+        });
+    }
     Splitter::new(sql).run()
+}
+
+/// 1-based line and column (in characters) of byte `offset`.
+fn line_col(sql: &str, offset: usize) -> (usize, usize) {
+    let before = sql.get(..offset).unwrap_or(sql);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
 }
 
 struct Splitter<'a> {
@@ -43,7 +93,21 @@ impl<'a> Splitter<'a> {
     }
 
     fn column_of(&self, offset: usize) -> usize {
-        self.sql[self.line_start..offset].chars().count() + 1
+        // Counting bytes that are not UTF-8 continuations counts characters
+        // even when an escape left `offset` inside one.
+        self.bytes[self.line_start..offset.min(self.bytes.len())]
+            .iter()
+            .filter(|b| (**b & 0xC0) != 0x80)
+            .count()
+            + 1
+    }
+
+    fn error_here(&self, kind: SplitErrorKind) -> SplitError {
+        SplitError {
+            line: self.line,
+            column: self.column_of(self.pos),
+            kind,
+        }
     }
 
     fn peek(&self, ahead: usize) -> Option<u8> {
@@ -67,14 +131,14 @@ impl<'a> Splitter<'a> {
     }
 
     /// Skips white space and comments between statements.
-    fn skip_gap(&mut self) {
+    fn skip_gap(&mut self) -> Result<(), SplitError> {
         loop {
             match (self.peek(0), self.peek(1)) {
                 (Some(b), _) if b.is_ascii_whitespace() => self.advance(),
                 (Some(b';'), _) => self.advance(),
                 (Some(b'-'), Some(b'-')) => self.skip_line_comment(),
-                (Some(b'/'), Some(b'*')) => self.skip_block_comment(),
-                _ => return,
+                (Some(b'/'), Some(b'*')) => self.skip_block_comment()?,
+                _ => return Ok(()),
             }
         }
     }
@@ -90,7 +154,8 @@ impl<'a> Splitter<'a> {
 
     /// Block comments nest in PostgreSQL; SQLite does not nest them, but a
     /// nested opener inside a SQLite comment is vanishingly rare.
-    fn skip_block_comment(&mut self) {
+    fn skip_block_comment(&mut self) -> Result<(), SplitError> {
+        let opened = self.error_here(SplitErrorKind::Comment);
         let mut depth = 0usize;
         while let Some(b) = self.peek(0) {
             if b == b'/' && self.peek(1) == Some(b'*') {
@@ -102,17 +167,22 @@ impl<'a> Splitter<'a> {
                 self.advance();
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    return;
+                    return Ok(());
                 }
             } else {
                 self.advance();
             }
         }
+        Err(opened)
     }
 
     /// Skips a quoted run starting at the opening quote. `''` (or `""`) is an
     /// escaped quote; `backslash` also lets `\'` escape (E'' strings).
-    fn skip_quoted(&mut self, quote: u8, backslash: bool) {
+    fn skip_quoted(&mut self, quote: u8, backslash: bool) -> Result<(), SplitError> {
+        let opened = self.error_here(match quote {
+            b'\'' => SplitErrorKind::String,
+            other => SplitErrorKind::QuotedIdentifier(char::from(other)),
+        });
         self.advance();
         while let Some(b) = self.peek(0) {
             if backslash && b == b'\\' {
@@ -125,10 +195,11 @@ impl<'a> Splitter<'a> {
                 if self.peek(0) == Some(quote) {
                     self.advance();
                 } else {
-                    return;
+                    return Ok(());
                 }
             }
         }
+        Err(opened)
     }
 
     /// `$tag$` at the current position, if it opens a dollar quote.
@@ -142,11 +213,11 @@ impl<'a> Splitter<'a> {
         valid.then(|| &rest[..end + 2])
     }
 
-    fn run(mut self) -> Vec<Statement<'a>> {
+    fn run(mut self) -> Result<Vec<Statement<'a>>, SplitError> {
         loop {
-            self.skip_gap();
+            self.skip_gap()?;
             if self.pos >= self.bytes.len() {
-                return self.out;
+                return Ok(self.out);
             }
             let start = self.pos;
             let line = self.line;
@@ -155,9 +226,9 @@ impl<'a> Splitter<'a> {
                 self.skip_line_comment();
                 self.pos
             } else {
-                self.statement_end()
+                self.statement_end()?
             };
-            let text = self.sql[start..end].trim_end();
+            let text = self.sql.get(start..end).unwrap_or_default().trim_end();
             if !text.is_empty() {
                 self.out.push(Statement { text, line, column });
             }
@@ -166,11 +237,11 @@ impl<'a> Splitter<'a> {
 
     /// Advances to the `;` ending the statement starting here (or the end of
     /// input) and returns its offset.
-    fn statement_end(&mut self) -> usize {
+    fn statement_end(&mut self) -> Result<usize, SplitError> {
         let mut words = WordTracker::default();
         while let Some(b) = self.peek(0) {
             match b {
-                b';' if !words.in_trigger_body() => return self.pos,
+                b';' if !words.in_body() => return Ok(self.pos),
                 b'\'' => {
                     let escaped = self.pos > 0
                         && matches!(self.bytes[self.pos - 1], b'E' | b'e')
@@ -178,30 +249,43 @@ impl<'a> Splitter<'a> {
                             .pos
                             .checked_sub(2)
                             .is_some_and(|p| is_word_byte(self.bytes[p]));
-                    self.skip_quoted(b'\'', escaped);
+                    self.skip_quoted(b'\'', escaped)?;
                     words.other();
                 }
                 b'"' | b'`' => {
-                    self.skip_quoted(b, false);
+                    self.skip_quoted(b, false)?;
                     words.other();
                 }
                 b'[' if words.brackets_are_identifiers() => {
-                    while let Some(c) = self.peek(0) {
-                        self.advance();
-                        if c == b']' {
-                            break;
+                    // An unclosed `[` is PostgreSQL array syntax gone wrong
+                    // (a syntax error the database reports), not a quote.
+                    if self.bytes[self.pos..].contains(&b']') {
+                        while let Some(c) = self.peek(0) {
+                            self.advance();
+                            if c == b']' {
+                                break;
+                            }
                         }
+                    } else {
+                        self.advance();
                     }
                     words.other();
                 }
                 b'-' if self.peek(1) == Some(b'-') => self.skip_line_comment(),
-                b'/' if self.peek(1) == Some(b'*') => self.skip_block_comment(),
+                b'/' if self.peek(1) == Some(b'*') => self.skip_block_comment()?,
                 b'$' => match self.dollar_tag() {
                     Some(tag) => {
                         let body_start = self.pos + tag.len();
-                        let close = self.sql[body_start..]
-                            .find(tag)
-                            .map_or(self.bytes.len(), |i| body_start + i + tag.len());
+                        let Some(close) = self
+                            .sql
+                            .get(body_start..)
+                            .and_then(|rest| rest.find(tag))
+                            .map(|i| body_start + i + tag.len())
+                        else {
+                            return Err(
+                                self.error_here(SplitErrorKind::DollarQuote(tag.to_string()))
+                            );
+                        };
                         self.advance_to(close);
                         words.other();
                     }
@@ -209,7 +293,8 @@ impl<'a> Splitter<'a> {
                 },
                 b if is_word_byte(b) => {
                     let start = self.pos;
-                    while self.peek(0).is_some_and(is_word_byte) {
+                    // `$` inside a name is part of it (`a$b$c`), not a dollar quote.
+                    while self.peek(0).is_some_and(|c| is_word_byte(c) || c == b'$') {
                         self.advance();
                     }
                     words.word(&self.sql[start..self.pos]);
@@ -222,7 +307,7 @@ impl<'a> Splitter<'a> {
                 }
             }
         }
-        self.pos
+        Ok(self.pos)
     }
 }
 
@@ -230,55 +315,88 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
-/// Follows the leading words of a statement to find SQLite trigger bodies
-/// (`CREATE TRIGGER … BEGIN …; …; END`), whose `;` do not end the statement.
+/// Follows the leading words of a statement to find bodies whose `;` do not
+/// end it: SQLite trigger bodies (`CREATE TRIGGER … BEGIN …; …; END`) and
+/// SQL-standard routine bodies (`CREATE FUNCTION … BEGIN ATOMIC …; END`,
+/// PostgreSQL's rule: up to the `END` matching `BEGIN`, `CASE … END` nesting).
 #[derive(Default)]
 struct WordTracker {
     /// Leading words seen, up to the object kind.
     leading: u8,
-    is_trigger: bool,
+    body: BodyKind,
     decided: bool,
-    /// BEGIN/CASE nesting inside a trigger body.
+    /// BEGIN/CASE nesting inside a body.
     depth: usize,
+    /// The previous token was the word `BEGIN` (a routine body starts at `BEGIN ATOMIC`).
+    after_begin: bool,
     /// Whether the statement is something where `[x]` is an identifier
     /// rather than an array subscript: not known before the first word, so
     /// only PostgreSQL array syntax after an expression matters.
     seen_word: bool,
 }
 
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum BodyKind {
+    #[default]
+    None,
+    Trigger,
+    Routine,
+}
+
 impl WordTracker {
     fn word(&mut self, word: &str) {
         self.seen_word = true;
+        let after_begin = std::mem::take(&mut self.after_begin);
         if !self.decided {
             self.leading += 1;
             let upper = word.to_ascii_uppercase();
             match (self.leading, upper.as_str()) {
                 (1, "CREATE") => {}
-                (2.., "TEMP" | "TEMPORARY") => {}
+                (2.., "TEMP" | "TEMPORARY" | "OR" | "REPLACE" | "CONSTRAINT") => {}
                 (2.., "TRIGGER") => {
-                    self.is_trigger = true;
+                    self.body = BodyKind::Trigger;
+                    self.decided = true;
+                }
+                (2.., "FUNCTION" | "PROCEDURE") => {
+                    self.body = BodyKind::Routine;
                     self.decided = true;
                 }
                 _ => self.decided = true,
             }
             return;
         }
-        if !self.is_trigger {
-            return;
-        }
-        if word.eq_ignore_ascii_case("BEGIN") || word.eq_ignore_ascii_case("CASE") {
-            self.depth += 1;
-        } else if word.eq_ignore_ascii_case("END") {
-            self.depth = self.depth.saturating_sub(1);
+        let is = |kw: &str| word.eq_ignore_ascii_case(kw);
+        match self.body {
+            BodyKind::None => {}
+            BodyKind::Trigger => {
+                if is("BEGIN") || is("CASE") {
+                    self.depth += 1;
+                } else if is("END") {
+                    self.depth = self.depth.saturating_sub(1);
+                }
+            }
+            BodyKind::Routine => {
+                if self.depth == 0 {
+                    if after_begin && is("ATOMIC") {
+                        self.depth = 1;
+                    }
+                    self.after_begin = is("BEGIN");
+                } else if is("CASE") {
+                    self.depth += 1;
+                } else if is("END") {
+                    self.depth -= 1;
+                }
+            }
         }
     }
 
     fn other(&mut self) {
         self.decided = self.decided || self.leading > 0;
+        self.after_begin = false;
     }
 
-    fn in_trigger_body(&self) -> bool {
-        self.is_trigger && self.depth > 0
+    fn in_body(&self) -> bool {
+        self.body != BodyKind::None && self.depth > 0
     }
 
     /// `[name]` quoting (SQLite) only appears where a name is expected; in
@@ -295,12 +413,21 @@ mod tests {
     use super::*;
 
     fn texts(sql: &str) -> Vec<&str> {
-        split_statements(sql).into_iter().map(|s| s.text).collect()
+        split(sql).into_iter().map(|s| s.text).collect()
+    }
+
+    fn split(sql: &str) -> Vec<Statement<'_>> {
+        split_statements(sql).unwrap()
+    }
+
+    fn error(sql: &str) -> (usize, usize, SplitErrorKind) {
+        let e = split_statements(sql).unwrap_err();
+        (e.line, e.column, e.kind)
     }
 
     #[test]
     fn splits_on_semicolons_and_tracks_positions() {
-        let stmts = split_statements("CREATE TABLE a (x int);\n\n  DROP TABLE a;\nSELECT 1");
+        let stmts = split("CREATE TABLE a (x int);\n\n  DROP TABLE a;\nSELECT 1");
         assert_eq!(stmts.len(), 3);
         assert_eq!((stmts[0].line, stmts[0].column), (1, 1));
         assert_eq!(stmts[1].text, "DROP TABLE a");
@@ -332,7 +459,7 @@ mod tests {
     #[test]
     fn comments_are_skipped_and_nest() {
         let sql = "-- lead; comment\n/* outer /* inner; */ still; */ CREATE TABLE a (x int); -- trailing;\n/* only a comment */";
-        let stmts = split_statements(sql);
+        let stmts = split(sql);
         assert_eq!(stmts.len(), 1);
         assert_eq!(stmts[0].text, "CREATE TABLE a (x int)");
         assert_eq!((stmts[0].line, stmts[0].column), (2, 33));
@@ -357,7 +484,7 @@ mod tests {
 
     #[test]
     fn psql_meta_commands_are_their_own_statements() {
-        let stmts = split_statements("CREATE DATABASE x;\n\\c x\nCREATE TABLE a (b int);");
+        let stmts = split("CREATE DATABASE x;\n\\c x\nCREATE TABLE a (b int);");
         assert_eq!(stmts.len(), 3);
         assert_eq!(stmts[1].text, "\\c x");
         assert_eq!(stmts[2].line, 3);
@@ -365,12 +492,86 @@ mod tests {
 
     #[test]
     fn columns_count_characters_not_bytes() {
-        let stmts = split_statements("SELECT 'é'; SELECT 2;");
+        let stmts = split("SELECT 'é'; SELECT 2;");
         assert_eq!(stmts[1].column, 13);
     }
 
     #[test]
     fn sqlite_bracket_identifiers_hide_semicolons() {
         assert_eq!(texts("CREATE TABLE [a;b] (x); SELECT 1").len(), 2);
+    }
+
+    #[test]
+    fn unterminated_runs_are_errors_at_their_opening() {
+        use SplitErrorKind::*;
+        assert_eq!(
+            error("SELECT 1;\n  /* open\nCREATE TABLE a (x int);"),
+            (2, 3, Comment)
+        );
+        assert_eq!(
+            error("/* a /* nested */ CREATE TABLE b (x int);"),
+            (1, 1, Comment)
+        );
+        assert_eq!(
+            error("SELECT 1; SELECT 'abc;\nDROP TABLE t;"),
+            (1, 18, String)
+        );
+        assert_eq!(error("SELECT E'a\\';"), (1, 9, String));
+        assert_eq!(
+            error("CREATE TABLE \"a (x int);"),
+            (1, 14, QuotedIdentifier('"'))
+        );
+        assert_eq!(
+            error("CREATE TABLE `a (x int);"),
+            (1, 14, QuotedIdentifier('`'))
+        );
+        assert_eq!(
+            error("CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $$ LANGUAGE sql;"),
+            (1, 36, DollarQuote("$body$".to_string()))
+        );
+        // What is closed is fine, at the very end too.
+        assert_eq!(texts("SELECT 'a' /* c */").len(), 1);
+    }
+
+    #[test]
+    fn nul_bytes_are_errors_wherever_they_are() {
+        assert_eq!(
+            error("SELECT 1;\nSELECT 'a\0b';"),
+            (2, 10, SplitErrorKind::Nul)
+        );
+        assert_eq!(error("-- \0\n"), (1, 4, SplitErrorKind::Nul));
+    }
+
+    #[test]
+    fn dollar_signs_inside_names_are_not_quotes() {
+        assert_eq!(
+            texts("CREATE TABLE a$b$c (x int); SELECT $1; DROP TABLE a$b$c"),
+            vec![
+                "CREATE TABLE a$b$c (x int)",
+                "SELECT $1",
+                "DROP TABLE a$b$c"
+            ]
+        );
+    }
+
+    #[test]
+    fn begin_atomic_bodies_are_one_statement() {
+        let sql = "CREATE OR REPLACE FUNCTION f(a int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT CASE WHEN a > 0 THEN 1 ELSE 0 END;\n  SELECT a;\nEND;\nCREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END;\nSELECT 1;";
+        let stmts = split(sql);
+        assert_eq!(stmts.len(), 3, "{stmts:?}");
+        assert!(
+            stmts[0].text.ends_with("SELECT a;\nEND"),
+            "{}",
+            stmts[0].text
+        );
+        assert!(stmts[1].text.starts_with("CREATE PROCEDURE p()"));
+        assert!(stmts[1].text.ends_with("VALUES (1); END"));
+        assert_eq!((stmts[2].text, stmts[2].line), ("SELECT 1", 7));
+        // A routine without a standard body, or a parameter named begin, ends at `;`.
+        assert_eq!(
+            texts("CREATE FUNCTION g(begin int) RETURNS int AS 'select 1' LANGUAGE sql; SELECT 2;")
+                .len(),
+            2
+        );
     }
 }

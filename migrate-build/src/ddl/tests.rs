@@ -856,3 +856,73 @@ fn sqlite_expression_defaults_drop_their_required_parentheses() {
     assert_eq!(default("b"), "1 + 2");
     assert_eq!(default("c"), "'x'");
 }
+
+#[test]
+fn begin_atomic_routines_are_one_object_each() {
+    let s = pg("CREATE TABLE t (a int);
+        CREATE FUNCTION inc(x int) RETURNS int LANGUAGE sql
+        BEGIN ATOMIC
+            SELECT CASE WHEN x > 0 THEN x + 1 ELSE 0 END;
+        END;
+        CREATE PROCEDURE ins(x int) LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (x); INSERT INTO t VALUES (x + 1); END;
+        CREATE TABLE after_them (b int);");
+    let kinds: Vec<_> = s.opaque.iter().map(|o| o.kind).collect();
+    assert_eq!(kinds, vec![OpaqueKind::Function, OpaqueKind::Procedure]);
+    assert_eq!(s.tables.len(), 2);
+    let s = pg(
+        "CREATE FUNCTION inc(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT x + 1; END;
+        DROP FUNCTION inc(int);",
+    );
+    assert!(s.opaque.is_empty(), "{:?}", s.opaque);
+}
+
+#[test]
+fn unreadable_scripts_are_errors_with_their_location() {
+    for (sql, line, column, what) in [
+        (
+            "CREATE TABLE a (x int);\n/* never closed\nCREATE TABLE b (x int);",
+            2,
+            1,
+            "unterminated /* comment",
+        ),
+        (
+            "CREATE TABLE a (x int);\nINSERT INTO a VALUES ('x);\nCREATE TABLE b (x int);",
+            2,
+            23,
+            "unterminated string",
+        ),
+        (
+            "CREATE TABLE \"a (x int);",
+            1,
+            14,
+            "unterminated quoted identifier",
+        ),
+        (
+            "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1",
+            1,
+            36,
+            "unterminated dollar quote",
+        ),
+        (
+            "CREATE TABLE a (x int);\nCREATE TABLE b (\0x int);",
+            2,
+            17,
+            "NUL byte",
+        ),
+    ] {
+        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+            let file = SourceFile {
+                path: "m/up.sql",
+                sql,
+            };
+            let e = parse_schema(dialect, &[file]).expect_err(sql);
+            assert_eq!((e.line, e.column), (line, column), "{e}");
+            assert!(e.message.starts_with(what), "{e}");
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("m/up.sql:{line}:{column}: ")),
+                "{e}"
+            );
+        }
+    }
+}

@@ -190,8 +190,7 @@ pub fn read(dir: &Path) -> Result<Option<Lock>, MigrationsError> {
     let path = path(dir);
     match std::fs::read(&path) {
         Ok(bytes) => {
-            let text = String::from_utf8(bytes)
-                .map_err(|_| MigrationsError::NotUtf8 { path: path.clone() })?;
+            let text = super::decode_sql(&path, bytes)?;
             Lock::parse(&text, &path).map(Some)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

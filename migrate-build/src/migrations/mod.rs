@@ -16,6 +16,7 @@ pub mod lock;
 mod source;
 
 pub(crate) use source::line_col;
+pub use source::{decode_sql, read_sql_file};
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -87,8 +88,14 @@ pub enum MigrationsError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{}: not valid UTF-8", path.display())]
-    NotUtf8 { path: PathBuf },
+    #[error("{}:{line}:{column}: not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8", path.display())]
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        /// The first byte that is not UTF-8.
+        byte: u8,
+    },
     #[error("{}: not a migration name: {reason}", path.display())]
     MalformedName { path: PathBuf, reason: String },
     #[error("{}: migration folder has no up.sql", path.display())]

@@ -458,18 +458,23 @@ fn reject_duplicates(sorted: &[Migration]) -> Result<(), MigrationsError> {
     Ok(())
 }
 
-/// A file's text without its byte-order mark.
-fn read(path: &Path) -> Result<String, MigrationsError> {
+/// A SQL file's text (a migration or a schema file) without its byte-order
+/// mark: see [`decode_sql`].
+pub fn read_sql_file(path: &Path) -> Result<String, MigrationsError> {
     let bytes = std::fs::read(path).map_err(|source| MigrationsError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    decode(path, bytes)
+    decode_sql(path, bytes)
+}
+
+fn read(path: &Path) -> Result<String, MigrationsError> {
+    read_sql_file(path)
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, MigrationsError> {
     match std::fs::read(path) {
-        Ok(bytes) => decode(path, bytes).map(Some),
+        Ok(bytes) => decode_sql(path, bytes).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(MigrationsError::Io {
             path: path.to_path_buf(),
@@ -478,9 +483,21 @@ fn read_optional(path: &Path) -> Result<Option<String>, MigrationsError> {
     }
 }
 
-fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, MigrationsError> {
-    let mut text = String::from_utf8(bytes).map_err(|_| MigrationsError::NotUtf8 {
-        path: path.to_path_buf(),
+/// The text of a file's `bytes`: UTF-8 with a leading byte-order mark
+/// dropped (editors on Windows write one). Anything else that is not UTF-8 is
+/// an error at the line and column of its first bad byte.
+pub fn decode_sql(path: &Path, bytes: Vec<u8>) -> Result<String, MigrationsError> {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let valid = e.utf8_error().valid_up_to();
+        let before = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let (line, column) = line_col(before, valid);
+        MigrationsError::NotUtf8 {
+            path: path.to_path_buf(),
+            line,
+            column,
+            byte: bytes.get(valid).copied().unwrap_or_default(),
+        }
     })?;
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
@@ -648,8 +665,21 @@ mod tests {
         std::fs::write(d.join("20200101000000_a/up.sql"), b"\xff\xfe").unwrap();
         assert!(matches!(
             load(d, Dialect::Sqlite),
-            Err(MigrationsError::NotUtf8 { .. })
+            Err(MigrationsError::NotUtf8 {
+                line: 1,
+                column: 1,
+                byte: 0xff,
+                ..
+            })
         ));
+        let mut bytes = b"SELECT 1;\nSELECT '\xc3\xa9".to_vec();
+        bytes.extend_from_slice(b"\xe9';");
+        std::fs::write(d.join("20200101000000_a/up.sql"), bytes).unwrap();
+        let err = load(d, Dialect::Sqlite).unwrap_err().to_string();
+        assert!(
+            err.ends_with("up.sql:2:10: not valid UTF-8 (byte 0xe9); save the file as UTF-8"),
+            "{err}"
+        );
     }
 
     #[test]
