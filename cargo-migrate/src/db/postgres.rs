@@ -23,14 +23,10 @@ use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureSc
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{
-    AppliedRow, ApplyOutcome, Database, DbError, Located, RevertOutcome, Script, StatementHook,
+    AppliedRow, ApplyOutcome, Database, DbError, LOCK_POLL, Located, RevertOutcome, Script,
+    StatementHook, lock_timeout,
 };
 use crate::url::{PgOptions, SslMode};
-
-/// How long a runner waits for another one's lock; `CARGO_MIGRATE_LOCK_TIMEOUT`
-/// (seconds) overrides it.
-const LOCK_TIMEOUT: Duration = Duration::from_secs(60);
-const LOCK_POLL: Duration = Duration::from_millis(50);
 
 pub struct Postgres {
     client: Client,
@@ -96,9 +92,23 @@ impl Postgres {
         let mut client = client;
         // History rows are written with quoted literals (one round trip
         // fewer than parameters): they need standard strings.
-        client
-            .batch_execute("SET standard_conforming_strings = on")
-            .map_err(|e| connect_err(server_message(&e)))?;
+        let version = client
+            .simple_query(
+                "SET standard_conforming_strings = on; SELECT current_setting('server_version_num')",
+            )
+            .map_err(|e| connect_err(server_message(&e)))?
+            .into_iter()
+            .find_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse::<u32>().ok()),
+                _ => None,
+            })
+            .unwrap_or(0);
+        // A runner killed mid-statement would keep the run lock until its
+        // statement ends; PostgreSQL 14+ can notice the lost client sooner.
+        // Some platforms refuse the setting: the lock then lasts longer, as before.
+        if version >= 140_000 {
+            let _ = client.batch_execute("SET client_connection_check_interval = '1s'");
+        }
         let schema_name = pg_schema.unwrap_or("public").to_string();
         let history = format!(
             "{}.{}",
@@ -303,14 +313,6 @@ fn first_line(sql: &str) -> String {
     }
 }
 
-fn lock_timeout() -> Duration {
-    std::env::var("CARGO_MIGRATE_LOCK_TIMEOUT")
-        .ok()
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map_or(LOCK_TIMEOUT, Duration::from_secs_f64)
-}
-
 impl Database for Postgres {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
@@ -339,6 +341,12 @@ impl Database for Postgres {
                     url: self.display_url.clone(),
                     waited: timeout,
                     holder,
+                    hint: Some(
+                        "the holder may be a client that died: its backend keeps the lock until the server \
+                         notices the lost connection (client_connection_check_interval, PostgreSQL 14+) or its \
+                         statement ends; `SELECT pg_terminate_backend(<pid>)` releases it now"
+                            .to_string(),
+                    ),
                 });
             }
             std::thread::sleep(LOCK_POLL);
@@ -464,8 +472,18 @@ impl Database for Postgres {
             quote::string(&up.checksum),
         );
         if let Err(e) = self.client.batch_execute(&finish) {
+            // The server's own error aborted the transaction; a broken
+            // connection may have come before or after the COMMIT.
+            let known = e.as_db_error().is_some();
             self.rollback();
-            return Err(query("writing the history table")(e));
+            return Err(if known {
+                query("writing the history table")(e)
+            } else {
+                DbError::CommitUnknown {
+                    context: "writing the history table and committing",
+                    message: server_message(&e),
+                }
+            });
         }
         Ok(ApplyOutcome::Applied { elapsed })
     }

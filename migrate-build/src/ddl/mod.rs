@@ -21,6 +21,7 @@ mod objects;
 mod query;
 mod scan;
 mod split;
+mod transaction;
 mod types;
 
 use crate::dialect::Dialect;
@@ -28,6 +29,7 @@ use crate::schema::{ColumnType, Expr, Schema};
 
 pub use error::DdlError;
 pub use split::{Statement, split_statements};
+pub use transaction::{TransactionControl, transaction_control};
 
 /// One SQL source: a schema file or a migration.
 #[derive(Clone, Copy, Debug)]
