@@ -98,9 +98,22 @@ pub enum DbError {
         /// What else the dialect knows about stale holders.
         hint: Option<String>,
     },
+    #[error(
+        "{table} is not a history table cargo-migrate can read:\n{}\nhelp: its columns must be {HISTORY_SHAPE}; \
+         fix the table, or set `history_table` in the config to use another one",
+        problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n")
+    )]
+    HistoryShape {
+        table: String,
+        problems: Vec<String>,
+    },
     #[error("{0}")]
     Url(#[from] crate::url::UrlError),
 }
+
+/// The history table's columns, for messages.
+pub const HISTORY_SHAPE: &str = "version text NOT NULL (primary key), name text NOT NULL, checksum text NOT NULL, \
+     applied_at timestamp NOT NULL, execution_ms bigint NOT NULL, success boolean NOT NULL, error text";
 
 /// How long a runner waits for another one's run lock:
 /// `CARGO_MIGRATE_LOCK_TIMEOUT` seconds, else 60 s.

@@ -392,6 +392,15 @@ impl Database for Sqlite {
         if !self.history_exists()? {
             return Ok(Vec::new());
         }
+        let shape = |e: rusqlite::Error| DbError::HistoryShape {
+            table: self.history_table.clone(),
+            problems: vec![match e {
+                rusqlite::Error::InvalidColumnType(_, name, ty) => {
+                    format!("column `{name}` holds a value of type {ty}")
+                }
+                other => other.to_string(),
+            }],
+        };
         let mut stmt = self
             .conn
             .prepare(&format!(
@@ -399,7 +408,7 @@ impl Database for Sqlite {
                  FROM {} ORDER BY version",
                 self.history_table
             ))
-            .map_err(query("reading the history table"))?;
+            .map_err(shape)?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(AppliedRow {
@@ -414,7 +423,7 @@ impl Database for Sqlite {
             })
             .map_err(query("reading the history table"))?
             .collect::<Result<Vec<_>, _>>()
-            .map_err(query("reading the history table"))?;
+            .map_err(shape)?;
         Ok(rows)
     }
 
