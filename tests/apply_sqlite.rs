@@ -636,7 +636,8 @@ fn explicit_begin_commit_gets_a_hint() {
     ws.migrate(&["apply"])
         .failure()
         .stderr_has("up.sql:1:1")
-        .stderr_has("remove BEGIN/COMMIT");
+        .stderr_has("help: remove it, or make the first line");
+    assert!(!ws.tables().contains(&"a".to_string()));
 }
 
 #[test]

@@ -147,12 +147,33 @@ impl Report {
 pub enum RunnerError {
     #[error("refusing to run migrations on {url}:\n{}", problems.iter().map(|p| format!("- {p}")).collect::<Vec<_>>().join("\n"))]
     Refused { url: String, problems: Vec<String> },
-    #[error("migration {version}_{name} failed and was rolled back:\n{source}\n{hint}")]
+    #[error(
+        "migration {version}_{name} failed{}:\n{source}{}\n{hint}",
+        aftermath.headline(),
+        record_error.as_ref().map(|e| format!(
+            "\nrecording the failure in the history table failed too, so the next run will not know it failed: {e}"
+        )).unwrap_or_default()
+    )]
     Failed {
         version: String,
         name: String,
         source: Box<DbError>,
+        aftermath: Aftermath,
+        /// Writing the failed row after the migration's own error.
+        record_error: Option<Box<DbError>>,
         hint: String,
+    },
+    #[error(
+        "{path}:{line}:{column}: `{statement}` in a migration that runs in a transaction: the runner wraps \
+         each migration and its history row in one transaction, and this statement would end it partway \
+         (nothing was run)\nhelp: remove it, or make the first line of {path} `-- migrate:no-transaction` \
+         to run the file statement by statement with transactions of its own"
+    )]
+    TransactionControl {
+        path: String,
+        line: usize,
+        column: usize,
+        statement: String,
     },
     #[error("no migration with version {0} in the migrations folder")]
     UnknownVersion(String),
@@ -174,6 +195,38 @@ pub enum RunnerError {
     Db(#[from] DbError),
     #[error("writing output: {0}")]
     Output(std::io::Error),
+}
+
+/// What a failed migration left in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aftermath {
+    /// It ran in a transaction that was rolled back.
+    RolledBack,
+    /// `-- migrate:no-transaction`: the statements before the failing one stay.
+    PartlyApplied,
+    /// The connection broke while committing: both the migration and its
+    /// history row were committed, or neither.
+    Unknown,
+}
+
+impl Aftermath {
+    fn of(m: &Migration, error: &DbError) -> Aftermath {
+        if m.no_transaction {
+            Aftermath::PartlyApplied
+        } else if matches!(error, DbError::CommitUnknown { .. }) {
+            Aftermath::Unknown
+        } else {
+            Aftermath::RolledBack
+        }
+    }
+
+    fn headline(self) -> &'static str {
+        match self {
+            Aftermath::RolledBack => " and was rolled back",
+            Aftermath::PartlyApplied => " (it runs outside a transaction)",
+            Aftermath::Unknown => " while committing",
+        }
+    }
 }
 
 /// Holds the database's run lock; releases it when dropped, on every path.
@@ -206,7 +259,33 @@ pub struct ApplySummary {
     pub skipped_by_other_runner: Vec<String>,
 }
 
-/// Applies pending migrations in version order, up to `to` when given.
+/// Refuses a script that runs in the runner's transaction but has its own
+/// `BEGIN`/`COMMIT`/`ROLLBACK`: checked for every migration of the run
+/// before the first one runs.
+fn refuse_transaction_control(script: &Script<'_>) -> Result<(), RunnerError> {
+    if script.no_transaction {
+        return Ok(());
+    }
+    for st in &script.statements {
+        if migrate_build::ddl::transaction_control(st.text).is_some() {
+            let text = st.text.trim();
+            let statement = match text.split_once('\n') {
+                Some((first, _)) => format!("{first} …"),
+                None => text.to_string(),
+            };
+            return Err(RunnerError::TransactionControl {
+                path: script.path.clone(),
+                line: st.line,
+                column: st.column,
+                statement,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Applies pending migrations in version order, up to `to` when given,
+/// holding the run lock throughout.
 pub fn apply(
     db: &mut dyn Database,
     local: &[Migration],
@@ -219,12 +298,41 @@ pub fn apply(
     {
         return Err(RunnerError::UnknownVersion(v.to_string()));
     }
+    let mut guard = RunLock::acquire(db)?;
+    apply_locked(guard.db(), local, to, dry_run, out)
+}
+
+/// Drops everything in the database and applies every migration, under one
+/// run lock so that no other runner sees the empty database in between.
+pub fn reset(
+    db: &mut dyn Database,
+    local: &[Migration],
+    out: &Output,
+) -> Result<ApplySummary, RunnerError> {
+    for m in local {
+        refuse_transaction_control(&Script::up(m)?)?;
+    }
     let url = db.display_url();
     let mut guard = RunLock::acquire(db)?;
     let db = guard.db();
+    out.status("Dropping", format!("everything in {url}"));
+    db.drop_everything()?;
+    apply_locked(db, local, None, false, out)
+}
+
+fn apply_locked(
+    db: &mut dyn Database,
+    local: &[Migration],
+    to: Option<&str>,
+    dry_run: bool,
+    out: &Output,
+) -> Result<ApplySummary, RunnerError> {
+    let url = db.display_url();
     if !dry_run {
         db.ensure_history_table()?;
     }
+    // The whole history, read once the lock is held: whatever another
+    // runner applied or reverted before is seen here.
     let report = Report::compare(local, &db.list_applied()?);
     let problems = report.refusals(local);
     if !problems.is_empty() {
@@ -240,6 +348,9 @@ pub fn apply(
         })
         .filter(|m| to.is_none_or(|t| m.version.as_str() <= t))
         .collect();
+    for m in &pending {
+        refuse_transaction_control(&Script::up(m)?)?;
+    }
     let mut summary = ApplySummary::default();
     for m in pending {
         let id = format!("{}_{}", m.version, m.name);
@@ -264,15 +375,24 @@ pub fn apply(
             }
             Err(source) => {
                 let source = crate::error::redact_statement_error(source, &script);
-                let hint = failure_hint(m, &source);
-                // Recorded outside the rolled-back transaction, so the next run refuses.
-                if !matches!(source, DbError::FailedElsewhere { .. }) {
-                    db.record_failure(&script, &source.to_string())?;
-                }
+                let aftermath = Aftermath::of(m, &source);
+                // Recorded outside the rolled-back transaction, so the next
+                // run refuses. Not when the commit's outcome is unknown: the
+                // history row may be there already, and the history tells.
+                let record_error = match (&source, aftermath) {
+                    (DbError::FailedElsewhere { .. }, _) | (_, Aftermath::Unknown) => None,
+                    _ => db
+                        .record_failure(&script, &source.to_string())
+                        .err()
+                        .map(Box::new),
+                };
+                let hint = failure_hint(m, &source, aftermath, record_error.is_none());
                 return Err(RunnerError::Failed {
                     version: m.version.clone(),
                     name: m.name.clone(),
                     source: Box::new(source),
+                    aftermath,
+                    record_error,
                     hint,
                 });
             }
@@ -281,29 +401,47 @@ pub fn apply(
     Ok(summary)
 }
 
-fn failure_hint(m: &Migration, source: &DbError) -> String {
+fn failure_hint(m: &Migration, source: &DbError, aftermath: Aftermath, recorded: bool) -> String {
     let v = &m.version;
+    let path = display_path(&m.up.path);
     let nested = matches!(source, DbError::Statement { message, .. }
-        if message.contains("within a transaction") || message.contains("no transaction is active"));
-    if nested {
-        format!(
-            "help: the runner already wraps each migration in a transaction; remove BEGIN/COMMIT from {}, \
-             or make its first line `-- migrate:no-transaction`. Then run `cargo migrate resolve --rolled-back {v}` \
-             and `cargo migrate apply` again",
-            display_path(&m.up.path)
-        )
-    } else if m.no_transaction {
-        format!(
+        if message.contains("inside a transaction block") || message.contains("within a transaction"));
+    let settle = |what: &str| {
+        if recorded {
+            format!(
+                "{what}, then run `cargo migrate resolve --rolled-back {v}` and `cargo migrate apply` again"
+            )
+        } else {
+            format!("{what}, then run `cargo migrate apply` again (it is still pending)")
+        }
+    };
+    match aftermath {
+        Aftermath::Unknown => "help: the connection broke while the migration and its history row were being \
+             committed: both were committed, or neither. `cargo migrate status` shows which; if it is pending, \
+             run `cargo migrate apply` again"
+            .to_string(),
+        Aftermath::RolledBack if nested => format!(
+            "help: nothing of it was applied. This statement cannot run inside a transaction: make the first \
+             line of {path} `-- migrate:no-transaction`{}, and run `cargo migrate apply` again",
+            if recorded {
+                format!(", run `cargo migrate resolve --rolled-back {v}`")
+            } else {
+                String::new()
+            }
+        ),
+        Aftermath::RolledBack => format!(
+            "help: nothing of it was applied{}. {}",
+            if recorded { "; it is recorded as failed" } else { "" },
+            settle(&format!("Fix {path}"))
+        ),
+        Aftermath::PartlyApplied if recorded => format!(
             "help: this migration runs outside a transaction (-- migrate:no-transaction): statements before the failing one \
              stayed applied. Finish or undo them by hand, then run `cargo migrate resolve --applied {v}` or \
              `cargo migrate resolve --rolled-back {v}`"
-        )
-    } else {
-        format!(
-            "help: nothing of it was applied; it is recorded as failed. Fix {}, run `cargo migrate resolve --rolled-back {v}`, \
-             then `cargo migrate apply` again",
-            display_path(&m.up.path)
-        )
+        ),
+        Aftermath::PartlyApplied => "help: this migration runs outside a transaction (-- migrate:no-transaction): statements \
+             before the failing one stayed applied, and it is still pending. Undo them by hand before `cargo migrate apply`"
+            .to_string(),
     }
 }
 
@@ -353,6 +491,11 @@ pub fn down(
             .take_while(|m| m.version.as_str() > v.as_str())
             .collect(),
     };
+    for m in &chosen {
+        if let Some(down) = &m.down {
+            refuse_transaction_control(&Script::down(m, down)?)?;
+        }
+    }
     let mut reverted = Vec::new();
     for m in chosen {
         let id = format!("{}_{}", m.version, m.name);

@@ -17,10 +17,7 @@ pub fn run(args: ResetArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         confirm(&url.redacted())?;
     }
     let mut db = ctx.connect(&ws, &url, Open::CreateIfMissing)?;
-    ctx.out
-        .status("Dropping", format!("everything in {}", url.redacted()));
-    db.drop_everything()?;
-    runner::apply(db.as_mut(), &migrations, None, false, &ctx.out)?;
+    runner::reset(db.as_mut(), &migrations, &ctx.out)?;
     ctx.out.status(
         "Reset",
         format!(

@@ -3,6 +3,7 @@
 use crate::cli::ResolveArgs;
 use crate::db::Open;
 use crate::error::{CliError, Outcome};
+use crate::runner::RunLock;
 
 use super::Ctx;
 
@@ -11,6 +12,9 @@ pub fn run(args: ResolveArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let migrations = ws.verified_migrations()?;
     let url = ctx.database_url(&ws)?;
     let mut db = ctx.connect(&ws, &url, Open::MustExist)?;
+    // Not while a run is deciding what to do with the same row.
+    let mut guard = RunLock::acquire(db.as_mut())?;
+    let db = guard.db();
     let not_failed = |v: &str| {
         CliError::Refused(format!(
             "migration {v} is not recorded as failed in {}; `resolve` only settles failed migrations (see `cargo migrate status`)",

@@ -65,6 +65,12 @@ pub enum DbError {
         path: String,
         violations: Vec<String>,
     },
+    /// The connection failed while the migration's transaction committed.
+    #[error("{context}: {message}")]
+    CommitUnknown {
+        context: &'static str,
+        message: String,
+    },
     #[error("migration {version} was recorded as failed by another run while this one waited")]
     FailedElsewhere { version: String },
     #[error("database {url}: {message}")]
@@ -81,17 +87,47 @@ pub enum DbError {
     #[error("{0}")]
     Unsupported(String),
     #[error(
-        "{url}: another migration run holds the lock; waited {:.1} s: {holder}\nhelp: wait for it to finish, or set CARGO_MIGRATE_LOCK_TIMEOUT (seconds) to wait longer",
-        waited.as_secs_f64()
+        "{url}: another migration run holds the lock; waited {:.1} s: {holder}\nhelp: wait for it to finish, or set CARGO_MIGRATE_LOCK_TIMEOUT (seconds) to wait longer{}",
+        waited.as_secs_f64(),
+        hint.as_deref().map(|h| format!("\n{h}")).unwrap_or_default()
     )]
     Locked {
         url: String,
         waited: Duration,
         holder: String,
+        /// What else the dialect knows about stale holders.
+        hint: Option<String>,
+    },
+    #[error(
+        "{table} is not a history table cargo-migrate can read:\n{}\nhelp: its columns must be {HISTORY_SHAPE}; \
+         fix the table, or set `history_table` in the config to use another one",
+        problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n")
+    )]
+    HistoryShape {
+        table: String,
+        problems: Vec<String>,
     },
     #[error("{0}")]
     Url(#[from] crate::url::UrlError),
 }
+
+/// The history table's columns, for messages.
+pub const HISTORY_SHAPE: &str = "version text NOT NULL (primary key), name text NOT NULL, checksum text NOT NULL, \
+     applied_at timestamp NOT NULL, execution_ms bigint NOT NULL, success boolean NOT NULL, error text";
+
+/// How long a runner waits for another one's run lock:
+/// `CARGO_MIGRATE_LOCK_TIMEOUT` seconds, else 60 s.
+pub fn lock_timeout() -> Duration {
+    const DEFAULT: Duration = Duration::from_secs(60);
+    std::env::var("CARGO_MIGRATE_LOCK_TIMEOUT")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map_or(DEFAULT, Duration::from_secs_f64)
+}
+
+/// How often a waiting runner tries the lock again.
+pub const LOCK_POLL: Duration = Duration::from_millis(50);
 
 /// Called with each statement before it runs (`-v`).
 pub type StatementHook<'a> = &'a mut dyn FnMut(&str);

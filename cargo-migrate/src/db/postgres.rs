@@ -23,14 +23,10 @@ use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureSc
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{
-    AppliedRow, ApplyOutcome, Database, DbError, Located, RevertOutcome, Script, StatementHook,
+    AppliedRow, ApplyOutcome, Database, DbError, LOCK_POLL, Located, RevertOutcome, Script,
+    StatementHook, lock_timeout,
 };
 use crate::url::{PgOptions, SslMode};
-
-/// How long a runner waits for another one's lock; `CARGO_MIGRATE_LOCK_TIMEOUT`
-/// (seconds) overrides it.
-const LOCK_TIMEOUT: Duration = Duration::from_secs(60);
-const LOCK_POLL: Duration = Duration::from_millis(50);
 
 pub struct Postgres {
     client: Client,
@@ -96,9 +92,23 @@ impl Postgres {
         let mut client = client;
         // History rows are written with quoted literals (one round trip
         // fewer than parameters): they need standard strings.
-        client
-            .batch_execute("SET standard_conforming_strings = on")
-            .map_err(|e| connect_err(server_message(&e)))?;
+        let version = client
+            .simple_query(
+                "SET standard_conforming_strings = on; SELECT current_setting('server_version_num')",
+            )
+            .map_err(|e| connect_err(server_message(&e)))?
+            .into_iter()
+            .find_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse::<u32>().ok()),
+                _ => None,
+            })
+            .unwrap_or(0);
+        // A runner killed mid-statement would keep the run lock until its
+        // statement ends; PostgreSQL 14+ can notice the lost client sooner.
+        // Some platforms refuse the setting: the lock then lasts longer, as before.
+        if version >= 140_000 {
+            let _ = client.batch_execute("SET client_connection_check_interval = '1s'");
+        }
         let schema_name = pg_schema.unwrap_or("public").to_string();
         let history = format!(
             "{}.{}",
@@ -130,6 +140,62 @@ impl Postgres {
             )
             .map_err(query("looking for the history table"))?;
         Ok(row.get(0))
+    }
+
+    /// The history table's columns against what the runner reads and
+    /// writes: every problem, each naming the column and what it should be.
+    fn check_history_shape(&mut self) -> Result<(), DbError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT a.attname::text, format_type(a.atttypid, NULL) \
+                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped",
+                &[&self.schema_name, &self.table_name],
+            )
+            .map_err(query("reading the history table's columns"))?;
+        let columns: Vec<(String, String)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.try_get::<_, String>(0).unwrap_or_default(),
+                    r.try_get::<_, String>(1).unwrap_or_default(),
+                )
+            })
+            .collect();
+        const TEXT: &[&str] = &["text", "character varying"];
+        let expected: [(&str, &[&str], &str); 7] = [
+            ("version", TEXT, "text"),
+            ("name", TEXT, "text"),
+            ("checksum", TEXT, "text"),
+            (
+                "applied_at",
+                &["timestamp with time zone", "timestamp without time zone"],
+                "timestamptz",
+            ),
+            ("execution_ms", &["bigint"], "bigint"),
+            ("success", &["boolean"], "boolean"),
+            ("error", TEXT, "text"),
+        ];
+        let mut problems = Vec::new();
+        for (name, accepted, want) in expected {
+            match columns.iter().find(|(c, _)| c == name) {
+                None => problems.push(format!("there is no column `{name}` (it should be {want})")),
+                Some((_, ty)) if !accepted.contains(&ty.as_str()) => {
+                    problems.push(format!("column `{name}` is {ty}; it should be {want}"))
+                }
+                Some(_) => {}
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(DbError::HistoryShape {
+                table: self.history_table.clone(),
+                problems,
+            })
+        }
     }
 
     /// A stable key per database and history table: two workspaces with
@@ -303,14 +369,6 @@ fn first_line(sql: &str) -> String {
     }
 }
 
-fn lock_timeout() -> Duration {
-    std::env::var("CARGO_MIGRATE_LOCK_TIMEOUT")
-        .ok()
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map_or(LOCK_TIMEOUT, Duration::from_secs_f64)
-}
-
 impl Database for Postgres {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
@@ -339,6 +397,12 @@ impl Database for Postgres {
                     url: self.display_url.clone(),
                     waited: timeout,
                     holder,
+                    hint: Some(
+                        "the holder may be a client that died: its backend keeps the lock until the server \
+                         notices the lost connection (client_connection_check_interval, PostgreSQL 14+) or its \
+                         statement ends; `SELECT pg_terminate_backend(<pid>)` releases it now"
+                            .to_string(),
+                    ),
                 });
             }
             std::thread::sleep(LOCK_POLL);
@@ -396,6 +460,7 @@ impl Database for Postgres {
         if !self.history_exists()? {
             return Ok(Vec::new());
         }
+        self.check_history_shape()?;
         let rows = self
             .client
             .query(
@@ -408,18 +473,51 @@ impl Database for Postgres {
                 &[],
             )
             .map_err(query("reading the history table"))?;
-        Ok(rows
-            .into_iter()
-            .map(|r| AppliedRow {
-                version: r.get(0),
-                name: r.get(1),
-                checksum: r.get(2),
-                applied_at: r.get(3),
-                execution_ms: r.get(4),
-                success: r.get(5),
-                error: r.get(6),
-            })
-            .collect())
+        let shape = |problem: String| DbError::HistoryShape {
+            table: self.history_table.clone(),
+            problems: vec![problem],
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            // A column the shape check let through may still hold NULLs.
+            let version: Option<String> = r.try_get(0).map_err(|e| shape(e.to_string()))?;
+            let Some(version) = version else {
+                return Err(shape("a row has a NULL `version`".to_string()));
+            };
+            let text = |i: usize, column: &str| -> Result<String, DbError> {
+                match r.try_get::<_, Option<String>>(i) {
+                    Ok(Some(v)) => Ok(v),
+                    Ok(None) => Err(shape(format!("row {version}: `{column}` is NULL"))),
+                    Err(e) => Err(shape(format!("row {version}: `{column}`: {e}"))),
+                }
+            };
+            let name = text(1, "name")?;
+            let checksum = text(2, "checksum")?;
+            let applied_at = text(3, "applied_at")?;
+            let execution_ms = match r.try_get::<_, Option<i64>>(4) {
+                Ok(Some(v)) => v,
+                Ok(None) => return Err(shape(format!("row {version}: `execution_ms` is NULL"))),
+                Err(e) => return Err(shape(format!("row {version}: `execution_ms`: {e}"))),
+            };
+            let success = match r.try_get::<_, Option<bool>>(5) {
+                Ok(Some(v)) => v,
+                Ok(None) => return Err(shape(format!("row {version}: `success` is NULL"))),
+                Err(e) => return Err(shape(format!("row {version}: `success`: {e}"))),
+            };
+            let error = r
+                .try_get::<_, Option<String>>(6)
+                .map_err(|e| shape(format!("row {version}: `error`: {e}")))?;
+            out.push(AppliedRow {
+                version,
+                name,
+                checksum,
+                applied_at,
+                execution_ms,
+                success,
+                error,
+            });
+        }
+        Ok(out)
     }
 
     fn apply(&mut self, up: &Script<'_>, hook: StatementHook<'_>) -> Result<ApplyOutcome, DbError> {
@@ -464,8 +562,18 @@ impl Database for Postgres {
             quote::string(&up.checksum),
         );
         if let Err(e) = self.client.batch_execute(&finish) {
+            // The server's own error aborted the transaction; a broken
+            // connection may have come before or after the COMMIT.
+            let known = e.as_db_error().is_some();
             self.rollback();
-            return Err(query("writing the history table")(e));
+            return Err(if known {
+                query("writing the history table")(e)
+            } else {
+                DbError::CommitUnknown {
+                    context: "writing the history table and committing",
+                    message: server_message(&e),
+                }
+            });
         }
         Ok(ApplyOutcome::Applied { elapsed })
     }

@@ -1,9 +1,14 @@
-//! SQLite through rusqlite (bundled). Two runners never interleave: each
-//! migration runs inside `BEGIN IMMEDIATE`, which takes SQLite's write lock,
-//! and re-reads the history table once it holds it.
+//! SQLite through rusqlite (bundled). One runner at a time: the run lock is
+//! an OS file lock on `<database>.migrate-lock` beside the database, held for
+//! the whole run (SQLite's own write lock cannot be: it would block the
+//! application's readers of a rollback journal). Each migration also runs
+//! inside `BEGIN IMMEDIATE` and re-reads its history row there, for runners
+//! of older versions that take no file lock.
 
-use std::path::Path;
-use std::time::{Duration, Instant};
+use std::fs::File;
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
 
 use migrate_build::Dialect;
 use migrate_build::Schema;
@@ -11,7 +16,8 @@ use migrate_build::dialect::quote;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
-    AppliedRow, ApplyOutcome, Database, DbError, Open, RevertOutcome, Script, StatementHook,
+    AppliedRow, ApplyOutcome, Database, DbError, LOCK_POLL, Open, RevertOutcome, Script,
+    StatementHook, lock_timeout,
 };
 
 /// How long a runner waits for another one's write lock.
@@ -19,6 +25,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub struct Sqlite {
     conn: Connection,
+    /// The run lock's file; `None` for an in-memory database.
+    lock_path: Option<PathBuf>,
+    /// Open while the run lock is held.
+    lock_file: Option<File>,
     display_url: String,
     /// As configured, for catalog lookups.
     history_name: String,
@@ -58,8 +68,16 @@ impl Sqlite {
         };
         let conn = Connection::open_with_flags(path, flags).map_err(connect_err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(connect_err)?;
+        let memory = path.as_os_str() == ":memory:" || path.as_os_str().is_empty();
+        let lock_path = (!memory).then(|| {
+            let mut name = path.as_os_str().to_os_string();
+            name.push(".migrate-lock");
+            PathBuf::from(name)
+        });
         Ok(Sqlite {
             conn,
+            lock_path,
+            lock_file: None,
             display_url,
             history_name: history_table.to_string(),
             history_table: quote::ident(history_table, Dialect::Sqlite),
@@ -98,17 +116,25 @@ impl Sqlite {
     }
 
     fn run_script(&self, script: &Script<'_>, hook: StatementHook<'_>) -> Result<(), DbError> {
-        for st in &script.statements {
+        let total = script.statements.len();
+        for (i, st) in script.statements.iter().enumerate() {
             hook(st.text);
-            self.conn
-                .execute_batch(st.text)
-                .map_err(|e| DbError::Statement {
+            self.conn.execute_batch(st.text).map_err(|e| {
+                let mut message = e.to_string();
+                if script.no_transaction && i > 0 {
+                    message.push_str(&format!(
+                        "\n(statement {} of {total}; the {i} before it ran outside a transaction and stay applied)",
+                        i + 1
+                    ));
+                }
+                DbError::Statement {
                     path: script.path.clone(),
                     line: st.line,
                     column: st.column,
                     statement: first_line(st.text),
-                    message: e.to_string(),
-                })?;
+                    message,
+                }
+            })?;
         }
         Ok(())
     }
@@ -272,12 +298,76 @@ impl Database for Sqlite {
     }
 
     fn lock(&mut self) -> Result<(), DbError> {
-        // Each migration takes the write lock itself (BEGIN IMMEDIATE); holding
-        // it across migrations would block readers of a rollback journal.
+        let Some(path) = &self.lock_path else {
+            return Ok(());
+        };
+        let io = |e: std::io::Error| DbError::Query {
+            context: "taking the run lock",
+            message: format!("{}: {e}", path.display()),
+        };
+        // Never deleted: a runner that removed it could let a second one
+        // lock a new file while a third still holds the old one.
+        let mut file = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(io)?;
+        let timeout = lock_timeout();
+        let start = Instant::now();
+        loop {
+            match fs4::FileExt::try_lock(&file) {
+                Ok(()) => break,
+                Err(fs4::TryLockError::WouldBlock) => {}
+                Err(fs4::TryLockError::Error(e)) => return Err(io(e)),
+            }
+            if start.elapsed() >= timeout {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let holder = match holder.trim() {
+                    "" => format!("{} is locked", path.display()),
+                    h => format!("{h} holds {}", path.display()),
+                };
+                return Err(DbError::Locked {
+                    url: self.display_url.clone(),
+                    waited: timeout,
+                    holder,
+                    hint: None,
+                });
+            }
+            std::thread::sleep(LOCK_POLL);
+        }
+        // Who holds it, for the message of a runner that gives up waiting.
+        let since = migrate_build::migrations::new_version(SystemTime::now());
+        let stamp = format!(
+            "pid {} (since {}-{}-{} {}:{}:{} UTC)",
+            std::process::id(),
+            &since[0..4],
+            &since[4..6],
+            &since[6..8],
+            &since[8..10],
+            &since[10..12],
+            &since[12..14]
+        );
+        let written = file
+            .set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| file.write_all(stamp.as_bytes()));
+        written.map_err(io)?;
+        self.lock_file = Some(file);
         Ok(())
     }
 
     fn unlock(&mut self) -> Result<(), DbError> {
+        if let Some(file) = self.lock_file.take() {
+            let _ = file.set_len(0);
+            // Closing the file releases the lock too; unlock says so sooner.
+            fs4::FileExt::unlock(&file).map_err(|e| DbError::Query {
+                context: "releasing the run lock",
+                message: e.to_string(),
+            })?;
+        }
         Ok(())
     }
 
@@ -302,6 +392,15 @@ impl Database for Sqlite {
         if !self.history_exists()? {
             return Ok(Vec::new());
         }
+        let shape = |e: rusqlite::Error| DbError::HistoryShape {
+            table: self.history_table.clone(),
+            problems: vec![match e {
+                rusqlite::Error::InvalidColumnType(_, name, ty) => {
+                    format!("column `{name}` holds a value of type {ty}")
+                }
+                other => other.to_string(),
+            }],
+        };
         let mut stmt = self
             .conn
             .prepare(&format!(
@@ -309,7 +408,7 @@ impl Database for Sqlite {
                  FROM {} ORDER BY version",
                 self.history_table
             ))
-            .map_err(query("reading the history table"))?;
+            .map_err(shape)?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(AppliedRow {
@@ -324,7 +423,7 @@ impl Database for Sqlite {
             })
             .map_err(query("reading the history table"))?
             .collect::<Result<Vec<_>, _>>()
-            .map_err(query("reading the history table"))?;
+            .map_err(shape)?;
         Ok(rows)
     }
 

@@ -22,6 +22,7 @@ mod query;
 mod redact;
 mod scan;
 mod split;
+mod transaction;
 mod types;
 
 use crate::dialect::Dialect;
@@ -30,6 +31,7 @@ use crate::schema::{ColumnType, Expr, Schema};
 pub use error::DdlError;
 pub use redact::{password_literals, redact_passwords};
 pub use split::{SplitError, SplitErrorKind, Statement, split_statements};
+pub use transaction::{TransactionControl, transaction_control};
 
 /// One SQL source: a schema file or a migration.
 #[derive(Clone, Copy, Debug)]

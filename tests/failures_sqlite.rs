@@ -1,0 +1,214 @@
+//! How `cargo migrate` fails on SQLite, end to end: what it refuses before
+//! running anything, what it says stayed applied, and that a run killed at
+//! any moment leaves the database fully before or fully after a migration.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::workspace::Workspace;
+
+/// Writes migration folders `2026010100000<i>_<name>` (up, down) and hashes.
+fn migrations(ws: &Workspace, list: &[(&str, &str, &str)]) -> Vec<String> {
+    let dirs: Vec<String> = list
+        .iter()
+        .enumerate()
+        .map(|(i, (name, up, down))| {
+            let dir = format!("{}_{name}", 20260101000000u64 + i as u64);
+            ws.write(&format!("migrations/{dir}/up.sql"), up);
+            ws.write(&format!("migrations/{dir}/down.sql"), down);
+            dir
+        })
+        .collect();
+    ws.migrate(&["hash"]).success();
+    dirs
+}
+
+fn count(ws: &Workspace, sql: &str) -> i64 {
+    ws.db().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn history(ws: &Workspace) -> Vec<(String, bool)> {
+    let conn = ws.db();
+    let mut stmt = conn
+        .prepare("SELECT version, success FROM _migrate_history ORDER BY version")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn transaction_control_in_a_transactional_migration_is_refused_before_anything_runs() {
+    let ws = Workspace::new("sqlite", "");
+    let dirs = migrations(
+        &ws,
+        &[
+            ("first", "CREATE TABLE first (id INTEGER);\n", ""),
+            (
+                "own_transaction",
+                "-- imported from another tool\nCREATE TABLE a (id INTEGER);\n  BEGIN;\nCREATE TABLE b (id INTEGER);\nCOMMIT;\n",
+                "",
+            ),
+        ],
+    );
+    let run = ws
+        .migrate(&["apply"])
+        .failure()
+        .stderr_has(&format!("migrations/{}/up.sql:3:3: `BEGIN`", dirs[1]))
+        .stderr_has("nothing was run")
+        .stderr_has("-- migrate:no-transaction");
+    assert!(!run.stderr().contains("UNIQUE"), "{}", run.stderr());
+    // Checked for the whole run before the first migration: not even `first` ran.
+    assert_eq!(ws.tables(), vec!["_migrate_history".to_string()]);
+    assert!(history(&ws).is_empty());
+    // Nothing is recorded as failed: `status` shows both pending.
+    ws.migrate(&["status"]).code_is(2).stdout_has("0 failed");
+
+    // Marked as managing its own transactions, it runs as written.
+    ws.write(
+        &format!("migrations/{}/up.sql", dirs[1]),
+        "-- migrate:no-transaction\nCREATE TABLE a (id INTEGER);\nBEGIN;\nCREATE TABLE b (id INTEGER);\nCOMMIT;\n",
+    );
+    ws.migrate(&["hash"]).success();
+    ws.migrate(&["apply"]).success();
+    assert_eq!(history(&ws).len(), 2);
+    assert!(ws.tables().contains(&"b".to_string()));
+}
+
+#[test]
+fn a_transactional_down_with_commit_is_refused_too() {
+    let ws = Workspace::new("sqlite", "");
+    let dirs = migrations(
+        &ws,
+        &[(
+            "t",
+            "CREATE TABLE t (id INTEGER);\n",
+            "DROP TABLE t;\nEND TRANSACTION;\n",
+        )],
+    );
+    ws.migrate(&["apply"]).success();
+    ws.migrate(&["down"]).failure().stderr_has(&format!(
+        "migrations/{}/down.sql:2:1: `END TRANSACTION`",
+        dirs[0]
+    ));
+    assert!(ws.tables().contains(&"t".to_string()));
+    assert_eq!(history(&ws).len(), 1);
+}
+
+#[test]
+fn a_no_transaction_failure_says_what_stayed_applied() {
+    let ws = Workspace::new("sqlite", "");
+    migrations(
+        &ws,
+        &[(
+            "half",
+            "-- migrate:no-transaction\nCREATE TABLE a (id INTEGER);\nCREATE TABLE b (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n",
+            "",
+        )],
+    );
+    let run = ws
+        .migrate(&["apply"])
+        .failure()
+        .stderr_has("statement 3 of 3; the 2 before it ran outside a transaction and stay applied")
+        .stderr_has("resolve --applied");
+    assert!(
+        !run.stderr().contains("nothing of it was applied"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!run.stderr().contains("rolled back:"), "{}", run.stderr());
+    assert!(ws.tables().contains(&"b".to_string()));
+}
+
+/// Some randomness without a crate: the clock and a counter, hashed.
+fn random_below(n: u64) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos(),
+    );
+    h.finish() % n.max(1)
+}
+
+/// `MIGRATE_KILL_TRIES` (default 8) runs of a transactional migration, each
+/// killed with SIGKILL after a random delay: the database holds all of it
+/// with its history row, or none of it, and the next `apply` finishes it.
+#[test]
+fn a_transactional_migration_killed_at_any_moment_is_all_or_nothing() {
+    let tries: usize = std::env::var("MIGRATE_KILL_TRIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    let ws = Workspace::new("sqlite", "");
+    // Rows, a table rebuild and an index: long enough to be killed inside.
+    let up = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);\n\
+              WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150000) INSERT INTO t SELECT i, 'x' || i FROM n;\n\
+              CREATE TABLE t_new (id INTEGER PRIMARY KEY, v TEXT NOT NULL);\n\
+              INSERT INTO t_new SELECT id, v FROM t;\n\
+              DROP TABLE t;\n\
+              ALTER TABLE t_new RENAME TO t;\n\
+              CREATE INDEX t_v ON t (v);\n";
+    migrations(
+        &ws,
+        &[
+            ("base", "CREATE TABLE base (id INTEGER);\n", ""),
+            ("big", up, "DROP TABLE t;\n"),
+        ],
+    );
+    ws.migrate(&["apply", "--to", "20260101000000"]).success();
+    // How long an undisturbed run takes, to spread the kills over it.
+    let start = Instant::now();
+    ws.migrate(&["apply"]).success();
+    let full = start.elapsed();
+    let (mut before, mut after) = (0, 0);
+    for _ in 0..tries {
+        ws.migrate(&["down"]).success();
+        assert_eq!(history(&ws).len(), 1);
+        let mut child = ws
+            .command(&["apply"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let delay = Duration::from_millis(random_below(full.as_millis() as u64 * 3 / 2));
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        let tables = ws.tables();
+        match history(&ws).len() {
+            1 => {
+                before += 1;
+                assert!(
+                    !tables.iter().any(|t| t == "t" || t == "t_new"),
+                    "{tables:?}"
+                );
+            }
+            2 => {
+                after += 1;
+                assert_eq!(count(&ws, "SELECT count(*) FROM t"), 150000);
+                assert_eq!(
+                    count(&ws, "SELECT count(*) FROM sqlite_schema WHERE name = 't_v'"),
+                    1
+                );
+            }
+            n => panic!("{n} history rows"),
+        }
+        // The killed run's lock went with its process: no waiting here.
+        let start = Instant::now();
+        ws.command(&["apply"])
+            .env("CARGO_MIGRATE_LOCK_TIMEOUT", "2")
+            .output()
+            .map(|o| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr)))
+            .unwrap();
+        assert!(start.elapsed() < Duration::from_secs(2) + full * 2);
+        assert_eq!(history(&ws).len(), 2);
+        assert_eq!(count(&ws, "SELECT count(*) FROM t"), 150000);
+    }
+    eprintln!("killed {tries} runs: {before} left it before, {after} after");
+}
