@@ -15,6 +15,7 @@
 mod alter_table;
 mod create_table;
 mod error;
+mod facts;
 mod index;
 mod names;
 mod objects;
