@@ -159,12 +159,14 @@ pub(super) fn span<'s>(text: &'s str, tokens: &Tokens, a: usize, b: usize) -> &'
 /// resolved as the server would when it runs the statement, a name followed
 /// by `(` as a function, one after `COLLATE` as a collation, any other as a
 /// type or relation. String literals (and so dollar-quoted bodies, which
-/// PostgreSQL does not read at creation) name nothing. `own` is left out.
+/// PostgreSQL does not read at creation) name nothing. The object itself
+/// (`own`, in its namespace) is left out: a trigger may share its
+/// function's name.
 pub(super) fn references(
     schema: &Schema,
     tokens: &Tokens,
     from: usize,
-    own: Option<&QualifiedName>,
+    own: Option<(&QualifiedName, RefKind)>,
 ) -> Vec<ObjectRef> {
     let d = schema.dialect;
     let toks = &tokens.toks;
@@ -200,9 +202,6 @@ pub(super) fn references(
             candidates.push(QualifiedName::new(parts[0].clone()));
         }
         for name in candidates {
-            if own.is_some_and(|o| o.same_as(&name, d)) {
-                continue;
-            }
             let found = if collate {
                 has_opaque(schema, &name, &[OpaqueKind::Collation]).then_some(RefKind::Collation)
             } else if call {
@@ -217,9 +216,20 @@ pub(super) fn references(
                 )
                 .then_some(RefKind::Function)
             } else {
-                resolve(schema, &name)
+                // `SFUNC = f`, `FUNCTION = f`: routines named without a call.
+                resolve(schema, &name).or_else(|| {
+                    has_opaque(
+                        schema,
+                        &name,
+                        &[OpaqueKind::Function, OpaqueKind::Aggregate],
+                    )
+                    .then_some(RefKind::Function)
+                })
             };
             if let Some(kind) = found {
+                if own.is_some_and(|(o, k)| k == kind && o.same_as(&name, d)) {
+                    break;
+                }
                 let r = ObjectRef { kind, name };
                 if !out.contains(&r) {
                     out.push(r);

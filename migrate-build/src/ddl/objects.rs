@@ -159,7 +159,8 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
     if kind == OpaqueKind::Domain && names::type_taken(schema, name.schema.as_deref(), &name.name) {
         return Err(format!("type `{name}` already exists"));
     }
-    let references = facts::references(schema, c.tokens, after_kind, Some(&name));
+    let own = ref_kind_of(kind).map(|k| (&name, k));
+    let references = facts::references(schema, c.tokens, after_kind, own);
     let object = OpaqueObject {
         kind,
         name,
@@ -274,7 +275,15 @@ fn find_named(
 
 /// What `o` is to the objects that name it.
 fn as_reference(o: &OpaqueObject) -> Option<ObjectRef> {
-    let kind = match o.kind {
+    Some(ObjectRef {
+        kind: ref_kind_of(o.kind)?,
+        name: o.name.clone(),
+    })
+}
+
+/// The namespace objects of this kind are named in by others.
+fn ref_kind_of(kind: OpaqueKind) -> Option<RefKind> {
+    let kind = match kind {
         OpaqueKind::Function | OpaqueKind::Procedure | OpaqueKind::Aggregate => RefKind::Function,
         OpaqueKind::Type | OpaqueKind::Domain => RefKind::Type,
         OpaqueKind::Collation => RefKind::Collation,
@@ -286,10 +295,7 @@ fn as_reference(o: &OpaqueObject) -> Option<ObjectRef> {
         | OpaqueKind::Cast
         | OpaqueKind::Other => return None,
     };
-    Some(ObjectRef {
-        kind,
-        name: o.name.clone(),
-    })
+    Some(kind)
 }
 
 /// After `gone` left the schema: the objects that still name it are refused
@@ -367,7 +373,7 @@ fn create_type(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<
         }
         schema.enums.push(Enum { name, values });
     } else {
-        let references = facts::references(schema, c.tokens, c.pos, Some(&name));
+        let references = facts::references(schema, c.tokens, c.pos, Some((&name, RefKind::Type)));
         schema.opaque.push(OpaqueObject {
             kind: OpaqueKind::Type,
             name,

@@ -20,7 +20,8 @@ use crate::schema::{
     Column, Definition, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, View,
 };
 
-type ObjectKey = (Option<OpaqueKind>, NameKey, Option<NameKey>);
+/// Kind, name, table, and signature (overloads are distinct objects).
+type ObjectKey = (Option<OpaqueKind>, NameKey, Option<NameKey>, Option<String>);
 
 #[derive(Clone, Copy)]
 enum Object<'a> {
@@ -65,11 +66,12 @@ impl<'a> Object<'a> {
     /// the table they are on.
     fn key(&self, d: Dialect) -> ObjectKey {
         match self {
-            Object::View(v) => (None, name_key(d, &v.name), None),
+            Object::View(v) => (None, name_key(d, &v.name), None, None),
             Object::Opaque(o) => (
                 Some(o.kind),
                 name_key(d, &o.name),
                 o.on_table.as_ref().map(|t| name_key(d, t)),
+                o.signature.clone(),
             ),
         }
     }
@@ -287,10 +289,14 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
             && schemas.previous.table(&r.name).is_some()
             && schemas.next.table(&r.name).is_none()
     };
+    // Dropped first anyway: views, triggers and the like, and objects that
+    // change (they come back).
     let mut early: Vec<bool> = (0..previous.len())
-        .map(|i| match previous[i] {
-            Object::Opaque(o) => gone[i] && o.references.iter().any(relation_dropped),
-            Object::View(_) => gone[i],
+        .map(|i| {
+            gone[i]
+                && (matched[i].is_some()
+                    || previous[i].class() == ObjectClass::Dependent
+                    || matches!(previous[i], Object::Opaque(o) if o.references.iter().any(relation_dropped)))
         })
         .collect();
     loop {
