@@ -289,3 +289,29 @@ fn constraint_names_are_scoped_as_the_server_scopes_them() {
     assert_eq!(table("s").checks[0].name.as_deref(), Some(s_check.as_str()));
     assert_eq!(table("t").uniques[0].name.as_deref(), Some(t_key.as_str()));
 }
+
+/// The catalogue cases of these objects, on the server: `from.sql` applied,
+/// then the migration to `to.sql`, and its down migration.
+#[test]
+fn object_catalogue_cases_apply_and_revert_on_the_server() {
+    let cases = [
+        "87_function_overloads_pg",
+        "88_domain_check_calls_function_pg",
+        "89_composite_type_in_signatures_pg",
+        "90_trigger_function_on_several_tables_pg",
+        "91_collation_operator_aggregate_pg",
+        "92_function_returning_setof_new_table_pg",
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    for case in cases {
+        let Some(db) = TestDb::new() else { return };
+        let read = |f: &str| std::fs::read_to_string(root.join(case).join(f)).unwrap();
+        let (from, to) = (read("from.sql"), read("to.sql"));
+        let ws = Workspace::new("postgres", "");
+        step(&ws, &db, &from, "from");
+        step(&ws, &db, &to, "to");
+        run(&ws, &db, &["down"]).success();
+        ws.write("schema.sql", &from);
+        in_sync_with_schema(&ws, &db);
+    }
+}
