@@ -19,6 +19,8 @@ mod facts;
 mod index;
 mod names;
 mod objects;
+#[cfg(test)]
+mod objects_tests;
 mod query;
 mod scan;
 mod split;

@@ -131,6 +131,22 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
     let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
     let after_kind = c.pos;
     let (name, signature) = object_identity(schema, text, c, kind)?;
+    // A routine's signature names types; other objects' names are no reference.
+    let refs_from = match kind {
+        OpaqueKind::Function
+        | OpaqueKind::Procedure
+        | OpaqueKind::Aggregate
+        | OpaqueKind::Operator
+        | OpaqueKind::Cast => after_kind,
+        OpaqueKind::Trigger
+        | OpaqueKind::Type
+        | OpaqueKind::Domain
+        | OpaqueKind::Statistics
+        | OpaqueKind::Policy
+        | OpaqueKind::Rule
+        | OpaqueKind::Collation
+        | OpaqueKind::Other => c.pos,
+    };
     let on_table = match kind {
         OpaqueKind::Trigger | OpaqueKind::Policy | OpaqueKind::Rule | OpaqueKind::Statistics => {
             let keyword = if kind == OpaqueKind::Statistics {
@@ -160,7 +176,7 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         return Err(format!("type `{name}` already exists"));
     }
     let own = ref_kind_of(kind).map(|k| (&name, k));
-    let references = facts::references(schema, c.tokens, after_kind, own);
+    let references = facts::references(schema, c.tokens, refs_from, own);
     let object = OpaqueObject {
         kind,
         name,
@@ -764,6 +780,12 @@ fn drop_table(schema: &mut Schema, name: &QualifiedName, cascade: bool) -> Falli
     schema
         .opaque
         .retain(|o| !o.on_table.as_ref().is_some_and(|t| t.same_as(name, d)));
+    // Functions returning its rows or taking them as an argument.
+    let gone = vec![ObjectRef {
+        kind: RefKind::Relation,
+        name: name.clone(),
+    }];
+    drop_dependents(schema, gone, cascade)?;
     if cascade {
         drop_dependent_views(schema, std::slice::from_ref(&name.name));
     }
