@@ -64,6 +64,7 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
                     definition: Definition::source(obj.sql.as_deref().unwrap_or_default()),
                     signature: None,
                     references: Vec::new(),
+                    head: None,
                 }),
                 _ => {
                     let table = read_table(conn, obj)?;
@@ -78,6 +79,7 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
                 definition: Definition::source(obj.sql.as_deref().unwrap_or_default()),
                 signature: None,
                 references: Vec::new(),
+                head: None,
             }),
             // Indexes are read per table, from index_list, below.
             _ => {}

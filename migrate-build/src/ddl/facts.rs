@@ -264,6 +264,63 @@ fn resolve(schema: &Schema, name: &QualifiedName) -> Option<RefKind> {
     }
 }
 
+/// Words that end a routine's head (arguments and `RETURNS …`).
+const ROUTINE_CLAUSES: [&str; 20] = [
+    "LANGUAGE",
+    "AS",
+    "IMMUTABLE",
+    "STABLE",
+    "VOLATILE",
+    "STRICT",
+    "CALLED",
+    "SECURITY",
+    "EXTERNAL",
+    "PARALLEL",
+    "COST",
+    "ROWS",
+    "SUPPORT",
+    "SET",
+    "WINDOW",
+    "LEAKPROOF",
+    "NOT",
+    "RETURN",
+    "BEGIN",
+    "TRANSFORM",
+];
+
+/// A function's or procedure's head, tokens from `from` (its name): the
+/// argument list and `RETURNS` clause, one space between tokens, unquoted
+/// words lower-cased.
+pub(super) fn routine_head(tokens: &Tokens, from: usize) -> String {
+    let toks = &tokens.toks;
+    let Some(open) = (from..toks.len()).find(|&k| toks[k].is_sym("(")) else {
+        return String::new();
+    };
+    let mut depth = 0usize;
+    let mut words = Vec::new();
+    for (k, t) in toks.iter().enumerate().skip(open) {
+        if t.is_sym("(") {
+            depth += 1;
+        } else if t.is_sym(")") {
+            depth = depth.saturating_sub(1);
+        }
+        let clause = depth == 0
+            && (ROUTINE_CLAUSES.iter().any(|c| t.is_kw(c))
+                || (t.is_kw("RETURNS") && toks.get(k + 1).is_some_and(|n| n.is_kw("NULL"))));
+        if clause {
+            break;
+        }
+        words.push(match t {
+            Tok::Word {
+                text,
+                quoted: false,
+            } => text.to_ascii_lowercase(),
+            other => super::scan::describe(other),
+        });
+    }
+    words.join(" ")
+}
+
 /// `CREATE OPERATOR name (LEFTARG = a, RIGHTARG = b, …)`, the cursor at the
 /// name: the operator's name (schema-qualified when written so) and its
 /// operand types, `NONE` for a missing left operand.

@@ -177,13 +177,25 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
     }
     let own = ref_kind_of(kind).map(|k| (&name, k));
     let references = facts::references(schema, c.tokens, refs_from, own);
+    let routine = matches!(kind, OpaqueKind::Function | OpaqueKind::Procedure);
+    let head = routine.then(|| facts::routine_head(c.tokens, after_kind));
+    // Kept in the form that replaces a changed body in place (see `head`):
+    // `CREATE FUNCTION` and `CREATE OR REPLACE FUNCTION` are the same object.
+    let create_end = c.tokens.offsets.first().map(|o| o + "CREATE".len());
+    let definition = match create_end {
+        Some(end) if routine && !or_replace && text.is_char_boundary(end) => {
+            Definition::source(format!("{} OR REPLACE{}", &text[..end], &text[end..]))
+        }
+        _ => Definition::source(text),
+    };
     let object = OpaqueObject {
         kind,
         name,
         on_table,
-        definition: Definition::source(text),
+        definition,
         signature,
         references,
+        head,
     };
     match find_opaque(schema, &object) {
         Some(_) if if_not_exists => {}
@@ -397,6 +409,7 @@ fn create_type(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<
             definition: Definition::source(text),
             signature: None,
             references,
+            head: None,
         });
     }
     Ok(Outcome::Applied)

@@ -119,6 +119,19 @@ fn depends(a: &Object<'_>, words: &Words, b: &Object<'_>, d: Dialect) -> bool {
     }
 }
 
+/// Two versions of a function or procedure whose argument lists and
+/// results are written alike.
+fn same_head(a: &Object<'_>, b: &Object<'_>) -> bool {
+    match (a, b) {
+        (Object::Opaque(x), Object::Opaque(y)) => {
+            matches!(x.kind, OpaqueKind::Function | OpaqueKind::Procedure)
+                && x.head.is_some()
+                && x.head == y.head
+        }
+        (Object::View(_), _) | (_, Object::View(_)) => false,
+    }
+}
+
 /// Whether reference `r` names object `b`.
 fn refers_to(r: &ObjectRef, b: &Object<'_>, d: Dialect) -> bool {
     let kind = match b {
@@ -199,6 +212,9 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
     let previous_words: Vec<Words> = previous.iter().map(Object::words).collect();
     let next_words: Vec<Words> = next.iter().map(Object::words).collect();
 
+    // A routine whose body alone changed is replaced in place
+    // (`CREATE OR REPLACE`): what uses it stays.
+    let mut replaced = vec![false; previous.len()];
     let mut gone: Vec<bool> = (0..previous.len())
         .map(|i| match matched[i] {
             None => true,
@@ -212,7 +228,12 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
                     || recreated
                         .iter()
                         .any(|t| names_table_or_type(old, words, t, d));
-                blocked || !old.same_definition(&next[j])
+                let changed = !old.same_definition(&next[j]);
+                if changed && !blocked && same_head(old, &next[j]) {
+                    replaced[i] = true;
+                    return false;
+                }
+                blocked || changed
             }
         })
         .collect();
@@ -343,7 +364,7 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
     let creates: Vec<usize> = (0..next.len())
         .filter(|j| match matched_from[*j] {
             None => true,
-            Some(i) => gone[i],
+            Some(i) => gone[i] || replaced[i],
         })
         .collect();
     // Types and functions come before the tables whose columns, defaults and

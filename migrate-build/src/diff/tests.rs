@@ -148,6 +148,7 @@ fn rich(d: Dialect) -> Schema {
         ),
         signature: None,
         references: Vec::new(),
+        head: None,
     });
     if d == Dialect::Postgres {
         s.enums.push(Enum {
@@ -175,6 +176,7 @@ fn rich(d: Dialect) -> Schema {
             definition: Definition::source("CREATE FUNCTION touch() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql"),
             signature: None,
             references: Vec::new(),
+            head: None,
         });
     }
     s
@@ -1328,6 +1330,7 @@ fn large(d: Dialect) -> Schema {
             )),
             signature: None,
             references: Vec::new(),
+            head: None,
         });
     }
     for i in 0..50 {

@@ -587,6 +587,12 @@ pub struct OpaqueObject {
     /// `pg_depend` (introspection): what must exist before it is created
     /// and may only be dropped after it.
     pub references: Vec<ObjectRef>,
+    /// Functions and procedures from SQL: their argument list and result,
+    /// normalised, which `CREATE OR REPLACE` cannot change. Two versions
+    /// with the same head are one routine whose body changed: replaced in
+    /// place, so what uses it (defaults, checks, triggers) stays. `None`
+    /// when unknown (read from a database).
+    pub head: Option<String>,
 }
 
 impl OpaqueObject {
@@ -603,6 +609,7 @@ impl OpaqueObject {
             definition,
             signature: None,
             references: Vec::new(),
+            head: None,
         }
     }
 }

@@ -405,6 +405,7 @@ impl<'c> Context<'c> {
                         definition: Definition::Database { sql },
                         signature: None,
                         references: Vec::new(),
+                        head: None,
                     });
                 }
                 other => {

@@ -1617,6 +1617,7 @@ mod tests {
             definition: Definition::source(sql),
             signature: None,
             references: Vec::new(),
+            head: None,
         }
     }
 

@@ -647,6 +647,7 @@ mod tests {
             ),
             signature: None,
             references: Vec::new(),
+            head: None,
         };
         assert_eq!(
             lite(Step::CreateOpaque(trigger.clone())),
