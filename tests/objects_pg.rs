@@ -142,6 +142,34 @@ fn an_application_with_overloads_domains_and_triggers_applies_without_drift() {
         "slug slug NOT NULL UNIQUE,\n    name text COLLATE ci NOT NULL,\n    updated_at timestamptz NOT NULL DEFAULT now()",
     );
     db.exec("INSERT INTO tenants (slug, name) VALUES ('acme', 'Acme')");
+    // Ordered from the database's own facts (pg_depend): the script runs.
+    ws.write("schema.sql", &next);
+    let script = run(
+        &ws,
+        &db,
+        &["diff", "--from", "database", "--to", "schema", "--script"],
+    )
+    .success()
+    .stdout();
+    assert!(
+        script.contains("DROP FUNCTION total(money_amount)"),
+        "{script}"
+    );
+    db.exec(&format!("BEGIN;\n{script};\nROLLBACK;"));
+    // Everything dropped, in the order the catalog's dependencies give.
+    ws.write("schema.sql", "");
+    let script = run(
+        &ws,
+        &db,
+        &["diff", "--from", "database", "--to", "schema", "--script"],
+    )
+    .success()
+    .stdout();
+    assert!(
+        script.contains("DROP AGGREGATE sum_cents(money_amount)"),
+        "{script}"
+    );
+    db.exec(&format!("BEGIN;\n{script};\nROLLBACK;"));
     step(&ws, &db, &next, "change");
     let all = functions(&mut db);
     assert!(
@@ -315,4 +343,59 @@ fn object_catalogue_cases_apply_and_revert_on_the_server() {
         ws.write("schema.sql", &from);
         in_sync_with_schema(&ws, &db);
     }
+}
+
+/// The facts the differ orders by are the same whether the interpreter
+/// read them from SQL or introspection read them from `pg_depend`,
+/// `pg_proc` and `pg_type`: the same signatures, and the same references
+/// (the interpreter also names the table a trigger sits on, which the
+/// catalog records as an automatic dependency).
+#[test]
+fn introspection_gives_the_interpreters_signatures_and_references() {
+    let Some(mut db) = TestDb::new() else { return };
+    let sql = app();
+    db.exec(&format!("SET check_function_bodies = off; {sql}"));
+    let mut live =
+        cargo_migrate::introspect::postgres::introspect(&mut db.client, &[], &[]).unwrap();
+    let file = migrate_build::ddl::SourceFile {
+        path: "schema.sql",
+        sql: &sql,
+    };
+    let (mut parsed, _) =
+        migrate_build::ddl::parse_schema(migrate_build::Dialect::Postgres, &[file]).unwrap();
+    live.sort();
+    parsed.sort();
+    let facts = |s: &migrate_build::Schema| -> Vec<String> {
+        s.opaque
+            .iter()
+            .map(|o| {
+                let mut refs: Vec<String> = o
+                    .references
+                    .iter()
+                    .filter(|r| o.on_table.as_ref() != Some(&r.name))
+                    .map(|r| format!("{:?} {}", r.kind, r.name))
+                    .collect();
+                refs.sort();
+                format!(
+                    "{:?} {} ({:?}): {}",
+                    o.kind,
+                    o.name,
+                    o.signature,
+                    refs.join(", ")
+                )
+            })
+            .collect()
+    };
+    let parsed_facts = facts(&parsed);
+    for expected in [
+        "Domain slug (None): Function is_slug",
+        "Aggregate sum_cents (Some(\"money_amount\")): Function add_cents, Type money_amount",
+        "Function tenant_projects (Some(\"bigint\")): Relation projects",
+    ] {
+        assert!(
+            parsed_facts.iter().any(|f| f == expected),
+            "{expected} in {parsed_facts:#?}"
+        );
+    }
+    assert_eq!(facts(&live), parsed_facts);
 }

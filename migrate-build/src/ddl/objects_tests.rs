@@ -94,6 +94,10 @@ fn references_are_what_the_definition_names_and_exists() {
     );
     // The dollar-quoted body is not read (PostgreSQL does not either).
     assert_eq!(refs(OpaqueKind::Function, "is_slug"), []);
+    // Syntax is no reference, even when a table has its name.
+    let s2 = ok("CREATE TABLE language (id int);
+        CREATE FUNCTION f() RETURNS int LANGUAGE sql STABLE AS $$ SELECT 1 $$;");
+    assert_eq!(object(&s2, OpaqueKind::Function, "f").references, []);
     assert_eq!(
         refs(OpaqueKind::Function, "rich"),
         [

@@ -192,6 +192,9 @@ fn standalone_objects(
          JOIN pg_type st ON st.oid = c.castsource JOIN pg_namespace sn ON sn.oid = st.typnamespace
          JOIN pg_type tt ON tt.oid = c.casttarget JOIN pg_namespace tn ON tn.oid = tt.typnamespace
          WHERE c.oid >= 16384 AND {}
+           -- made with another object (a range type's cast to its multirange)
+           AND NOT EXISTS (SELECT 1 FROM pg_depend idn WHERE idn.classid = 'pg_cast'::regclass
+                           AND idn.objid = c.oid AND idn.deptype = 'i')
          ORDER BY 2, 5",
         not_in_extension("pg_cast", "c")
     );
