@@ -62,6 +62,9 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
                     name: QualifiedName::new(&obj.name),
                     on_table: None,
                     definition: Definition::source(obj.sql.as_deref().unwrap_or_default()),
+                    signature: None,
+                    references: Vec::new(),
+                    head: None,
                 }),
                 _ => {
                     let table = read_table(conn, obj)?;
@@ -74,6 +77,9 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
                 name: QualifiedName::new(&obj.name),
                 on_table: Some(QualifiedName::new(&obj.tbl_name)),
                 definition: Definition::source(obj.sql.as_deref().unwrap_or_default()),
+                signature: None,
+                references: Vec::new(),
+                head: None,
             }),
             // Indexes are read per table, from index_list, below.
             _ => {}

@@ -659,6 +659,11 @@ pub(super) fn rename_table(
         {
             *t = new.clone();
         }
+        for r in &mut o.references {
+            if r.kind == crate::schema::RefKind::Relation && r.name.same_as(old, d) {
+                r.name = new.clone();
+            }
+        }
     }
     Ok(())
 }

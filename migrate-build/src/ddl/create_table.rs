@@ -19,7 +19,12 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         return Err("expected a CREATE TABLE statement".into());
     };
     let name = names::object_name(&ct.name, d)?;
-    if schema.table(&name).is_some() || schema.view(&name).is_some() {
+    // A table's name is a relation name, and its row type a type name.
+    let ns = name.schema.as_deref();
+    let taken = d == Dialect::Postgres
+        && (names::relation_taken(schema, ns, &name.name)
+            || names::type_taken(schema, ns, &name.name));
+    if schema.table(&name).is_some() || schema.view(&name).is_some() || taken {
         return if ct.if_not_exists {
             Ok(Outcome::Applied)
         } else {
@@ -99,6 +104,19 @@ enum PendingKind {
         on_update: ForeignKeyAction,
         deferrable: Deferrable,
     },
+}
+
+impl PendingKind {
+    /// Primary keys and uniques name an index: their names are relation
+    /// names too. (`USING INDEX` takes over its index's name.)
+    fn is_index_backed(&self) -> bool {
+        match self {
+            PendingKind::PrimaryKey(_) | PendingKind::Unique { .. } => true,
+            PendingKind::Check(_)
+            | PendingKind::UsingIndex { .. }
+            | PendingKind::ForeignKey { .. } => false,
+        }
+    }
 }
 
 impl Pending {
@@ -348,10 +366,8 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
     };
     if let Some(name) = &p.name
         && d == Dialect::Postgres
-        && names::name_taken(schema, ns.as_deref(), name)
+        && names::constraint_name_taken(schema, table_name, name, p.kind.is_index_backed())
     {
-        // Only an error when this table already has it (the server checks per table for
-        // checks/FKs and per namespace for index-backed constraints; both are errors).
         return Err(format!("constraint `{name}` already exists"));
     }
     let choose = |name2: Option<&str>, label: &str| -> Option<String> {

@@ -15,9 +15,12 @@
 mod alter_table;
 mod create_table;
 mod error;
+mod facts;
 mod index;
 mod names;
 mod objects;
+#[cfg(test)]
+mod objects_tests;
 mod query;
 mod redact;
 mod scan;

@@ -114,7 +114,12 @@ pub(crate) fn make_object_name(name1: &str, name2: Option<&str>, label: &str) ->
 }
 
 /// `ChooseRelationName`/`ChooseConstraintName`: the first of `t_c_key`,
-/// `t_c_key1`, `t_c_key2`… not yet taken in the namespace.
+/// `t_c_key1`, `t_c_key2`… not yet taken. What counts as taken depends on
+/// what is named (the label says): an index or sequence avoids relation
+/// names; a primary key, unique or exclusion constraint (an index too)
+/// also avoids every constraint name of the schema; a check or foreign key
+/// only avoids constraint names (`ConstraintNameExists` looks through the
+/// whole schema, though the name need only be unique per table).
 pub(crate) fn choose_name(
     schema: &Schema,
     namespace: Option<&str>,
@@ -122,6 +127,11 @@ pub(crate) fn choose_name(
     name2: Option<&str>,
     label: &str,
 ) -> String {
+    let (relation, constraint) = match label {
+        "idx" | "seq" => (true, false),
+        "check" | "fkey" | "not_null" => (false, true),
+        _ => (true, true),
+    };
     let mut pass = 0u32;
     loop {
         let label = if pass == 0 {
@@ -130,15 +140,19 @@ pub(crate) fn choose_name(
             format!("{label}{pass}")
         };
         let candidate = make_object_name(name1, name2, &label);
-        if !name_taken(schema, namespace, &candidate) {
+        let taken = (relation && relation_taken(schema, namespace, &candidate))
+            || (constraint && constraint_in_namespace(schema, namespace, &candidate));
+        if !taken {
             return candidate;
         }
         pass += 1;
     }
 }
 
-/// Whether a relation or constraint in `namespace` already has this name.
-pub(crate) fn name_taken(schema: &Schema, namespace: Option<&str>, name: &str) -> bool {
+/// Whether `pg_class` already has this name in `namespace`: a table,
+/// index (index-backed constraints included), sequence, view or composite
+/// type. Checks and foreign keys are not relations.
+pub(crate) fn relation_taken(schema: &Schema, namespace: Option<&str>, name: &str) -> bool {
     let d = schema.dialect;
     let in_ns = |q: &QualifiedName| d.same_name(&q.name, name) && q.schema.as_deref() == namespace;
     let same = |n: &Option<String>| n.as_deref().is_some_and(|n| d.same_name(n, name));
@@ -146,12 +160,70 @@ pub(crate) fn name_taken(schema: &Schema, namespace: Option<&str>, name: &str) -
         t.name.schema.as_deref() == namespace
             && (d.same_name(&t.name.name, name)
                 || t.primary_key.as_ref().is_some_and(|pk| same(&pk.name))
-                || t.uniques.iter().any(|u| same(&u.name))
-                || t.checks.iter().any(|c| same(&c.name))
-                || t.foreign_keys.iter().any(|f| same(&f.name)))
+                || t.uniques.iter().any(|u| same(&u.name)))
     }) || schema.indexes.iter().any(|i| in_ns(&i.name))
         || schema.views.iter().any(|v| in_ns(&v.name))
         || schema.sequences.iter().any(|s| in_ns(&s.name))
+        || schema
+            .opaque
+            .iter()
+            .any(|o| o.kind == crate::schema::OpaqueKind::Type && in_ns(&o.name))
+}
+
+/// Whether `pg_type` already has this name in `namespace`: an enum,
+/// composite type, domain, or the row type of a table or view.
+pub(crate) fn type_taken(schema: &Schema, namespace: Option<&str>, name: &str) -> bool {
+    use crate::schema::OpaqueKind;
+    let d = schema.dialect;
+    let in_ns = |q: &QualifiedName| d.same_name(&q.name, name) && q.schema.as_deref() == namespace;
+    schema.tables.iter().any(|t| in_ns(&t.name))
+        || schema.views.iter().any(|v| in_ns(&v.name))
+        || schema.enums.iter().any(|e| in_ns(&e.name))
+        || schema
+            .opaque
+            .iter()
+            .any(|o| matches!(o.kind, OpaqueKind::Type | OpaqueKind::Domain) && in_ns(&o.name))
+}
+
+/// Whether a table of `namespace` has a constraint of this name.
+fn constraint_in_namespace(schema: &Schema, namespace: Option<&str>, name: &str) -> bool {
+    schema
+        .tables
+        .iter()
+        .filter(|t| t.name.schema.as_deref() == namespace)
+        .any(|t| table_has_constraint(t, name, schema.dialect))
+}
+
+/// Whether `table` has a constraint of this name (of any kind).
+pub(crate) fn table_has_constraint(table: &crate::schema::Table, name: &str, d: Dialect) -> bool {
+    let same = |n: &Option<String>| n.as_deref().is_some_and(|n| d.same_name(n, name));
+    table.primary_key.as_ref().is_some_and(|pk| same(&pk.name))
+        || table.uniques.iter().any(|u| same(&u.name))
+        || table.checks.iter().any(|c| same(&c.name))
+        || table.foreign_keys.iter().any(|f| same(&f.name))
+}
+
+/// Whether a constraint given this name on `table` collides: every
+/// constraint name is unique per table; a primary key, unique or exclusion
+/// constraint also names an index, so it collides with any relation.
+pub(crate) fn constraint_name_taken(
+    schema: &Schema,
+    table: &QualifiedName,
+    name: &str,
+    index_backed: bool,
+) -> bool {
+    let d = schema.dialect;
+    schema
+        .table(table)
+        .is_some_and(|t| table_has_constraint(t, name, d))
+        || (index_backed && relation_taken(schema, table.schema.as_deref(), name))
+}
+
+/// Whether a relation created with this name collides (`CREATE TABLE`,
+/// `VIEW`, `SEQUENCE`, `INDEX`): with a relation, and for those that have
+/// a row type (tables, views, composite types) with a type.
+pub(crate) fn name_taken(schema: &Schema, namespace: Option<&str>, name: &str) -> bool {
+    relation_taken(schema, namespace, name)
 }
 
 /// `ChooseIndexColumnNames` + `ChooseIndexNameAddition`: column names (or

@@ -6,11 +6,11 @@ use std::collections::HashSet;
 
 use super::alter_table;
 use super::scan::{Cursor, Tok, Tokens, describe};
-use super::{Fallible, Outcome, names};
+use super::{Fallible, Outcome, facts, names};
 use crate::dialect::Dialect;
 use crate::schema::{
-    Definition, Enum, Expr, Extension, OpaqueKind, OpaqueObject, QualifiedName, Schema, Sequence,
-    View,
+    Definition, Enum, Expr, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind,
+    Schema, Sequence, View,
 };
 
 pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallible<Outcome> {
@@ -18,9 +18,9 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallibl
     if c.eat(&["CREATE"]) {
         create(schema, text, &mut c)
     } else if c.eat(&["DROP"]) {
-        drop(schema, &mut c)
+        drop(schema, text, &mut c)
     } else if c.eat(&["ALTER"]) {
-        alter(schema, &mut c)
+        alter(schema, text, &mut c)
     } else if c.eat(&["COMMENT", "ON"]) {
         comment(schema, &mut c)
     } else {
@@ -38,7 +38,9 @@ fn opaque_kind(c: &mut Cursor<'_>) -> Option<OpaqueKind> {
         t if t.is_kw("POLICY") => OpaqueKind::Policy,
         t if t.is_kw("RULE") => OpaqueKind::Rule,
         t if t.is_kw("AGGREGATE") => OpaqueKind::Aggregate,
-        t if t.is_kw("COLLATION") || t.is_kw("OPERATOR") || t.is_kw("CAST") => OpaqueKind::Other,
+        t if t.is_kw("COLLATION") => OpaqueKind::Collation,
+        t if t.is_kw("OPERATOR") => OpaqueKind::Operator,
+        t if t.is_kw("CAST") => OpaqueKind::Cast,
         _ => return None,
     };
     c.next();
@@ -127,21 +129,34 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
     };
     let _ = constraint;
     let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
-    let name = match kind {
-        OpaqueKind::Other => QualifiedName::new(
-            c.rest_of(text)
-                .split(|ch: char| ch.is_whitespace() || ch == '(')
-                .next()
-                .unwrap_or_default()
-                .to_string(),
-        ),
-        _ => c.qualified()?,
+    let after_kind = c.pos;
+    let (name, signature) = object_identity(schema, text, c, kind)?;
+    // A routine's signature names types; other objects' names are no reference.
+    let refs_from = match kind {
+        OpaqueKind::Function
+        | OpaqueKind::Procedure
+        | OpaqueKind::Aggregate
+        | OpaqueKind::Operator
+        | OpaqueKind::Cast => after_kind,
+        OpaqueKind::Trigger
+        | OpaqueKind::Type
+        | OpaqueKind::Domain
+        | OpaqueKind::Statistics
+        | OpaqueKind::Policy
+        | OpaqueKind::Rule
+        | OpaqueKind::Collation
+        | OpaqueKind::Other => c.pos,
     };
     let on_table = match kind {
-        OpaqueKind::Trigger | OpaqueKind::Policy | OpaqueKind::Rule => {
+        OpaqueKind::Trigger | OpaqueKind::Policy | OpaqueKind::Rule | OpaqueKind::Statistics => {
+            let keyword = if kind == OpaqueKind::Statistics {
+                "FROM"
+            } else {
+                "ON"
+            };
             let mut found = None;
             while let Some(t) = c.next() {
-                if t.is_kw("ON") {
+                if t.is_kw(keyword) {
                     found = Some(c.qualified()?);
                     break;
                 }
@@ -157,48 +172,221 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         }
         _ => None,
     };
-    let existing = find_opaque(schema, kind, &name, on_table.as_ref());
-    if let Some(i) = existing {
-        if if_not_exists {
-            return Ok(Outcome::Applied);
-        }
-        // Without OR REPLACE a second function of the same name is an
-        // overload; the model keeps one object per name either way.
-        schema.opaque.remove(i);
-        let _ = or_replace;
+    if kind == OpaqueKind::Domain && names::type_taken(schema, name.schema.as_deref(), &name.name) {
+        return Err(format!("type `{name}` already exists"));
     }
-    schema.opaque.push(OpaqueObject {
+    let own = ref_kind_of(kind).map(|k| (&name, k));
+    let references = facts::references(schema, c.tokens, refs_from, own);
+    let routine = matches!(kind, OpaqueKind::Function | OpaqueKind::Procedure);
+    let head = routine.then(|| facts::routine_head(c.tokens, after_kind));
+    // Kept in the form that replaces a changed body in place (see `head`):
+    // `CREATE FUNCTION` and `CREATE OR REPLACE FUNCTION` are the same object.
+    let create_end = c.tokens.offsets.first().map(|o| o + "CREATE".len());
+    let definition = match create_end {
+        Some(end) if routine && !or_replace && text.is_char_boundary(end) => {
+            Definition::source(format!("{} OR REPLACE{}", &text[..end], &text[end..]))
+        }
+        _ => Definition::source(text),
+    };
+    let object = OpaqueObject {
         kind,
         name,
         on_table,
-        definition: Definition::source(text),
-    });
+        definition,
+        signature,
+        references,
+        head,
+    };
+    match find_opaque(schema, &object) {
+        Some(_) if if_not_exists => {}
+        // The server keeps the object's oid: whatever depends on it stays.
+        Some(i) if or_replace => schema.opaque[i] = object,
+        Some(_) => return Err(format!("{} already exists", describe_object(&object))),
+        None => schema.opaque.push(object),
+    }
     Ok(Outcome::Applied)
 }
 
-fn find_opaque(
+/// The name (and signature) a `CREATE` or `DROP` gives, the cursor right
+/// after the object's kind.
+fn object_identity(
     schema: &Schema,
+    text: &str,
+    c: &mut Cursor<'_>,
     kind: OpaqueKind,
-    name: &QualifiedName,
-    on_table: Option<&QualifiedName>,
-) -> Option<usize> {
+) -> Fallible<(QualifiedName, Option<String>)> {
+    match kind {
+        OpaqueKind::Operator => {
+            let (name, signature, next) = facts::operator(schema, text, c.tokens, c.pos)?;
+            c.pos = next;
+            Ok((name, Some(signature)))
+        }
+        OpaqueKind::Cast => {
+            let (name, next) = facts::cast(schema, text, c.tokens, c.pos)?;
+            c.pos = next;
+            Ok((name, None))
+        }
+        OpaqueKind::Function | OpaqueKind::Procedure | OpaqueKind::Aggregate => {
+            let name = c.qualified()?;
+            let old_style = c.peek_at(2).is_some_and(|t| t.is_sym("="));
+            if kind == OpaqueKind::Aggregate && old_style {
+                return Err(format!(
+                    "CREATE AGGREGATE `{name}` in the old form (BASETYPE = …) is not modelled: \
+                     write `CREATE AGGREGATE {name}(type) (…)`"
+                ));
+            }
+            let (signature, next) = facts::signature(schema, text, c.tokens, c.pos, kind)?;
+            c.pos = next;
+            Ok((name, Some(signature)))
+        }
+        OpaqueKind::Trigger
+        | OpaqueKind::Type
+        | OpaqueKind::Domain
+        | OpaqueKind::Statistics
+        | OpaqueKind::Policy
+        | OpaqueKind::Rule
+        | OpaqueKind::Collation
+        | OpaqueKind::Other => Ok((c.qualified()?, None)),
+    }
+}
+
+/// `function `add(integer, integer)``, for messages.
+fn describe_object(o: &OpaqueObject) -> String {
+    let kind = o.kind.as_sql().to_lowercase();
+    match (&o.signature, &o.on_table) {
+        (Some(signature), _) if o.kind == OpaqueKind::Operator => {
+            format!("{kind} `{}` ({signature})", o.name)
+        }
+        (Some(signature), _) => format!("{kind} `{}({signature})`", o.name),
+        (None, Some(table)) => format!("{kind} `{}` on `{table}`", o.name),
+        (None, None) => format!("{kind} `{}`", o.name),
+    }
+}
+
+/// The object of `probe`'s kind, name, table and signature.
+fn find_opaque(schema: &Schema, probe: &OpaqueObject) -> Option<usize> {
     let d = schema.dialect;
     schema.opaque.iter().position(|o| {
-        o.kind == kind
-            && o.name.same_as(name, d)
-            && match (on_table, &o.on_table) {
+        o.kind == probe.kind
+            && o.name.same_as(&probe.name, d)
+            && o.signature == probe.signature
+            && match (&probe.on_table, &o.on_table) {
                 (Some(a), Some(b)) => a.same_as(b, d),
                 _ => true,
             }
     })
 }
 
+/// An object of this kind and name on this table, whatever its signature.
+fn find_named(
+    schema: &Schema,
+    kind: OpaqueKind,
+    name: &QualifiedName,
+    on_table: Option<&QualifiedName>,
+) -> Vec<usize> {
+    let d = schema.dialect;
+    schema
+        .opaque
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| {
+            o.kind == kind
+                && o.name.same_as(name, d)
+                && match (on_table, &o.on_table) {
+                    (Some(a), Some(b)) => a.same_as(b, d),
+                    _ => true,
+                }
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// What `o` is to the objects that name it.
+fn as_reference(o: &OpaqueObject) -> Option<ObjectRef> {
+    Some(ObjectRef {
+        kind: ref_kind_of(o.kind)?,
+        name: o.name.clone(),
+    })
+}
+
+/// The namespace objects of this kind are named in by others.
+fn ref_kind_of(kind: OpaqueKind) -> Option<RefKind> {
+    let kind = match kind {
+        OpaqueKind::Function | OpaqueKind::Procedure | OpaqueKind::Aggregate => RefKind::Function,
+        OpaqueKind::Type | OpaqueKind::Domain => RefKind::Type,
+        OpaqueKind::Collation => RefKind::Collation,
+        OpaqueKind::Trigger
+        | OpaqueKind::Statistics
+        | OpaqueKind::Policy
+        | OpaqueKind::Rule
+        | OpaqueKind::Operator
+        | OpaqueKind::Cast
+        | OpaqueKind::Other => return None,
+    };
+    Some(kind)
+}
+
+/// After `gone` left the schema: the objects that still name it are refused
+/// (without CASCADE) or dropped with it, transitively, as the server does.
+/// A function name still carried by another overload is not gone.
+fn drop_dependents(schema: &mut Schema, mut gone: Vec<ObjectRef>, cascade: bool) -> Fallible<()> {
+    let d = schema.dialect;
+    if d != Dialect::Postgres {
+        return Ok(());
+    }
+    while let Some(r) = gone.pop() {
+        let still_there = match r.kind {
+            RefKind::Function => schema
+                .opaque
+                .iter()
+                .any(|o| as_reference(o).as_ref() == Some(&r)),
+            RefKind::Relation | RefKind::Type | RefKind::Collation => false,
+        };
+        if still_there {
+            continue;
+        }
+        let names_it = |o: &OpaqueObject| {
+            o.references
+                .iter()
+                .any(|x| x.kind == r.kind && x.name.same_as(&r.name, d))
+        };
+        let dependents: Vec<usize> = (0..schema.opaque.len())
+            .filter(|&i| names_it(&schema.opaque[i]))
+            .collect();
+        if dependents.is_empty() {
+            continue;
+        }
+        if !cascade {
+            let list: Vec<String> = dependents
+                .iter()
+                .map(|&i| describe_object(&schema.opaque[i]))
+                .collect();
+            return Err(format!(
+                "cannot drop `{}`: {} depend(s) on it (use CASCADE)",
+                r.name,
+                list.join(", ")
+            ));
+        }
+        for &i in dependents.iter().rev() {
+            let o = schema.opaque.remove(i);
+            gone.extend(as_reference(&o));
+        }
+    }
+    Ok(())
+}
+
 fn create_type(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     let name = c.qualified()?;
-    if schema.enum_type(&name).is_some()
-        || find_opaque(schema, OpaqueKind::Type, &name, None).is_some()
-    {
+    let ns = name.schema.as_deref();
+    if names::type_taken(schema, ns, &name.name) {
         return Err(format!("type `{name}` already exists"));
+    }
+    // A composite type is also a relation (`pg_class`); an enum is not.
+    let composite = !c
+        .peek_at(1)
+        .is_some_and(|t| t.is_kw("ENUM") || t.is_kw("RANGE"));
+    if composite && names::relation_taken(schema, ns, &name.name) {
+        return Err(format!("relation `{name}` already exists"));
     }
     if c.eat(&["AS", "ENUM"]) {
         if !c.eat_sym("(") {
@@ -213,11 +401,15 @@ fn create_type(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<
         }
         schema.enums.push(Enum { name, values });
     } else {
+        let references = facts::references(schema, c.tokens, c.pos, Some((&name, RefKind::Type)));
         schema.opaque.push(OpaqueObject {
             kind: OpaqueKind::Type,
             name,
             on_table: None,
             definition: Definition::source(text),
+            signature: None,
+            references,
+            head: None,
         });
     }
     Ok(Outcome::Applied)
@@ -270,7 +462,11 @@ fn create_view(
             return Err(format!("view `{name}` already exists"));
         }
         schema.views.remove(existing);
-    } else if schema.table(&name).is_some() {
+    } else if schema.table(&name).is_some()
+        || d == Dialect::Postgres
+            && (names::relation_taken(schema, name.schema.as_deref(), &name.name)
+                || names::type_taken(schema, name.schema.as_deref(), &name.name))
+    {
         return Err(format!("relation `{name}` already exists"));
     }
     let definition = if column_names.is_empty() {
@@ -321,7 +517,7 @@ fn cascade(c: &Cursor<'_>) -> bool {
     c.tokens.toks.last().is_some_and(|t| t.is_kw("CASCADE"))
 }
 
-fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
+fn drop(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     let d = schema.dialect;
     let cascade = cascade(c);
     if c.eat(&["TABLE"]) {
@@ -386,6 +582,11 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
             if before == schema.enums.len() + schema.opaque.len() && !if_exists {
                 return Err(format!("type `{name}` does not exist"));
             }
+            let gone = vec![ObjectRef {
+                kind: RefKind::Type,
+                name: name.clone(),
+            }];
+            drop_dependents(schema, gone, cascade)?;
             if cascade {
                 for t in &mut schema.tables {
                     t.columns.retain(|col| {
@@ -444,32 +645,41 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         return Err(format!("DROP statement {} is not modelled", c.here()));
     };
     let if_exists = c.eat(&["IF", "EXISTS"]);
+    let mut gone = Vec::new();
     loop {
-        let name = c.qualified()?;
-        // Argument lists select an overload; the model keeps one per name.
-        c.skip_parens();
+        let (name, signature) = drop_identity(schema, text, c, kind)?;
         let on_table = if c.eat(&["ON"]) {
             Some(c.qualified()?)
         } else {
             None
         };
-        match find_opaque(schema, kind, &name, on_table.as_ref()) {
-            Some(i) => {
-                schema.opaque.remove(i);
-                if cascade && kind == OpaqueKind::Function {
-                    let fname = name.name.clone();
-                    schema.opaque.retain(|o| {
-                        !(o.kind == OpaqueKind::Trigger
-                            && (alter_table::mentions(o.definition.sql(), &fname, d)
-                                || trigger_function(o.definition.sql(), d)
-                                    .is_some_and(|(f, _)| d.same_name(&f, &fname))))
-                    });
-                }
+        let found = find_named(schema, kind, &name, on_table.as_ref());
+        let found: Vec<usize> = match &signature {
+            Some(signature) => found
+                .into_iter()
+                .filter(|&i| schema.opaque[i].signature.as_ref() == Some(signature))
+                .collect(),
+            None => found,
+        };
+        match found.as_slice() {
+            [i] => {
+                let o = schema.opaque.remove(*i);
+                gone.extend(as_reference(&o));
             }
-            None if if_exists => {}
-            None => {
+            [] if if_exists => {}
+            [] => {
+                let what = match &signature {
+                    Some(s) => format!("{name}({s})"),
+                    None => name.to_string(),
+                };
                 return Err(format!(
-                    "{} `{name}` does not exist",
+                    "{} `{what}` does not exist",
+                    kind.as_sql().to_lowercase()
+                ));
+            }
+            _ => {
+                return Err(format!(
+                    "{} name `{name}` is not unique: give its argument types",
                     kind.as_sql().to_lowercase()
                 ));
             }
@@ -478,7 +688,72 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
             break;
         }
     }
+    drop_dependents(schema, gone, cascade)?;
     Ok(Outcome::Applied)
+}
+
+/// The name of the object a `DROP` names and, when it gives one, the
+/// signature that picks an overload.
+fn drop_identity(
+    schema: &Schema,
+    text: &str,
+    c: &mut Cursor<'_>,
+    kind: OpaqueKind,
+) -> Fallible<(QualifiedName, Option<String>)> {
+    let d = schema.dialect;
+    match kind {
+        OpaqueKind::Function | OpaqueKind::Procedure | OpaqueKind::Aggregate => {
+            let name = c.qualified()?;
+            if !c.peek().is_some_and(|t| t.is_sym("(")) {
+                return Ok((name, None));
+            }
+            let (signature, next) = facts::signature(schema, text, c.tokens, c.pos, kind)?;
+            c.pos = next;
+            Ok((name, Some(signature)))
+        }
+        OpaqueKind::Operator => {
+            let open = (c.pos..c.tokens.toks.len())
+                .find(|&k| c.tokens.toks[k].is_sym("("))
+                .ok_or("DROP OPERATOR needs its operand types: `DROP OPERATOR op (left, right)`")?;
+            let (schema_name, from) = match (c.peek(), c.peek_at(1)) {
+                (Some(Tok::Word { text, quoted }), Some(dot)) if dot.is_sym(".") => {
+                    (Some(names::fold(text, *quoted, d)), c.pos + 2)
+                }
+                _ => (None, c.pos),
+            };
+            let op: String = facts::span(text, c.tokens, from, open)
+                .split_whitespace()
+                .collect();
+            let comma = (open..c.tokens.toks.len())
+                .find(|&k| c.tokens.toks[k].is_sym(","))
+                .ok_or("DROP OPERATOR needs both operand types")?;
+            let close = (comma..c.tokens.toks.len())
+                .find(|&k| c.tokens.toks[k].is_sym(")"))
+                .ok_or("expected `)` after the operand types")?;
+            let left = if c.tokens.toks.get(open + 1).is_some_and(|t| t.is_kw("NONE")) {
+                "NONE".to_string()
+            } else {
+                facts::type_at(schema, text, c.tokens, open + 1, comma)?
+            };
+            let right = facts::type_at(schema, text, c.tokens, comma + 1, close)?;
+            c.pos = close + 1;
+            let name = names::qualify(schema_name.into_iter().chain([op]).collect(), d);
+            Ok((name, Some(format!("{left}, {right}"))))
+        }
+        OpaqueKind::Cast => {
+            let (name, next) = facts::cast(schema, text, c.tokens, c.pos)?;
+            c.pos = next;
+            Ok((name, None))
+        }
+        OpaqueKind::Trigger
+        | OpaqueKind::Type
+        | OpaqueKind::Domain
+        | OpaqueKind::Statistics
+        | OpaqueKind::Policy
+        | OpaqueKind::Rule
+        | OpaqueKind::Collation
+        | OpaqueKind::Other => Ok((c.qualified()?, None)),
+    }
 }
 
 fn drop_table(schema: &mut Schema, name: &QualifiedName, cascade: bool) -> Fallible<()> {
@@ -518,6 +793,12 @@ fn drop_table(schema: &mut Schema, name: &QualifiedName, cascade: bool) -> Falli
     schema
         .opaque
         .retain(|o| !o.on_table.as_ref().is_some_and(|t| t.same_as(name, d)));
+    // Functions returning its rows or taking them as an argument.
+    let gone = vec![ObjectRef {
+        kind: RefKind::Relation,
+        name: name.clone(),
+    }];
+    drop_dependents(schema, gone, cascade)?;
     if cascade {
         drop_dependent_views(schema, std::slice::from_ref(&name.name));
     }
@@ -566,7 +847,7 @@ fn drop_namespace_contents(schema: &mut Schema, ns: &str) {
     schema.opaque.retain(|o| !inside(&o.name));
 }
 
-fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
+fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     let d = schema.dialect;
     if c.eat(&["INDEX"]) {
         let if_exists = c.eat(&["IF", "EXISTS"]);
@@ -676,18 +957,48 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     let Some(kind) = opaque_kind(c) else {
         return Err(format!("ALTER statement {} is not modelled", c.here()));
     };
-    let name = c.qualified()?;
-    c.skip_parens();
+    let (name, signature) = drop_identity(schema, text, c, kind)?;
     let on_table = if c.eat(&["ON"]) {
         Some(c.qualified()?)
     } else {
         None
     };
-    let pos = find_opaque(schema, kind, &name, on_table.as_ref())
-        .ok_or_else(|| format!("{} `{name}` does not exist", kind.as_sql().to_lowercase()))?;
+    let found: Vec<usize> = find_named(schema, kind, &name, on_table.as_ref())
+        .into_iter()
+        .filter(|&i| signature.is_none() || schema.opaque[i].signature == signature)
+        .collect();
+    let pos = match found.as_slice() {
+        [i] => *i,
+        [] => {
+            return Err(format!(
+                "{} `{name}` does not exist",
+                kind.as_sql().to_lowercase()
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "{} name `{name}` is not unique: give its argument types",
+                kind.as_sql().to_lowercase()
+            ));
+        }
+    };
+    if kind == OpaqueKind::Domain && !(c.eat(&["RENAME"]) || c.eat(&["OWNER"])) {
+        // A changed constraint or default would leave the kept definition wrong.
+        return Err(format!(
+            "ALTER DOMAIN {} is not modelled: change the domain's CREATE DOMAIN instead",
+            c.here()
+        ));
+    }
+    if kind == OpaqueKind::Domain {
+        c.pos -= 1;
+    }
     if c.eat(&["RENAME", "TO"]) {
         let new = c.ident()?;
         let old = std::mem::replace(&mut schema.opaque[pos].name.name, new.clone());
+        if let Some(before) = as_reference(&schema.opaque[pos]) {
+            let old_name = QualifiedName::with_schema(before.name.schema.clone(), old.clone());
+            rename_references(schema, before.kind, &old_name, &new);
+        }
         // A trigger executes its function by name: it follows the rename,
         // as the server's trigger follows the function's oid.
         if kind == OpaqueKind::Function {
@@ -709,6 +1020,23 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     }
     // Owner, search_path, volatility…: the body is unchanged, nothing modelled moves.
     Ok(Outcome::Applied)
+}
+
+/// References follow a renamed object, as the server's follow its oid.
+pub(super) fn rename_references(
+    schema: &mut Schema,
+    kind: RefKind,
+    old: &QualifiedName,
+    new: &str,
+) {
+    let d = schema.dialect;
+    for o in &mut schema.opaque {
+        for r in &mut o.references {
+            if r.kind == kind && r.name.same_as(old, d) {
+                r.name.name = new.to_string();
+            }
+        }
+    }
 }
 
 /// The function a trigger executes (`EXECUTE FUNCTION|PROCEDURE [schema.]f(…)`),
@@ -757,6 +1085,7 @@ fn alter_type(schema: &mut Schema, c: &mut Cursor<'_>, name: &QualifiedName) -> 
         if !found {
             return Err(format!("type `{name}` does not exist"));
         }
+        rename_references(schema, RefKind::Type, name, &new);
         let new_full = QualifiedName::with_schema(name.schema.clone(), new).to_string();
         for t in &mut schema.tables {
             for col in &mut t.columns {

@@ -130,8 +130,8 @@ pub fn describe(step: &Step) -> String {
             Some(_) => format!("set comment on column `{table}.{column}`"),
             None => format!("remove comment on column `{table}.{column}`"),
         },
-        Step::CreateOpaque(o) => format!("create {} `{}`", kind_words(o.kind), o.name),
-        Step::DropOpaque(o) => format!("drop {} `{}`", kind_words(o.kind), o.name),
+        Step::CreateOpaque(o) => format!("create {} `{}`", kind_words(o.kind), opaque_name(o)),
+        Step::DropOpaque(o) => format!("drop {} `{}`", kind_words(o.kind), opaque_name(o)),
     }
 }
 
@@ -383,11 +383,22 @@ fn foreign_key_words(table: &crate::schema::QualifiedName, fk: &ForeignKey) -> S
     )
 }
 
+/// Overloads are told apart by their argument types.
+fn opaque_name(o: &crate::schema::OpaqueObject) -> String {
+    match &o.signature {
+        Some(signature) => format!("{}({signature})", o.name),
+        None => o.name.to_string(),
+    }
+}
+
 fn kind_words(kind: OpaqueKind) -> String {
     match kind {
         OpaqueKind::Other => "object".into(),
         OpaqueKind::Function
         | OpaqueKind::Procedure
+        | OpaqueKind::Collation
+        | OpaqueKind::Operator
+        | OpaqueKind::Cast
         | OpaqueKind::Trigger
         | OpaqueKind::Type
         | OpaqueKind::Domain

@@ -9,15 +9,19 @@
 use std::collections::HashMap;
 
 use super::Differ;
+use super::enums::uses_enum;
 use super::index::same_index;
 use super::names::{NameKey, name_key};
-use super::order::{ObjectClass, Phase, Words, mentions, object_class};
+use super::order::{ObjectClass, Phase, Words, object_class};
 use super::table::TableChanges;
 use crate::dialect::Dialect;
-use crate::plan::{Destructive, Step};
-use crate::schema::{Definition, OpaqueKind, OpaqueObject, QualifiedName, View};
+use crate::plan::{ColumnChanges, Destructive, Step};
+use crate::schema::{
+    Column, Definition, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, View,
+};
 
-type ObjectKey = (Option<OpaqueKind>, NameKey, Option<NameKey>);
+/// Kind, name, table, and signature (overloads are distinct objects).
+type ObjectKey = (Option<OpaqueKind>, NameKey, Option<NameKey>, Option<String>);
 
 #[derive(Clone, Copy)]
 enum Object<'a> {
@@ -48,8 +52,13 @@ impl<'a> Object<'a> {
         }
     }
 
-    fn sql(&self) -> &'a str {
-        self.definition().sql()
+    /// A view's query is SQL the model does not analyse: the names it
+    /// mentions stand for its dependencies. Opaque objects carry theirs.
+    fn words(&self) -> Words {
+        match self {
+            Object::View(v) => Words::of(v.definition.sql()),
+            Object::Opaque(_) => Words::of(""),
+        }
     }
 
     /// Two objects are the same object (not: have the same definition)
@@ -57,11 +66,12 @@ impl<'a> Object<'a> {
     /// the table they are on.
     fn key(&self, d: Dialect) -> ObjectKey {
         match self {
-            Object::View(v) => (None, name_key(d, &v.name), None),
+            Object::View(v) => (None, name_key(d, &v.name), None, None),
             Object::Opaque(o) => (
                 Some(o.kind),
                 name_key(d, &o.name),
                 o.on_table.as_ref().map(|t| name_key(d, t)),
+                o.signature.clone(),
             ),
         }
     }
@@ -72,13 +82,6 @@ impl<'a> Object<'a> {
             (Object::Opaque(_), _) | (_, Object::Opaque(_)) => true,
         };
         materialized && self.definition() == other.definition()
-    }
-
-    fn on_table(&self) -> Option<&'a QualifiedName> {
-        match self {
-            Object::View(_) => None,
-            Object::Opaque(o) => o.on_table.as_ref(),
-        }
     }
 
     fn class(&self) -> ObjectClass {
@@ -103,13 +106,80 @@ impl<'a> Object<'a> {
     }
 }
 
+/// Whether `a` cannot exist without `b`: an opaque object names it in its
+/// definition or signature (facts of the model) or sits on it; a view's
+/// query mentions its name.
+fn depends(a: &Object<'_>, words: &Words, b: &Object<'_>, d: Dialect) -> bool {
+    match a {
+        Object::View(_) => words.mention(&b.name().name),
+        Object::Opaque(o) => {
+            o.references.iter().any(|r| refers_to(r, b, d))
+                || matches!(b, Object::View(v) if o.on_table.as_ref().is_some_and(|t| t.same_as(&v.name, d)))
+        }
+    }
+}
+
+/// Two versions of a function or procedure whose argument lists and
+/// results are written alike.
+fn same_head(a: &Object<'_>, b: &Object<'_>) -> bool {
+    match (a, b) {
+        (Object::Opaque(x), Object::Opaque(y)) => {
+            matches!(x.kind, OpaqueKind::Function | OpaqueKind::Procedure)
+                && x.head.is_some()
+                && x.head == y.head
+        }
+        (Object::View(_), _) | (_, Object::View(_)) => false,
+    }
+}
+
+/// Whether reference `r` names object `b`.
+fn refers_to(r: &ObjectRef, b: &Object<'_>, d: Dialect) -> bool {
+    let kind = match b {
+        Object::View(_) => RefKind::Relation,
+        Object::Opaque(o) => match ref_kind(o.kind) {
+            Some(kind) => kind,
+            None => return false,
+        },
+    };
+    r.kind == kind && r.name.same_as(b.name(), d)
+}
+
+/// The namespace other objects name an opaque object in.
+fn ref_kind(kind: OpaqueKind) -> Option<RefKind> {
+    match kind {
+        OpaqueKind::Function | OpaqueKind::Procedure | OpaqueKind::Aggregate => {
+            Some(RefKind::Function)
+        }
+        OpaqueKind::Type | OpaqueKind::Domain => Some(RefKind::Type),
+        OpaqueKind::Collation => Some(RefKind::Collation),
+        OpaqueKind::Trigger
+        | OpaqueKind::Statistics
+        | OpaqueKind::Policy
+        | OpaqueKind::Rule
+        | OpaqueKind::Operator
+        | OpaqueKind::Cast
+        | OpaqueKind::Other => None,
+    }
+}
+
+/// Whether `o` names the relation or type `name` (a table, or an enum).
+fn names_table_or_type(o: &Object<'_>, words: &Words, name: &QualifiedName, d: Dialect) -> bool {
+    match o {
+        Object::View(_) => words.mention(&name.name),
+        Object::Opaque(x) => {
+            x.on_table.as_ref().is_some_and(|t| t.same_as(name, d))
+                || x.references.iter().any(|r| {
+                    matches!(r.kind, RefKind::Relation | RefKind::Type) && r.name.same_as(name, d)
+                })
+        }
+    }
+}
+
 pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
     let d = differ.dialect;
-    let previous = Object::all(
-        &differ.schemas.previous.views,
-        &differ.schemas.previous.opaque,
-    );
-    let next = Object::all(&differ.schemas.next.views, &differ.schemas.next.opaque);
+    let schemas = differ.schemas;
+    let previous = Object::all(&schemas.previous.views, &schemas.previous.opaque);
+    let next = Object::all(&schemas.next.views, &schemas.next.opaque);
     let mut by_key: HashMap<ObjectKey, usize> = HashMap::new();
     for (j, new) in next.iter().enumerate() {
         by_key.entry(new.key(d)).or_insert(j);
@@ -125,48 +195,58 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
         }
     }
 
-    // Names whose change blocks a dependent object: tables whose columns
-    // change shape, enums recreated and the tables whose columns they convert.
-    let mut blocking: Vec<&str> = tables.reshaped().map(|t| t.name.as_str()).collect();
+    // Tables whose columns change shape block the objects that read them
+    // or sit on them; an enum recreated blocks everything that names it,
+    // and so do the tables whose columns it converts.
+    let reshaped: Vec<&QualifiedName> = tables.reshaped().collect();
+    let mut recreated: Vec<QualifiedName> = Vec::new();
     for (_, planned) in &differ.steps {
         if let Step::RecreateEnum {
             previous, usages, ..
         } = &planned.step
         {
-            blocking.push(previous.name.name.as_str());
-            blocking.extend(usages.iter().map(|u| u.table.name.as_str()));
+            recreated.push(previous.name.clone());
+            recreated.extend(usages.iter().map(|u| u.table.clone()));
         }
     }
+    let previous_words: Vec<Words> = previous.iter().map(Object::words).collect();
+    let next_words: Vec<Words> = next.iter().map(Object::words).collect();
 
-    let mut gone: Vec<bool> = previous
-        .iter()
-        .zip(&matched)
-        .map(|(old, m)| match m {
+    // A routine whose body alone changed is replaced in place
+    // (`CREATE OR REPLACE`): what uses it stays.
+    let mut replaced = vec![false; previous.len()];
+    let mut gone: Vec<bool> = (0..previous.len())
+        .map(|i| match matched[i] {
             None => true,
             Some(j) => {
-                let blocked = old.class() == ObjectClass::Dependent
-                    && blocking.iter().any(|name| {
-                        mentions(old.sql(), name)
-                            || old
-                                .on_table()
-                                .is_some_and(|t| t.name.eq_ignore_ascii_case(name))
-                    });
-                blocked || !old.same_definition(&next[*j])
+                let old = &previous[i];
+                let words = &previous_words[i];
+                let blocked = (old.class() == ObjectClass::Dependent
+                    && reshaped
+                        .iter()
+                        .any(|t| names_table_or_type(old, words, t, d)))
+                    || recreated
+                        .iter()
+                        .any(|t| names_table_or_type(old, words, t, d));
+                let changed = !old.same_definition(&next[j]);
+                if changed && !blocked && same_head(old, &next[j]) {
+                    replaced[i] = true;
+                    return false;
+                }
+                blocked || changed
             }
         })
         .collect();
-    let previous_words: Vec<Words> = previous.iter().map(|o| Words::of(o.sql())).collect();
-    let next_words: Vec<Words> = next.iter().map(|o| Words::of(o.sql())).collect();
-    // Whatever mentions an object that goes must go too (and come back).
+    // Whatever depends on an object that goes must go too (and come back).
     loop {
         let mut grew = false;
         for i in 0..previous.len() {
             if gone[i] {
                 continue;
             }
-            let words = &previous_words[i];
-            let hit = (0..previous.len())
-                .any(|k| k != i && gone[k] && words.mention(&previous[k].name().name));
+            let hit = (0..previous.len()).any(|k| {
+                k != i && gone[k] && depends(&previous[i], &previous_words[i], &previous[k], d)
+            });
             if hit {
                 gone[i] = true;
                 grew = true;
@@ -177,8 +257,90 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
         }
     }
 
+    // Columns of kept tables typed with a domain or composite type that is
+    // recreated: converted to text before the drop and back after the
+    // create, as an enum's columns are.
+    let mut conversions: Vec<(QualifiedName, Column, Column)> = Vec::new();
+    for i in (0..previous.len()).filter(|&i| gone[i] && matched[i].is_some()) {
+        let Object::Opaque(o) = previous[i] else {
+            continue;
+        };
+        if !matches!(o.kind, OpaqueKind::Domain | OpaqueKind::Type) {
+            continue;
+        }
+        for table in &schemas.previous.tables {
+            let Some(new_table) = schemas.next.table(&table.name) else {
+                continue;
+            };
+            for column in &table.columns {
+                let Some(new_column) = new_table.column(&column.name, d) else {
+                    continue;
+                };
+                if uses_enum(&column.ty, &o.name, d) && uses_enum(&new_column.ty, &o.name, d) {
+                    conversions.push((table.name.clone(), column.clone(), new_column.clone()));
+                }
+            }
+        }
+    }
+    for (table, column, _) in &conversions {
+        let mut text = column.clone();
+        text.ty = crate::schema::ColumnType::simple("text");
+        text.default = None;
+        differ.push_at(
+            Phase::DropDependents,
+            Step::AlterColumn {
+                table: table.clone(),
+                previous: column.clone(),
+                next: text,
+                changes: ColumnChanges {
+                    ty: true,
+                    ..ColumnChanges::default()
+                },
+            },
+            None,
+        );
+    }
+
+    // A removed type or function is dropped late, after the columns and
+    // defaults that use it, unless it depends on a relation the plan drops
+    // early (a function returning a dropped table's rows): then it, and
+    // whatever depends on it, goes first.
+    let relation_dropped = |r: &ObjectRef| {
+        r.kind == RefKind::Relation
+            && schemas.previous.table(&r.name).is_some()
+            && schemas.next.table(&r.name).is_none()
+    };
+    // Dropped first anyway: views, triggers and the like, and objects that
+    // change (they come back).
+    let mut early: Vec<bool> = (0..previous.len())
+        .map(|i| {
+            gone[i]
+                && (matched[i].is_some()
+                    || previous[i].class() == ObjectClass::Dependent
+                    || matches!(previous[i], Object::Opaque(o) if o.references.iter().any(relation_dropped)))
+        })
+        .collect();
+    loop {
+        let mut grew = false;
+        for i in 0..previous.len() {
+            if early[i] || !gone[i] {
+                continue;
+            }
+            let hit = (0..previous.len()).any(|k| {
+                early[k] && k != i && depends(&previous[i], &previous_words[i], &previous[k], d)
+            });
+            if hit {
+                early[i] = true;
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+
     let drops: Vec<usize> = (0..previous.len()).filter(|i| gone[*i]).collect();
-    let drop_depths = depths(&previous, &previous_words, &drops);
+    let drop_depths = depths(&previous, &previous_words, &drops, d);
     let mut drop_order = drops.clone();
     drop_order.sort_by_key(|i| std::cmp::Reverse(drop_depths[*i]));
     for i in drop_order {
@@ -188,10 +350,10 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
             Object::View(v) if removed => Some(Destructive::DropView(v.name.clone())),
             Object::View(_) | Object::Opaque(_) => None,
         };
-        // Types and functions nothing replaces may still be used by columns
-        // and defaults the plan drops or alters: they go after those.
         let phase = match old.class() {
-            ObjectClass::TypeLike | ObjectClass::FunctionLike if removed => Phase::DropLeftovers,
+            ObjectClass::TypeLike | ObjectClass::FunctionLike if removed && !early[i] => {
+                Phase::DropLeftovers
+            }
             ObjectClass::TypeLike | ObjectClass::FunctionLike | ObjectClass::Dependent => {
                 Phase::DropDependents
             }
@@ -202,14 +364,54 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
     let creates: Vec<usize> = (0..next.len())
         .filter(|j| match matched_from[*j] {
             None => true,
-            Some(i) => gone[i],
+            Some(i) => gone[i] || replaced[i],
         })
         .collect();
-    let create_depths = depths(&next, &next_words, &creates);
+    // Types and functions come before the tables whose columns, defaults and
+    // checks use them, in dependency order among themselves; one that
+    // depends on a relation the plan creates (a table's row type in its
+    // signature, `SETOF` a new table) comes after the tables, and so does
+    // whatever depends on it.
+    let relation_created = |r: &ObjectRef| {
+        r.kind == RefKind::Relation
+            && schemas.next.table(&r.name).is_some()
+            && schemas.previous.table(&r.name).is_none()
+    };
+    let mut late: Vec<bool> = (0..next.len())
+        .map(|j| match next[j] {
+            Object::Opaque(o) => o.references.iter().any(relation_created),
+            Object::View(_) => true,
+        })
+        .collect();
+    loop {
+        let mut grew = false;
+        for &j in &creates {
+            if late[j] {
+                continue;
+            }
+            let hit = creates
+                .iter()
+                .any(|&k| late[k] && k != j && depends(&next[j], &next_words[j], &next[k], d));
+            if hit {
+                late[j] = true;
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    let create_depths = depths(&next, &next_words, &creates, d);
     let mut create_order = creates.clone();
     create_order.sort_by_key(|j| create_depths[*j]);
     for &j in &create_order {
-        differ.push(next[j].create());
+        let phase = match next[j].class() {
+            ObjectClass::TypeLike | ObjectClass::FunctionLike if !late[j] => Phase::CreateFunctions,
+            ObjectClass::TypeLike | ObjectClass::FunctionLike | ObjectClass::Dependent => {
+                Phase::CreateDependents
+            }
+        };
+        differ.push_at(phase, next[j].create(), None);
         // A materialized view's indexes come back right after it.
         if let Object::View(view) = next[j] {
             for index in differ.schemas.next.indexes_on(&view.name) {
@@ -220,6 +422,26 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
                 );
             }
         }
+    }
+    for (table, column, new_column) in conversions {
+        let mut text = column.clone();
+        text.ty = crate::schema::ColumnType::simple("text");
+        text.default = None;
+        let default = new_column.default.is_some();
+        differ.push_at(
+            Phase::AlterColumns,
+            Step::AlterColumn {
+                table,
+                previous: text,
+                next: new_column,
+                changes: ColumnChanges {
+                    ty: true,
+                    default,
+                    ..ColumnChanges::default()
+                },
+            },
+            None,
+        );
     }
 
     push_kept_view_index_steps(differ, &previous, &gone, &next, &create_order);
@@ -280,39 +502,47 @@ fn push_kept_view_index_steps(
 }
 
 /// For each object in `set`, the length of the longest chain of objects of
-/// `set` it mentions (0: it mentions none). Creating in increasing depth and
-/// dropping in decreasing depth respects those dependencies; a cycle is cut
-/// where it is found.
-fn depths(objects: &[Object<'_>], words: &[Words], set: &[usize]) -> Vec<usize> {
-    fn visit(
-        i: usize,
-        objects: &[Object<'_>],
-        words: &[Words],
-        set: &[usize],
-        depth: &mut Vec<Option<usize>>,
-        visiting: &mut Vec<bool>,
-    ) -> usize {
-        if let Some(known) = depth[i] {
+/// `set` it depends on (0: none). Creating in increasing depth and dropping
+/// in decreasing depth respects those dependencies; a cycle is cut where it
+/// is found.
+fn depths(objects: &[Object<'_>], words: &[Words], set: &[usize], d: Dialect) -> Vec<usize> {
+    struct Walk<'w, 'o> {
+        objects: &'w [Object<'o>],
+        words: &'w [Words],
+        set: &'w [usize],
+        d: Dialect,
+        depth: Vec<Option<usize>>,
+        visiting: Vec<bool>,
+    }
+    fn visit(w: &mut Walk<'_, '_>, i: usize) -> usize {
+        if let Some(known) = w.depth[i] {
             return known;
         }
-        if visiting[i] {
+        if w.visiting[i] {
             return 0;
         }
-        visiting[i] = true;
+        w.visiting[i] = true;
         let mut deepest = 0;
-        for &k in set {
-            if k != i && words[i].mention(&objects[k].name().name) {
-                deepest = deepest.max(visit(k, objects, words, set, depth, visiting) + 1);
+        for n in 0..w.set.len() {
+            let k = w.set[n];
+            if k != i && depends(&w.objects[i], &w.words[i], &w.objects[k], w.d) {
+                deepest = deepest.max(visit(w, k) + 1);
             }
         }
-        visiting[i] = false;
-        depth[i] = Some(deepest);
+        w.visiting[i] = false;
+        w.depth[i] = Some(deepest);
         deepest
     }
-    let mut depth = vec![None; objects.len()];
-    let mut visiting = vec![false; objects.len()];
+    let mut walk = Walk {
+        objects,
+        words,
+        set,
+        d,
+        depth: vec![None; objects.len()],
+        visiting: vec![false; objects.len()],
+    };
     for &i in set {
-        visit(i, objects, words, set, &mut depth, &mut visiting);
+        visit(&mut walk, i);
     }
-    depth.into_iter().map(|d| d.unwrap_or(0)).collect()
+    walk.depth.into_iter().map(|d| d.unwrap_or(0)).collect()
 }

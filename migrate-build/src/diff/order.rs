@@ -104,10 +104,12 @@ pub(super) enum ObjectClass {
 
 pub(super) fn object_class(kind: OpaqueKind) -> ObjectClass {
     match kind {
-        OpaqueKind::Type | OpaqueKind::Domain => ObjectClass::TypeLike,
-        OpaqueKind::Function | OpaqueKind::Procedure | OpaqueKind::Aggregate => {
-            ObjectClass::FunctionLike
-        }
+        OpaqueKind::Type | OpaqueKind::Domain | OpaqueKind::Collation => ObjectClass::TypeLike,
+        OpaqueKind::Function
+        | OpaqueKind::Procedure
+        | OpaqueKind::Aggregate
+        | OpaqueKind::Operator
+        | OpaqueKind::Cast => ObjectClass::FunctionLike,
         OpaqueKind::Trigger
         | OpaqueKind::Statistics
         | OpaqueKind::Policy

@@ -146,6 +146,9 @@ fn rich(d: Dialect) -> Schema {
         definition: Definition::source(
             "CREATE TRIGGER posts_touch AFTER INSERT ON posts BEGIN SELECT 1; END",
         ),
+        signature: None,
+        references: Vec::new(),
+        head: None,
     });
     if d == Dialect::Postgres {
         s.enums.push(Enum {
@@ -171,6 +174,9 @@ fn rich(d: Dialect) -> Schema {
             name: q("touch"),
             on_table: None,
             definition: Definition::source("CREATE FUNCTION touch() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql"),
+            signature: None,
+            references: Vec::new(),
+            head: None,
         });
     }
     s
@@ -917,7 +923,12 @@ fn changed_function_comes_back_before_tables_and_its_trigger_after() {
     previous.opaque[0].definition = Definition::source(
         "CREATE TRIGGER posts_touch AFTER INSERT ON posts EXECUTE FUNCTION touch()",
     );
-    next.opaque[0].definition = previous.opaque[0].definition.clone();
+    // What the interpreter records for `EXECUTE FUNCTION touch()`.
+    previous.opaque[0].references = vec![crate::schema::ObjectRef {
+        kind: crate::schema::RefKind::Function,
+        name: q("touch"),
+    }];
+    next.opaque[0] = previous.opaque[0].clone();
     assert_eq!(
         lines(&diff(&previous, &next)),
         [
@@ -1317,6 +1328,9 @@ fn large(d: Dialect) -> Schema {
             definition: Definition::source(format!(
                 "CREATE TRIGGER {name}_touch AFTER UPDATE ON {name} BEGIN SELECT 1; END"
             )),
+            signature: None,
+            references: Vec::new(),
+            head: None,
         });
     }
     for i in 0..50 {

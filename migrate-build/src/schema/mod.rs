@@ -239,6 +239,7 @@ impl Schema {
                 o.kind,
                 key(d, &o.name),
                 o.on_table.as_ref().map(|t| key(d, t)),
+                o.signature.clone(),
             )
         });
     }
@@ -538,6 +539,12 @@ pub enum OpaqueKind {
     Policy,
     Rule,
     Aggregate,
+    Collation,
+    /// Identified by name and operand types (`signature`: `integer, integer`,
+    /// `NONE` for a prefix operator's left operand).
+    Operator,
+    /// Named `source AS target` (canonical type names).
+    Cast,
     Other,
 }
 
@@ -553,6 +560,9 @@ impl OpaqueKind {
             OpaqueKind::Policy => "POLICY",
             OpaqueKind::Rule => "RULE",
             OpaqueKind::Aggregate => "AGGREGATE",
+            OpaqueKind::Collation => "COLLATION",
+            OpaqueKind::Operator => "OPERATOR",
+            OpaqueKind::Cast => "CAST",
             OpaqueKind::Other => "OBJECT",
         }
     }
@@ -560,11 +570,79 @@ impl OpaqueKind {
 
 /// An object carried by kind and name: a function, a trigger, a composite
 /// type. `definition` is the whole `CREATE` statement when it came from SQL.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct OpaqueObject {
     pub kind: OpaqueKind,
     pub name: QualifiedName,
     /// Triggers, policies and rules belong to a table; `DROP TRIGGER t ON tbl`.
     pub on_table: Option<QualifiedName>,
     pub definition: Definition,
+    /// Functions, procedures and aggregates: the input argument types in
+    /// `format_type` spelling without modifiers (`integer, character
+    /// varying`), OUT arguments left out, as PostgreSQL identifies an
+    /// overload. Part of the object's identity.
+    pub signature: Option<String>,
+    /// What the definition or signature names, resolved against the schema
+    /// when the object was built (by the interpreter) or read from
+    /// `pg_depend` (introspection): what must exist before it is created
+    /// and may only be dropped after it.
+    pub references: Vec<ObjectRef>,
+    /// Functions and procedures from SQL: their argument list and result,
+    /// normalised, which `CREATE OR REPLACE` cannot change. Two versions
+    /// with the same head are one routine whose body changed: replaced in
+    /// place, so what uses it (defaults, checks, triggers) stays. `None`
+    /// when unknown (read from a database).
+    pub head: Option<String>,
+}
+
+impl OpaqueObject {
+    pub fn new(
+        kind: OpaqueKind,
+        name: QualifiedName,
+        on_table: Option<QualifiedName>,
+        definition: Definition,
+    ) -> Self {
+        OpaqueObject {
+            kind,
+            name,
+            on_table,
+            definition,
+            signature: None,
+            references: Vec::new(),
+            head: None,
+        }
+    }
+}
+
+/// References are facts derived from the definition (and read from another
+/// catalog on a live database): two objects are equal when their identity
+/// and definition are.
+impl PartialEq for OpaqueObject {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.name == other.name
+            && self.on_table == other.on_table
+            && self.signature == other.signature
+            && self.definition == other.definition
+    }
+}
+impl Eq for OpaqueObject {}
+
+/// An object another object's definition names.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectRef {
+    pub kind: RefKind,
+    pub name: QualifiedName,
+}
+
+/// The namespace a reference is resolved in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RefKind {
+    /// A table, view or sequence; also a table's row type used as a type.
+    Relation,
+    /// An enum, composite type, domain or range type.
+    Type,
+    /// A function, procedure or aggregate (by name: any of its overloads).
+    Function,
+    Collation,
 }

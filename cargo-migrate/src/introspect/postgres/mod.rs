@@ -403,6 +403,9 @@ impl<'c> Context<'c> {
                         name: QualifiedName::new(name),
                         on_table: Some(on_table),
                         definition: Definition::Database { sql },
+                        signature: None,
+                        references: Vec::new(),
+                        head: None,
                     });
                 }
                 other => {

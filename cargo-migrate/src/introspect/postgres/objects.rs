@@ -3,10 +3,15 @@
 use migrate_build::Dialect;
 use migrate_build::dialect::quote;
 use migrate_build::schema::{
-    Definition, Enum, Extension, OpaqueKind, OpaqueObject, QualifiedName, Schema, Sequence, View,
+    Definition, Enum, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind,
+    Schema, Sequence, View,
 };
 
-use super::{Context, IntrospectError, get, get_char, not_in_extension, qualified, schema_of};
+use std::collections::HashMap;
+
+use super::{
+    Context, IntrospectError, get, get_char, not_in_extension, qualified, schema_of, types,
+};
 
 pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), IntrospectError> {
     schema.enums = enums(cx)?;
@@ -14,10 +19,235 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
     schema.sequences = sequences(cx)?;
     schema.extensions = extensions(cx)?;
     schema.opaque = std::mem::take(&mut cx.exclusions);
-    routines(cx, &mut schema.opaque)?;
-    types(cx, &mut schema.opaque)?;
-    table_objects(cx, &mut schema.opaque)?;
+    let mut oids = Vec::new();
+    routines(cx, &mut schema.opaque, &mut oids)?;
+    types(cx, &mut schema.opaque, &mut oids)?;
+    table_objects(cx, &mut schema.opaque, &mut oids)?;
+    standalone_objects(cx, &mut schema.opaque, &mut oids)?;
+    let mut references = dependencies(cx)?;
+    for (object, key) in oids {
+        if let (Some(o), Some(refs)) = (schema.opaque.get_mut(object), references.remove(&key)) {
+            o.references = refs;
+        }
+    }
     Ok(())
+}
+
+/// An object's catalog and oid, as `pg_depend` names it.
+type CatalogKey = (String, u32);
+
+/// What each object of the selected schemas depends on (`pg_depend`, normal
+/// dependencies), as references to the objects the model holds: a type
+/// that is a table's row type is the table, an array type its element type.
+/// A domain's constraints and a composite type's attributes count as the
+/// type's own.
+fn dependencies(
+    cx: &mut Context<'_>,
+) -> Result<HashMap<CatalogKey, Vec<ObjectRef>>, IntrospectError> {
+    let what = "dependencies";
+    let sql = "WITH d AS (SELECT classid, objid, refclassid, refobjid FROM pg_depend
+                       WHERE deptype = 'n'),
+         owners AS (
+           SELECT classid::regclass::text AS cat, objid AS oid, refclassid, refobjid FROM d
+           WHERE classid IN ('pg_proc'::regclass, 'pg_type'::regclass, 'pg_trigger'::regclass,
+                             'pg_rewrite'::regclass, 'pg_collation'::regclass,
+                             'pg_operator'::regclass, 'pg_cast'::regclass,
+                             'pg_statistic_ext'::regclass)
+           UNION ALL
+           SELECT 'pg_type', t.oid, d.refclassid, d.refobjid FROM d
+           JOIN pg_type t ON d.classid = 'pg_class'::regclass AND d.objid = t.typrelid
+           JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
+           UNION ALL
+           SELECT 'pg_type', con.contypid, d.refclassid, d.refobjid FROM d
+           JOIN pg_constraint con ON d.classid = 'pg_constraint'::regclass AND d.objid = con.oid
+                                  AND con.contypid <> 0),
+         refs AS (
+           SELECT o.cat, o.oid,
+             CASE WHEN rc.oid IS NOT NULL AND rc.relkind <> 'c' THEN 'relation'
+                  WHEN et.oid IS NOT NULL THEN 'type'
+                  WHEN cl.oid IS NOT NULL THEN 'relation'
+                  WHEN p.oid IS NOT NULL THEN 'function'
+                  WHEN co.oid IS NOT NULL THEN 'collation' END AS kind,
+             COALESCE(CASE WHEN rc.relkind <> 'c' THEN rc.relnamespace END, et.typnamespace,
+                      cl.relnamespace, p.pronamespace, co.collnamespace) AS ns,
+             COALESCE(CASE WHEN rc.relkind <> 'c' THEN rc.relname END, et.typname,
+                      cl.relname, p.proname, co.collname)::text AS name
+           FROM owners o
+           LEFT JOIN pg_type rt ON o.refclassid = 'pg_type'::regclass AND rt.oid = o.refobjid
+           LEFT JOIN pg_type et ON et.oid = CASE WHEN rt.typelem <> 0 AND rt.typlen = -1
+                                                 THEN rt.typelem ELSE rt.oid END
+           LEFT JOIN pg_class rc ON rc.oid = et.typrelid
+           LEFT JOIN pg_class cl ON o.refclassid = 'pg_class'::regclass AND cl.oid = o.refobjid
+           LEFT JOIN pg_proc p ON o.refclassid = 'pg_proc'::regclass AND p.oid = o.refobjid
+           LEFT JOIN pg_collation co ON o.refclassid = 'pg_collation'::regclass
+                                     AND co.oid = o.refobjid)
+         SELECT DISTINCT r.cat, r.oid, r.kind, n.nspname::text, r.name FROM refs r
+         JOIN pg_namespace n ON n.oid = r.ns
+         WHERE r.kind IS NOT NULL AND r.ns = ANY($1)
+         ORDER BY 1, 2, 3, 4, 5";
+    let mut out: HashMap<CatalogKey, Vec<ObjectRef>> = HashMap::new();
+    for row in cx.query(what, sql)? {
+        let kind = match get::<String>(&row, 2, what)?.as_str() {
+            "relation" => RefKind::Relation,
+            "type" => RefKind::Type,
+            "function" => RefKind::Function,
+            "collation" => RefKind::Collation,
+            other => {
+                return Err(IntrospectError::Unexpected {
+                    what: "dependency kind",
+                    value: other.to_string(),
+                });
+            }
+        };
+        let key = (get::<String>(&row, 0, what)?, get::<u32>(&row, 1, what)?);
+        let name = qualified(
+            &get::<String>(&row, 3, what)?,
+            &get::<String>(&row, 4, what)?,
+        );
+        out.entry(key).or_default().push(ObjectRef { kind, name });
+    }
+    Ok(out)
+}
+
+/// Collations, operators and casts: objects of a schema (casts of the
+/// database) that belong to no table.
+fn standalone_objects(
+    cx: &mut Context<'_>,
+    out: &mut Vec<OpaqueObject>,
+    oids: &mut Vec<(usize, CatalogKey)>,
+) -> Result<(), IntrospectError> {
+    let what = "collations";
+    let sql = format!(
+        "SELECT co.oid, n.nspname::text, co.collname::text FROM pg_collation co
+         JOIN pg_namespace n ON n.oid = co.collnamespace
+         WHERE co.collnamespace = ANY($1) AND {}
+         ORDER BY 2, 3",
+        not_in_extension("pg_collation", "co")
+    );
+    for row in cx.query(what, &sql)? {
+        let name = qualified(
+            &get::<String>(&row, 1, what)?,
+            &get::<String>(&row, 2, what)?,
+        );
+        oids.push((out.len(), ("pg_collation".into(), get(&row, 0, what)?)));
+        out.push(database_object(
+            OpaqueKind::Collation,
+            name,
+            None,
+            None,
+            String::new(),
+        ));
+    }
+    let what = "operators";
+    let sql = format!(
+        "SELECT o.oid, n.nspname::text, o.oprname::text,
+                ARRAY[CASE WHEN o.oprleft = 0 THEN NULL ELSE format_type(o.oprleft, NULL) END,
+                      format_type(o.oprright, NULL)],
+                ARRAY[ln.nspname::text, rn.nspname::text], ARRAY[lt.typname::text, rt.typname::text],
+                ARRAY[COALESCE(lt.typelem <> 0 AND lt.typlen = -1, false),
+                      COALESCE(rt.typelem <> 0 AND rt.typlen = -1, false)]
+         FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+         LEFT JOIN pg_type lt0 ON lt0.oid = o.oprleft
+         LEFT JOIN pg_type lt ON lt.oid = CASE WHEN lt0.typelem <> 0 AND lt0.typlen = -1
+                                               THEN lt0.typelem ELSE lt0.oid END
+         LEFT JOIN pg_namespace ln ON ln.oid = lt.typnamespace
+         JOIN pg_type rt0 ON rt0.oid = o.oprright
+         JOIN pg_type rt ON rt.oid = CASE WHEN rt0.typelem <> 0 AND rt0.typlen = -1
+                                          THEN rt0.typelem ELSE rt0.oid END
+         JOIN pg_namespace rn ON rn.oid = rt.typnamespace
+         WHERE o.oprnamespace = ANY($1) AND {}
+         ORDER BY 2, 3, 4",
+        not_in_extension("pg_operator", "o")
+    );
+    for row in cx.query(what, &sql)? {
+        let name = qualified(
+            &get::<String>(&row, 1, what)?,
+            &get::<String>(&row, 2, what)?,
+        );
+        let formatted: Vec<Option<String>> = get(&row, 3, what)?;
+        let schemas: Vec<Option<String>> = get(&row, 4, what)?;
+        let names: Vec<Option<String>> = get(&row, 5, what)?;
+        let arrays: Vec<bool> = get(&row, 6, what)?;
+        let operand = |i: usize| match (&formatted[i], &schemas[i], &names[i]) {
+            (Some(f), Some(s), Some(n)) => bare_type(f, s, n, arrays[i]),
+            _ => "NONE".to_string(),
+        };
+        let signature = format!("{}, {}", operand(0), operand(1));
+        oids.push((out.len(), ("pg_operator".into(), get(&row, 0, what)?)));
+        out.push(database_object(
+            OpaqueKind::Operator,
+            name,
+            None,
+            Some(signature),
+            String::new(),
+        ));
+    }
+    // Casts between types of the selected schemas' users; the builtin
+    // casts have oids below FirstNormalObjectId.
+    let what = "casts";
+    let sql = format!(
+        "SELECT c.oid, format_type(c.castsource, NULL), sn.nspname::text, st.typname::text,
+                format_type(c.casttarget, NULL), tn.nspname::text, tt.typname::text
+         FROM pg_cast c
+         JOIN pg_type st ON st.oid = c.castsource JOIN pg_namespace sn ON sn.oid = st.typnamespace
+         JOIN pg_type tt ON tt.oid = c.casttarget JOIN pg_namespace tn ON tn.oid = tt.typnamespace
+         WHERE c.oid >= 16384 AND {}
+           -- made with another object (a range type's cast to its multirange)
+           AND NOT EXISTS (SELECT 1 FROM pg_depend idn WHERE idn.classid = 'pg_cast'::regclass
+                           AND idn.objid = c.oid AND idn.deptype = 'i')
+         ORDER BY 2, 5",
+        not_in_extension("pg_cast", "c")
+    );
+    for row in cx.query_database(what, &sql)? {
+        let source = bare_type(
+            &get::<String>(&row, 1, what)?,
+            &get::<String>(&row, 2, what)?,
+            &get::<String>(&row, 3, what)?,
+            false,
+        );
+        let target = bare_type(
+            &get::<String>(&row, 4, what)?,
+            &get::<String>(&row, 5, what)?,
+            &get::<String>(&row, 6, what)?,
+            false,
+        );
+        let name = QualifiedName::new(format!("{source} AS {target}"));
+        oids.push((out.len(), ("pg_cast".into(), get(&row, 0, what)?)));
+        out.push(database_object(
+            OpaqueKind::Cast,
+            name,
+            None,
+            None,
+            String::new(),
+        ));
+    }
+    Ok(())
+}
+
+/// A type as the interpreter writes it in a signature: canonical, without
+/// modifiers.
+fn bare_type(formatted: &str, schema: &str, name: &str, is_array: bool) -> String {
+    let mut ty = types::column_type(&types::TypeRef {
+        formatted,
+        schema,
+        name,
+        is_array,
+        declared_dims: 0,
+    });
+    ty.modifiers.clear();
+    ty.to_string()
+}
+
+fn database_object(
+    kind: OpaqueKind,
+    name: QualifiedName,
+    on_table: Option<QualifiedName>,
+    signature: Option<String>,
+    sql: String,
+) -> OpaqueObject {
+    let mut o = OpaqueObject::new(kind, name, on_table, Definition::Database { sql });
+    o.signature = signature;
+    o
 }
 
 fn enums(cx: &mut Context<'_>) -> Result<Vec<Enum>, IntrospectError> {
@@ -130,7 +360,11 @@ fn extensions(cx: &mut Context<'_>) -> Result<Vec<Extension>, IntrospectError> {
 
 /// Functions, procedures and aggregates. Overloads share a name; they are
 /// listed in the order of their argument lists so the result is stable.
-fn routines(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), IntrospectError> {
+fn routines(
+    cx: &mut Context<'_>,
+    out: &mut Vec<OpaqueObject>,
+    oids: &mut Vec<(usize, CatalogKey)>,
+) -> Result<(), IntrospectError> {
     let what = "functions";
     // pg_get_functiondef refuses aggregates: their CREATE is assembled from pg_aggregate.
     let sql = format!(
@@ -139,7 +373,22 @@ fn routines(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), Int
                 pg_get_function_identity_arguments(p.oid),
                 ag.aggtransfn::regproc::text, format_type(ag.aggtranstype, NULL),
                 CASE WHEN ag.aggfinalfn <> 0 THEN ag.aggfinalfn::regproc::text END,
-                ag.agginitval
+                ag.agginitval, p.oid,
+                -- proargtypes: the input arguments (and a procedure's OUT ones)
+                ARRAY(SELECT format_type(a.t, NULL) FROM unnest(p.proargtypes::oid[])
+                      WITH ORDINALITY a(t, i) ORDER BY a.i),
+                ARRAY(SELECT en.nspname::text FROM unnest(p.proargtypes::oid[])
+                      WITH ORDINALITY a(t, i) JOIN pg_type at ON at.oid = a.t
+                      JOIN pg_type et ON et.oid = CASE WHEN at.typelem <> 0 AND at.typlen = -1
+                                                       THEN at.typelem ELSE at.oid END
+                      JOIN pg_namespace en ON en.oid = et.typnamespace ORDER BY a.i),
+                ARRAY(SELECT et.typname::text FROM unnest(p.proargtypes::oid[])
+                      WITH ORDINALITY a(t, i) JOIN pg_type at ON at.oid = a.t
+                      JOIN pg_type et ON et.oid = CASE WHEN at.typelem <> 0 AND at.typlen = -1
+                                                       THEN at.typelem ELSE at.oid END
+                      ORDER BY a.i),
+                ARRAY(SELECT at.typelem <> 0 AND at.typlen = -1 FROM unnest(p.proargtypes::oid[])
+                      WITH ORDINALITY a(t, i) JOIN pg_type at ON at.oid = a.t ORDER BY a.i)
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
          LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
          WHERE p.pronamespace = ANY($1) AND {}
@@ -185,20 +434,35 @@ fn routines(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), Int
                 });
             }
         };
-        out.push(OpaqueObject {
+        let formatted: Vec<String> = get(&row, 10, what)?;
+        let schemas: Vec<String> = get(&row, 11, what)?;
+        let type_names: Vec<String> = get(&row, 12, what)?;
+        let arrays: Vec<bool> = get(&row, 13, what)?;
+        let signature: Vec<String> = formatted
+            .iter()
+            .zip(&schemas)
+            .zip(&type_names)
+            .zip(&arrays)
+            .map(|(((f, s), n), a)| bare_type(f, s, n, *a))
+            .collect();
+        oids.push((out.len(), ("pg_proc".into(), get(&row, 9, what)?)));
+        out.push(database_object(
             kind,
             name,
-            on_table: None,
-            definition: Definition::Database {
-                sql: sql.unwrap_or_default(),
-            },
-        });
+            None,
+            Some(signature.join(", ")),
+            sql.unwrap_or_default(),
+        ));
     }
     Ok(())
 }
 
 /// Composite types (not the row types of tables), domains and range types.
-fn types(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), IntrospectError> {
+fn types(
+    cx: &mut Context<'_>,
+    out: &mut Vec<OpaqueObject>,
+    oids: &mut Vec<(usize, CatalogKey)>,
+) -> Result<(), IntrospectError> {
     let what = "types";
     let sql = format!(
         "SELECT n.nspname::text, t.typname::text, t.typtype,
@@ -220,7 +484,8 @@ fn types(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), Intros
                 t.typdefault, t.typnotnull,
                 ARRAY(SELECT format('CONSTRAINT %I %s', con.conname, pg_get_constraintdef(con.oid))
                       FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c'
-                      ORDER BY con.conname)
+                      ORDER BY con.conname),
+                t.oid
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
          LEFT JOIN pg_class c ON c.oid = t.typrelid
          LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
@@ -269,12 +534,8 @@ fn types(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), Intros
                 });
             }
         };
-        out.push(OpaqueObject {
-            kind,
-            name,
-            on_table: None,
-            definition: Definition::Database { sql },
-        });
+        oids.push((out.len(), ("pg_type".into(), get(&row, 8, what)?)));
+        out.push(database_object(kind, name, None, None, sql));
     }
     Ok(())
 }
@@ -282,7 +543,11 @@ fn types(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), Intros
 /// Triggers, policies, rules and statistics: objects attached to one table.
 /// Triggers, policies and rules are named per table, so their own name
 /// carries no schema; statistics objects live in a schema.
-fn table_objects(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), IntrospectError> {
+fn table_objects(
+    cx: &mut Context<'_>,
+    out: &mut Vec<OpaqueObject>,
+    oids: &mut Vec<(usize, CatalogKey)>,
+) -> Result<(), IntrospectError> {
     let what = "triggers, policies, rules and statistics";
     let policy_sql = "format('CREATE POLICY %I ON %I.%I AS %s FOR %s TO %s', pol.polname,
                    n.nspname, c.relname,
@@ -298,25 +563,26 @@ fn table_objects(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<()
     // tgparentid: triggers a partitioned table clones onto its partitions.
     let sql = format!(
         "SELECT 't', tg.tgname::text, NULL::text, n.nspname::text, c.relname::text,
-                pg_get_triggerdef(tg.oid)
+                pg_get_triggerdef(tg.oid), tg.oid, 'pg_trigger'
          FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND NOT tg.tgisinternal AND tg.tgparentid = 0
            AND {not_ext}
          UNION ALL
-         SELECT 'p', pol.polname::text, NULL, n.nspname::text, c.relname::text, {policy_sql}
+         SELECT 'p', pol.polname::text, NULL, n.nspname::text, c.relname::text, {policy_sql},
+                pol.oid, 'pg_policy'
          FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND {not_ext}
          UNION ALL
          SELECT 'r', r.rulename::text, NULL, n.nspname::text, c.relname::text,
-                pg_get_ruledef(r.oid)
+                pg_get_ruledef(r.oid), r.oid, 'pg_rewrite'
          FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND r.rulename <> '_RETURN' AND {not_ext}
          UNION ALL
          SELECT 's', s.stxname::text, sn.nspname::text, n.nspname::text, c.relname::text,
-                pg_get_statisticsobjdef(s.oid)
+                pg_get_statisticsobjdef(s.oid), s.oid, 'pg_statistic_ext'
          FROM pg_statistic_ext s JOIN pg_namespace sn ON sn.oid = s.stxnamespace
          JOIN pg_class c ON c.oid = s.stxrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -349,14 +615,14 @@ fn table_objects(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<()
             Some(schema) => qualified(&schema, &name),
             None => QualifiedName::new(name),
         };
-        out.push(OpaqueObject {
+        oids.push((out.len(), (get(&row, 7, what)?, get(&row, 6, what)?)));
+        out.push(database_object(
             kind,
             name,
-            on_table: Some(qualified(&table_schema, &table_name)),
-            definition: Definition::Database {
-                sql: get(&row, 5, what)?,
-            },
-        });
+            Some(qualified(&table_schema, &table_name)),
+            None,
+            get(&row, 5, what)?,
+        ));
     }
     Ok(())
 }

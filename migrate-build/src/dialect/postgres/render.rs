@@ -676,20 +676,35 @@ fn drop_opaque(object: &OpaqueObject) -> Result<String, RenderError> {
         reason,
     };
     match object.kind {
-        // The argument types pick one overload; they are read from the
-        // definition. Without them `DROP FUNCTION name` is used, which
-        // PostgreSQL accepts as long as the name is not overloaded.
-        OpaqueKind::Function | OpaqueKind::Procedure => {
-            Ok(match argument_list(object.definition.sql(), object.kind) {
-                Some(args) => format!("DROP {kind} {name}({args})"),
-                None => format!("DROP {kind} {name}"),
-            })
-        }
+        // The argument types pick one overload. Without them `DROP FUNCTION
+        // name` is used, which PostgreSQL accepts as long as the name is not
+        // overloaded.
+        OpaqueKind::Function | OpaqueKind::Procedure => Ok(match &object.signature {
+            Some(args) => format!("DROP {kind} {name}({args})"),
+            None => format!("DROP {kind} {name}"),
+        }),
         // DROP AGGREGATE has no form without the signature.
-        OpaqueKind::Aggregate => match argument_list(object.definition.sql(), object.kind) {
+        OpaqueKind::Aggregate => match object.signature.as_deref() {
+            Some("") => Ok(format!("DROP {kind} {name}(*)")),
             Some(args) => Ok(format!("DROP {kind} {name}({args})")),
-            None => Err(cannot("its definition has no argument list")),
+            None => Err(cannot("its argument types are unknown")),
         },
+        // An operator's name is made of symbols: never quoted.
+        OpaqueKind::Operator => match &object.signature {
+            Some(operands) => Ok(format!(
+                "DROP {kind} {}{} ({operands})",
+                object
+                    .name
+                    .schema
+                    .as_ref()
+                    .map(|s| format!("{}.", ident(s, PG)))
+                    .unwrap_or_default(),
+                object.name.name
+            )),
+            None => Err(cannot("its operand types are unknown")),
+        },
+        // Named `source AS target`.
+        OpaqueKind::Cast => Ok(format!("DROP {kind} ({})", object.name.name)),
         // These belong to a table and are named within it.
         OpaqueKind::Trigger | OpaqueKind::Policy | OpaqueKind::Rule => match &object.on_table {
             Some(table) => Ok(format!(
@@ -699,72 +714,13 @@ fn drop_opaque(object: &OpaqueObject) -> Result<String, RenderError> {
             )),
             None => Err(cannot("the table it belongs to is unknown")),
         },
-        OpaqueKind::Type | OpaqueKind::Domain | OpaqueKind::Statistics => {
+        OpaqueKind::Type | OpaqueKind::Domain | OpaqueKind::Statistics | OpaqueKind::Collation => {
             Ok(format!("DROP {kind} {name}"))
         }
         OpaqueKind::Other => match kind_words(object) {
             Some(words) => Ok(format!("DROP {words} {name}")),
             None => Err(cannot("its definition does not name its kind")),
         },
-    }
-}
-
-/// The argument list of `CREATE [OR REPLACE] FUNCTION name(args) …`, with
-/// defaults removed (`DROP FUNCTION` refuses them). `None` when the text has
-/// no recognisable list.
-fn argument_list(definition: &str, kind: OpaqueKind) -> Option<String> {
-    let upper = definition.to_ascii_uppercase();
-    let keyword = upper.find(kind.as_sql())?;
-    let open = keyword + definition[keyword..].find('(')?;
-    let inner = balanced(&definition[open..])?;
-    let args: Vec<String> = split_top_level(inner, ',')
-        .into_iter()
-        .map(|arg| strip_default(arg).trim().to_string())
-        .filter(|arg| !arg.is_empty())
-        .collect();
-    Some(args.join(", "))
-}
-
-/// The text inside the parenthesis that `text` starts with.
-fn balanced(text: &str) -> Option<&str> {
-    text.get(1..crate::dialect::render::closing_paren(text)?)
-}
-
-fn split_top_level(text: &str, separator: char) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => depth = depth.saturating_sub(1),
-                c if c == separator && depth == 0 => {
-                    parts.push(&text[start..i]);
-                    start = i + c.len_utf8();
-                }
-                _ => {}
-            },
-        }
-    }
-    parts.push(&text[start..]);
-    parts
-}
-
-/// `a integer DEFAULT 1` → `a integer`; `b text = 'x'` → `b text`.
-fn strip_default(arg: &str) -> &str {
-    let upper = arg.to_ascii_uppercase();
-    let cut = [upper.find(" DEFAULT "), upper.find('=')]
-        .into_iter()
-        .flatten()
-        .min();
-    match cut {
-        Some(at) => &arg[..at],
-        None => arg,
     }
 }
 
@@ -1659,6 +1615,9 @@ mod tests {
             name: name(n),
             on_table: on.map(name),
             definition: Definition::source(sql),
+            signature: None,
+            references: Vec::new(),
+            head: None,
         }
     }
 
@@ -1678,10 +1637,27 @@ mod tests {
                  LANGUAGE sql AS $$ SELECT a + b $$"
             ]
         );
+        // The signature the interpreter computed picks the overload.
+        let mut function = function;
+        function.signature = Some("integer, integer".into());
         assert_eq!(
             pg(Step::DropOpaque(function)),
-            vec!["DROP FUNCTION \"add\"(a integer, b integer, OUT c integer)"]
+            vec!["DROP FUNCTION \"add\"(integer, integer)"]
         );
+        let mut operator = opaque(OpaqueKind::Operator, "===", None, "CREATE OPERATOR === (…)");
+        operator.signature = Some("NONE, integer".into());
+        assert_eq!(
+            pg(Step::DropOpaque(operator)),
+            vec!["DROP OPERATOR === (NONE, integer)"]
+        );
+        let cast = opaque(OpaqueKind::Cast, "text AS money", None, "CREATE CAST …");
+        assert_eq!(
+            pg(Step::DropOpaque(cast)),
+            vec!["DROP CAST (text AS money)"]
+        );
+        let mut count = opaque(OpaqueKind::Aggregate, "n", None, "CREATE AGGREGATE n(*) …");
+        count.signature = Some(String::new());
+        assert_eq!(pg(Step::DropOpaque(count)), vec!["DROP AGGREGATE n(*)"]);
         let no_args = opaque(OpaqueKind::Procedure, "tidy", None, "garbled");
         assert_eq!(pg(Step::DropOpaque(no_args)), vec!["DROP PROCEDURE tidy"]);
         let trigger = opaque(

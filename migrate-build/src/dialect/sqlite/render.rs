@@ -148,6 +148,9 @@ fn opaque_kind_name(kind: OpaqueKind) -> &'static str {
         OpaqueKind::Policy => "row security policies",
         OpaqueKind::Rule => "rules",
         OpaqueKind::Aggregate => "user-defined aggregates",
+        OpaqueKind::Collation => "collations",
+        OpaqueKind::Operator => "operators",
+        OpaqueKind::Cast => "casts",
         OpaqueKind::Other => "objects of this kind",
     }
 }
@@ -642,6 +645,9 @@ mod tests {
             definition: Definition::source(
                 "CREATE TRIGGER touch AFTER UPDATE ON users BEGIN UPDATE users SET n = n + 1; END;",
             ),
+            signature: None,
+            references: Vec::new(),
+            head: None,
         };
         assert_eq!(
             lite(Step::CreateOpaque(trigger.clone())),

@@ -1,0 +1,198 @@
+//! Opaque objects as the interpreter builds them: identity (overloads),
+//! the references it records, and the drops PostgreSQL refuses.
+
+use super::*;
+use crate::schema::{ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind};
+
+fn pg(sql: &str) -> Result<Schema, DdlError> {
+    let file = SourceFile {
+        path: "schema.sql",
+        sql,
+    };
+    parse_schema(Dialect::Postgres, &[file]).map(|(s, _)| s)
+}
+
+fn ok(sql: &str) -> Schema {
+    pg(sql).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn err(sql: &str) -> String {
+    match pg(sql) {
+        Ok(s) => panic!("expected an error, got {:?}", s.opaque),
+        Err(e) => e.message,
+    }
+}
+
+fn object<'s>(s: &'s Schema, kind: OpaqueKind, name: &str) -> &'s OpaqueObject {
+    s.opaque
+        .iter()
+        .find(|o| o.kind == kind && o.name.name == name)
+        .unwrap_or_else(|| panic!("no {kind:?} {name} in {:?}", s.opaque))
+}
+
+fn r(kind: RefKind, name: &str) -> ObjectRef {
+    ObjectRef {
+        kind,
+        name: QualifiedName::new(name),
+    }
+}
+
+const ADD: &str =
+    "CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql AS $$ SELECT a + b $$;
+    CREATE FUNCTION add(a text, b text) RETURNS text LANGUAGE sql AS $$ SELECT a || b $$;";
+
+#[test]
+fn overloads_are_two_objects_found_by_their_argument_types() {
+    let s = ok(ADD);
+    let signatures: Vec<_> = s.opaque.iter().map(|o| o.signature.as_deref()).collect();
+    assert_eq!(signatures, [Some("integer, integer"), Some("text, text")]);
+    let s = ok(&format!("{ADD} DROP FUNCTION add(integer, int4);"));
+    assert_eq!(s.opaque.len(), 1);
+    assert_eq!(s.opaque[0].signature.as_deref(), Some("text, text"));
+    // Names and defaults do not identify; OUT arguments do not either.
+    let s = ok(&format!(
+        "{ADD} CREATE OR REPLACE FUNCTION add(x int, y int = 0, OUT z int) LANGUAGE sql AS $$ SELECT x $$;"
+    ));
+    assert_eq!(s.opaque.len(), 2);
+    assert!(err(&format!("{ADD} DROP FUNCTION add;")).contains("not unique"));
+    assert!(err(&format!("{ADD} DROP FUNCTION add(bigint, bigint);")).contains("does not exist"));
+    assert!(
+        err(&format!(
+            "{ADD} CREATE FUNCTION add(int, int) RETURNS int LANGUAGE sql AS 'SELECT 1';"
+        ))
+        .contains("already exists")
+    );
+    let s = ok(&format!(
+        "{ADD} ALTER FUNCTION add(text, text) RENAME TO concat2;"
+    ));
+    let names: Vec<_> = s.opaque.iter().map(|o| o.name.name.as_str()).collect();
+    assert_eq!(names, ["add", "concat2"]);
+}
+
+#[test]
+fn references_are_what_the_definition_names_and_exists() {
+    let s = ok("CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+        CREATE TYPE state AS ENUM ('a', 'b');
+        CREATE TYPE amount AS (currency text COLLATE ci, cents bigint, s state);
+        CREATE TABLE accounts (id int PRIMARY KEY);
+        CREATE FUNCTION is_slug(s text) RETURNS boolean LANGUAGE sql AS $$ SELECT s ~ 'accounts' $$;
+        CREATE DOMAIN slug AS text CHECK (is_slug(VALUE));
+        CREATE FUNCTION rich(a amount, s slug) RETURNS SETOF accounts LANGUAGE sql AS $$ SELECT * FROM accounts $$;
+        CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE TRIGGER touch BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION touch();
+        CREATE FUNCTION cents(acc bigint, a amount) RETURNS bigint LANGUAGE sql AS $$ SELECT acc $$;
+        CREATE AGGREGATE total(amount) (SFUNC = cents, STYPE = bigint);
+        CREATE OPERATOR === (LEFTARG = amount, RIGHTARG = amount, FUNCTION = cents);");
+    let refs = |kind, name| object(&s, kind, name).references.clone();
+    assert_eq!(
+        refs(OpaqueKind::Type, "amount"),
+        [r(RefKind::Collation, "ci"), r(RefKind::Type, "state")]
+    );
+    assert_eq!(
+        refs(OpaqueKind::Domain, "slug"),
+        [r(RefKind::Function, "is_slug")]
+    );
+    // The dollar-quoted body is not read (PostgreSQL does not either).
+    assert_eq!(refs(OpaqueKind::Function, "is_slug"), []);
+    // Syntax is no reference, even when a table has its name.
+    let s2 = ok("CREATE TABLE language (id int);
+        CREATE FUNCTION f() RETURNS int LANGUAGE sql STABLE AS $$ SELECT 1 $$;");
+    assert_eq!(object(&s2, OpaqueKind::Function, "f").references, []);
+    assert_eq!(
+        refs(OpaqueKind::Function, "rich"),
+        [
+            r(RefKind::Type, "amount"),
+            r(RefKind::Type, "slug"),
+            r(RefKind::Relation, "accounts")
+        ]
+    );
+    // A trigger may have its function's name.
+    assert_eq!(
+        refs(OpaqueKind::Trigger, "touch"),
+        [
+            r(RefKind::Relation, "accounts"),
+            r(RefKind::Function, "touch")
+        ]
+    );
+    assert_eq!(
+        refs(OpaqueKind::Aggregate, "total"),
+        [r(RefKind::Type, "amount"), r(RefKind::Function, "cents")]
+    );
+    let op = object(&s, OpaqueKind::Operator, "===");
+    assert_eq!(op.signature.as_deref(), Some("amount, amount"));
+    assert_eq!(
+        op.references,
+        [r(RefKind::Type, "amount"), r(RefKind::Function, "cents")]
+    );
+}
+
+#[test]
+fn drops_of_what_others_depend_on_are_refused_or_cascade() {
+    let base = "CREATE TYPE amount AS (cents bigint);
+        CREATE FUNCTION f(a amount) RETURNS bigint LANGUAGE sql AS $$ SELECT a.cents $$;
+        CREATE FUNCTION g() RETURNS boolean LANGUAGE sql AS $$ SELECT true $$;
+        CREATE DOMAIN d AS int CHECK (g());";
+    assert!(err(&format!("{base} DROP TYPE amount;")).contains("depend"));
+    assert!(err(&format!("{base} DROP FUNCTION g();")).contains("depend"));
+    let s = ok(&format!(
+        "{base} DROP TYPE amount CASCADE; DROP FUNCTION g CASCADE;"
+    ));
+    assert!(s.opaque.is_empty(), "{:?}", s.opaque);
+    // Renames are followed: the domain still names the function.
+    let s = ok(&format!("{base} ALTER FUNCTION g() RENAME TO h;"));
+    assert_eq!(
+        object(&s, OpaqueKind::Domain, "d").references,
+        [r(RefKind::Function, "h")]
+    );
+    // A function returning a table's rows holds the table.
+    let rows = "CREATE TABLE t (a int); CREATE FUNCTION rows() RETURNS SETOF t LANGUAGE sql AS 'SELECT * FROM t';";
+    assert!(err(&format!("{rows} DROP TABLE t;")).contains("depend"));
+    assert!(
+        ok(&format!("{rows} DROP TABLE t CASCADE;"))
+            .opaque
+            .is_empty()
+    );
+}
+
+#[test]
+fn operators_casts_and_aggregates_have_their_own_identity() {
+    let s = ok("CREATE DOMAIN money2 AS numeric;
+        CREATE FUNCTION to_m(t text) RETURNS money2 LANGUAGE sql AS $$ SELECT t::numeric $$;
+        CREATE CAST (text AS money2) WITH FUNCTION to_m(text);
+        CREATE FUNCTION neg(m money2) RETURNS money2 LANGUAGE sql AS $$ SELECT -m $$;
+        CREATE OPERATOR public.~~~ (RIGHTARG = money2, FUNCTION = neg);
+        CREATE AGGREGATE n(*) (SFUNC = int8inc, STYPE = bigint);");
+    assert_eq!(
+        object(&s, OpaqueKind::Cast, "text AS money2").signature,
+        None
+    );
+    assert_eq!(
+        object(&s, OpaqueKind::Operator, "~~~").signature.as_deref(),
+        Some("NONE, money2")
+    );
+    assert_eq!(
+        object(&s, OpaqueKind::Aggregate, "n").signature.as_deref(),
+        Some("")
+    );
+    let s = ok("CREATE DOMAIN money2 AS numeric;
+        CREATE FUNCTION neg(m money2) RETURNS money2 LANGUAGE sql AS $$ SELECT -m $$;
+        CREATE OPERATOR ~~~ (RIGHTARG = money2, FUNCTION = neg);
+        DROP OPERATOR ~~~ (NONE, money2);
+        CREATE CAST (int AS money2) WITHOUT FUNCTION;
+        DROP CAST (integer AS money2);");
+    assert_eq!(s.opaque.len(), 2);
+    assert!(
+        err("CREATE AGGREGATE old (BASETYPE = int, SFUNC = int4pl, STYPE = int);")
+            .contains("old form")
+    );
+}
+
+#[test]
+fn domain_changes_in_place_are_refused() {
+    let e = err("CREATE DOMAIN d AS int; ALTER DOMAIN d ADD CONSTRAINT pos CHECK (VALUE > 0);");
+    assert!(e.contains("ALTER DOMAIN"), "{e}");
+    let s = ok(
+        "CREATE DOMAIN d AS int; ALTER DOMAIN d RENAME TO e; ALTER DOMAIN e OWNER TO CURRENT_USER;",
+    );
+    assert_eq!(s.opaque[0].name.name, "e");
+}

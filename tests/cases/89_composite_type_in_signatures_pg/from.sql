@@ -1,0 +1,4 @@
+CREATE TABLE accounts (
+    id integer PRIMARY KEY,
+    cents bigint NOT NULL
+);
