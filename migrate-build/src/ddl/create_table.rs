@@ -563,14 +563,14 @@ fn referenced_columns(sql: &str, table: &Table, d: Dialect) -> Vec<String> {
 }
 
 /// A column default as the database keeps it: PostgreSQL stores no default
-/// for `DEFAULT NULL`; SQLite keeps the text.
+/// for `DEFAULT NULL` (and a `NULL::type` default means the same); SQLite
+/// keeps the text.
 pub(super) fn default_expr(e: &ast::Expr, d: Dialect) -> Option<Expr> {
-    let is_null = matches!(e, ast::Expr::Value(v) if matches!(v.value, ast::Value::Null));
     match (d, e) {
-        (Dialect::Postgres, _) if is_null => None,
+        (Dialect::Postgres, _) => Some(Expr::new(e.to_string(), d)).filter(|e| !e.is_null()),
         // SQLite's grammar wants an expression default in parentheses; they
         // are not part of it (`PRAGMA table_info` shows `datetime('now')`).
         (Dialect::Sqlite, ast::Expr::Nested(inner)) => Some(Expr::new(inner.to_string(), d)),
-        (Dialect::Postgres | Dialect::Sqlite, _) => Some(Expr::new(e.to_string(), d)),
+        (Dialect::Sqlite, _) => Some(Expr::new(e.to_string(), d)),
     }
 }

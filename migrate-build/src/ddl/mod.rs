@@ -15,6 +15,7 @@
 mod alter_table;
 mod create_table;
 mod error;
+mod expr_key;
 mod index;
 mod names;
 mod objects;
@@ -106,6 +107,12 @@ pub fn parse_schema(
 pub fn parse_expr(sql: &str, dialect: Dialect) -> Option<Expr> {
     let expr = scan::parse_expr(sql, dialect)?;
     Some(Expr::new(expr.to_string(), dialect))
+}
+
+/// The comparison key of a PostgreSQL expression (see [`expr_key`]);
+/// `None` when sqlparser cannot read it.
+pub(crate) fn postgres_expr_key(sql: &str) -> Option<String> {
+    expr_key::postgres_key(sql)
 }
 
 /// Parses a type name as written or as a catalog prints it.

@@ -13,6 +13,9 @@ use crate::schema::{
     View,
 };
 
+/// The extension every PostgreSQL database has from its template.
+const BUILT_IN_EXTENSION: &str = "plpgsql";
+
 pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallible<Outcome> {
     let mut c = Cursor::new(tokens, schema.dialect);
     if c.eat(&["CREATE"]) {
@@ -85,6 +88,10 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         } else {
             None
         };
+        // plpgsql is built in: every database has it, none creates it.
+        if name == BUILT_IN_EXTENSION {
+            return Ok(Outcome::Applied);
+        }
         if schema.extensions.iter().any(|e| e.name == name) {
             return if if_not_exists {
                 Ok(Outcome::Applied)
@@ -413,7 +420,7 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
             let name = c.ident()?;
             let before = schema.extensions.len();
             schema.extensions.retain(|e| e.name != name);
-            if before == schema.extensions.len() && !if_exists {
+            if before == schema.extensions.len() && !if_exists && name != BUILT_IN_EXTENSION {
                 return Err(format!("extension `{name}` does not exist"));
             }
             if !c.eat_sym(",") {

@@ -81,6 +81,14 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// Whether this is the null constant, cast or not (`NULL::text`): as a
+    /// default it is the same as none.
+    pub fn is_null(&self) -> bool {
+        self.key == "null"
+    }
+}
+
 impl PartialEq for Expr {
     fn eq(&self, other: &Self) -> bool {
         self.key == other.key
