@@ -23,9 +23,10 @@ mod query;
 mod scan;
 mod split;
 mod types;
+mod virtual_table;
 
 use crate::dialect::Dialect;
-use crate::schema::{ColumnType, Expr, Schema};
+use crate::schema::{ColumnType, Expr, Schema, VirtualTable};
 
 pub use error::DdlError;
 pub use split::{Statement, split_statements};
@@ -113,6 +114,11 @@ pub fn parse_expr(sql: &str, dialect: Dialect) -> Option<Expr> {
 /// `None` when sqlparser cannot read it.
 pub(crate) fn postgres_expr_key(sql: &str) -> Option<String> {
     expr_key::postgres_key(sql)
+}
+
+/// Reads a stored SQLite `CREATE VIRTUAL TABLE` statement.
+pub fn parse_virtual_table(sql: &str) -> Result<VirtualTable, String> {
+    virtual_table::parse(sql)
 }
 
 /// Parses a type name as written or as a catalog prints it.

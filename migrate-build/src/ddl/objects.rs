@@ -127,13 +127,17 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         return Ok(Outcome::Applied);
     }
     if c.eat(&["VIRTUAL", "TABLE"]) {
-        return Err("CREATE VIRTUAL TABLE is not modelled".into());
+        return super::virtual_table::create(schema, text, c);
     }
     let Some(kind) = opaque_kind(c) else {
         return Err(format!("CREATE statement {} is not modelled", c.here()));
     };
     let _ = constraint;
+    let if_not_exists_from = c.tokens.offsets.get(c.pos).copied();
     let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
+    let if_not_exists_at = if_not_exists_from
+        .zip(c.tokens.offsets.get(c.pos).copied())
+        .filter(|_| if_not_exists);
     let name = match kind {
         OpaqueKind::Other => QualifiedName::new(
             c.rest_of(text)
@@ -174,11 +178,20 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         schema.opaque.remove(i);
         let _ = or_replace;
     }
+    // SQLite stores `CREATE TRIGGER IF NOT EXISTS t …` as `CREATE TRIGGER t …`.
+    let definition = match if_not_exists_at {
+        Some((from, to)) => format!(
+            "{}{}",
+            text.get(..from).unwrap_or_default(),
+            text.get(to..).unwrap_or_default()
+        ),
+        None => text.to_string(),
+    };
     schema.opaque.push(OpaqueObject {
         kind,
         name,
         on_table,
-        definition: Definition::source(text),
+        definition: Definition::source(definition),
     });
     Ok(Outcome::Applied)
 }
@@ -336,6 +349,9 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         for name in c.qualified_list()? {
             match schema.table(&name).map(|t| t.name.clone()) {
                 Some(name) => drop_table(schema, &name, cascade)?,
+                None if schema.virtual_table(&name).is_some() => {
+                    schema.virtual_tables.retain(|v| !v.name.same_as(&name, d));
+                }
                 None if if_exists => {}
                 None => return Err(format!("table `{name}` does not exist")),
             }
