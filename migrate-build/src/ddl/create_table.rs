@@ -588,11 +588,19 @@ const SQLITE_COLUMN_CONSTRAINTS: &[&str] = &[
 /// and keeps that text as the declared type; sqlparser reads only the types
 /// it knows. A type of more than one word (or with a `[…]` part) is handed
 /// to sqlparser as one quoted name, which [`types`] reads back as the
-/// declared text, as `PRAGMA table_info` prints it.
-fn sqlite_declared_types(text: &str) -> Fallible<std::borrow::Cow<'_, str>> {
+/// declared text, as `PRAGMA table_info` prints it. Reads the column list of
+/// a `CREATE TABLE` and the column of an `ALTER TABLE … ADD [COLUMN]`.
+pub(super) fn sqlite_declared_types(text: &str) -> Fallible<std::borrow::Cow<'_, str>> {
     let tokens = scan::tokenize(text, Dialect::Sqlite)?;
     let toks = &tokens.toks;
-    let offset = |i: usize| tokens.offsets.get(i).copied().unwrap_or(text.len());
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    if toks.first().is_some_and(|t| t.is_kw("ALTER")) {
+        if let Some(add) = toks.iter().position(|t| t.is_kw("ADD")) {
+            let name = add + 1 + usize::from(toks.get(add + 1).is_some_and(|t| t.is_kw("COLUMN")));
+            spans.extend(column_type_span(text, &tokens, name).0);
+        }
+        return Ok(quote_spans(text, spans));
+    }
     // The column list: the first `(` after the table name (none for AS SELECT).
     let Some(open) = toks.iter().position(|t| t.is_sym("(") || t.is_kw("AS")) else {
         return Ok(std::borrow::Cow::Borrowed(text));
@@ -600,7 +608,6 @@ fn sqlite_declared_types(text: &str) -> Fallible<std::borrow::Cow<'_, str>> {
     if !toks[open].is_sym("(") {
         return Ok(std::borrow::Cow::Borrowed(text));
     }
-    let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut i = open + 1;
     let mut item_start = true;
     let mut depth = 0usize;
@@ -608,37 +615,10 @@ fn sqlite_declared_types(text: &str) -> Fallible<std::borrow::Cow<'_, str>> {
         let t = &toks[i];
         if depth == 0 && item_start {
             item_start = false;
-            let table_constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
-                .iter()
-                .any(|kw| t.is_kw(kw));
-            if !table_constraint {
-                // The column name, then the type's words.
-                let first = i + 1;
-                let mut j = first;
-                let mut words = 0;
-                let mut bracket = false;
-                while let Some(Tok::Word { quoted, .. }) = toks.get(j) {
-                    let is_bracket =
-                        *quoted && text.get(offset(j)..).is_some_and(|r| r.starts_with('['));
-                    if (*quoted && !is_bracket)
-                        || SQLITE_COLUMN_CONSTRAINTS.iter().any(|kw| toks[j].is_kw(kw))
-                    {
-                        break;
-                    }
-                    bracket |= is_bracket;
-                    words += 1;
-                    j += 1;
-                }
-                if toks.get(j).is_some_and(|t| t.is_sym("(")) && words > 0 {
-                    while j < toks.len() && !toks[j].is_sym(")") {
-                        j += 1;
-                    }
-                    j += 1;
-                }
-                if words > 1 || bracket {
-                    spans.push((offset(first), offset(j)));
-                }
-                i = j;
+            let (span, next) = column_type_span(text, &tokens, i);
+            spans.extend(span);
+            if next > i {
+                i = next;
                 continue;
             }
         }
@@ -654,8 +634,52 @@ fn sqlite_declared_types(text: &str) -> Fallible<std::borrow::Cow<'_, str>> {
         }
         i += 1;
     }
+    Ok(quote_spans(text, spans))
+}
+
+/// For the column definition whose name is token `name`: the byte span of
+/// its type when sqlparser needs it quoted, and the token after the type.
+/// A table constraint is no column: `(None, name)`.
+fn column_type_span(
+    text: &str,
+    tokens: &scan::Tokens,
+    name: usize,
+) -> (Option<(usize, usize)>, usize) {
+    let toks = &tokens.toks;
+    let offset = |i: usize| tokens.offsets.get(i).copied().unwrap_or(text.len());
+    let table_constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
+        .iter()
+        .any(|kw| toks.get(name).is_some_and(|t| t.is_kw(kw)));
+    if table_constraint || !matches!(toks.get(name), Some(Tok::Word { .. })) {
+        return (None, name);
+    }
+    let first = name + 1;
+    let mut j = first;
+    let mut words = 0;
+    let mut bracket = false;
+    while let Some(Tok::Word { quoted, .. }) = toks.get(j) {
+        let is_bracket = *quoted && text.get(offset(j)..).is_some_and(|r| r.starts_with('['));
+        if (*quoted && !is_bracket) || SQLITE_COLUMN_CONSTRAINTS.iter().any(|kw| toks[j].is_kw(kw))
+        {
+            break;
+        }
+        bracket |= is_bracket;
+        words += 1;
+        j += 1;
+    }
+    if words > 0 && toks.get(j).is_some_and(|t| t.is_sym("(")) {
+        while j < toks.len() && !toks[j].is_sym(")") {
+            j += 1;
+        }
+        j += 1;
+    }
+    let span = (words > 1 || bracket).then(|| (offset(first), offset(j)));
+    (span, j)
+}
+
+fn quote_spans(text: &str, spans: Vec<(usize, usize)>) -> std::borrow::Cow<'_, str> {
     if spans.is_empty() {
-        return Ok(std::borrow::Cow::Borrowed(text));
+        return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 2 * spans.len());
     let mut at = 0;
@@ -668,7 +692,7 @@ fn sqlite_declared_types(text: &str) -> Fallible<std::borrow::Cow<'_, str>> {
         at = start + declared.len();
     }
     out.push_str(text.get(at..).unwrap_or_default());
-    Ok(std::borrow::Cow::Owned(out))
+    std::borrow::Cow::Owned(out)
 }
 
 /// A column default as the database keeps it: PostgreSQL stores no default
@@ -701,5 +725,13 @@ mod sqlite_type_tests {
         assert_eq!(rewrite(untouched), untouched);
         let select = "CREATE TABLE t AS SELECT (1) AS a";
         assert_eq!(rewrite(select), select);
+        assert_eq!(
+            rewrite("ALTER TABLE t ADD COLUMN b UNSIGNED BIG INT NOT NULL DEFAULT 0"),
+            "ALTER TABLE t ADD COLUMN b \"UNSIGNED BIG INT\" NOT NULL DEFAULT 0"
+        );
+        assert_eq!(
+            rewrite("ALTER TABLE t ADD c varchar[10]"),
+            "ALTER TABLE t ADD c \"varchar[10]\""
+        );
     }
 }
