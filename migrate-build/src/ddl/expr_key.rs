@@ -197,6 +197,22 @@ fn key(e: &Expr) -> String {
             out.push(')');
             out
         }
+        // `trim(x)` is printed back as `TRIM(BOTH FROM x)`.
+        Expr::Trim {
+            trim_where,
+            trim_what,
+            expr,
+            trim_characters: None,
+        } => {
+            let side = trim_where
+                .as_ref()
+                .map_or("both".to_string(), |w| w.to_string().to_ascii_lowercase());
+            let what = trim_what
+                .as_ref()
+                .map(|w| format!(" {}", key(w)))
+                .unwrap_or_default();
+            format!("trim({side}{what} from {})", key(expr))
+        }
         Expr::Extract { field, expr, .. } => {
             let field = field.to_string().to_ascii_lowercase();
             format!("extract({} from {})", field.trim_matches('\''), key(expr))
@@ -497,6 +513,9 @@ mod tests {
         same("x IS NOT DISTINCT FROM 1", "(NOT (x IS DISTINCT FROM 1))");
         same("x OPERATOR(pg_catalog.~) '^a'", "(x ~ '^a'::text)");
         same("x != 0", "(x <> 0)");
+        same("trim(x)", "TRIM(BOTH FROM x)");
+        same("trim(leading 'a' from x)", "TRIM(LEADING 'a'::text FROM x)");
+        differ("trim(leading 'a' from x)", "trim(trailing 'a' from x)");
         same("x IN ('a')", "(x = 'a'::text)");
         same("x NOT IN (1)", "(x <> 1)");
         differ("x = 0", "x <> 0");
