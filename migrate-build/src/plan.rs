@@ -4,7 +4,7 @@
 
 use crate::schema::{
     CheckConstraint, Column, Enum, Extension, ForeignKey, Index, OpaqueObject, PrimaryKey,
-    QualifiedName, Sequence, Table, UniqueConstraint, View,
+    QualifiedName, Sequence, Table, UniqueConstraint, View, VirtualTable,
 };
 
 /// One change to a database schema.
@@ -60,6 +60,10 @@ pub enum Step {
     /// `SetColumnComment` steps follow (the same holds for `AddColumn`).
     CreateTable(Table),
     DropTable(Table),
+    /// SQLite virtual table; a changed definition is a drop and a create
+    /// (SQLite cannot alter one, and its module owns the data).
+    CreateVirtualTable(VirtualTable),
+    DropVirtualTable(VirtualTable),
     /// SQLite: the table cannot be altered in place; create the new shape,
     /// copy the rows of the columns both shapes have, drop, rename, recreate
     /// its indexes. `previous` and `next` are the whole tables.

@@ -57,15 +57,10 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
         match obj.kind.as_str() {
             "table" => match table_kind(conn, &obj.name)?.as_str() {
                 "shadow" => {}
-                "virtual" => schema.opaque.push(OpaqueObject {
-                    kind: OpaqueKind::Other,
-                    name: QualifiedName::new(&obj.name),
-                    on_table: None,
-                    definition: Definition::source(obj.sql.as_deref().unwrap_or_default()),
-                    signature: None,
-                    references: Vec::new(),
-                    head: None,
-                }),
+                "virtual" => schema.virtual_tables.push(
+                    migrate_build::ddl::parse_virtual_table(obj.sql.as_deref().unwrap_or_default())
+                        .map_err(|m| stored_sql_error("virtual table", &obj.name, m))?,
+                ),
                 _ => {
                     let table = read_table(conn, obj)?;
                     schema.tables.push(table);

@@ -40,6 +40,10 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
             continue;
         }
         let single = format!("ALTER TABLE {name_text} {action}");
+        let single = match d {
+            Dialect::Sqlite => create_table::sqlite_declared_types(&single)?.into_owned(),
+            Dialect::Postgres => single,
+        };
         let ast::Statement::AlterTable(alter) = scan::parse_statement(&single, d)? else {
             return Err("expected an ALTER TABLE statement".into());
         };

@@ -15,7 +15,11 @@ use crate::schema::{
 
 pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     let d = schema.dialect;
-    let ast::Statement::CreateTable(ct) = scan::parse_statement(text, d)? else {
+    let declared = match d {
+        Dialect::Sqlite => sqlite_declared_types(text)?,
+        Dialect::Postgres => std::borrow::Cow::Borrowed(text),
+    };
+    let ast::Statement::CreateTable(ct) = scan::parse_statement(&declared, d)? else {
         return Err("expected a CREATE TABLE statement".into());
     };
     let name = names::object_name(&ct.name, d)?;
@@ -390,7 +394,9 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
             }
             let name = p.name.or_else(|| choose(None, "pkey"));
             let table = table_mut(schema, table_name)?;
-            if d == Dialect::Postgres {
+            // PostgreSQL makes key columns NOT NULL, and so does SQLite in a
+            // WITHOUT ROWID table (PRAGMA table_info says so).
+            if d == Dialect::Postgres || table.without_rowid {
                 for c in &mut table.columns {
                     if cols.iter().any(|k| k == &c.name) {
                         c.nullable = false;
@@ -578,15 +584,170 @@ fn referenced_columns(sql: &str, table: &Table, d: Dialect) -> Vec<String> {
     found
 }
 
+/// Words that end a SQLite column's type and start its constraints.
+const SQLITE_COLUMN_CONSTRAINTS: &[&str] = &[
+    "CONSTRAINT",
+    "PRIMARY",
+    "NOT",
+    "NULL",
+    "UNIQUE",
+    "CHECK",
+    "DEFAULT",
+    "COLLATE",
+    "REFERENCES",
+    "GENERATED",
+    "AS",
+];
+
+/// SQLite takes any run of names, with an optional `(n)` or `(n, m)`, as a
+/// column's type (`BLOB SUB_TYPE TEXT`, `varchar[10]`, `UNSIGNED BIG INT`)
+/// and keeps that text as the declared type; sqlparser reads only the types
+/// it knows. A type of more than one word (or with a `[…]` part) is handed
+/// to sqlparser as one quoted name, which [`types`] reads back as the
+/// declared text, as `PRAGMA table_info` prints it. Reads the column list of
+/// a `CREATE TABLE` and the column of an `ALTER TABLE … ADD [COLUMN]`.
+pub(super) fn sqlite_declared_types(text: &str) -> Fallible<std::borrow::Cow<'_, str>> {
+    let tokens = scan::tokenize(text, Dialect::Sqlite)?;
+    let toks = &tokens.toks;
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    if toks.first().is_some_and(|t| t.is_kw("ALTER")) {
+        if let Some(add) = toks.iter().position(|t| t.is_kw("ADD")) {
+            let name = add + 1 + usize::from(toks.get(add + 1).is_some_and(|t| t.is_kw("COLUMN")));
+            spans.extend(column_type_span(text, &tokens, name).0);
+        }
+        return Ok(quote_spans(text, spans));
+    }
+    // The column list: the first `(` after the table name (none for AS SELECT).
+    let Some(open) = toks.iter().position(|t| t.is_sym("(") || t.is_kw("AS")) else {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    };
+    if !toks[open].is_sym("(") {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
+    let mut i = open + 1;
+    let mut item_start = true;
+    let mut depth = 0usize;
+    while i < toks.len() {
+        let t = &toks[i];
+        if depth == 0 && item_start {
+            item_start = false;
+            let (span, next) = column_type_span(text, &tokens, i);
+            spans.extend(span);
+            if next > i {
+                i = next;
+                continue;
+            }
+        }
+        if t.is_sym("(") {
+            depth += 1;
+        } else if t.is_sym(")") {
+            if depth == 0 {
+                break;
+            }
+            depth -= 1;
+        } else if t.is_sym(",") && depth == 0 {
+            item_start = true;
+        }
+        i += 1;
+    }
+    Ok(quote_spans(text, spans))
+}
+
+/// For the column definition whose name is token `name`: the byte span of
+/// its type when sqlparser needs it quoted, and the token after the type.
+/// A table constraint is no column: `(None, name)`.
+fn column_type_span(
+    text: &str,
+    tokens: &scan::Tokens,
+    name: usize,
+) -> (Option<(usize, usize)>, usize) {
+    let toks = &tokens.toks;
+    let offset = |i: usize| tokens.offsets.get(i).copied().unwrap_or(text.len());
+    let table_constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
+        .iter()
+        .any(|kw| toks.get(name).is_some_and(|t| t.is_kw(kw)));
+    if table_constraint || !matches!(toks.get(name), Some(Tok::Word { .. })) {
+        return (None, name);
+    }
+    let first = name + 1;
+    let mut j = first;
+    let mut words = 0;
+    let mut bracket = false;
+    while let Some(Tok::Word { quoted, .. }) = toks.get(j) {
+        let is_bracket = *quoted && text.get(offset(j)..).is_some_and(|r| r.starts_with('['));
+        if (*quoted && !is_bracket) || SQLITE_COLUMN_CONSTRAINTS.iter().any(|kw| toks[j].is_kw(kw))
+        {
+            break;
+        }
+        bracket |= is_bracket;
+        words += 1;
+        j += 1;
+    }
+    if words > 0 && toks.get(j).is_some_and(|t| t.is_sym("(")) {
+        while j < toks.len() && !toks[j].is_sym(")") {
+            j += 1;
+        }
+        j += 1;
+    }
+    let span = (words > 1 || bracket).then(|| (offset(first), offset(j)));
+    (span, j)
+}
+
+fn quote_spans(text: &str, spans: Vec<(usize, usize)>) -> std::borrow::Cow<'_, str> {
+    if spans.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 2 * spans.len());
+    let mut at = 0;
+    for (start, end) in spans {
+        let declared = text.get(start..end).unwrap_or_default().trim_end();
+        out.push_str(text.get(at..start).unwrap_or_default());
+        out.push('"');
+        out.push_str(&declared.replace('"', "\"\""));
+        out.push('"');
+        at = start + declared.len();
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    std::borrow::Cow::Owned(out)
+}
+
 /// A column default as the database keeps it: PostgreSQL stores no default
-/// for `DEFAULT NULL`; SQLite keeps the text.
+/// for `DEFAULT NULL` (and a `NULL::type` default means the same); SQLite
+/// keeps the text.
 pub(super) fn default_expr(e: &ast::Expr, d: Dialect) -> Option<Expr> {
-    let is_null = matches!(e, ast::Expr::Value(v) if matches!(v.value, ast::Value::Null));
     match (d, e) {
-        (Dialect::Postgres, _) if is_null => None,
+        (Dialect::Postgres, _) => Some(Expr::new(e.to_string(), d)).filter(|e| !e.is_null()),
         // SQLite's grammar wants an expression default in parentheses; they
         // are not part of it (`PRAGMA table_info` shows `datetime('now')`).
         (Dialect::Sqlite, ast::Expr::Nested(inner)) => Some(Expr::new(inner.to_string(), d)),
-        (Dialect::Postgres | Dialect::Sqlite, _) => Some(Expr::new(e.to_string(), d)),
+        (Dialect::Sqlite, _) => Some(Expr::new(e.to_string(), d)),
+    }
+}
+
+#[cfg(test)]
+mod sqlite_type_tests {
+    use super::sqlite_declared_types;
+
+    #[test]
+    fn multi_word_types_become_one_quoted_name() {
+        let rewrite = |sql: &str| sqlite_declared_types(sql).unwrap().into_owned();
+        assert_eq!(
+            rewrite(
+                "CREATE TABLE t (a BLOB SUB_TYPE TEXT NOT NULL, b varchar[10], c NATIVE  CHARACTER(70) DEFAULT 'x', d INTEGER PRIMARY KEY, CHECK (a IN ('x y')))"
+            ),
+            "CREATE TABLE t (a \"BLOB SUB_TYPE TEXT\" NOT NULL, b \"varchar[10]\", c \"NATIVE  CHARACTER(70)\" DEFAULT 'x', d INTEGER PRIMARY KEY, CHECK (a IN ('x y')))"
+        );
+        let untouched = "CREATE TABLE t (a INT, b \"My Type\", c, d TEXT AS (a || 'b c'), CONSTRAINT k UNIQUE (a, b))";
+        assert_eq!(rewrite(untouched), untouched);
+        let select = "CREATE TABLE t AS SELECT (1) AS a";
+        assert_eq!(rewrite(select), select);
+        assert_eq!(
+            rewrite("ALTER TABLE t ADD COLUMN b UNSIGNED BIG INT NOT NULL DEFAULT 0"),
+            "ALTER TABLE t ADD COLUMN b \"UNSIGNED BIG INT\" NOT NULL DEFAULT 0"
+        );
+        assert_eq!(
+            rewrite("ALTER TABLE t ADD c varchar[10]"),
+            "ALTER TABLE t ADD c \"varchar[10]\""
+        );
     }
 }

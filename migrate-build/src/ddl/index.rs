@@ -37,7 +37,13 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
     for c in &ci.columns {
         // `col COLLATE x` is a column with a collation, as both databases
         // report it; a collation the column has anyway is no collation.
-        let (source, mut collation) = match &c.column.expr {
+        // `((upper(x) COLLATE "C"))`: the server keeps the collation as the
+        // index column's and the expression without it.
+        let mut written = &c.column.expr;
+        while let ast::Expr::Nested(inner) = written {
+            written = inner;
+        }
+        let (source, mut collation) = match written {
             ast::Expr::Collate { expr, collation } => (
                 expr.as_ref(),
                 Some(names::object_name(collation, d)?.to_string()),

@@ -15,6 +15,7 @@
 mod alter_table;
 mod create_table;
 mod error;
+mod expr_key;
 mod facts;
 mod index;
 mod names;
@@ -27,9 +28,10 @@ mod scan;
 mod split;
 mod transaction;
 mod types;
+mod virtual_table;
 
 use crate::dialect::Dialect;
-use crate::schema::{ColumnType, Expr, Schema};
+use crate::schema::{ColumnType, Expr, Schema, VirtualTable};
 
 pub use error::DdlError;
 pub use redact::{password_literals, redact_passwords};
@@ -115,6 +117,17 @@ pub fn parse_schema(
 pub fn parse_expr(sql: &str, dialect: Dialect) -> Option<Expr> {
     let expr = scan::parse_expr(sql, dialect)?;
     Some(Expr::new(expr.to_string(), dialect))
+}
+
+/// The comparison key of a PostgreSQL expression (see [`expr_key`]);
+/// `None` when sqlparser cannot read it.
+pub(crate) fn postgres_expr_key(sql: &str) -> Option<String> {
+    expr_key::postgres_key(sql)
+}
+
+/// Reads a stored SQLite `CREATE VIRTUAL TABLE` statement.
+pub fn parse_virtual_table(sql: &str) -> Result<VirtualTable, String> {
+    virtual_table::parse(sql)
 }
 
 /// Parses a type name as written or as a catalog prints it.

@@ -13,6 +13,9 @@ use crate::schema::{
     Schema, Sequence, View,
 };
 
+/// The extension every PostgreSQL database has from its template.
+const BUILT_IN_EXTENSION: &str = "plpgsql";
+
 pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallible<Outcome> {
     let mut c = Cursor::new(tokens, schema.dialect);
     if c.eat(&["CREATE"]) {
@@ -87,6 +90,10 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         } else {
             None
         };
+        // plpgsql is built in: every database has it, none creates it.
+        if name == BUILT_IN_EXTENSION {
+            return Ok(Outcome::Applied);
+        }
         if schema.extensions.iter().any(|e| e.name == name) {
             return if if_not_exists {
                 Ok(Outcome::Applied)
@@ -122,13 +129,17 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         return Ok(Outcome::Applied);
     }
     if c.eat(&["VIRTUAL", "TABLE"]) {
-        return Err("CREATE VIRTUAL TABLE is not modelled".into());
+        return super::virtual_table::create(schema, text, c);
     }
     let Some(kind) = opaque_kind(c) else {
         return Err(format!("CREATE statement {} is not modelled", c.here()));
     };
     let _ = constraint;
+    let if_not_exists_from = c.tokens.offsets.get(c.pos).copied();
     let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
+    let if_not_exists_at = if_not_exists_from
+        .zip(c.tokens.offsets.get(c.pos).copied())
+        .filter(|_| if_not_exists);
     let after_kind = c.pos;
     let (name, signature) = object_identity(schema, text, c, kind)?;
     // A routine's signature names types; other objects' names are no reference.
@@ -182,11 +193,20 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
     // Kept in the form that replaces a changed body in place (see `head`):
     // `CREATE FUNCTION` and `CREATE OR REPLACE FUNCTION` are the same object.
     let create_end = c.tokens.offsets.first().map(|o| o + "CREATE".len());
+    // SQLite stores `CREATE TRIGGER IF NOT EXISTS t …` as `CREATE TRIGGER t …`.
+    let text = match if_not_exists_at {
+        Some((from, to)) => format!(
+            "{}{}",
+            text.get(..from).unwrap_or_default(),
+            text.get(to..).unwrap_or_default()
+        ),
+        None => text.to_string(),
+    };
     let definition = match create_end {
         Some(end) if routine && !or_replace && text.is_char_boundary(end) => {
             Definition::source(format!("{} OR REPLACE{}", &text[..end], &text[end..]))
         }
-        _ => Definition::source(text),
+        _ => Definition::source(text.as_str()),
     };
     let object = OpaqueObject {
         kind,
@@ -525,6 +545,9 @@ fn drop(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome
         for name in c.qualified_list()? {
             match schema.table(&name).map(|t| t.name.clone()) {
                 Some(name) => drop_table(schema, &name, cascade)?,
+                None if schema.virtual_table(&name).is_some() => {
+                    schema.virtual_tables.retain(|v| !v.name.same_as(&name, d));
+                }
                 None if if_exists => {}
                 None => return Err(format!("table `{name}` does not exist")),
             }
@@ -614,7 +637,7 @@ fn drop(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome
             let name = c.ident()?;
             let before = schema.extensions.len();
             schema.extensions.retain(|e| e.name != name);
-            if before == schema.extensions.len() && !if_exists {
+            if before == schema.extensions.len() && !if_exists && name != BUILT_IN_EXTENSION {
                 return Err(format!("extension `{name}` does not exist"));
             }
             if !c.eat_sym(",") {

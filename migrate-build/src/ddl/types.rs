@@ -128,9 +128,13 @@ fn postgres_type(sql: &str) -> Option<ColumnType> {
         (false, None) => return None,
         (true, _) => (strip_public(&name).to_string(), true),
     };
-    // `character` without a length is `character(1)`.
+    // `character` without a length is `character(1)`, and `numeric(p)` is
+    // `numeric(p,0)`, as format_type prints them.
     if canonical == "character" && modifiers.is_empty() {
         modifiers.push(1);
+    }
+    if canonical == "numeric" && modifiers.len() == 1 {
+        modifiers.push(0);
     }
     Some(ColumnType {
         name: canonical,
@@ -228,6 +232,7 @@ mod tests {
         assert_eq!(pg("DOUBLE PRECISION"), "double precision");
         assert_eq!(pg("float4"), "real");
         assert_eq!(pg("decimal(10, 2)"), "numeric(10,2)");
+        assert_eq!(pg("numeric(10)"), "numeric(10,0)");
         assert_eq!(pg("VARCHAR(255)"), "character varying(255)");
         assert_eq!(pg("character varying(20)"), "character varying(20)");
         assert_eq!(pg("varchar"), "character varying");

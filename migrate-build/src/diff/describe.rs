@@ -130,6 +130,8 @@ pub fn describe(step: &Step) -> String {
             Some(_) => format!("set comment on column `{table}.{column}`"),
             None => format!("remove comment on column `{table}.{column}`"),
         },
+        Step::CreateVirtualTable(v) => format!("create virtual table `{}`", v.name),
+        Step::DropVirtualTable(v) => format!("drop virtual table `{}`", v.name),
         Step::CreateOpaque(o) => format!("create {} `{}`", kind_words(o.kind), opaque_name(o)),
         Step::DropOpaque(o) => format!("drop {} `{}`", kind_words(o.kind), opaque_name(o)),
     }

@@ -43,6 +43,7 @@ pub fn diff(previous: &Schema, next: &Schema) -> Plan {
     index::push_index_steps(&mut differ, &tables);
     push_sequence_steps(&mut differ, &tables);
     objects::push_object_steps(&mut differ, &tables);
+    differ.push_virtual_table_steps();
     differ.into_plan()
 }
 
@@ -108,6 +109,25 @@ impl<'a> Differ<'a> {
                 .any(|n| self.dialect.same_name(n, ns))
             {
                 self.push(Step::DropNamespace(ns.clone()));
+            }
+        }
+    }
+
+    /// Matched by name; a changed module or argument list recreates it.
+    fn push_virtual_table_steps(&mut self) {
+        let Pair { previous, next } = self.schemas;
+        for v in &previous.virtual_tables {
+            if next.virtual_table(&v.name) != Some(v) {
+                // Its rows go with it: the module keeps them in shadow tables.
+                self.push_destructive(
+                    Step::DropVirtualTable(v.clone()),
+                    Some(Destructive::DropTable(v.name.clone())),
+                );
+            }
+        }
+        for v in &next.virtual_tables {
+            if previous.virtual_table(&v.name) != Some(v) {
+                self.push(Step::CreateVirtualTable(v.clone()));
             }
         }
     }

@@ -61,8 +61,10 @@ pub(super) fn phase(step: &Step) -> Phase {
         }
         Step::DropEnum(_) | Step::DropSequence(_) => Phase::DropLeftovers,
         Step::CreateSequence(_) => Phase::CreateSequences,
-        Step::CreateTable(_) | Step::RenameTable { .. } => Phase::CreateTables,
-        Step::DropTable(_) => Phase::DropTables,
+        Step::CreateTable(_) | Step::RenameTable { .. } | Step::CreateVirtualTable(_) => {
+            Phase::CreateTables
+        }
+        Step::DropTable(_) | Step::DropVirtualTable(_) => Phase::DropTables,
         Step::RebuildTable { .. } => Phase::RebuildTables,
         Step::AddColumn { column, .. } if column.generated.is_some() => Phase::AddGeneratedColumns,
         Step::AddColumn { .. } => Phase::AddColumns,

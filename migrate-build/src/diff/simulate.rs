@@ -425,6 +425,14 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
                 .ok_or("missing column")?
                 .comment = comment.clone();
         }
+        Step::CreateVirtualTable(v) => {
+            check(s.virtual_table(&v.name).is_none(), || "exists".into())?;
+            s.virtual_tables.push(v.clone());
+        }
+        Step::DropVirtualTable(v) => {
+            check(s.virtual_table(&v.name).is_some(), || "missing".into())?;
+            s.virtual_tables.retain(|x| !x.name.same_as(&v.name, d));
+        }
         Step::CreateOpaque(o) => {
             let exists = s
                 .opaque

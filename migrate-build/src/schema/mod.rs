@@ -81,6 +81,14 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// Whether this is the null constant, cast or not (`NULL::text`): as a
+    /// default it is the same as none.
+    pub fn is_null(&self) -> bool {
+        self.key == "null"
+    }
+}
+
 impl PartialEq for Expr {
     fn eq(&self, other: &Self) -> bool {
         self.key == other.key
@@ -141,6 +149,8 @@ pub struct Schema {
     pub namespaces: Vec<String>,
     /// Objects the engine carries by name without modelling them.
     pub opaque: Vec<OpaqueObject>,
+    /// SQLite `CREATE VIRTUAL TABLE … USING module(…)`.
+    pub virtual_tables: Vec<VirtualTable>,
 }
 
 impl Schema {
@@ -155,6 +165,7 @@ impl Schema {
             extensions: Vec::new(),
             namespaces: Vec::new(),
             opaque: Vec::new(),
+            virtual_tables: Vec::new(),
         }
     }
 
@@ -167,6 +178,7 @@ impl Schema {
             && self.extensions.is_empty()
             && self.namespaces.is_empty()
             && self.opaque.is_empty()
+            && self.virtual_tables.is_empty()
     }
 
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
@@ -207,6 +219,12 @@ impl Schema {
             .find(|v| v.name.same_as(name, self.dialect))
     }
 
+    pub fn virtual_table(&self, name: &QualifiedName) -> Option<&VirtualTable> {
+        self.virtual_tables
+            .iter()
+            .find(|v| v.name.same_as(name, self.dialect))
+    }
+
     pub fn sequence(&self, name: &QualifiedName) -> Option<&Sequence> {
         self.sequences
             .iter()
@@ -232,6 +250,7 @@ impl Schema {
         self.enums.sort_by_key(|a| key(d, &a.name));
         self.views.sort_by_key(|a| key(d, &a.name));
         self.sequences.sort_by_key(|a| key(d, &a.name));
+        self.virtual_tables.sort_by_key(|a| key(d, &a.name));
         self.extensions.sort_by(|a, b| a.name.cmp(&b.name));
         self.namespaces.sort();
         self.opaque.sort_by_key(|o| {
@@ -518,6 +537,19 @@ pub struct Sequence {
     pub name: QualifiedName,
     /// `OWNED BY table.column`: serial columns own theirs.
     pub owned_by: Option<(QualifiedName, String)>,
+}
+
+/// A SQLite virtual table: the module and its arguments are the whole
+/// definition (SQLite hands them to the module as text). The module's shadow
+/// tables (`<name>_data`, `<name>_node`…) are its own, not in the model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VirtualTable {
+    pub name: QualifiedName,
+    /// Lower-cased: `fts5`, `rtree`.
+    pub module: String,
+    /// Each argument's text, trimmed, with white space outside quotes
+    /// collapsed to one space.
+    pub arguments: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -276,7 +276,8 @@ impl<'c> Context<'c> {
             // column; otherwise it is the default.
             match get_char(&row, 9, what)? {
                 's' => column.generated = expr.map(|expr| Generated { expr, stored: true }),
-                '\0' => column.default = expr,
+                // `DEFAULT NULL::character varying` is no default.
+                '\0' => column.default = expr.filter(|e| !e.is_null()),
                 other => {
                     return Err(IntrospectError::Unexpected {
                         what: "generated column kind",

@@ -91,6 +91,13 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
 
         Step::CreateTable(table) => create_table(table),
         Step::DropTable(table) => one(format!("DROP TABLE {}", qualified(&table.name, PG))),
+        Step::CreateVirtualTable(v) | Step::DropVirtualTable(v) => {
+            Err(RenderError::UnsupportedObject {
+                dialect: PG,
+                object: "virtual tables",
+                name: v.name.to_string(),
+            })
+        }
         Step::RebuildTable { next, .. } => Err(RenderError::RebuildUnsupported {
             dialect: PG,
             table: next.name.clone(),

@@ -65,6 +65,14 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
 
         Step::CreateTable(table) => one(create_table(table, &table.name)?),
         Step::DropTable(table) => one(format!("DROP TABLE {}", qualified(&table.name, SQLITE))),
+        Step::CreateVirtualTable(v) => one(format!(
+            "CREATE VIRTUAL TABLE {} USING {}({})",
+            qualified(&v.name, SQLITE),
+            v.module,
+            v.arguments.join(", ")
+        )),
+        // The module drops its shadow tables with it.
+        Step::DropVirtualTable(v) => one(format!("DROP TABLE {}", qualified(&v.name, SQLITE))),
         Step::RebuildTable {
             previous,
             next,

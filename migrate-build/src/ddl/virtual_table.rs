@@ -1,0 +1,157 @@
+//! SQLite `CREATE VIRTUAL TABLE name USING module(arguments)`.
+//!
+//! SQLite does not parse a virtual table's arguments: it splits them at
+//! top-level commas and hands each one to the module as text. The model
+//! does the same, so the arguments compare as the module sees them.
+
+use super::scan::{self, Cursor, Tok};
+use super::{Fallible, Outcome};
+use crate::dialect::Dialect;
+use crate::schema::{Schema, VirtualTable};
+
+/// Reads the statement (the cursor is after `CREATE VIRTUAL TABLE`) and adds
+/// the table to `schema`.
+pub(super) fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome> {
+    if schema.dialect != Dialect::Sqlite {
+        return Err("CREATE VIRTUAL TABLE is SQLite's; it is not modelled here".into());
+    }
+    let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
+    let table = read(text, c)?;
+    let taken = schema.table(&table.name).is_some()
+        || schema.view(&table.name).is_some()
+        || schema.virtual_table(&table.name).is_some();
+    if taken {
+        return if if_not_exists {
+            Ok(Outcome::Applied)
+        } else {
+            Err(format!("table `{}` already exists", table.name))
+        };
+    }
+    schema.virtual_tables.push(table);
+    Ok(Outcome::Applied)
+}
+
+/// A stored `CREATE VIRTUAL TABLE` statement (SQLite's `sqlite_schema.sql`).
+pub(crate) fn parse(sql: &str) -> Fallible<VirtualTable> {
+    let tokens = scan::tokenize(sql, Dialect::Sqlite)?;
+    let mut c = Cursor::new(&tokens, Dialect::Sqlite);
+    c.expect(&["CREATE", "VIRTUAL", "TABLE"])?;
+    c.eat(&["IF", "NOT", "EXISTS"]);
+    read(sql, &mut c)
+}
+
+fn read(text: &str, c: &mut Cursor<'_>) -> Fallible<VirtualTable> {
+    let name = c.qualified()?;
+    c.expect(&["USING"])?;
+    let module = c.ident()?.to_ascii_lowercase();
+    let mut arguments = Vec::new();
+    if c.eat_sym("(") {
+        let offsets = &c.tokens.offsets;
+        let mut start = offsets.get(c.pos - 1).map_or(text.len(), |o| o + 1);
+        let mut depth = 0usize;
+        loop {
+            let at = offsets.get(c.pos).copied().unwrap_or(text.len());
+            match c.next() {
+                None => return Err(format!("virtual table `{name}`: unclosed `(`")),
+                Some(Tok::Sym(s)) if s == "(" => depth += 1,
+                Some(Tok::Sym(s)) if s == ")" && depth > 0 => depth -= 1,
+                Some(Tok::Sym(s)) if (s == ")" || s == ",") && depth == 0 => {
+                    let argument = collapse(text.get(start..at).unwrap_or_default());
+                    let last = s == ")";
+                    if !(last && argument.is_empty() && arguments.is_empty()) {
+                        arguments.push(argument);
+                    }
+                    if last {
+                        break;
+                    }
+                    start = at + 1;
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    while c.eat_sym(";") {}
+    if !c.at_end() {
+        return Err(format!(
+            "virtual table `{name}`: unexpected {} after its arguments",
+            c.here()
+        ));
+    }
+    Ok(VirtualTable {
+        name,
+        module,
+        arguments,
+    })
+}
+
+/// Trims and collapses white space outside quotes to one space.
+fn collapse(argument: &str) -> String {
+    let mut out = String::with_capacity(argument.len());
+    let mut quote: Option<char> = None;
+    let mut space = false;
+    for ch in argument.trim().chars() {
+        match quote {
+            Some(q) => {
+                out.push(ch);
+                if ch == q {
+                    quote = None;
+                }
+            }
+            None if ch.is_whitespace() => space = true,
+            None => {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                quote = match ch {
+                    '\'' | '"' | '`' => Some(ch),
+                    '[' => Some(']'),
+                    _ => None,
+                };
+                out.push(ch);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn arguments_are_split_at_top_level_commas() {
+        let v = parse(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS \"Docs\" USING FTS5(title,  body , content='a, b', tokenize = 'porter  unicode61', prefix='2 3')",
+        )
+        .unwrap();
+        assert_eq!(v.name.name, "Docs");
+        assert_eq!(v.module, "fts5");
+        assert_eq!(
+            v.arguments,
+            [
+                "title",
+                "body",
+                "content='a, b'",
+                "tokenize = 'porter  unicode61'",
+                "prefix='2 3'"
+            ]
+        );
+        let r = parse("CREATE VIRTUAL TABLE r USING rtree(id, f(a, b), c)").unwrap();
+        assert_eq!(r.arguments, ["id", "f(a, b)", "c"]);
+        assert!(
+            parse("CREATE VIRTUAL TABLE e USING m")
+                .unwrap()
+                .arguments
+                .is_empty()
+        );
+        assert!(
+            parse("CREATE VIRTUAL TABLE e USING m()")
+                .unwrap()
+                .arguments
+                .is_empty()
+        );
+        assert!(parse("CREATE VIRTUAL TABLE e USING m(a").is_err());
+        assert!(parse("CREATE VIRTUAL TABLE e USING m(a) x").is_err());
+    }
+}

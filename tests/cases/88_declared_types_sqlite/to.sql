@@ -1,0 +1,7 @@
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    note BLOB SUB_TYPE TEXT,
+    code varchar[10],
+    big UNSIGNED BIG INT NOT NULL DEFAULT 0,
+    label NATIVE CHARACTER(70)
+);

@@ -1,0 +1,266 @@
+//! SQLite forms real schemas use, against a real SQLite file: each schema is
+//! applied with `cargo migrate new` + `apply`, the database must show no
+//! drift from `schema.sql`, and its introspection must equal the
+//! interpreter's model of the same SQL. Changes render and apply.
+
+mod common;
+
+use cargo_migrate::introspect::sqlite::introspect;
+use migrate_build::Dialect;
+use migrate_build::ddl::{SourceFile, parse_schema};
+use migrate_build::schema::Schema;
+
+use common::workspace::Workspace;
+
+const D: Dialect = Dialect::Sqlite;
+
+const HISTORY: &str = "_migrate_history";
+
+fn interpret(sql: &str) -> Schema {
+    let (mut schema, _) = parse_schema(
+        D,
+        &[SourceFile {
+            path: "schema.sql",
+            sql,
+        }],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    schema.sort();
+    schema
+}
+
+fn read(ws: &Workspace) -> Schema {
+    let mut schema = introspect(&ws.db(), &[HISTORY]).unwrap();
+    schema.sort();
+    schema
+}
+
+/// `new`, `apply`, no drift, and the database reads back as the model.
+#[track_caller]
+fn round_trip(ws: &Workspace, sql: &str, name: &str) {
+    ws.write("schema.sql", sql);
+    ws.migrate(&["new", name]).success();
+    ws.migrate(&["apply"]).success();
+    let diff = ws.migrate(&[
+        "diff",
+        "--from",
+        "database",
+        "--to",
+        "schema",
+        "--exit-code",
+    ]);
+    assert_eq!(
+        diff.code(),
+        0,
+        "drift right after apply:\n{}{}",
+        diff.stdout(),
+        diff.stderr()
+    );
+    ws.migrate(&["check"]).success();
+    assert_eq!(read(ws), interpret(sql), "introspection vs interpreter");
+}
+
+fn workspace() -> Workspace {
+    Workspace::new("sqlite", "")
+}
+
+#[test]
+fn without_rowid_primary_key_columns_are_not_null() {
+    let sql = "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;\n\
+               CREATE TABLE pair (a INTEGER, b TEXT, c TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID;\n";
+    let model = interpret(sql);
+    let kv = &model.tables[0];
+    assert!(
+        !kv.columns[0].nullable,
+        "k is NOT NULL in a WITHOUT ROWID table"
+    );
+    assert!(kv.columns[1].nullable);
+    let pair = &model.tables[1];
+    assert!(!pair.columns[0].nullable && !pair.columns[1].nullable);
+    assert!(pair.columns[2].nullable);
+    let ws = workspace();
+    round_trip(&ws, sql, "init");
+    let notnull: i64 = ws
+        .db()
+        .query_row(
+            "SELECT \"notnull\" FROM pragma_table_info('kv') WHERE name = 'k'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(notnull, 1);
+}
+
+#[test]
+fn strict_tables_round_trip() {
+    let sql = "CREATE TABLE s (id INTEGER PRIMARY KEY, name TEXT NOT NULL, n ANY, r REAL, b BLOB) STRICT;\n\
+               CREATE TABLE sw (id TEXT PRIMARY KEY, n INT) STRICT, WITHOUT ROWID;\n";
+    let model = interpret(sql);
+    assert!(model.tables.iter().all(|t| t.strict));
+    let ws = workspace();
+    round_trip(&ws, sql, "init");
+    // A STRICT table refuses a value of the wrong type: it really is STRICT.
+    assert!(
+        ws.db()
+            .execute("INSERT INTO s (name, r) VALUES ('a', 'x')", [])
+            .is_err()
+    );
+}
+
+#[test]
+fn type_names_sqlite_accepts_are_kept_as_declared() {
+    let sql = "CREATE TABLE t (\n\
+                 a BLOB SUB_TYPE TEXT,\n\
+                 b varchar[10],\n\
+                 c UNSIGNED BIG INT,\n\
+                 d DOUBLE PRECISION,\n\
+                 e NATIVE CHARACTER(70),\n\
+                 f VARYING CHARACTER(255),\n\
+                 g decimal(10, 5),\n\
+                 h INT8,\n\
+                 i \"My Type\",\n\
+                 j TIMESTAMP WITH TIME ZONE,\n\
+                 k\n\
+               );\n";
+    let model = interpret(sql);
+    let declared: Vec<String> = model.tables[0]
+        .columns
+        .iter()
+        .map(|c| c.ty.to_string())
+        .collect();
+    assert_eq!(
+        declared,
+        [
+            "BLOB SUB_TYPE TEXT",
+            "VARCHAR[10]",
+            "UNSIGNED BIG INT",
+            "DOUBLE PRECISION",
+            "NATIVE CHARACTER(70)",
+            "VARYING CHARACTER(255)",
+            "DECIMAL(10,5)",
+            "INT8",
+            "MY TYPE",
+            "TIMESTAMP WITH TIME ZONE",
+            "",
+        ]
+    );
+    let ws = workspace();
+    round_trip(&ws, sql, "init");
+}
+
+#[test]
+fn triggers_if_not_exists() {
+    let sql = "CREATE TABLE t (id INTEGER PRIMARY KEY, n INT, at TEXT);\n\
+               CREATE TRIGGER IF NOT EXISTS t_touch AFTER UPDATE ON t BEGIN\n\
+                 UPDATE t SET at = datetime('now') WHERE id = NEW.id;\n\
+               END;\n";
+    let model = interpret(sql);
+    assert_eq!(model.opaque.len(), 1);
+    assert_eq!(model.opaque[0].name.name, "t_touch");
+    let ws = workspace();
+    round_trip(&ws, sql, "init");
+    // Written again, IF NOT EXISTS keeps the first.
+    let twice = format!(
+        "{sql}CREATE TRIGGER IF NOT EXISTS t_touch AFTER INSERT ON t BEGIN SELECT 1; END;\n"
+    );
+    assert_eq!(interpret(&twice), model);
+}
+
+const FTS: &str = "CREATE TABLE docs (id INTEGER PRIMARY KEY, title TEXT, body TEXT);\n\
+CREATE VIRTUAL TABLE docs_fts USING fts5(title, body, content='docs', content_rowid='id');\n\
+CREATE VIRTUAL TABLE notes USING fts5(text);\n\
+CREATE VIRTUAL TABLE boxes USING rtree(id, min_x, max_x, min_y, max_y);\n";
+
+#[test]
+fn virtual_tables_are_modelled_without_their_shadow_tables() {
+    let model = interpret(FTS);
+    let names: Vec<&str> = model
+        .virtual_tables
+        .iter()
+        .map(|v| v.name.name.as_str())
+        .collect();
+    assert_eq!(names, ["boxes", "docs_fts", "notes"]);
+    let fts = &model.virtual_tables[1];
+    assert_eq!(fts.module, "fts5");
+    assert_eq!(
+        fts.arguments,
+        ["title", "body", "content='docs'", "content_rowid='id'"]
+    );
+    assert_eq!(model.tables.len(), 1, "virtual tables are not tables");
+    let ws = workspace();
+    round_trip(&ws, FTS, "init");
+    // The shadow tables exist in the file, and nothing reports them.
+    let shadow: i64 = ws
+        .db()
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name IN ('notes_data', 'notes_idx', 'notes_content', 'notes_docsize', 'notes_config', 'boxes_node', 'boxes_rowid', 'boxes_parent')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(shadow, 8);
+    // The tables work.
+    ws.db()
+        .execute("INSERT INTO notes (text) VALUES ('hello world')", [])
+        .unwrap();
+}
+
+#[test]
+fn virtual_tables_are_created_dropped_and_recreated() {
+    let ws = workspace();
+    round_trip(&ws, FTS, "init");
+    // Dropped, added, and one changed (a changed definition is drop + create).
+    let next = "CREATE TABLE docs (id INTEGER PRIMARY KEY, title TEXT, body TEXT);\n\
+CREATE VIRTUAL TABLE docs_fts USING fts5(title, body, content='docs', content_rowid='id', tokenize='porter');\n\
+CREATE VIRTUAL TABLE tags USING fts5(tag);\n";
+    ws.write("schema.sql", next);
+    let script = ws
+        .migrate(&["diff", "--from", "database", "--to", "schema", "--script"])
+        .success()
+        .stdout();
+    for drop in [
+        "DROP TABLE notes;",
+        "DROP TABLE boxes;",
+        "DROP TABLE docs_fts;",
+    ] {
+        assert!(script.contains(drop), "{drop}: {script}");
+    }
+    assert!(
+        script.contains("CREATE VIRTUAL TABLE docs_fts USING fts5(title, body, content='docs', content_rowid='id', tokenize='porter');"),
+        "{script}"
+    );
+    assert!(
+        script.contains("CREATE VIRTUAL TABLE tags USING fts5(tag);"),
+        "{script}"
+    );
+    assert!(
+        script.contains("-- WARNING: drops table `notes`"),
+        "{script}"
+    );
+    // The drop of the changed table comes before its creation.
+    assert!(
+        script.find("DROP TABLE docs_fts").unwrap()
+            < script.find("CREATE VIRTUAL TABLE docs_fts").unwrap()
+    );
+    round_trip(&ws, next, "swap_virtual_tables");
+    let tables = ws.tables();
+    assert!(tables.contains(&"tags".to_string()));
+    assert!(
+        !tables
+            .iter()
+            .any(|t| t.starts_with("notes") || t.starts_with("boxes")),
+        "{tables:?}"
+    );
+    // And down goes back.
+    ws.migrate(&["down"]).success();
+    ws.write("schema.sql", FTS);
+    let diff = ws.migrate(&[
+        "diff",
+        "--from",
+        "database",
+        "--to",
+        "schema",
+        "--exit-code",
+    ]);
+    assert_eq!(diff.code(), 0, "{}{}", diff.stdout(), diff.stderr());
+}
