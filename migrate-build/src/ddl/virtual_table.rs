@@ -84,12 +84,35 @@ fn read(text: &str, c: &mut Cursor<'_>) -> Fallible<VirtualTable> {
     })
 }
 
-/// Trims and collapses white space outside quotes to one space.
+/// Trims and collapses white space outside quotes to one space; comments
+/// count as white space (the text is rendered on one line).
 fn collapse(argument: &str) -> String {
     let mut out = String::with_capacity(argument.len());
     let mut quote: Option<char> = None;
     let mut space = false;
-    for ch in argument.trim().chars() {
+    let mut chars = argument.trim().chars().peekable();
+    while let Some(ch) = chars.next() {
+        if quote.is_none() && ch == '-' && chars.peek() == Some(&'-') {
+            for c in chars.by_ref() {
+                if c == '\n' {
+                    break;
+                }
+            }
+            space = true;
+            continue;
+        }
+        if quote.is_none() && ch == '/' && chars.peek() == Some(&'*') {
+            chars.next();
+            let mut last = ' ';
+            for c in chars.by_ref() {
+                if last == '*' && c == '/' {
+                    break;
+                }
+                last = c;
+            }
+            space = true;
+            continue;
+        }
         match quote {
             Some(q) => {
                 out.push(ch);
@@ -99,7 +122,7 @@ fn collapse(argument: &str) -> String {
             }
             None if ch.is_whitespace() => space = true,
             None => {
-                if space {
+                if space && !out.is_empty() {
                     out.push(' ');
                     space = false;
                 }
@@ -138,6 +161,11 @@ mod tests {
             ]
         );
         let r = parse("CREATE VIRTUAL TABLE r USING rtree(id, f(a, b), c)").unwrap();
+        let commented = parse(
+            "CREATE VIRTUAL TABLE c USING fts5(a, -- the title\n b /* body, text */, c '--')",
+        )
+        .unwrap();
+        assert_eq!(commented.arguments, ["a", "b", "c '--'"]);
         assert_eq!(r.arguments, ["id", "f(a, b)", "c"]);
         assert!(
             parse("CREATE VIRTUAL TABLE e USING m")
