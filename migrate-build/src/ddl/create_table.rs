@@ -23,7 +23,10 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         return Err("expected a CREATE TABLE statement".into());
     };
     let name = names::object_name(&ct.name, d)?;
-    if schema.table(&name).is_some() || schema.view(&name).is_some() {
+    if schema.table(&name).is_some()
+        || schema.view(&name).is_some()
+        || schema.virtual_table(&name).is_some()
+    {
         return if ct.if_not_exists {
             Ok(Outcome::Applied)
         } else {

@@ -141,6 +141,54 @@ fn collapse(argument: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::parse;
+    use crate::ddl::{SourceFile, parse_schema};
+    use crate::dialect::Dialect;
+
+    fn model(dialect: Dialect, sql: &str) -> Result<crate::schema::Schema, String> {
+        parse_schema(
+            dialect,
+            &[SourceFile {
+                path: "schema.sql",
+                sql,
+            }],
+        )
+        .map(|(s, _)| s)
+        .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn created_dropped_and_names_taken() {
+        let s = model(
+            Dialect::Sqlite,
+            "CREATE VIRTUAL TABLE v USING fts5(a);\n\
+             CREATE VIRTUAL TABLE IF NOT EXISTS v USING fts5(b);",
+        )
+        .unwrap();
+        assert_eq!(s.virtual_tables.len(), 1);
+        assert_eq!(s.virtual_tables[0].arguments, ["a"]);
+        assert!(s.tables.is_empty());
+        let dropped = model(
+            Dialect::Sqlite,
+            "CREATE VIRTUAL TABLE v USING fts5(a); DROP TABLE v; DROP TABLE IF EXISTS v;",
+        )
+        .unwrap();
+        assert!(dropped.virtual_tables.is_empty());
+        let taken = model(
+            Dialect::Sqlite,
+            "CREATE VIRTUAL TABLE v USING fts5(a);\nCREATE TABLE v (x);",
+        )
+        .unwrap_err();
+        assert!(taken.contains("schema.sql:2:1"), "{taken}");
+        assert!(
+            model(
+                Dialect::Sqlite,
+                "CREATE TABLE v (x); CREATE VIRTUAL TABLE v USING fts5(a);"
+            )
+            .is_err()
+        );
+        let pg = model(Dialect::Postgres, "CREATE VIRTUAL TABLE v USING fts5(a);").unwrap_err();
+        assert!(pg.contains("VIRTUAL TABLE"), "{pg}");
+    }
 
     #[test]
     fn arguments_are_split_at_top_level_commas() {
