@@ -3,6 +3,7 @@
 use cargo_migrate::introspect::sqlite::introspect;
 use migrate_build::schema::{
     ColumnType, Deferrable, ForeignKeyAction, IndexExpr, OpaqueKind, QualifiedName, Schema, Table,
+    VirtualTable,
 };
 use rusqlite::Connection;
 
@@ -273,15 +274,21 @@ fn mixed_case_and_quoted_names() {
 }
 
 #[test]
-fn virtual_tables_are_opaque_and_shadow_tables_skipped() {
+fn virtual_tables_are_read_and_shadow_tables_skipped() {
     let (_d, conn) = db("CREATE TABLE docs (id INTEGER PRIMARY KEY, body TEXT);
          CREATE VIRTUAL TABLE docs_fts USING fts5(body);");
     let s = introspect(&conn, &[]).unwrap();
     let names: Vec<&str> = s.tables.iter().map(|t| t.name.name.as_str()).collect();
     assert_eq!(names, ["docs"]);
-    assert_eq!(s.opaque.len(), 1);
-    assert_eq!(s.opaque[0].kind, OpaqueKind::Other);
-    assert_eq!(s.opaque[0].name, QualifiedName::new("docs_fts"));
+    assert!(s.opaque.is_empty());
+    assert_eq!(
+        s.virtual_tables,
+        [VirtualTable {
+            name: QualifiedName::new("docs_fts"),
+            module: "fts5".into(),
+            arguments: vec!["body".into()],
+        }]
+    );
 }
 
 #[test]

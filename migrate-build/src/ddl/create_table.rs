@@ -28,7 +28,11 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     let taken = d == Dialect::Postgres
         && (names::relation_taken(schema, ns, &name.name)
             || names::type_taken(schema, ns, &name.name));
-    if schema.table(&name).is_some() || schema.view(&name).is_some() || taken {
+    if schema.table(&name).is_some()
+        || schema.view(&name).is_some()
+        || schema.virtual_table(&name).is_some()
+        || taken
+    {
         return if ct.if_not_exists {
             Ok(Outcome::Applied)
         } else {

@@ -181,6 +181,21 @@ fn key(e: &Expr) -> String {
             time_zone,
         } => format!("({} at time zone {})", key(timestamp), key(time_zone)),
         Expr::Position { expr, r#in } => format!("position({} in {})", key(expr), key(r#in)),
+        // `substring(x, 1, 2)` is a plain call, printed `"substring"(x, 1, 2)`.
+        Expr::Substring {
+            expr,
+            substring_from,
+            substring_for,
+            special: true,
+            ..
+        } => {
+            let args: Vec<String> = std::iter::once(expr)
+                .chain(substring_from)
+                .chain(substring_for)
+                .map(|e| key(e))
+                .collect();
+            format!("substring({})", args.join(", "))
+        }
         Expr::Substring {
             expr,
             substring_from,
@@ -213,6 +228,31 @@ fn key(e: &Expr) -> String {
                 .unwrap_or_default();
             format!("trim({side}{what} from {})", key(expr))
         }
+        Expr::Overlay {
+            expr,
+            overlay_what,
+            overlay_from,
+            overlay_for,
+        } => {
+            let length = overlay_for
+                .as_ref()
+                .map(|l| format!(" for {}", key(l)))
+                .unwrap_or_default();
+            format!(
+                "overlay({} placing {} from {}{length})",
+                key(expr),
+                key(overlay_what),
+                key(overlay_from)
+            )
+        }
+        Expr::Ceil {
+            expr,
+            field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
+        } => format!("ceil({})", key(expr)),
+        Expr::Floor {
+            expr,
+            field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
+        } => format!("floor({})", key(expr)),
         Expr::Extract { field, expr, .. } => {
             let field = field.to_string().to_ascii_lowercase();
             format!("extract({} from {})", field.trim_matches('\''), key(expr))
@@ -514,6 +554,8 @@ mod tests {
         same("x OPERATOR(pg_catalog.~) '^a'", "(x ~ '^a'::text)");
         same("x != 0", "(x <> 0)");
         same("trim(x)", "TRIM(BOTH FROM x)");
+        same("substring(x, 1, 2)", "\"substring\"(x, 1, 2)");
+        same("substring(x from 1 for 2)", "SUBSTRING(x FROM 1 FOR 2)");
         same("trim(leading 'a' from x)", "TRIM(LEADING 'a'::text FROM x)");
         differ("trim(leading 'a' from x)", "trim(trailing 'a' from x)");
         same("x IN ('a')", "(x = 'a'::text)");

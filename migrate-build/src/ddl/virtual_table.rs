@@ -84,12 +84,35 @@ fn read(text: &str, c: &mut Cursor<'_>) -> Fallible<VirtualTable> {
     })
 }
 
-/// Trims and collapses white space outside quotes to one space.
+/// Trims and collapses white space outside quotes to one space; comments
+/// count as white space (the text is rendered on one line).
 fn collapse(argument: &str) -> String {
     let mut out = String::with_capacity(argument.len());
     let mut quote: Option<char> = None;
     let mut space = false;
-    for ch in argument.trim().chars() {
+    let mut chars = argument.trim().chars().peekable();
+    while let Some(ch) = chars.next() {
+        if quote.is_none() && ch == '-' && chars.peek() == Some(&'-') {
+            for c in chars.by_ref() {
+                if c == '\n' {
+                    break;
+                }
+            }
+            space = true;
+            continue;
+        }
+        if quote.is_none() && ch == '/' && chars.peek() == Some(&'*') {
+            chars.next();
+            let mut last = ' ';
+            for c in chars.by_ref() {
+                if last == '*' && c == '/' {
+                    break;
+                }
+                last = c;
+            }
+            space = true;
+            continue;
+        }
         match quote {
             Some(q) => {
                 out.push(ch);
@@ -99,7 +122,7 @@ fn collapse(argument: &str) -> String {
             }
             None if ch.is_whitespace() => space = true,
             None => {
-                if space {
+                if space && !out.is_empty() {
                     out.push(' ');
                     space = false;
                 }
@@ -118,6 +141,54 @@ fn collapse(argument: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::parse;
+    use crate::ddl::{SourceFile, parse_schema};
+    use crate::dialect::Dialect;
+
+    fn model(dialect: Dialect, sql: &str) -> Result<crate::schema::Schema, String> {
+        parse_schema(
+            dialect,
+            &[SourceFile {
+                path: "schema.sql",
+                sql,
+            }],
+        )
+        .map(|(s, _)| s)
+        .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn created_dropped_and_names_taken() {
+        let s = model(
+            Dialect::Sqlite,
+            "CREATE VIRTUAL TABLE v USING fts5(a);\n\
+             CREATE VIRTUAL TABLE IF NOT EXISTS v USING fts5(b);",
+        )
+        .unwrap();
+        assert_eq!(s.virtual_tables.len(), 1);
+        assert_eq!(s.virtual_tables[0].arguments, ["a"]);
+        assert!(s.tables.is_empty());
+        let dropped = model(
+            Dialect::Sqlite,
+            "CREATE VIRTUAL TABLE v USING fts5(a); DROP TABLE v; DROP TABLE IF EXISTS v;",
+        )
+        .unwrap();
+        assert!(dropped.virtual_tables.is_empty());
+        let taken = model(
+            Dialect::Sqlite,
+            "CREATE VIRTUAL TABLE v USING fts5(a);\nCREATE TABLE v (x);",
+        )
+        .unwrap_err();
+        assert!(taken.contains("schema.sql:2:1"), "{taken}");
+        assert!(
+            model(
+                Dialect::Sqlite,
+                "CREATE TABLE v (x); CREATE VIRTUAL TABLE v USING fts5(a);"
+            )
+            .is_err()
+        );
+        let pg = model(Dialect::Postgres, "CREATE VIRTUAL TABLE v USING fts5(a);").unwrap_err();
+        assert!(pg.contains("VIRTUAL TABLE"), "{pg}");
+    }
 
     #[test]
     fn arguments_are_split_at_top_level_commas() {
@@ -138,6 +209,11 @@ mod tests {
             ]
         );
         let r = parse("CREATE VIRTUAL TABLE r USING rtree(id, f(a, b), c)").unwrap();
+        let commented = parse(
+            "CREATE VIRTUAL TABLE c USING fts5(a, -- the title\n b /* body, text */, c '--')",
+        )
+        .unwrap();
+        assert_eq!(commented.arguments, ["a", "b", "c '--'"]);
         assert_eq!(r.arguments, ["id", "f(a, b)", "c"]);
         assert!(
             parse("CREATE VIRTUAL TABLE e USING m")
