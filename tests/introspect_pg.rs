@@ -8,7 +8,7 @@ use migrate_build::Dialect;
 use migrate_build::schema::{
     CheckConstraint, Column, ColumnType, Deferrable, Enum, Expr, Extension, ForeignKey,
     ForeignKeyAction, Generated, Identity, Index, IndexColumn, IndexExpr, OpaqueKind, PrimaryKey,
-    QualifiedName, Schema, Sequence, UniqueConstraint,
+    QualifiedName, Schema, Sequence, SequenceOptions, UniqueConstraint,
 };
 
 use common::pg::TestDb;
@@ -66,6 +66,7 @@ fn key_column(name: &str) -> IndexColumn {
 
 fn index(name: &str, table: &str, columns: Vec<IndexColumn>) -> Index {
     Index {
+        storage: Vec::new(),
         name: q(name),
         table: q(table),
         unique: false,
@@ -185,8 +186,10 @@ fn serial_keeps_its_default_and_sequence_identity_does_not() {
     let i = schema.table(&q("i")).unwrap();
     let mut a = not_null(Column::new("a", ty("integer", &[], 0)));
     a.identity = Some(Identity::Always);
+    a.identity_options = Some(SequenceOptions::defaults("integer", 1));
     let mut b = not_null(Column::new("b", ty("bigint", &[], 0)));
     b.identity = Some(Identity::ByDefault);
+    b.identity_options = Some(SequenceOptions::defaults("bigint", 1));
     assert_eq!(i.columns, vec![a, b]);
     assert!(i.columns.iter().all(|c| c.default.is_none()));
 
@@ -195,14 +198,20 @@ fn serial_keeps_its_default_and_sequence_identity_does_not() {
         schema.sequences,
         vec![
             Sequence {
+                options: migrate_build::schema::SequenceOptions::default(),
+                unlogged: false,
                 name: q("s_big_seq"),
                 owned_by: Some((q("s"), "big".into())),
             },
             Sequence {
+                options: SequenceOptions::defaults("integer", 1),
+                unlogged: false,
                 name: q("s_id_seq"),
                 owned_by: Some((q("s"), "id".into())),
             },
             Sequence {
+                options: migrate_build::schema::SequenceOptions::default(),
+                unlogged: false,
                 name: q("standalone"),
                 owned_by: None,
             },
@@ -371,10 +380,15 @@ fn primary_unique_check_and_foreign_key_constraints() {
         child.checks,
         vec![
             CheckConstraint {
+                no_inherit: false,
+                not_valid: false,
                 name: Some("qty_positive".into()),
                 expr: expr("(qty > 0)"),
             },
             CheckConstraint {
+                no_inherit: false,
+                // Added NOT VALID: existing rows were not checked.
+                not_valid: true,
                 name: Some("qty_small".into()),
                 expr: expr("(qty < 1000)"),
             },
@@ -384,6 +398,7 @@ fn primary_unique_check_and_foreign_key_constraints() {
         child.foreign_keys,
         vec![
             ForeignKey {
+                not_valid: false,
                 name: Some("child_id_fk".into()),
                 columns: vec!["id".into()],
                 referenced_table: q("child"),
@@ -393,6 +408,7 @@ fn primary_unique_check_and_foreign_key_constraints() {
                 deferrable: Deferrable::NotDeferrable,
             },
             ForeignKey {
+                not_valid: false,
                 name: Some("child_parent_fk".into()),
                 columns: vec!["pb".into(), "pa".into()],
                 referenced_table: q("parent"),

@@ -210,6 +210,8 @@ fn read_table(conn: &Connection, obj: &StoredObject) -> Result<Table, Introspect
         .map(|(name, expr)| CheckConstraint {
             name: name.clone(),
             expr: Expr::new(expr.as_str(), D),
+            no_inherit: false,
+            not_valid: false,
         })
         .collect();
     table.foreign_keys = read_foreign_keys(conn, &obj.name, &text)?;
@@ -335,6 +337,7 @@ fn read_foreign_keys(
                 on_delete: action(&on_delete),
                 on_update: action(&on_update),
                 deferrable: Deferrable::NotDeferrable,
+                not_valid: false,
             });
             to_columns.push(Vec::new());
         }
@@ -458,6 +461,7 @@ fn read_indexes(
             method: None,
             include: Vec::new(),
             nulls_not_distinct: false,
+            storage: Vec::new(),
         });
     }
     Ok(indexes)
@@ -479,6 +483,7 @@ fn read_view(obj: &StoredObject) -> Result<View, IntrospectError> {
             name: QualifiedName::new(&obj.name),
             materialized: false,
             definition: view.definition,
+            options: Vec::new(),
         });
     }
     let select =
@@ -487,6 +492,7 @@ fn read_view(obj: &StoredObject) -> Result<View, IntrospectError> {
         name: QualifiedName::new(&obj.name),
         materialized: false,
         definition: Definition::source(select),
+        options: Vec::new(),
     })
 }
 

@@ -18,6 +18,7 @@ mod error;
 mod index;
 mod names;
 mod objects;
+mod options;
 mod query;
 mod scan;
 mod split;

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::alter_table;
 use super::scan::{Cursor, Tok, Tokens, describe};
-use super::{Fallible, Outcome, names};
+use super::{Fallible, Outcome, names, options};
 use crate::dialect::Dialect;
 use crate::schema::{
     Definition, Enum, Expr, Extension, OpaqueKind, OpaqueObject, QualifiedName, Schema, Sequence,
@@ -57,6 +57,7 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
     if c.eat(&["VIEW"]) {
         return create_view(schema, text, c, or_replace, materialized);
     }
+    let unlogged = c.eat(&["UNLOGGED"]);
     if c.eat(&["SEQUENCE"]) {
         let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
         let name = c.qualified()?;
@@ -69,12 +70,22 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
                 Err(format!("relation `{name}` already exists"))
             };
         }
-        let owned_by = sequence_owned_by(schema, c)?;
-        schema.sequences.push(Sequence {
-            name,
-            owned_by: owned_by.flatten(),
-        });
+        let written = options::sequence_options(c, usize::MAX, schema.dialect)?;
+        if written.unlogged.is_some() || written.sequence_name.is_some() {
+            return Err("SET [UN]LOGGED / SEQUENCE NAME belong to ALTER SEQUENCE".into());
+        }
+        let owned_by = match &written.owned_by {
+            Some(Some(parts)) => Some(owner_column(schema, parts.clone())?),
+            Some(None) | None => None,
+        };
+        let mut sequence = Sequence::new(name, owned_by);
+        sequence.options = written.resolve(None)?;
+        sequence.unlogged = unlogged;
+        schema.sequences.push(sequence);
         return Ok(Outcome::Applied);
+    }
+    if unlogged {
+        return Err(format!("CREATE UNLOGGED {} is not modelled", c.here()));
     }
     if c.eat(&["EXTENSION"]) {
         let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
@@ -247,12 +258,48 @@ fn create_view(
             ));
         }
     }
-    // `WITH (options)` before AS.
-    if c.eat(&["WITH"]) {
-        c.skip_parens();
-    }
+    let mut options = if c.eat(&["WITH"]) {
+        options::storage_params(c)?
+    } else {
+        Vec::new()
+    };
     c.expect(&["AS"])?;
+    let body_start = c.pos;
+    // `WITH [LOCAL|CASCADED] CHECK OPTION` ends the body; the server keeps
+    // it as the option `check_option`.
+    let toks = &c.tokens.toks;
+    let n = toks.len();
+    let tail = |words: &[&str]| {
+        n >= body_start + words.len()
+            && toks[n - words.len()..]
+                .iter()
+                .zip(words)
+                .all(|(t, w)| t.is_kw(w))
+    };
+    let check_option = if tail(&["WITH", "LOCAL", "CHECK", "OPTION"]) {
+        Some(("local", 4))
+    } else if tail(&["WITH", "CASCADED", "CHECK", "OPTION"]) {
+        Some(("cascaded", 4))
+    } else if tail(&["WITH", "CHECK", "OPTION"]) {
+        Some(("cascaded", 3))
+    } else {
+        None
+    };
     let mut body = c.rest_of(text);
+    if let Some((kind, words)) = check_option {
+        let cut = c
+            .tokens
+            .offsets
+            .get(n - words)
+            .copied()
+            .unwrap_or(text.len());
+        let start = c.tokens.offsets.get(body_start).copied().unwrap_or(0);
+        body = text.get(start..cut).unwrap_or_default().trim();
+        crate::schema::set_storage(
+            &mut options,
+            vec![crate::schema::StorageParam::new("check_option", Some(kind))],
+        );
+    }
     for suffix in ["WITH NO DATA", "WITH DATA"] {
         let cut = body.len().saturating_sub(suffix.len());
         if let (Some(head), Some(tail)) = (body.get(..cut), body.get(cut..))
@@ -282,38 +329,25 @@ fn create_view(
         name,
         materialized,
         definition,
+        options,
     });
     Ok(Outcome::Applied)
 }
 
-/// `OWNED BY t.c` / `OWNED BY NONE` anywhere in the rest of the statement:
-/// `Some(None)` for NONE, `None` when absent.
-fn sequence_owned_by(
-    schema: &Schema,
-    c: &mut Cursor<'_>,
-) -> Fallible<Option<Option<(QualifiedName, String)>>> {
-    while !c.at_end() {
-        if c.eat(&["OWNED", "BY"]) {
-            if c.eat(&["NONE"]) {
-                return Ok(Some(None));
-            }
-            let mut parts = vec![c.ident()?];
-            while c.eat_sym(".") {
-                parts.push(c.ident()?);
-            }
-            let column = parts.pop().unwrap_or_default();
-            let table = names::qualify(parts, schema.dialect);
-            let t = schema
-                .table(&table)
-                .ok_or_else(|| format!("table `{table}` does not exist"))?;
-            let col = t
-                .column(&column, schema.dialect)
-                .ok_or_else(|| format!("column `{column}` of `{table}` does not exist"))?;
-            return Ok(Some(Some((t.name.clone(), col.name.clone()))));
-        }
-        c.next();
+/// The `table.column` of `OWNED BY`, as the schema spells them.
+fn owner_column(schema: &Schema, mut parts: Vec<String>) -> Fallible<(QualifiedName, String)> {
+    let column = parts.pop().unwrap_or_default();
+    if parts.is_empty() {
+        return Err(format!("OWNED BY `{column}` names no table"));
     }
-    Ok(None)
+    let table = names::qualify(parts, schema.dialect);
+    let t = schema
+        .table(&table)
+        .ok_or_else(|| format!("table `{table}` does not exist"))?;
+    let col = t
+        .column(&column, schema.dialect)
+        .ok_or_else(|| format!("column `{column}` of `{table}` does not exist"))?;
+    Ok((t.name.clone(), col.name.clone()))
 }
 
 /// Whether `CASCADE` ends the statement.
@@ -571,8 +605,31 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     if c.eat(&["INDEX"]) {
         let if_exists = c.eat(&["IF", "EXISTS"]);
         let name = c.qualified()?;
+        let set = c.peek().is_some_and(|t| t.is_kw("SET"));
+        if (set || c.peek().is_some_and(|t| t.is_kw("RESET")))
+            && c.peek_at(1).is_some_and(|t| t.is_sym("("))
+        {
+            c.next();
+            let params = options::storage_params(c)?;
+            let Some(i) = schema.indexes.iter_mut().find(|i| i.name.same_as(&name, d)) else {
+                return if if_exists {
+                    Ok(Outcome::Applied)
+                } else {
+                    Err(format!(
+                        "index `{name}` does not exist (storage parameters of a constraint's index are not modelled)"
+                    ))
+                };
+            };
+            if set {
+                crate::schema::set_storage(&mut i.storage, params);
+            } else {
+                i.storage
+                    .retain(|p| !params.iter().any(|q| q.name == p.name));
+            }
+            return Ok(Outcome::Applied);
+        }
         if !c.eat(&["RENAME", "TO"]) {
-            // SET (storage parameters), SET TABLESPACE, ATTACH PARTITION: not modelled.
+            // SET TABLESPACE, ATTACH PARTITION, ALTER COLUMN … SET STATISTICS: not modelled.
             return Err(format!("ALTER INDEX {} is not modelled", c.here()));
         }
         let new = c.ident()?;
@@ -639,9 +696,27 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
             }
             return Ok(Outcome::Applied);
         }
-        // Start, increment, cache… are not modelled; ownership is.
-        if let Some(owner) = sequence_owned_by(schema, c)? {
-            schema.sequences[pos].owned_by = owner;
+        if c.eat(&["OWNER", "TO"]) {
+            return Ok(Outcome::Applied);
+        }
+        let written = options::sequence_options(c, usize::MAX, d)?;
+        if written.sequence_name.is_some() {
+            return Err("SEQUENCE NAME is not an ALTER SEQUENCE option".into());
+        }
+        let owner = match &written.owned_by {
+            Some(Some(parts)) => Some(Some(owner_column(schema, parts.clone())?)),
+            Some(None) => Some(None),
+            None => None,
+        };
+        let seq = &mut schema.sequences[pos];
+        if !written.is_empty() {
+            seq.options = written.resolve(Some(&seq.options))?;
+        }
+        if let Some(owner) = owner {
+            seq.owned_by = owner;
+        }
+        if let Some(unlogged) = written.unlogged {
+            seq.unlogged = unlogged;
         }
         return Ok(Outcome::Applied);
     }
@@ -662,8 +737,22 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         };
         if c.eat(&["RENAME", "TO"]) {
             schema.views[pos].name.name = c.ident()?;
-        } else if c.eat(&["OWNER"]) || c.eat(&["SET"]) || c.eat(&["ALTER"]) {
-            // Owner, options, column defaults of a view: not modelled.
+        } else if c.eat(&["OWNER"]) {
+            // Ownership is not modelled.
+        } else if c.peek().is_some_and(|t| t.is_kw("SET"))
+            && c.peek_at(1).is_some_and(|t| t.is_sym("("))
+        {
+            c.next();
+            let params = options::storage_params(c)?;
+            crate::schema::set_storage(&mut schema.views[pos].options, params);
+        } else if c.peek().is_some_and(|t| t.is_kw("RESET"))
+            && c.peek_at(1).is_some_and(|t| t.is_sym("("))
+        {
+            c.next();
+            let names = options::storage_names(c)?;
+            schema.views[pos]
+                .options
+                .retain(|p| !names.contains(&p.name));
         } else {
             return Err(format!("ALTER VIEW {} is not modelled", c.here()));
         }

@@ -43,6 +43,7 @@ pub fn diff(previous: &Schema, next: &Schema) -> Plan {
     index::push_index_steps(&mut differ, &tables);
     push_sequence_steps(&mut differ, &tables);
     objects::push_object_steps(&mut differ, &tables);
+    push_view_option_steps(&mut differ);
     differ.into_plan()
 }
 
@@ -53,6 +54,7 @@ pub(crate) struct Differ<'a> {
     rules: &'static dyn DialectRules,
     dialect: Dialect,
     steps: Vec<(Phase, PlannedStep)>,
+    implicit_sequences: Vec<crate::schema::QualifiedName>,
 }
 
 impl<'a> Differ<'a> {
@@ -67,6 +69,7 @@ impl<'a> Differ<'a> {
             rules: dialect.rules(),
             dialect,
             steps: Vec::new(),
+            implicit_sequences: Vec::new(),
         }
     }
 
@@ -87,6 +90,7 @@ impl<'a> Differ<'a> {
         self.steps.sort_by_key(|(phase, _)| *phase);
         Plan {
             steps: self.steps.into_iter().map(|(_, step)| step).collect(),
+            implicit_sequences: self.implicit_sequences,
         }
     }
 
@@ -132,17 +136,38 @@ impl<'a> Differ<'a> {
     }
 }
 
-fn default_mentions(
-    schema: &Schema,
-    table: &crate::schema::QualifiedName,
-    column: &str,
-    name: &str,
-) -> bool {
+/// Whether any column's default mentions `name` (draws from the sequence).
+fn default_mentions(schema: &Schema, name: &str) -> bool {
     schema
-        .table(table)
-        .and_then(|t| t.column(column, schema.dialect))
-        .and_then(|c| c.default.as_ref())
-        .is_some_and(|d| order::mentions(&d.sql, name))
+        .tables
+        .iter()
+        .flat_map(|t| &t.columns)
+        .filter_map(|c| c.default.as_ref())
+        .any(|d| order::mentions(&d.sql, name))
+}
+
+/// Options of views both schemas have with the same body: `ALTER VIEW …
+/// SET/RESET`. A view the plan drops and creates again gets its options
+/// with its `CREATE`.
+fn push_view_option_steps(differ: &mut Differ<'_>) {
+    let Pair { previous, next } = differ.schemas;
+    let d = differ.dialect;
+    for view in &next.views {
+        let Some(old) = previous.view(&view.name) else {
+            continue;
+        };
+        let recreated = differ.steps.iter().any(|(_, s)| {
+            matches!(&s.step, Step::DropView(v) | Step::CreateView(v) if v.name.same_as(&view.name, d))
+        });
+        if old.options != view.options && !recreated {
+            differ.push(Step::AlterViewOptions {
+                view: view.name.clone(),
+                materialized: view.materialized,
+                previous: old.options.clone(),
+                next: view.options.clone(),
+            });
+        }
+    }
 }
 
 /// Sequences a column created (or dropped) in the same plan owns are left to
@@ -176,28 +201,51 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
             .table(table)
             .and_then(|t| t.column(column, differ.dialect))
             .is_some_and(|c| c.identity.is_some());
+        // The sequence `serial` (or an identity's removal) makes has the
+        // defaults of its column's type: other options are set afterwards.
+        let implicit_options = |differ: &mut Differ<'_>| {
+            let ty = next
+                .table(table)
+                .and_then(|t| t.column(column, differ.dialect))
+                .map(|c| c.ty.name.clone())
+                .unwrap_or_default();
+            let made = crate::schema::Sequence {
+                options: crate::schema::SequenceOptions::defaults(&ty, 1),
+                unlogged: false,
+                ..seq.clone()
+            };
+            if made != *seq {
+                differ.push(Step::AlterSequence {
+                    previous: made,
+                    next: seq.clone(),
+                });
+            }
+        };
         if draws && owner_was_identity {
+            implicit_options(differ);
             continue;
         }
         match (tables.column_created(table, column), draws) {
-            (true, true) => {}
+            (true, true) => {
+                differ.implicit_sequences.push(seq.name.clone());
+                implicit_options(differ);
+            }
             // `OWNED BY` needs its column: nothing draws from this sequence
             // yet, so it can wait until every column exists.
             // `OWNED BY` needs its column: nothing draws from this sequence
             // yet, so it can wait until every column exists.
-            (true, false) if !default_mentions(next, table, column, &seq.name.name) => differ
-                .push_at(
-                    Phase::AddForeignKeys,
-                    Step::CreateSequence(seq.clone()),
-                    None,
-                ),
+            (true, false) if !default_mentions(next, &seq.name.name) => differ.push_at(
+                Phase::AddForeignKeys,
+                Step::CreateSequence(seq.clone()),
+                None,
+            ),
             // A created column not rendered `serial` (its sequence has
             // another name) draws from it: create it first, and hand it to
             // the column once that exists.
             (true, false) => {
                 differ.push(Step::CreateSequence(crate::schema::Sequence {
-                    name: seq.name.clone(),
                     owned_by: None,
+                    ..seq.clone()
                 }));
                 differ.push_at(
                     Phase::AddForeignKeys,
@@ -212,7 +260,20 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
         }
     }
     for seq in &previous.sequences {
-        if next.sequence(&seq.name).is_some() {
+        if let Some(kept) = next.sequence(&seq.name) {
+            if kept != seq {
+                let restart = seq
+                    .options
+                    .narrows_to(&kept.options)
+                    .then(|| Destructive::RestartSequence(kept.name.clone()));
+                differ.push_destructive(
+                    Step::AlterSequence {
+                        previous: seq.clone(),
+                        next: kept.clone(),
+                    },
+                    restart,
+                );
+            }
             continue;
         }
         let owner_dropped = seq

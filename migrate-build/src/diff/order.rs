@@ -77,7 +77,13 @@ pub(super) fn phase(step: &Step) -> Phase {
         Step::DropPrimaryKey { .. } | Step::DropUnique { .. } | Step::DropCheck { .. } => {
             Phase::DropConstraints
         }
-        Step::AddForeignKey { .. } | Step::SetSequenceOwner { .. } => Phase::AddForeignKeys,
+        Step::AddForeignKey { .. }
+        | Step::SetSequenceOwner { .. }
+        | Step::AlterSequence { .. }
+        | Step::AlterTableOptions { .. }
+        | Step::ValidateConstraint { .. } => Phase::AddForeignKeys,
+        Step::AlterIndexStorage { .. } => Phase::CreateIndexes,
+        Step::AlterViewOptions { .. } => Phase::CreateDependents,
         Step::DropForeignKey { .. } => Phase::DropForeignKeys,
         Step::CreateIndex(_) => Phase::CreateIndexes,
         Step::DropIndex(_) => Phase::DropIndexes,

@@ -15,7 +15,7 @@ use crate::schema::{Column, IndexExpr, QualifiedName, Schema, Sequence, Table};
 pub(super) fn apply(schema: &Schema, plan: &Plan) -> Result<Schema, String> {
     let mut s = schema.clone();
     for planned in &plan.steps {
-        apply_step(&mut s, &planned.step)
+        apply_step(&mut s, &planned.step, &plan.implicit_sequences)
             .map_err(|e| format!("{}: {e}", describe(&planned.step)))?;
     }
     Ok(s)
@@ -51,11 +51,19 @@ fn type_exists(s: &Schema, column: &Column) -> bool {
 
 /// The sequence a `serial` column owns, which the renderer's `serial` creates.
 /// The sequence a database makes for a column rendered `serial`.
-fn owned_sequence(table: &QualifiedName, column: &Column, d: crate::Dialect) -> Option<Sequence> {
-    Some(Sequence {
-        name: d.rules().implicit_sequence(table, column)?,
-        owned_by: Some((table.clone(), column.name.clone())),
-    })
+fn owned_sequence(
+    table: &QualifiedName,
+    column: &Column,
+    d: crate::Dialect,
+    implicit: &[QualifiedName],
+) -> Option<Sequence> {
+    let name = d.rules().implicit_sequence(table, column)?;
+    if !implicit.iter().any(|i| i.same_as(&name, d)) {
+        return None;
+    }
+    let mut sequence = Sequence::new(name, Some((table.clone(), column.name.clone())));
+    sequence.options = crate::schema::SequenceOptions::defaults(&column.ty.name, 1);
+    Some(sequence)
 }
 
 fn referenced_elsewhere(s: &Schema, target: &QualifiedName, columns: &[String]) -> bool {
@@ -77,7 +85,7 @@ fn read_by_view(s: &Schema, table: &QualifiedName) -> bool {
         .any(|v| mentions(v.definition.sql(), &table.name))
 }
 
-fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
+fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result<(), String> {
     let d = s.dialect;
     let pg = d == Dialect::Postgres;
     match step {
@@ -177,6 +185,78 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
                 .ok_or("missing")?;
             q.owned_by = Some(owned_by.clone());
         }
+        Step::AlterSequence { previous, next } => {
+            let q = s
+                .sequences
+                .iter_mut()
+                .find(|x| x.name.same_as(&next.name, d))
+                .ok_or("missing")?;
+            check(q == previous, || format!("is {q:?}, not {previous:?}"))?;
+            *q = next.clone();
+        }
+        Step::AlterTableOptions {
+            table: name,
+            previous,
+            next,
+        } => {
+            if let crate::schema::ReplicaIdentity::Index(i) = &next.replica_identity {
+                let index = QualifiedName::with_schema(name.schema.clone(), i.clone());
+                let t = s.table(name).ok_or("missing")?;
+                let key = t.primary_key.iter().any(|k| k.name.as_deref() == Some(i))
+                    || t.uniques.iter().any(|u| u.name.as_deref() == Some(i));
+                check(key || s.index(&index).is_some(), || format!("no index {i}"))?;
+            }
+            let t = table(s, name)?;
+            check(t.options == *previous, || "options differ".into())?;
+            t.options = next.clone();
+        }
+        Step::AlterIndexStorage {
+            index,
+            previous,
+            next,
+        } => {
+            let i = s
+                .indexes
+                .iter_mut()
+                .find(|i| i.name.same_as(index, d))
+                .ok_or("missing")?;
+            check(i.storage == *previous, || "storage differs".into())?;
+            i.storage = next.clone();
+        }
+        Step::AlterViewOptions {
+            view,
+            previous,
+            next,
+            ..
+        } => {
+            let v = s
+                .views
+                .iter_mut()
+                .find(|v| v.name.same_as(view, d))
+                .ok_or("missing")?;
+            check(v.options == *previous, || "options differ".into())?;
+            v.options = next.clone();
+        }
+        Step::ValidateConstraint {
+            table: name,
+            name: c,
+        } => {
+            let t = table(s, name)?;
+            let mut found = false;
+            for k in t.checks.iter_mut().filter(|k| k.name.as_deref() == Some(c)) {
+                k.not_valid = false;
+                found = true;
+            }
+            for f in t
+                .foreign_keys
+                .iter_mut()
+                .filter(|f| f.name.as_deref() == Some(c))
+            {
+                f.not_valid = false;
+                found = true;
+            }
+            check(found, || "missing".into())?;
+        }
         Step::DropSequence(q) => {
             check(s.sequence(&q.name).is_some(), || "missing".into())?;
             s.sequences.retain(|x| !x.name.same_as(&q.name, d));
@@ -185,7 +265,7 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
             check(s.table(&t.name).is_none(), || "exists".into())?;
             for c in &t.columns {
                 check(type_exists(s, c), || format!("no type {}", c.ty))?;
-                s.sequences.extend(owned_sequence(&t.name, c, d));
+                s.sequences.extend(owned_sequence(&t.name, c, d, implicit));
             }
             s.tables.push(t.clone());
         }
@@ -236,7 +316,7 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
             column,
         } => {
             check(type_exists(s, column), || format!("no type {}", column.ty))?;
-            let owned = owned_sequence(name, column, d);
+            let owned = owned_sequence(name, column, d, implicit);
             let t = table(s, name)?;
             check(t.column(&column.name, d).is_none(), || "exists".into())?;
             t.columns.push(column.clone());

@@ -229,8 +229,14 @@ impl Schema {
             t.sort();
         }
         self.indexes.sort_by_key(|a| key(d, &a.name));
+        for i in &mut self.indexes {
+            i.storage.sort();
+        }
         self.enums.sort_by_key(|a| key(d, &a.name));
         self.views.sort_by_key(|a| key(d, &a.name));
+        for v in &mut self.views {
+            v.options.sort();
+        }
         self.sequences.sort_by_key(|a| key(d, &a.name));
         self.extensions.sort_by(|a, b| a.name.cmp(&b.name));
         self.namespaces.sort();
@@ -258,6 +264,9 @@ pub struct Table {
     pub without_rowid: bool,
     /// SQLite `STRICT`.
     pub strict: bool,
+    /// PostgreSQL options kept on the table itself (persistence, storage
+    /// parameters, row security, replica identity).
+    pub options: TableOptions,
 }
 
 impl Table {
@@ -272,6 +281,7 @@ impl Table {
             comment: None,
             without_rowid: false,
             strict: false,
+            options: TableOptions::default(),
         }
     }
 
@@ -295,7 +305,85 @@ impl Table {
             .sort_by(|a, b| (&a.name, &a.expr.key).cmp(&(&b.name, &b.expr.key)));
         self.foreign_keys
             .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+        self.options.storage.sort();
     }
+}
+
+/// What PostgreSQL keeps on a table besides its columns and constraints.
+/// Every field's default is what `CREATE TABLE` without options gives.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableOptions {
+    /// `CREATE UNLOGGED TABLE` / `SET UNLOGGED`.
+    pub unlogged: bool,
+    /// `WITH (fillfactor = 70, …)` / `SET (…)`, sorted by name.
+    pub storage: Vec<StorageParam>,
+    /// `ENABLE ROW LEVEL SECURITY`.
+    pub row_security: bool,
+    /// `FORCE ROW LEVEL SECURITY`.
+    pub force_row_security: bool,
+    pub replica_identity: ReplicaIdentity,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ReplicaIdentity {
+    #[default]
+    Default,
+    Full,
+    Nothing,
+    /// `USING INDEX i`: the index's name (in the table's schema).
+    Index(String),
+}
+
+/// A storage parameter as `pg_class.reloptions` keeps it: `name=value`, the
+/// name lower-case, the value in the server's spelling (`FALSE` → `false`,
+/// `070` → `70`, a bare name → `true`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StorageParam {
+    pub name: String,
+    pub value: String,
+}
+
+impl StorageParam {
+    /// `value` as written (quotes removed); `None` for a bare `WITH (name)`.
+    pub fn new(name: &str, value: Option<&str>) -> Self {
+        let value = match value {
+            None => "true".to_string(),
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) => n.to_string(),
+                Err(_) if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") => {
+                    v.to_ascii_lowercase()
+                }
+                Err(_) => v.to_string(),
+            },
+        };
+        StorageParam {
+            name: name.to_ascii_lowercase(),
+            value,
+        }
+    }
+
+    /// Parses one `reloptions` entry (`fillfactor=70`).
+    pub fn from_catalog(entry: &str) -> Self {
+        match entry.split_once('=') {
+            Some((name, value)) => StorageParam {
+                name: name.to_string(),
+                value: value.to_string(),
+            },
+            None => StorageParam {
+                name: entry.to_string(),
+                value: String::new(),
+            },
+        }
+    }
+}
+
+/// Sets or replaces `params` in `list` (kept sorted), as `SET (…)` does.
+pub fn set_storage(list: &mut Vec<StorageParam>, params: Vec<StorageParam>) {
+    for p in params {
+        list.retain(|q| q.name != p.name);
+        list.push(p);
+    }
+    list.sort();
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -310,6 +398,12 @@ pub struct Column {
     pub autoincrement: bool,
     pub collation: Option<String>,
     pub comment: Option<String>,
+    /// `ALTER COLUMN … SET STATISTICS n`; `None` is the server's default (-1).
+    pub statistics: Option<i32>,
+    /// The options of an identity column's sequence (`GENERATED … AS
+    /// IDENTITY (START WITH 10)`), with the server's defaults filled in for
+    /// the column's type; `None` unless `identity` is set.
+    pub identity_options: Option<SequenceOptions>,
 }
 
 impl Column {
@@ -324,6 +418,8 @@ impl Column {
             autoincrement: false,
             collation: None,
             comment: None,
+            statistics: None,
+            identity_options: None,
         }
     }
 }
@@ -420,6 +516,11 @@ pub struct UniqueConstraint {
 pub struct CheckConstraint {
     pub name: Option<String>,
     pub expr: Expr,
+    /// PostgreSQL `NO INHERIT`.
+    pub no_inherit: bool,
+    /// PostgreSQL `NOT VALID`: existing rows were not checked (until
+    /// `VALIDATE CONSTRAINT`).
+    pub not_valid: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -433,6 +534,8 @@ pub struct ForeignKey {
     pub on_delete: ForeignKeyAction,
     pub on_update: ForeignKeyAction,
     pub deferrable: Deferrable,
+    /// PostgreSQL `NOT VALID`.
+    pub not_valid: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -479,6 +582,8 @@ pub struct Index {
     /// PostgreSQL `INCLUDE (...)` columns.
     pub include: Vec<String>,
     pub nulls_not_distinct: bool,
+    /// PostgreSQL `WITH (fillfactor = 70, …)`, sorted by name.
+    pub storage: Vec<StorageParam>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -510,6 +615,9 @@ pub struct View {
     pub materialized: bool,
     /// The `SELECT …` (without `CREATE VIEW … AS`).
     pub definition: Definition,
+    /// `WITH (security_barrier, …)` and `WITH [LOCAL|CASCADED] CHECK OPTION`
+    /// (kept by PostgreSQL as `check_option=local|cascaded`), sorted by name.
+    pub options: Vec<StorageParam>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -517,6 +625,75 @@ pub struct Sequence {
     pub name: QualifiedName,
     /// `OWNED BY table.column`: serial columns own theirs.
     pub owned_by: Option<(QualifiedName, String)>,
+    pub options: SequenceOptions,
+    /// `CREATE UNLOGGED SEQUENCE`.
+    pub unlogged: bool,
+}
+
+impl Sequence {
+    /// A `CREATE SEQUENCE name` with every option at its default.
+    pub fn new(name: QualifiedName, owned_by: Option<(QualifiedName, String)>) -> Self {
+        Sequence {
+            name,
+            owned_by,
+            options: SequenceOptions::default(),
+            unlogged: false,
+        }
+    }
+}
+
+/// A sequence's options as `pg_sequence` keeps them: every value filled in,
+/// so a sequence written without `START` compares equal to one the server
+/// prints with `START 1`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SequenceOptions {
+    /// `smallint`, `integer` or `bigint`.
+    pub data_type: String,
+    pub start: i64,
+    pub increment: i64,
+    pub min: i64,
+    pub max: i64,
+    pub cache: i64,
+    pub cycle: bool,
+}
+
+impl Default for SequenceOptions {
+    fn default() -> Self {
+        SequenceOptions::defaults("bigint", 1)
+    }
+}
+
+impl SequenceOptions {
+    /// The server's defaults for a sequence of `data_type` counting by `increment`.
+    pub fn defaults(data_type: &str, increment: i64) -> Self {
+        let (min, max) = Self::default_bounds(data_type, increment);
+        SequenceOptions {
+            data_type: data_type.to_string(),
+            start: if increment < 0 { max } else { min },
+            increment,
+            min,
+            max,
+            cache: 1,
+            cycle: false,
+        }
+    }
+
+    /// Whether going to `next` moves a bound inward: the server then
+    /// refuses the change while the current value lies outside, so it is
+    /// made with `RESTART` (at `next`'s start).
+    pub fn narrows_to(&self, next: &SequenceOptions) -> bool {
+        next.min > self.min || next.max < self.max
+    }
+
+    /// `NO MINVALUE`/`NO MAXVALUE` for a type and direction.
+    pub fn default_bounds(data_type: &str, increment: i64) -> (i64, i64) {
+        let (low, high) = match data_type {
+            "smallint" => (i64::from(i16::MIN), i64::from(i16::MAX)),
+            "integer" => (i64::from(i32::MIN), i64::from(i32::MAX)),
+            _ => (i64::MIN, i64::MAX),
+        };
+        if increment < 0 { (low, -1) } else { (1, high) }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

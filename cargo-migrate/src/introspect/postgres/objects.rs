@@ -6,7 +6,10 @@ use migrate_build::schema::{
     Definition, Enum, Extension, OpaqueKind, OpaqueObject, QualifiedName, Schema, Sequence, View,
 };
 
-use super::{Context, IntrospectError, get, get_char, not_in_extension, qualified, schema_of};
+use super::{
+    Context, IntrospectError, get, get_char, not_in_extension, qualified, schema_of,
+    sequence_options, storage_params,
+};
 
 pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), IntrospectError> {
     schema.enums = enums(cx)?;
@@ -46,7 +49,8 @@ fn enums(cx: &mut Context<'_>) -> Result<Vec<Enum>, IntrospectError> {
 fn views(cx: &mut Context<'_>) -> Result<Vec<View>, IntrospectError> {
     let what = "views";
     let sql = format!(
-        "SELECT n.nspname::text, c.relname::text, c.relkind = 'm', pg_get_viewdef(c.oid)
+        "SELECT n.nspname::text, c.relname::text, c.relkind = 'm', pg_get_viewdef(c.oid),
+                COALESCE(c.reloptions, '{{}}')::text[]
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND c.relkind IN ('v', 'm') AND {}
          ORDER BY n.nspname, c.relname",
@@ -61,6 +65,7 @@ fn views(cx: &mut Context<'_>) -> Result<Vec<View>, IntrospectError> {
                 definition: Definition::Database {
                     sql: get(row, 3, what)?,
                 },
+                options: storage_params(get(row, 4, what)?),
             })
         })
         .collect()
@@ -72,8 +77,11 @@ fn sequences(cx: &mut Context<'_>) -> Result<Vec<Sequence>, IntrospectError> {
     // marks an identity column's sequence, which is part of the column.
     let sql = format!(
         "SELECT n.nspname::text, c.relname::text, otn.nspname::text, ot.relname::text,
-                oa.attname::text
+                oa.attname::text, c.relpersistence = 'u',
+                format_type(sq.seqtypid, NULL), sq.seqstart, sq.seqincrement, sq.seqmax,
+                sq.seqmin, sq.seqcache, sq.seqcycle
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_sequence sq ON sq.seqrelid = c.oid
          LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
                               AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'
          LEFT JOIN pg_class ot ON ot.oid = d.refobjid
@@ -105,6 +113,8 @@ fn sequences(cx: &mut Context<'_>) -> Result<Vec<Sequence>, IntrospectError> {
                 &get::<String>(&row, 1, what)?,
             ),
             owned_by,
+            options: sequence_options(&row, 6, what)?,
+            unlogged: get(&row, 5, what)?,
         });
     }
     Ok(sequences)

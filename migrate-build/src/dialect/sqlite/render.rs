@@ -62,6 +62,23 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
             no_object("sequences", seq.name.to_string())
         }
         Step::SetSequenceOwner { sequence, .. } => no_object("sequences", sequence.to_string()),
+        Step::AlterSequence { next, .. } => no_object("sequences", next.name.to_string()),
+        Step::AlterTableOptions { table, .. } => Err(RenderError::UnsupportedFeature {
+            dialect: SQLITE,
+            feature: "persistence, storage parameters, row security and replica identity",
+            object: table.to_string(),
+        }),
+        Step::AlterIndexStorage { index, .. } => Err(RenderError::UnsupportedFeature {
+            dialect: SQLITE,
+            feature: "index storage parameters",
+            object: index.to_string(),
+        }),
+        Step::AlterViewOptions { view, .. } => Err(RenderError::UnsupportedFeature {
+            dialect: SQLITE,
+            feature: "view options",
+            object: view.to_string(),
+        }),
+        Step::ValidateConstraint { table, .. } => rebuild(table, "validate a constraint"),
 
         Step::CreateTable(table) => one(create_table(table, &table.name)?),
         Step::DropTable(table) => one(format!("DROP TABLE {}", qualified(&table.name, SQLITE))),
@@ -107,6 +124,13 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
         Step::CreateView(view) => {
             if view.materialized {
                 return no_object("materialized views", view.name.to_string());
+            }
+            if !view.options.is_empty() {
+                return Err(RenderError::UnsupportedFeature {
+                    dialect: SQLITE,
+                    feature: "view options",
+                    object: view.name.to_string(),
+                });
             }
             one(format!(
                 "CREATE VIEW {} AS {}",
@@ -156,6 +180,13 @@ fn opaque_kind_name(kind: OpaqueKind) -> &'static str {
 /// table's own during a rebuild. Foreign keys are declared inline: SQLite
 /// cannot add them later.
 pub(super) fn create_table(table: &Table, name: &QualifiedName) -> Result<String, RenderError> {
+    if table.options != crate::schema::TableOptions::default() {
+        return Err(RenderError::UnsupportedFeature {
+            dialect: SQLITE,
+            feature: "persistence, storage parameters, row security and replica identity",
+            object: table.name.to_string(),
+        });
+    }
     let mut lines = Vec::new();
     for column in &table.columns {
         lines.push(column_definition(&table.name, column)?);
@@ -323,6 +354,9 @@ pub(super) fn create_index(index: &Index) -> Result<String, RenderError> {
     if index.nulls_not_distinct {
         return Err(unsupported("NULLS NOT DISTINCT"));
     }
+    if !index.storage.is_empty() {
+        return Err(unsupported("index storage parameters"));
+    }
     if index.columns.iter().any(|c| c.opclass.is_some()) {
         return Err(unsupported("operator classes"));
     }
@@ -373,6 +407,7 @@ mod tests {
 
     fn index(n: &str, t: &str, columns: Vec<IndexColumn>) -> Index {
         Index {
+            storage: Vec::new(),
             name: name(n),
             table: name(t),
             unique: false,
@@ -422,10 +457,13 @@ mod tests {
             deferrable: Deferrable::NotDeferrable,
         });
         t.checks.push(CheckConstraint {
+            no_inherit: false,
+            not_valid: false,
             name: Some("name_not_empty".into()),
             expr: Expr::new("name <> ''", SQLITE),
         });
         t.foreign_keys.push(ForeignKey {
+            not_valid: false,
             name: None,
             columns: vec!["author_id".into()],
             referenced_table: name("User"),
@@ -617,6 +655,7 @@ mod tests {
     #[test]
     fn views_and_triggers() {
         let view = View {
+            options: Vec::new(),
             name: name("Active"),
             materialized: false,
             definition: Definition::source("SELECT * FROM users WHERE active = 1;"),
@@ -735,10 +774,13 @@ mod tests {
             deferrable: Deferrable::NotDeferrable,
         };
         let check = CheckConstraint {
+            no_inherit: false,
+            not_valid: false,
             name: None,
             expr: Expr::new("a <> ''", SQLITE),
         };
         let fk = ForeignKey {
+            not_valid: false,
             name: None,
             columns: vec!["a".into()],
             referenced_table: name("other"),
@@ -834,6 +876,7 @@ mod tests {
         let error = lite_err(Step::AddForeignKey {
             table: name("order"),
             foreign_key: ForeignKey {
+                not_valid: false,
                 name: None,
                 columns: vec!["a".into()],
                 referenced_table: name("other"),
@@ -871,6 +914,8 @@ mod tests {
             ),
             (
                 Step::CreateSequence(Sequence {
+                    options: crate::schema::SequenceOptions::default(),
+                    unlogged: false,
                     name: name("s"),
                     owned_by: None,
                 }),
@@ -878,6 +923,8 @@ mod tests {
             ),
             (
                 Step::DropSequence(Sequence {
+                    options: crate::schema::SequenceOptions::default(),
+                    unlogged: false,
                     name: name("s"),
                     owned_by: None,
                 }),
