@@ -284,3 +284,48 @@ fn view_and_index_options_and_statistics_targets() {
          w v check_option=cascaded",
     );
 }
+
+#[test]
+fn row_level_security_policies_are_created_altered_and_dropped() {
+    let probe = "SELECT c.relname::text || '.' || pol.polname, pol.polpermissive::text,
+                        pol.polcmd::text,
+                        COALESCE((SELECT string_agg(pg_get_userbyid(r), ',' ORDER BY 1)
+                                  FROM unnest(pol.polroles) r WHERE r <> 0), 'public'),
+                        COALESCE(pg_get_expr(pol.polqual, pol.polrelid), '-'),
+                        COALESCE(pg_get_expr(pol.polwithcheck, pol.polrelid), '-')
+                 FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid
+                 UNION ALL
+                 SELECT relname::text, relrowsecurity::text, relforcerowsecurity::text, '-', '-', '-'
+                 FROM pg_class WHERE relname IN ('docs', 'notes')
+                 ORDER BY 1";
+    round_trip(
+        "CREATE TABLE docs (id int PRIMARY KEY, tenant text NOT NULL, owner text);
+         ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY tenant_read ON docs FOR SELECT
+           USING (tenant = current_setting('app.tenant'));
+         CREATE POLICY owner_write ON docs AS RESTRICTIVE FOR UPDATE TO pg_monitor
+           USING (owner = current_user) WITH CHECK (owner = current_user);
+         CREATE POLICY gone ON docs FOR DELETE USING (false);",
+        "CREATE TABLE docs (id int PRIMARY KEY, tenant text NOT NULL, owner text);
+         ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
+         ALTER TABLE docs FORCE ROW LEVEL SECURITY;
+         CREATE POLICY tenant_read ON docs FOR SELECT TO pg_monitor, pg_read_all_data
+           USING (tenant = current_setting('app.tenant') AND id > 0);
+         CREATE POLICY owner_write ON docs FOR UPDATE TO pg_monitor
+           USING (owner = current_user);
+         CREATE TABLE notes (id int PRIMARY KEY, docs_id int);
+         ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY all_notes ON notes WITH CHECK (docs_id IS NOT NULL);",
+        probe,
+        "docs true false - - -\n\
+         docs.gone true d public false -\n\
+         docs.owner_write false w pg_monitor (owner = CURRENT_USER) (owner = CURRENT_USER)\n\
+         docs.tenant_read true r public (tenant = current_setting('app.tenant'::text)) -",
+        "docs true true - - -\n\
+         docs.owner_write true w pg_monitor (owner = CURRENT_USER) -\n\
+         docs.tenant_read true r pg_monitor,pg_read_all_data \
+         ((tenant = current_setting('app.tenant'::text)) AND (id > 0)) -\n\
+         notes true false - - -\n\
+         notes.all_notes true * public - (docs_id IS NOT NULL)",
+    );
+}

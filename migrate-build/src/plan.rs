@@ -3,7 +3,7 @@
 //! the previous and next schema), so a renderer needs nothing else.
 
 use crate::schema::{
-    CheckConstraint, Column, Enum, Extension, ForeignKey, Index, OpaqueObject, PrimaryKey,
+    CheckConstraint, Column, Enum, Extension, ForeignKey, Index, OpaqueObject, Policy, PrimaryKey,
     QualifiedName, Sequence, StorageParam, Table, TableOptions, UniqueConstraint, View,
 };
 
@@ -182,6 +182,17 @@ pub enum Step {
 
     CreateOpaque(OpaqueObject),
     DropOpaque(OpaqueObject),
+
+    /// Row-level security policies (PostgreSQL). Created after their table
+    /// and the functions they call; dropped before the columns they read.
+    CreatePolicy(Policy),
+    DropPolicy(Policy),
+    /// `ALTER POLICY … TO … USING (…) WITH CHECK (…)`: same command and
+    /// kind, no clause removed.
+    AlterPolicy {
+        previous: Policy,
+        next: Policy,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -769,6 +769,15 @@ fn rename_column(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str
             *c = new.to_string();
         }
     }
+    for p in schema
+        .policies
+        .iter_mut()
+        .filter(|p| p.table.same_as(name, d))
+    {
+        for e in p.using.iter_mut().chain(p.with_check.iter_mut()) {
+            rename_in_expr(e, old, new, d);
+        }
+    }
     Ok(())
 }
 
@@ -806,6 +815,11 @@ pub(super) fn rename_table(
             && t.same_as(old, d)
         {
             *t = new.clone();
+        }
+    }
+    for p in &mut schema.policies {
+        if p.table.same_as(old, d) {
+            p.table = new.clone();
         }
     }
     Ok(())

@@ -19,6 +19,7 @@ mod index;
 mod names;
 mod objects;
 mod options;
+mod policy;
 mod query;
 mod scan;
 mod split;

@@ -14,6 +14,9 @@ use crate::schema::{
 };
 
 pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallible<Outcome> {
+    if super::policy::is_policy(tokens) {
+        return super::policy::apply(schema, text);
+    }
     let mut c = Cursor::new(tokens, schema.dialect);
     if c.eat(&["CREATE"]) {
         create(schema, text, &mut c)
@@ -552,6 +555,7 @@ fn drop_table(schema: &mut Schema, name: &QualifiedName, cascade: bool) -> Falli
     schema
         .opaque
         .retain(|o| !o.on_table.as_ref().is_some_and(|t| t.same_as(name, d)));
+    schema.policies.retain(|p| !p.table.same_as(name, d));
     if cascade {
         drop_dependent_views(schema, std::slice::from_ref(&name.name));
     }
@@ -593,6 +597,7 @@ fn drop_namespace_contents(schema: &mut Schema, ns: &str) {
     let d = schema.dialect;
     let inside = |q: &QualifiedName| q.schema.as_deref().is_some_and(|s| d.same_name(s, ns));
     schema.tables.retain(|t| !inside(&t.name));
+    schema.policies.retain(|p| !inside(&p.table));
     schema.indexes.retain(|i| !inside(&i.name));
     schema.views.retain(|v| !inside(&v.name));
     schema.enums.retain(|e| !inside(&e.name));

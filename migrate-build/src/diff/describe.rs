@@ -80,6 +80,11 @@ pub fn describe(step: &Step) -> String {
             materialized(*m),
             storage_words(next)
         ),
+        Step::CreatePolicy(p) => format!("create policy `{}` on `{}`", p.name, p.table),
+        Step::DropPolicy(p) => format!("drop policy `{}` on `{}`", p.name, p.table),
+        Step::AlterPolicy { next, .. } => {
+            format!("alter policy `{}` on `{}`", next.name, next.table)
+        }
         Step::ValidateConstraint { table, name } => {
             format!("validate constraint `{name}` on `{table}`")
         }

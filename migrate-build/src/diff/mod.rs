@@ -16,6 +16,7 @@ mod index;
 mod names;
 mod objects;
 mod order;
+mod policies;
 #[cfg(test)]
 mod simulate;
 mod table;
@@ -44,6 +45,7 @@ pub fn diff(previous: &Schema, next: &Schema) -> Plan {
     push_sequence_steps(&mut differ, &tables);
     objects::push_object_steps(&mut differ, &tables);
     push_view_option_steps(&mut differ);
+    policies::push_policy_steps(&mut differ, &tables);
     differ.into_plan()
 }
 

@@ -83,6 +83,8 @@ pub(super) fn phase(step: &Step) -> Phase {
         | Step::AlterTableOptions { .. }
         | Step::ValidateConstraint { .. } => Phase::AddForeignKeys,
         Step::AlterIndexStorage { .. } => Phase::CreateIndexes,
+        Step::CreatePolicy(_) | Step::AlterPolicy { .. } => Phase::CreateDependents,
+        Step::DropPolicy(_) => Phase::DropDependents,
         Step::AlterViewOptions { .. } => Phase::CreateDependents,
         Step::DropForeignKey { .. } => Phase::DropForeignKeys,
         Step::CreateIndex(_) => Phase::CreateIndexes,

@@ -237,6 +237,30 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             check(v.options == *previous, || "options differ".into())?;
             v.options = next.clone();
         }
+        Step::CreatePolicy(p) => {
+            check(s.table(&p.table).is_some(), || "no table".into())?;
+            let exists = s
+                .policies
+                .iter()
+                .any(|q| q.table.same_as(&p.table, d) && q.name == p.name);
+            check(!exists, || "exists".into())?;
+            s.policies.push(p.clone());
+        }
+        Step::DropPolicy(p) => {
+            let before = s.policies.len();
+            s.policies
+                .retain(|q| !(q.table.same_as(&p.table, d) && q.name == p.name));
+            check(s.policies.len() < before, || "missing".into())?;
+        }
+        Step::AlterPolicy { previous, next } => {
+            let q = s
+                .policies
+                .iter_mut()
+                .find(|q| q.table.same_as(&next.table, d) && q.name == next.name)
+                .ok_or("missing")?;
+            check(q == previous, || "differs".into())?;
+            *q = next.clone();
+        }
         Step::ValidateConstraint {
             table: name,
             name: c,
@@ -281,6 +305,7 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             }
             check(s.table(name).is_some(), || "missing".into())?;
             s.tables.retain(|x| !x.name.same_as(name, d));
+            s.policies.retain(|p| !p.table.same_as(name, d));
             s.indexes.retain(|i| !i.table.same_as(name, d));
             s.sequences
                 .retain(|q| !q.owned_by.as_ref().is_some_and(|(o, _)| o.same_as(name, d)));

@@ -141,6 +141,8 @@ pub struct Schema {
     pub namespaces: Vec<String>,
     /// Objects the engine carries by name without modelling them.
     pub opaque: Vec<OpaqueObject>,
+    /// PostgreSQL row-level security policies.
+    pub policies: Vec<Policy>,
 }
 
 impl Schema {
@@ -155,6 +157,7 @@ impl Schema {
             extensions: Vec::new(),
             namespaces: Vec::new(),
             opaque: Vec::new(),
+            policies: Vec::new(),
         }
     }
 
@@ -167,6 +170,7 @@ impl Schema {
             && self.extensions.is_empty()
             && self.namespaces.is_empty()
             && self.opaque.is_empty()
+            && self.policies.is_empty()
     }
 
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
@@ -240,6 +244,11 @@ impl Schema {
         self.sequences.sort_by_key(|a| key(d, &a.name));
         self.extensions.sort_by(|a, b| a.name.cmp(&b.name));
         self.namespaces.sort();
+        self.policies
+            .sort_by_key(|p| (key(d, &p.table), d.name_key(&p.name).into_owned()));
+        for p in &mut self.policies {
+            p.roles.sort();
+        }
         self.opaque.sort_by_key(|o| {
             (
                 o.kind,
@@ -700,6 +709,42 @@ impl SequenceOptions {
 pub struct Extension {
     pub name: String,
     pub schema: Option<String>,
+}
+
+/// `CREATE POLICY name ON table …`: named per table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub name: String,
+    pub table: QualifiedName,
+    /// `AS PERMISSIVE` (the default) or `AS RESTRICTIVE`.
+    pub permissive: bool,
+    pub command: PolicyCommand,
+    /// Role names, sorted; empty is `PUBLIC` (the default).
+    pub roles: Vec<String>,
+    pub using: Option<Expr>,
+    pub with_check: Option<Expr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum PolicyCommand {
+    #[default]
+    All,
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+impl PolicyCommand {
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            PolicyCommand::All => "ALL",
+            PolicyCommand::Select => "SELECT",
+            PolicyCommand::Insert => "INSERT",
+            PolicyCommand::Update => "UPDATE",
+            PolicyCommand::Delete => "DELETE",
+        }
+    }
 }
 
 /// Kinds of objects kept by name, not modelled.

@@ -3,7 +3,8 @@
 use migrate_build::Dialect;
 use migrate_build::dialect::quote;
 use migrate_build::schema::{
-    Definition, Enum, Extension, OpaqueKind, OpaqueObject, QualifiedName, Schema, Sequence, View,
+    Definition, Enum, Expr, Extension, OpaqueKind, OpaqueObject, Policy, PolicyCommand,
+    QualifiedName, Schema, Sequence, View,
 };
 
 use super::{
@@ -20,7 +21,60 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
     routines(cx, &mut schema.opaque)?;
     types(cx, &mut schema.opaque)?;
     table_objects(cx, &mut schema.opaque)?;
+    schema.policies = policies(cx)?;
     Ok(())
+}
+
+/// Row-level security policies (`pg_policy`); role 0 is `PUBLIC`.
+fn policies(cx: &mut Context<'_>) -> Result<Vec<Policy>, IntrospectError> {
+    let what = "policies";
+    let sql = format!(
+        "SELECT pol.polname::text, n.nspname::text, c.relname::text, pol.polpermissive,
+                pol.polcmd,
+                ARRAY(SELECT pg_get_userbyid(r.oid)::text FROM unnest(pol.polroles) r(oid)
+                      WHERE r.oid <> 0 ORDER BY 1),
+                pg_get_expr(pol.polqual, pol.polrelid),
+                pg_get_expr(pol.polwithcheck, pol.polrelid)
+         FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relnamespace = ANY($1) AND {}
+         ORDER BY 2, 3, 1",
+        not_in_extension("pg_class", "c")
+    );
+    let mut out = Vec::new();
+    for row in cx.query(what, &sql)? {
+        let table_schema: String = get(&row, 1, what)?;
+        let table_name: String = get(&row, 2, what)?;
+        if cx.is_ignored(&table_schema, &table_name) {
+            continue;
+        }
+        let command = match get_char(&row, 4, what)? {
+            '*' => PolicyCommand::All,
+            'r' => PolicyCommand::Select,
+            'a' => PolicyCommand::Insert,
+            'w' => PolicyCommand::Update,
+            'd' => PolicyCommand::Delete,
+            other => {
+                return Err(IntrospectError::Unexpected {
+                    what: "policy command",
+                    value: other.to_string(),
+                });
+            }
+        };
+        let expr = |i: usize| -> Result<Option<Expr>, IntrospectError> {
+            Ok(get::<Option<String>>(&row, i, what)?.map(|e| Expr::new(e, Dialect::Postgres)))
+        };
+        out.push(Policy {
+            name: get(&row, 0, what)?,
+            table: qualified(&table_schema, &table_name),
+            permissive: get(&row, 3, what)?,
+            command,
+            roles: get(&row, 5, what)?,
+            using: expr(6)?,
+            with_check: expr(7)?,
+        });
+    }
+    Ok(out)
 }
 
 fn enums(cx: &mut Context<'_>) -> Result<Vec<Enum>, IntrospectError> {
@@ -289,22 +343,11 @@ fn types(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), Intros
     Ok(())
 }
 
-/// Triggers, policies, rules and statistics: objects attached to one table.
-/// Triggers, policies and rules are named per table, so their own name
+/// Triggers, rules and statistics: objects attached to one table.
+/// Triggers and rules are named per table, so their own name
 /// carries no schema; statistics objects live in a schema.
 fn table_objects(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), IntrospectError> {
-    let what = "triggers, policies, rules and statistics";
-    let policy_sql = "format('CREATE POLICY %I ON %I.%I AS %s FOR %s TO %s', pol.polname,
-                   n.nspname, c.relname,
-                   CASE WHEN pol.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END,
-                   CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT'
-                                   WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
-                   (SELECT string_agg(CASE WHEN r.oid = 0 THEN 'PUBLIC'
-                                           ELSE quote_ident(pg_get_userbyid(r.oid)) END, ', ')
-                    FROM unnest(pol.polroles) AS r(oid)))
-                || COALESCE(' USING (' || pg_get_expr(pol.polqual, pol.polrelid) || ')', '')
-                || COALESCE(' WITH CHECK (' || pg_get_expr(pol.polwithcheck, pol.polrelid)
-                            || ')', '')";
+    let what = "triggers, rules and statistics";
     // tgparentid: triggers a partitioned table clones onto its partitions.
     let sql = format!(
         "SELECT 't', tg.tgname::text, NULL::text, n.nspname::text, c.relname::text,
@@ -313,11 +356,7 @@ fn table_objects(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<()
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND NOT tg.tgisinternal AND tg.tgparentid = 0
            AND {not_ext}
-         UNION ALL
-         SELECT 'p', pol.polname::text, NULL, n.nspname::text, c.relname::text, {policy_sql}
-         FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid
-         JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relnamespace = ANY($1) AND {not_ext}
+
          UNION ALL
          SELECT 'r', r.rulename::text, NULL, n.nspname::text, c.relname::text,
                 pg_get_ruledef(r.oid)
@@ -345,7 +384,6 @@ fn table_objects(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<()
         let kind_letter: String = get(&row, 0, what)?;
         let kind = match kind_letter.as_str() {
             "t" => OpaqueKind::Trigger,
-            "p" => OpaqueKind::Policy,
             "r" => OpaqueKind::Rule,
             "s" => OpaqueKind::Statistics,
             other => {

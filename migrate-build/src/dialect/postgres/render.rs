@@ -8,9 +8,9 @@ use crate::dialect::render::{
 };
 use crate::plan::{ColumnChanges, EnumUsage, EnumValuePosition, PlannedStep, Step};
 use crate::schema::{
-    Column, ColumnType, Enum, Expr, Identity, Index, OpaqueKind, OpaqueObject, QualifiedName,
-    ReplicaIdentity, Sequence, SequenceOptions, StorageParam, Table, TableOptions,
-    UniqueConstraint, View,
+    Column, ColumnType, Enum, Expr, Identity, Index, OpaqueKind, OpaqueObject, Policy,
+    PolicyCommand, QualifiedName, ReplicaIdentity, Sequence, SequenceOptions, StorageParam, Table,
+    TableOptions, UniqueConstraint, View,
 };
 
 const PG: Dialect = Dialect::Postgres;
@@ -129,6 +129,13 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
             previous,
             next,
         )),
+        Step::CreatePolicy(p) => one(create_policy(p)),
+        Step::DropPolicy(p) => one(format!(
+            "DROP POLICY {} ON {}",
+            ident(&p.name, PG),
+            qualified(&p.table, PG)
+        )),
+        Step::AlterPolicy { previous, next } => one(alter_policy(previous, next)),
         Step::ValidateConstraint { table, name } => one(format!(
             "{} VALIDATE CONSTRAINT {}",
             alter_table(table, PG),
@@ -350,6 +357,80 @@ fn create_table(table: &Table, implicit: &[QualifiedName]) -> Result<Vec<String>
     )];
     out.extend(column_statistics(&table.name, &table.columns));
     Ok(out)
+}
+
+fn policy_roles(p: &Policy) -> String {
+    if p.roles.is_empty() {
+        "PUBLIC".into()
+    } else {
+        p.roles
+            .iter()
+            .map(|r| ident(r, PG))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn create_policy(p: &Policy) -> String {
+    let mut sql = format!(
+        "CREATE POLICY {} ON {}",
+        ident(&p.name, PG),
+        qualified(&p.table, PG)
+    );
+    if !p.permissive {
+        sql.push_str(" AS RESTRICTIVE");
+    }
+    if p.command != PolicyCommand::All {
+        sql.push_str(&format!(" FOR {}", p.command.as_sql()));
+    }
+    if !p.roles.is_empty() {
+        sql.push_str(&format!(" TO {}", policy_roles(p)));
+    }
+    if let Some(using) = &p.using {
+        sql.push_str(&format!(
+            " USING {}",
+            crate::dialect::render::parenthesized(&using.sql)
+        ));
+    }
+    if let Some(check) = &p.with_check {
+        sql.push_str(&format!(
+            " WITH CHECK {}",
+            crate::dialect::render::parenthesized(&check.sql)
+        ));
+    }
+    sql
+}
+
+fn alter_policy(previous: &Policy, next: &Policy) -> String {
+    let mut sql = format!(
+        "ALTER POLICY {} ON {}",
+        ident(&next.name, PG),
+        qualified(&next.table, PG)
+    );
+    if previous.roles != next.roles {
+        sql.push_str(&format!(" TO {}", policy_roles(next)));
+    }
+    if let Some(using) = next
+        .using
+        .as_ref()
+        .filter(|u| previous.using.as_ref() != Some(*u))
+    {
+        sql.push_str(&format!(
+            " USING {}",
+            crate::dialect::render::parenthesized(&using.sql)
+        ));
+    }
+    if let Some(check) = next
+        .with_check
+        .as_ref()
+        .filter(|c| previous.with_check.as_ref() != Some(*c))
+    {
+        sql.push_str(&format!(
+            " WITH CHECK {}",
+            crate::dialect::render::parenthesized(&check.sql)
+        ));
+    }
+    sql
 }
 
 /// ` WITH (a=1, b=x)`, or nothing for no parameters.

@@ -79,6 +79,12 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
             object: view.to_string(),
         }),
         Step::ValidateConstraint { table, .. } => rebuild(table, "validate a constraint"),
+        Step::CreatePolicy(p) | Step::DropPolicy(p) | Step::AlterPolicy { next: p, .. } => {
+            no_object(
+                "row security policies",
+                format!("{} on {}", p.name, p.table),
+            )
+        }
 
         Step::CreateTable(table) => one(create_table(table, &table.name)?),
         Step::DropTable(table) => one(format!("DROP TABLE {}", qualified(&table.name, SQLITE))),
