@@ -66,6 +66,7 @@ fn key_column(name: &str) -> IndexColumn {
 
 fn index(name: &str, table: &str, columns: Vec<IndexColumn>) -> Index {
     Index {
+        comment: None,
         storage: Vec::new(),
         name: q(name),
         table: q(table),
@@ -198,18 +199,21 @@ fn serial_keeps_its_default_and_sequence_identity_does_not() {
         schema.sequences,
         vec![
             Sequence {
+                comment: None,
                 options: migrate_build::schema::SequenceOptions::default(),
                 unlogged: false,
                 name: q("s_big_seq"),
                 owned_by: Some((q("s"), "big".into())),
             },
             Sequence {
+                comment: None,
                 options: SequenceOptions::defaults("integer", 1),
                 unlogged: false,
                 name: q("s_id_seq"),
                 owned_by: Some((q("s"), "id".into())),
             },
             Sequence {
+                comment: None,
                 options: migrate_build::schema::SequenceOptions::default(),
                 unlogged: false,
                 name: q("standalone"),
@@ -308,10 +312,12 @@ fn non_public_schemas_are_qualified_and_listed() {
         schema.enums,
         vec![
             Enum {
+                comment: None,
                 name: q("Color"),
                 values: vec!["red".into()],
             },
             Enum {
+                comment: None,
                 name: qs("app", "mood"),
                 values: vec!["sad".into(), "happy".into()],
             },
@@ -436,6 +442,7 @@ fn enum_order_follows_add_value_before_and_after() {
     assert_eq!(
         schema.enums,
         vec![Enum {
+            comment: None,
             name: q("status"),
             values: ["new", "draft", "review", "published", "archived"]
                 .map(String::from)
@@ -577,10 +584,14 @@ fn extension_objects_are_left_out() {
         schema.extensions,
         vec![
             Extension {
+                comment: None,
+                version: None,
                 name: "citext".into(),
                 schema: None,
             },
             Extension {
+                comment: None,
+                version: None,
                 name: "pg_trgm".into(),
                 schema: Some("ext".into()),
             },
@@ -683,6 +694,7 @@ fn functions_triggers_types_and_other_opaque_objects() {
     assert_eq!(
         schema.policies,
         vec![migrate_build::schema::Policy {
+            comment: None,
             name: "t_own".into(),
             table: q("t"),
             permissive: true,

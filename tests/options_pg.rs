@@ -329,3 +329,133 @@ fn row_level_security_policies_are_created_altered_and_dropped() {
          notes.all_notes true * public - (docs_id IS NOT NULL)",
     );
 }
+
+#[test]
+fn comments_on_every_kind_of_object() {
+    let probe = "SELECT c.relname::text || '/' || d.objsubid, d.description
+                 FROM pg_description d JOIN pg_class c ON c.oid = d.objoid
+                 WHERE d.classoid = 'pg_class'::regclass AND c.relnamespace = 'public'::regnamespace
+                 UNION ALL SELECT 'type ' || t.typname, d.description FROM pg_description d
+                   JOIN pg_type t ON t.oid = d.objoid WHERE d.classoid = 'pg_type'::regclass
+                   AND t.typnamespace = 'public'::regnamespace
+                 UNION ALL SELECT 'proc ' || p.proname, d.description FROM pg_description d
+                   JOIN pg_proc p ON p.oid = d.objoid WHERE d.classoid = 'pg_proc'::regclass
+                   AND p.pronamespace = 'public'::regnamespace
+                 UNION ALL SELECT 'trigger ' || g.tgname, d.description FROM pg_description d
+                   JOIN pg_trigger g ON g.oid = d.objoid WHERE d.classoid = 'pg_trigger'::regclass
+                 UNION ALL SELECT 'constraint ' || k.conname, d.description FROM pg_description d
+                   JOIN pg_constraint k ON k.oid = d.objoid
+                   WHERE d.classoid = 'pg_constraint'::regclass
+                 UNION ALL SELECT 'policy ' || p.polname, d.description FROM pg_description d
+                   JOIN pg_policy p ON p.oid = d.objoid WHERE d.classoid = 'pg_policy'::regclass
+                 UNION ALL SELECT 'schema ' || n.nspname, d.description FROM pg_description d
+                   JOIN pg_namespace n ON n.oid = d.objoid
+                   WHERE d.classoid = 'pg_namespace'::regclass AND n.nspname = 'app'
+                 UNION ALL SELECT 'extension ' || e.extname || ' ' || e.extversion,
+                   COALESCE(obj_description(e.oid, 'pg_extension'), '-')
+                   FROM pg_extension e WHERE e.extname <> 'plpgsql'
+                 ORDER BY 1";
+    let objects = "CREATE SCHEMA app;
+         CREATE TYPE mood AS ENUM ('ok', 'sad');
+         CREATE DOMAIN positive AS int CHECK (VALUE > 0);
+         CREATE TABLE t (id int PRIMARY KEY, n int CONSTRAINT n_positive CHECK (n > 0));
+         CREATE INDEX t_n ON t (n);
+         CREATE SEQUENCE counter;
+         CREATE VIEW v AS SELECT id, n FROM t;
+         CREATE MATERIALIZED VIEW m AS SELECT id FROM t;
+         CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+         CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql AS 'SELECT a + b';
+         CREATE PROCEDURE noop() LANGUAGE sql AS 'SELECT 1';
+         CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();
+         ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY t_all ON t USING (true);";
+    let from = format!(
+        "{objects}
+         CREATE EXTENSION pg_trgm VERSION '1.6';
+         COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
+         COMMENT ON INDEX t_n IS 'by n';
+         COMMENT ON VIEW v IS 'old view comment';
+         COMMENT ON TYPE mood IS 'feelings';"
+    );
+    let to = format!(
+        "{objects}
+         CREATE EXTENSION pg_trgm VERSION '1.6';
+         COMMENT ON EXTENSION pg_trgm IS 'trigrams';
+         COMMENT ON SCHEMA app IS 'the app';
+         COMMENT ON INDEX t_n IS 'by n, again';
+         COMMENT ON VIEW v IS 'the view';
+         COMMENT ON COLUMN v.n IS 'a view column';
+         COMMENT ON MATERIALIZED VIEW m IS 'cached';
+         COMMENT ON SEQUENCE counter IS 'counts';
+         COMMENT ON DOMAIN positive IS 'above zero';
+         COMMENT ON FUNCTION add(int, int) IS 'adds';
+         COMMENT ON PROCEDURE noop() IS 'nothing';
+         COMMENT ON TRIGGER t_touch ON t IS 'touches';
+         COMMENT ON CONSTRAINT n_positive ON t IS 'no zero';
+         COMMENT ON POLICY t_all ON t IS 'everyone';"
+    );
+    round_trip(
+        &from,
+        &to,
+        probe,
+        "extension pg_trgm 1.6 text similarity measurement and index searching based on trigrams\n\
+         t_n/0 by n\n\
+         type mood feelings\n\
+         v/0 old view comment",
+        "constraint n_positive no zero\n\
+         counter/0 counts\n\
+         extension pg_trgm 1.6 trigrams\n\
+         m/0 cached\n\
+         policy t_all everyone\n\
+         proc add adds\n\
+         proc noop nothing\n\
+         schema app the app\n\
+         t_n/0 by n, again\n\
+         trigger t_touch touches\n\
+         type positive above zero\n\
+         v/0 the view\n\
+         v/2 a view column",
+    );
+}
+
+#[test]
+fn an_extension_version_the_schema_names_is_reached_with_update() {
+    let mut db = test_db!();
+    let ws = Workspace::new("postgres", "CREATE EXTENSION pg_trgm VERSION '1.5';");
+    ws.migrate(&["new", "start"]).success();
+    run(&ws, &db, &["apply"]).success();
+    in_sync(&ws, &db, "at 1.5");
+    // A schema that names no version accepts the one installed.
+    ws.write("schema.sql", "CREATE EXTENSION pg_trgm;");
+    in_sync(&ws, &db, "no version named");
+    ws.write("schema.sql", "CREATE EXTENSION pg_trgm VERSION '1.6';");
+    let r = run(
+        &ws,
+        &db,
+        &[
+            "diff",
+            "--from",
+            "database",
+            "--to",
+            "schema",
+            "--exit-code",
+        ],
+    );
+    assert_eq!(r.code(), 2, "1.5 is not 1.6: {}", r.stdout());
+    ws.migrate(&["new", "update"]).success();
+    let dir = ws.migration_dirs().last().unwrap().clone();
+    let up = ws.read(&format!("migrations/{dir}/up.sql"));
+    assert!(
+        up.contains("ALTER EXTENSION pg_trgm UPDATE TO '1.6'"),
+        "{up}"
+    );
+    run(&ws, &db, &["apply"]).success();
+    in_sync(&ws, &db, "at 1.6");
+    assert_eq!(
+        probe(
+            &mut db,
+            "SELECT extversion::text FROM pg_extension WHERE extname = 'pg_trgm'"
+        ),
+        "1.6"
+    );
+}

@@ -14,6 +14,8 @@ pub enum Step {
     DropNamespace(String),
     CreateExtension(Extension),
     DropExtension(Extension),
+    /// `ALTER EXTENSION … UPDATE TO 'version'` (the next schema names one).
+    UpdateExtension(Extension),
 
     CreateEnum(Enum),
     DropEnum(Enum),
@@ -183,6 +185,13 @@ pub enum Step {
     CreateOpaque(OpaqueObject),
     DropOpaque(OpaqueObject),
 
+    /// `COMMENT ON <object> IS …`; `None` removes it. Tables and columns
+    /// have their own steps.
+    SetComment {
+        target: CommentTarget,
+        comment: Option<String>,
+    },
+
     /// Row-level security policies (PostgreSQL). Created after their table
     /// and the functions they call; dropped before the columns they read.
     CreatePolicy(Policy),
@@ -193,6 +202,36 @@ pub enum Step {
         previous: Policy,
         next: Policy,
     },
+}
+
+/// What a `SetComment` step comments on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommentTarget {
+    Index(QualifiedName),
+    View {
+        name: QualifiedName,
+        materialized: bool,
+    },
+    ViewColumn {
+        view: QualifiedName,
+        column: String,
+    },
+    Sequence(QualifiedName),
+    /// An enum or a composite type.
+    Type(QualifiedName),
+    Schema(String),
+    Extension(String),
+    Constraint {
+        name: String,
+        table: QualifiedName,
+    },
+    Policy {
+        name: String,
+        table: QualifiedName,
+    },
+    /// A function, procedure, aggregate, trigger, domain, rule, statistics
+    /// or composite type kept as text: the renderer reads its signature.
+    Opaque(OpaqueObject),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -692,6 +692,7 @@ impl Spec {
                 .enums
                 .iter()
                 .map(|e| Enum {
+                    comment: None,
                     name: q(&e.name),
                     values: e.values.clone(),
                 })
@@ -794,6 +795,7 @@ impl Spec {
             schema.tables.push(table);
             for i in &t.indexes {
                 schema.indexes.push(Index {
+                    comment: None,
                     storage: Vec::new(),
                     name: q(&i.name),
                     table: q(&t.name),
@@ -828,6 +830,8 @@ impl Spec {
         for v in &self.views {
             let columns: Vec<String> = v.columns.iter().map(|c| ident(c, dialect)).collect();
             schema.views.push(View {
+                column_comments: Vec::new(),
+                comment: None,
                 options: Vec::new(),
                 name: q(&v.name),
                 materialized: false,

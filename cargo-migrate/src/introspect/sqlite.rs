@@ -58,6 +58,7 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
             "table" => match table_kind(conn, &obj.name)?.as_str() {
                 "shadow" => {}
                 "virtual" => schema.opaque.push(OpaqueObject {
+                    comment: None,
                     kind: OpaqueKind::Other,
                     name: QualifiedName::new(&obj.name),
                     on_table: None,
@@ -70,6 +71,7 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
             },
             "view" => schema.views.push(read_view(obj)?),
             "trigger" => schema.opaque.push(OpaqueObject {
+                comment: None,
                 kind: OpaqueKind::Trigger,
                 name: QualifiedName::new(&obj.name),
                 on_table: Some(QualifiedName::new(&obj.tbl_name)),
@@ -453,6 +455,7 @@ fn read_indexes(
             ));
         }
         indexes.push(Index {
+            comment: None,
             name: QualifiedName::new(&info.name),
             table: QualifiedName::new(text.table),
             unique: info.unique,
@@ -480,6 +483,8 @@ fn read_view(obj: &StoredObject) -> Result<View, IntrospectError> {
         && let Some(view) = scratch.views.pop()
     {
         return Ok(View {
+            column_comments: Vec::new(),
+            comment: None,
             name: QualifiedName::new(&obj.name),
             materialized: false,
             definition: view.definition,
@@ -489,6 +494,8 @@ fn read_view(obj: &StoredObject) -> Result<View, IntrospectError> {
     let select =
         view_select(sql).ok_or_else(|| stored_sql_error("view", &obj.name, "no AS SELECT"))?;
     Ok(View {
+        column_comments: Vec::new(),
+        comment: None,
         name: QualifiedName::new(&obj.name),
         materialized: false,
         definition: Definition::source(select),

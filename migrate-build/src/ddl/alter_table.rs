@@ -559,6 +559,7 @@ pub(super) fn drop_constraint(t: &mut Table, cname: &str, d: Dialect) -> bool {
     t.uniques.retain(|u| !named(&u.name, cname, d));
     t.checks.retain(|c| !named(&c.name, cname, d));
     t.foreign_keys.retain(|f| !named(&f.name, cname, d));
+    t.forget_dropped_constraint_comments(d);
     before != t.uniques.len() + t.checks.len() + t.foreign_keys.len()
 }
 
@@ -573,6 +574,12 @@ pub(super) fn rename_constraint(t: &mut Table, old: &str, new: &str, d: Dialect)
     for n in names {
         if named(n, old, d) {
             *n = Some(new.to_string());
+            for (c, _) in &mut t.constraint_comments {
+                if d.same_name(c, old) {
+                    *c = new.to_string();
+                }
+            }
+            t.constraint_comments.sort();
             return true;
         }
     }
@@ -617,6 +624,7 @@ fn drop_column(
     t.foreign_keys.retain(|f| !has(&f.columns));
     let column_words = |e: &Expr| mentions(&e.sql, col, d);
     t.checks.retain(|c| !column_words(&c.expr));
+    t.forget_dropped_constraint_comments(d);
     schema.indexes.retain(|i| {
         !(i.table.same_as(name, d)
             && (i.columns.iter().any(|c| match &c.expr {

@@ -139,6 +139,7 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
     }
     let storage = super::options::storage_params_exprs(&ci.with)?;
     schema.indexes.push(Index {
+        comment: None,
         name,
         table: table_name,
         unique: ci.unique,

@@ -13,6 +13,7 @@
 //! cannot be known is an error, since a guessed table would be wrong.
 
 mod alter_table;
+mod comments;
 mod create_table;
 mod error;
 mod index;

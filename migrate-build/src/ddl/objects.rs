@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::alter_table;
-use super::scan::{Cursor, Tok, Tokens, describe};
+use super::scan::{Cursor, Tok, Tokens};
 use super::{Fallible, Outcome, names, options};
 use crate::dialect::Dialect;
 use crate::schema::{
@@ -94,11 +94,22 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
         let name = c.ident()?;
         c.eat(&["WITH"]);
-        let ext_schema = if c.eat(&["SCHEMA"]) {
-            Some(c.ident()?).filter(|s| s != "public")
-        } else {
-            None
-        };
+        let mut ext_schema = None;
+        let mut version = None;
+        while !c.at_end() {
+            if c.eat(&["SCHEMA"]) {
+                ext_schema = Some(c.ident()?).filter(|s| s != "public");
+            } else if c.eat(&["VERSION"]) {
+                version = Some(extension_version(c)?);
+            } else if c.eat(&["CASCADE"]) {
+                return Err("CREATE EXTENSION … CASCADE creates extensions the schema does not name: create each one".into());
+            } else {
+                return Err(format!(
+                    "CREATE EXTENSION option {} is not modelled",
+                    c.here()
+                ));
+            }
+        }
         if schema.extensions.iter().any(|e| e.name == name) {
             return if if_not_exists {
                 Ok(Outcome::Applied)
@@ -107,8 +118,10 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
             };
         }
         schema.extensions.push(Extension {
+            comment: None,
             name,
             schema: ext_schema,
+            version,
         });
         return Ok(Outcome::Applied);
     }
@@ -182,6 +195,7 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         let _ = or_replace;
     }
     schema.opaque.push(OpaqueObject {
+        comment: None,
         kind,
         name,
         on_table,
@@ -225,9 +239,14 @@ fn create_type(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<
                 return Err(format!("expected `,` {}", c.here()));
             }
         }
-        schema.enums.push(Enum { name, values });
+        schema.enums.push(Enum {
+            comment: None,
+            name,
+            values,
+        });
     } else {
         schema.opaque.push(OpaqueObject {
+            comment: None,
             kind: OpaqueKind::Type,
             name,
             on_table: None,
@@ -329,12 +348,23 @@ fn create_view(
         Definition::source(super::query::with_column_names(body, &column_names, d)?)
     };
     schema.views.push(View {
+        column_comments: Vec::new(),
+        comment: None,
         name,
         materialized,
         definition,
         options,
     });
     Ok(Outcome::Applied)
+}
+
+/// `'1.1'` or `"1.1"` or `1.1` after `VERSION` / `UPDATE TO`.
+fn extension_version(c: &mut Cursor<'_>) -> Fallible<String> {
+    match c.next() {
+        Some(Tok::Str(s)) | Some(Tok::Num(s)) => Ok(s.clone()),
+        Some(Tok::Word { text, .. }) => Ok(text.clone()),
+        _ => Err(format!("expected a version {}", c.here())),
+    }
 }
 
 /// The `table.column` of `OWNED BY`, as the schema spells them.
@@ -763,6 +793,26 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         }
         return Ok(Outcome::Applied);
     }
+    if c.peek().is_some_and(|t| t.is_kw("EXTENSION"))
+        && c.peek_at(2).is_some_and(|t| t.is_kw("UPDATE"))
+    {
+        c.next();
+        let name = c.ident()?;
+        c.expect(&["UPDATE"])?;
+        let version = if c.eat(&["TO"]) {
+            Some(extension_version(c)?)
+        } else {
+            None
+        };
+        let ext = schema
+            .extensions
+            .iter_mut()
+            .find(|e| e.name == name)
+            .ok_or_else(|| format!("extension `{name}` does not exist"))?;
+        // `UPDATE` alone goes to the default version, which only the server knows.
+        ext.version = version;
+        return Ok(Outcome::Applied);
+    }
     if c.eat(&["EXTENSION"]) || c.eat(&["SCHEMA"]) && c.peek_at(1).is_some_and(|t| t.is_kw("OWNER"))
     {
         return Ok(Outcome::Skipped("ALTER EXTENSION".into()));
@@ -930,29 +980,13 @@ fn comment(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     } else if c.eat(&["COLUMN"]) {
         Target::Column
     } else {
-        let kind: Vec<String> = c
-            .tokens
-            .toks
-            .iter()
-            .skip(2)
-            .take_while(|t| matches!(t, Tok::Word { quoted: false, .. }))
-            .take(2)
-            .map(describe)
-            .map(|s| s.to_ascii_uppercase())
-            .collect();
-        let kind = kind.first().cloned().unwrap_or_default();
-        return Ok(Outcome::Skipped(format!("COMMENT ON {kind}")));
+        return super::comments::apply(schema, c);
     };
     let mut parts = vec![c.ident()?];
     while c.eat_sym(".") {
         parts.push(c.ident()?);
     }
-    c.expect(&["IS"])?;
-    let text = if c.eat(&["NULL"]) {
-        None
-    } else {
-        Some(c.string()?)
-    };
+    let text = super::comments::comment_text(c)?;
     match target {
         Target::Table => {
             let name = names::qualify(parts, d);
@@ -964,9 +998,8 @@ fn comment(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         Target::Column => {
             let column = parts.pop().unwrap_or_default();
             let name = names::qualify(parts, d);
-            // Columns of views are not modelled, nor their comments.
             if schema.table(&name).is_none() && schema.view(&name).is_some() {
-                return Ok(Outcome::Skipped("COMMENT ON COLUMN".into()));
+                return super::comments::view_column(schema, &name, &column, text);
             }
             let t = schema
                 .table_mut(&name)

@@ -38,6 +38,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
                 return Err(format!("policy `{name}` of `{table}` already exists"));
             }
             let policy = Policy {
+                comment: None,
                 name,
                 table,
                 permissive: !matches!(policy_type, Some(ast::CreatePolicyType::Restrictive)),

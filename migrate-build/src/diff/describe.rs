@@ -1,6 +1,6 @@
 //! One line in words per step, for the CLI and the build gate.
 
-use crate::plan::{ColumnChanges, EnumValuePosition, Step};
+use crate::plan::{ColumnChanges, CommentTarget, EnumValuePosition, Step};
 use crate::schema::{
     CheckConstraint, Column, ColumnType, ForeignKey, OpaqueKind, PrimaryKey, Table,
     UniqueConstraint,
@@ -13,6 +13,11 @@ pub fn describe(step: &Step) -> String {
         Step::DropNamespace(name) => format!("drop schema `{name}`"),
         Step::CreateExtension(ext) => format!("create extension `{}`", ext.name),
         Step::DropExtension(ext) => format!("drop extension `{}`", ext.name),
+        Step::UpdateExtension(ext) => format!(
+            "update extension `{}` to version {}",
+            ext.name,
+            ext.version.as_deref().unwrap_or("(default)")
+        ),
         Step::CreateEnum(e) => format!(
             "create enum `{}` ({})",
             e.name,
@@ -80,6 +85,31 @@ pub fn describe(step: &Step) -> String {
             materialized(*m),
             storage_words(next)
         ),
+        Step::SetComment { target, comment } => {
+            let what = match target {
+                CommentTarget::Index(n) => format!("index `{n}`"),
+                CommentTarget::View {
+                    name,
+                    materialized: m,
+                } => {
+                    format!("{}view `{name}`", materialized(*m))
+                }
+                CommentTarget::ViewColumn { view, column } => format!("column `{view}.{column}`"),
+                CommentTarget::Sequence(n) => format!("sequence `{n}`"),
+                CommentTarget::Type(n) => format!("type `{n}`"),
+                CommentTarget::Schema(n) => format!("schema `{n}`"),
+                CommentTarget::Extension(n) => format!("extension `{n}`"),
+                CommentTarget::Constraint { name, table } => {
+                    format!("constraint `{name}` on `{table}`")
+                }
+                CommentTarget::Policy { name, table } => format!("policy `{name}` on `{table}`"),
+                CommentTarget::Opaque(o) => format!("{} `{}`", kind_words(o.kind), o.name),
+            };
+            match comment {
+                Some(_) => format!("set comment on {what}"),
+                None => format!("remove comment on {what}"),
+            }
+        }
         Step::CreatePolicy(p) => format!("create policy `{}` on `{}`", p.name, p.table),
         Step::DropPolicy(p) => format!("drop policy `{}` on `{}`", p.name, p.table),
         Step::AlterPolicy { next, .. } => {

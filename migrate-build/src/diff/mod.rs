@@ -10,6 +10,7 @@
 //! which database it is.
 
 mod column;
+mod comments;
 mod describe;
 mod enums;
 mod index;
@@ -46,6 +47,7 @@ pub fn diff(previous: &Schema, next: &Schema) -> Plan {
     objects::push_object_steps(&mut differ, &tables);
     push_view_option_steps(&mut differ);
     policies::push_policy_steps(&mut differ, &tables);
+    comments::push_comment_steps(&mut differ);
     differ.into_plan()
 }
 
@@ -131,8 +133,13 @@ impl<'a> Differ<'a> {
             }
         }
         for ext in &previous.extensions {
-            if !next.extensions.iter().any(|n| n.name == ext.name) {
-                self.push(Step::DropExtension(ext.clone()));
+            match next.extensions.iter().find(|n| n.name == ext.name) {
+                None => self.push(Step::DropExtension(ext.clone())),
+                // Only a version the next schema names is reached.
+                Some(n) if n.version.is_some() && n.version != ext.version => {
+                    self.push(Step::UpdateExtension(n.clone()))
+                }
+                Some(_) => {}
             }
         }
     }
@@ -216,7 +223,7 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
                 unlogged: false,
                 ..seq.clone()
             };
-            if made != *seq {
+            if made.options != seq.options || made.unlogged != seq.unlogged {
                 differ.push(Step::AlterSequence {
                     previous: made,
                     next: seq.clone(),
@@ -263,7 +270,12 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
     }
     for seq in &previous.sequences {
         if let Some(kept) = next.sequence(&seq.name) {
-            if kept != seq {
+            // Comments are set by their own steps (see `comments`).
+            let uncommented = |s: &crate::schema::Sequence| crate::schema::Sequence {
+                comment: None,
+                ..s.clone()
+            };
+            if uncommented(kept) != uncommented(seq) {
                 let restart = seq
                     .options
                     .narrows_to(&kept.options)

@@ -54,7 +54,7 @@ pub(super) fn phase(step: &Step) -> Phase {
     match step {
         Step::CreateNamespace(_) => Phase::CreateNamespaces,
         Step::DropNamespace(_) => Phase::DropNamespaces,
-        Step::CreateExtension(_) => Phase::CreateExtensions,
+        Step::CreateExtension(_) | Step::UpdateExtension(_) => Phase::CreateExtensions,
         Step::DropExtension(_) => Phase::DropExtensions,
         Step::CreateEnum(_) | Step::AddEnumValue { .. } | Step::RecreateEnum { .. } => {
             Phase::CreateTypes
@@ -91,7 +91,9 @@ pub(super) fn phase(step: &Step) -> Phase {
         Step::DropIndex(_) => Phase::DropIndexes,
         Step::CreateView(_) => Phase::CreateDependents,
         Step::DropView(_) | Step::DropOpaque(_) => Phase::DropDependents,
-        Step::SetTableComment { .. } | Step::SetColumnComment { .. } => Phase::Comments,
+        Step::SetTableComment { .. } | Step::SetColumnComment { .. } | Step::SetComment { .. } => {
+            Phase::Comments
+        }
         Step::CreateOpaque(object) => match object_class(object.kind) {
             ObjectClass::TypeLike => Phase::CreateTypes,
             ObjectClass::FunctionLike => Phase::CreateFunctions,

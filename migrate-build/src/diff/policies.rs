@@ -24,7 +24,12 @@ pub(super) fn push_policy_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
             continue;
         };
         let blocked = reshaped.iter().any(|t| t.same_as(&old.table, d));
-        if old == policy && !blocked {
+        // Comments are set by their own steps (see `comments`).
+        let uncommented = |p: &Policy| Policy {
+            comment: None,
+            ..p.clone()
+        };
+        if uncommented(old) == uncommented(policy) && !blocked {
             continue;
         }
         // ALTER POLICY replaces clauses; it cannot remove one or change

@@ -99,6 +99,14 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
         }
         Step::CreateExtension(e) => s.extensions.push(e.clone()),
         Step::DropExtension(e) => s.extensions.retain(|x| x.name != e.name),
+        Step::UpdateExtension(e) => {
+            let x = s
+                .extensions
+                .iter_mut()
+                .find(|x| x.name == e.name)
+                .ok_or("missing")?;
+            x.version = e.version.clone();
+        }
         Step::CreateEnum(e) => {
             check(s.enum_type(&e.name).is_none(), || "exists".into())?;
             s.enums.push(e.clone());
@@ -237,6 +245,9 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             check(v.options == *previous, || "options differ".into())?;
             v.options = next.clone();
         }
+        // Comments change nothing a later step depends on; the differ's
+        // tests compare the schema it reaches.
+        Step::SetComment { target, comment } => set_comment(s, target, comment.clone())?,
         Step::CreatePolicy(p) => {
             check(s.table(&p.table).is_some(), || "no table".into())?;
             let exists = s
@@ -562,4 +573,86 @@ fn index_columns(index: &crate::schema::Index) -> Vec<String> {
             IndexExpr::Expression(_) => None,
         })
         .collect()
+}
+
+fn set_comment(
+    s: &mut Schema,
+    target: &crate::plan::CommentTarget,
+    text: Option<String>,
+) -> Result<(), String> {
+    use crate::plan::CommentTarget as T;
+    let d = s.dialect;
+    let named = |list: &mut Vec<(String, String)>, name: &str, text: Option<String>| {
+        list.retain(|(n, _)| n != name);
+        if let Some(t) = text {
+            list.push((name.to_string(), t));
+            list.sort();
+        }
+    };
+    match target {
+        T::Index(n) => {
+            s.indexes
+                .iter_mut()
+                .find(|i| i.name.same_as(n, d))
+                .ok_or("missing")?
+                .comment = text
+        }
+        T::View { name, .. } => {
+            s.views
+                .iter_mut()
+                .find(|v| v.name.same_as(name, d))
+                .ok_or("missing")?
+                .comment = text
+        }
+        T::ViewColumn { view, column } => {
+            let v = s
+                .views
+                .iter_mut()
+                .find(|v| v.name.same_as(view, d))
+                .ok_or("missing")?;
+            named(&mut v.column_comments, column, text);
+        }
+        T::Sequence(n) => {
+            s.sequences
+                .iter_mut()
+                .find(|q| q.name.same_as(n, d))
+                .ok_or("missing")?
+                .comment = text
+        }
+        T::Type(n) => {
+            s.enums
+                .iter_mut()
+                .find(|e| e.name.same_as(n, d))
+                .ok_or("missing")?
+                .comment = text
+        }
+        T::Schema(n) => named(&mut s.namespace_comments, n, text),
+        T::Extension(n) => {
+            s.extensions
+                .iter_mut()
+                .find(|e| &e.name == n)
+                .ok_or("missing")?
+                .comment = text
+        }
+        T::Constraint { name, table: t } => {
+            named(&mut table(s, t)?.constraint_comments, name, text)
+        }
+        T::Policy { name, table: t } => {
+            s.policies
+                .iter_mut()
+                .find(|p| p.table.same_as(t, d) && &p.name == name)
+                .ok_or("missing")?
+                .comment = text
+        }
+        T::Opaque(o) => {
+            s.opaque
+                .iter_mut()
+                .find(|x| {
+                    x.kind == o.kind && x.name.same_as(&o.name, d) && x.on_table == o.on_table
+                })
+                .ok_or("missing")?
+                .comment = text
+        }
+    }
+    Ok(())
 }

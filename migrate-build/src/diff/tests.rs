@@ -69,6 +69,7 @@ fn fk(name: &str, column: &str, target: &str) -> ForeignKey {
 
 fn index(name: &str, on: &str, columns: &[&str]) -> Index {
     Index {
+        comment: None,
         storage: Vec::new(),
         name: q(name),
         table: q(on),
@@ -139,12 +140,15 @@ fn rich(d: Dialect) -> Schema {
     s.indexes
         .push(index("posts_title_idx", "posts", &["title"]));
     s.views.push(View {
+        column_comments: Vec::new(),
+        comment: None,
         options: Vec::new(),
         name: q("titles"),
         materialized: false,
         definition: Definition::source("SELECT title FROM posts"),
     });
     s.opaque.push(OpaqueObject {
+        comment: None,
         kind: OpaqueKind::Trigger,
         name: q("posts_touch"),
         on_table: Some(q("posts")),
@@ -154,6 +158,7 @@ fn rich(d: Dialect) -> Schema {
     });
     if d == Dialect::Postgres {
         s.enums.push(Enum {
+            comment: None,
             name: q("mood"),
             values: vec!["sad".into(), "happy".into()],
         });
@@ -163,6 +168,7 @@ fn rich(d: Dialect) -> Schema {
         s.tables[0].comment = Some("people".into());
         s.tables[0].columns[1].comment = Some("login".into());
         s.sequences.push(Sequence {
+            comment: None,
             options: crate::schema::SequenceOptions::default(),
             unlogged: false,
             name: q("invoice_numbers"),
@@ -170,10 +176,12 @@ fn rich(d: Dialect) -> Schema {
         });
         s.namespaces.push("audit".into());
         s.extensions.push(crate::schema::Extension {
+            comment: None,
+            version: None,
             name: "pgcrypto".into(),
             schema: None,
         });
-        s.opaque.push(OpaqueObject {
+        s.opaque.push(OpaqueObject { comment: None,
             kind: OpaqueKind::Function,
             name: q("touch"),
             on_table: None,
@@ -708,6 +716,7 @@ fn a_rebuilt_table_gets_no_other_steps() {
 fn with_enum(values: &[&str]) -> Schema {
     let mut s = schema(PG, vec![]);
     s.enums.push(Enum {
+        comment: None,
         name: q("mood"),
         values: values.iter().map(|v| v.to_string()).collect(),
     });
@@ -876,18 +885,24 @@ fn serial_sequences_come_with_their_column() {
 fn views_reading_a_changed_table_are_dropped_first_and_created_last() {
     let mut previous = schema(PG, vec![keyed("t", PG, vec![col("n", "integer")])]);
     previous.views.push(View {
+        column_comments: Vec::new(),
+        comment: None,
         options: Vec::new(),
         name: q("v"),
         materialized: false,
         definition: Definition::source("SELECT n FROM t"),
     });
     previous.views.push(View {
+        column_comments: Vec::new(),
+        comment: None,
         options: Vec::new(),
         name: q("w"),
         materialized: false,
         definition: Definition::source("SELECT n FROM v"),
     });
     previous.views.push(View {
+        column_comments: Vec::new(),
+        comment: None,
         options: Vec::new(),
         name: q("unrelated"),
         materialized: false,
@@ -922,6 +937,8 @@ fn changed_view_is_dropped_and_created() {
     let view = |sql: &str| {
         let mut s = schema(PG, vec![]);
         s.views.push(View {
+            column_comments: Vec::new(),
+            comment: None,
             options: Vec::new(),
             name: q("v"),
             materialized: false,
@@ -1059,6 +1076,8 @@ fn materialized_view_indexes_follow_their_view() {
     let matview = |sql: &str| {
         let mut s = schema(PG, vec![keyed("t", PG, vec![col("n", "integer")])]);
         s.views.push(View {
+            column_comments: Vec::new(),
+            comment: None,
             options: Vec::new(),
             name: q("totals"),
             materialized: true,
@@ -1197,6 +1216,8 @@ fn variants(d: Dialect) -> Vec<(&'static str, Schema)> {
         .push(index("comments_post_idx", "comments", &["post_id"]));
     grown.indexes[0].unique = true;
     grown.views.push(View {
+        column_comments: Vec::new(),
+        comment: None,
         options: Vec::new(),
         name: q("comment_counts"),
         materialized: false,
@@ -1253,6 +1274,7 @@ fn variants(d: Dialect) -> Vec<(&'static str, Schema)> {
         serial.tables[1].columns[0].default =
             Some(Expr::new("nextval('posts_id_seq'::regclass)", d));
         serial.sequences.push(Sequence {
+            comment: None,
             options: crate::schema::SequenceOptions::default(),
             unlogged: false,
             name: q("posts_id_seq"),
@@ -1360,6 +1382,7 @@ fn large(d: Dialect) -> Schema {
         s.indexes
             .push(index(&format!("{name}_parent_idx"), &name, &["parent_id"]));
         s.opaque.push(OpaqueObject {
+            comment: None,
             kind: OpaqueKind::Trigger,
             name: q(&format!("{name}_touch")),
             on_table: Some(q(&name)),
@@ -1370,6 +1393,8 @@ fn large(d: Dialect) -> Schema {
     }
     for i in 0..50 {
         s.views.push(View {
+            column_comments: Vec::new(),
+            comment: None,
             options: Vec::new(),
             name: q(&format!("v{i}")),
             materialized: false,

@@ -143,6 +143,8 @@ pub struct Schema {
     pub opaque: Vec<OpaqueObject>,
     /// PostgreSQL row-level security policies.
     pub policies: Vec<Policy>,
+    /// `COMMENT ON SCHEMA`: (schema, comment), sorted.
+    pub namespace_comments: Vec<(String, String)>,
 }
 
 impl Schema {
@@ -158,6 +160,7 @@ impl Schema {
             namespaces: Vec::new(),
             opaque: Vec::new(),
             policies: Vec::new(),
+            namespace_comments: Vec::new(),
         }
     }
 
@@ -240,10 +243,12 @@ impl Schema {
         self.views.sort_by_key(|a| key(d, &a.name));
         for v in &mut self.views {
             v.options.sort();
+            v.column_comments.sort();
         }
         self.sequences.sort_by_key(|a| key(d, &a.name));
         self.extensions.sort_by(|a, b| a.name.cmp(&b.name));
         self.namespaces.sort();
+        self.namespace_comments.sort();
         self.policies
             .sort_by_key(|p| (key(d, &p.table), d.name_key(&p.name).into_owned()));
         for p in &mut self.policies {
@@ -276,6 +281,8 @@ pub struct Table {
     /// PostgreSQL options kept on the table itself (persistence, storage
     /// parameters, row security, replica identity).
     pub options: TableOptions,
+    /// `COMMENT ON CONSTRAINT c ON t`: (constraint name, comment), sorted.
+    pub constraint_comments: Vec<(String, String)>,
 }
 
 impl Table {
@@ -291,6 +298,7 @@ impl Table {
             without_rowid: false,
             strict: false,
             options: TableOptions::default(),
+            constraint_comments: Vec::new(),
         }
     }
 
@@ -298,6 +306,26 @@ impl Table {
         self.columns
             .iter()
             .find(|c| dialect.same_name(&c.name, name))
+    }
+
+    /// Drops the comments of constraints the table no longer has.
+    pub fn forget_dropped_constraint_comments(&mut self, dialect: Dialect) {
+        let names: Vec<&str> = self
+            .primary_key
+            .iter()
+            .filter_map(|k| k.name.as_deref())
+            .chain(self.uniques.iter().filter_map(|u| u.name.as_deref()))
+            .chain(self.checks.iter().filter_map(|c| c.name.as_deref()))
+            .chain(self.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
+            .collect();
+        let keep: Vec<bool> = self
+            .constraint_comments
+            .iter()
+            .map(|(n, _)| names.iter().any(|m| dialect.same_name(m, n)))
+            .collect();
+        let mut keep = keep.into_iter();
+        self.constraint_comments
+            .retain(|_| keep.next().unwrap_or(false));
     }
 
     pub fn column_mut(&mut self, name: &str, dialect: Dialect) -> Option<&mut Column> {
@@ -315,6 +343,7 @@ impl Table {
         self.foreign_keys
             .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
         self.options.storage.sort();
+        self.constraint_comments.sort();
     }
 }
 
@@ -593,6 +622,7 @@ pub struct Index {
     pub nulls_not_distinct: bool,
     /// PostgreSQL `WITH (fillfactor = 70, …)`, sorted by name.
     pub storage: Vec<StorageParam>,
+    pub comment: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -616,6 +646,7 @@ pub struct Enum {
     pub name: QualifiedName,
     /// In declaration order: the order is part of the type (`ORDER BY`, `<`).
     pub values: Vec<String>,
+    pub comment: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -627,6 +658,9 @@ pub struct View {
     /// `WITH (security_barrier, …)` and `WITH [LOCAL|CASCADED] CHECK OPTION`
     /// (kept by PostgreSQL as `check_option=local|cascaded`), sorted by name.
     pub options: Vec<StorageParam>,
+    pub comment: Option<String>,
+    /// `COMMENT ON COLUMN v.c`: (column, comment), sorted.
+    pub column_comments: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -637,6 +671,7 @@ pub struct Sequence {
     pub options: SequenceOptions,
     /// `CREATE UNLOGGED SEQUENCE`.
     pub unlogged: bool,
+    pub comment: Option<String>,
 }
 
 impl Sequence {
@@ -647,6 +682,7 @@ impl Sequence {
             owned_by,
             options: SequenceOptions::default(),
             unlogged: false,
+            comment: None,
         }
     }
 }
@@ -705,10 +741,31 @@ impl SequenceOptions {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub struct Extension {
     pub name: String,
     pub schema: Option<String>,
+    /// `VERSION '1.1'` / `UPDATE TO '1.1'`; `None` when the source does not
+    /// say (the server installs its default). The server always says.
+    pub version: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl PartialEq for Extension {
+    /// A version is compared only when both sides say one: a schema that
+    /// names none accepts whatever the server installed.
+    fn eq(&self, other: &Self) -> bool {
+        // `CREATE EXTENSION` also sets the comment of the extension's
+        // control file: compared only when both say one, as the version.
+        let both = |a: &Option<String>, b: &Option<String>| match (a, b) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        self.name == other.name
+            && self.schema == other.schema
+            && both(&self.version, &other.version)
+            && both(&self.comment, &other.comment)
+    }
 }
 
 /// `CREATE POLICY name ON table …`: named per table.
@@ -723,6 +780,7 @@ pub struct Policy {
     pub roles: Vec<String>,
     pub using: Option<Expr>,
     pub with_check: Option<Expr>,
+    pub comment: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -789,4 +847,6 @@ pub struct OpaqueObject {
     /// Triggers, policies and rules belong to a table; `DROP TRIGGER t ON tbl`.
     pub on_table: Option<QualifiedName>,
     pub definition: Definition,
+    /// `COMMENT ON FUNCTION/TRIGGER/DOMAIN/…`.
+    pub comment: Option<String>,
 }

@@ -28,7 +28,7 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
         "SELECT i.indexrelid, n.nspname::text, ic.relname::text, tn.nspname::text,
                 c.relname::text, i.indisunique, {nulls_not_distinct}, am.amname::text,
                 pg_get_expr(i.indpred, i.indrelid), i.indnkeyatts,
-                COALESCE(ic.reloptions, '{{}}')::text[]
+                COALESCE(ic.reloptions, '{{}}')::text[], obj_description(i.indexrelid, 'pg_class')
          FROM pg_index i
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_namespace n ON n.oid = ic.relnamespace
@@ -67,6 +67,7 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
             include: Vec::new(),
             nulls_not_distinct: get(&row, 6, what)?,
             storage: storage_params(get(&row, 10, what)?),
+            comment: get(&row, 11, what)?,
         });
     }
     if by_oid.is_empty() {

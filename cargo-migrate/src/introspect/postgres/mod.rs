@@ -56,6 +56,7 @@ pub fn introspect(
         .filter(|n| n.as_str() != "public")
         .cloned()
         .collect();
+    schema.namespace_comments = cx.namespace_comments()?;
     schema.tables = cx.tables()?;
     indexes::read(&mut cx, &mut schema)?;
     objects::read(&mut cx, &mut schema)?;
@@ -187,6 +188,22 @@ impl<'c> Context<'c> {
             server_version,
             exclusions: Vec::new(),
         })
+    }
+
+    /// `COMMENT ON SCHEMA`, leaving out the comment every database's
+    /// `public` schema comes with.
+    fn namespace_comments(&mut self) -> Result<Vec<(String, String)>, IntrospectError> {
+        let what = "schema comments";
+        let sql = "SELECT n.nspname::text, d.description FROM pg_namespace n
+                   JOIN pg_description d ON d.objoid = n.oid
+                        AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
+                   WHERE n.oid = ANY($1)
+                     AND NOT (n.nspname = 'public' AND d.description = 'standard public schema')
+                   ORDER BY 1";
+        self.query(what, sql)?
+            .iter()
+            .map(|row| Ok((get(row, 0, what)?, get(row, 1, what)?)))
+            .collect()
     }
 
     /// Runs a catalog query whose `$1` is the selected namespace oids.
@@ -387,7 +404,7 @@ impl<'c> Context<'c> {
                fn.nspname::text, fc.relname::text, con.confupdtype, con.confdeltype,
                con.condeferrable, con.condeferred, pg_get_expr(con.conbin, con.conrelid),
                {nulls_not_distinct}, pg_get_constraintdef(con.oid), con.connoinherit,
-               con.convalidated
+               con.convalidated, obj_description(con.oid, 'pg_constraint')
              FROM pg_constraint con
              JOIN pg_class c ON c.oid = con.conrelid
              LEFT JOIN pg_class fc ON fc.oid = con.confrelid
@@ -408,6 +425,11 @@ impl<'c> Context<'c> {
             };
             let table = &mut tables[pos];
             let name: String = get(&row, 1, what)?;
+            let comment: Option<String> = get(&row, 16, what)?;
+            let contype = get_char(&row, 2, what)?;
+            if let Some(text) = comment.clone().filter(|_| contype != 'x') {
+                table.constraint_comments.push((name.clone(), text));
+            }
             let columns: Vec<String> = get(&row, 3, what)?;
             let deferrable = match (get::<bool>(&row, 9, what)?, get::<bool>(&row, 10, what)?) {
                 (false, _) => Deferrable::NotDeferrable,
@@ -472,6 +494,7 @@ impl<'c> Context<'c> {
                         migrate_build::dialect::quote::ident(&name, Dialect::Postgres),
                     );
                     self.exclusions.push(OpaqueObject {
+                        comment,
                         kind: OpaqueKind::Other,
                         name: QualifiedName::new(name),
                         on_table: Some(on_table),

@@ -34,7 +34,7 @@ fn policies(cx: &mut Context<'_>) -> Result<Vec<Policy>, IntrospectError> {
                 ARRAY(SELECT pg_get_userbyid(r.oid)::text FROM unnest(pol.polroles) r(oid)
                       WHERE r.oid <> 0 ORDER BY 1),
                 pg_get_expr(pol.polqual, pol.polrelid),
-                pg_get_expr(pol.polwithcheck, pol.polrelid)
+                pg_get_expr(pol.polwithcheck, pol.polrelid), obj_description(pol.oid, 'pg_policy')
          FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND {}
@@ -72,6 +72,7 @@ fn policies(cx: &mut Context<'_>) -> Result<Vec<Policy>, IntrospectError> {
             roles: get(&row, 5, what)?,
             using: expr(6)?,
             with_check: expr(7)?,
+            comment: get(&row, 8, what)?,
         });
     }
     Ok(out)
@@ -83,7 +84,8 @@ fn enums(cx: &mut Context<'_>) -> Result<Vec<Enum>, IntrospectError> {
     let sql = format!(
         "SELECT n.nspname::text, t.typname::text,
                 ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid
-                      ORDER BY e.enumsortorder)
+                      ORDER BY e.enumsortorder),
+                obj_description(t.oid, 'pg_type')
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
          WHERE t.typnamespace = ANY($1) AND t.typtype = 'e' AND {}
          ORDER BY n.nspname, t.typname",
@@ -93,6 +95,7 @@ fn enums(cx: &mut Context<'_>) -> Result<Vec<Enum>, IntrospectError> {
         .iter()
         .map(|row| {
             Ok(Enum {
+                comment: get(row, 3, what)?,
                 name: qualified(&get::<String>(row, 0, what)?, &get::<String>(row, 1, what)?),
                 values: get(row, 2, what)?,
             })
@@ -104,7 +107,13 @@ fn views(cx: &mut Context<'_>) -> Result<Vec<View>, IntrospectError> {
     let what = "views";
     let sql = format!(
         "SELECT n.nspname::text, c.relname::text, c.relkind = 'm', pg_get_viewdef(c.oid),
-                COALESCE(c.reloptions, '{{}}')::text[]
+                COALESCE(c.reloptions, '{{}}')::text[], obj_description(c.oid, 'pg_class'),
+                ARRAY(SELECT a.attname::text FROM pg_attribute a
+                      WHERE a.attrelid = c.oid AND a.attnum > 0
+                        AND col_description(c.oid, a.attnum) IS NOT NULL ORDER BY 1),
+                ARRAY(SELECT col_description(c.oid, a.attnum) FROM pg_attribute a
+                      WHERE a.attrelid = c.oid AND a.attnum > 0
+                        AND col_description(c.oid, a.attnum) IS NOT NULL ORDER BY a.attname)
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND c.relkind IN ('v', 'm') AND {}
          ORDER BY n.nspname, c.relname",
@@ -113,7 +122,11 @@ fn views(cx: &mut Context<'_>) -> Result<Vec<View>, IntrospectError> {
     cx.query(what, &sql)?
         .iter()
         .map(|row| {
+            let columns: Vec<String> = get(row, 6, what)?;
+            let texts: Vec<String> = get(row, 7, what)?;
             Ok(View {
+                column_comments: columns.into_iter().zip(texts).collect(),
+                comment: get(row, 5, what)?,
                 name: qualified(&get::<String>(row, 0, what)?, &get::<String>(row, 1, what)?),
                 materialized: get(row, 2, what)?,
                 definition: Definition::Database {
@@ -133,7 +146,7 @@ fn sequences(cx: &mut Context<'_>) -> Result<Vec<Sequence>, IntrospectError> {
         "SELECT n.nspname::text, c.relname::text, otn.nspname::text, ot.relname::text,
                 oa.attname::text, c.relpersistence = 'u',
                 format_type(sq.seqtypid, NULL), sq.seqstart, sq.seqincrement, sq.seqmax,
-                sq.seqmin, sq.seqcache, sq.seqcycle
+                sq.seqmin, sq.seqcache, sq.seqcycle, obj_description(c.oid, 'pg_class')
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          JOIN pg_sequence sq ON sq.seqrelid = c.oid
          LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
@@ -169,6 +182,7 @@ fn sequences(cx: &mut Context<'_>) -> Result<Vec<Sequence>, IntrospectError> {
             owned_by,
             options: sequence_options(&row, 6, what)?,
             unlogged: get(&row, 5, what)?,
+            comment: get(&row, 13, what)?,
         });
     }
     Ok(sequences)
@@ -177,7 +191,8 @@ fn sequences(cx: &mut Context<'_>) -> Result<Vec<Sequence>, IntrospectError> {
 fn extensions(cx: &mut Context<'_>) -> Result<Vec<Extension>, IntrospectError> {
     let what = "extensions";
     // plpgsql comes with every database (template1); no migration creates it.
-    let sql = "SELECT e.extname::text, n.nspname::text
+    let sql = "SELECT e.extname::text, n.nspname::text, e.extversion::text,
+                obj_description(e.oid, 'pg_extension')
          FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
          WHERE e.extname <> 'plpgsql'
          ORDER BY e.extname";
@@ -185,8 +200,10 @@ fn extensions(cx: &mut Context<'_>) -> Result<Vec<Extension>, IntrospectError> {
         .iter()
         .map(|row| {
             Ok(Extension {
+                comment: get(row, 3, what)?,
                 name: get(row, 0, what)?,
                 schema: schema_of(&get::<String>(row, 1, what)?),
+                version: Some(get(row, 2, what)?),
             })
         })
         .collect()
@@ -203,7 +220,7 @@ fn routines(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), Int
                 pg_get_function_identity_arguments(p.oid),
                 ag.aggtransfn::regproc::text, format_type(ag.aggtranstype, NULL),
                 CASE WHEN ag.aggfinalfn <> 0 THEN ag.aggfinalfn::regproc::text END,
-                ag.agginitval
+                ag.agginitval, obj_description(p.oid, 'pg_proc')
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
          LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
          WHERE p.pronamespace = ANY($1) AND {}
@@ -250,6 +267,7 @@ fn routines(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), Int
             }
         };
         out.push(OpaqueObject {
+            comment: get(&row, 9, what)?,
             kind,
             name,
             on_table: None,
@@ -284,7 +302,8 @@ fn types(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), Intros
                 t.typdefault, t.typnotnull,
                 ARRAY(SELECT format('CONSTRAINT %I %s', con.conname, pg_get_constraintdef(con.oid))
                       FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c'
-                      ORDER BY con.conname)
+                      ORDER BY con.conname),
+                obj_description(t.oid, 'pg_type')
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
          LEFT JOIN pg_class c ON c.oid = t.typrelid
          LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
@@ -334,6 +353,7 @@ fn types(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<(), Intros
             }
         };
         out.push(OpaqueObject {
+            comment: get(&row, 8, what)?,
             kind,
             name,
             on_table: None,
@@ -351,7 +371,7 @@ fn table_objects(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<()
     // tgparentid: triggers a partitioned table clones onto its partitions.
     let sql = format!(
         "SELECT 't', tg.tgname::text, NULL::text, n.nspname::text, c.relname::text,
-                pg_get_triggerdef(tg.oid)
+                pg_get_triggerdef(tg.oid), obj_description(tg.oid, 'pg_trigger')
          FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND NOT tg.tgisinternal AND tg.tgparentid = 0
@@ -359,13 +379,13 @@ fn table_objects(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<()
 
          UNION ALL
          SELECT 'r', r.rulename::text, NULL, n.nspname::text, c.relname::text,
-                pg_get_ruledef(r.oid)
+                pg_get_ruledef(r.oid), obj_description(r.oid, 'pg_rewrite')
          FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND r.rulename <> '_RETURN' AND {not_ext}
          UNION ALL
          SELECT 's', s.stxname::text, sn.nspname::text, n.nspname::text, c.relname::text,
-                pg_get_statisticsobjdef(s.oid)
+                pg_get_statisticsobjdef(s.oid), obj_description(s.oid, 'pg_statistic_ext')
          FROM pg_statistic_ext s JOIN pg_namespace sn ON sn.oid = s.stxnamespace
          JOIN pg_class c ON c.oid = s.stxrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -398,6 +418,7 @@ fn table_objects(cx: &mut Context<'_>, out: &mut Vec<OpaqueObject>) -> Result<()
             None => QualifiedName::new(name),
         };
         out.push(OpaqueObject {
+            comment: get(&row, 6, what)?,
             kind,
             name,
             on_table: Some(qualified(&table_schema, &table_name)),

@@ -6,7 +6,7 @@ use crate::dialect::render::{
     RenderError, RenderedStep, alter_table, check_clause, column_list, constraint_prefix,
     deferrable_suffix, foreign_key_clause, index_column, statement_text,
 };
-use crate::plan::{ColumnChanges, EnumUsage, EnumValuePosition, PlannedStep, Step};
+use crate::plan::{ColumnChanges, CommentTarget, EnumUsage, EnumValuePosition, PlannedStep, Step};
 use crate::schema::{
     Column, ColumnType, Enum, Expr, Identity, Index, OpaqueKind, OpaqueObject, Policy,
     PolicyCommand, QualifiedName, ReplicaIdentity, Sequence, SequenceOptions, StorageParam, Table,
@@ -40,8 +40,19 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
             if let Some(schema) = &ext.schema {
                 sql.push_str(&format!(" SCHEMA {}", ident(schema, PG)));
             }
+            if let Some(version) = &ext.version {
+                sql.push_str(&format!(" VERSION {}", string(version)));
+            }
             one(sql)
         }
+        Step::UpdateExtension(ext) => one(match &ext.version {
+            Some(version) => format!(
+                "ALTER EXTENSION {} UPDATE TO {}",
+                ident(&ext.name, PG),
+                string(version)
+            ),
+            None => format!("ALTER EXTENSION {} UPDATE", ident(&ext.name, PG)),
+        }),
         Step::DropExtension(ext) => one(format!("DROP EXTENSION {}", ident(&ext.name, PG))),
 
         Step::CreateEnum(e) => one(create_enum(&e.name, e)),
@@ -128,6 +139,11 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
             ),
             previous,
             next,
+        )),
+        Step::SetComment { target, comment } => one(format!(
+            "COMMENT ON {} IS {}",
+            comment_target(target)?,
+            comment_literal(comment.as_deref())
         )),
         Step::CreatePolicy(p) => one(create_policy(p)),
         Step::DropPolicy(p) => one(format!(
@@ -1054,6 +1070,75 @@ fn materialized(view: &View) -> &'static str {
     }
 }
 
+/// `INDEX i`, `FUNCTION f(integer, text)`, `TRIGGER t ON tbl`…
+fn comment_target(target: &CommentTarget) -> Result<String, RenderError> {
+    Ok(match target {
+        CommentTarget::Index(n) => format!("INDEX {}", qualified(n, PG)),
+        CommentTarget::View { name, materialized } => format!(
+            "{}VIEW {}",
+            if *materialized { "MATERIALIZED " } else { "" },
+            qualified(name, PG)
+        ),
+        CommentTarget::ViewColumn { view, column } => {
+            format!("COLUMN {}.{}", qualified(view, PG), ident(column, PG))
+        }
+        CommentTarget::Sequence(n) => format!("SEQUENCE {}", qualified(n, PG)),
+        CommentTarget::Type(n) => format!("TYPE {}", qualified(n, PG)),
+        CommentTarget::Schema(n) => format!("SCHEMA {}", ident(n, PG)),
+        CommentTarget::Extension(n) => format!("EXTENSION {}", ident(n, PG)),
+        CommentTarget::Constraint { name, table } => {
+            format!("CONSTRAINT {} ON {}", ident(name, PG), qualified(table, PG))
+        }
+        CommentTarget::Policy { name, table } => {
+            format!("POLICY {} ON {}", ident(name, PG), qualified(table, PG))
+        }
+        CommentTarget::Opaque(o) => {
+            let name = qualified(&o.name, PG);
+            let kind = o.kind.as_sql();
+            match o.kind {
+                OpaqueKind::Function | OpaqueKind::Procedure | OpaqueKind::Aggregate => {
+                    match argument_list(o.definition.sql(), o.kind) {
+                        Some(args) => format!("{kind} {name}({args})"),
+                        None if o.kind != OpaqueKind::Aggregate => format!("{kind} {name}"),
+                        None => {
+                            return Err(RenderError::UnsupportedFeature {
+                                dialect: PG,
+                                feature: "comments on an aggregate without its argument list",
+                                object: o.name.to_string(),
+                            });
+                        }
+                    }
+                }
+                OpaqueKind::Trigger | OpaqueKind::Rule | OpaqueKind::Policy => match &o.on_table {
+                    Some(t) => {
+                        format!("{kind} {} ON {}", ident(&o.name.name, PG), qualified(t, PG))
+                    }
+                    None => {
+                        return Err(RenderError::UnsupportedFeature {
+                            dialect: PG,
+                            feature: "comments on an object whose table is unknown",
+                            object: o.name.to_string(),
+                        });
+                    }
+                },
+                OpaqueKind::Type | OpaqueKind::Domain | OpaqueKind::Statistics => {
+                    format!("{kind} {name}")
+                }
+                OpaqueKind::Other => match kind_words(o) {
+                    Some(words) => format!("{words} {name}"),
+                    None => {
+                        return Err(RenderError::UnsupportedFeature {
+                            dialect: PG,
+                            feature: "comments on an object of unknown kind",
+                            object: o.name.to_string(),
+                        });
+                    }
+                },
+            }
+        }
+    })
+}
+
 fn comment_literal(comment: Option<&str>) -> String {
     comment.map_or_else(|| "NULL".to_string(), string)
 }
@@ -1258,6 +1343,7 @@ mod tests {
 
     fn enum_mood(values: &[&str]) -> Enum {
         Enum {
+            comment: None,
             name: name("mood"),
             values: values.iter().map(|v| v.to_string()).collect(),
         }
@@ -1862,6 +1948,7 @@ mod tests {
     #[test]
     fn indexes() {
         let index = Index {
+            comment: None,
             storage: Vec::new(),
             name: QualifiedName::with_schema(Some("shop".into()), "orders_lookup"),
             table: QualifiedName::with_schema(Some("shop".into()), "orders"),
@@ -1900,6 +1987,7 @@ mod tests {
             vec!["DROP INDEX shop.orders_lookup"]
         );
         let gin = Index {
+            comment: None,
             storage: Vec::new(),
             name: name("docs_tags_idx"),
             table: name("docs"),
@@ -1997,6 +2085,8 @@ mod tests {
             vec!["DROP SCHEMA billing"]
         );
         let ext = Extension {
+            comment: None,
+            version: None,
             name: "uuid-ossp".into(),
             schema: Some("extensions".into()),
         };
@@ -2009,6 +2099,7 @@ mod tests {
             vec!["DROP EXTENSION \"uuid-ossp\""]
         );
         let seq = Sequence {
+            comment: None,
             options: crate::schema::SequenceOptions::default(),
             unlogged: false,
             name: name("invoice_numbers"),
@@ -2027,6 +2118,8 @@ mod tests {
     #[test]
     fn views_and_materialized_views() {
         let view = View {
+            column_comments: Vec::new(),
+            comment: None,
             options: Vec::new(),
             name: name("active_users"),
             materialized: false,
@@ -2038,6 +2131,8 @@ mod tests {
         );
         assert_eq!(pg(Step::DropView(view)), vec!["DROP VIEW active_users"]);
         let mat = View {
+            column_comments: Vec::new(),
+            comment: None,
             options: Vec::new(),
             name: name("Totals"),
             materialized: true,
@@ -2076,6 +2171,7 @@ mod tests {
 
     fn opaque(kind: OpaqueKind, n: &str, on: Option<&str>, sql: &str) -> OpaqueObject {
         OpaqueObject {
+            comment: None,
             kind,
             name: name(n),
             on_table: on.map(name),

@@ -132,6 +132,7 @@ mod tests {
 
     fn name_index() -> Index {
         Index {
+            comment: None,
             storage: Vec::new(),
             name: name("people_name_idx"),
             table: name("people"),

@@ -52,7 +52,7 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
         Step::CreateNamespace(name) | Step::DropNamespace(name) => {
             no_object("schemas", name.clone())
         }
-        Step::CreateExtension(ext) | Step::DropExtension(ext) => {
+        Step::CreateExtension(ext) | Step::DropExtension(ext) | Step::UpdateExtension(ext) => {
             no_object("extensions", ext.name.clone())
         }
         Step::CreateEnum(e) | Step::DropEnum(e) => no_enums(&e.name),
@@ -153,7 +153,9 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
 
         // SQLite has no comments on objects; the schema keeps none either,
         // so there is nothing to do and nothing lost.
-        Step::SetTableComment { .. } | Step::SetColumnComment { .. } => Ok(Vec::new()),
+        Step::SetTableComment { .. } | Step::SetColumnComment { .. } | Step::SetComment { .. } => {
+            Ok(Vec::new())
+        }
 
         Step::CreateOpaque(object) => match object.kind {
             OpaqueKind::Trigger => one(statement_text(object.definition.sql())),
@@ -413,6 +415,7 @@ mod tests {
 
     fn index(n: &str, t: &str, columns: Vec<IndexColumn>) -> Index {
         Index {
+            comment: None,
             storage: Vec::new(),
             name: name(n),
             table: name(t),
@@ -661,6 +664,8 @@ mod tests {
     #[test]
     fn views_and_triggers() {
         let view = View {
+            column_comments: Vec::new(),
+            comment: None,
             options: Vec::new(),
             name: name("Active"),
             materialized: false,
@@ -681,6 +686,7 @@ mod tests {
             }
         ));
         let trigger = OpaqueObject {
+            comment: None,
             kind: OpaqueKind::Trigger,
             name: name("touch"),
             on_table: Some(name("users")),
@@ -736,6 +742,7 @@ mod tests {
     #[test]
     fn enum_steps_are_errors() {
         let mood = Enum {
+            comment: None,
             name: name("mood"),
             values: vec!["sad".into()],
         };
@@ -906,6 +913,8 @@ mod tests {
             (Step::DropNamespace("s".into()), "schemas"),
             (
                 Step::CreateExtension(Extension {
+                    comment: None,
+                    version: None,
                     name: "pgcrypto".into(),
                     schema: None,
                 }),
@@ -913,6 +922,8 @@ mod tests {
             ),
             (
                 Step::DropExtension(Extension {
+                    comment: None,
+                    version: None,
                     name: "pgcrypto".into(),
                     schema: None,
                 }),
@@ -920,6 +931,7 @@ mod tests {
             ),
             (
                 Step::CreateSequence(Sequence {
+                    comment: None,
                     options: crate::schema::SequenceOptions::default(),
                     unlogged: false,
                     name: name("s"),
@@ -929,6 +941,7 @@ mod tests {
             ),
             (
                 Step::DropSequence(Sequence {
+                    comment: None,
                     options: crate::schema::SequenceOptions::default(),
                     unlogged: false,
                     name: name("s"),
