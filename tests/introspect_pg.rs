@@ -8,7 +8,7 @@ use migrate_build::Dialect;
 use migrate_build::schema::{
     CheckConstraint, Column, ColumnType, Deferrable, Enum, Expr, Extension, ForeignKey,
     ForeignKeyAction, Generated, Identity, Index, IndexColumn, IndexExpr, OpaqueKind, PrimaryKey,
-    QualifiedName, Schema, Sequence, UniqueConstraint,
+    QualifiedName, Schema, Sequence, SequenceOptions, UniqueConstraint,
 };
 
 use common::pg::TestDb;
@@ -66,6 +66,8 @@ fn key_column(name: &str) -> IndexColumn {
 
 fn index(name: &str, table: &str, columns: Vec<IndexColumn>) -> Index {
     Index {
+        comment: None,
+        storage: Vec::new(),
         name: q(name),
         table: q(table),
         unique: false,
@@ -185,8 +187,10 @@ fn serial_keeps_its_default_and_sequence_identity_does_not() {
     let i = schema.table(&q("i")).unwrap();
     let mut a = not_null(Column::new("a", ty("integer", &[], 0)));
     a.identity = Some(Identity::Always);
+    a.identity_options = Some(SequenceOptions::defaults("integer", 1));
     let mut b = not_null(Column::new("b", ty("bigint", &[], 0)));
     b.identity = Some(Identity::ByDefault);
+    b.identity_options = Some(SequenceOptions::defaults("bigint", 1));
     assert_eq!(i.columns, vec![a, b]);
     assert!(i.columns.iter().all(|c| c.default.is_none()));
 
@@ -195,14 +199,23 @@ fn serial_keeps_its_default_and_sequence_identity_does_not() {
         schema.sequences,
         vec![
             Sequence {
+                comment: None,
+                options: migrate_build::schema::SequenceOptions::default(),
+                unlogged: false,
                 name: q("s_big_seq"),
                 owned_by: Some((q("s"), "big".into())),
             },
             Sequence {
+                comment: None,
+                options: SequenceOptions::defaults("integer", 1),
+                unlogged: false,
                 name: q("s_id_seq"),
                 owned_by: Some((q("s"), "id".into())),
             },
             Sequence {
+                comment: None,
+                options: migrate_build::schema::SequenceOptions::default(),
+                unlogged: false,
                 name: q("standalone"),
                 owned_by: None,
             },
@@ -299,10 +312,12 @@ fn non_public_schemas_are_qualified_and_listed() {
         schema.enums,
         vec![
             Enum {
+                comment: None,
                 name: q("Color"),
                 values: vec!["red".into()],
             },
             Enum {
+                comment: None,
                 name: qs("app", "mood"),
                 values: vec!["sad".into(), "happy".into()],
             },
@@ -371,10 +386,15 @@ fn primary_unique_check_and_foreign_key_constraints() {
         child.checks,
         vec![
             CheckConstraint {
+                no_inherit: false,
+                not_valid: false,
                 name: Some("qty_positive".into()),
                 expr: expr("(qty > 0)"),
             },
             CheckConstraint {
+                no_inherit: false,
+                // Added NOT VALID: existing rows were not checked.
+                not_valid: true,
                 name: Some("qty_small".into()),
                 expr: expr("(qty < 1000)"),
             },
@@ -384,6 +404,7 @@ fn primary_unique_check_and_foreign_key_constraints() {
         child.foreign_keys,
         vec![
             ForeignKey {
+                not_valid: false,
                 name: Some("child_id_fk".into()),
                 columns: vec!["id".into()],
                 referenced_table: q("child"),
@@ -393,6 +414,7 @@ fn primary_unique_check_and_foreign_key_constraints() {
                 deferrable: Deferrable::NotDeferrable,
             },
             ForeignKey {
+                not_valid: false,
                 name: Some("child_parent_fk".into()),
                 columns: vec!["pb".into(), "pa".into()],
                 referenced_table: q("parent"),
@@ -420,6 +442,7 @@ fn enum_order_follows_add_value_before_and_after() {
     assert_eq!(
         schema.enums,
         vec![Enum {
+            comment: None,
             name: q("status"),
             values: ["new", "draft", "review", "published", "archived"]
                 .map(String::from)
@@ -561,10 +584,14 @@ fn extension_objects_are_left_out() {
         schema.extensions,
         vec![
             Extension {
+                comment: None,
+                version: None,
                 name: "citext".into(),
                 schema: None,
             },
             Extension {
+                comment: None,
+                version: None,
                 name: "pg_trgm".into(),
                 schema: Some("ext".into()),
             },
@@ -627,7 +654,6 @@ fn functions_triggers_types_and_other_opaque_objects() {
             (OpaqueKind::Type, "pair".into(), None),
             (OpaqueKind::Domain, "positive".into(), None),
             (OpaqueKind::Statistics, "t_stats".into(), on_t.clone()),
-            (OpaqueKind::Policy, "t_own".into(), on_t.clone()),
             (OpaqueKind::Rule, "t_no_delete".into(), on_t.clone()),
             (OpaqueKind::Aggregate, "total".into(), None),
             (OpaqueKind::Other, "t_no_overlap".into(), on_t.clone()),
@@ -664,10 +690,21 @@ fn functions_triggers_types_and_other_opaque_objects() {
         sql(OpaqueKind::Aggregate, "total"),
         "CREATE AGGREGATE total(integer) (SFUNC = int4pl, STYPE = integer, INITCOND = '0')"
     );
+    // Policies are modelled, not carried as text.
     assert_eq!(
-        sql(OpaqueKind::Policy, "t_own"),
-        "CREATE POLICY t_own ON public.t AS PERMISSIVE FOR SELECT TO PUBLIC USING ((id > 0))"
+        schema.policies,
+        vec![migrate_build::schema::Policy {
+            comment: None,
+            name: "t_own".into(),
+            table: q("t"),
+            permissive: true,
+            command: migrate_build::schema::PolicyCommand::Select,
+            roles: Vec::new(),
+            using: Some(expr("(id > 0)")),
+            with_check: None,
+        }]
     );
+    assert!(schema.table(&q("t")).unwrap().options.row_security);
     assert!(sql(OpaqueKind::Rule, "t_no_delete").starts_with("CREATE RULE t_no_delete AS"));
     assert!(sql(OpaqueKind::Statistics, "t_stats").starts_with("CREATE STATISTICS public.t_stats"));
     assert_eq!(

@@ -3,8 +3,8 @@
 //! the previous and next schema), so a renderer needs nothing else.
 
 use crate::schema::{
-    CheckConstraint, Column, Enum, Extension, ForeignKey, Index, OpaqueObject, PrimaryKey,
-    QualifiedName, Sequence, Table, UniqueConstraint, View, VirtualTable,
+    CheckConstraint, Column, Enum, Extension, ForeignKey, Index, OpaqueObject, Policy, PrimaryKey,
+    QualifiedName, Sequence, StorageParam, Table, TableOptions, UniqueConstraint, View, VirtualTable,
 };
 
 /// One change to a database schema.
@@ -14,6 +14,8 @@ pub enum Step {
     DropNamespace(String),
     CreateExtension(Extension),
     DropExtension(Extension),
+    /// `ALTER EXTENSION … UPDATE TO 'version'` (the next schema names one).
+    UpdateExtension(Extension),
 
     CreateEnum(Enum),
     DropEnum(Enum),
@@ -36,9 +38,10 @@ pub enum Step {
     /// Contract with the renderers: a column created in the same plan (in a
     /// `CreateTable` or an `AddColumn`) whose default is
     /// `nextval('<table>_<column>_seq'::regclass)` on an integer type, with
-    /// that sequence owned by the column, is rendered `smallserial`/`serial`/
-    /// `bigserial`, which creates the sequence (`DialectRules::
-    /// implicit_sequence` says which). So the differ emits `CreateSequence`
+    /// that sequence created by the plan and owned by the column, is rendered
+    /// `smallserial`/`serial`/`bigserial`, which creates the sequence
+    /// (`DialectRules::implicit_sequence` says which; the differ lists them
+    /// in [`Plan::implicit_sequences`]). So the differ emits `CreateSequence`
     /// for every other sequence. `owned_by` is rendered as `OWNED BY`: its column exists when
     /// the step runs (the differ places the step after a created owner).
     CreateSequence(Sequence),
@@ -51,6 +54,42 @@ pub enum Step {
     SetSequenceOwner {
         sequence: QualifiedName,
         owned_by: (QualifiedName, String),
+    },
+
+    /// `ALTER SEQUENCE`: options, persistence and owner of a sequence both
+    /// schemas have (or of one a serial column created with its defaults).
+    AlterSequence {
+        previous: Sequence,
+        next: Sequence,
+    },
+
+    /// `SET [UN]LOGGED`, `SET (…)`/`RESET (…)`, row security, replica
+    /// identity of an existing table. A created table is rendered with its
+    /// persistence and storage parameters; the differ follows it with this
+    /// step for the rest (`previous` is then the defaults plus those two).
+    AlterTableOptions {
+        table: QualifiedName,
+        previous: TableOptions,
+        next: TableOptions,
+    },
+    /// `ALTER INDEX … SET (…)/RESET (…)`.
+    AlterIndexStorage {
+        index: QualifiedName,
+        previous: Vec<StorageParam>,
+        next: Vec<StorageParam>,
+    },
+    /// `ALTER [MATERIALIZED] VIEW … SET (…)/RESET (…)`.
+    AlterViewOptions {
+        view: QualifiedName,
+        materialized: bool,
+        previous: Vec<StorageParam>,
+        next: Vec<StorageParam>,
+    },
+    /// `ALTER TABLE … VALIDATE CONSTRAINT`: a `NOT VALID` check or foreign
+    /// key becomes valid.
+    ValidateConstraint {
+        table: QualifiedName,
+        name: String,
     },
 
     /// With its primary key, uniques and checks; with its foreign keys only
@@ -149,6 +188,54 @@ pub enum Step {
 
     CreateOpaque(OpaqueObject),
     DropOpaque(OpaqueObject),
+
+    /// `COMMENT ON <object> IS …`; `None` removes it. Tables and columns
+    /// have their own steps.
+    SetComment {
+        target: CommentTarget,
+        comment: Option<String>,
+    },
+
+    /// Row-level security policies (PostgreSQL). Created after their table
+    /// and the functions they call; dropped before the columns they read.
+    CreatePolicy(Policy),
+    DropPolicy(Policy),
+    /// `ALTER POLICY … TO … USING (…) WITH CHECK (…)`: same command and
+    /// kind, no clause removed.
+    AlterPolicy {
+        previous: Policy,
+        next: Policy,
+    },
+}
+
+/// What a `SetComment` step comments on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommentTarget {
+    Index(QualifiedName),
+    View {
+        name: QualifiedName,
+        materialized: bool,
+    },
+    ViewColumn {
+        view: QualifiedName,
+        column: String,
+    },
+    Sequence(QualifiedName),
+    /// An enum or a composite type.
+    Type(QualifiedName),
+    Schema(String),
+    Extension(String),
+    Constraint {
+        name: String,
+        table: QualifiedName,
+    },
+    Policy {
+        name: String,
+        table: QualifiedName,
+    },
+    /// A function, procedure, aggregate, trigger, domain, rule, statistics
+    /// or composite type kept as text: the renderer reads its signature.
+    Opaque(OpaqueObject),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -179,6 +266,10 @@ pub struct ColumnChanges {
     pub identity: bool,
     pub generated: bool,
     pub collation: bool,
+    /// `SET STATISTICS`.
+    pub statistics: bool,
+    /// An identity column's sequence options (`SET INCREMENT BY …`).
+    pub identity_options: bool,
 }
 
 impl ColumnChanges {
@@ -189,6 +280,8 @@ impl ColumnChanges {
             || self.identity
             || self.generated
             || self.collation
+            || self.statistics
+            || self.identity_options
     }
 }
 
@@ -222,6 +315,9 @@ pub enum Destructive {
         columns: Vec<String>,
     },
     DropView(QualifiedName),
+    /// A sequence's bounds narrow: it restarts at its START value, which it
+    /// may already have given out.
+    RestartSequence(QualifiedName),
 }
 
 impl std::fmt::Display for Destructive {
@@ -259,6 +355,10 @@ impl std::fmt::Display for Destructive {
                 columns.join(", ")
             ),
             Destructive::DropView(v) => write!(f, "drops view `{v}`"),
+            Destructive::RestartSequence(s) => write!(
+                f,
+                "narrows the bounds of sequence `{s}` and restarts it at its START value; values it gave out before may come again"
+            ),
         }
     }
 }
@@ -274,6 +374,12 @@ pub struct PlannedStep {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub steps: Vec<PlannedStep>,
+    /// Sequences the rendered SQL creates implicitly: those of created
+    /// columns rendered `serial` (see [`Step::CreateSequence`]). A column
+    /// whose default calls a sequence not listed here is rendered with its
+    /// type and default as they are, even when the sequence has the name a
+    /// serial's would have: `serial` would create a second one (`x_seq1`).
+    pub implicit_sequences: Vec<QualifiedName>,
 }
 
 impl Plan {

@@ -13,7 +13,7 @@ use migrate_build::dialect::quote::{ident, string};
 use migrate_build::schema::{
     CheckConstraint, Column, ColumnType, Deferrable, Definition, Enum, Expr, ForeignKey,
     ForeignKeyAction, Generated, Identity, Index, IndexColumn, IndexExpr, PrimaryKey,
-    QualifiedName, Schema, Sequence, Table, UniqueConstraint, View,
+    QualifiedName, Schema, Sequence, SequenceOptions, Table, UniqueConstraint, View,
 };
 
 /// A logical column type; each dialect spells it its own way.
@@ -692,6 +692,7 @@ impl Spec {
                 .enums
                 .iter()
                 .map(|e| Enum {
+                    comment: None,
                     name: q(&e.name),
                     values: e.values.clone(),
                 })
@@ -707,17 +708,21 @@ impl Spec {
                 }
                 match &c.special {
                     Special::None => {}
-                    Special::Identity(kind) => column.identity = Some(*kind),
+                    Special::Identity(kind) => {
+                        column.identity = Some(*kind);
+                        column.identity_options =
+                            Some(SequenceOptions::defaults(&column.ty.name, 1));
+                    }
                     Special::Autoincrement => column.autoincrement = true,
                     Special::Serial => {
                         let sequence = format!("{}_{}_seq", t.name, c.name);
                         let literal = string(&ident(&sequence, dialect));
                         column.default =
                             Some(expr(&format!("nextval({literal}::regclass)"), dialect));
-                        schema.sequences.push(Sequence {
-                            name: q(&sequence),
-                            owned_by: Some((q(&t.name), c.name.clone())),
-                        });
+                        let mut owned =
+                            Sequence::new(q(&sequence), Some((q(&t.name), c.name.clone())));
+                        owned.options = SequenceOptions::defaults(&column.ty.name, 1);
+                        schema.sequences.push(owned);
                     }
                     Special::Generated { source, stored } => {
                         column.generated = Some(Generated {
@@ -766,6 +771,8 @@ impl Spec {
                         Family::Other => format!("length(CAST({name} AS text)) > 0"),
                     };
                     Some(CheckConstraint {
+                        no_inherit: false,
+                        not_valid: false,
                         name: c.name.clone(),
                         expr: expr(&sql, dialect),
                     })
@@ -775,6 +782,7 @@ impl Spec {
                 .foreign_keys
                 .iter()
                 .map(|fk| ForeignKey {
+                    not_valid: false,
                     name: fk.name.clone(),
                     columns: fk.columns.clone(),
                     referenced_table: q(&fk.target),
@@ -787,6 +795,8 @@ impl Spec {
             schema.tables.push(table);
             for i in &t.indexes {
                 schema.indexes.push(Index {
+                    comment: None,
+                    storage: Vec::new(),
                     name: q(&i.name),
                     table: q(&t.name),
                     unique: i.unique,
@@ -820,6 +830,9 @@ impl Spec {
         for v in &self.views {
             let columns: Vec<String> = v.columns.iter().map(|c| ident(c, dialect)).collect();
             schema.views.push(View {
+                column_comments: Vec::new(),
+                comment: None,
+                options: Vec::new(),
                 name: q(&v.name),
                 materialized: false,
                 definition: Definition::source(format!(

@@ -68,6 +68,7 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
             },
             "view" => schema.views.push(read_view(obj)?),
             "trigger" => schema.opaque.push(OpaqueObject {
+                comment: None,
                 kind: OpaqueKind::Trigger,
                 name: QualifiedName::new(&obj.name),
                 on_table: Some(QualifiedName::new(&obj.tbl_name)),
@@ -211,6 +212,8 @@ fn read_table(conn: &Connection, obj: &StoredObject) -> Result<Table, Introspect
         .map(|(name, expr)| CheckConstraint {
             name: name.clone(),
             expr: Expr::new(expr.as_str(), D),
+            no_inherit: false,
+            not_valid: false,
         })
         .collect();
     table.foreign_keys = read_foreign_keys(conn, &obj.name, &text)?;
@@ -336,6 +339,7 @@ fn read_foreign_keys(
                 on_delete: action(&on_delete),
                 on_update: action(&on_update),
                 deferrable: Deferrable::NotDeferrable,
+                not_valid: false,
             });
             to_columns.push(Vec::new());
         }
@@ -451,6 +455,7 @@ fn read_indexes(
             ));
         }
         indexes.push(Index {
+            comment: None,
             name: QualifiedName::new(&info.name),
             table: QualifiedName::new(text.table),
             unique: info.unique,
@@ -459,6 +464,7 @@ fn read_indexes(
             method: None,
             include: Vec::new(),
             nulls_not_distinct: false,
+            storage: Vec::new(),
         });
     }
     Ok(indexes)
@@ -477,17 +483,23 @@ fn read_view(obj: &StoredObject) -> Result<View, IntrospectError> {
         && let Some(view) = scratch.views.pop()
     {
         return Ok(View {
+            column_comments: Vec::new(),
+            comment: None,
             name: QualifiedName::new(&obj.name),
             materialized: false,
             definition: view.definition,
+            options: Vec::new(),
         });
     }
     let select =
         view_select(sql).ok_or_else(|| stored_sql_error("view", &obj.name, "no AS SELECT"))?;
     Ok(View {
+        column_comments: Vec::new(),
+        comment: None,
         name: QualifiedName::new(&obj.name),
         materialized: false,
         definition: Definition::source(select),
+        options: Vec::new(),
     })
 }
 

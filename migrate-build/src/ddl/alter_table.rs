@@ -3,9 +3,11 @@
 use sqlparser::ast::{self, AlterColumnOperation, AlterTableOperation, DropBehavior};
 
 use super::create_table::{self, Pending};
-use super::{Fallible, Outcome, names, scan, types};
+use super::{Fallible, Outcome, names, options, scan, types};
 use crate::dialect::{Dialect, quote};
-use crate::schema::{Deferrable, Expr, Identity, IndexExpr, QualifiedName, Schema, Table};
+use crate::schema::{
+    Deferrable, Expr, Identity, IndexExpr, QualifiedName, ReplicaIdentity, Schema, Table,
+};
 
 /// Each action is parsed on its own (as `ALTER TABLE name <action>`), so
 /// that the few actions sqlparser does not know (`ALTER CONSTRAINT`) are read
@@ -74,18 +76,44 @@ fn token_action(
     if c.eat(&["VALIDATE", "CONSTRAINT"]) {
         let cname = c.ident()?;
         let t = table_mut(schema, table)?;
-        let exists = t.checks.iter().any(|k| named(&k.name, &cname, d))
-            || t.foreign_keys.iter().any(|f| named(&f.name, &cname, d));
+        let mut exists = false;
+        for k in t.checks.iter_mut().filter(|k| named(&k.name, &cname, d)) {
+            k.not_valid = false;
+            exists = true;
+        }
+        for f in t
+            .foreign_keys
+            .iter_mut()
+            .filter(|f| named(&f.name, &cname, d))
+        {
+            f.not_valid = false;
+            exists = true;
+        }
         return if exists {
             done
         } else {
             Err(format!("constraint `{cname}` of `{table}` does not exist"))
         };
     }
-    // Storage parameters, clustering, tablespace: not modelled.
-    if kw_paren(c, "SET")
-        || kw_paren(c, "RESET")
-        || c.eat(&["CLUSTER", "ON"])
+    if c.peek().is_some_and(|t| t.is_kw("SET")) && c.peek_at(1).is_some_and(|t| t.is_sym("(")) {
+        c.next();
+        let params = options::storage_params(c)?;
+        crate::schema::set_storage(&mut table_mut(schema, table)?.options.storage, params);
+        c.pos = end;
+        return done;
+    }
+    if c.peek().is_some_and(|t| t.is_kw("RESET")) && c.peek_at(1).is_some_and(|t| t.is_sym("(")) {
+        c.next();
+        let names = options::storage_names(c)?;
+        table_mut(schema, table)?
+            .options
+            .storage
+            .retain(|p| !names.contains(&p.name));
+        c.pos = end;
+        return done;
+    }
+    // Clustering, tablespace, access method: where rows are kept, not the schema.
+    if c.eat(&["CLUSTER", "ON"])
         || c.eat(&["SET", "WITHOUT", "CLUSTER"])
         || c.eat(&["SET", "TABLESPACE"])
         || c.eat(&["SET", "ACCESS", "METHOD"])
@@ -114,32 +142,32 @@ fn token_action(
     if c.eat(&["ALTER"]) {
         c.eat(&["COLUMN"]);
         let col = c.ident()?;
-        let no_op = c.eat(&["SET", "STATISTICS"])
-            || c.eat(&["SET", "STORAGE"])
-            || c.eat(&["SET", "COMPRESSION"])
-            || kw_paren(c, "SET")
-            || kw_paren(c, "RESET");
-        // sqlparser reads neither `SET GENERATED` nor `TYPE … COLLATE`.
-        if !no_op && c.eat(&["SET", "GENERATED"]) {
-            let kind = if c.eat(&["ALWAYS"]) {
-                Identity::Always
-            } else if c.eat(&["BY", "DEFAULT"]) {
-                Identity::ByDefault
-            } else {
-                return Err(format!("expected ALWAYS or BY DEFAULT {}", c.here()));
-            };
+        if c.eat(&["SET", "STATISTICS"]) {
+            let negative = c.eat_sym("-");
+            let n = match c.next() {
+                Some(scan::Tok::Num(n)) => n.parse::<i32>().ok(),
+                _ => None,
+            }
+            .ok_or_else(|| format!("expected a number after SET STATISTICS {}", c.here()))?;
+            let n = if negative { -n } else { n };
             let t = table_mut(schema, table)?;
             let column = t
                 .column_mut(&col, d)
                 .ok_or_else(|| format!("column `{col}` of `{table}` does not exist"))?;
-            if column.identity.replace(kind).is_none() {
-                return Err(format!(
-                    "column `{col}` of `{table}` is not an identity column"
-                ));
-            }
+            column.statistics = (n != -1).then_some(n);
             c.pos = end;
             return done;
         }
+        if identity_actions_follow(c) {
+            alter_identity(schema, table, &col, c, end)?;
+            c.pos = end;
+            return done;
+        }
+        let no_op = c.eat(&["SET", "STORAGE"])
+            || c.eat(&["SET", "COMPRESSION"])
+            || kw_paren(c, "SET")
+            || kw_paren(c, "RESET");
+        // sqlparser does not read `TYPE … COLLATE`.
         let type_at = c.pos;
         if !no_op && (c.eat(&["TYPE"]) || c.eat(&["SET", "DATA", "TYPE"])) {
             let ty_start = c.pos;
@@ -184,6 +212,9 @@ fn token_action(
                     "column `{col}` of `{table}` is not an identity column"
                 ));
             }
+            if drop_identity {
+                column.identity_options = None;
+            }
             if drop_expression && column.generated.take().is_none() && !if_exists {
                 return Err(format!(
                     "column `{col}` of `{table}` is not a generated column"
@@ -195,6 +226,88 @@ fn token_action(
     }
     c.pos = start;
     Ok(None)
+}
+
+/// Whether identity actions follow `ALTER COLUMN c`: `SET GENERATED …`,
+/// `RESTART`, or `SET` with a sequence option (`SET INCREMENT BY 5`).
+fn identity_actions_follow(c: &scan::Cursor<'_>) -> bool {
+    let set_option = c.peek().is_some_and(|t| t.is_kw("SET"))
+        && c.peek_at(1).is_some_and(|t| {
+            [
+                "GENERATED",
+                "INCREMENT",
+                "START",
+                "MINVALUE",
+                "MAXVALUE",
+                "NO",
+                "CACHE",
+                "CYCLE",
+            ]
+            .iter()
+            .any(|k| t.is_kw(k))
+        });
+    set_option || c.peek().is_some_and(|t| t.is_kw("RESTART"))
+}
+
+/// `ALTER COLUMN c { SET GENERATED { ALWAYS | BY DEFAULT } | SET option | RESTART [ [WITH] n ] } […]`.
+fn alter_identity(
+    schema: &mut Schema,
+    table: &QualifiedName,
+    col: &str,
+    c: &mut scan::Cursor<'_>,
+    end: usize,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let mut kind = None;
+    let mut written = options::SequenceChanges::default();
+    while c.pos < end {
+        if c.eat(&["SET", "GENERATED"]) {
+            kind = Some(if c.eat(&["ALWAYS"]) {
+                Identity::Always
+            } else if c.eat(&["BY", "DEFAULT"]) {
+                Identity::ByDefault
+            } else {
+                return Err(format!("expected ALWAYS or BY DEFAULT {}", c.here()));
+            });
+            continue;
+        }
+        c.eat(&["SET"]);
+        // One option at a time: the next `SET` starts another.
+        let stop = (c.pos + 1..end)
+            .find(|&i| c.tokens.toks[i].is_kw("SET") || c.tokens.toks[i].is_kw("RESTART"))
+            .unwrap_or(end);
+        let one = options::sequence_options(c, stop, d)?;
+        if one.owned_by.is_some() || one.sequence_name.is_some() || one.unlogged.is_some() {
+            return Err(format!("identity option of `{col}` is not modelled"));
+        }
+        written.data_type = one.data_type.or(written.data_type);
+        written.start = one.start.or(written.start);
+        written.increment = one.increment.or(written.increment);
+        written.min = one.min.or(written.min);
+        written.max = one.max.or(written.max);
+        written.cache = one.cache.or(written.cache);
+        written.cycle = one.cycle.or(written.cycle);
+    }
+    let t = table_mut(schema, table)?;
+    let column = t
+        .column_mut(col, d)
+        .ok_or_else(|| format!("column `{col}` of `{table}` does not exist"))?;
+    if column.identity.is_none() {
+        return Err(format!(
+            "column `{col}` of `{table}` is not an identity column"
+        ));
+    }
+    if let Some(kind) = kind {
+        column.identity = Some(kind);
+    }
+    if !written.is_empty() {
+        let base = match &column.identity_options {
+            Some(o) => o.clone(),
+            None => create_table::identity_options(column, Default::default())?,
+        };
+        column.identity_options = Some(written.resolve(Some(&base))?);
+    }
+    Ok(())
 }
 
 /// Consumes `kw (` if it follows.
@@ -299,8 +412,12 @@ fn apply_op(
             let pending = create_table::add_column(schema, name, column_def)?;
             create_table::apply_constraints(schema, name, pending)?;
         }
-        AlterTableOperation::AddConstraint { constraint, .. } => {
-            let pending = Pending::from_table_constraint(constraint, d)?;
+        AlterTableOperation::AddConstraint {
+            constraint,
+            not_valid,
+        } => {
+            let mut pending = Pending::from_table_constraint(constraint, d)?;
+            pending.not_valid = *not_valid;
             create_table::apply_constraints(schema, name, vec![pending])?;
         }
         AlterTableOperation::DropConstraint {
@@ -368,20 +485,51 @@ fn apply_op(
             let col = names::ident(column_name, d);
             alter_column(schema, name, &col, op)?;
         }
-        // Ownership, row security, triggers on/off, logging and replica
-        // identity are not part of the model.
+        AlterTableOperation::EnableRowLevelSecurity => {
+            table_mut(schema, name)?.options.row_security = true
+        }
+        AlterTableOperation::DisableRowLevelSecurity => {
+            table_mut(schema, name)?.options.row_security = false
+        }
+        AlterTableOperation::ForceRowLevelSecurity => {
+            table_mut(schema, name)?.options.force_row_security = true
+        }
+        AlterTableOperation::NoForceRowLevelSecurity => {
+            table_mut(schema, name)?.options.force_row_security = false
+        }
+        AlterTableOperation::SetLogged => table_mut(schema, name)?.options.unlogged = false,
+        AlterTableOperation::SetUnlogged => table_mut(schema, name)?.options.unlogged = true,
+        AlterTableOperation::ReplicaIdentity { identity } => {
+            let identity = match identity {
+                ast::ReplicaIdentity::Default => ReplicaIdentity::Default,
+                ast::ReplicaIdentity::Full => ReplicaIdentity::Full,
+                ast::ReplicaIdentity::Nothing => ReplicaIdentity::Nothing,
+                ast::ReplicaIdentity::Index(i) => {
+                    let index = names::ident(i, d);
+                    let t = table(schema, name)?;
+                    let qualified = QualifiedName::with_schema(name.schema.clone(), index.clone());
+                    let is_index = schema
+                        .index(&qualified)
+                        .is_some_and(|i| i.table.same_as(name, d) && i.unique);
+                    let is_key = t
+                        .primary_key
+                        .as_ref()
+                        .is_some_and(|k| named(&k.name, &index, d))
+                        || t.uniques.iter().any(|u| named(&u.name, &index, d));
+                    if !is_index && !is_key {
+                        return Err(format!("`{index}` is not a unique index of `{name}`"));
+                    }
+                    ReplicaIdentity::Index(index)
+                }
+            };
+            table_mut(schema, name)?.options.replica_identity = identity;
+        }
+        // Ownership and triggers on/off are not part of the model.
         AlterTableOperation::OwnerTo { .. }
-        | AlterTableOperation::EnableRowLevelSecurity
-        | AlterTableOperation::DisableRowLevelSecurity
-        | AlterTableOperation::ForceRowLevelSecurity
-        | AlterTableOperation::NoForceRowLevelSecurity
         | AlterTableOperation::EnableTrigger { .. }
         | AlterTableOperation::DisableTrigger { .. }
         | AlterTableOperation::EnableAlwaysTrigger { .. }
-        | AlterTableOperation::EnableReplicaTrigger { .. }
-        | AlterTableOperation::SetLogged
-        | AlterTableOperation::SetUnlogged
-        | AlterTableOperation::ReplicaIdentity { .. } => {}
+        | AlterTableOperation::EnableReplicaTrigger { .. } => {}
         other => return Err(format!("ALTER TABLE action `{other}` is not modelled")),
     }
     Ok(name.clone())
@@ -415,6 +563,7 @@ pub(super) fn drop_constraint(t: &mut Table, cname: &str, d: Dialect) -> bool {
     t.uniques.retain(|u| !named(&u.name, cname, d));
     t.checks.retain(|c| !named(&c.name, cname, d));
     t.foreign_keys.retain(|f| !named(&f.name, cname, d));
+    t.forget_dropped_constraint_comments(d);
     before != t.uniques.len() + t.checks.len() + t.foreign_keys.len()
 }
 
@@ -429,6 +578,12 @@ pub(super) fn rename_constraint(t: &mut Table, old: &str, new: &str, d: Dialect)
     for n in names {
         if named(n, old, d) {
             *n = Some(new.to_string());
+            for (c, _) in &mut t.constraint_comments {
+                if d.same_name(c, old) {
+                    *c = new.to_string();
+                }
+            }
+            t.constraint_comments.sort();
             return true;
         }
     }
@@ -473,6 +628,7 @@ fn drop_column(
     t.foreign_keys.retain(|f| !has(&f.columns));
     let column_words = |e: &Expr| mentions(&e.sql, col, d);
     t.checks.retain(|c| !column_words(&c.expr));
+    t.forget_dropped_constraint_comments(d);
     schema.indexes.retain(|i| {
         !(i.table.same_as(name, d)
             && (i.columns.iter().any(|c| match &c.expr {
@@ -625,6 +781,15 @@ fn rename_column(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str
             *c = new.to_string();
         }
     }
+    for p in schema
+        .policies
+        .iter_mut()
+        .filter(|p| p.table.same_as(name, d))
+    {
+        for e in p.using.iter_mut().chain(p.with_check.iter_mut()) {
+            rename_in_expr(e, old, new, d);
+        }
+    }
     Ok(())
 }
 
@@ -669,6 +834,11 @@ pub(super) fn rename_table(
             }
         }
     }
+    for p in &mut schema.policies {
+        if p.table.same_as(old, d) {
+            p.table = new.clone();
+        }
+    }
     Ok(())
 }
 
@@ -703,8 +873,19 @@ fn alter_column(
             let sql = data_type.to_string();
             column.ty = types::canonical_type(&sql, d)
                 .ok_or_else(|| format!("unknown type `{sql}` for column `{col}`"))?;
+            // The identity's sequence follows the column's type.
+            if let Some(options) = &column.identity_options {
+                let changes = super::options::SequenceChanges {
+                    data_type: Some(column.ty.name.clone()),
+                    ..Default::default()
+                };
+                column.identity_options = Some(changes.resolve(Some(options))?);
+            }
         }
-        AlterColumnOperation::AddGenerated { generated_as, .. } => {
+        AlterColumnOperation::AddGenerated {
+            generated_as,
+            sequence_options,
+        } => {
             column.identity = Some(match generated_as {
                 Some(ast::GeneratedAs::ByDefault) => Identity::ByDefault,
                 Some(ast::GeneratedAs::Always) | None => Identity::Always,
@@ -712,6 +893,11 @@ fn alter_column(
                     return Err("ADD GENERATED … STORED is not an identity".into());
                 }
             });
+            let written = match sequence_options {
+                Some(options) => super::options::sequence_options_ast(options, d)?,
+                None => Default::default(),
+            };
+            column.identity_options = Some(create_table::identity_options(column, written)?);
             column.nullable = false;
         }
         other => return Err(format!("ALTER COLUMN action `{other}` is not modelled")),

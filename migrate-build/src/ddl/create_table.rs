@@ -10,7 +10,8 @@ use super::{Fallible, Outcome, names, types};
 use crate::dialect::Dialect;
 use crate::schema::{
     CheckConstraint, Column, ColumnType, Deferrable, Expr, ForeignKey, ForeignKeyAction, Generated,
-    Identity, PrimaryKey, QualifiedName, Schema, Sequence, Table, UniqueConstraint,
+    Identity, PrimaryKey, QualifiedName, Schema, Sequence, SequenceOptions, Table,
+    UniqueConstraint,
 };
 
 pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
@@ -48,6 +49,17 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         return Err("table inheritance and partitioning are not modelled".into());
     }
     let mut table = Table::new(name.clone());
+    table.options.unlogged = ct.unlogged;
+    table.options.storage = match &ct.table_options {
+        ast::CreateTableOptions::None => Vec::new(),
+        ast::CreateTableOptions::With(options) if d == Dialect::Postgres => {
+            super::options::storage_params_ast(options)?
+        }
+        other => return Err(format!("table options `{other}` are not modelled")),
+    };
+    if ct.on_commit.is_some() && !ct.temporary {
+        return Err("ON COMMIT is only for temporary tables".into());
+    }
     for option in &ct.sqlite_table_options.options {
         match option {
             ast::SqliteTableOption::WithoutRowid => table.without_rowid = true,
@@ -87,6 +99,8 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
 pub(super) struct Pending {
     name: Option<String>,
     kind: PendingKind,
+    /// `ADD CONSTRAINT … NOT VALID` (checks and foreign keys).
+    pub(super) not_valid: bool,
 }
 
 enum PendingKind {
@@ -96,7 +110,10 @@ enum PendingKind {
         nulls_not_distinct: bool,
         deferrable: Deferrable,
     },
-    Check(Box<ast::Expr>),
+    Check {
+        expr: Box<ast::Expr>,
+        no_inherit: bool,
+    },
     /// `PRIMARY KEY USING INDEX i` / `UNIQUE USING INDEX i`: the unique index
     /// becomes the constraint's index (renamed to the constraint's name).
     UsingIndex {
@@ -120,7 +137,7 @@ impl PendingKind {
     fn is_index_backed(&self) -> bool {
         match self {
             PendingKind::PrimaryKey(_) | PendingKind::Unique { .. } => true,
-            PendingKind::Check(_)
+            PendingKind::Check { .. }
             | PendingKind::UsingIndex { .. }
             | PendingKind::ForeignKey { .. } => false,
         }
@@ -144,6 +161,7 @@ impl Pending {
             TableConstraint::PrimaryKey(pk) => Pending {
                 name: pk.name.as_ref().map(|n| names::ident(n, d)),
                 kind: PendingKind::PrimaryKey(index_columns(&pk.columns)?),
+                not_valid: false,
             },
             TableConstraint::Unique(u) => Pending {
                 name: u.name.as_ref().map(|n| names::ident(n, d)),
@@ -155,11 +173,20 @@ impl Pending {
                     ),
                     deferrable: deferrable(u.characteristics.as_ref()),
                 },
+                not_valid: false,
             },
             TableConstraint::Check(ck) => Pending {
                 name: ck.name.as_ref().map(|n| names::ident(n, d)),
-                kind: PendingKind::Check(ck.expr.clone()),
+                kind: check_kind(ck)?,
+                not_valid: false,
             },
+            TableConstraint::ForeignKey(fk)
+                if unmodelled_fk(&fk.match_kind, fk.characteristics.as_ref()) =>
+            {
+                return Err(format!(
+                    "foreign key `{fk}`: MATCH FULL/PARTIAL and NOT ENFORCED are not modelled"
+                ));
+            }
             TableConstraint::ForeignKey(fk) => Pending {
                 name: fk.name.as_ref().map(|n| names::ident(n, d)),
                 kind: PendingKind::ForeignKey {
@@ -170,6 +197,7 @@ impl Pending {
                     on_update: action(fk.on_update),
                     deferrable: deferrable(fk.characteristics.as_ref()),
                 },
+                not_valid: false,
             },
             TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
                 Pending {
@@ -179,11 +207,32 @@ impl Pending {
                         primary: matches!(c, TableConstraint::PrimaryKeyUsingIndex(_)),
                         deferrable: deferrable(u.characteristics.as_ref()),
                     },
+                    not_valid: false,
                 }
             }
             other => return Err(format!("table constraint `{other}` is not modelled")),
         })
     }
+}
+
+fn unmodelled_fk(
+    m: &Option<ast::ConstraintReferenceMatchKind>,
+    c: Option<&ast::ConstraintCharacteristics>,
+) -> bool {
+    matches!(
+        m,
+        Some(ast::ConstraintReferenceMatchKind::Full | ast::ConstraintReferenceMatchKind::Partial)
+    ) || c.is_some_and(|c| c.enforced == Some(false))
+}
+
+fn check_kind(ck: &ast::CheckConstraint) -> Fallible<PendingKind> {
+    if ck.enforced == Some(false) {
+        return Err("CHECK … NOT ENFORCED is not modelled".into());
+    }
+    Ok(PendingKind::Check {
+        expr: ck.expr.clone(),
+        no_inherit: ck.no_inherit,
+    })
 }
 
 fn action(a: Option<ReferentialAction>) -> ForeignKeyAction {
@@ -240,6 +289,7 @@ pub(super) fn add_column(
                 pending.push(Pending {
                     name: cname.or_else(|| pk.name.as_ref().map(|n| names::ident(n, d))),
                     kind: PendingKind::PrimaryKey(vec![col_name.clone()]),
+                    not_valid: false,
                 });
             }
             ColumnOption::Unique(u) => pending.push(Pending {
@@ -252,7 +302,15 @@ pub(super) fn add_column(
                     ),
                     deferrable: deferrable(u.characteristics.as_ref()),
                 },
+                not_valid: false,
             }),
+            ColumnOption::ForeignKey(fk)
+                if unmodelled_fk(&fk.match_kind, fk.characteristics.as_ref()) =>
+            {
+                return Err(format!(
+                    "foreign key on `{col_name}`: MATCH FULL/PARTIAL and NOT ENFORCED are not modelled"
+                ));
+            }
             ColumnOption::ForeignKey(fk) => pending.push(Pending {
                 name: cname.or_else(|| fk.name.as_ref().map(|n| names::ident(n, d))),
                 kind: PendingKind::ForeignKey {
@@ -263,19 +321,27 @@ pub(super) fn add_column(
                     on_update: action(fk.on_update),
                     deferrable: deferrable(fk.characteristics.as_ref()),
                 },
+                not_valid: false,
             }),
             ColumnOption::Check(ck) => pending.push(Pending {
                 name: cname.or_else(|| ck.name.as_ref().map(|n| names::ident(n, d))),
-                kind: PendingKind::Check(ck.expr.clone()),
+                kind: check_kind(ck)?,
+                not_valid: false,
             }),
             ColumnOption::Collation(c) => column.collation = names::collation(c, d)?,
             ColumnOption::Comment(c) => column.comment = Some(c.clone()),
             ColumnOption::Generated {
                 generated_as,
+                sequence_options,
                 generation_expr,
                 generation_expr_mode,
-                ..
+                generated_keyword: _,
             } => match (generation_expr, generated_as) {
+                (Some(_), _) if sequence_options.is_some() => {
+                    return Err(format!(
+                        "generated column `{col_name}` has sequence options"
+                    ));
+                }
                 (Some(expr), _) => {
                     column.generated = Some(Generated {
                         expr: Expr::new(expr.to_string(), d),
@@ -289,8 +355,17 @@ pub(super) fn add_column(
                         },
                     })
                 }
-                (None, GeneratedAs::Always) => column.identity = Some(Identity::Always),
-                (None, GeneratedAs::ByDefault) => column.identity = Some(Identity::ByDefault),
+                (None, GeneratedAs::Always | GeneratedAs::ByDefault) => {
+                    column.identity = Some(match generated_as {
+                        GeneratedAs::ByDefault => Identity::ByDefault,
+                        GeneratedAs::Always | GeneratedAs::ExpStored => Identity::Always,
+                    });
+                    let written = match sequence_options {
+                        Some(options) => super::options::sequence_options_ast(options, d)?,
+                        None => Default::default(),
+                    };
+                    column.identity_options = Some(identity_options(&column, written)?);
+                }
                 (None, GeneratedAs::ExpStored) => {
                     return Err(format!("generated column `{col_name}` has no expression"));
                 }
@@ -308,6 +383,11 @@ pub(super) fn add_column(
     if column.identity.is_some() {
         column.nullable = false;
     }
+    if serial.is_some() && column.identity.is_some() {
+        return Err(format!(
+            "column `{col_name}` is both serial and an identity"
+        ));
+    }
     if let Some(base) = serial {
         column.ty = ColumnType::simple(base);
         column.nullable = false;
@@ -323,10 +403,9 @@ pub(super) fn add_column(
         let regclass =
             crate::dialect::quote::string(&crate::dialect::quote::qualified(&seq_name, d));
         column.default = Some(Expr::new(format!("nextval({regclass}::regclass)"), d));
-        schema.sequences.push(Sequence {
-            name: seq_name,
-            owned_by: Some((table_name.clone(), col_name.clone())),
-        });
+        let mut sequence = Sequence::new(seq_name, Some((table_name.clone(), col_name.clone())));
+        sequence.options = SequenceOptions::defaults(base, 1);
+        schema.sequences.push(sequence);
     }
     let table = schema
         .table_mut(table_name)
@@ -477,7 +556,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                 });
             }
         }
-        PendingKind::Check(expr) => {
+        PendingKind::Check { expr, no_inherit } => {
             let sql = expr.to_string();
             let referenced = referenced_columns(&sql, table, d);
             let name2 = match referenced.as_slice() {
@@ -488,6 +567,8 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
             table_mut(schema, table_name)?.checks.push(CheckConstraint {
                 name,
                 expr: Expr::new(sql, d),
+                no_inherit,
+                not_valid: p.not_valid,
             });
         }
         PendingKind::ForeignKey {
@@ -555,6 +636,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     on_delete,
                     on_update,
                     deferrable,
+                    not_valid: p.not_valid,
                 });
         }
     }
@@ -754,4 +836,33 @@ mod sqlite_type_tests {
             "ALTER TABLE t ADD c \"varchar[10]\""
         );
     }
+}
+
+/// An identity column's sequence options: the sequence has the column's
+/// type unless `AS` says otherwise, and the server's defaults for it.
+pub(super) fn identity_options(
+    column: &Column,
+    mut written: super::options::SequenceChanges,
+) -> Fallible<SequenceOptions> {
+    if written.data_type.is_none() {
+        let ty = &column.ty;
+        match ty.name.as_str() {
+            "smallint" | "integer" | "bigint" if ty.array_dims == 0 && !ty.user_defined => {
+                written.data_type = Some(ty.name.clone())
+            }
+            _ => {
+                return Err(format!(
+                    "identity column `{}` must be smallint, integer or bigint",
+                    column.name
+                ));
+            }
+        }
+    }
+    if written.owned_by.is_some() || written.sequence_name.is_some() {
+        return Err(format!(
+            "OWNED BY / SEQUENCE NAME of identity column `{}` is not modelled",
+            column.name
+        ));
+    }
+    written.resolve(None)
 }

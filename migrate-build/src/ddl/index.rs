@@ -140,7 +140,12 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
         .iter()
         .map(|i| names::ident(i, d))
         .collect::<Vec<_>>();
+    if !ci.index_options.is_empty() || !ci.alter_options.is_empty() {
+        return Err("index options other than WITH (…) are not modelled".into());
+    }
+    let storage = super::options::storage_params_exprs(&ci.with)?;
     schema.indexes.push(Index {
+        comment: None,
         name,
         table: table_name,
         unique: ci.unique,
@@ -149,6 +154,7 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
         method,
         include,
         nulls_not_distinct: ci.nulls_distinct == Some(false),
+        storage,
     });
     Ok(Outcome::Applied)
 }

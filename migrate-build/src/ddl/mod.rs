@@ -13,6 +13,7 @@
 //! cannot be known is an error, since a guessed table would be wrong.
 
 mod alter_table;
+mod comments;
 mod create_table;
 mod error;
 mod expr_key;
@@ -22,6 +23,8 @@ mod names;
 mod objects;
 #[cfg(test)]
 mod objects_tests;
+mod options;
+mod policy;
 mod query;
 mod redact;
 mod scan;

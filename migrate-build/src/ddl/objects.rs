@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 
 use super::alter_table;
-use super::scan::{Cursor, Tok, Tokens, describe};
-use super::{Fallible, Outcome, facts, names};
+use super::scan::{Cursor, Tok, Tokens};
+use super::{Fallible, Outcome, facts, names, options};
 use crate::dialect::Dialect;
 use crate::schema::{
     Definition, Enum, Expr, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind,
@@ -17,6 +17,9 @@ use crate::schema::{
 const BUILT_IN_EXTENSION: &str = "plpgsql";
 
 pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallible<Outcome> {
+    if super::policy::is_policy(tokens) {
+        return super::policy::apply(schema, text);
+    }
     let mut c = Cursor::new(tokens, schema.dialect);
     if c.eat(&["CREATE"]) {
         create(schema, text, &mut c)
@@ -62,6 +65,7 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
     if c.eat(&["VIEW"]) {
         return create_view(schema, text, c, or_replace, materialized);
     }
+    let unlogged = c.eat(&["UNLOGGED"]);
     if c.eat(&["SEQUENCE"]) {
         let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
         let name = c.qualified()?;
@@ -74,22 +78,43 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
                 Err(format!("relation `{name}` already exists"))
             };
         }
-        let owned_by = sequence_owned_by(schema, c)?;
-        schema.sequences.push(Sequence {
-            name,
-            owned_by: owned_by.flatten(),
-        });
+        let written = options::sequence_options(c, usize::MAX, schema.dialect)?;
+        if written.unlogged.is_some() || written.sequence_name.is_some() {
+            return Err("SET [UN]LOGGED / SEQUENCE NAME belong to ALTER SEQUENCE".into());
+        }
+        let owned_by = match &written.owned_by {
+            Some(Some(parts)) => Some(owner_column(schema, parts.clone())?),
+            Some(None) | None => None,
+        };
+        let mut sequence = Sequence::new(name, owned_by);
+        sequence.options = written.resolve(None)?;
+        sequence.unlogged = unlogged;
+        schema.sequences.push(sequence);
         return Ok(Outcome::Applied);
+    }
+    if unlogged {
+        return Err(format!("CREATE UNLOGGED {} is not modelled", c.here()));
     }
     if c.eat(&["EXTENSION"]) {
         let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
         let name = c.ident()?;
         c.eat(&["WITH"]);
-        let ext_schema = if c.eat(&["SCHEMA"]) {
-            Some(c.ident()?).filter(|s| s != "public")
-        } else {
-            None
-        };
+        let mut ext_schema = None;
+        let mut version = None;
+        while !c.at_end() {
+            if c.eat(&["SCHEMA"]) {
+                ext_schema = Some(c.ident()?).filter(|s| s != "public");
+            } else if c.eat(&["VERSION"]) {
+                version = Some(extension_version(c)?);
+            } else if c.eat(&["CASCADE"]) {
+                return Err("CREATE EXTENSION … CASCADE creates extensions the schema does not name: create each one".into());
+            } else {
+                return Err(format!(
+                    "CREATE EXTENSION option {} is not modelled",
+                    c.here()
+                ));
+            }
+        }
         // plpgsql is built in: every database has it, none creates it.
         if name == BUILT_IN_EXTENSION {
             return Ok(Outcome::Applied);
@@ -102,8 +127,10 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
             };
         }
         schema.extensions.push(Extension {
+            comment: None,
             name,
             schema: ext_schema,
+            version,
         });
         return Ok(Outcome::Applied);
     }
@@ -209,6 +236,7 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         _ => Definition::source(text.as_str()),
     };
     let object = OpaqueObject {
+        comment: None,
         kind,
         name,
         on_table,
@@ -419,10 +447,15 @@ fn create_type(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<
                 return Err(format!("expected `,` {}", c.here()));
             }
         }
-        schema.enums.push(Enum { name, values });
+        schema.enums.push(Enum {
+            comment: None,
+            name,
+            values,
+        });
     } else {
         let references = facts::references(schema, c.tokens, c.pos, Some((&name, RefKind::Type)));
         schema.opaque.push(OpaqueObject {
+            comment: None,
             kind: OpaqueKind::Type,
             name,
             on_table: None,
@@ -459,12 +492,48 @@ fn create_view(
             ));
         }
     }
-    // `WITH (options)` before AS.
-    if c.eat(&["WITH"]) {
-        c.skip_parens();
-    }
+    let mut options = if c.eat(&["WITH"]) {
+        options::storage_params(c)?
+    } else {
+        Vec::new()
+    };
     c.expect(&["AS"])?;
+    let body_start = c.pos;
+    // `WITH [LOCAL|CASCADED] CHECK OPTION` ends the body; the server keeps
+    // it as the option `check_option`.
+    let toks = &c.tokens.toks;
+    let n = toks.len();
+    let tail = |words: &[&str]| {
+        n >= body_start + words.len()
+            && toks[n - words.len()..]
+                .iter()
+                .zip(words)
+                .all(|(t, w)| t.is_kw(w))
+    };
+    let check_option = if tail(&["WITH", "LOCAL", "CHECK", "OPTION"]) {
+        Some(("local", 4))
+    } else if tail(&["WITH", "CASCADED", "CHECK", "OPTION"]) {
+        Some(("cascaded", 4))
+    } else if tail(&["WITH", "CHECK", "OPTION"]) {
+        Some(("cascaded", 3))
+    } else {
+        None
+    };
     let mut body = c.rest_of(text);
+    if let Some((kind, words)) = check_option {
+        let cut = c
+            .tokens
+            .offsets
+            .get(n - words)
+            .copied()
+            .unwrap_or(text.len());
+        let start = c.tokens.offsets.get(body_start).copied().unwrap_or(0);
+        body = text.get(start..cut).unwrap_or_default().trim();
+        crate::schema::set_storage(
+            &mut options,
+            vec![crate::schema::StorageParam::new("check_option", Some(kind))],
+        );
+    }
     for suffix in ["WITH NO DATA", "WITH DATA"] {
         let cut = body.len().saturating_sub(suffix.len());
         if let (Some(head), Some(tail)) = (body.get(..cut), body.get(cut..))
@@ -495,41 +564,39 @@ fn create_view(
         Definition::source(super::query::with_column_names(body, &column_names, d)?)
     };
     schema.views.push(View {
+        column_comments: Vec::new(),
+        comment: None,
         name,
         materialized,
         definition,
+        options,
     });
     Ok(Outcome::Applied)
 }
 
-/// `OWNED BY t.c` / `OWNED BY NONE` anywhere in the rest of the statement:
-/// `Some(None)` for NONE, `None` when absent.
-fn sequence_owned_by(
-    schema: &Schema,
-    c: &mut Cursor<'_>,
-) -> Fallible<Option<Option<(QualifiedName, String)>>> {
-    while !c.at_end() {
-        if c.eat(&["OWNED", "BY"]) {
-            if c.eat(&["NONE"]) {
-                return Ok(Some(None));
-            }
-            let mut parts = vec![c.ident()?];
-            while c.eat_sym(".") {
-                parts.push(c.ident()?);
-            }
-            let column = parts.pop().unwrap_or_default();
-            let table = names::qualify(parts, schema.dialect);
-            let t = schema
-                .table(&table)
-                .ok_or_else(|| format!("table `{table}` does not exist"))?;
-            let col = t
-                .column(&column, schema.dialect)
-                .ok_or_else(|| format!("column `{column}` of `{table}` does not exist"))?;
-            return Ok(Some(Some((t.name.clone(), col.name.clone()))));
-        }
-        c.next();
+/// `'1.1'` or `"1.1"` or `1.1` after `VERSION` / `UPDATE TO`.
+fn extension_version(c: &mut Cursor<'_>) -> Fallible<String> {
+    match c.next() {
+        Some(Tok::Str(s)) | Some(Tok::Num(s)) => Ok(s.clone()),
+        Some(Tok::Word { text, .. }) => Ok(text.clone()),
+        _ => Err(format!("expected a version {}", c.here())),
     }
-    Ok(None)
+}
+
+/// The `table.column` of `OWNED BY`, as the schema spells them.
+fn owner_column(schema: &Schema, mut parts: Vec<String>) -> Fallible<(QualifiedName, String)> {
+    let column = parts.pop().unwrap_or_default();
+    if parts.is_empty() {
+        return Err(format!("OWNED BY `{column}` names no table"));
+    }
+    let table = names::qualify(parts, schema.dialect);
+    let t = schema
+        .table(&table)
+        .ok_or_else(|| format!("table `{table}` does not exist"))?;
+    let col = t
+        .column(&column, schema.dialect)
+        .ok_or_else(|| format!("column `{column}` of `{table}` does not exist"))?;
+    Ok((t.name.clone(), col.name.clone()))
 }
 
 /// Whether `CASCADE` ends the statement.
@@ -822,6 +889,7 @@ fn drop_table(schema: &mut Schema, name: &QualifiedName, cascade: bool) -> Falli
         name: name.clone(),
     }];
     drop_dependents(schema, gone, cascade)?;
+    schema.policies.retain(|p| !p.table.same_as(name, d));
     if cascade {
         drop_dependent_views(schema, std::slice::from_ref(&name.name));
     }
@@ -863,6 +931,7 @@ fn drop_namespace_contents(schema: &mut Schema, ns: &str) {
     let d = schema.dialect;
     let inside = |q: &QualifiedName| q.schema.as_deref().is_some_and(|s| d.same_name(s, ns));
     schema.tables.retain(|t| !inside(&t.name));
+    schema.policies.retain(|p| !inside(&p.table));
     schema.indexes.retain(|i| !inside(&i.name));
     schema.views.retain(|v| !inside(&v.name));
     schema.enums.retain(|e| !inside(&e.name));
@@ -875,8 +944,31 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
     if c.eat(&["INDEX"]) {
         let if_exists = c.eat(&["IF", "EXISTS"]);
         let name = c.qualified()?;
+        let set = c.peek().is_some_and(|t| t.is_kw("SET"));
+        if (set || c.peek().is_some_and(|t| t.is_kw("RESET")))
+            && c.peek_at(1).is_some_and(|t| t.is_sym("("))
+        {
+            c.next();
+            let params = options::storage_params(c)?;
+            let Some(i) = schema.indexes.iter_mut().find(|i| i.name.same_as(&name, d)) else {
+                return if if_exists {
+                    Ok(Outcome::Applied)
+                } else {
+                    Err(format!(
+                        "index `{name}` does not exist (storage parameters of a constraint's index are not modelled)"
+                    ))
+                };
+            };
+            if set {
+                crate::schema::set_storage(&mut i.storage, params);
+            } else {
+                i.storage
+                    .retain(|p| !params.iter().any(|q| q.name == p.name));
+            }
+            return Ok(Outcome::Applied);
+        }
         if !c.eat(&["RENAME", "TO"]) {
-            // SET (storage parameters), SET TABLESPACE, ATTACH PARTITION: not modelled.
+            // SET TABLESPACE, ATTACH PARTITION, ALTER COLUMN … SET STATISTICS: not modelled.
             return Err(format!("ALTER INDEX {} is not modelled", c.here()));
         }
         let new = c.ident()?;
@@ -943,9 +1035,27 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
             }
             return Ok(Outcome::Applied);
         }
-        // Start, increment, cache… are not modelled; ownership is.
-        if let Some(owner) = sequence_owned_by(schema, c)? {
-            schema.sequences[pos].owned_by = owner;
+        if c.eat(&["OWNER", "TO"]) {
+            return Ok(Outcome::Applied);
+        }
+        let written = options::sequence_options(c, usize::MAX, d)?;
+        if written.sequence_name.is_some() {
+            return Err("SEQUENCE NAME is not an ALTER SEQUENCE option".into());
+        }
+        let owner = match &written.owned_by {
+            Some(Some(parts)) => Some(Some(owner_column(schema, parts.clone())?)),
+            Some(None) => Some(None),
+            None => None,
+        };
+        let seq = &mut schema.sequences[pos];
+        if !written.is_empty() {
+            seq.options = written.resolve(Some(&seq.options))?;
+        }
+        if let Some(owner) = owner {
+            seq.owned_by = owner;
+        }
+        if let Some(unlogged) = written.unlogged {
+            seq.unlogged = unlogged;
         }
         return Ok(Outcome::Applied);
     }
@@ -966,11 +1076,45 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
         };
         if c.eat(&["RENAME", "TO"]) {
             schema.views[pos].name.name = c.ident()?;
-        } else if c.eat(&["OWNER"]) || c.eat(&["SET"]) || c.eat(&["ALTER"]) {
-            // Owner, options, column defaults of a view: not modelled.
+        } else if c.eat(&["OWNER"]) {
+            // Ownership is not modelled.
+        } else if c.peek().is_some_and(|t| t.is_kw("SET"))
+            && c.peek_at(1).is_some_and(|t| t.is_sym("("))
+        {
+            c.next();
+            let params = options::storage_params(c)?;
+            crate::schema::set_storage(&mut schema.views[pos].options, params);
+        } else if c.peek().is_some_and(|t| t.is_kw("RESET"))
+            && c.peek_at(1).is_some_and(|t| t.is_sym("("))
+        {
+            c.next();
+            let names = options::storage_names(c)?;
+            schema.views[pos]
+                .options
+                .retain(|p| !names.contains(&p.name));
         } else {
             return Err(format!("ALTER VIEW {} is not modelled", c.here()));
         }
+        return Ok(Outcome::Applied);
+    }
+    if c.peek().is_some_and(|t| t.is_kw("EXTENSION"))
+        && c.peek_at(2).is_some_and(|t| t.is_kw("UPDATE"))
+    {
+        c.next();
+        let name = c.ident()?;
+        c.expect(&["UPDATE"])?;
+        let version = if c.eat(&["TO"]) {
+            Some(extension_version(c)?)
+        } else {
+            None
+        };
+        let ext = schema
+            .extensions
+            .iter_mut()
+            .find(|e| e.name == name)
+            .ok_or_else(|| format!("extension `{name}` does not exist"))?;
+        // `UPDATE` alone goes to the default version, which only the server knows.
+        ext.version = version;
         return Ok(Outcome::Applied);
     }
     if c.eat(&["EXTENSION"]) || c.eat(&["SCHEMA"]) && c.peek_at(1).is_some_and(|t| t.is_kw("OWNER"))
@@ -1188,29 +1332,13 @@ fn comment(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     } else if c.eat(&["COLUMN"]) {
         Target::Column
     } else {
-        let kind: Vec<String> = c
-            .tokens
-            .toks
-            .iter()
-            .skip(2)
-            .take_while(|t| matches!(t, Tok::Word { quoted: false, .. }))
-            .take(2)
-            .map(describe)
-            .map(|s| s.to_ascii_uppercase())
-            .collect();
-        let kind = kind.first().cloned().unwrap_or_default();
-        return Ok(Outcome::Skipped(format!("COMMENT ON {kind}")));
+        return super::comments::apply(schema, c);
     };
     let mut parts = vec![c.ident()?];
     while c.eat_sym(".") {
         parts.push(c.ident()?);
     }
-    c.expect(&["IS"])?;
-    let text = if c.eat(&["NULL"]) {
-        None
-    } else {
-        Some(c.string()?)
-    };
+    let text = super::comments::comment_text(c)?;
     match target {
         Target::Table => {
             let name = names::qualify(parts, d);
@@ -1222,9 +1350,8 @@ fn comment(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
         Target::Column => {
             let column = parts.pop().unwrap_or_default();
             let name = names::qualify(parts, d);
-            // Columns of views are not modelled, nor their comments.
             if schema.table(&name).is_none() && schema.view(&name).is_some() {
-                return Ok(Outcome::Skipped("COMMENT ON COLUMN".into()));
+                return super::comments::view_column(schema, &name, &column, text);
             }
             let t = schema
                 .table_mut(&name)

@@ -262,7 +262,8 @@ fn enums_every_form() {
 fn views_sequences_extensions_schemas_comments() {
     let s = pg("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
         CREATE SCHEMA utils; CREATE TABLE utils.t (a int); COMMENT ON TABLE utils.t IS 'tee';
-        COMMENT ON COLUMN utils.t.a IS 'ay'; COMMENT ON FUNCTION f() IS 'x';
+        COMMENT ON COLUMN utils.t.a IS 'ay';
+        CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; COMMENT ON FUNCTION f() IS 'x';
         CREATE SEQUENCE s START 5; ALTER SEQUENCE s OWNED BY utils.t.a; ALTER SEQUENCE s RENAME TO s2;
         CREATE MATERIALIZED VIEW mv AS SELECT a FROM utils.t WITH NO DATA;
         CREATE OR REPLACE VIEW v AS SELECT 1; CREATE OR REPLACE VIEW v AS SELECT 2;");
@@ -279,6 +280,8 @@ fn views_sequences_extensions_schemas_comments() {
     assert_eq!(t.columns[0].comment.as_deref(), Some("ay"));
     let seq = s.sequence(&QualifiedName::new("s2")).unwrap();
     assert_eq!(seq.owned_by.as_ref().unwrap().1, "a");
+    assert_eq!(seq.options.start, 5);
+    assert_eq!(s.opaque[0].comment.as_deref(), Some("x"));
     let mv = s.view(&QualifiedName::new("mv")).unwrap();
     assert!(mv.materialized);
     assert_eq!(mv.definition.sql(), "SELECT a FROM utils.t");

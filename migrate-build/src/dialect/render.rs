@@ -87,14 +87,18 @@ pub enum RenderError {
 pub fn render(plan: &Plan, dialect: Dialect) -> Result<Vec<RenderedStep>, RenderError> {
     plan.steps
         .iter()
-        .map(|planned| render_step(planned, dialect))
+        .map(|planned| render_step(planned, plan, dialect))
         .collect()
 }
 
-fn render_step(planned: &PlannedStep, dialect: Dialect) -> Result<RenderedStep, RenderError> {
+fn render_step(
+    planned: &PlannedStep,
+    plan: &Plan,
+    dialect: Dialect,
+) -> Result<RenderedStep, RenderError> {
     match dialect {
         Dialect::Sqlite => sqlite::render::render_step(planned),
-        Dialect::Postgres => postgres::render::render_step(planned),
+        Dialect::Postgres => postgres::render::render_step(planned, &plan.implicit_sequences),
     }
 }
 
@@ -179,15 +183,21 @@ pub(crate) fn foreign_key_clause(fk: &ForeignKey, dialect: Dialect) -> String {
         }
     }
     sql.push_str(deferrable_suffix(fk.deferrable));
+    if fk.not_valid {
+        sql.push_str(" NOT VALID");
+    }
     sql
 }
 
-/// `[CONSTRAINT n] CHECK (expr)`.
+/// `[CONSTRAINT n] CHECK (expr) [NO INHERIT] [NOT VALID]` (the last two are
+/// PostgreSQL's; the differ adds a NOT VALID check after its table).
 pub(crate) fn check_clause(check: &CheckConstraint, dialect: Dialect) -> String {
     format!(
-        "{}CHECK {}",
+        "{}CHECK {}{}{}",
         constraint_prefix(check.name.as_deref(), dialect),
-        parenthesized(&check.expr.sql)
+        parenthesized(&check.expr.sql),
+        if check.no_inherit { " NO INHERIT" } else { "" },
+        if check.not_valid { " NOT VALID" } else { "" },
     )
 }
 
@@ -306,7 +316,10 @@ pub(crate) mod test_support {
         t
     }
 
+    /// A plan of `steps` in which every created column shaped like a serial
+    /// is one (as the differ decides when the plan creates its sequence).
     pub fn plan(steps: Vec<Step>) -> Plan {
+        let implicit_sequences = serial_sequences(&steps);
         Plan {
             steps: steps
                 .into_iter()
@@ -315,11 +328,32 @@ pub(crate) mod test_support {
                     destructive: None,
                 })
                 .collect(),
+            implicit_sequences,
         }
+    }
+
+    fn serial_sequences(steps: &[Step]) -> Vec<QualifiedName> {
+        let rules = Dialect::Postgres.rules();
+        let mut out = Vec::new();
+        for step in steps {
+            match step {
+                Step::CreateTable(t) => out.extend(
+                    t.columns
+                        .iter()
+                        .filter_map(|c| rules.implicit_sequence(&t.name, c)),
+                ),
+                Step::AddColumn { table, column } => {
+                    out.extend(rules.implicit_sequence(table, column))
+                }
+                _ => {}
+            }
+        }
+        out
     }
 
     pub fn destructive_plan(step: Step, destructive: Destructive) -> Plan {
         Plan {
+            implicit_sequences: serial_sequences(std::slice::from_ref(&step)),
             steps: vec![PlannedStep {
                 step,
                 destructive: Some(destructive),
@@ -396,6 +430,7 @@ mod tests {
     #[test]
     fn foreign_key_clause_omits_default_actions() {
         let mut fk = ForeignKey {
+            not_valid: false,
             name: Some("posts_author_fkey".into()),
             columns: vec!["author_id".into()],
             referenced_table: name("User"),
@@ -421,6 +456,8 @@ mod tests {
     #[test]
     fn check_clause_does_not_double_parenthesize() {
         let check = CheckConstraint {
+            no_inherit: false,
+            not_valid: false,
             name: None,
             expr: Expr::new("(price > 0)", Dialect::Sqlite),
         };

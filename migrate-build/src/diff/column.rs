@@ -22,6 +22,11 @@ pub(super) fn column_changes(columns: Pair<&Column>, dialect: Dialect) -> Column
             || previous.autoincrement != next.autoincrement,
         generated: previous.generated != next.generated,
         collation,
+        statistics: previous.statistics != next.statistics,
+        // A new identity is created with its options; only a kept one alters them.
+        identity_options: previous.identity.is_some()
+            && next.identity.is_some()
+            && previous.identity_options != next.identity_options,
     }
 }
 
@@ -31,7 +36,8 @@ pub(super) fn alterable(changes: &ColumnChanges, rules: &dyn DialectRules) -> bo
     (!(changes.ty || changes.collation) || rules.can_alter_column_type())
         && (!changes.nullability || rules.can_alter_nullability())
         && (!changes.default || rules.can_alter_default())
-        && (!changes.identity || rules.can_alter_identity())
+        && (!(changes.identity || changes.identity_options) || rules.can_alter_identity())
+        && (!changes.statistics || rules.can_alter_column_type())
 }
 
 /// The data an `ALTER COLUMN` (or a rebuild making the same change) can lose:
@@ -50,6 +56,17 @@ pub(super) fn destructive_change(
             from: previous.ty.to_string(),
             to: next.ty.to_string(),
         });
+    }
+    if let (true, Some(a), Some(b)) = (
+        changes.identity_options,
+        &previous.identity_options,
+        &next.identity_options,
+    ) && a.narrows_to(b)
+    {
+        return Some(Destructive::RestartSequence(QualifiedName::with_schema(
+            table.schema.clone(),
+            format!("{}.{} identity", table.name, next.name),
+        )));
     }
     if changes.nullability && !next.nullable {
         return Some(Destructive::SetNotNull {

@@ -1,6 +1,6 @@
 //! One line in words per step, for the CLI and the build gate.
 
-use crate::plan::{ColumnChanges, EnumValuePosition, Step};
+use crate::plan::{ColumnChanges, CommentTarget, EnumValuePosition, Step};
 use crate::schema::{
     CheckConstraint, Column, ColumnType, ForeignKey, OpaqueKind, PrimaryKey, Table,
     UniqueConstraint,
@@ -13,6 +13,11 @@ pub fn describe(step: &Step) -> String {
         Step::DropNamespace(name) => format!("drop schema `{name}`"),
         Step::CreateExtension(ext) => format!("create extension `{}`", ext.name),
         Step::DropExtension(ext) => format!("drop extension `{}`", ext.name),
+        Step::UpdateExtension(ext) => format!(
+            "update extension `{}` to version {}",
+            ext.name,
+            ext.version.as_deref().unwrap_or("(default)")
+        ),
         Step::CreateEnum(e) => format!(
             "create enum `{}` ({})",
             e.name,
@@ -51,6 +56,68 @@ pub fn describe(step: &Step) -> String {
             owned_by: (table, column),
         } => format!("make `{table}.{column}` own sequence `{sequence}`"),
         Step::DropSequence(s) => format!("drop sequence `{}`", s.name),
+        Step::AlterSequence { previous, next } => {
+            format!(
+                "alter sequence `{}` ({})",
+                next.name,
+                sequence_words(previous, next)
+            )
+        }
+        Step::AlterTableOptions {
+            table,
+            previous,
+            next,
+        } => format!(
+            "alter table `{table}` ({})",
+            table_option_words(previous, next)
+        ),
+        Step::AlterIndexStorage { index, next, .. } => format!(
+            "set storage parameters of index `{index}` to ({})",
+            storage_words(next)
+        ),
+        Step::AlterViewOptions {
+            view,
+            materialized: m,
+            next,
+            ..
+        } => format!(
+            "set options of {}view `{view}` to ({})",
+            materialized(*m),
+            storage_words(next)
+        ),
+        Step::SetComment { target, comment } => {
+            let what = match target {
+                CommentTarget::Index(n) => format!("index `{n}`"),
+                CommentTarget::View {
+                    name,
+                    materialized: m,
+                } => {
+                    format!("{}view `{name}`", materialized(*m))
+                }
+                CommentTarget::ViewColumn { view, column } => format!("column `{view}.{column}`"),
+                CommentTarget::Sequence(n) => format!("sequence `{n}`"),
+                CommentTarget::Type(n) => format!("type `{n}`"),
+                CommentTarget::Schema(n) => format!("schema `{n}`"),
+                CommentTarget::Extension(n) => format!("extension `{n}`"),
+                CommentTarget::Constraint { name, table } => {
+                    format!("constraint `{name}` on `{table}`")
+                }
+                CommentTarget::Policy { name, table } => format!("policy `{name}` on `{table}`"),
+                CommentTarget::Opaque(o) => format!("{} `{}`", kind_words(o.kind), o.name),
+            };
+            match comment {
+                Some(_) => format!("set comment on {what}"),
+                None => format!("remove comment on {what}"),
+            }
+        }
+        Step::CreatePolicy(p) => format!("create policy `{}` on `{}`", p.name, p.table),
+        Step::DropPolicy(p) => format!("drop policy `{}` on `{}`", p.name, p.table),
+        Step::AlterPolicy { next, .. } => {
+            format!("alter policy `{}` on `{}`", next.name, next.table)
+        }
+        Step::ValidateConstraint { table, name } => {
+            format!("validate constraint `{name}` on `{table}`")
+        }
         Step::CreateTable(t) => format!("create table `{}`", t.name),
         Step::DropTable(t) => format!("drop table `{}`", t.name),
         Step::RebuildTable { previous, next, .. } => {
@@ -172,6 +239,101 @@ fn column_change_words(previous: &Column, next: &Column, changes: &ColumnChanges
     if changes.collation {
         what.push("collation".into());
     }
+    if changes.statistics {
+        what.push(match next.statistics {
+            Some(n) => format!("statistics {n}"),
+            None => "default statistics".into(),
+        });
+    }
+    if changes.identity_options {
+        what.push("identity options".into());
+    }
+    what.join(", ")
+}
+
+fn storage_words(params: &[crate::schema::StorageParam]) -> String {
+    params
+        .iter()
+        .map(|p| format!("{}={}", p.name, p.value))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn sequence_words(previous: &crate::schema::Sequence, next: &crate::schema::Sequence) -> String {
+    let (a, b) = (&previous.options, &next.options);
+    let mut what = Vec::new();
+    if a.data_type != b.data_type {
+        what.push(format!("as {}", b.data_type));
+    }
+    let numbers = [
+        ("start", a.start, b.start),
+        ("increment", a.increment, b.increment),
+        ("minvalue", a.min, b.min),
+        ("maxvalue", a.max, b.max),
+        ("cache", a.cache, b.cache),
+    ];
+    for (word, x, y) in numbers {
+        if x != y {
+            what.push(format!("{word} {y}"));
+        }
+    }
+    if a.cycle != b.cycle {
+        what.push(if b.cycle { "cycle" } else { "no cycle" }.into());
+    }
+    if previous.unlogged != next.unlogged {
+        what.push(if next.unlogged { "unlogged" } else { "logged" }.into());
+    }
+    if previous.owned_by != next.owned_by {
+        what.push(match &next.owned_by {
+            Some((t, c)) => format!("owned by `{t}.{c}`"),
+            None => "owned by none".into(),
+        });
+    }
+    what.join(", ")
+}
+
+fn table_option_words(
+    previous: &crate::schema::TableOptions,
+    next: &crate::schema::TableOptions,
+) -> String {
+    let mut what = Vec::new();
+    if previous.unlogged != next.unlogged {
+        what.push(if next.unlogged { "unlogged" } else { "logged" }.to_string());
+    }
+    if previous.storage != next.storage {
+        what.push(format!(
+            "storage parameters ({})",
+            storage_words(&next.storage)
+        ));
+    }
+    if previous.row_security != next.row_security {
+        what.push(
+            if next.row_security {
+                "enable row level security"
+            } else {
+                "disable row level security"
+            }
+            .into(),
+        );
+    }
+    if previous.force_row_security != next.force_row_security {
+        what.push(
+            if next.force_row_security {
+                "force row level security"
+            } else {
+                "no force row level security"
+            }
+            .into(),
+        );
+    }
+    if previous.replica_identity != next.replica_identity {
+        what.push(match &next.replica_identity {
+            crate::schema::ReplicaIdentity::Default => "replica identity default".into(),
+            crate::schema::ReplicaIdentity::Full => "replica identity full".into(),
+            crate::schema::ReplicaIdentity::Nothing => "replica identity nothing".into(),
+            crate::schema::ReplicaIdentity::Index(i) => format!("replica identity using `{i}`"),
+        });
+    }
     what.join(", ")
 }
 
@@ -215,6 +377,8 @@ fn rebuild_changes(previous: &Table, next: &Table) -> Vec<String> {
                 (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
                 (a, b) => a.is_some() != b.is_some(),
             },
+            statistics: old.statistics != column.statistics,
+            identity_options: old.identity_options != column.identity_options,
         };
         if changes.any() {
             out.push(format!(
@@ -449,6 +613,7 @@ mod tests {
         next.columns[1].default = Some(Expr::new("''", Dialect::Sqlite));
         next.strict = true;
         next.foreign_keys.push(ForeignKey {
+            not_valid: false,
             name: None,
             columns: vec!["age".into()],
             referenced_table: QualifiedName::new("ages"),

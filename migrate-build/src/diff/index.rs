@@ -14,6 +14,8 @@ use crate::schema::{Index, IndexColumn, IndexExpr};
 pub(super) struct IndexChanges<'a> {
     pub created: Vec<&'a Index>,
     pub dropped: Vec<&'a Index>,
+    /// Kept indexes of kept tables whose storage parameters change.
+    pub restored: Vec<Pair<&'a Index>>,
 }
 
 pub(super) fn index_changes<'a>(
@@ -55,7 +57,21 @@ pub(super) fn index_changes<'a>(
                     .is_some_and(|old| unchanged(old, new))
         })
         .collect();
-    IndexChanges { created, dropped }
+    let restored = next
+        .indexes
+        .iter()
+        .filter(|new| names.next.view(&new.table).is_none() && !tables.is_rebuilt(&new.table))
+        .filter(|new| !tables.is_created(&new.table))
+        .filter_map(|new| {
+            let old = names.previous.index(&new.name)?;
+            (unchanged(old, new) && old.storage != new.storage).then(|| Pair::new(old, new))
+        })
+        .collect();
+    IndexChanges {
+        created,
+        dropped,
+        restored,
+    }
 }
 
 pub(super) fn push_index_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
@@ -64,6 +80,13 @@ pub(super) fn push_index_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
     }
     for index in &tables.indexes.created {
         differ.push(Step::CreateIndex((*index).clone()));
+    }
+    for pair in &tables.indexes.restored {
+        differ.push(Step::AlterIndexStorage {
+            index: pair.next.name.clone(),
+            previous: pair.previous.storage.clone(),
+            next: pair.next.storage.clone(),
+        });
     }
 }
 

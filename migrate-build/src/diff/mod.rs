@@ -10,12 +10,14 @@
 //! which database it is.
 
 mod column;
+mod comments;
 mod describe;
 mod enums;
 mod index;
 mod names;
 mod objects;
 mod order;
+mod policies;
 #[cfg(test)]
 mod simulate;
 mod table;
@@ -44,6 +46,9 @@ pub fn diff(previous: &Schema, next: &Schema) -> Plan {
     push_sequence_steps(&mut differ, &tables);
     objects::push_object_steps(&mut differ, &tables);
     differ.push_virtual_table_steps();
+    push_view_option_steps(&mut differ);
+    policies::push_policy_steps(&mut differ, &tables);
+    comments::push_comment_steps(&mut differ);
     differ.into_plan()
 }
 
@@ -54,6 +59,7 @@ pub(crate) struct Differ<'a> {
     rules: &'static dyn DialectRules,
     dialect: Dialect,
     steps: Vec<(Phase, PlannedStep)>,
+    implicit_sequences: Vec<crate::schema::QualifiedName>,
 }
 
 impl<'a> Differ<'a> {
@@ -68,6 +74,7 @@ impl<'a> Differ<'a> {
             rules: dialect.rules(),
             dialect,
             steps: Vec::new(),
+            implicit_sequences: Vec::new(),
         }
     }
 
@@ -88,6 +95,7 @@ impl<'a> Differ<'a> {
         self.steps.sort_by_key(|(phase, _)| *phase);
         Plan {
             steps: self.steps.into_iter().map(|(_, step)| step).collect(),
+            implicit_sequences: self.implicit_sequences,
         }
     }
 
@@ -145,24 +153,50 @@ impl<'a> Differ<'a> {
             }
         }
         for ext in &previous.extensions {
-            if !next.extensions.iter().any(|n| n.name == ext.name) {
-                self.push(Step::DropExtension(ext.clone()));
+            match next.extensions.iter().find(|n| n.name == ext.name) {
+                None => self.push(Step::DropExtension(ext.clone())),
+                // Only a version the next schema names is reached.
+                Some(n) if n.version.is_some() && n.version != ext.version => {
+                    self.push(Step::UpdateExtension(n.clone()))
+                }
+                Some(_) => {}
             }
         }
     }
 }
 
-fn default_mentions(
-    schema: &Schema,
-    table: &crate::schema::QualifiedName,
-    column: &str,
-    name: &str,
-) -> bool {
+/// Whether any column's default mentions `name` (draws from the sequence).
+fn default_mentions(schema: &Schema, name: &str) -> bool {
     schema
-        .table(table)
-        .and_then(|t| t.column(column, schema.dialect))
-        .and_then(|c| c.default.as_ref())
-        .is_some_and(|d| order::mentions(&d.sql, name))
+        .tables
+        .iter()
+        .flat_map(|t| &t.columns)
+        .filter_map(|c| c.default.as_ref())
+        .any(|d| order::mentions(&d.sql, name))
+}
+
+/// Options of views both schemas have with the same body: `ALTER VIEW …
+/// SET/RESET`. A view the plan drops and creates again gets its options
+/// with its `CREATE`.
+fn push_view_option_steps(differ: &mut Differ<'_>) {
+    let Pair { previous, next } = differ.schemas;
+    let d = differ.dialect;
+    for view in &next.views {
+        let Some(old) = previous.view(&view.name) else {
+            continue;
+        };
+        let recreated = differ.steps.iter().any(|(_, s)| {
+            matches!(&s.step, Step::DropView(v) | Step::CreateView(v) if v.name.same_as(&view.name, d))
+        });
+        if old.options != view.options && !recreated {
+            differ.push(Step::AlterViewOptions {
+                view: view.name.clone(),
+                materialized: view.materialized,
+                previous: old.options.clone(),
+                next: view.options.clone(),
+            });
+        }
+    }
 }
 
 /// Sequences a column created (or dropped) in the same plan owns are left to
@@ -196,28 +230,51 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
             .table(table)
             .and_then(|t| t.column(column, differ.dialect))
             .is_some_and(|c| c.identity.is_some());
+        // The sequence `serial` (or an identity's removal) makes has the
+        // defaults of its column's type: other options are set afterwards.
+        let implicit_options = |differ: &mut Differ<'_>| {
+            let ty = next
+                .table(table)
+                .and_then(|t| t.column(column, differ.dialect))
+                .map(|c| c.ty.name.clone())
+                .unwrap_or_default();
+            let made = crate::schema::Sequence {
+                options: crate::schema::SequenceOptions::defaults(&ty, 1),
+                unlogged: false,
+                ..seq.clone()
+            };
+            if made.options != seq.options || made.unlogged != seq.unlogged {
+                differ.push(Step::AlterSequence {
+                    previous: made,
+                    next: seq.clone(),
+                });
+            }
+        };
         if draws && owner_was_identity {
+            implicit_options(differ);
             continue;
         }
         match (tables.column_created(table, column), draws) {
-            (true, true) => {}
+            (true, true) => {
+                differ.implicit_sequences.push(seq.name.clone());
+                implicit_options(differ);
+            }
             // `OWNED BY` needs its column: nothing draws from this sequence
             // yet, so it can wait until every column exists.
             // `OWNED BY` needs its column: nothing draws from this sequence
             // yet, so it can wait until every column exists.
-            (true, false) if !default_mentions(next, table, column, &seq.name.name) => differ
-                .push_at(
-                    Phase::AddForeignKeys,
-                    Step::CreateSequence(seq.clone()),
-                    None,
-                ),
+            (true, false) if !default_mentions(next, &seq.name.name) => differ.push_at(
+                Phase::AddForeignKeys,
+                Step::CreateSequence(seq.clone()),
+                None,
+            ),
             // A created column not rendered `serial` (its sequence has
             // another name) draws from it: create it first, and hand it to
             // the column once that exists.
             (true, false) => {
                 differ.push(Step::CreateSequence(crate::schema::Sequence {
-                    name: seq.name.clone(),
                     owned_by: None,
+                    ..seq.clone()
                 }));
                 differ.push_at(
                     Phase::AddForeignKeys,
@@ -232,7 +289,25 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
         }
     }
     for seq in &previous.sequences {
-        if next.sequence(&seq.name).is_some() {
+        if let Some(kept) = next.sequence(&seq.name) {
+            // Comments are set by their own steps (see `comments`).
+            let uncommented = |s: &crate::schema::Sequence| crate::schema::Sequence {
+                comment: None,
+                ..s.clone()
+            };
+            if uncommented(kept) != uncommented(seq) {
+                let restart = seq
+                    .options
+                    .narrows_to(&kept.options)
+                    .then(|| Destructive::RestartSequence(kept.name.clone()));
+                differ.push_destructive(
+                    Step::AlterSequence {
+                        previous: seq.clone(),
+                        next: kept.clone(),
+                    },
+                    restart,
+                );
+            }
             continue;
         }
         let owner_dropped = seq

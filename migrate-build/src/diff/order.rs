@@ -54,7 +54,7 @@ pub(super) fn phase(step: &Step) -> Phase {
     match step {
         Step::CreateNamespace(_) => Phase::CreateNamespaces,
         Step::DropNamespace(_) => Phase::DropNamespaces,
-        Step::CreateExtension(_) => Phase::CreateExtensions,
+        Step::CreateExtension(_) | Step::UpdateExtension(_) => Phase::CreateExtensions,
         Step::DropExtension(_) => Phase::DropExtensions,
         Step::CreateEnum(_) | Step::AddEnumValue { .. } | Step::RecreateEnum { .. } => {
             Phase::CreateTypes
@@ -79,13 +79,23 @@ pub(super) fn phase(step: &Step) -> Phase {
         Step::DropPrimaryKey { .. } | Step::DropUnique { .. } | Step::DropCheck { .. } => {
             Phase::DropConstraints
         }
-        Step::AddForeignKey { .. } | Step::SetSequenceOwner { .. } => Phase::AddForeignKeys,
+        Step::AddForeignKey { .. }
+        | Step::SetSequenceOwner { .. }
+        | Step::AlterSequence { .. }
+        | Step::AlterTableOptions { .. }
+        | Step::ValidateConstraint { .. } => Phase::AddForeignKeys,
+        Step::AlterIndexStorage { .. } => Phase::CreateIndexes,
+        Step::CreatePolicy(_) | Step::AlterPolicy { .. } => Phase::CreateDependents,
+        Step::DropPolicy(_) => Phase::DropDependents,
+        Step::AlterViewOptions { .. } => Phase::CreateDependents,
         Step::DropForeignKey { .. } => Phase::DropForeignKeys,
         Step::CreateIndex(_) => Phase::CreateIndexes,
         Step::DropIndex(_) => Phase::DropIndexes,
         Step::CreateView(_) => Phase::CreateDependents,
         Step::DropView(_) | Step::DropOpaque(_) => Phase::DropDependents,
-        Step::SetTableComment { .. } | Step::SetColumnComment { .. } => Phase::Comments,
+        Step::SetTableComment { .. } | Step::SetColumnComment { .. } | Step::SetComment { .. } => {
+            Phase::Comments
+        }
         Step::CreateOpaque(object) => match object_class(object.kind) {
             ObjectClass::TypeLike => Phase::CreateTypes,
             ObjectClass::FunctionLike => Phase::CreateFunctions,

@@ -15,7 +15,7 @@ use crate::schema::{Column, IndexExpr, QualifiedName, Schema, Sequence, Table};
 pub(super) fn apply(schema: &Schema, plan: &Plan) -> Result<Schema, String> {
     let mut s = schema.clone();
     for planned in &plan.steps {
-        apply_step(&mut s, &planned.step)
+        apply_step(&mut s, &planned.step, &plan.implicit_sequences)
             .map_err(|e| format!("{}: {e}", describe(&planned.step)))?;
     }
     Ok(s)
@@ -51,11 +51,19 @@ fn type_exists(s: &Schema, column: &Column) -> bool {
 
 /// The sequence a `serial` column owns, which the renderer's `serial` creates.
 /// The sequence a database makes for a column rendered `serial`.
-fn owned_sequence(table: &QualifiedName, column: &Column, d: crate::Dialect) -> Option<Sequence> {
-    Some(Sequence {
-        name: d.rules().implicit_sequence(table, column)?,
-        owned_by: Some((table.clone(), column.name.clone())),
-    })
+fn owned_sequence(
+    table: &QualifiedName,
+    column: &Column,
+    d: crate::Dialect,
+    implicit: &[QualifiedName],
+) -> Option<Sequence> {
+    let name = d.rules().implicit_sequence(table, column)?;
+    if !implicit.iter().any(|i| i.same_as(&name, d)) {
+        return None;
+    }
+    let mut sequence = Sequence::new(name, Some((table.clone(), column.name.clone())));
+    sequence.options = crate::schema::SequenceOptions::defaults(&column.ty.name, 1);
+    Some(sequence)
 }
 
 fn referenced_elsewhere(s: &Schema, target: &QualifiedName, columns: &[String]) -> bool {
@@ -77,7 +85,7 @@ fn read_by_view(s: &Schema, table: &QualifiedName) -> bool {
         .any(|v| mentions(v.definition.sql(), &table.name))
 }
 
-fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
+fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result<(), String> {
     let d = s.dialect;
     let pg = d == Dialect::Postgres;
     match step {
@@ -91,6 +99,14 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
         }
         Step::CreateExtension(e) => s.extensions.push(e.clone()),
         Step::DropExtension(e) => s.extensions.retain(|x| x.name != e.name),
+        Step::UpdateExtension(e) => {
+            let x = s
+                .extensions
+                .iter_mut()
+                .find(|x| x.name == e.name)
+                .ok_or("missing")?;
+            x.version = e.version.clone();
+        }
         Step::CreateEnum(e) => {
             check(s.enum_type(&e.name).is_none(), || "exists".into())?;
             s.enums.push(e.clone());
@@ -177,6 +193,105 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
                 .ok_or("missing")?;
             q.owned_by = Some(owned_by.clone());
         }
+        Step::AlterSequence { previous, next } => {
+            let q = s
+                .sequences
+                .iter_mut()
+                .find(|x| x.name.same_as(&next.name, d))
+                .ok_or("missing")?;
+            check(q == previous, || format!("is {q:?}, not {previous:?}"))?;
+            *q = next.clone();
+        }
+        Step::AlterTableOptions {
+            table: name,
+            previous,
+            next,
+        } => {
+            if let crate::schema::ReplicaIdentity::Index(i) = &next.replica_identity {
+                let index = QualifiedName::with_schema(name.schema.clone(), i.clone());
+                let t = s.table(name).ok_or("missing")?;
+                let key = t.primary_key.iter().any(|k| k.name.as_deref() == Some(i))
+                    || t.uniques.iter().any(|u| u.name.as_deref() == Some(i));
+                check(key || s.index(&index).is_some(), || format!("no index {i}"))?;
+            }
+            let t = table(s, name)?;
+            check(t.options == *previous, || "options differ".into())?;
+            t.options = next.clone();
+        }
+        Step::AlterIndexStorage {
+            index,
+            previous,
+            next,
+        } => {
+            let i = s
+                .indexes
+                .iter_mut()
+                .find(|i| i.name.same_as(index, d))
+                .ok_or("missing")?;
+            check(i.storage == *previous, || "storage differs".into())?;
+            i.storage = next.clone();
+        }
+        Step::AlterViewOptions {
+            view,
+            previous,
+            next,
+            ..
+        } => {
+            let v = s
+                .views
+                .iter_mut()
+                .find(|v| v.name.same_as(view, d))
+                .ok_or("missing")?;
+            check(v.options == *previous, || "options differ".into())?;
+            v.options = next.clone();
+        }
+        // Comments change nothing a later step depends on; the differ's
+        // tests compare the schema it reaches.
+        Step::SetComment { target, comment } => set_comment(s, target, comment.clone())?,
+        Step::CreatePolicy(p) => {
+            check(s.table(&p.table).is_some(), || "no table".into())?;
+            let exists = s
+                .policies
+                .iter()
+                .any(|q| q.table.same_as(&p.table, d) && q.name == p.name);
+            check(!exists, || "exists".into())?;
+            s.policies.push(p.clone());
+        }
+        Step::DropPolicy(p) => {
+            let before = s.policies.len();
+            s.policies
+                .retain(|q| !(q.table.same_as(&p.table, d) && q.name == p.name));
+            check(s.policies.len() < before, || "missing".into())?;
+        }
+        Step::AlterPolicy { previous, next } => {
+            let q = s
+                .policies
+                .iter_mut()
+                .find(|q| q.table.same_as(&next.table, d) && q.name == next.name)
+                .ok_or("missing")?;
+            check(q == previous, || "differs".into())?;
+            *q = next.clone();
+        }
+        Step::ValidateConstraint {
+            table: name,
+            name: c,
+        } => {
+            let t = table(s, name)?;
+            let mut found = false;
+            for k in t.checks.iter_mut().filter(|k| k.name.as_deref() == Some(c)) {
+                k.not_valid = false;
+                found = true;
+            }
+            for f in t
+                .foreign_keys
+                .iter_mut()
+                .filter(|f| f.name.as_deref() == Some(c))
+            {
+                f.not_valid = false;
+                found = true;
+            }
+            check(found, || "missing".into())?;
+        }
         Step::DropSequence(q) => {
             check(s.sequence(&q.name).is_some(), || "missing".into())?;
             s.sequences.retain(|x| !x.name.same_as(&q.name, d));
@@ -185,7 +300,7 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
             check(s.table(&t.name).is_none(), || "exists".into())?;
             for c in &t.columns {
                 check(type_exists(s, c), || format!("no type {}", c.ty))?;
-                s.sequences.extend(owned_sequence(&t.name, c, d));
+                s.sequences.extend(owned_sequence(&t.name, c, d, implicit));
             }
             s.tables.push(t.clone());
         }
@@ -201,6 +316,7 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
             }
             check(s.table(name).is_some(), || "missing".into())?;
             s.tables.retain(|x| !x.name.same_as(name, d));
+            s.policies.retain(|p| !p.table.same_as(name, d));
             s.indexes.retain(|i| !i.table.same_as(name, d));
             s.sequences
                 .retain(|q| !q.owned_by.as_ref().is_some_and(|(o, _)| o.same_as(name, d)));
@@ -236,7 +352,7 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
             column,
         } => {
             check(type_exists(s, column), || format!("no type {}", column.ty))?;
-            let owned = owned_sequence(name, column, d);
+            let owned = owned_sequence(name, column, d, implicit);
             let t = table(s, name)?;
             check(t.column(&column.name, d).is_none(), || "exists".into())?;
             t.columns.push(column.clone());
@@ -465,4 +581,86 @@ fn index_columns(index: &crate::schema::Index) -> Vec<String> {
             IndexExpr::Expression(_) => None,
         })
         .collect()
+}
+
+fn set_comment(
+    s: &mut Schema,
+    target: &crate::plan::CommentTarget,
+    text: Option<String>,
+) -> Result<(), String> {
+    use crate::plan::CommentTarget as T;
+    let d = s.dialect;
+    let named = |list: &mut Vec<(String, String)>, name: &str, text: Option<String>| {
+        list.retain(|(n, _)| n != name);
+        if let Some(t) = text {
+            list.push((name.to_string(), t));
+            list.sort();
+        }
+    };
+    match target {
+        T::Index(n) => {
+            s.indexes
+                .iter_mut()
+                .find(|i| i.name.same_as(n, d))
+                .ok_or("missing")?
+                .comment = text
+        }
+        T::View { name, .. } => {
+            s.views
+                .iter_mut()
+                .find(|v| v.name.same_as(name, d))
+                .ok_or("missing")?
+                .comment = text
+        }
+        T::ViewColumn { view, column } => {
+            let v = s
+                .views
+                .iter_mut()
+                .find(|v| v.name.same_as(view, d))
+                .ok_or("missing")?;
+            named(&mut v.column_comments, column, text);
+        }
+        T::Sequence(n) => {
+            s.sequences
+                .iter_mut()
+                .find(|q| q.name.same_as(n, d))
+                .ok_or("missing")?
+                .comment = text
+        }
+        T::Type(n) => {
+            s.enums
+                .iter_mut()
+                .find(|e| e.name.same_as(n, d))
+                .ok_or("missing")?
+                .comment = text
+        }
+        T::Schema(n) => named(&mut s.namespace_comments, n, text),
+        T::Extension(n) => {
+            s.extensions
+                .iter_mut()
+                .find(|e| &e.name == n)
+                .ok_or("missing")?
+                .comment = text
+        }
+        T::Constraint { name, table: t } => {
+            named(&mut table(s, t)?.constraint_comments, name, text)
+        }
+        T::Policy { name, table: t } => {
+            s.policies
+                .iter_mut()
+                .find(|p| p.table.same_as(t, d) && &p.name == name)
+                .ok_or("missing")?
+                .comment = text
+        }
+        T::Opaque(o) => {
+            s.opaque
+                .iter_mut()
+                .find(|x| {
+                    x.kind == o.kind && x.name.same_as(&o.name, d) && x.on_table == o.on_table
+                })
+                .ok_or("missing")?
+                .comment = text
+        }
+    }
+    Ok(())
 }

@@ -105,7 +105,11 @@ impl<'a> TableDiff<'a> {
         let checks = match_constraints(
             Pair::new(&previous.checks, &next.checks),
             |c| c.name.as_deref(),
-            |a, b| a.expr == b.expr,
+            |a, b| {
+                a.expr == b.expr
+                    && a.no_inherit == b.no_inherit
+                    && validates(a.not_valid, b.not_valid)
+            },
             by_name,
             dialect,
         );
@@ -428,7 +432,31 @@ pub(super) fn push_table_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
         if !rules.foreign_keys_inline() {
             created.foreign_keys.clear();
         }
+        // PostgreSQL validates a check declared in CREATE TABLE even when it
+        // says NOT VALID: such a check is added afterwards.
+        let (not_valid, checks): (Vec<_>, Vec<_>) =
+            created.checks.drain(..).partition(|c| c.not_valid);
+        created.checks = checks;
+        // CREATE TABLE says persistence and storage; the rest is ALTER TABLE.
+        let created_options = crate::schema::TableOptions {
+            unlogged: table.options.unlogged,
+            storage: table.options.storage.clone(),
+            ..Default::default()
+        };
         differ.push(Step::CreateTable(created));
+        for check in not_valid {
+            differ.push(Step::AddCheck {
+                table: table.name.clone(),
+                check,
+            });
+        }
+        if created_options != table.options {
+            differ.push(Step::AlterTableOptions {
+                table: table.name.clone(),
+                previous: created_options,
+                next: table.options.clone(),
+            });
+        }
         if !rules.foreign_keys_inline() {
             for fk in &table.foreign_keys {
                 differ.push(Step::AddForeignKey {
@@ -633,6 +661,32 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
             foreign_key: (*fk).clone(),
         });
     }
+    let validated = diff
+        .checks
+        .kept
+        .iter()
+        .filter(|p| p.previous.not_valid && !p.next.not_valid)
+        .map(|p| p.next.name.clone())
+        .chain(
+            diff.foreign_keys
+                .kept
+                .iter()
+                .filter(|p| p.previous.not_valid && !p.next.not_valid)
+                .map(|p| p.next.name.clone()),
+        );
+    for name in validated.flatten() {
+        differ.push(Step::ValidateConstraint {
+            table: new_name.clone(),
+            name,
+        });
+    }
+    if previous.options != next.options {
+        differ.push(Step::AlterTableOptions {
+            table: new_name.clone(),
+            previous: previous.options.clone(),
+            next: next.options.clone(),
+        });
+    }
     if differ.rules.has_comments() {
         if previous.comment != next.comment {
             differ.push(Step::SetTableComment {
@@ -806,4 +860,12 @@ fn same_foreign_key(a: &ForeignKey, b: &ForeignKey, dialect: Dialect) -> bool {
         && a.on_delete == b.on_delete
         && a.on_update == b.on_update
         && a.deferrable == b.deferrable
+        && validates(a.not_valid, b.not_valid)
+}
+
+/// Whether a constraint's validity can go from `previous` to `next` in
+/// place: `VALIDATE CONSTRAINT` makes a NOT VALID one valid; nothing makes
+/// a valid one NOT VALID again but dropping and adding it.
+fn validates(previous_not_valid: bool, next_not_valid: bool) -> bool {
+    previous_not_valid || !next_not_valid
 }

@@ -56,6 +56,7 @@ fn keyed(name: &str, d: Dialect, extra: Vec<Column>) -> Table {
 
 fn fk(name: &str, column: &str, target: &str) -> ForeignKey {
     ForeignKey {
+        not_valid: false,
         name: Some(name.into()),
         columns: vec![column.into()],
         referenced_table: q(target),
@@ -68,6 +69,8 @@ fn fk(name: &str, column: &str, target: &str) -> ForeignKey {
 
 fn index(name: &str, on: &str, columns: &[&str]) -> Index {
     Index {
+        comment: None,
+        storage: Vec::new(),
         name: q(name),
         table: q(on),
         unique: false,
@@ -117,6 +120,8 @@ fn rich(d: Dialect) -> Schema {
         deferrable: Default::default(),
     });
     users.checks.push(CheckConstraint {
+        no_inherit: false,
+        not_valid: false,
         name: Some("users_email_check".into()),
         expr: Expr::new("email <> ''", d),
     });
@@ -135,11 +140,15 @@ fn rich(d: Dialect) -> Schema {
     s.indexes
         .push(index("posts_title_idx", "posts", &["title"]));
     s.views.push(View {
+        column_comments: Vec::new(),
+        comment: None,
+        options: Vec::new(),
         name: q("titles"),
         materialized: false,
         definition: Definition::source("SELECT title FROM posts"),
     });
     s.opaque.push(OpaqueObject {
+        comment: None,
         kind: OpaqueKind::Trigger,
         name: q("posts_touch"),
         on_table: Some(q("posts")),
@@ -152,6 +161,7 @@ fn rich(d: Dialect) -> Schema {
     });
     if d == Dialect::Postgres {
         s.enums.push(Enum {
+            comment: None,
             name: q("mood"),
             values: vec!["sad".into(), "happy".into()],
         });
@@ -161,15 +171,20 @@ fn rich(d: Dialect) -> Schema {
         s.tables[0].comment = Some("people".into());
         s.tables[0].columns[1].comment = Some("login".into());
         s.sequences.push(Sequence {
+            comment: None,
+            options: crate::schema::SequenceOptions::default(),
+            unlogged: false,
             name: q("invoice_numbers"),
             owned_by: None,
         });
         s.namespaces.push("audit".into());
         s.extensions.push(crate::schema::Extension {
+            comment: None,
+            version: None,
             name: "pgcrypto".into(),
             schema: None,
         });
-        s.opaque.push(OpaqueObject {
+        s.opaque.push(OpaqueObject { comment: None,
             kind: OpaqueKind::Function,
             name: q("touch"),
             on_table: None,
@@ -557,6 +572,8 @@ fn constraints_are_matched_by_name_on_postgres() {
     let with_check = |name: &str, sql: &str| {
         let mut t = keyed("t", PG, vec![col("n", "integer")]);
         t.checks.push(CheckConstraint {
+            no_inherit: false,
+            not_valid: false,
             name: Some(name.into()),
             expr: Expr::new(sql, PG),
         });
@@ -705,6 +722,7 @@ fn a_rebuilt_table_gets_no_other_steps() {
 fn with_enum(values: &[&str]) -> Schema {
     let mut s = schema(PG, vec![]);
     s.enums.push(Enum {
+        comment: None,
         name: q("mood"),
         values: values.iter().map(|v| v.to_string()).collect(),
     });
@@ -796,18 +814,48 @@ fn serial_sequences_come_with_their_column() {
     let mut t = keyed("t", PG, vec![]);
     t.columns[0] = serial(required(col("id", "integer")));
     let mut next = schema(PG, vec![t]);
-    next.sequences.push(Sequence {
-        name: q("t_id_seq"),
-        owned_by: Some((q("t"), "id".into())),
-    });
-    next.sequences.push(Sequence {
-        name: q("counter"),
-        owned_by: None,
-    });
+    let mut serial_seq = Sequence::new(q("t_id_seq"), Some((q("t"), "id".into())));
+    serial_seq.options = crate::schema::SequenceOptions::defaults("integer", 1);
+    next.sequences.push(serial_seq);
+    next.sequences.push(Sequence::new(q("counter"), None));
+    let plan = diff(&Schema::empty(PG), &next);
     assert_eq!(
-        lines(&diff(&Schema::empty(PG), &next)),
+        lines(&plan),
         ["create sequence `counter`", "create table `t`"]
     );
+    assert_eq!(plan.implicit_sequences, [q("t_id_seq")]);
+    // Options a serial's sequence does not have are set after it is made.
+    let mut started = next.clone();
+    started.sequences[0].options.start = 10_000_000;
+    assert_eq!(
+        lines(&diff(&Schema::empty(PG), &started)),
+        [
+            "create sequence `counter`",
+            "create table `t`",
+            "alter sequence `t_id_seq` (start 10000000)"
+        ]
+    );
+    // The sequence the default calls is not owned by the column: it is
+    // created first, and the column is not `serial` (which would make a
+    // second sequence, `t_id_seq1`).
+    let mut unowned = next.clone();
+    unowned.sequences[0].owned_by = None;
+    let plan = diff(&Schema::empty(PG), &unowned);
+    assert_eq!(
+        lines(&plan),
+        [
+            "create sequence `t_id_seq`",
+            "create sequence `counter`",
+            "create table `t`"
+        ]
+    );
+    assert!(plan.implicit_sequences.is_empty());
+    let sql = crate::dialect::render_script(&plan, PG).unwrap();
+    assert!(
+        sql.contains("id integer NOT NULL DEFAULT nextval('t_id_seq'::regclass)"),
+        "{sql}"
+    );
+    assert!(!sql.contains("SERIAL"), "{sql}");
     // Owned by a created column that does not draw from it: no `serial`.
     let mut plain = next.clone();
     plain.tables[0].columns[0].default = None;
@@ -843,16 +891,25 @@ fn serial_sequences_come_with_their_column() {
 fn views_reading_a_changed_table_are_dropped_first_and_created_last() {
     let mut previous = schema(PG, vec![keyed("t", PG, vec![col("n", "integer")])]);
     previous.views.push(View {
+        column_comments: Vec::new(),
+        comment: None,
+        options: Vec::new(),
         name: q("v"),
         materialized: false,
         definition: Definition::source("SELECT n FROM t"),
     });
     previous.views.push(View {
+        column_comments: Vec::new(),
+        comment: None,
+        options: Vec::new(),
         name: q("w"),
         materialized: false,
         definition: Definition::source("SELECT n FROM v"),
     });
     previous.views.push(View {
+        column_comments: Vec::new(),
+        comment: None,
+        options: Vec::new(),
         name: q("unrelated"),
         materialized: false,
         definition: Definition::source("SELECT 1"),
@@ -886,6 +943,9 @@ fn changed_view_is_dropped_and_created() {
     let view = |sql: &str| {
         let mut s = schema(PG, vec![]);
         s.views.push(View {
+            column_comments: Vec::new(),
+            comment: None,
+            options: Vec::new(),
             name: q("v"),
             materialized: false,
             definition: Definition::source(sql),
@@ -1027,6 +1087,9 @@ fn materialized_view_indexes_follow_their_view() {
     let matview = |sql: &str| {
         let mut s = schema(PG, vec![keyed("t", PG, vec![col("n", "integer")])]);
         s.views.push(View {
+            column_comments: Vec::new(),
+            comment: None,
+            options: Vec::new(),
             name: q("totals"),
             materialized: true,
             definition: Definition::source(sql),
@@ -1164,6 +1227,9 @@ fn variants(d: Dialect) -> Vec<(&'static str, Schema)> {
         .push(index("comments_post_idx", "comments", &["post_id"]));
     grown.indexes[0].unique = true;
     grown.views.push(View {
+        column_comments: Vec::new(),
+        comment: None,
+        options: Vec::new(),
         name: q("comment_counts"),
         materialized: false,
         definition: Definition::source("SELECT post_id, count(*) FROM comments GROUP BY 1"),
@@ -1219,6 +1285,9 @@ fn variants(d: Dialect) -> Vec<(&'static str, Schema)> {
         serial.tables[1].columns[0].default =
             Some(Expr::new("nextval('posts_id_seq'::regclass)", d));
         serial.sequences.push(Sequence {
+            comment: None,
+            options: crate::schema::SequenceOptions::default(),
+            unlogged: false,
             name: q("posts_id_seq"),
             owned_by: Some((q("posts"), "id".into())),
         });
@@ -1232,6 +1301,8 @@ fn variants(d: Dialect) -> Vec<(&'static str, Schema)> {
             .indexes
             .push(index("posts_total_idx", "posts", &["total"]));
         serial.tables[1].checks.push(CheckConstraint {
+            no_inherit: false,
+            not_valid: false,
             name: Some("posts_total_check".into()),
             expr: Expr::new("total > 0", d),
         });
@@ -1322,6 +1393,7 @@ fn large(d: Dialect) -> Schema {
         s.indexes
             .push(index(&format!("{name}_parent_idx"), &name, &["parent_id"]));
         s.opaque.push(OpaqueObject {
+            comment: None,
             kind: OpaqueKind::Trigger,
             name: q(&format!("{name}_touch")),
             on_table: Some(q(&name)),
@@ -1335,6 +1407,9 @@ fn large(d: Dialect) -> Schema {
     }
     for i in 0..50 {
         s.views.push(View {
+            column_comments: Vec::new(),
+            comment: None,
+            options: Vec::new(),
             name: q(&format!("v{i}")),
             materialized: false,
             definition: Definition::source(format!(
@@ -1390,6 +1465,8 @@ fn sqlite_rebuilds_for_keys_and_checks() {
     });
     let mut checked = previous.clone();
     checked.tables[0].checks.push(CheckConstraint {
+        no_inherit: false,
+        not_valid: false,
         name: None,
         expr: Expr::new("length(code) > 2", LITE),
     });

@@ -151,6 +151,10 @@ pub struct Schema {
     pub opaque: Vec<OpaqueObject>,
     /// SQLite `CREATE VIRTUAL TABLE … USING module(…)`.
     pub virtual_tables: Vec<VirtualTable>,
+    /// PostgreSQL row-level security policies.
+    pub policies: Vec<Policy>,
+    /// `COMMENT ON SCHEMA`: (schema, comment), sorted.
+    pub namespace_comments: Vec<(String, String)>,
 }
 
 impl Schema {
@@ -166,6 +170,8 @@ impl Schema {
             namespaces: Vec::new(),
             opaque: Vec::new(),
             virtual_tables: Vec::new(),
+            policies: Vec::new(),
+            namespace_comments: Vec::new(),
         }
     }
 
@@ -179,6 +185,7 @@ impl Schema {
             && self.namespaces.is_empty()
             && self.opaque.is_empty()
             && self.virtual_tables.is_empty()
+            && self.policies.is_empty()
     }
 
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
@@ -247,12 +254,25 @@ impl Schema {
             t.sort();
         }
         self.indexes.sort_by_key(|a| key(d, &a.name));
+        for i in &mut self.indexes {
+            i.storage.sort();
+        }
         self.enums.sort_by_key(|a| key(d, &a.name));
         self.views.sort_by_key(|a| key(d, &a.name));
+        for v in &mut self.views {
+            v.options.sort();
+            v.column_comments.sort();
+        }
         self.sequences.sort_by_key(|a| key(d, &a.name));
         self.virtual_tables.sort_by_key(|a| key(d, &a.name));
         self.extensions.sort_by(|a, b| a.name.cmp(&b.name));
         self.namespaces.sort();
+        self.namespace_comments.sort();
+        self.policies
+            .sort_by_key(|p| (key(d, &p.table), d.name_key(&p.name).into_owned()));
+        for p in &mut self.policies {
+            p.roles.sort();
+        }
         self.opaque.sort_by_key(|o| {
             (
                 o.kind,
@@ -278,6 +298,11 @@ pub struct Table {
     pub without_rowid: bool,
     /// SQLite `STRICT`.
     pub strict: bool,
+    /// PostgreSQL options kept on the table itself (persistence, storage
+    /// parameters, row security, replica identity).
+    pub options: TableOptions,
+    /// `COMMENT ON CONSTRAINT c ON t`: (constraint name, comment), sorted.
+    pub constraint_comments: Vec<(String, String)>,
 }
 
 impl Table {
@@ -292,6 +317,8 @@ impl Table {
             comment: None,
             without_rowid: false,
             strict: false,
+            options: TableOptions::default(),
+            constraint_comments: Vec::new(),
         }
     }
 
@@ -299,6 +326,26 @@ impl Table {
         self.columns
             .iter()
             .find(|c| dialect.same_name(&c.name, name))
+    }
+
+    /// Drops the comments of constraints the table no longer has.
+    pub fn forget_dropped_constraint_comments(&mut self, dialect: Dialect) {
+        let names: Vec<&str> = self
+            .primary_key
+            .iter()
+            .filter_map(|k| k.name.as_deref())
+            .chain(self.uniques.iter().filter_map(|u| u.name.as_deref()))
+            .chain(self.checks.iter().filter_map(|c| c.name.as_deref()))
+            .chain(self.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
+            .collect();
+        let keep: Vec<bool> = self
+            .constraint_comments
+            .iter()
+            .map(|(n, _)| names.iter().any(|m| dialect.same_name(m, n)))
+            .collect();
+        let mut keep = keep.into_iter();
+        self.constraint_comments
+            .retain(|_| keep.next().unwrap_or(false));
     }
 
     pub fn column_mut(&mut self, name: &str, dialect: Dialect) -> Option<&mut Column> {
@@ -315,7 +362,86 @@ impl Table {
             .sort_by(|a, b| (&a.name, &a.expr.key).cmp(&(&b.name, &b.expr.key)));
         self.foreign_keys
             .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+        self.options.storage.sort();
+        self.constraint_comments.sort();
     }
+}
+
+/// What PostgreSQL keeps on a table besides its columns and constraints.
+/// Every field's default is what `CREATE TABLE` without options gives.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableOptions {
+    /// `CREATE UNLOGGED TABLE` / `SET UNLOGGED`.
+    pub unlogged: bool,
+    /// `WITH (fillfactor = 70, …)` / `SET (…)`, sorted by name.
+    pub storage: Vec<StorageParam>,
+    /// `ENABLE ROW LEVEL SECURITY`.
+    pub row_security: bool,
+    /// `FORCE ROW LEVEL SECURITY`.
+    pub force_row_security: bool,
+    pub replica_identity: ReplicaIdentity,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ReplicaIdentity {
+    #[default]
+    Default,
+    Full,
+    Nothing,
+    /// `USING INDEX i`: the index's name (in the table's schema).
+    Index(String),
+}
+
+/// A storage parameter as `pg_class.reloptions` keeps it: `name=value`, the
+/// name lower-case, the value in the server's spelling (`FALSE` → `false`,
+/// `070` → `70`, a bare name → `true`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StorageParam {
+    pub name: String,
+    pub value: String,
+}
+
+impl StorageParam {
+    /// `value` as written (quotes removed); `None` for a bare `WITH (name)`.
+    pub fn new(name: &str, value: Option<&str>) -> Self {
+        let value = match value {
+            None => "true".to_string(),
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) => n.to_string(),
+                Err(_) if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") => {
+                    v.to_ascii_lowercase()
+                }
+                Err(_) => v.to_string(),
+            },
+        };
+        StorageParam {
+            name: name.to_ascii_lowercase(),
+            value,
+        }
+    }
+
+    /// Parses one `reloptions` entry (`fillfactor=70`).
+    pub fn from_catalog(entry: &str) -> Self {
+        match entry.split_once('=') {
+            Some((name, value)) => StorageParam {
+                name: name.to_string(),
+                value: value.to_string(),
+            },
+            None => StorageParam {
+                name: entry.to_string(),
+                value: String::new(),
+            },
+        }
+    }
+}
+
+/// Sets or replaces `params` in `list` (kept sorted), as `SET (…)` does.
+pub fn set_storage(list: &mut Vec<StorageParam>, params: Vec<StorageParam>) {
+    for p in params {
+        list.retain(|q| q.name != p.name);
+        list.push(p);
+    }
+    list.sort();
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -330,6 +456,12 @@ pub struct Column {
     pub autoincrement: bool,
     pub collation: Option<String>,
     pub comment: Option<String>,
+    /// `ALTER COLUMN … SET STATISTICS n`; `None` is the server's default (-1).
+    pub statistics: Option<i32>,
+    /// The options of an identity column's sequence (`GENERATED … AS
+    /// IDENTITY (START WITH 10)`), with the server's defaults filled in for
+    /// the column's type; `None` unless `identity` is set.
+    pub identity_options: Option<SequenceOptions>,
 }
 
 impl Column {
@@ -344,6 +476,8 @@ impl Column {
             autoincrement: false,
             collation: None,
             comment: None,
+            statistics: None,
+            identity_options: None,
         }
     }
 }
@@ -440,6 +574,11 @@ pub struct UniqueConstraint {
 pub struct CheckConstraint {
     pub name: Option<String>,
     pub expr: Expr,
+    /// PostgreSQL `NO INHERIT`.
+    pub no_inherit: bool,
+    /// PostgreSQL `NOT VALID`: existing rows were not checked (until
+    /// `VALIDATE CONSTRAINT`).
+    pub not_valid: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -453,6 +592,8 @@ pub struct ForeignKey {
     pub on_delete: ForeignKeyAction,
     pub on_update: ForeignKeyAction,
     pub deferrable: Deferrable,
+    /// PostgreSQL `NOT VALID`.
+    pub not_valid: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -499,6 +640,9 @@ pub struct Index {
     /// PostgreSQL `INCLUDE (...)` columns.
     pub include: Vec<String>,
     pub nulls_not_distinct: bool,
+    /// PostgreSQL `WITH (fillfactor = 70, …)`, sorted by name.
+    pub storage: Vec<StorageParam>,
+    pub comment: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -522,6 +666,7 @@ pub struct Enum {
     pub name: QualifiedName,
     /// In declaration order: the order is part of the type (`ORDER BY`, `<`).
     pub values: Vec<String>,
+    pub comment: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -530,6 +675,12 @@ pub struct View {
     pub materialized: bool,
     /// The `SELECT …` (without `CREATE VIEW … AS`).
     pub definition: Definition,
+    /// `WITH (security_barrier, …)` and `WITH [LOCAL|CASCADED] CHECK OPTION`
+    /// (kept by PostgreSQL as `check_option=local|cascaded`), sorted by name.
+    pub options: Vec<StorageParam>,
+    pub comment: Option<String>,
+    /// `COMMENT ON COLUMN v.c`: (column, comment), sorted.
+    pub column_comments: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -537,6 +688,10 @@ pub struct Sequence {
     pub name: QualifiedName,
     /// `OWNED BY table.column`: serial columns own theirs.
     pub owned_by: Option<(QualifiedName, String)>,
+    pub options: SequenceOptions,
+    /// `CREATE UNLOGGED SEQUENCE`.
+    pub unlogged: bool,
+    pub comment: Option<String>,
 }
 
 /// A SQLite virtual table: the module and its arguments are the whole
@@ -552,10 +707,135 @@ pub struct VirtualTable {
     pub arguments: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+impl Sequence {
+    /// A `CREATE SEQUENCE name` with every option at its default.
+    pub fn new(name: QualifiedName, owned_by: Option<(QualifiedName, String)>) -> Self {
+        Sequence {
+            name,
+            owned_by,
+            options: SequenceOptions::default(),
+            unlogged: false,
+            comment: None,
+        }
+    }
+}
+
+/// A sequence's options as `pg_sequence` keeps them: every value filled in,
+/// so a sequence written without `START` compares equal to one the server
+/// prints with `START 1`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SequenceOptions {
+    /// `smallint`, `integer` or `bigint`.
+    pub data_type: String,
+    pub start: i64,
+    pub increment: i64,
+    pub min: i64,
+    pub max: i64,
+    pub cache: i64,
+    pub cycle: bool,
+}
+
+impl Default for SequenceOptions {
+    fn default() -> Self {
+        SequenceOptions::defaults("bigint", 1)
+    }
+}
+
+impl SequenceOptions {
+    /// The server's defaults for a sequence of `data_type` counting by `increment`.
+    pub fn defaults(data_type: &str, increment: i64) -> Self {
+        let (min, max) = Self::default_bounds(data_type, increment);
+        SequenceOptions {
+            data_type: data_type.to_string(),
+            start: if increment < 0 { max } else { min },
+            increment,
+            min,
+            max,
+            cache: 1,
+            cycle: false,
+        }
+    }
+
+    /// Whether going to `next` moves a bound inward: the server then
+    /// refuses the change while the current value lies outside, so it is
+    /// made with `RESTART` (at `next`'s start).
+    pub fn narrows_to(&self, next: &SequenceOptions) -> bool {
+        next.min > self.min || next.max < self.max
+    }
+
+    /// `NO MINVALUE`/`NO MAXVALUE` for a type and direction.
+    pub fn default_bounds(data_type: &str, increment: i64) -> (i64, i64) {
+        let (low, high) = match data_type {
+            "smallint" => (i64::from(i16::MIN), i64::from(i16::MAX)),
+            "integer" => (i64::from(i32::MIN), i64::from(i32::MAX)),
+            _ => (i64::MIN, i64::MAX),
+        };
+        if increment < 0 { (low, -1) } else { (1, high) }
+    }
+}
+
+#[derive(Clone, Debug, Eq)]
 pub struct Extension {
     pub name: String,
     pub schema: Option<String>,
+    /// `VERSION '1.1'` / `UPDATE TO '1.1'`; `None` when the source does not
+    /// say (the server installs its default). The server always says.
+    pub version: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl PartialEq for Extension {
+    /// A version is compared only when both sides say one: a schema that
+    /// names none accepts whatever the server installed.
+    fn eq(&self, other: &Self) -> bool {
+        // `CREATE EXTENSION` also sets the comment of the extension's
+        // control file: compared only when both say one, as the version.
+        let both = |a: &Option<String>, b: &Option<String>| match (a, b) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        self.name == other.name
+            && self.schema == other.schema
+            && both(&self.version, &other.version)
+            && both(&self.comment, &other.comment)
+    }
+}
+
+/// `CREATE POLICY name ON table …`: named per table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub name: String,
+    pub table: QualifiedName,
+    /// `AS PERMISSIVE` (the default) or `AS RESTRICTIVE`.
+    pub permissive: bool,
+    pub command: PolicyCommand,
+    /// Role names, sorted; empty is `PUBLIC` (the default).
+    pub roles: Vec<String>,
+    pub using: Option<Expr>,
+    pub with_check: Option<Expr>,
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum PolicyCommand {
+    #[default]
+    All,
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+impl PolicyCommand {
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            PolicyCommand::All => "ALL",
+            PolicyCommand::Select => "SELECT",
+            PolicyCommand::Insert => "INSERT",
+            PolicyCommand::Update => "UPDATE",
+            PolicyCommand::Delete => "DELETE",
+        }
+    }
 }
 
 /// Kinds of objects kept by name, not modelled.
@@ -609,6 +889,8 @@ pub struct OpaqueObject {
     /// Triggers, policies and rules belong to a table; `DROP TRIGGER t ON tbl`.
     pub on_table: Option<QualifiedName>,
     pub definition: Definition,
+    /// `COMMENT ON FUNCTION/TRIGGER/DOMAIN/…`.
+    pub comment: Option<String>,
     /// Functions, procedures and aggregates: the input argument types in
     /// `format_type` spelling without modifiers (`integer, character
     /// varying`), OUT arguments left out, as PostgreSQL identifies an
@@ -642,6 +924,7 @@ impl OpaqueObject {
             signature: None,
             references: Vec::new(),
             head: None,
+            comment: None,
         }
     }
 }
@@ -656,6 +939,7 @@ impl PartialEq for OpaqueObject {
             && self.on_table == other.on_table
             && self.signature == other.signature
             && self.definition == other.definition
+            && self.comment == other.comment
     }
 }
 impl Eq for OpaqueObject {}

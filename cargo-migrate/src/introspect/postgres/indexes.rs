@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use migrate_build::Dialect;
 use migrate_build::schema::{Expr, Index, IndexColumn, IndexExpr, Schema};
 
-use super::{Context, IntrospectError, catalog_object_name, get, qualified};
+use super::{Context, IntrospectError, catalog_object_name, get, qualified, storage_params};
 
 /// `pg_index.indoption` bits (`INDOPTION_DESC`, `INDOPTION_NULLS_FIRST`).
 const INDOPTION_DESC: i16 = 0x0001;
@@ -27,7 +27,8 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
     let sql = format!(
         "SELECT i.indexrelid, n.nspname::text, ic.relname::text, tn.nspname::text,
                 c.relname::text, i.indisunique, {nulls_not_distinct}, am.amname::text,
-                pg_get_expr(i.indpred, i.indrelid), i.indnkeyatts
+                pg_get_expr(i.indpred, i.indrelid), i.indnkeyatts,
+                COALESCE(ic.reloptions, '{{}}')::text[], obj_description(i.indexrelid, 'pg_class')
          FROM pg_index i
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_namespace n ON n.oid = ic.relnamespace
@@ -65,6 +66,8 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
             method: (method != "btree").then_some(method),
             include: Vec::new(),
             nulls_not_distinct: get(&row, 6, what)?,
+            storage: storage_params(get(&row, 10, what)?),
+            comment: get(&row, 11, what)?,
         });
     }
     if by_oid.is_empty() {

@@ -18,7 +18,8 @@ use ::postgres::{Client, Row};
 use migrate_build::Dialect;
 use migrate_build::schema::{
     CheckConstraint, Column, Deferrable, Definition, Expr, ForeignKey, ForeignKeyAction, Generated,
-    Identity, OpaqueKind, OpaqueObject, PrimaryKey, QualifiedName, Schema, Table, UniqueConstraint,
+    Identity, OpaqueKind, OpaqueObject, PrimaryKey, QualifiedName, ReplicaIdentity, Schema,
+    SequenceOptions, StorageParam, Table, UniqueConstraint,
 };
 
 /// Why a database could not be read. Messages never contain the connection
@@ -55,6 +56,7 @@ pub fn introspect(
         .filter(|n| n.as_str() != "public")
         .cloned()
         .collect();
+    schema.namespace_comments = cx.namespace_comments()?;
     schema.tables = cx.tables()?;
     indexes::read(&mut cx, &mut schema)?;
     objects::read(&mut cx, &mut schema)?;
@@ -94,6 +96,34 @@ fn get<'a, T: FromSql<'a>>(
 fn get_char(row: &Row, idx: usize, what: &'static str) -> Result<char, IntrospectError> {
     let c: i8 = get(row, idx, what)?;
     Ok(c as u8 as char)
+}
+
+/// `reloptions` entries (`fillfactor=70`), sorted as the model keeps them.
+fn storage_params(entries: Vec<String>) -> Vec<StorageParam> {
+    let mut out: Vec<StorageParam> = entries
+        .iter()
+        .map(|e| StorageParam::from_catalog(e))
+        .collect();
+    out.sort();
+    out
+}
+
+/// A `pg_sequence` row's options (columns `at`..`at + 6`: type, start,
+/// increment, max, min, cache, cycle).
+fn sequence_options(
+    row: &Row,
+    at: usize,
+    what: &'static str,
+) -> Result<SequenceOptions, IntrospectError> {
+    Ok(SequenceOptions {
+        data_type: get(row, at, what)?,
+        start: get(row, at + 1, what)?,
+        increment: get(row, at + 2, what)?,
+        max: get(row, at + 3, what)?,
+        min: get(row, at + 4, what)?,
+        cache: get(row, at + 5, what)?,
+        cycle: get(row, at + 6, what)?,
+    })
 }
 
 /// Condition that `<alias>.oid` of catalog `<catalog>` is not owned by an extension.
@@ -160,6 +190,22 @@ impl<'c> Context<'c> {
         })
     }
 
+    /// `COMMENT ON SCHEMA`, leaving out the comment every database's
+    /// `public` schema comes with.
+    fn namespace_comments(&mut self) -> Result<Vec<(String, String)>, IntrospectError> {
+        let what = "schema comments";
+        let sql = "SELECT n.nspname::text, d.description FROM pg_namespace n
+                   JOIN pg_description d ON d.objoid = n.oid
+                        AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
+                   WHERE n.oid = ANY($1)
+                     AND NOT (n.nspname = 'public' AND d.description = 'standard public schema')
+                   ORDER BY 1";
+        self.query(what, sql)?
+            .iter()
+            .map(|row| Ok((get(row, 0, what)?, get(row, 1, what)?)))
+            .collect()
+    }
+
     /// Runs a catalog query whose `$1` is the selected namespace oids.
     fn query(&mut self, what: &'static str, sql: &str) -> Result<Vec<Row>, IntrospectError> {
         self.client
@@ -190,7 +236,11 @@ impl<'c> Context<'c> {
     fn tables(&mut self) -> Result<Vec<Table>, IntrospectError> {
         let what = "tables";
         let sql = format!(
-            "SELECT c.oid, n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class')
+            "SELECT c.oid, n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class'),
+                    c.relpersistence = 'u', COALESCE(c.reloptions, '{{}}')::text[],
+                    c.relrowsecurity, c.relforcerowsecurity, c.relreplident,
+                    (SELECT ri.relname::text FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid
+                     WHERE x.indrelid = c.oid AND x.indisreplident)
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE c.relnamespace = ANY($1) AND c.relkind IN ('r', 'p') AND {}
              ORDER BY n.nspname, c.relname",
@@ -206,6 +256,27 @@ impl<'c> Context<'c> {
             }
             let mut table = Table::new(qualified(&nsp, &name));
             table.comment = get(&row, 3, what)?;
+            table.options.unlogged = get(&row, 4, what)?;
+            table.options.storage = storage_params(get(&row, 5, what)?);
+            table.options.row_security = get(&row, 6, what)?;
+            table.options.force_row_security = get(&row, 7, what)?;
+            table.options.replica_identity = match get_char(&row, 8, what)? {
+                'd' => ReplicaIdentity::Default,
+                'f' => ReplicaIdentity::Full,
+                'n' => ReplicaIdentity::Nothing,
+                // An index dropped after it was chosen leaves 'i' and no index:
+                // the server then logs no old row, as with NOTHING.
+                'i' => match get::<Option<String>>(&row, 9, what)? {
+                    Some(index) => ReplicaIdentity::Index(index),
+                    None => ReplicaIdentity::Nothing,
+                },
+                other => {
+                    return Err(IntrospectError::Unexpected {
+                        what: "replica identity",
+                        value: other.to_string(),
+                    });
+                }
+            };
             by_oid.insert(get(&row, 0, what)?, tables.len());
             tables.push(table);
         }
@@ -227,7 +298,9 @@ impl<'c> Context<'c> {
                     tn.nspname::text, et.typname::text, arr.is_array,
                     a.attndims, a.attnotnull, a.attidentity, a.attgenerated,
                     pg_get_expr(ad.adbin, ad.adrelid), coll.collname::text, colln.nspname::text,
-                    col_description(a.attrelid, a.attnum)
+                    col_description(a.attrelid, a.attnum), a.attstattarget::int,
+                    format_type(sq.seqtypid, NULL), sq.seqstart, sq.seqincrement, sq.seqmax,
+                    sq.seqmin, sq.seqcache, sq.seqcycle
              FROM pg_attribute a
              JOIN pg_class c ON c.oid = a.attrelid
              JOIN pg_type t ON t.oid = a.atttypid
@@ -239,6 +312,11 @@ impl<'c> Context<'c> {
              LEFT JOIN pg_collation coll ON coll.oid = a.attcollation
                                         AND a.attcollation <> t.typcollation
              LEFT JOIN pg_namespace colln ON colln.oid = coll.collnamespace
+             LEFT JOIN pg_depend idn ON idn.refclassid = 'pg_class'::regclass
+                                    AND idn.refobjid = a.attrelid AND idn.refobjsubid = a.attnum
+                                    AND idn.classid = 'pg_class'::regclass AND idn.deptype = 'i'
+                                    AND a.attidentity <> ''
+             LEFT JOIN pg_sequence sq ON sq.seqrelid = idn.objid
              WHERE c.relnamespace = ANY($1) AND c.relkind IN ('r', 'p')
                AND a.attnum > 0 AND NOT a.attisdropped
              ORDER BY a.attrelid, a.attnum";
@@ -290,6 +368,14 @@ impl<'c> Context<'c> {
             column.collation = collation
                 .map(|name| catalog_object_name(collation_schema.as_deref().unwrap_or(""), &name));
             column.comment = get(&row, 13, what)?;
+            // -1 (PostgreSQL 15) and NULL (17) are the default target.
+            column.statistics = get::<Option<i32>>(&row, 14, what)?.filter(|n| *n != -1);
+            if column.identity.is_some() {
+                let ty: Option<String> = get(&row, 15, what)?;
+                if ty.is_some() {
+                    column.identity_options = Some(sequence_options(&row, 15, what)?);
+                }
+            }
             tables[pos].columns.push(column);
         }
         Ok(())
@@ -318,7 +404,8 @@ impl<'c> Context<'c> {
                      ORDER BY k.ord),
                fn.nspname::text, fc.relname::text, con.confupdtype, con.confdeltype,
                con.condeferrable, con.condeferred, pg_get_expr(con.conbin, con.conrelid),
-               {nulls_not_distinct}, pg_get_constraintdef(con.oid)
+               {nulls_not_distinct}, pg_get_constraintdef(con.oid), con.connoinherit,
+               con.convalidated, obj_description(con.oid, 'pg_constraint')
              FROM pg_constraint con
              JOIN pg_class c ON c.oid = con.conrelid
              LEFT JOIN pg_class fc ON fc.oid = con.confrelid
@@ -339,6 +426,11 @@ impl<'c> Context<'c> {
             };
             let table = &mut tables[pos];
             let name: String = get(&row, 1, what)?;
+            let comment: Option<String> = get(&row, 16, what)?;
+            let contype = get_char(&row, 2, what)?;
+            if let Some(text) = comment.clone().filter(|_| contype != 'x') {
+                table.constraint_comments.push((name.clone(), text));
+            }
             let columns: Vec<String> = get(&row, 3, what)?;
             let deferrable = match (get::<bool>(&row, 9, what)?, get::<bool>(&row, 10, what)?) {
                 (false, _) => Deferrable::NotDeferrable,
@@ -369,6 +461,8 @@ impl<'c> Context<'c> {
                     table.checks.push(CheckConstraint {
                         name: Some(name),
                         expr: Expr::new(expr, Dialect::Postgres),
+                        no_inherit: get(&row, 14, what)?,
+                        not_valid: !get::<bool>(&row, 15, what)?,
                     });
                 }
                 'f' => {
@@ -388,6 +482,7 @@ impl<'c> Context<'c> {
                         on_update: fk_action(get_char(&row, 7, what)?)?,
                         on_delete: fk_action(get_char(&row, 8, what)?)?,
                         deferrable,
+                        not_valid: !get::<bool>(&row, 15, what)?,
                     });
                 }
                 // Exclusion constraints are not modelled: carried whole.
@@ -400,6 +495,7 @@ impl<'c> Context<'c> {
                         migrate_build::dialect::quote::ident(&name, Dialect::Postgres),
                     );
                     self.exclusions.push(OpaqueObject {
+                        comment,
                         kind: OpaqueKind::Other,
                         name: QualifiedName::new(name),
                         on_table: Some(on_table),

@@ -3,14 +3,15 @@
 use migrate_build::Dialect;
 use migrate_build::dialect::quote;
 use migrate_build::schema::{
-    Definition, Enum, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind,
-    Schema, Sequence, View,
+    Definition, Enum, Expr, Extension, ObjectRef, OpaqueKind, OpaqueObject, Policy,
+    PolicyCommand, QualifiedName, RefKind, Schema, Sequence, View,
 };
 
 use std::collections::HashMap;
 
 use super::{
-    Context, IntrospectError, get, get_char, not_in_extension, qualified, schema_of, types,
+    Context, IntrospectError, get, get_char, not_in_extension, qualified, schema_of,
+    sequence_options, storage_params, types,
 };
 
 pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), IntrospectError> {
@@ -30,8 +31,63 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
             o.references = refs;
         }
     }
+    schema.policies = policies(cx)?;
     Ok(())
 }
+
+/// Row-level security policies (`pg_policy`); role 0 is `PUBLIC`.
+fn policies(cx: &mut Context<'_>) -> Result<Vec<Policy>, IntrospectError> {
+    let what = "policies";
+    let sql = format!(
+        "SELECT pol.polname::text, n.nspname::text, c.relname::text, pol.polpermissive,
+                pol.polcmd,
+                ARRAY(SELECT pg_get_userbyid(r.oid)::text FROM unnest(pol.polroles) r(oid)
+                      WHERE r.oid <> 0 ORDER BY 1),
+                pg_get_expr(pol.polqual, pol.polrelid),
+                pg_get_expr(pol.polwithcheck, pol.polrelid), obj_description(pol.oid, 'pg_policy')
+         FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relnamespace = ANY($1) AND {}
+         ORDER BY 2, 3, 1",
+        not_in_extension("pg_class", "c")
+    );
+    let mut out = Vec::new();
+    for row in cx.query(what, &sql)? {
+        let table_schema: String = get(&row, 1, what)?;
+        let table_name: String = get(&row, 2, what)?;
+        if cx.is_ignored(&table_schema, &table_name) {
+            continue;
+        }
+        let command = match get_char(&row, 4, what)? {
+            '*' => PolicyCommand::All,
+            'r' => PolicyCommand::Select,
+            'a' => PolicyCommand::Insert,
+            'w' => PolicyCommand::Update,
+            'd' => PolicyCommand::Delete,
+            other => {
+                return Err(IntrospectError::Unexpected {
+                    what: "policy command",
+                    value: other.to_string(),
+                });
+            }
+        };
+        let expr = |i: usize| -> Result<Option<Expr>, IntrospectError> {
+            Ok(get::<Option<String>>(&row, i, what)?.map(|e| Expr::new(e, Dialect::Postgres)))
+        };
+        out.push(Policy {
+            name: get(&row, 0, what)?,
+            table: qualified(&table_schema, &table_name),
+            permissive: get(&row, 3, what)?,
+            command,
+            roles: get(&row, 5, what)?,
+            using: expr(6)?,
+            with_check: expr(7)?,
+            comment: get(&row, 8, what)?,
+        });
+    }
+    Ok(out)
+}
+
 
 /// An object's catalog and oid, as `pg_depend` names it.
 type CatalogKey = (String, u32);
@@ -266,6 +322,7 @@ fn enums(cx: &mut Context<'_>) -> Result<Vec<Enum>, IntrospectError> {
         .iter()
         .map(|row| {
             Ok(Enum {
+                comment: get(row, 3, what)?,
                 name: qualified(&get::<String>(row, 0, what)?, &get::<String>(row, 1, what)?),
                 values: get(row, 2, what)?,
             })
@@ -276,7 +333,14 @@ fn enums(cx: &mut Context<'_>) -> Result<Vec<Enum>, IntrospectError> {
 fn views(cx: &mut Context<'_>) -> Result<Vec<View>, IntrospectError> {
     let what = "views";
     let sql = format!(
-        "SELECT n.nspname::text, c.relname::text, c.relkind = 'm', pg_get_viewdef(c.oid)
+        "SELECT n.nspname::text, c.relname::text, c.relkind = 'm', pg_get_viewdef(c.oid),
+                COALESCE(c.reloptions, '{{}}')::text[], obj_description(c.oid, 'pg_class'),
+                ARRAY(SELECT a.attname::text FROM pg_attribute a
+                      WHERE a.attrelid = c.oid AND a.attnum > 0
+                        AND col_description(c.oid, a.attnum) IS NOT NULL ORDER BY 1),
+                ARRAY(SELECT col_description(c.oid, a.attnum) FROM pg_attribute a
+                      WHERE a.attrelid = c.oid AND a.attnum > 0
+                        AND col_description(c.oid, a.attnum) IS NOT NULL ORDER BY a.attname)
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND c.relkind IN ('v', 'm') AND {}
          ORDER BY n.nspname, c.relname",
@@ -285,12 +349,17 @@ fn views(cx: &mut Context<'_>) -> Result<Vec<View>, IntrospectError> {
     cx.query(what, &sql)?
         .iter()
         .map(|row| {
+            let columns: Vec<String> = get(row, 6, what)?;
+            let texts: Vec<String> = get(row, 7, what)?;
             Ok(View {
+                column_comments: columns.into_iter().zip(texts).collect(),
+                comment: get(row, 5, what)?,
                 name: qualified(&get::<String>(row, 0, what)?, &get::<String>(row, 1, what)?),
                 materialized: get(row, 2, what)?,
                 definition: Definition::Database {
                     sql: get(row, 3, what)?,
                 },
+                options: storage_params(get(row, 4, what)?),
             })
         })
         .collect()
@@ -302,8 +371,11 @@ fn sequences(cx: &mut Context<'_>) -> Result<Vec<Sequence>, IntrospectError> {
     // marks an identity column's sequence, which is part of the column.
     let sql = format!(
         "SELECT n.nspname::text, c.relname::text, otn.nspname::text, ot.relname::text,
-                oa.attname::text
+                oa.attname::text, c.relpersistence = 'u',
+                format_type(sq.seqtypid, NULL), sq.seqstart, sq.seqincrement, sq.seqmax,
+                sq.seqmin, sq.seqcache, sq.seqcycle, obj_description(c.oid, 'pg_class')
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_sequence sq ON sq.seqrelid = c.oid
          LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
                               AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'
          LEFT JOIN pg_class ot ON ot.oid = d.refobjid
@@ -335,6 +407,9 @@ fn sequences(cx: &mut Context<'_>) -> Result<Vec<Sequence>, IntrospectError> {
                 &get::<String>(&row, 1, what)?,
             ),
             owned_by,
+            options: sequence_options(&row, 6, what)?,
+            unlogged: get(&row, 5, what)?,
+            comment: get(&row, 13, what)?,
         });
     }
     Ok(sequences)
@@ -343,7 +418,8 @@ fn sequences(cx: &mut Context<'_>) -> Result<Vec<Sequence>, IntrospectError> {
 fn extensions(cx: &mut Context<'_>) -> Result<Vec<Extension>, IntrospectError> {
     let what = "extensions";
     // plpgsql comes with every database (template1); no migration creates it.
-    let sql = "SELECT e.extname::text, n.nspname::text
+    let sql = "SELECT e.extname::text, n.nspname::text, e.extversion::text,
+                obj_description(e.oid, 'pg_extension')
          FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
          WHERE e.extname <> 'plpgsql'
          ORDER BY e.extname";
@@ -351,8 +427,10 @@ fn extensions(cx: &mut Context<'_>) -> Result<Vec<Extension>, IntrospectError> {
         .iter()
         .map(|row| {
             Ok(Extension {
+                comment: get(row, 3, what)?,
                 name: get(row, 0, what)?,
                 schema: schema_of(&get::<String>(row, 1, what)?),
+                version: Some(get(row, 2, what)?),
             })
         })
         .collect()
@@ -373,7 +451,7 @@ fn routines(
                 pg_get_function_identity_arguments(p.oid),
                 ag.aggtransfn::regproc::text, format_type(ag.aggtranstype, NULL),
                 CASE WHEN ag.aggfinalfn <> 0 THEN ag.aggfinalfn::regproc::text END,
-                ag.agginitval, p.oid,
+                ag.agginitval, p.oid, obj_description(p.oid, 'pg_proc'),
                 -- proargtypes: the input arguments (and a procedure's OUT ones)
                 ARRAY(SELECT format_type(a.t, NULL) FROM unnest(p.proargtypes::oid[])
                       WITH ORDINALITY a(t, i) ORDER BY a.i),
@@ -434,10 +512,10 @@ fn routines(
                 });
             }
         };
-        let formatted: Vec<String> = get(&row, 10, what)?;
-        let schemas: Vec<String> = get(&row, 11, what)?;
-        let type_names: Vec<String> = get(&row, 12, what)?;
-        let arrays: Vec<bool> = get(&row, 13, what)?;
+        let formatted: Vec<String> = get(&row, 11, what)?;
+        let schemas: Vec<String> = get(&row, 12, what)?;
+        let type_names: Vec<String> = get(&row, 13, what)?;
+        let arrays: Vec<bool> = get(&row, 14, what)?;
         let signature: Vec<String> = formatted
             .iter()
             .zip(&schemas)
@@ -446,13 +524,15 @@ fn routines(
             .map(|(((f, s), n), a)| bare_type(f, s, n, *a))
             .collect();
         oids.push((out.len(), ("pg_proc".into(), get(&row, 9, what)?)));
-        out.push(database_object(
+        let mut object = database_object(
             kind,
             name,
             None,
             Some(signature.join(", ")),
             sql.unwrap_or_default(),
-        ));
+        );
+        object.comment = get(&row, 10, what)?;
+        out.push(object);
     }
     Ok(())
 }
@@ -485,7 +565,7 @@ fn types(
                 ARRAY(SELECT format('CONSTRAINT %I %s', con.conname, pg_get_constraintdef(con.oid))
                       FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c'
                       ORDER BY con.conname),
-                t.oid
+                t.oid, obj_description(t.oid, 'pg_type')
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
          LEFT JOIN pg_class c ON c.oid = t.typrelid
          LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
@@ -535,54 +615,42 @@ fn types(
             }
         };
         oids.push((out.len(), ("pg_type".into(), get(&row, 8, what)?)));
-        out.push(database_object(kind, name, None, None, sql));
+        let mut object = database_object(kind, name, None, None, sql);
+        object.comment = get(&row, 9, what)?;
+        out.push(object);
     }
     Ok(())
 }
 
-/// Triggers, policies, rules and statistics: objects attached to one table.
-/// Triggers, policies and rules are named per table, so their own name
+/// Triggers, rules and statistics: objects attached to one table.
+/// Triggers and rules are named per table, so their own name
 /// carries no schema; statistics objects live in a schema.
 fn table_objects(
     cx: &mut Context<'_>,
     out: &mut Vec<OpaqueObject>,
     oids: &mut Vec<(usize, CatalogKey)>,
 ) -> Result<(), IntrospectError> {
-    let what = "triggers, policies, rules and statistics";
-    let policy_sql = "format('CREATE POLICY %I ON %I.%I AS %s FOR %s TO %s', pol.polname,
-                   n.nspname, c.relname,
-                   CASE WHEN pol.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END,
-                   CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT'
-                                   WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
-                   (SELECT string_agg(CASE WHEN r.oid = 0 THEN 'PUBLIC'
-                                           ELSE quote_ident(pg_get_userbyid(r.oid)) END, ', ')
-                    FROM unnest(pol.polroles) AS r(oid)))
-                || COALESCE(' USING (' || pg_get_expr(pol.polqual, pol.polrelid) || ')', '')
-                || COALESCE(' WITH CHECK (' || pg_get_expr(pol.polwithcheck, pol.polrelid)
-                            || ')', '')";
+    let what = "triggers, rules and statistics";
     // tgparentid: triggers a partitioned table clones onto its partitions.
     let sql = format!(
         "SELECT 't', tg.tgname::text, NULL::text, n.nspname::text, c.relname::text,
-                pg_get_triggerdef(tg.oid), tg.oid, 'pg_trigger'
+                pg_get_triggerdef(tg.oid), tg.oid, 'pg_trigger',
+                obj_description(tg.oid, 'pg_trigger')
          FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND NOT tg.tgisinternal AND tg.tgparentid = 0
            AND {not_ext}
          UNION ALL
-         SELECT 'p', pol.polname::text, NULL, n.nspname::text, c.relname::text, {policy_sql},
-                pol.oid, 'pg_policy'
-         FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid
-         JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relnamespace = ANY($1) AND {not_ext}
-         UNION ALL
          SELECT 'r', r.rulename::text, NULL, n.nspname::text, c.relname::text,
-                pg_get_ruledef(r.oid), r.oid, 'pg_rewrite'
+                pg_get_ruledef(r.oid), r.oid, 'pg_rewrite',
+                obj_description(r.oid, 'pg_rewrite')
          FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND r.rulename <> '_RETURN' AND {not_ext}
          UNION ALL
          SELECT 's', s.stxname::text, sn.nspname::text, n.nspname::text, c.relname::text,
-                pg_get_statisticsobjdef(s.oid), s.oid, 'pg_statistic_ext'
+                pg_get_statisticsobjdef(s.oid), s.oid, 'pg_statistic_ext',
+                obj_description(s.oid, 'pg_statistic_ext')
          FROM pg_statistic_ext s JOIN pg_namespace sn ON sn.oid = s.stxnamespace
          JOIN pg_class c ON c.oid = s.stxrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -601,7 +669,6 @@ fn table_objects(
         let kind_letter: String = get(&row, 0, what)?;
         let kind = match kind_letter.as_str() {
             "t" => OpaqueKind::Trigger,
-            "p" => OpaqueKind::Policy,
             "r" => OpaqueKind::Rule,
             "s" => OpaqueKind::Statistics,
             other => {
@@ -616,13 +683,15 @@ fn table_objects(
             None => QualifiedName::new(name),
         };
         oids.push((out.len(), (get(&row, 7, what)?, get(&row, 6, what)?)));
-        out.push(database_object(
+        let mut object = database_object(
             kind,
             name,
             Some(qualified(&table_schema, &table_name)),
             None,
             get(&row, 5, what)?,
-        ));
+        );
+        object.comment = get(&row, 8, what)?;
+        out.push(object);
     }
     Ok(())
 }

@@ -6,10 +6,11 @@ use crate::dialect::render::{
     RenderError, RenderedStep, alter_table, check_clause, column_list, constraint_prefix,
     deferrable_suffix, foreign_key_clause, index_column, statement_text,
 };
-use crate::plan::{ColumnChanges, EnumUsage, EnumValuePosition, PlannedStep, Step};
+use crate::plan::{ColumnChanges, CommentTarget, EnumUsage, EnumValuePosition, PlannedStep, Step};
 use crate::schema::{
-    Column, ColumnType, Enum, Expr, Identity, Index, OpaqueKind, OpaqueObject, QualifiedName,
-    Table, UniqueConstraint, View,
+    Column, ColumnType, Enum, Expr, Identity, Index, OpaqueKind, OpaqueObject, Policy,
+    PolicyCommand, QualifiedName, ReplicaIdentity, Sequence, SequenceOptions, StorageParam, Table,
+    TableOptions, UniqueConstraint, View,
 };
 
 const PG: Dialect = Dialect::Postgres;
@@ -17,14 +18,19 @@ const PG: Dialect = Dialect::Postgres;
 /// PostgreSQL truncates identifiers longer than this many bytes.
 const MAX_IDENTIFIER_BYTES: usize = 63;
 
-pub(crate) fn render_step(planned: &PlannedStep) -> Result<RenderedStep, RenderError> {
+/// `implicit` lists the sequences the plan leaves to `serial` columns
+/// ([`crate::plan::Plan::implicit_sequences`]).
+pub(crate) fn render_step(
+    planned: &PlannedStep,
+    implicit: &[QualifiedName],
+) -> Result<RenderedStep, RenderError> {
     Ok(RenderedStep {
-        statements: statements(&planned.step)?,
+        statements: statements(&planned.step, implicit)?,
         destructive: planned.destructive.clone(),
     })
 }
 
-fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
+fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, RenderError> {
     let one = |sql: String| Ok(vec![sql]);
     match step {
         Step::CreateNamespace(name) => one(format!("CREATE SCHEMA {}", ident(name, PG))),
@@ -34,8 +40,19 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
             if let Some(schema) = &ext.schema {
                 sql.push_str(&format!(" SCHEMA {}", ident(schema, PG)));
             }
+            if let Some(version) = &ext.version {
+                sql.push_str(&format!(" VERSION {}", string(version)));
+            }
             one(sql)
         }
+        Step::UpdateExtension(ext) => one(match &ext.version {
+            Some(version) => format!(
+                "ALTER EXTENSION {} UPDATE TO {}",
+                ident(&ext.name, PG),
+                string(version)
+            ),
+            None => format!("ALTER EXTENSION {} UPDATE", ident(&ext.name, PG)),
+        }),
         Step::DropExtension(ext) => one(format!("DROP EXTENSION {}", ident(&ext.name, PG))),
 
         Step::CreateEnum(e) => one(create_enum(&e.name, e)),
@@ -68,7 +85,12 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
         } => Ok(recreate_enum(previous, next, usages)),
 
         Step::CreateSequence(seq) => {
-            let mut sql = format!("CREATE SEQUENCE {}", qualified(&seq.name, PG));
+            let mut sql = format!(
+                "CREATE {}SEQUENCE {}",
+                if seq.unlogged { "UNLOGGED " } else { "" },
+                qualified(&seq.name, PG)
+            );
+            sql.push_str(&written_options(&seq.options, true));
             if let Some((table, column)) = &seq.owned_by {
                 sql.push_str(&format!(
                     " OWNED BY {}.{}",
@@ -89,7 +111,53 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
             ident(column, PG)
         )),
 
-        Step::CreateTable(table) => create_table(table),
+        Step::AlterSequence { previous, next } => Ok(alter_sequence(previous, next)),
+        Step::AlterTableOptions {
+            table,
+            previous,
+            next,
+        } => Ok(alter_table_options(table, previous, next)),
+        Step::AlterIndexStorage {
+            index,
+            previous,
+            next,
+        } => Ok(alter_storage(
+            &format!("ALTER INDEX {}", qualified(index, PG)),
+            previous,
+            next,
+        )),
+        Step::AlterViewOptions {
+            view,
+            materialized,
+            previous,
+            next,
+        } => Ok(alter_storage(
+            &format!(
+                "ALTER {}VIEW {}",
+                if *materialized { "MATERIALIZED " } else { "" },
+                qualified(view, PG)
+            ),
+            previous,
+            next,
+        )),
+        Step::SetComment { target, comment } => one(format!(
+            "COMMENT ON {} IS {}",
+            comment_target(target)?,
+            comment_literal(comment.as_deref())
+        )),
+        Step::CreatePolicy(p) => one(create_policy(p)),
+        Step::DropPolicy(p) => one(format!(
+            "DROP POLICY {} ON {}",
+            ident(&p.name, PG),
+            qualified(&p.table, PG)
+        )),
+        Step::AlterPolicy { previous, next } => one(alter_policy(previous, next)),
+        Step::ValidateConstraint { table, name } => one(format!(
+            "{} VALIDATE CONSTRAINT {}",
+            alter_table(table, PG),
+            ident(name, PG)
+        )),
+        Step::CreateTable(table) => create_table(table, implicit),
         Step::DropTable(table) => one(format!("DROP TABLE {}", qualified(&table.name, PG))),
         Step::CreateVirtualTable(v) | Step::DropVirtualTable(v) => {
             Err(RenderError::UnsupportedObject {
@@ -106,11 +174,13 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
 
         Step::AddColumn { table, column } => {
             // The differ follows with a SetColumnComment step for a comment.
-            one(format!(
+            let mut out = vec![format!(
                 "{} ADD COLUMN {}",
                 alter_table(table, PG),
-                column_definition(table, column)?
-            ))
+                column_definition(table, column, implicit)?
+            )];
+            out.extend(column_statistics(table, std::slice::from_ref(column)));
+            Ok(out)
         }
         Step::DropColumn { table, column } => one(format!(
             "{} DROP COLUMN {}",
@@ -182,9 +252,10 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
         Step::DropIndex(index) => one(format!("DROP INDEX {}", qualified(&index.name, PG))),
 
         Step::CreateView(view) => one(format!(
-            "CREATE {}VIEW {} AS {}",
+            "CREATE {}VIEW {}{} AS {}",
             materialized(view),
             qualified(&view.name, PG),
+            with_storage(&view.options),
             statement_text(view.definition.sql())
         )),
         Step::DropView(view) => one(format!(
@@ -270,7 +341,7 @@ fn rename_table(previous: &QualifiedName, next: &QualifiedName) -> Vec<String> {
     out
 }
 
-fn create_table(table: &Table) -> Result<Vec<String>, RenderError> {
+fn create_table(table: &Table, implicit: &[QualifiedName]) -> Result<Vec<String>, RenderError> {
     if table.without_rowid || table.strict {
         return Err(RenderError::UnsupportedFeature {
             dialect: PG,
@@ -280,7 +351,7 @@ fn create_table(table: &Table) -> Result<Vec<String>, RenderError> {
     }
     let mut lines = Vec::new();
     for column in &table.columns {
-        lines.push(column_definition(&table.name, column)?);
+        lines.push(column_definition(&table.name, column, implicit)?);
     }
     if let Some(pk) = &table.primary_key {
         lines.push(format!(
@@ -295,14 +366,344 @@ fn create_table(table: &Table) -> Result<Vec<String>, RenderError> {
     // of the plan exists (cycles, forward references).
     // Comments are not part of the table: the differ follows with
     // SetTableComment/SetColumnComment steps (see `Step::CreateTable`).
-    Ok(vec![format!(
-        "CREATE TABLE {} (\n    {}\n)",
+    // Row security and replica identity follow as an AlterTableOptions step.
+    let mut out = vec![format!(
+        "CREATE {}TABLE {} (\n    {}\n){}",
+        if table.options.unlogged {
+            "UNLOGGED "
+        } else {
+            ""
+        },
         qualified(&table.name, PG),
-        lines.join(",\n    ")
-    )])
+        lines.join(",\n    "),
+        with_storage(&table.options.storage)
+    )];
+    out.extend(column_statistics(&table.name, &table.columns));
+    Ok(out)
 }
 
-fn column_definition(table: &QualifiedName, column: &Column) -> Result<String, RenderError> {
+fn policy_roles(p: &Policy) -> String {
+    if p.roles.is_empty() {
+        "PUBLIC".into()
+    } else {
+        p.roles
+            .iter()
+            .map(|r| ident(r, PG))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn create_policy(p: &Policy) -> String {
+    let mut sql = format!(
+        "CREATE POLICY {} ON {}",
+        ident(&p.name, PG),
+        qualified(&p.table, PG)
+    );
+    if !p.permissive {
+        sql.push_str(" AS RESTRICTIVE");
+    }
+    if p.command != PolicyCommand::All {
+        sql.push_str(&format!(" FOR {}", p.command.as_sql()));
+    }
+    if !p.roles.is_empty() {
+        sql.push_str(&format!(" TO {}", policy_roles(p)));
+    }
+    if let Some(using) = &p.using {
+        sql.push_str(&format!(
+            " USING {}",
+            crate::dialect::render::parenthesized(&using.sql)
+        ));
+    }
+    if let Some(check) = &p.with_check {
+        sql.push_str(&format!(
+            " WITH CHECK {}",
+            crate::dialect::render::parenthesized(&check.sql)
+        ));
+    }
+    sql
+}
+
+fn alter_policy(previous: &Policy, next: &Policy) -> String {
+    let mut sql = format!(
+        "ALTER POLICY {} ON {}",
+        ident(&next.name, PG),
+        qualified(&next.table, PG)
+    );
+    if previous.roles != next.roles {
+        sql.push_str(&format!(" TO {}", policy_roles(next)));
+    }
+    if let Some(using) = next
+        .using
+        .as_ref()
+        .filter(|u| previous.using.as_ref() != Some(*u))
+    {
+        sql.push_str(&format!(
+            " USING {}",
+            crate::dialect::render::parenthesized(&using.sql)
+        ));
+    }
+    if let Some(check) = next
+        .with_check
+        .as_ref()
+        .filter(|c| previous.with_check.as_ref() != Some(*c))
+    {
+        sql.push_str(&format!(
+            " WITH CHECK {}",
+            crate::dialect::render::parenthesized(&check.sql)
+        ));
+    }
+    sql
+}
+
+/// ` WITH (a=1, b=x)`, or nothing for no parameters.
+fn with_storage(params: &[StorageParam]) -> String {
+    if params.is_empty() {
+        String::new()
+    } else {
+        format!(" WITH {}", storage_list(params))
+    }
+}
+
+/// `(a=1, b=x)`: names are plain words, values go quoted unless they are
+/// a number or a word (the server keeps the text either way).
+fn storage_list(params: &[StorageParam]) -> String {
+    let items: Vec<String> = params
+        .iter()
+        .map(|p| format!("{}={}", p.name, storage_value(&p.value)))
+        .collect();
+    format!("({})", items.join(", "))
+}
+
+fn storage_value(value: &str) -> String {
+    let plain = !value.is_empty()
+        && (value.parse::<f64>().is_ok()
+            || value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && value.starts_with(|c: char| c.is_ascii_lowercase()));
+    if plain {
+        value.to_string()
+    } else {
+        string(value)
+    }
+}
+
+/// `ALTER … SET (…)` for added or changed parameters, `ALTER … RESET (…)`
+/// for removed ones.
+fn alter_storage(head: &str, previous: &[StorageParam], next: &[StorageParam]) -> Vec<String> {
+    let mut out = Vec::new();
+    let removed: Vec<&str> = previous
+        .iter()
+        .filter(|p| !next.iter().any(|n| n.name == p.name))
+        .map(|p| p.name.as_str())
+        .collect();
+    if !removed.is_empty() {
+        out.push(format!("{head} RESET ({})", removed.join(", ")));
+    }
+    let set: Vec<StorageParam> = next
+        .iter()
+        .filter(|n| !previous.contains(n))
+        .cloned()
+        .collect();
+    if !set.is_empty() {
+        out.push(format!("{head} SET {}", storage_list(&set)));
+    }
+    out
+}
+
+fn alter_table_options(
+    table: &QualifiedName,
+    previous: &TableOptions,
+    next: &TableOptions,
+) -> Vec<String> {
+    let mut actions = Vec::new();
+    if previous.unlogged != next.unlogged {
+        actions.push(
+            if next.unlogged {
+                "SET UNLOGGED"
+            } else {
+                "SET LOGGED"
+            }
+            .to_string(),
+        );
+    }
+    let head = alter_table(table, PG);
+    let storage = alter_storage("", &previous.storage, &next.storage);
+    actions.extend(storage.into_iter().map(|s| s.trim().to_string()));
+    if previous.row_security != next.row_security {
+        actions.push(
+            if next.row_security {
+                "ENABLE ROW LEVEL SECURITY"
+            } else {
+                "DISABLE ROW LEVEL SECURITY"
+            }
+            .into(),
+        );
+    }
+    if previous.force_row_security != next.force_row_security {
+        actions.push(
+            if next.force_row_security {
+                "FORCE ROW LEVEL SECURITY"
+            } else {
+                "NO FORCE ROW LEVEL SECURITY"
+            }
+            .into(),
+        );
+    }
+    if previous.replica_identity != next.replica_identity {
+        actions.push(match &next.replica_identity {
+            ReplicaIdentity::Default => "REPLICA IDENTITY DEFAULT".into(),
+            ReplicaIdentity::Full => "REPLICA IDENTITY FULL".into(),
+            ReplicaIdentity::Nothing => "REPLICA IDENTITY NOTHING".into(),
+            ReplicaIdentity::Index(i) => format!("REPLICA IDENTITY USING INDEX {}", ident(i, PG)),
+        });
+    }
+    match actions.as_slice() {
+        [] => Vec::new(),
+        [one] => vec![format!("{head} {one}")],
+        many => vec![format!("{head}\n    {}", many.join(",\n    "))],
+    }
+}
+
+/// `SET INCREMENT BY 5`, `SET START WITH 10`… for an identity column: one
+/// `SET` per option that changed.
+fn identity_actions(previous: &SequenceOptions, next: &SequenceOptions) -> Vec<String> {
+    let mut out = Vec::new();
+    if next.increment != previous.increment {
+        out.push(format!("SET INCREMENT BY {}", next.increment));
+    }
+    if next.min != previous.min {
+        out.push(format!("SET MINVALUE {}", next.min));
+    }
+    if next.max != previous.max {
+        out.push(format!("SET MAXVALUE {}", next.max));
+    }
+    if next.start != previous.start {
+        out.push(format!("SET START WITH {}", next.start));
+    }
+    if next.cache != previous.cache {
+        out.push(format!("SET CACHE {}", next.cache));
+    }
+    if next.cycle != previous.cycle {
+        out.push(
+            if next.cycle {
+                "SET CYCLE"
+            } else {
+                "SET NO CYCLE"
+            }
+            .into(),
+        );
+    }
+    if previous.narrows_to(next) {
+        out.push("RESTART".into());
+    }
+    out
+}
+
+/// `ALTER COLUMN … SET STATISTICS n` for columns with a target of their own.
+fn column_statistics(table: &QualifiedName, columns: &[Column]) -> Vec<String> {
+    columns
+        .iter()
+        .filter_map(|c| {
+            c.statistics.map(|n| {
+                alter_column_statement(table, &ident(&c.name, PG), &[format!("SET STATISTICS {n}")])
+            })
+        })
+        .collect()
+}
+
+/// The options of `next` that differ from `base`, as `CREATE SEQUENCE`
+/// (and an identity's `( … )`) write them: ` AS integer INCREMENT BY 2 …`.
+fn sequence_clauses(base: &SequenceOptions, next: &SequenceOptions) -> String {
+    let mut sql = String::new();
+    if next.data_type != base.data_type {
+        sql.push_str(&format!(" AS {}", next.data_type));
+    }
+    if next.increment != base.increment {
+        sql.push_str(&format!(" INCREMENT BY {}", next.increment));
+    }
+    // A bound that moves with the type is written whenever the type changes.
+    let type_changed = next.data_type != base.data_type;
+    if next.min != base.min || type_changed {
+        sql.push_str(&format!(" MINVALUE {}", next.min));
+    }
+    if next.max != base.max || type_changed {
+        sql.push_str(&format!(" MAXVALUE {}", next.max));
+    }
+    if next.start != base.start {
+        sql.push_str(&format!(" START WITH {}", next.start));
+    }
+    if next.cache != base.cache {
+        sql.push_str(&format!(" CACHE {}", next.cache));
+    }
+    if next.cycle != base.cycle {
+        sql.push_str(if next.cycle { " CYCLE" } else { " NO CYCLE" });
+    }
+    sql
+}
+
+fn alter_sequence(previous: &Sequence, next: &Sequence) -> Vec<String> {
+    let name = qualified(&next.name, PG);
+    let mut out = Vec::new();
+    let mut clauses = sequence_clauses(&previous.options, &next.options);
+    if previous.options.narrows_to(&next.options) {
+        clauses.push_str(" RESTART");
+    }
+    if previous.owned_by != next.owned_by {
+        clauses.push_str(&match &next.owned_by {
+            Some((table, column)) => {
+                format!(" OWNED BY {}.{}", qualified(table, PG), ident(column, PG))
+            }
+            None => " OWNED BY NONE".to_string(),
+        });
+    }
+    if !clauses.is_empty() {
+        out.push(format!("ALTER SEQUENCE {name}{clauses}"));
+    }
+    if previous.unlogged != next.unlogged {
+        out.push(format!(
+            "ALTER SEQUENCE {name} SET {}",
+            if next.unlogged { "UNLOGGED" } else { "LOGGED" }
+        ));
+    }
+    out
+}
+
+/// The options that are not the server's defaults for their type and
+/// direction, as `CREATE SEQUENCE` writes them; `AS` only when `with_type`
+/// (an identity's sequence has its column's type).
+fn written_options(options: &SequenceOptions, with_type: bool) -> String {
+    let base = SequenceOptions::defaults(&options.data_type, options.increment);
+    let mut clauses = sequence_clauses(&base, options);
+    if options.increment != 1 {
+        clauses = format!(" INCREMENT BY {}{clauses}", options.increment);
+    }
+    if with_type && options.data_type != "bigint" {
+        clauses = format!(" AS {}{clauses}", options.data_type);
+    }
+    clauses
+}
+
+/// ` (START WITH 10 …)` after `AS IDENTITY` for options that are not the
+/// defaults of the column's type.
+fn identity_clauses(column: &Column) -> String {
+    let Some(options) = &column.identity_options else {
+        return String::new();
+    };
+    let clauses = written_options(options, false);
+    if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", clauses.trim())
+    }
+}
+
+fn column_definition(
+    table: &QualifiedName,
+    column: &Column,
+    implicit: &[QualifiedName],
+) -> Result<String, RenderError> {
     let object = || format!("{table}.{}", column.name);
     if column.autoincrement {
         return Err(RenderError::UnsupportedFeature {
@@ -311,7 +712,10 @@ fn column_definition(table: &QualifiedName, column: &Column) -> Result<String, R
             object: object(),
         });
     }
-    let serial = serial_type(table, column);
+    // Only a sequence the plan leaves to `serial` may be made by it.
+    let serial = serial_type(table, column).filter(|_| {
+        serial_sequence(table, column).is_some_and(|s| implicit.iter().any(|i| i.same_as(&s, PG)))
+    });
     let mut sql = format!(
         "{} {}",
         ident(&column.name, PG),
@@ -322,8 +726,9 @@ fn column_definition(table: &QualifiedName, column: &Column) -> Result<String, R
     }
     if let Some(identity) = column.identity {
         sql.push_str(&format!(
-            " GENERATED {} AS IDENTITY",
-            identity_kind(identity)
+            " GENERATED {} AS IDENTITY{}",
+            identity_kind(identity),
+            identity_clauses(column)
         ));
     }
     if let Some(generated) = &column.generated {
@@ -497,6 +902,19 @@ fn alter_column(
     if let Some(default) = set_default {
         actions.push(format!("SET DEFAULT {}", default.sql));
     }
+    if changes.statistics {
+        actions.push(format!("SET STATISTICS {}", next.statistics.unwrap_or(-1)));
+    }
+    if changes.identity_options
+        && let (Some(a), Some(b)) = (&previous.identity_options, &next.identity_options)
+    {
+        // `SET option` one by one; a type change is the column's own.
+        let same_type = SequenceOptions {
+            data_type: a.data_type.clone(),
+            ..b.clone()
+        };
+        actions.extend(identity_actions(a, &same_type));
+    }
     // identity → serial: the identity's sequence (same name) goes with DROP
     // IDENTITY, then the serial's sequence is made and moved past the values
     // already there. The differ emits no CreateSequence for it.
@@ -510,7 +928,8 @@ fn alter_column(
         let seq = qualified(&sequence, PG);
         let mut out = vec![alter_column_statement(table, &column, &rest)];
         out.push(format!(
-            "CREATE SEQUENCE {seq} OWNED BY {}.{column}",
+            "CREATE SEQUENCE {seq} AS {} OWNED BY {}.{column}",
+            type_sql(&next.ty),
             qualified(table, PG)
         ));
         if let Some(default) = default {
@@ -530,7 +949,11 @@ fn alter_column(
         return Ok(vec![alter_column_statement(table, &column, &actions)]);
     };
     let mut out = Vec::new();
-    let identity = vec![format!("ADD GENERATED {} AS IDENTITY", identity_kind(kind))];
+    let identity = vec![format!(
+        "ADD GENERATED {} AS IDENTITY{}",
+        identity_kind(kind),
+        identity_clauses(next)
+    )];
     match serial_sequence(table, previous) {
         // serial → identity, PostgreSQL's documented recipe: the serial's
         // sequence goes before the identity comes (the differ emits no
@@ -639,6 +1062,7 @@ fn create_index(index: &Index) -> String {
     if index.nulls_not_distinct {
         sql.push_str(" NULLS NOT DISTINCT");
     }
+    sql.push_str(&with_storage(&index.storage));
     if let Some(predicate) = &index.predicate {
         sql.push_str(&format!(" WHERE {}", predicate.sql));
     }
@@ -651,6 +1075,100 @@ fn materialized(view: &View) -> &'static str {
     } else {
         ""
     }
+}
+
+/// `INDEX i`, `FUNCTION f(integer, text)`, `TRIGGER t ON tbl`…
+fn comment_target(target: &CommentTarget) -> Result<String, RenderError> {
+    Ok(match target {
+        CommentTarget::Index(n) => format!("INDEX {}", qualified(n, PG)),
+        CommentTarget::View { name, materialized } => format!(
+            "{}VIEW {}",
+            if *materialized { "MATERIALIZED " } else { "" },
+            qualified(name, PG)
+        ),
+        CommentTarget::ViewColumn { view, column } => {
+            format!("COLUMN {}.{}", qualified(view, PG), ident(column, PG))
+        }
+        CommentTarget::Sequence(n) => format!("SEQUENCE {}", qualified(n, PG)),
+        CommentTarget::Type(n) => format!("TYPE {}", qualified(n, PG)),
+        CommentTarget::Schema(n) => format!("SCHEMA {}", ident(n, PG)),
+        CommentTarget::Extension(n) => format!("EXTENSION {}", ident(n, PG)),
+        CommentTarget::Constraint { name, table } => {
+            format!("CONSTRAINT {} ON {}", ident(name, PG), qualified(table, PG))
+        }
+        CommentTarget::Policy { name, table } => {
+            format!("POLICY {} ON {}", ident(name, PG), qualified(table, PG))
+        }
+        CommentTarget::Opaque(o) => {
+            let name = qualified(&o.name, PG);
+            let kind = o.kind.as_sql();
+            match o.kind {
+                OpaqueKind::Function | OpaqueKind::Procedure | OpaqueKind::Aggregate => {
+                    match o.signature.as_deref() {
+                        Some("") if o.kind == OpaqueKind::Aggregate => {
+                            format!("{kind} {name}(*)")
+                        }
+                        Some(args) => format!("{kind} {name}({args})"),
+                        None if o.kind != OpaqueKind::Aggregate => format!("{kind} {name}"),
+                        None => {
+                            return Err(RenderError::UnsupportedFeature {
+                                dialect: PG,
+                                feature: "comments on an aggregate without its argument list",
+                                object: o.name.to_string(),
+                            });
+                        }
+                    }
+                }
+                OpaqueKind::Trigger | OpaqueKind::Rule | OpaqueKind::Policy => match &o.on_table {
+                    Some(t) => {
+                        format!("{kind} {} ON {}", ident(&o.name.name, PG), qualified(t, PG))
+                    }
+                    None => {
+                        return Err(RenderError::UnsupportedFeature {
+                            dialect: PG,
+                            feature: "comments on an object whose table is unknown",
+                            object: o.name.to_string(),
+                        });
+                    }
+                },
+                OpaqueKind::Type
+                | OpaqueKind::Domain
+                | OpaqueKind::Statistics
+                | OpaqueKind::Collation => format!("{kind} {name}"),
+                // Named `source AS target`.
+                OpaqueKind::Cast => format!("{kind} ({})", o.name.name),
+                // An operator's name is made of symbols: never quoted.
+                OpaqueKind::Operator => match &o.signature {
+                    Some(operands) => format!(
+                        "{kind} {}{} ({operands})",
+                        o.name
+                            .schema
+                            .as_ref()
+                            .map(|s| format!("{}.", ident(s, PG)))
+                            .unwrap_or_default(),
+                        o.name.name
+                    ),
+                    None => {
+                        return Err(RenderError::UnsupportedFeature {
+                            dialect: PG,
+                            feature: "comments on an operator whose operand types are unknown",
+                            object: o.name.to_string(),
+                        });
+                    }
+                },
+                OpaqueKind::Other => match kind_words(o) {
+                    Some(words) => format!("{words} {name}"),
+                    None => {
+                        return Err(RenderError::UnsupportedFeature {
+                            dialect: PG,
+                            feature: "comments on an object of unknown kind",
+                            object: o.name.to_string(),
+                        });
+                    }
+                },
+            }
+        }
+    })
 }
 
 fn comment_literal(comment: Option<&str>) -> String {
@@ -813,6 +1331,7 @@ mod tests {
 
     fn enum_mood(values: &[&str]) -> Enum {
         Enum {
+            comment: None,
             name: name("mood"),
             values: values.iter().map(|v| v.to_string()).collect(),
         }
@@ -820,6 +1339,7 @@ mod tests {
 
     fn fk() -> ForeignKey {
         ForeignKey {
+            not_valid: false,
             name: Some("posts_author_id_fkey".into()),
             columns: vec!["author_id".into()],
             referenced_table: name("users"),
@@ -844,6 +1364,8 @@ mod tests {
             deferrable: Deferrable::InitiallyDeferred,
         });
         t.checks.push(CheckConstraint {
+            no_inherit: false,
+            not_valid: false,
             name: Some("users_email_check".into()),
             expr: Expr::new("email <> ''", PG),
         });
@@ -1331,6 +1853,8 @@ mod tests {
             vec!["ALTER TABLE users DROP CONSTRAINT users_org_email_key"]
         );
         let check = CheckConstraint {
+            no_inherit: false,
+            not_valid: false,
             name: Some("age_positive".into()),
             expr: Expr::new("age > 0", PG),
         };
@@ -1375,6 +1899,8 @@ mod tests {
     #[test]
     fn unnamed_check_and_overlong_default_names_cannot_be_dropped() {
         let check = CheckConstraint {
+            no_inherit: false,
+            not_valid: false,
             name: None,
             expr: Expr::new("a > 0", PG),
         };
@@ -1410,6 +1936,8 @@ mod tests {
     #[test]
     fn indexes() {
         let index = Index {
+            comment: None,
+            storage: Vec::new(),
             name: QualifiedName::with_schema(Some("shop".into()), "orders_lookup"),
             table: QualifiedName::with_schema(Some("shop".into()), "orders"),
             unique: true,
@@ -1447,6 +1975,8 @@ mod tests {
             vec!["DROP INDEX shop.orders_lookup"]
         );
         let gin = Index {
+            comment: None,
+            storage: Vec::new(),
             name: name("docs_tags_idx"),
             table: name("docs"),
             unique: false,
@@ -1543,6 +2073,8 @@ mod tests {
             vec!["DROP SCHEMA billing"]
         );
         let ext = Extension {
+            comment: None,
+            version: None,
             name: "uuid-ossp".into(),
             schema: Some("extensions".into()),
         };
@@ -1555,6 +2087,9 @@ mod tests {
             vec!["DROP EXTENSION \"uuid-ossp\""]
         );
         let seq = Sequence {
+            comment: None,
+            options: crate::schema::SequenceOptions::default(),
+            unlogged: false,
             name: name("invoice_numbers"),
             owned_by: Some((name("invoices"), "number".into())),
         };
@@ -1571,6 +2106,9 @@ mod tests {
     #[test]
     fn views_and_materialized_views() {
         let view = View {
+            column_comments: Vec::new(),
+            comment: None,
+            options: Vec::new(),
             name: name("active_users"),
             materialized: false,
             definition: Definition::source("SELECT * FROM users WHERE active;"),
@@ -1581,6 +2119,9 @@ mod tests {
         );
         assert_eq!(pg(Step::DropView(view)), vec!["DROP VIEW active_users"]);
         let mat = View {
+            column_comments: Vec::new(),
+            comment: None,
+            options: Vec::new(),
             name: name("Totals"),
             materialized: true,
             definition: Definition::Database {
@@ -1618,6 +2159,7 @@ mod tests {
 
     fn opaque(kind: OpaqueKind, n: &str, on: Option<&str>, sql: &str) -> OpaqueObject {
         OpaqueObject {
+            comment: None,
             kind,
             name: name(n),
             on_table: on.map(name),

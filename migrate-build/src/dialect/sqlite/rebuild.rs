@@ -132,6 +132,8 @@ mod tests {
 
     fn name_index() -> Index {
         Index {
+            comment: None,
+            storage: Vec::new(),
             name: name("people_name_idx"),
             table: name("people"),
             unique: false,
@@ -169,6 +171,7 @@ mod tests {
         next.columns.push(label);
         next.columns.push(col("parent_id", "INTEGER"));
         next.foreign_keys.push(ForeignKey {
+            not_valid: false,
             name: None,
             columns: vec!["parent_id".into()],
             referenced_table: name("people"),

@@ -52,7 +52,7 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
         Step::CreateNamespace(name) | Step::DropNamespace(name) => {
             no_object("schemas", name.clone())
         }
-        Step::CreateExtension(ext) | Step::DropExtension(ext) => {
+        Step::CreateExtension(ext) | Step::DropExtension(ext) | Step::UpdateExtension(ext) => {
             no_object("extensions", ext.name.clone())
         }
         Step::CreateEnum(e) | Step::DropEnum(e) => no_enums(&e.name),
@@ -62,6 +62,29 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
             no_object("sequences", seq.name.to_string())
         }
         Step::SetSequenceOwner { sequence, .. } => no_object("sequences", sequence.to_string()),
+        Step::AlterSequence { next, .. } => no_object("sequences", next.name.to_string()),
+        Step::AlterTableOptions { table, .. } => Err(RenderError::UnsupportedFeature {
+            dialect: SQLITE,
+            feature: "persistence, storage parameters, row security and replica identity",
+            object: table.to_string(),
+        }),
+        Step::AlterIndexStorage { index, .. } => Err(RenderError::UnsupportedFeature {
+            dialect: SQLITE,
+            feature: "index storage parameters",
+            object: index.to_string(),
+        }),
+        Step::AlterViewOptions { view, .. } => Err(RenderError::UnsupportedFeature {
+            dialect: SQLITE,
+            feature: "view options",
+            object: view.to_string(),
+        }),
+        Step::ValidateConstraint { table, .. } => rebuild(table, "validate a constraint"),
+        Step::CreatePolicy(p) | Step::DropPolicy(p) | Step::AlterPolicy { next: p, .. } => {
+            no_object(
+                "row security policies",
+                format!("{} on {}", p.name, p.table),
+            )
+        }
 
         Step::CreateTable(table) => one(create_table(table, &table.name)?),
         Step::DropTable(table) => one(format!("DROP TABLE {}", qualified(&table.name, SQLITE))),
@@ -116,6 +139,13 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
             if view.materialized {
                 return no_object("materialized views", view.name.to_string());
             }
+            if !view.options.is_empty() {
+                return Err(RenderError::UnsupportedFeature {
+                    dialect: SQLITE,
+                    feature: "view options",
+                    object: view.name.to_string(),
+                });
+            }
             one(format!(
                 "CREATE VIEW {} AS {}",
                 qualified(&view.name, SQLITE),
@@ -131,7 +161,9 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
 
         // SQLite has no comments on objects; the schema keeps none either,
         // so there is nothing to do and nothing lost.
-        Step::SetTableComment { .. } | Step::SetColumnComment { .. } => Ok(Vec::new()),
+        Step::SetTableComment { .. } | Step::SetColumnComment { .. } | Step::SetComment { .. } => {
+            Ok(Vec::new())
+        }
 
         Step::CreateOpaque(object) => match object.kind {
             OpaqueKind::Trigger => one(statement_text(object.definition.sql())),
@@ -167,6 +199,13 @@ fn opaque_kind_name(kind: OpaqueKind) -> &'static str {
 /// table's own during a rebuild. Foreign keys are declared inline: SQLite
 /// cannot add them later.
 pub(super) fn create_table(table: &Table, name: &QualifiedName) -> Result<String, RenderError> {
+    if table.options != crate::schema::TableOptions::default() {
+        return Err(RenderError::UnsupportedFeature {
+            dialect: SQLITE,
+            feature: "persistence, storage parameters, row security and replica identity",
+            object: table.name.to_string(),
+        });
+    }
     let mut lines = Vec::new();
     for column in &table.columns {
         lines.push(column_definition(&table.name, column)?);
@@ -334,6 +373,9 @@ pub(super) fn create_index(index: &Index) -> Result<String, RenderError> {
     if index.nulls_not_distinct {
         return Err(unsupported("NULLS NOT DISTINCT"));
     }
+    if !index.storage.is_empty() {
+        return Err(unsupported("index storage parameters"));
+    }
     if index.columns.iter().any(|c| c.opclass.is_some()) {
         return Err(unsupported("operator classes"));
     }
@@ -384,6 +426,8 @@ mod tests {
 
     fn index(n: &str, t: &str, columns: Vec<IndexColumn>) -> Index {
         Index {
+            comment: None,
+            storage: Vec::new(),
             name: name(n),
             table: name(t),
             unique: false,
@@ -433,10 +477,13 @@ mod tests {
             deferrable: Deferrable::NotDeferrable,
         });
         t.checks.push(CheckConstraint {
+            no_inherit: false,
+            not_valid: false,
             name: Some("name_not_empty".into()),
             expr: Expr::new("name <> ''", SQLITE),
         });
         t.foreign_keys.push(ForeignKey {
+            not_valid: false,
             name: None,
             columns: vec!["author_id".into()],
             referenced_table: name("User"),
@@ -628,6 +675,9 @@ mod tests {
     #[test]
     fn views_and_triggers() {
         let view = View {
+            column_comments: Vec::new(),
+            comment: None,
+            options: Vec::new(),
             name: name("Active"),
             materialized: false,
             definition: Definition::source("SELECT * FROM users WHERE active = 1;"),
@@ -647,6 +697,7 @@ mod tests {
             }
         ));
         let trigger = OpaqueObject {
+            comment: None,
             kind: OpaqueKind::Trigger,
             name: name("touch"),
             on_table: Some(name("users")),
@@ -705,6 +756,7 @@ mod tests {
     #[test]
     fn enum_steps_are_errors() {
         let mood = Enum {
+            comment: None,
             name: name("mood"),
             values: vec!["sad".into()],
         };
@@ -749,10 +801,13 @@ mod tests {
             deferrable: Deferrable::NotDeferrable,
         };
         let check = CheckConstraint {
+            no_inherit: false,
+            not_valid: false,
             name: None,
             expr: Expr::new("a <> ''", SQLITE),
         };
         let fk = ForeignKey {
+            not_valid: false,
             name: None,
             columns: vec!["a".into()],
             referenced_table: name("other"),
@@ -848,6 +903,7 @@ mod tests {
         let error = lite_err(Step::AddForeignKey {
             table: name("order"),
             foreign_key: ForeignKey {
+                not_valid: false,
                 name: None,
                 columns: vec!["a".into()],
                 referenced_table: name("other"),
@@ -871,6 +927,8 @@ mod tests {
             (Step::DropNamespace("s".into()), "schemas"),
             (
                 Step::CreateExtension(Extension {
+                    comment: None,
+                    version: None,
                     name: "pgcrypto".into(),
                     schema: None,
                 }),
@@ -878,6 +936,8 @@ mod tests {
             ),
             (
                 Step::DropExtension(Extension {
+                    comment: None,
+                    version: None,
                     name: "pgcrypto".into(),
                     schema: None,
                 }),
@@ -885,6 +945,9 @@ mod tests {
             ),
             (
                 Step::CreateSequence(Sequence {
+                    comment: None,
+                    options: crate::schema::SequenceOptions::default(),
+                    unlogged: false,
                     name: name("s"),
                     owned_by: None,
                 }),
@@ -892,6 +955,9 @@ mod tests {
             ),
             (
                 Step::DropSequence(Sequence {
+                    comment: None,
+                    options: crate::schema::SequenceOptions::default(),
+                    unlogged: false,
                     name: name("s"),
                     owned_by: None,
                 }),
