@@ -29,7 +29,7 @@ use crate::schema::{ColumnType, Expr, Schema};
 
 pub use error::DdlError;
 pub use redact::{password_literals, redact_passwords};
-pub use split::{SplitError, SplitErrorKind, Statement, split_statements};
+pub use split::{SplitError, SplitErrorKind, Statement, has_sql_standard_body, split_statements};
 
 /// One SQL source: a schema file or a migration.
 #[derive(Clone, Copy, Debug)]
