@@ -418,3 +418,30 @@ proptest! {
         let _ = Config::find(dir.path());
     }
 }
+
+/// Deep nesting: sqlparser stops at its recursion limit; nothing of ours may
+/// overflow the stack walking what it returns.
+#[test]
+fn deeply_nested_input_is_an_error_or_a_model_not_a_crash() {
+    for n in [10, 40, 49, 50, 51, 200, 5_000] {
+        let open = "(".repeat(n);
+        let close = ")".repeat(n);
+        for sql in [
+            format!("CREATE TABLE t (a int DEFAULT {open}1{close});"),
+            format!("CREATE TABLE t (a int CHECK {open}a > 0{close});"),
+            format!("CREATE TABLE t (a int); CREATE INDEX i ON t {open}a{close};"),
+            format!("CREATE TABLE t (a int); CREATE VIEW v AS SELECT {open}a{close} AS b FROM t;"),
+            format!(
+                "CREATE TABLE t (a int); CREATE TABLE u AS SELECT {} 1 {} AS b;",
+                "(SELECT ".repeat(n.min(300)),
+                ")".repeat(n.min(300))
+            ),
+            format!("CREATE TABLE t (a {open}int{close});"),
+            format!("CREATE TABLE t (a int DEFAULT {});", "-".repeat(n)),
+            format!("CREATE TABLE t (a int DEFAULT {}1);", "NOT ".repeat(n)),
+        ] {
+            interpret(&sql);
+            split(&sql);
+        }
+    }
+}

@@ -153,7 +153,7 @@ fn dotenv_database_url(dir: &Path) -> Result<Option<String>, UrlError> {
                     None => "a line cannot be parsed (not shown: it may hold a secret)".to_string(),
                 }
             }
-            dotenvy::Error::Io(io) => io.kind().to_string(),
+            dotenvy::Error::Io(io) => io.to_string(),
             dotenvy::Error::EnvVar(_) => "a variable cannot be read".to_string(),
             _ => "cannot be parsed".to_string(),
         };

@@ -94,12 +94,14 @@ struct Splitter<'a> {
 
 impl<'a> Splitter<'a> {
     fn new(sql: &'a str) -> Self {
+        // A byte-order mark is not text: columns count from after it.
+        let start = if sql.starts_with('\u{feff}') { 3 } else { 0 };
         Splitter {
             sql,
             bytes: sql.as_bytes(),
-            pos: 0,
+            pos: start,
             line: 1,
-            line_start: 0,
+            line_start: start,
             out: Vec::new(),
         }
     }
@@ -559,6 +561,14 @@ mod tests {
             (2, 10, SplitErrorKind::Nul)
         );
         assert_eq!(error("-- \0\n"), (1, 4, SplitErrorKind::Nul));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_statement() {
+        let stmts = split("\u{feff}CREATE TABLE a (x int); SELECT 1");
+        assert_eq!(stmts[0].text, "CREATE TABLE a (x int)");
+        assert_eq!((stmts[0].line, stmts[0].column), (1, 1));
+        assert_eq!(stmts[1].column, 25);
     }
 
     #[test]
