@@ -122,6 +122,9 @@ const SQL_PIECES: &[&str] = &[
     "\\c",
     "WITHOUT ROWID",
     "AUTOINCREMENT",
+    "(SELECT ",
+    "))))",
+    "((((",
 ];
 
 fn sql_soup() -> impl Strategy<Value = String> {

@@ -28,7 +28,7 @@ impl std::fmt::Display for UrlSource {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Target {
     Sqlite {
         path: PathBuf,
@@ -39,8 +39,35 @@ pub enum Target {
     },
 }
 
+/// Debug output holds no password either (`{:?}` ends up in logs and panics).
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Sqlite { path } => f.debug_struct("Sqlite").field("path", path).finish(),
+            Target::Postgres { url } => f
+                .debug_struct("Postgres")
+                .field(
+                    "url",
+                    &postgres_options(url)
+                        .map_or_else(|_| scheme_only(url), |o| shown_postgres(&o)),
+                )
+                .finish(),
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseUrl")
+            .field("shown", &self.shown)
+            .field("source", &self.source)
+            .field("target", &self.target)
+            .finish()
+    }
+}
+
 /// A URL resolved for one workspace.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl {
     /// As given (never print it: use [`DatabaseUrl::redacted`]).
     pub raw: String,
@@ -865,6 +892,20 @@ mod tests {
             assert!(!shown.contains(password), "{raw}: {shown}");
             assert!(shown.contains("***"), "{raw}: {shown}");
         }
+    }
+
+    #[test]
+    fn debug_output_holds_no_password() {
+        let url = parse(
+            "postgres://u:hunter2@h/db",
+            UrlSource::Flag,
+            Path::new("/"),
+            Dialect::Postgres,
+        )
+        .unwrap();
+        let debug = format!("{url:?} {:?}", url.target);
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("u:***@h"), "{debug}");
     }
 
     #[test]
