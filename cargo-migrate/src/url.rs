@@ -231,7 +231,14 @@ pub fn parse(
         )
     } else if is_postgres_url(raw) || is_key_value(raw) {
         let shown = if dialect == Dialect::Postgres {
-            shown_postgres(&postgres_options(raw)?)
+            let options = postgres_options(raw).map_err(|e| match e {
+                UrlError::Postgres { shown, message } => UrlError::Postgres {
+                    shown: format!("{shown} ({source})"),
+                    message,
+                },
+                other => other,
+            })?;
+            shown_postgres(&options)
         } else {
             // Not ours to connect to: show what can be shown without erroring on it.
             postgres_options(raw).map_or_else(|_| scheme_only(raw), |o| shown_postgres(&o))
