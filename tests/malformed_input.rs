@@ -187,7 +187,8 @@ fn invalid_utf8_names_the_line_and_column_of_the_first_bad_byte() {
 #[test]
 fn begin_atomic_routines_apply_and_compare_equal_on_postgres() {
     let mut db = test_db!();
-    let schema = "CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL DEFAULT 0);\n\
+    let schema = "CREATE FUNCTION positive(x int) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN x > 0;\n\
+        CREATE TABLE counters (id int PRIMARY KEY CHECK (positive(id)), n int NOT NULL DEFAULT 0);\n\
         CREATE FUNCTION next_n(x int) RETURNS int LANGUAGE sql\n\
         BEGIN ATOMIC\n\
             SELECT CASE WHEN x > 0 THEN x + 1 ELSE 0 END;\n\
@@ -234,7 +235,8 @@ fn begin_atomic_routines_apply_and_compare_equal_on_postgres() {
     assert_eq!(doubled, 42, "{dir}");
     ws.write(
         "schema.sql",
-        "CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL DEFAULT 0);\n\
+        "CREATE FUNCTION positive(x int) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN x > 0;\n\
+         CREATE TABLE counters (id int PRIMARY KEY CHECK (positive(id)), n int NOT NULL DEFAULT 0);\n\
          CREATE FUNCTION twice(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT x; SELECT x * 2; END;\n",
     );
     run(&["check"]).success();

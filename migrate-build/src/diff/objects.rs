@@ -209,7 +209,18 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
     let mut create_order = creates.clone();
     create_order.sort_by_key(|j| create_depths[*j]);
     for &j in &create_order {
-        differ.push(next[j].create());
+        // PostgreSQL binds a SQL-standard body (`BEGIN ATOMIC`, `RETURN`)
+        // when the routine is created: one that reads a table comes after
+        // the tables, like a view; others stay before the checks and
+        // defaults that may call them.
+        let reads_tables = matches!(next[j], Object::Opaque(o)
+            if crate::ddl::has_sql_standard_body(o.definition.sql())
+                && differ.schemas.next.tables.iter().any(|t| next_words[j].mention(&t.name.name)));
+        if reads_tables {
+            differ.push_at(Phase::CreateDependents, next[j].create(), None);
+        } else {
+            differ.push(next[j].create());
+        }
         // A materialized view's indexes come back right after it.
         if let Object::View(view) = next[j] {
             for index in differ.schemas.next.indexes_on(&view.name) {

@@ -84,13 +84,6 @@ pub(super) fn phase(step: &Step) -> Phase {
         Step::CreateView(_) => Phase::CreateDependents,
         Step::DropView(_) | Step::DropOpaque(_) => Phase::DropDependents,
         Step::SetTableComment { .. } | Step::SetColumnComment { .. } => Phase::Comments,
-        // PostgreSQL binds a SQL-standard body when the routine is created:
-        // after the tables it reads, like a view.
-        Step::CreateOpaque(object)
-            if crate::ddl::has_sql_standard_body(object.definition.sql()) =>
-        {
-            Phase::CreateDependents
-        }
         Step::CreateOpaque(object) => match object_class(object.kind) {
             ObjectClass::TypeLike => Phase::CreateTypes,
             ObjectClass::FunctionLike => Phase::CreateFunctions,
