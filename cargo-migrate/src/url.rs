@@ -28,7 +28,7 @@ impl std::fmt::Display for UrlSource {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Target {
     Sqlite {
         path: PathBuf,
@@ -39,8 +39,35 @@ pub enum Target {
     },
 }
 
+/// Debug output holds no password either (`{:?}` ends up in logs and panics).
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Sqlite { path } => f.debug_struct("Sqlite").field("path", path).finish(),
+            Target::Postgres { url } => f
+                .debug_struct("Postgres")
+                .field(
+                    "url",
+                    &postgres_options(url)
+                        .map_or_else(|_| scheme_only(url), |o| shown_postgres(&o)),
+                )
+                .finish(),
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseUrl")
+            .field("shown", &self.shown)
+            .field("source", &self.source)
+            .field("target", &self.target)
+            .finish()
+    }
+}
+
 /// A URL resolved for one workspace.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl {
     /// As given (never print it: use [`DatabaseUrl::redacted`]).
     pub raw: String,
@@ -153,7 +180,7 @@ fn dotenv_database_url(dir: &Path) -> Result<Option<String>, UrlError> {
                     None => "a line cannot be parsed (not shown: it may hold a secret)".to_string(),
                 }
             }
-            dotenvy::Error::Io(io) => io.kind().to_string(),
+            dotenvy::Error::Io(io) => io.to_string(),
             dotenvy::Error::EnvVar(_) => "a variable cannot be read".to_string(),
             _ => "cannot be parsed".to_string(),
         };
@@ -204,7 +231,14 @@ pub fn parse(
         )
     } else if is_postgres_url(raw) || is_key_value(raw) {
         let shown = if dialect == Dialect::Postgres {
-            shown_postgres(&postgres_options(raw)?)
+            let options = postgres_options(raw).map_err(|e| match e {
+                UrlError::Postgres { shown, message } => UrlError::Postgres {
+                    shown: format!("{shown} ({source})"),
+                    message,
+                },
+                other => other,
+            })?;
+            shown_postgres(&options)
         } else {
             // Not ours to connect to: show what can be shown without erroring on it.
             postgres_options(raw).map_or_else(|_| scheme_only(raw), |o| shown_postgres(&o))
@@ -865,6 +899,20 @@ mod tests {
             assert!(!shown.contains(password), "{raw}: {shown}");
             assert!(shown.contains("***"), "{raw}: {shown}");
         }
+    }
+
+    #[test]
+    fn debug_output_holds_no_password() {
+        let url = parse(
+            "postgres://u:hunter2@h/db",
+            UrlSource::Flag,
+            Path::new("/"),
+            Dialect::Postgres,
+        )
+        .unwrap();
+        let debug = format!("{url:?} {:?}", url.target);
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("u:***@h"), "{debug}");
     }
 
     #[test]

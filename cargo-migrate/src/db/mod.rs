@@ -239,8 +239,7 @@ impl<'a> Script<'a> {
                 path: path.clone(),
                 line: e.line,
                 column: e.column,
-                statement: line
-                    .unwrap_or_default()
+                statement: migrate_build::ddl::redact_passwords(line.unwrap_or_default())
                     .replace('\0', "")
                     .trim()
                     .to_string(),

@@ -15,7 +15,8 @@ pub struct DdlError {
 
 impl DdlError {
     pub(crate) fn at(path: &str, statement: &Statement<'_>, message: String) -> Self {
-        let first = statement.text.lines().next().unwrap_or_default().trim();
+        let first = super::redact_passwords(statement.text.lines().next().unwrap_or_default());
+        let first = first.trim();
         let excerpt = if first.chars().count() > 120 {
             let cut: String = first.chars().take(117).collect();
             format!("{cut}...")
@@ -39,7 +40,7 @@ impl DdlError {
             .lines()
             .nth(e.line.saturating_sub(1))
             .unwrap_or_default();
-        let from: String = line
+        let from: String = super::redact_passwords(line)
             .chars()
             .skip(e.column.saturating_sub(1))
             .filter(|c| *c != '\0')

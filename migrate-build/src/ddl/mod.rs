@@ -38,7 +38,7 @@ use crate::schema::{ColumnType, Expr, Schema, VirtualTable};
 
 pub use error::DdlError;
 pub use redact::{password_literals, redact_passwords};
-pub use split::{SplitError, SplitErrorKind, Statement, split_statements};
+pub use split::{SplitError, SplitErrorKind, Statement, has_sql_standard_body, split_statements};
 pub use transaction::{TransactionControl, transaction_control};
 
 /// One SQL source: a schema file or a migration.
@@ -73,6 +73,58 @@ pub struct Skipped {
 /// Applies every statement of `file` to `schema`, in order, stopping at the
 /// first statement that cannot be modelled.
 pub fn apply(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, DdlError> {
+    on_parser_stack(|| apply_here(schema, file))
+}
+
+/// The stack sqlparser needs: it recurses a few frames per nesting level,
+/// and unoptimised (as build scripts run it) those frames are so large that
+/// 16 nested subqueries overflow the 2 MiB of a `cargo test` thread, an abort
+/// rather than an error. Its own recursion limit is reached well within this.
+const PARSER_STACK: usize = 64 << 20;
+
+thread_local! {
+    static ON_PARSER_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` on a thread with [`PARSER_STACK`] (or here, when already on one,
+/// or when no thread can be started).
+pub(crate) fn on_parser_stack<T: Send>(
+    f: impl FnOnce() -> Result<T, DdlError> + Send,
+) -> Result<T, DdlError> {
+    if ON_PARSER_STACK.get() {
+        return f();
+    }
+    let mut f = Some(f);
+    let ran = std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, || {
+                ON_PARSER_STACK.set(true);
+                f.take().map(|f| f())
+            });
+        match handle {
+            Ok(handle) => match handle.join() {
+                Ok(result) => result,
+                // A panic in the interpreter stays a panic of the caller.
+                Err(payload) => std::panic::resume_unwind(payload),
+            },
+            Err(_) => None,
+        }
+    });
+    match (ran, f.take()) {
+        (Some(result), _) => result,
+        (None, Some(f)) => f(),
+        (None, None) => Err(DdlError {
+            path: String::new(),
+            line: 0,
+            column: 0,
+            statement: String::new(),
+            message: "the interpreter's thread ended without a result".to_string(),
+        }),
+    }
+}
+
+fn apply_here(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, DdlError> {
     let mut report = ApplyReport::default();
     let mut temporary = Vec::new();
     let statements =
@@ -108,12 +160,14 @@ pub fn parse_schema(
     dialect: Dialect,
     files: &[SourceFile<'_>],
 ) -> Result<(Schema, ApplyReport), DdlError> {
-    let mut schema = Schema::empty(dialect);
-    let mut report = ApplyReport::default();
-    for file in files {
-        report.extend(apply(&mut schema, *file)?);
-    }
-    Ok((schema, report))
+    on_parser_stack(|| {
+        let mut schema = Schema::empty(dialect);
+        let mut report = ApplyReport::default();
+        for file in files {
+            report.extend(apply_here(&mut schema, *file)?);
+        }
+        Ok((schema, report))
+    })
 }
 
 /// Parses one expression (a default or check as a database prints it).

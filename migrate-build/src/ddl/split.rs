@@ -62,6 +62,18 @@ pub fn split_statements(sql: &str) -> Result<Vec<Statement<'_>>, SplitError> {
     Splitter::new(sql).run()
 }
 
+/// Whether the first statement of `sql` creates a function or procedure with
+/// a SQL-standard body (`BEGIN ATOMIC … END`, `RETURN expr`). PostgreSQL
+/// parses such a body when the routine is created, so the tables it reads
+/// must exist by then (`check_function_bodies` does not apply to it).
+pub fn has_sql_standard_body(sql: &str) -> bool {
+    let mut splitter = Splitter::new(sql);
+    let mut words = WordTracker::default();
+    splitter.skip_gap().is_ok() && splitter.statement_end_with(&mut words).is_ok() && {
+        words.body == BodyKind::Routine && words.standard_body
+    }
+}
+
 /// 1-based line and column (in characters) of byte `offset`.
 fn line_col(sql: &str, offset: usize) -> (usize, usize) {
     let before = sql.get(..offset).unwrap_or(sql);
@@ -82,12 +94,14 @@ struct Splitter<'a> {
 
 impl<'a> Splitter<'a> {
     fn new(sql: &'a str) -> Self {
+        // A byte-order mark is not text: columns count from after it.
+        let start = if sql.starts_with('\u{feff}') { 3 } else { 0 };
         Splitter {
             sql,
             bytes: sql.as_bytes(),
-            pos: 0,
+            pos: start,
             line: 1,
-            line_start: 0,
+            line_start: start,
             out: Vec::new(),
         }
     }
@@ -238,7 +252,10 @@ impl<'a> Splitter<'a> {
     /// Advances to the `;` ending the statement starting here (or the end of
     /// input) and returns its offset.
     fn statement_end(&mut self) -> Result<usize, SplitError> {
-        let mut words = WordTracker::default();
+        self.statement_end_with(&mut WordTracker::default())
+    }
+
+    fn statement_end_with(&mut self, words: &mut WordTracker) -> Result<usize, SplitError> {
         while let Some(b) = self.peek(0) {
             match b {
                 b';' if !words.in_body() => return Ok(self.pos),
@@ -329,6 +346,8 @@ struct WordTracker {
     depth: usize,
     /// The previous token was the word `BEGIN` (a routine body starts at `BEGIN ATOMIC`).
     after_begin: bool,
+    /// A routine whose body is SQL-standard (`BEGIN ATOMIC … END` or `RETURN expr`).
+    standard_body: bool,
     /// Whether the statement is something where `[x]` is an identifier
     /// rather than an array subscript: not known before the first word, so
     /// only PostgreSQL array syntax after an expression matters.
@@ -379,7 +398,9 @@ impl WordTracker {
                 if self.depth == 0 {
                     if after_begin && is("ATOMIC") {
                         self.depth = 1;
+                        self.standard_body = true;
                     }
+                    self.standard_body |= is("RETURN");
                     self.after_begin = is("BEGIN");
                 } else if is("CASE") {
                     self.depth += 1;
@@ -543,6 +564,14 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_statement() {
+        let stmts = split("\u{feff}CREATE TABLE a (x int); SELECT 1");
+        assert_eq!(stmts[0].text, "CREATE TABLE a (x int)");
+        assert_eq!((stmts[0].line, stmts[0].column), (1, 1));
+        assert_eq!(stmts[1].column, 25);
+    }
+
+    #[test]
     fn dollar_signs_inside_names_are_not_quotes() {
         assert_eq!(
             texts("CREATE TABLE a$b$c (x int); SELECT $1; DROP TABLE a$b$c"),
@@ -573,5 +602,24 @@ mod tests {
                 .len(),
             2
         );
+    }
+
+    #[test]
+    fn sql_standard_bodies_are_recognised() {
+        assert!(has_sql_standard_body(
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END"
+        ));
+        assert!(has_sql_standard_body(
+            "create or replace function f(a int) returns int language sql immutable return a + 1"
+        ));
+        assert!(!has_sql_standard_body(
+            "CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END $$ LANGUAGE plpgsql"
+        ));
+        assert!(!has_sql_standard_body(
+            "CREATE FUNCTION f() RETURNS int AS 'select 1' LANGUAGE sql"
+        ));
+        assert!(!has_sql_standard_body(
+            "CREATE TRIGGER t BEFORE INSERT ON a BEGIN SELECT 1; END"
+        ));
     }
 }

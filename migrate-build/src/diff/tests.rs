@@ -1525,3 +1525,32 @@ fn sqlite_index_changes_need_no_rebuild() {
     shouted.indexes[0].columns[0].expr = IndexExpr::Column("A".into());
     assert!(diff(&indexed, &shouted).is_empty());
 }
+
+#[test]
+fn routines_with_standard_bodies_that_read_tables_come_after_them() {
+    let sql = "CREATE FUNCTION positive(x int) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN x > 0;\n\
+        CREATE TABLE counters (id int PRIMARY KEY CHECK (positive(id)), n int);\n\
+        CREATE FUNCTION total() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT sum(n) FROM counters; END;\n\
+        CREATE FUNCTION plain() RETURNS int AS $$ SELECT count(*)::int FROM counters $$ LANGUAGE sql;";
+    let file = crate::ddl::SourceFile {
+        path: "schema.sql",
+        sql,
+    };
+    let (next, _) = crate::ddl::parse_schema(PG, &[file]).unwrap();
+    let plan = diff(&Schema::empty(PG), &next);
+    let at = |wanted: &str| {
+        plan.steps
+            .iter()
+            .position(|s| match &s.step {
+                Step::CreateOpaque(o) => o.name.name == wanted,
+                Step::CreateTable(t) => t.name.name == wanted,
+                _ => false,
+            })
+            .unwrap_or_else(|| panic!("no step for {wanted}"))
+    };
+    // Called by a check: before the table. Reads the table when created: after it.
+    assert!(at("positive") < at("counters"));
+    assert!(at("total") > at("counters"));
+    // A body in a string is not read until called (check_function_bodies is off).
+    assert!(at("plain") < at("counters"));
+}

@@ -140,15 +140,15 @@ pub fn replay<'m>(
     migrations: impl IntoIterator<Item = &'m Migration>,
     display: impl Fn(&Path) -> String,
 ) -> Result<crate::Schema, crate::ddl::DdlError> {
-    let mut schema = crate::Schema::empty(dialect);
-    for m in migrations {
-        let path = display(&m.up.path);
-        let file = crate::ddl::SourceFile {
-            path: &path,
-            sql: &m.up.sql,
-        };
-        crate::ddl::apply(&mut schema, file)?;
-    }
+    let files: Vec<(String, &str)> = migrations
+        .into_iter()
+        .map(|m| (display(&m.up.path), m.up.sql.as_str()))
+        .collect();
+    let sources: Vec<crate::ddl::SourceFile<'_>> = files
+        .iter()
+        .map(|(path, sql)| crate::ddl::SourceFile { path, sql })
+        .collect();
+    let mut schema = crate::ddl::parse_schema(dialect, &sources)?.0;
     schema.sort();
     Ok(schema)
 }
