@@ -312,7 +312,8 @@ fn enums(cx: &mut Context<'_>) -> Result<Vec<Enum>, IntrospectError> {
     let sql = format!(
         "SELECT n.nspname::text, t.typname::text,
                 ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid
-                      ORDER BY e.enumsortorder)
+                      ORDER BY e.enumsortorder),
+                obj_description(t.oid, 'pg_type')
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
          WHERE t.typnamespace = ANY($1) AND t.typtype = 'e' AND {}
          ORDER BY n.nspname, t.typname",
