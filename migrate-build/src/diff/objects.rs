@@ -372,10 +372,13 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
     // depends on a relation the plan creates (a table's row type in its
     // signature, `SETOF` a new table) comes after the tables, and so does
     // whatever depends on it.
+    // A table that changes shape counts too: a standard SQL body may read
+    // a column the plan adds.
     let relation_created = |r: &ObjectRef| {
         r.kind == RefKind::Relation
             && schemas.next.table(&r.name).is_some()
-            && schemas.previous.table(&r.name).is_none()
+            && (schemas.previous.table(&r.name).is_none()
+                || reshaped.iter().any(|t| t.same_as(&r.name, d)))
     };
     let mut late: Vec<bool> = (0..next.len())
         .map(|j| match next[j] {
