@@ -268,6 +268,18 @@ fn constraint_names_are_scoped_as_the_server_scopes_them() {
             "CREATE VIEW q AS SELECT 1 AS x; CREATE DOMAIN q AS int",
             false,
         ),
+        (
+            "CREATE TABLE u1 (x int); CREATE TYPE u2 AS ENUM ('a'); ALTER TABLE u1 RENAME TO u2",
+            false,
+        ),
+        (
+            "CREATE TABLE u3 (x int PRIMARY KEY); CREATE TABLE u4 (x int); ALTER TABLE u4 RENAME TO u3_pkey",
+            false,
+        ),
+        (
+            "CREATE TABLE u5 (x int CHECK (x > 0)); CREATE TABLE u5_x_check (x int)",
+            true,
+        ),
     ];
     for (sql, accepted) in cases {
         let server = db.client.batch_execute(&format!("BEGIN; {sql}; ROLLBACK"));
