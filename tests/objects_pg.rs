@@ -343,6 +343,7 @@ fn object_catalogue_cases_apply_and_revert_on_the_server() {
         "91_collation_operator_aggregate_pg",
         "92_function_returning_setof_new_table_pg",
         "93_function_used_by_default_and_check_pg",
+        "94_collation_changed_under_a_column_pg",
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
     for case in cases {
