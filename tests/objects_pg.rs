@@ -97,6 +97,7 @@ CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated
 CREATE TRIGGER projects_touch BEFORE UPDATE ON projects FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE FUNCTION tenant_projects(t bigint) RETURNS SETOF projects LANGUAGE sql STABLE AS $$ SELECT * FROM projects WHERE tenant_id = t $$;
 CREATE FUNCTION project_count() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM projects $$;
+CREATE FUNCTION tenant_total(t bigint) RETURNS bigint LANGUAGE sql STABLE RETURN (SELECT count(*) FROM projects WHERE tenant_id = t) + project_count();
 CREATE FUNCTION cents_eq(a money_amount, b money_amount) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT a.cents = b.cents $$;
 CREATE OPERATOR === (LEFTARG = money_amount, RIGHTARG = money_amount, FUNCTION = cents_eq);
 CREATE AGGREGATE sum_cents(money_amount) (SFUNC = add_cents, STYPE = bigint, INITCOND = '0');
@@ -267,6 +268,18 @@ fn constraint_names_are_scoped_as_the_server_scopes_them() {
             "CREATE VIEW q AS SELECT 1 AS x; CREATE DOMAIN q AS int",
             false,
         ),
+        (
+            "CREATE TABLE u1 (x int); CREATE TYPE u2 AS ENUM ('a'); ALTER TABLE u1 RENAME TO u2",
+            false,
+        ),
+        (
+            "CREATE TABLE u3 (x int PRIMARY KEY); CREATE TABLE u4 (x int); ALTER TABLE u4 RENAME TO u3_pkey",
+            false,
+        ),
+        (
+            "CREATE TABLE u5 (x int CHECK (x > 0)); CREATE TABLE u5_x_check (x int)",
+            true,
+        ),
     ];
     for (sql, accepted) in cases {
         let server = db.client.batch_execute(&format!("BEGIN; {sql}; ROLLBACK"));
@@ -330,6 +343,7 @@ fn object_catalogue_cases_apply_and_revert_on_the_server() {
         "91_collation_operator_aggregate_pg",
         "92_function_returning_setof_new_table_pg",
         "93_function_used_by_default_and_check_pg",
+        "94_collation_changed_under_a_column_pg",
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
     for case in cases {
@@ -391,6 +405,8 @@ fn introspection_gives_the_interpreters_signatures_and_references() {
         "Domain slug (None): Function is_slug",
         "Aggregate sum_cents (Some(\"money_amount\")): Function add_cents, Type money_amount",
         "Function tenant_projects (Some(\"bigint\")): Relation projects",
+        // A standard SQL body is read at creation: what it names counts.
+        "Function tenant_total (Some(\"bigint\")): Function project_count, Relation projects",
     ] {
         assert!(
             parsed_facts.iter().any(|f| f == expected),

@@ -85,6 +85,15 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
         let indexes = read_indexes(conn, table, &objects)?;
         schema.indexes.extend(indexes);
     }
+    // A trigger's body names tables the catalog keeps no dependency on.
+    let facts: Vec<_> = schema
+        .opaque
+        .iter()
+        .map(|o| migrate_build::ddl::references(&schema, o.definition.sql()))
+        .collect();
+    for (o, references) in schema.opaque.iter_mut().zip(facts) {
+        o.references = references;
+    }
     schema.sort();
     Ok(schema)
 }

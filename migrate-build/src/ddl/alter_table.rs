@@ -799,7 +799,13 @@ pub(super) fn rename_table(
     new: &QualifiedName,
 ) -> Fallible<()> {
     let d = schema.dialect;
-    if !old.same_as(new, d) && (schema.table(new).is_some() || schema.view(new).is_some()) {
+    let ns = new.schema.as_deref();
+    let taken = schema.table(new).is_some()
+        || schema.view(new).is_some()
+        || d == Dialect::Postgres
+            && (super::names::relation_taken(schema, ns, &new.name)
+                || super::names::type_taken(schema, ns, &new.name));
+    if !old.same_as(new, d) && taken {
         return Err(format!("relation `{new}` already exists"));
     }
     table_mut(schema, old)?.name = new.clone();

@@ -36,7 +36,7 @@ pub(super) fn signature(
         if t.is_sym("(") || t.is_sym("[") {
             depth += 1;
         } else if t.is_sym(")") || t.is_sym("]") {
-            depth -= 1;
+            depth = depth.saturating_sub(1);
         }
         let ends_arg = (depth == 1 && t.is_sym(","))
             || depth == 0

@@ -192,6 +192,16 @@ pub fn parse_column_type(sql: &str, dialect: Dialect) -> Option<ColumnType> {
     types::canonical_type(sql, dialect)
 }
 
+/// The objects of `schema` a statement names, as the interpreter records
+/// them for an object it builds: for objects a database stores as SQL
+/// text (SQLite triggers), so that their dependencies are known.
+pub fn references(schema: &Schema, sql: &str) -> Vec<crate::schema::ObjectRef> {
+    match scan::tokenize(sql, schema.dialect) {
+        Ok(tokens) => facts::references(schema, &tokens, 0, None),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// What one statement did.
 pub(crate) enum Outcome {
     Applied,

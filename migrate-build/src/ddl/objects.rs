@@ -1149,15 +1149,33 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
             ));
         }
     };
-    if kind == OpaqueKind::Domain && !(c.eat(&["RENAME"]) || c.eat(&["OWNER"])) {
+    let allowed = c.peek_at(1).is_some_and(|t| t.is_kw("TO"))
+        && c.peek()
+            .is_some_and(|t| t.is_kw("RENAME") || t.is_kw("OWNER"))
+        || c.peek().is_some_and(|t| t.is_kw("SET"))
+            && c.peek_at(1).is_some_and(|t| t.is_kw("SCHEMA"));
+    if kind == OpaqueKind::Domain && !allowed {
         // A changed constraint or default would leave the kept definition wrong.
         return Err(format!(
             "ALTER DOMAIN {} is not modelled: change the domain's CREATE DOMAIN instead",
             c.here()
         ));
     }
-    if kind == OpaqueKind::Domain {
-        c.pos -= 1;
+    if c.eat(&["SET", "SCHEMA"]) {
+        let target = c.ident()?;
+        let moved = names::qualify(vec![target, name.name.clone()], d);
+        let before = as_reference(&schema.opaque[pos]);
+        schema.opaque[pos].name.schema = moved.schema.clone();
+        if let Some(before) = before {
+            for o in &mut schema.opaque {
+                for r in &mut o.references {
+                    if r.kind == before.kind && r.name.same_as(&before.name, d) {
+                        r.name = moved.clone();
+                    }
+                }
+            }
+        }
+        return Ok(Outcome::Applied);
     }
     if c.eat(&["RENAME", "TO"]) {
         let new = c.ident()?;

@@ -195,4 +195,19 @@ fn domain_changes_in_place_are_refused() {
         "CREATE DOMAIN d AS int; ALTER DOMAIN d RENAME TO e; ALTER DOMAIN e OWNER TO CURRENT_USER;",
     );
     assert_eq!(s.opaque[0].name.name, "e");
+    let e = err(
+        "CREATE DOMAIN d AS int CONSTRAINT c CHECK (VALUE > 0); ALTER DOMAIN d RENAME CONSTRAINT c TO k;",
+    );
+    assert!(e.contains("ALTER DOMAIN"), "{e}");
+    // Moving an object moves what names it along.
+    let s = ok(
+        "CREATE SCHEMA app; CREATE FUNCTION g() RETURNS boolean LANGUAGE sql AS 'SELECT true';
+        CREATE DOMAIN d AS int CHECK (g()); ALTER FUNCTION g() SET SCHEMA app;",
+    );
+    let g = object(&s, OpaqueKind::Function, "g");
+    assert_eq!(g.name.schema.as_deref(), Some("app"));
+    assert_eq!(
+        object(&s, OpaqueKind::Domain, "d").references[0].name,
+        QualifiedName::with_schema(Some("app".into()), "g")
+    );
 }

@@ -259,12 +259,34 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
 
     // Columns of kept tables typed with a domain or composite type that is
     // recreated: converted to text before the drop and back after the
-    // create, as an enum's columns are.
+    // create, as an enum's columns are. Columns using a recreated
+    // collation go to the default collation and back.
     let mut conversions: Vec<(QualifiedName, Column, Column)> = Vec::new();
+    let mut recollations: Vec<(QualifiedName, Column, Column)> = Vec::new();
     for i in (0..previous.len()).filter(|&i| gone[i] && matched[i].is_some()) {
         let Object::Opaque(o) = previous[i] else {
             continue;
         };
+        if o.kind == OpaqueKind::Collation {
+            let name = o.name.to_string();
+            let uses = |c: &Column| {
+                c.collation
+                    .as_deref()
+                    .is_some_and(|x| d.same_name(x, &name))
+            };
+            for table in &schemas.previous.tables {
+                let Some(new_table) = schemas.next.table(&table.name) else {
+                    continue;
+                };
+                for column in table.columns.iter().filter(|c| uses(c)) {
+                    if let Some(new_column) = new_table.column(&column.name, d).filter(|c| uses(c))
+                    {
+                        recollations.push((table.name.clone(), column.clone(), new_column.clone()));
+                    }
+                }
+            }
+            continue;
+        }
         if !matches!(o.kind, OpaqueKind::Domain | OpaqueKind::Type) {
             continue;
         }
@@ -281,6 +303,24 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
                 }
             }
         }
+    }
+    let collation_change = ColumnChanges {
+        collation: true,
+        ..ColumnChanges::default()
+    };
+    for (table, column, _) in &recollations {
+        let mut plain = column.clone();
+        plain.collation = None;
+        differ.push_at(
+            Phase::DropDependents,
+            Step::AlterColumn {
+                table: table.clone(),
+                previous: column.clone(),
+                next: plain,
+                changes: collation_change,
+            },
+            None,
+        );
     }
     for (table, column, _) in &conversions {
         let mut text = column.clone();
@@ -372,10 +412,13 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
     // depends on a relation the plan creates (a table's row type in its
     // signature, `SETOF` a new table) comes after the tables, and so does
     // whatever depends on it.
+    // A table that changes shape counts too: a standard SQL body may read
+    // a column the plan adds.
     let relation_created = |r: &ObjectRef| {
         r.kind == RefKind::Relation
             && schemas.next.table(&r.name).is_some()
-            && schemas.previous.table(&r.name).is_none()
+            && (schemas.previous.table(&r.name).is_none()
+                || reshaped.iter().any(|t| t.same_as(&r.name, d)))
     };
     let mut late: Vec<bool> = (0..next.len())
         .map(|j| match next[j] {
@@ -439,6 +482,21 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
                     default,
                     ..ColumnChanges::default()
                 },
+            },
+            None,
+        );
+    }
+
+    for (table, column, new_column) in recollations {
+        let mut plain = column.clone();
+        plain.collation = None;
+        differ.push_at(
+            Phase::AlterColumns,
+            Step::AlterColumn {
+                table,
+                previous: plain,
+                next: new_column,
+                changes: collation_change,
             },
             None,
         );
