@@ -135,8 +135,11 @@ impl<'a> Differ<'a> {
         for ext in &previous.extensions {
             match next.extensions.iter().find(|n| n.name == ext.name) {
                 None => self.push(Step::DropExtension(ext.clone())),
-                // Only a version the next schema names is reached.
-                Some(n) if n.version.is_some() && n.version != ext.version => {
+                // Compared only when both sides name a version: a database
+                // always says one, replayed migrations that wrote none do not.
+                Some(n)
+                    if n.version.is_some() && ext.version.is_some() && n.version != ext.version =>
+                {
                     self.push(Step::UpdateExtension(n.clone()))
                 }
                 Some(_) => {}
