@@ -221,9 +221,10 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
                 .and_then(|t| t.column(column, differ.dialect))
                 .map(|c| c.ty.name.clone())
                 .unwrap_or_default();
+            let unlogged = next.table(table).is_some_and(|t| t.options.unlogged);
             let made = crate::schema::Sequence {
                 options: crate::schema::SequenceOptions::defaults(&ty, 1),
-                unlogged: false,
+                unlogged,
                 ..seq.clone()
             };
             if made.options != seq.options || made.unlogged != seq.unlogged {
