@@ -318,6 +318,11 @@ pub enum Destructive {
     /// A sequence's bounds narrow: it restarts at its START value, which it
     /// may already have given out.
     RestartSequence(QualifiedName),
+    /// The same for an identity column's sequence.
+    RestartIdentity {
+        table: QualifiedName,
+        column: String,
+    },
 }
 
 impl std::fmt::Display for Destructive {
@@ -355,6 +360,10 @@ impl std::fmt::Display for Destructive {
                 columns.join(", ")
             ),
             Destructive::DropView(v) => write!(f, "drops view `{v}`"),
+            Destructive::RestartIdentity { table, column } => write!(
+                f,
+                "narrows the bounds of the identity of `{table}.{column}` and restarts it at its START value; values it gave out before may come again"
+            ),
             Destructive::RestartSequence(s) => write!(
                 f,
                 "narrows the bounds of sequence `{s}` and restarts it at its START value; values it gave out before may come again"

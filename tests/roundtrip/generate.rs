@@ -73,6 +73,7 @@ pub struct RawIndex {
 #[derive(Clone, Debug)]
 pub struct RawTable {
     name: u8,
+    pg_options: u8,
     comment: bool,
     column_comments: Vec<u8>,
     /// Bit 0: NULLS NOT DISTINCT, bit 1: DEFERRABLE (uniques, PostgreSQL).
@@ -124,6 +125,8 @@ pub enum RawEdit {
     AddView(u8, Vec<u8>),
     DropView(u8),
     ToggleComment(u8, Option<u8>),
+    /// Flips one PostgreSQL table option (see `TableSpec::pg_options`).
+    ToggleTableOption(u8, u8),
 }
 
 fn raw_column() -> impl Strategy<Value = RawColumn> {
@@ -186,7 +189,12 @@ fn raw_table() -> impl Strategy<Value = RawTable> {
         vec(any::<u8>(), 0..2),
         vec(raw_fk(), 0..3),
         vec(raw_index(), 0..3),
-        (any::<bool>(), vec(any::<u8>(), 0..2), any::<u8>()),
+        (
+            any::<bool>(),
+            vec(any::<u8>(), 0..2),
+            any::<u8>(),
+            prop_oneof![3 => Just(0u8), 1 => any::<u8>()],
+        ),
     )
         .prop_map(
             |(
@@ -198,10 +206,11 @@ fn raw_table() -> impl Strategy<Value = RawTable> {
                 checks,
                 foreign_keys,
                 indexes,
-                (comment, column_comments, unique_flags),
+                (comment, column_comments, unique_flags, pg_options),
             )| {
                 RawTable {
                     name,
+                    pg_options,
                     comment,
                     column_comments,
                     unique_flags,
@@ -261,6 +270,7 @@ fn raw_edit() -> impl Strategy<Value = RawEdit> {
         1 => (b(), vec(b(), 1..3)).prop_map(|(t, c)| RawEdit::AddView(t, c)),
         1 => b().prop_map(RawEdit::DropView),
         1 => (b(), proptest::option::of(b())).prop_map(|(t, c)| RawEdit::ToggleComment(t, c)),
+        1 => (b(), 0u8..5).prop_map(|(t, o)| RawEdit::ToggleTableOption(t, o)),
     ]
 }
 
@@ -456,6 +466,7 @@ impl Builder {
             comment: raw.comment.then(|| format!("the {name} table")),
             column_comments: Vec::new(),
             without_rowid: raw.unique_flags & 0x80 != 0,
+            pg_options: raw.pg_options & 0x1f,
         };
         for c in &raw.columns {
             if let Some(column) = self.column(spec, &table, c) {
@@ -933,6 +944,11 @@ impl Builder {
                 if !spec.views.is_empty() {
                     let v = usize::from(*v) % spec.views.len();
                     spec.views.remove(v);
+                }
+            }
+            RawEdit::ToggleTableOption(t, option) => {
+                if let Some(t) = ti(*t) {
+                    spec.tables[t].pg_options ^= 1 << option;
                 }
             }
             RawEdit::ToggleComment(t, column) => {

@@ -13,7 +13,8 @@ use migrate_build::dialect::quote::{ident, string};
 use migrate_build::schema::{
     CheckConstraint, Column, ColumnType, Deferrable, Definition, Enum, Expr, ForeignKey,
     ForeignKeyAction, Generated, Identity, Index, IndexColumn, IndexExpr, PrimaryKey,
-    QualifiedName, Schema, Sequence, SequenceOptions, Table, UniqueConstraint, View,
+    QualifiedName, ReplicaIdentity, Schema, Sequence, SequenceOptions, StorageParam, Table,
+    UniqueConstraint, View,
 };
 
 /// A logical column type; each dialect spells it its own way.
@@ -420,6 +421,10 @@ pub struct TableSpec {
     pub column_comments: Vec<String>,
     /// SQLite `WITHOUT ROWID` (needs a primary key).
     pub without_rowid: bool,
+    /// PostgreSQL table options, one bit each: `UNLOGGED`, `fillfactor=70`,
+    /// `ENABLE ROW LEVEL SECURITY`, `FORCE ROW LEVEL SECURITY`, `REPLICA
+    /// IDENTITY FULL`.
+    pub pg_options: u8,
 }
 
 /// `CREATE VIEW name AS SELECT columns FROM table`.
@@ -596,6 +601,7 @@ impl Spec {
                 }
                 t.comment = None;
                 t.column_comments.clear();
+                t.pg_options = 0;
             }
             t.column_comments.retain(|c| has(c));
             if dialect != Dialect::Sqlite
@@ -700,6 +706,15 @@ impl Spec {
         }
         for t in &self.tables {
             let mut table = Table::new(q(&t.name));
+            let related = !t.foreign_keys.is_empty()
+                || self
+                    .tables
+                    .iter()
+                    .any(|o| o.foreign_keys.iter().any(|f| f.target == t.name));
+            // PostgreSQL refuses a foreign key from a permanent table to an
+            // unlogged one; the engine does not order persistence changes
+            // around foreign keys, so tables in one stay logged.
+            let unlogged = t.pg_options & 1 != 0 && !related && dialect == Dialect::Postgres;
             for c in &t.columns {
                 let mut column = Column::new(c.name.clone(), c.ty.model(dialect));
                 column.nullable = c.nullable;
@@ -722,6 +737,8 @@ impl Spec {
                         let mut owned =
                             Sequence::new(q(&sequence), Some((q(&t.name), c.name.clone())));
                         owned.options = SequenceOptions::defaults(&column.ty.name, 1);
+                        // An unlogged table's owned sequences are unlogged (PostgreSQL 15).
+                        owned.unlogged = unlogged;
                         schema.sequences.push(owned);
                     }
                     Special::Generated { source, stored } => {
@@ -752,6 +769,16 @@ impl Spec {
                 })
                 .collect();
             table.comment = t.comment.clone();
+            let bit = |n: u8| t.pg_options & (1 << n) != 0;
+            table.options.unlogged = unlogged;
+            if bit(1) {
+                table.options.storage = vec![StorageParam::new("fillfactor", Some("70"))];
+            }
+            table.options.row_security = bit(2);
+            table.options.force_row_security = bit(3);
+            if bit(4) {
+                table.options.replica_identity = ReplicaIdentity::Full;
+            }
             table.without_rowid = t.without_rowid;
             for c in &mut table.columns {
                 if t.column_comments.contains(&c.name) {

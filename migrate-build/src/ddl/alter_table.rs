@@ -497,8 +497,8 @@ fn apply_op(
         AlterTableOperation::NoForceRowLevelSecurity => {
             table_mut(schema, name)?.options.force_row_security = false
         }
-        AlterTableOperation::SetLogged => table_mut(schema, name)?.options.unlogged = false,
-        AlterTableOperation::SetUnlogged => table_mut(schema, name)?.options.unlogged = true,
+        AlterTableOperation::SetLogged => set_persistence(schema, name, false)?,
+        AlterTableOperation::SetUnlogged => set_persistence(schema, name, true)?,
         AlterTableOperation::ReplicaIdentity { identity } => {
             let identity = match identity {
                 ast::ReplicaIdentity::Default => ReplicaIdentity::Default,
@@ -533,6 +533,19 @@ fn apply_op(
         other => return Err(format!("ALTER TABLE action `{other}` is not modelled")),
     }
     Ok(name.clone())
+}
+
+/// `SET LOGGED/UNLOGGED`: the sequences the table's columns own follow it
+/// (PostgreSQL 15).
+fn set_persistence(schema: &mut Schema, name: &QualifiedName, unlogged: bool) -> Fallible<()> {
+    let d = schema.dialect;
+    table_mut(schema, name)?.options.unlogged = unlogged;
+    for s in &mut schema.sequences {
+        if s.owned_by.as_ref().is_some_and(|(t, _)| t.same_as(name, d)) {
+            s.unlogged = unlogged;
+        }
+    }
+    Ok(())
 }
 
 fn table<'s>(schema: &'s Schema, name: &QualifiedName) -> Fallible<&'s Table> {

@@ -405,6 +405,8 @@ pub(super) fn add_column(
         column.default = Some(Expr::new(format!("nextval({regclass}::regclass)"), d));
         let mut sequence = Sequence::new(seq_name, Some((table_name.clone(), col_name.clone())));
         sequence.options = SequenceOptions::defaults(base, 1);
+        // An unlogged table's serial makes an unlogged sequence (PostgreSQL 15).
+        sequence.unlogged = schema.table(table_name).is_some_and(|t| t.options.unlogged);
         schema.sequences.push(sequence);
     }
     let table = schema

@@ -63,10 +63,10 @@ pub(super) fn destructive_change(
         &next.identity_options,
     ) && a.narrows_to(b)
     {
-        return Some(Destructive::RestartSequence(QualifiedName::with_schema(
-            table.schema.clone(),
-            format!("{}.{} identity", table.name, next.name),
-        )));
+        return Some(Destructive::RestartIdentity {
+            table: table.clone(),
+            column: next.name.clone(),
+        });
     }
     if changes.nullability && !next.nullable {
         return Some(Destructive::SetNotNull {

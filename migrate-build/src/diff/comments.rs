@@ -108,15 +108,17 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
         );
     }
     for ext in &next.extensions {
-        // Only a comment the schema says is compared (see `Extension`).
-        if ext.comment.is_none() {
-            continue;
-        }
+        // Compared only when both sides say one (see `Extension`): the
+        // server gives every extension the comment of its control file.
         let old = previous
             .extensions
             .iter()
             .find(|p| p.name == ext.name)
-            .map(|e| &e.comment);
+            .map(|e| &e.comment)
+            .filter(|c| c.is_some());
+        if ext.comment.is_none() || old.is_none() {
+            continue;
+        }
         consider(
             &mut out,
             old,

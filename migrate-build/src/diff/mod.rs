@@ -155,8 +155,11 @@ impl<'a> Differ<'a> {
         for ext in &previous.extensions {
             match next.extensions.iter().find(|n| n.name == ext.name) {
                 None => self.push(Step::DropExtension(ext.clone())),
-                // Only a version the next schema names is reached.
-                Some(n) if n.version.is_some() && n.version != ext.version => {
+                // Compared only when both sides name a version: a database
+                // always says one, replayed migrations that wrote none do not.
+                Some(n)
+                    if n.version.is_some() && ext.version.is_some() && n.version != ext.version =>
+                {
                     self.push(Step::UpdateExtension(n.clone()))
                 }
                 Some(_) => {}
@@ -238,9 +241,10 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
                 .and_then(|t| t.column(column, differ.dialect))
                 .map(|c| c.ty.name.clone())
                 .unwrap_or_default();
+            let unlogged = next.table(table).is_some_and(|t| t.options.unlogged);
             let made = crate::schema::Sequence {
                 options: crate::schema::SequenceOptions::defaults(&ty, 1),
-                unlogged: false,
+                unlogged,
                 ..seq.clone()
             };
             if made.options != seq.options || made.unlogged != seq.unlogged {

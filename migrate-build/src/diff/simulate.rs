@@ -56,6 +56,7 @@ fn owned_sequence(
     column: &Column,
     d: crate::Dialect,
     implicit: &[QualifiedName],
+    unlogged: bool,
 ) -> Option<Sequence> {
     let name = d.rules().implicit_sequence(table, column)?;
     if !implicit.iter().any(|i| i.same_as(&name, d)) {
@@ -63,6 +64,7 @@ fn owned_sequence(
     }
     let mut sequence = Sequence::new(name, Some((table.clone(), column.name.clone())));
     sequence.options = crate::schema::SequenceOptions::defaults(&column.ty.name, 1);
+    sequence.unlogged = unlogged;
     Some(sequence)
 }
 
@@ -217,6 +219,13 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             let t = table(s, name)?;
             check(t.options == *previous, || "options differ".into())?;
             t.options = next.clone();
+            if previous.unlogged != next.unlogged {
+                for q in &mut s.sequences {
+                    if q.owned_by.as_ref().is_some_and(|(o, _)| o.same_as(name, d)) {
+                        q.unlogged = next.unlogged;
+                    }
+                }
+            }
         }
         Step::AlterIndexStorage {
             index,
@@ -300,7 +309,8 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             check(s.table(&t.name).is_none(), || "exists".into())?;
             for c in &t.columns {
                 check(type_exists(s, c), || format!("no type {}", c.ty))?;
-                s.sequences.extend(owned_sequence(&t.name, c, d, implicit));
+                s.sequences
+                    .extend(owned_sequence(&t.name, c, d, implicit, t.options.unlogged));
             }
             s.tables.push(t.clone());
         }
@@ -352,7 +362,8 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             column,
         } => {
             check(type_exists(s, column), || format!("no type {}", column.ty))?;
-            let owned = owned_sequence(name, column, d, implicit);
+            let unlogged = s.table(name).is_some_and(|t| t.options.unlogged);
+            let owned = owned_sequence(name, column, d, implicit, unlogged);
             let t = table(s, name)?;
             check(t.column(&column.name, d).is_none(), || "exists".into())?;
             t.columns.push(column.clone());

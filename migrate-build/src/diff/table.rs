@@ -681,11 +681,31 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
         });
     }
     if previous.options != next.options {
-        differ.push(Step::AlterTableOptions {
-            table: new_name.clone(),
-            previous: previous.options.clone(),
-            next: next.options.clone(),
-        });
+        // Persistence changes before foreign keys are added and after they
+        // are dropped (a permanent table may reference only permanent
+        // ones); a replica identity index exists only once indexes do.
+        let first = crate::schema::TableOptions {
+            replica_identity: previous.options.replica_identity.clone(),
+            ..next.options.clone()
+        };
+        if first != previous.options {
+            differ.push_at(
+                Phase::AlterColumns,
+                Step::AlterTableOptions {
+                    table: new_name.clone(),
+                    previous: previous.options.clone(),
+                    next: first.clone(),
+                },
+                None,
+            );
+        }
+        if first != next.options {
+            differ.push(Step::AlterTableOptions {
+                table: new_name.clone(),
+                previous: first,
+                next: next.options.clone(),
+            });
+        }
     }
     if differ.rules.has_comments() {
         if previous.comment != next.comment {
