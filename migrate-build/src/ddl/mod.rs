@@ -18,6 +18,7 @@ mod error;
 mod index;
 mod names;
 mod objects;
+mod pgdump;
 mod query;
 mod scan;
 mod split;
@@ -133,6 +134,9 @@ fn interpret(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         return Ok(Outcome::Skipped(kind));
     }
     let tokens = scan::tokenize(text, schema.dialect)?;
+    if let Some(kind) = pgdump::ownership(&tokens) {
+        return Ok(Outcome::Skipped(kind));
+    }
     match scan::classify(&tokens) {
         scan::Kind::CreateTable => create_table::apply(schema, text),
         scan::Kind::AlterTable => alter_table::apply(schema, text, &tokens),
