@@ -3,8 +3,8 @@
 //! the previous and next schema), so a renderer needs nothing else.
 
 use crate::schema::{
-    CheckConstraint, Column, Enum, Extension, ForeignKey, Index, OpaqueObject, PrimaryKey,
-    QualifiedName, Sequence, Table, UniqueConstraint, View,
+    CheckConstraint, Column, Enum, Extension, ForeignKey, Index, OpaqueObject, PartitionOf,
+    PrimaryKey, QualifiedName, Sequence, Table, UniqueConstraint, View,
 };
 
 /// One change to a database schema.
@@ -145,6 +145,31 @@ pub enum Step {
 
     CreateOpaque(OpaqueObject),
     DropOpaque(OpaqueObject),
+
+    /// `ALTER TABLE parent ATTACH PARTITION table FOR VALUES …`. The table
+    /// exists with its parent's columns (a created partition is a
+    /// `CreateTable` without `partition_of`, then this step); the server
+    /// makes or attaches the partition's copies of the parent's keys,
+    /// foreign keys and indexes.
+    AttachPartition {
+        table: QualifiedName,
+        partition: PartitionOf,
+    },
+    /// `ALTER TABLE parent DETACH PARTITION table`.
+    DetachPartition {
+        table: QualifiedName,
+        partition: PartitionOf,
+    },
+    /// `ALTER TABLE table INHERIT parent`.
+    AddInherit {
+        table: QualifiedName,
+        parent: QualifiedName,
+    },
+    /// `ALTER TABLE table NO INHERIT parent`.
+    DropInherit {
+        table: QualifiedName,
+        parent: QualifiedName,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use sqlparser::ast::{self, AlterColumnOperation, AlterTableOperation, DropBehavior};
 
 use super::create_table::{self, Pending};
-use super::{Fallible, Outcome, names, scan, types};
+use super::{Fallible, Outcome, names, partition, scan, types};
 use crate::dialect::{Dialect, quote};
 use crate::schema::{Deferrable, Expr, Identity, IndexExpr, QualifiedName, Schema, Table};
 
@@ -15,7 +15,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
     let mut c = scan::Cursor::new(tokens, d);
     c.expect(&["ALTER", "TABLE"])?;
     let if_exists = c.eat(&["IF", "EXISTS"]);
-    c.eat(&["ONLY"]);
+    let only = c.eat(&["ONLY"]);
     let name_start = tokens.offsets.get(c.pos).copied().unwrap_or(text.len());
     let mut name = c.qualified()?;
     c.eat_sym("*");
@@ -44,7 +44,13 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
             return Err("expected an ALTER TABLE statement".into());
         };
         for op in &alter.operations {
+            let children = if only || !recurses(op) {
+                Vec::new()
+            } else {
+                partition::children(schema, &name)
+            };
             name = apply_op(schema, &name, op)?;
+            apply_to_children(schema, &children, op)?;
         }
     }
     Ok(Outcome::Applied)
@@ -364,6 +370,22 @@ fn apply_op(
             let col = names::ident(column_name, d);
             alter_column(schema, name, &col, op)?;
         }
+        AlterTableOperation::AttachPartitionOf {
+            partition,
+            for_values,
+        } => partition::attach(schema, name, partition, for_values)?,
+        // CONCURRENTLY and FINALIZE change how, not what.
+        AlterTableOperation::DetachPartitionOf { partition, .. } => {
+            partition::detach(schema, name, partition)?
+        }
+        AlterTableOperation::Inherit { parent } => {
+            let parent = names::object_name(parent, d)?;
+            partition::set_inherit(schema, name, &parent, true)?
+        }
+        AlterTableOperation::NoInherit { parent } => {
+            let parent = names::object_name(parent, d)?;
+            partition::set_inherit(schema, name, &parent, false)?
+        }
         // Ownership, row security, triggers on/off, logging and replica
         // identity are not part of the model.
         AlterTableOperation::OwnerTo { .. }
@@ -381,6 +403,81 @@ fn apply_op(
         other => return Err(format!("ALTER TABLE action `{other}` is not modelled")),
     }
     Ok(name.clone())
+}
+
+/// Column changes PostgreSQL makes on a table's partitions and inheritance
+/// children too (unless `ONLY`); constraints added to the parent are the
+/// parent's (the children's copies are not listed in the model).
+fn recurses(op: &AlterTableOperation) -> bool {
+    matches!(
+        op,
+        AlterTableOperation::AddColumn { .. }
+            | AlterTableOperation::DropColumn { .. }
+            | AlterTableOperation::RenameColumn { .. }
+            | AlterTableOperation::AlterColumn { .. }
+    )
+}
+
+fn apply_to_children(
+    schema: &mut Schema,
+    children: &[QualifiedName],
+    op: &AlterTableOperation,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    for child in children {
+        let grandchildren = partition::children(schema, child);
+        let skip = match op {
+            // An inheriting table that has the column already merges it.
+            AlterTableOperation::AddColumn { column_def, .. } => table(schema, child)?
+                .column(&names::ident(&column_def.name, d), d)
+                .is_some(),
+            AlterTableOperation::DropColumn { column_names, .. } => column_names.iter().all(|c| {
+                table(schema, child).is_ok_and(|t| t.column(&names::ident(c, d), d).is_none())
+            }),
+            _ => false,
+        };
+        if skip {
+            continue;
+        }
+        let op = match op {
+            // The copy of a column on a child keeps no constraint of the
+            // parent's: those stay the parent's.
+            AlterTableOperation::AddColumn {
+                column_keyword,
+                if_not_exists,
+                column_def,
+                column_position,
+            } => {
+                let mut def = column_def.clone();
+                def.options.retain(|o| {
+                    !matches!(
+                        o.option,
+                        ast::ColumnOption::PrimaryKey(_)
+                            | ast::ColumnOption::Unique(_)
+                            | ast::ColumnOption::ForeignKey(_)
+                            | ast::ColumnOption::Check(_)
+                    )
+                });
+                AlterTableOperation::AddColumn {
+                    column_keyword: *column_keyword,
+                    if_not_exists: *if_not_exists,
+                    column_def: def,
+                    column_position: column_position.clone(),
+                }
+            }
+            other => other.clone(),
+        };
+        apply_op(schema, child, &op)?;
+        if let AlterTableOperation::AddColumn { column_def, .. } = &op
+            && let Some(t) = schema.table_mut(child)
+            && t.partition_of.is_none()
+            && let Some(c) = t.column_mut(&names::ident(&column_def.name, d), d)
+        {
+            c.inherited = true;
+        }
+        apply_to_children(schema, &grandchildren, &op)?;
+    }
+    Ok(())
 }
 
 fn table<'s>(schema: &'s Schema, name: &QualifiedName) -> Fallible<&'s Table> {

@@ -6,7 +6,7 @@ use sqlparser::ast::{
 };
 
 use super::scan::{self, Tok};
-use super::{Fallible, Outcome, names, types};
+use super::{Fallible, Outcome, names, partition, types};
 use crate::dialect::Dialect;
 use crate::schema::{
     CheckConstraint, Column, ColumnType, Deferrable, Expr, ForeignKey, ForeignKeyAction, Generated,
@@ -29,12 +29,26 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     if ct.like.is_some() || ct.clone.is_some() {
         return Err("CREATE TABLE … LIKE/CLONE is not modelled".into());
     }
-    // Inherited columns and partitions change the table's shape in ways the
-    // model does not hold.
-    if ct.inherits.is_some() || ct.partition_of.is_some() || ct.partition_by.is_some() {
-        return Err("table inheritance and partitioning are not modelled".into());
-    }
     let mut table = Table::new(name.clone());
+    if d == Dialect::Sqlite
+        && (ct.inherits.is_some() || ct.partition_of.is_some() || ct.partition_by.is_some())
+    {
+        return Err("SQLite has no table inheritance or partitioning".into());
+    }
+    if let Some(by) = &ct.partition_by {
+        table.partition_by = Some(partition::partition_key(by, d)?);
+    }
+    if let Some(parent) = &ct.partition_of {
+        if !ct.columns.is_empty() {
+            return Err("column options in PARTITION OF are not modelled".into());
+        }
+        table = partition::create_partition(schema, table, parent, ct.for_values.as_ref())?;
+    }
+    if let Some(parents) = &ct.inherits {
+        let (parents, columns) = partition::inherited_columns(schema, parents)?;
+        table.inherits = parents;
+        table.columns = columns;
+    }
     for option in &ct.sqlite_table_options.options {
         match option {
             ast::SqliteTableOption::WithoutRowid => table.without_rowid = true,
@@ -60,12 +74,42 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     schema.tables.push(table);
     let mut pending = Vec::new();
     for column in &ct.columns {
-        pending.extend(add_column(schema, &name, column)?);
+        let inherited = schema.table(&name).and_then(|t| {
+            let col = names::ident(&column.name, d);
+            t.columns.iter().position(|c| d.same_name(&c.name, &col))
+        });
+        match inherited {
+            // A column declared again in an inheriting table merges into
+            // the inherited one, which keeps its place.
+            Some(at) => {
+                let table = table_mut(schema, &name)?;
+                let mut old = table.columns.remove(at);
+                pending.extend(add_column(schema, &name, column)?);
+                let table = table_mut(schema, &name)?;
+                if let Some(declared) = table.columns.pop() {
+                    partition::merge_column(&mut old, &declared, &name)?;
+                }
+                table.columns.insert(at, old);
+            }
+            None => pending.extend(add_column(schema, &name, column)?),
+        }
     }
     for constraint in &ct.constraints {
         pending.push(Pending::from_table_constraint(constraint, d)?);
     }
     apply_constraints(schema, &name, pending)?;
+    if let Some(by) = schema.table(&name).and_then(|t| t.partition_by.as_ref()) {
+        let created = table_ref(schema, &name)?;
+        for key in &by.key {
+            if let crate::schema::IndexExpr::Column(c) = key
+                && created.column(c, d).is_none()
+            {
+                return Err(format!(
+                    "partition key column `{c}` of `{name}` does not exist"
+                ));
+            }
+        }
+    }
     Ok(outcome)
 }
 
@@ -346,9 +390,27 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
             })
             .collect()
     };
+    // Checks and foreign keys are named per table (a partition's copy of
+    // its parent's check has the parent's name); index-backed constraints
+    // share the schema's namespace of relations.
+    let per_table = matches!(
+        p.kind,
+        PendingKind::Check(_) | PendingKind::ForeignKey { .. }
+    );
+    let taken = |name: &str| {
+        if per_table {
+            let same = |n: &Option<String>| n.as_deref().is_some_and(|n| d.same_name(n, name));
+            table.checks.iter().any(|c| same(&c.name))
+                || table.foreign_keys.iter().any(|f| same(&f.name))
+                || table.primary_key.as_ref().is_some_and(|k| same(&k.name))
+                || table.uniques.iter().any(|u| same(&u.name))
+        } else {
+            names::name_taken(schema, ns.as_deref(), name)
+        }
+    };
     if let Some(name) = &p.name
         && d == Dialect::Postgres
-        && names::name_taken(schema, ns.as_deref(), name)
+        && taken(name)
     {
         // Only an error when this table already has it (the server checks per table for
         // checks/FKs and per namespace for index-backed constraints; both are errors).
@@ -533,6 +595,12 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
         }
     }
     Ok(())
+}
+
+fn table_ref<'s>(schema: &'s Schema, name: &QualifiedName) -> Fallible<&'s Table> {
+    schema
+        .table(name)
+        .ok_or_else(|| format!("table `{name}` does not exist"))
 }
 
 fn table_mut<'s>(schema: &'s mut Schema, name: &QualifiedName) -> Fallible<&'s mut Table> {

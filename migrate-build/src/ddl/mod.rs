@@ -18,6 +18,7 @@ mod error;
 mod index;
 mod names;
 mod objects;
+mod partition;
 mod pgdump;
 mod query;
 mod scan;
@@ -112,6 +113,16 @@ pub fn parse_expr(sql: &str, dialect: Dialect) -> Option<Expr> {
 /// Parses a type name as written or as a catalog prints it.
 pub fn parse_column_type(sql: &str, dialect: Dialect) -> Option<ColumnType> {
     types::canonical_type(sql, dialect)
+}
+
+/// Parses a partition bound as `pg_get_expr(relpartbound)` prints it.
+pub fn parse_partition_bound(sql: &str, dialect: Dialect) -> Option<crate::schema::PartitionBound> {
+    partition::parse_bound(sql, dialect)
+}
+
+/// Parses a partition key as `pg_get_partkeydef` prints it.
+pub fn parse_partition_key(sql: &str, dialect: Dialect) -> Option<crate::schema::PartitionBy> {
+    partition::parse_key(sql, dialect)
 }
 
 /// What one statement did.

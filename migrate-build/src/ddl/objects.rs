@@ -571,6 +571,19 @@ fn alter(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     if c.eat(&["INDEX"]) {
         let if_exists = c.eat(&["IF", "EXISTS"]);
         let name = c.qualified()?;
+        if c.eat(&["ATTACH", "PARTITION"]) {
+            let child = c.qualified()?;
+            if !c.at_end() {
+                return Err(format!(
+                    "ALTER INDEX … ATTACH PARTITION {} is not modelled",
+                    c.here()
+                ));
+            }
+            // Indexes live in their table's schema: an unqualified name is
+            // looked up in the parent index's.
+            super::partition::attach_index(schema, &name, &child)?;
+            return Ok(Outcome::Applied);
+        }
         if !c.eat(&["RENAME", "TO"]) {
             // SET (storage parameters), SET TABLESPACE, ATTACH PARTITION: not modelled.
             return Err(format!("ALTER INDEX {} is not modelled", c.here()));

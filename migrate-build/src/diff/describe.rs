@@ -132,6 +132,17 @@ pub fn describe(step: &Step) -> String {
         },
         Step::CreateOpaque(o) => format!("create {} `{}`", kind_words(o.kind), o.name),
         Step::DropOpaque(o) => format!("drop {} `{}`", kind_words(o.kind), o.name),
+        Step::AttachPartition { table, partition } => format!(
+            "attach `{table}` to `{}` ({})",
+            partition.parent, partition.bound
+        ),
+        Step::DetachPartition { table, partition } => {
+            format!("detach `{table}` from `{}`", partition.parent)
+        }
+        Step::AddInherit { table, parent } => format!("make `{table}` inherit from `{parent}`"),
+        Step::DropInherit { table, parent } => {
+            format!("make `{table}` no longer inherit from `{parent}`")
+        }
     }
 }
 

@@ -16,6 +16,7 @@ mod index;
 mod names;
 mod objects;
 mod order;
+mod partition;
 #[cfg(test)]
 mod simulate;
 mod table;
@@ -43,6 +44,7 @@ pub fn diff(previous: &Schema, next: &Schema) -> Plan {
     index::push_index_steps(&mut differ, &tables);
     push_sequence_steps(&mut differ, &tables);
     objects::push_object_steps(&mut differ, &tables);
+    partition::adjust(&mut differ, &tables);
     differ.into_plan()
 }
 

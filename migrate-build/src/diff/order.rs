@@ -84,6 +84,10 @@ pub(super) fn phase(step: &Step) -> Phase {
         Step::CreateView(_) => Phase::CreateDependents,
         Step::DropView(_) | Step::DropOpaque(_) => Phase::DropDependents,
         Step::SetTableComment { .. } | Step::SetColumnComment { .. } => Phase::Comments,
+        // Before tables are dropped: dropping a parent drops its partitions.
+        Step::DetachPartition { .. } | Step::DropInherit { .. } => Phase::DropForeignKeys,
+        // Once both tables have their next columns.
+        Step::AttachPartition { .. } | Step::AddInherit { .. } => Phase::AddConstraints,
         Step::CreateOpaque(object) => match object_class(object.kind) {
             ObjectClass::TypeLike => Phase::CreateTypes,
             ObjectClass::FunctionLike => Phase::CreateFunctions,

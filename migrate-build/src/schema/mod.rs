@@ -258,6 +258,15 @@ pub struct Table {
     pub without_rowid: bool,
     /// SQLite `STRICT`.
     pub strict: bool,
+    /// PostgreSQL `PARTITION BY …`: a partitioned table, which holds no rows itself.
+    pub partition_by: Option<PartitionBy>,
+    /// PostgreSQL: a partition of another table (`PARTITION OF` or `ATTACH
+    /// PARTITION`). Its columns are all listed (a partition has its parent's);
+    /// constraints and indexes it has because its parent has them are not.
+    pub partition_of: Option<PartitionOf>,
+    /// PostgreSQL `INHERITS (…)`, in order. Inherited columns are listed
+    /// (merged as the server merges them), inherited checks are not.
+    pub inherits: Vec<QualifiedName>,
 }
 
 impl Table {
@@ -272,7 +281,18 @@ impl Table {
             comment: None,
             without_rowid: false,
             strict: false,
+            partition_by: None,
+            partition_of: None,
+            inherits: Vec::new(),
         }
+    }
+
+    /// Whether this table is a partition or an inheritance child of `parent`.
+    pub fn is_child_of(&self, parent: &QualifiedName, dialect: Dialect) -> bool {
+        self.partition_of
+            .as_ref()
+            .is_some_and(|p| p.parent.same_as(parent, dialect))
+            || self.inherits.iter().any(|p| p.same_as(parent, dialect))
     }
 
     pub fn column(&self, name: &str, dialect: Dialect) -> Option<&Column> {
@@ -298,6 +318,100 @@ impl Table {
     }
 }
 
+/// `PARTITION BY strategy (key, …)`, as `pg_get_partkeydef` prints it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionBy {
+    pub strategy: PartitionStrategy,
+    /// Columns and expressions, in key order.
+    pub key: Vec<IndexExpr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PartitionStrategy {
+    Range,
+    List,
+    Hash,
+}
+
+impl PartitionStrategy {
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            PartitionStrategy::Range => "RANGE",
+            PartitionStrategy::List => "LIST",
+            PartitionStrategy::Hash => "HASH",
+        }
+    }
+}
+
+/// The parent and bound of a partition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionOf {
+    pub parent: QualifiedName,
+    pub bound: PartitionBound,
+}
+
+/// A partition bound, its values in the spelling of
+/// `pg_get_expr(relpartbound)`: numbers bare, other values as quoted
+/// literals of the key column's type (`'2024-01-01 00:00:00+00'` for a
+/// timestamptz key, printed in UTC).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PartitionBound {
+    Default,
+    Range {
+        from: Vec<BoundDatum>,
+        to: Vec<BoundDatum>,
+    },
+    List(Vec<BoundDatum>),
+    Hash {
+        modulus: u32,
+        remainder: u32,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BoundDatum {
+    MinValue,
+    MaxValue,
+    Null,
+    /// A literal as the server prints it (`10`, `'a'`).
+    Value(String),
+}
+
+impl std::fmt::Display for BoundDatum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BoundDatum::MinValue => f.write_str("MINVALUE"),
+            BoundDatum::MaxValue => f.write_str("MAXVALUE"),
+            BoundDatum::Null => f.write_str("NULL"),
+            BoundDatum::Value(v) => f.write_str(v),
+        }
+    }
+}
+
+impl std::fmt::Display for PartitionBound {
+    /// As `pg_get_expr(relpartbound)` prints it; valid after `ATTACH PARTITION t`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |values: &[BoundDatum]| {
+            values
+                .iter()
+                .map(BoundDatum::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            PartitionBound::Default => f.write_str("DEFAULT"),
+            PartitionBound::Range { from, to } => {
+                write!(f, "FOR VALUES FROM ({}) TO ({})", list(from), list(to))
+            }
+            PartitionBound::List(values) => write!(f, "FOR VALUES IN ({})", list(values)),
+            PartitionBound::Hash { modulus, remainder } => write!(
+                f,
+                "FOR VALUES WITH (modulus {modulus}, remainder {remainder})"
+            ),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Column {
     pub name: String,
@@ -310,6 +424,10 @@ pub struct Column {
     pub autoincrement: bool,
     pub collation: Option<String>,
     pub comment: Option<String>,
+    /// PostgreSQL: the column comes from the `INHERITS` parents only, the
+    /// table does not declare it itself (`attislocal` false), so its
+    /// `CREATE TABLE` does not list it. Always false in partitions.
+    pub inherited: bool,
 }
 
 impl Column {
@@ -324,6 +442,7 @@ impl Column {
             autoincrement: false,
             collation: None,
             comment: None,
+            inherited: false,
         }
     }
 }

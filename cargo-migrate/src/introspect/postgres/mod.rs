@@ -9,6 +9,7 @@
 
 mod indexes;
 mod objects;
+mod partitions;
 mod types;
 
 use std::collections::HashMap;
@@ -211,6 +212,7 @@ impl<'c> Context<'c> {
         }
         self.columns(&mut tables, &by_oid)?;
         self.constraints(&mut tables, &by_oid)?;
+        partitions::read(self, &mut tables, &by_oid)?;
         Ok(tables)
     }
 
@@ -227,7 +229,8 @@ impl<'c> Context<'c> {
                     tn.nspname::text, et.typname::text, arr.is_array,
                     a.attndims, a.attnotnull, a.attidentity, a.attgenerated,
                     pg_get_expr(ad.adbin, ad.adrelid), coll.collname::text, colln.nspname::text,
-                    col_description(a.attrelid, a.attnum)
+                    col_description(a.attrelid, a.attnum),
+                    NOT a.attislocal AND NOT c.relispartition
              FROM pg_attribute a
              JOIN pg_class c ON c.oid = a.attrelid
              JOIN pg_type t ON t.oid = a.atttypid
@@ -289,6 +292,7 @@ impl<'c> Context<'c> {
             column.collation = collation
                 .map(|name| catalog_object_name(collation_schema.as_deref().unwrap_or(""), &name));
             column.comment = get(&row, 13, what)?;
+            column.inherited = get(&row, 14, what)?;
             tables[pos].columns.push(column);
         }
         Ok(())

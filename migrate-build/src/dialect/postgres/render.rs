@@ -8,8 +8,8 @@ use crate::dialect::render::{
 };
 use crate::plan::{ColumnChanges, EnumUsage, EnumValuePosition, PlannedStep, Step};
 use crate::schema::{
-    Column, ColumnType, Enum, Expr, Identity, Index, OpaqueKind, OpaqueObject, QualifiedName,
-    Table, UniqueConstraint, View,
+    Column, ColumnType, Enum, Expr, Identity, Index, IndexExpr, OpaqueKind, OpaqueObject,
+    QualifiedName, Table, UniqueConstraint, View,
 };
 
 const PG: Dialect = Dialect::Postgres;
@@ -90,6 +90,27 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
         )),
 
         Step::CreateTable(table) => create_table(table),
+        Step::AttachPartition { table, partition } => one(format!(
+            "ALTER TABLE {} ATTACH PARTITION {} {}",
+            qualified(&partition.parent, PG),
+            qualified(table, PG),
+            partition.bound
+        )),
+        Step::DetachPartition { table, partition } => one(format!(
+            "ALTER TABLE {} DETACH PARTITION {}",
+            qualified(&partition.parent, PG),
+            qualified(table, PG)
+        )),
+        Step::AddInherit { table, parent } => one(format!(
+            "ALTER TABLE {} INHERIT {}",
+            qualified(table, PG),
+            qualified(parent, PG)
+        )),
+        Step::DropInherit { table, parent } => one(format!(
+            "ALTER TABLE {} NO INHERIT {}",
+            qualified(table, PG),
+            qualified(parent, PG)
+        )),
         Step::DropTable(table) => one(format!("DROP TABLE {}", qualified(&table.name, PG))),
         Step::RebuildTable { next, .. } => Err(RenderError::RebuildUnsupported {
             dialect: PG,
@@ -272,7 +293,8 @@ fn create_table(table: &Table) -> Result<Vec<String>, RenderError> {
         });
     }
     let mut lines = Vec::new();
-    for column in &table.columns {
+    // Columns only inherited come with INHERITS.
+    for column in table.columns.iter().filter(|c| !c.inherited) {
         lines.push(column_definition(&table.name, column)?);
     }
     if let Some(pk) = &table.primary_key {
@@ -288,11 +310,35 @@ fn create_table(table: &Table) -> Result<Vec<String>, RenderError> {
     // of the plan exists (cycles, forward references).
     // Comments are not part of the table: the differ follows with
     // SetTableComment/SetColumnComment steps (see `Step::CreateTable`).
-    Ok(vec![format!(
+    let mut sql = format!(
         "CREATE TABLE {} (\n    {}\n)",
         qualified(&table.name, PG),
         lines.join(",\n    ")
-    )])
+    );
+    if !table.inherits.is_empty() {
+        let parents: Vec<String> = table.inherits.iter().map(|p| qualified(p, PG)).collect();
+        sql.push_str(&format!("\nINHERITS ({})", parents.join(", ")));
+    }
+    if let Some(by) = &table.partition_by {
+        let key: Vec<String> = by.key.iter().map(partition_key_sql).collect();
+        sql.push_str(&format!(
+            "\nPARTITION BY {} ({})",
+            by.strategy.as_sql(),
+            key.join(", ")
+        ));
+    }
+    // A partition is created as a table of its own, then attached by the
+    // `AttachPartition` step that follows (as pg_dump does).
+    Ok(vec![sql])
+}
+
+/// A key column by name, an expression in parentheses (the server's
+/// grammar takes any expression so).
+fn partition_key_sql(key: &IndexExpr) -> String {
+    match key {
+        IndexExpr::Column(c) => ident(c, PG),
+        IndexExpr::Expression(e) => format!("({})", e.sql),
+    }
 }
 
 fn column_definition(table: &QualifiedName, column: &Column) -> Result<String, RenderError> {

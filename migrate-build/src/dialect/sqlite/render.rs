@@ -62,6 +62,12 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
             no_object("sequences", seq.name.to_string())
         }
         Step::SetSequenceOwner { sequence, .. } => no_object("sequences", sequence.to_string()),
+        Step::AttachPartition { table, .. } | Step::DetachPartition { table, .. } => {
+            no_object("partitions", table.to_string())
+        }
+        Step::AddInherit { table, .. } | Step::DropInherit { table, .. } => {
+            no_object("table inheritance", table.to_string())
+        }
 
         Step::CreateTable(table) => one(create_table(table, &table.name)?),
         Step::DropTable(table) => one(format!("DROP TABLE {}", qualified(&table.name, SQLITE))),
