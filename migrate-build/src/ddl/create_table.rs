@@ -36,7 +36,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         return Err("SQLite has no table inheritance or partitioning".into());
     }
     if let Some(by) = &ct.partition_by {
-        table.partition_by = Some(partition::partition_key(by, d)?);
+        table.partition_by = Some(Box::new(partition::partition_key(by, d)?));
     }
     if let Some(parent) = &ct.partition_of {
         if !ct.columns.is_empty() {

@@ -281,10 +281,10 @@ pub(super) fn create_partition(
     let bound = bound(for_values, parent, d)?;
     check_overlap(schema, &parent.name, &table.name, &bound)?;
     table.columns = parent.columns.iter().map(inherited_column).collect();
-    table.partition_of = Some(PartitionOf {
+    table.partition_of = Some(Box::new(PartitionOf {
         parent: parent.name.clone(),
         bound,
-    });
+    }));
     Ok(table)
 }
 
@@ -334,7 +334,9 @@ pub(super) fn inherited_columns(
         for c in &parent.columns {
             match columns.iter_mut().find(|k| d.same_name(&k.name, &c.name)) {
                 Some(existing) => {
-                    merge_column(existing, c, &name)?;
+                    let mut from_parent = inherited_column(c);
+                    from_parent.inherited = true;
+                    merge_column(existing, &from_parent, &name)?;
                 }
                 None => {
                     let mut column = inherited_column(c);
@@ -430,10 +432,10 @@ pub(super) fn attach(
     let table = schema
         .table_mut(&child_name)
         .ok_or_else(|| format!("table `{child_name}` does not exist"))?;
-    table.partition_of = Some(PartitionOf {
+    table.partition_of = Some(Box::new(PartitionOf {
         parent: parent.name.clone(),
         bound,
-    });
+    }));
     absorb_inherited(schema, &parent, &child_name);
     Ok(())
 }

@@ -445,7 +445,7 @@ pub(super) fn push_table_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
             }
             differ.push(Step::AttachPartition {
                 table: table.name.clone(),
-                partition,
+                partition: *partition,
             });
         }
         differ.push(Step::CreateTable(created));
@@ -572,13 +572,13 @@ fn push_partition_steps(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
         if let Some(partition) = &previous.partition_of {
             differ.push(Step::DetachPartition {
                 table: previous.name.clone(),
-                partition: partition.clone(),
+                partition: (**partition).clone(),
             });
         }
         if let Some(partition) = &next.partition_of {
             differ.push(Step::AttachPartition {
                 table: next.name.clone(),
-                partition: partition.clone(),
+                partition: (**partition).clone(),
             });
         }
     }

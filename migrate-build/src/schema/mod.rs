@@ -259,11 +259,11 @@ pub struct Table {
     /// SQLite `STRICT`.
     pub strict: bool,
     /// PostgreSQL `PARTITION BY …`: a partitioned table, which holds no rows itself.
-    pub partition_by: Option<PartitionBy>,
+    pub partition_by: Option<Box<PartitionBy>>,
     /// PostgreSQL: a partition of another table (`PARTITION OF` or `ATTACH
     /// PARTITION`). Its columns are all listed (a partition has its parent's);
     /// constraints and indexes it has because its parent has them are not.
-    pub partition_of: Option<PartitionOf>,
+    pub partition_of: Option<Box<PartitionOf>>,
     /// PostgreSQL `INHERITS (…)`, in order. Inherited columns are listed
     /// (merged as the server merges them), inherited checks are not.
     pub inherits: Vec<QualifiedName>,

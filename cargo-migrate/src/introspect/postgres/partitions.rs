@@ -48,12 +48,13 @@ pub(super) fn read(
         };
         let key: Option<String> = get(&row, 1, what)?;
         if let Some(key) = key {
-            tables[pos].partition_by = Some(parse_partition_key(&key, Dialect::Postgres).ok_or(
+            let parsed = parse_partition_key(&key, Dialect::Postgres).ok_or(
                 IntrospectError::Unexpected {
                     what: "partition key",
                     value: key.clone(),
                 },
-            )?);
+            )?;
+            tables[pos].partition_by = Some(Box::new(parsed));
         }
         let bound: Option<String> = get(&row, 2, what)?;
         let parent_schema: Option<String> = get(&row, 3, what)?;
@@ -65,10 +66,10 @@ pub(super) fn read(
                     value: bound.clone(),
                 },
             )?;
-            tables[pos].partition_of = Some(PartitionOf {
+            tables[pos].partition_of = Some(Box::new(PartitionOf {
                 parent: qualified(&parent_schema, &parent),
                 bound: parsed,
-            });
+            }));
         }
     }
 
