@@ -98,6 +98,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         pending.push(Pending::from_table_constraint(constraint, d)?);
     }
     apply_constraints(schema, &name, pending)?;
+    partition::merge_inherited_checks(schema, &name);
     if let Some(by) = schema.table(&name).and_then(|t| t.partition_by.as_ref()) {
         let created = table_ref(schema, &name)?;
         for key in &by.key {

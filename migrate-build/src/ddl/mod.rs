@@ -125,6 +125,8 @@ pub fn parse_partition_key(sql: &str, dialect: Dialect) -> Option<crate::schema:
     partition::parse_key(sql, dialect)
 }
 
+pub(crate) use partition::{detached, uninherited};
+
 /// What one statement did.
 pub(crate) enum Outcome {
     Applied,

@@ -258,11 +258,42 @@ fn timestamptz(text: &str) -> String {
     format!("{}+00", timestamp(trimmed))
 }
 
-/// Columns a partition gets from its parent: everything but comments.
+/// Columns a partition or child gets from its parent: everything but
+/// comments and identity (PostgreSQL 15 copies neither; the NOT NULL of an
+/// identity column stays).
 fn inherited_column(c: &Column) -> Column {
     let mut column = c.clone();
     column.comment = None;
+    column.identity = None;
     column
+}
+
+/// A check an inheriting table declares that its parent has too (same
+/// name and expression) is merged into the parent's: one constraint,
+/// which the model lists on the parent only.
+pub(super) fn merge_inherited_checks(schema: &mut Schema, child: &QualifiedName) {
+    let d = schema.dialect;
+    let Some(table) = schema.table(child) else {
+        return;
+    };
+    let parents: Vec<crate::schema::CheckConstraint> = table
+        .inherits
+        .iter()
+        .filter_map(|p| schema.table(p))
+        .flat_map(|p| p.checks.iter().cloned())
+        .collect();
+    if let Some(table) = schema.table_mut(child) {
+        table.checks.retain(|c| {
+            !parents.iter().any(|p| {
+                c.name.is_some()
+                    && p.expr == c.expr
+                    && p.name
+                        .as_deref()
+                        .zip(c.name.as_deref())
+                        .is_some_and(|(a, b)| d.same_name(a, b))
+            })
+        });
+    }
 }
 
 /// `CREATE TABLE name PARTITION OF parent [(constraints)] FOR VALUES …`.
@@ -499,8 +530,40 @@ pub(super) fn detach(
     parent_name: &QualifiedName,
     child: &ast::ObjectName,
 ) -> Fallible<()> {
+    let child_name = names::object_name(child, schema.dialect)?;
+    detach_in_model(schema, parent_name, &child_name)
+}
+
+/// `schema` after `ALTER TABLE parent DETACH PARTITION child` (`None` when
+/// the server would refuse it): what the detached table then has.
+pub(crate) fn detached(
+    schema: &Schema,
+    parent: &QualifiedName,
+    child: &QualifiedName,
+) -> Option<Schema> {
+    let mut after = schema.clone();
+    detach_in_model(&mut after, parent, child).ok()?;
+    Some(after)
+}
+
+/// `schema` after `ALTER TABLE child NO INHERIT parent`.
+pub(crate) fn uninherited(
+    schema: &Schema,
+    child: &QualifiedName,
+    parent: &QualifiedName,
+) -> Option<Schema> {
+    let mut after = schema.clone();
+    set_inherit(&mut after, child, parent, false).ok()?;
+    Some(after)
+}
+
+fn detach_in_model(
+    schema: &mut Schema,
+    parent_name: &QualifiedName,
+    child_name: &QualifiedName,
+) -> Fallible<()> {
     let d = schema.dialect;
-    let child_name = names::object_name(child, d)?;
+    let child_name = child_name.clone();
     let parent = schema
         .table(parent_name)
         .ok_or_else(|| format!("table `{parent_name}` does not exist"))?

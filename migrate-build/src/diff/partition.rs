@@ -1,21 +1,26 @@
-//! What attaching and detaching a partition does by itself, so the plan
-//! does not do it twice: `ATTACH PARTITION` needs the parent's checks on
-//! the table and then holds them as the parent's; `DETACH PARTITION`
-//! leaves the table with its own copies of the parent's checks, foreign
-//! keys, keys and indexes.
+//! What attaching and detaching a partition (and `INHERIT`/`NO INHERIT`)
+//! does by itself, so that the plan neither does it twice nor leaves it
+//! undone:
+//! - `ATTACH PARTITION` and `INHERIT` need the parent's checks on the table
+//!   (then held as the parent's): the plan adds the missing ones first, and
+//!   does not drop those of the same name;
+//! - `DETACH PARTITION` and `NO INHERIT` leave the table its own copies of
+//!   what it had from its parent (checks; after a detach also foreign keys,
+//!   keys and indexes, named as the server names them): the plan does not
+//!   add them again, and drops those the next schema does not have.
 
 use super::Differ;
 use super::order::Phase;
 use super::table::TableChanges;
 use crate::pair::Pair;
 use crate::plan::Step;
-use crate::schema::{QualifiedName, Table};
+use crate::schema::{QualifiedName, Schema, Table};
 
 pub(super) fn adjust(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
     let d = differ.dialect;
     let Pair { previous, next } = differ.schemas;
     let mut unwanted: Vec<Step> = Vec::new();
-    let mut wanted: Vec<Step> = Vec::new();
+    let mut wanted: Vec<(Phase, Step)> = Vec::new();
     for diff in &tables.matched {
         let Pair {
             previous: was,
@@ -25,30 +30,49 @@ pub(super) fn adjust(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
             (Some(a), Some(b)) => a.parent.same_as(&b.parent, d),
             _ => false,
         };
-        if same_parent {
-            continue;
+        let mut joined: Vec<&QualifiedName> = Vec::new();
+        let mut left: Vec<&QualifiedName> = Vec::new();
+        if !same_parent {
+            joined.extend(is.partition_of.as_ref().map(|p| &p.parent));
+            left.extend(was.partition_of.as_ref().map(|p| &p.parent));
         }
-        if let Some(parent) = is.partition_of.as_ref().and_then(|p| next.table(&p.parent)) {
+        joined.extend(
+            is.inherits
+                .iter()
+                .filter(|p| !was.inherits.iter().any(|q| q.same_as(p, d))),
+        );
+        left.extend(
+            was.inherits
+                .iter()
+                .filter(|p| !is.inherits.iter().any(|q| q.same_as(p, d))),
+        );
+        for parent in left {
+            let after = if was.partition_of.is_some() {
+                crate::ddl::detached(previous, parent, &was.name)
+            } else {
+                crate::ddl::uninherited(previous, &was.name, parent)
+            };
+            if let Some(after) = after {
+                copies_left(previous, &after, was, is, next, &mut unwanted, &mut wanted);
+            }
+        }
+        for parent in joined.into_iter().filter_map(|p| next.table(p)) {
             for check in &parent.checks {
-                let had = was.checks.iter().find(|c| c.name == check.name);
-                match had {
+                match was.checks.iter().find(|c| c.name == check.name) {
                     Some(c) if c.expr == check.expr => unwanted.push(Step::DropCheck {
                         table: was.name.clone(),
                         check: c.clone(),
                     }),
-                    _ => wanted.push(Step::AddCheck {
-                        table: is.name.clone(),
-                        check: check.clone(),
-                    }),
+                    // Before the attach, which runs in `AddConstraints`.
+                    _ => wanted.push((
+                        Phase::AddGeneratedColumns,
+                        Step::AddCheck {
+                            table: is.name.clone(),
+                            check: check.clone(),
+                        },
+                    )),
                 }
             }
-        }
-        if let Some(parent) = was
-            .partition_of
-            .as_ref()
-            .and_then(|p| previous.table(&p.parent))
-        {
-            detached_copies(differ, parent, is, &mut unwanted);
         }
     }
     if !unwanted.is_empty() {
@@ -56,74 +80,108 @@ pub(super) fn adjust(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
             .steps
             .retain(|(_, planned)| !unwanted.contains(&planned.step));
     }
-    // Before the attach, which is in `AddConstraints`.
-    for step in wanted {
-        differ.push_at(Phase::AddGeneratedColumns, step, None);
+    for (phase, step) in wanted {
+        differ.push_at(phase, step, None);
     }
 }
 
-/// Steps adding to a detached partition what the detach gave it already.
-fn detached_copies(differ: &Differ<'_>, parent: &Table, child: &Table, out: &mut Vec<Step>) {
-    let d = differ.dialect;
-    let name: &QualifiedName = &child.name;
-    let same_cols = |a: &[String], b: &[String]| {
-        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| d.same_name(x, y))
+/// The copies a detach (or `NO INHERIT`) leaves on `was`, as `after` has
+/// them: the ones `is` has too are not added again, the others are dropped.
+fn copies_left(
+    previous: &Schema,
+    after: &Schema,
+    was: &Table,
+    is: &Table,
+    next: &Schema,
+    unwanted: &mut Vec<Step>,
+    wanted: &mut Vec<(Phase, Step)>,
+) {
+    let d = previous.dialect;
+    let Some(detached) = after.table(&was.name) else {
+        return;
     };
-    for check in &child.checks {
-        if parent
-            .checks
-            .iter()
-            .any(|p| p.name == check.name && p.expr == check.expr)
-        {
-            out.push(Step::AddCheck {
+    let name = &is.name;
+    for check in &detached.checks {
+        if was.checks.iter().any(|c| c.name == check.name) {
+            continue;
+        }
+        match is.checks.iter().find(|c| c.name == check.name) {
+            Some(c) if c.expr == check.expr => unwanted.push(Step::AddCheck {
                 table: name.clone(),
-                check: check.clone(),
-            });
+                check: c.clone(),
+            }),
+            _ => wanted.push((
+                Phase::DropConstraints,
+                Step::DropCheck {
+                    table: was.name.clone(),
+                    check: check.clone(),
+                },
+            )),
         }
     }
-    for fk in &child.foreign_keys {
-        if parent.foreign_keys.iter().any(|p| {
-            p.name == fk.name
-                && same_cols(&p.columns, &fk.columns)
-                && same_cols(&p.referenced_columns, &fk.referenced_columns)
-        }) {
-            out.push(Step::AddForeignKey {
+    for fk in &detached.foreign_keys {
+        if was.foreign_keys.iter().any(|f| f.name == fk.name) {
+            continue;
+        }
+        match is.foreign_keys.iter().find(|f| f.name == fk.name) {
+            Some(f) if f == fk => unwanted.push(Step::AddForeignKey {
                 table: name.clone(),
-                foreign_key: fk.clone(),
-            });
+                foreign_key: f.clone(),
+            }),
+            _ => wanted.push((
+                Phase::DropConstraints,
+                Step::DropForeignKey {
+                    table: was.name.clone(),
+                    foreign_key: fk.clone(),
+                },
+            )),
         }
     }
-    if let (Some(pk), Some(ppk)) = (&child.primary_key, &parent.primary_key)
-        && same_cols(&pk.columns, &ppk.columns)
+    if was.primary_key.is_none()
+        && let Some(pk) = &detached.primary_key
     {
-        out.push(Step::AddPrimaryKey {
-            table: name.clone(),
-            primary_key: pk.clone(),
-        });
-    }
-    for u in &child.uniques {
-        if parent
-            .uniques
-            .iter()
-            .any(|p| same_cols(&p.columns, &u.columns))
-        {
-            out.push(Step::AddUnique {
+        match &is.primary_key {
+            Some(k) if k == pk => unwanted.push(Step::AddPrimaryKey {
                 table: name.clone(),
-                unique: u.clone(),
-            });
+                primary_key: k.clone(),
+            }),
+            _ => wanted.push((
+                Phase::DropConstraints,
+                Step::DropPrimaryKey {
+                    table: was.name.clone(),
+                    primary_key: pk.clone(),
+                },
+            )),
         }
     }
-    let parent_indexes: Vec<_> = differ.schemas.previous.indexes_on(&parent.name).collect();
-    for index in differ.schemas.next.indexes_on(name) {
-        let copied = parent_indexes.iter().any(|p| {
-            p.unique == index.unique
-                && p.columns == index.columns
-                && p.predicate == index.predicate
-                && p.method == index.method
-                && p.include == index.include
-        });
-        if copied {
-            out.push(Step::CreateIndex(index.clone()));
+    for u in &detached.uniques {
+        if was.uniques.iter().any(|k| k.name == u.name) {
+            continue;
+        }
+        match is.uniques.iter().find(|k| k.name == u.name) {
+            Some(k) if k == u => unwanted.push(Step::AddUnique {
+                table: name.clone(),
+                unique: k.clone(),
+            }),
+            _ => wanted.push((
+                Phase::DropConstraints,
+                Step::DropUnique {
+                    table: was.name.clone(),
+                    unique: u.clone(),
+                },
+            )),
+        }
+    }
+    for index in after.indexes_on(&was.name) {
+        if previous.index(&index.name).is_some() {
+            continue;
+        }
+        match next.index(&index.name) {
+            Some(i) if i == index && i.table.same_as(name, d) => {
+                unwanted.push(Step::CreateIndex(i.clone()))
+            }
+            // Not wanted, or wanted in another shape (then created again).
+            _ => wanted.push((Phase::DropIndexes, Step::DropIndex(index.clone()))),
         }
     }
 }

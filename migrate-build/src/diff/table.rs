@@ -448,7 +448,18 @@ pub(super) fn push_table_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
                 partition: *partition,
             });
         }
-        differ.push(Step::CreateTable(created));
+        // A table inheriting from one that gains columns is created after
+        // them: it gets them in the parent's order, as `INHERITS` would.
+        let parent_grows = table.inherits.iter().any(|p| {
+            tables
+                .diff_of(p)
+                .is_some_and(|d| !d.added_columns.is_empty())
+        });
+        if parent_grows {
+            differ.push_at(Phase::AddGeneratedColumns, Step::CreateTable(created), None);
+        } else {
+            differ.push(Step::CreateTable(created));
+        }
         if !rules.foreign_keys_inline() {
             for fk in &table.foreign_keys {
                 differ.push(Step::AddForeignKey {
@@ -695,10 +706,15 @@ fn drop_steps_the_parent_makes(differ: &mut Differ<'_>, tables: &TableChanges<'_
         .retain(|(_, planned)| !covered.iter().any(|(_, step)| *step == planned.step));
 }
 
-/// Columns equal but for their comment (comments are not inherited).
+/// Columns equal but for what a child's copy does not take: the comment,
+/// the identity, and whether the child declares it too.
 fn same_column(a: &Column, b: &Column) -> bool {
     let mut a = a.clone();
     a.comment = b.comment.clone();
+    a.inherited = b.inherited;
+    if b.identity.is_none() {
+        a.identity = None;
+    }
     a == *b
 }
 

@@ -331,8 +331,9 @@ impl<'c> Context<'c> {
                AND con.contype IN ('p', 'u', 'c', 'f', 'x')
                -- copies a partitioned table's constraint makes on its partitions
                AND con.conparentid = 0
-               -- inherited checks belong to the parent table's declaration
-               AND con.conislocal
+               -- inherited checks belong to the parent table's declaration,
+               -- also when the child declared the same check (merged)
+               AND con.conislocal AND con.coninhcount = 0
              ORDER BY con.conrelid, con.conname"
         );
         for row in self.query(what, &sql)? {
