@@ -39,6 +39,27 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
             name = new_name;
             continue;
         }
+        let without_sequence_name;
+        let action = match super::pgdump::identity_sequence_name(tokens, start, action_end) {
+            Some((range, parts)) => {
+                identity_sequence_is_default(schema, &name, &mut ac, &parts)?;
+                let offset = |i: usize| tokens.offsets.get(i).copied().unwrap_or(text.len());
+                let cut = format!(
+                    "{}{}",
+                    &text[tokens.offsets[start]..offset(range.start)],
+                    &text[offset(range.end)..end.map_or(text.len(), |e| tokens.offsets[e])]
+                );
+                // `IDENTITY ()` once the name was the only option.
+                without_sequence_name = match cut.trim_end().strip_suffix(')') {
+                    Some(head) if head.trim_end().ends_with('(') => {
+                        head.trim_end().trim_end_matches('(').to_string()
+                    }
+                    _ => cut,
+                };
+                without_sequence_name.as_str()
+            }
+            None => action,
+        };
         let single = format!("ALTER TABLE {name_text} {action}");
         let ast::Statement::AlterTable(alter) = scan::parse_statement(&single, d)? else {
             return Err("expected an ALTER TABLE statement".into());
@@ -197,6 +218,41 @@ fn token_action(
     }
     c.pos = start;
     Ok(None)
+}
+
+/// The identity column's sequence is named by the server (`table_col_seq`,
+/// made unique); the model holds no other name, so another one is refused.
+fn identity_sequence_is_default(
+    schema: &Schema,
+    table: &QualifiedName,
+    c: &mut scan::Cursor<'_>,
+    parts: &[(String, bool)],
+) -> Fallible<()> {
+    let d = schema.dialect;
+    c.eat(&["ALTER"]);
+    c.eat(&["COLUMN"]);
+    let column = c.ident()?;
+    let given = names::qualify(
+        parts
+            .iter()
+            .map(|(text, quoted)| names::fold(text, *quoted, d))
+            .collect(),
+        d,
+    );
+    let expected = names::choose_name(
+        schema,
+        table.schema.as_deref(),
+        &table.name,
+        Some(&column),
+        "seq",
+    );
+    if given.schema == table.schema && d.same_name(&given.name, &expected) {
+        Ok(())
+    } else {
+        Err(format!(
+            "identity sequence `{given}` is not named as the server names it (`{expected}`): other names are not modelled"
+        ))
+    }
 }
 
 /// Consumes `kw (` if it follows.
@@ -409,13 +465,18 @@ fn apply_op(
 /// children too (unless `ONLY`); constraints added to the parent are the
 /// parent's (the children's copies are not listed in the model).
 fn recurses(op: &AlterTableOperation) -> bool {
-    matches!(
-        op,
+    match op {
+        // Identity is not inherited.
+        AlterTableOperation::AlterColumn {
+            op: AlterColumnOperation::AddGenerated { .. },
+            ..
+        } => false,
         AlterTableOperation::AddColumn { .. }
-            | AlterTableOperation::DropColumn { .. }
-            | AlterTableOperation::RenameColumn { .. }
-            | AlterTableOperation::AlterColumn { .. }
-    )
+        | AlterTableOperation::DropColumn { .. }
+        | AlterTableOperation::RenameColumn { .. }
+        | AlterTableOperation::AlterColumn { .. } => true,
+        _ => false,
+    }
 }
 
 fn apply_to_children(

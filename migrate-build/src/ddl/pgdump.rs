@@ -37,6 +37,38 @@ pub(super) fn ownership(tokens: &Tokens) -> Option<String> {
     Some("OWNER TO".into())
 }
 
+/// In `ALTER [COLUMN] c ADD GENERATED … AS IDENTITY (SEQUENCE NAME s …)`
+/// (pg_dump's way of writing identity columns), the token range of
+/// `SEQUENCE NAME s` and the name's parts. sqlparser does not read that
+/// option; the caller checks the name and parses the rest.
+pub(super) fn identity_sequence_name(
+    tokens: &Tokens,
+    start: usize,
+    end: usize,
+) -> Option<(std::ops::Range<usize>, Vec<(String, bool)>)> {
+    let toks = &tokens.toks[start..end];
+    let generated = toks
+        .windows(2)
+        .position(|w| w[0].is_kw("ADD") && w[1].is_kw("GENERATED"))?;
+    let at = (generated..toks.len().saturating_sub(1))
+        .find(|&i| toks[i].is_kw("SEQUENCE") && toks[i + 1].is_kw("NAME"))?;
+    let mut parts = Vec::new();
+    let mut i = at + 2;
+    loop {
+        match toks.get(i)? {
+            Tok::Word { text, quoted } => parts.push((text.clone(), *quoted)),
+            _ => return None,
+        }
+        i += 1;
+        if toks.get(i).is_some_and(|t| t.is_sym(".")) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    Some((start + at..start + i, parts))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
