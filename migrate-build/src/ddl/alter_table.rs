@@ -226,7 +226,7 @@ fn identity_sequence_is_default(
     schema: &Schema,
     table: &QualifiedName,
     c: &mut scan::Cursor<'_>,
-    parts: &[(String, bool)],
+    parts: &[super::pgdump::NamePart],
 ) -> Fallible<()> {
     let d = schema.dialect;
     c.eat(&["ALTER"]);

@@ -37,6 +37,9 @@ pub(super) fn ownership(tokens: &Tokens) -> Option<String> {
     Some("OWNER TO".into())
 }
 
+/// One part of a dotted name as written: its text and whether it was quoted.
+pub(super) type NamePart = (String, bool);
+
 /// In `ALTER [COLUMN] c ADD GENERATED … AS IDENTITY (SEQUENCE NAME s …)`
 /// (pg_dump's way of writing identity columns), the token range of
 /// `SEQUENCE NAME s` and the name's parts. sqlparser does not read that
@@ -45,7 +48,7 @@ pub(super) fn identity_sequence_name(
     tokens: &Tokens,
     start: usize,
     end: usize,
-) -> Option<(std::ops::Range<usize>, Vec<(String, bool)>)> {
+) -> Option<(std::ops::Range<usize>, Vec<NamePart>)> {
     let toks = &tokens.toks[start..end];
     let generated = toks
         .windows(2)
