@@ -6,7 +6,7 @@ use sqlparser::ast::{
 };
 
 use super::scan::{self, Tok};
-use super::{Fallible, Outcome, names, partition, types};
+use super::{Fallible, Outcome, like, names, partition, types};
 use crate::dialect::Dialect;
 use crate::schema::{
     CheckConstraint, Column, ColumnType, Deferrable, Expr, ForeignKey, ForeignKeyAction, Generated,
@@ -15,6 +15,26 @@ use crate::schema::{
 
 pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     let d = schema.dialect;
+    // Most tables copy nothing: tokenize only those that may.
+    let may_copy = text
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"LIKE"));
+    let tokens = if may_copy {
+        scan::tokenize(text, d)?
+    } else {
+        scan::Tokens {
+            toks: Vec::new(),
+            offsets: Vec::new(),
+        }
+    };
+    let mut cursor = scan::Cursor::new(&tokens, d);
+    let (text, likes) = match like::extract(text, &tokens, &mut cursor)? {
+        Some((rest, likes)) if d == Dialect::Postgres => (std::borrow::Cow::Owned(rest), likes),
+        Some(_) => return Err("SQLite has no CREATE TABLE … (LIKE …)".into()),
+        None => (std::borrow::Cow::Borrowed(text), Vec::new()),
+    };
+    let text = text.as_ref();
     let ast::Statement::CreateTable(ct) = scan::parse_statement(text, d)? else {
         return Err("expected a CREATE TABLE statement".into());
     };
@@ -94,6 +114,9 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
             None => pending.extend(add_column(schema, &name, column)?),
         }
     }
+    if !likes.is_empty() {
+        pending.extend(copy_likes(schema, &name, &likes)?);
+    }
     for constraint in &ct.constraints {
         pending.push(Pending::from_table_constraint(constraint, d)?);
     }
@@ -112,6 +135,104 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         }
     }
     Ok(outcome)
+}
+
+/// Puts the columns of each `LIKE` element where it stood among the
+/// declared columns, copies the checks (`INCLUDING CONSTRAINTS`, names
+/// kept) and indexes (`INCLUDING INDEXES`, named as the server names them)
+/// and returns the keys to add.
+fn copy_likes(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    likes: &[like::Like],
+) -> Fallible<Vec<Pending>> {
+    let d = schema.dialect;
+    let declared = table_mut(schema, name)?.columns.clone();
+    let mut columns = Vec::new();
+    let mut pending = Vec::new();
+    let mut taken = 0;
+    let mut copied_indexes = Vec::new();
+    for l in likes {
+        let upto = l.columns_before.min(declared.len());
+        if upto > taken {
+            columns.extend(declared[taken..upto].iter().cloned());
+            taken = upto;
+        }
+        for c in like::columns(schema, l)? {
+            if columns
+                .iter()
+                .chain(&declared)
+                .any(|k: &Column| d.same_name(&k.name, &c.name))
+            {
+                return Err(format!("column `{}` specified more than once", c.name));
+            }
+            columns.push(c);
+        }
+        let source = schema
+            .table(&l.source)
+            .ok_or_else(|| format!("table `{}` does not exist", l.source))?
+            .clone();
+        if l.including.constraints {
+            for check in &source.checks {
+                pending.push(Pending {
+                    name: check.name.clone(),
+                    kind: PendingKind::Check(Box::new(
+                        scan::parse_expr(&check.expr.sql, d).ok_or_else(|| {
+                            format!(
+                                "check `{}` of `{}` cannot be copied",
+                                check.expr.sql, source.name
+                            )
+                        })?,
+                    )),
+                });
+            }
+        }
+        if l.including.indexes {
+            if let Some(pk) = &source.primary_key {
+                pending.push(Pending {
+                    name: None,
+                    kind: PendingKind::PrimaryKey(pk.columns.clone()),
+                });
+            }
+            for u in &source.uniques {
+                pending.push(Pending {
+                    name: None,
+                    kind: PendingKind::Unique {
+                        columns: u.columns.clone(),
+                        nulls_not_distinct: u.nulls_not_distinct,
+                        deferrable: u.deferrable,
+                    },
+                });
+            }
+            copied_indexes.extend(schema.indexes_on(&source.name).cloned());
+        }
+    }
+    columns.extend(declared[taken..].iter().cloned());
+    table_mut(schema, name)?.columns = columns;
+    for mut index in copied_indexes {
+        let parts: Vec<Option<String>> = index
+            .columns
+            .iter()
+            .map(|c| match &c.expr {
+                crate::schema::IndexExpr::Column(c) => Some(c.clone()),
+                crate::schema::IndexExpr::Expression(e) => {
+                    super::index::expression_colname(&e.sql, d)
+                }
+            })
+            .collect();
+        let addition = names::column_addition(&parts);
+        let n = names::choose_name(
+            schema,
+            name.schema.as_deref(),
+            &name.name,
+            Some(&addition),
+            "idx",
+        );
+        index.name = QualifiedName::with_schema(name.schema.clone(), n);
+        index.table = name.clone();
+        schema.indexes.push(index);
+    }
+    Ok(pending)
 }
 
 /// A constraint waiting to be added: foreign keys go last so that a

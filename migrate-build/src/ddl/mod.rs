@@ -16,6 +16,7 @@ mod alter_table;
 mod create_table;
 mod error;
 mod index;
+mod like;
 mod names;
 mod objects;
 mod partition;
