@@ -160,6 +160,13 @@ pub enum Step {
         table: QualifiedName,
         partition: PartitionOf,
     },
+    /// A table becomes partitioned, stops being partitioned, or changes
+    /// its partition key: PostgreSQL cannot do that in place, and the
+    /// renderers refuse it (a new table and a copy of the rows is a
+    /// decision for the user, not a migration to write silently).
+    ChangePartitioning {
+        table: QualifiedName,
+    },
     /// `ALTER TABLE table INHERIT parent`.
     AddInherit {
         table: QualifiedName,

@@ -139,6 +139,7 @@ pub fn describe(step: &Step) -> String {
         Step::DetachPartition { table, partition } => {
             format!("detach `{table}` from `{}`", partition.parent)
         }
+        Step::ChangePartitioning { table } => format!("change the partitioning of `{table}`"),
         Step::AddInherit { table, parent } => format!("make `{table}` inherit from `{parent}`"),
         Step::DropInherit { table, parent } => {
             format!("make `{table}` no longer inherit from `{parent}`")

@@ -88,6 +88,7 @@ pub(super) fn phase(step: &Step) -> Phase {
         Step::DetachPartition { .. } | Step::DropInherit { .. } => Phase::DropForeignKeys,
         // Once both tables have their next columns.
         Step::AttachPartition { .. } | Step::AddInherit { .. } => Phase::AddConstraints,
+        Step::ChangePartitioning { .. } => Phase::CreateTables,
         Step::CreateOpaque(object) => match object_class(object.kind) {
             ObjectClass::TypeLike => Phase::CreateTypes,
             ObjectClass::FunctionLike => Phase::CreateFunctions,

@@ -185,3 +185,55 @@ fn copies_left(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ddl::{SourceFile, parse_schema};
+    use crate::dialect::{Dialect, render_script};
+    use crate::diff::diff;
+    use crate::schema::Schema;
+
+    fn pg(sql: &str) -> Schema {
+        let file = SourceFile {
+            path: "schema.sql",
+            sql,
+        };
+        parse_schema(Dialect::Postgres, &[file])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .0
+    }
+
+    #[test]
+    fn a_changed_partition_key_is_refused_not_dropped() {
+        let a = pg("CREATE TABLE t (a int, b int) PARTITION BY RANGE (a);");
+        for b in [
+            "CREATE TABLE t (a int, b int) PARTITION BY RANGE (b);",
+            "CREATE TABLE t (a int, b int) PARTITION BY LIST (a);",
+            "CREATE TABLE t (a int, b int);",
+        ] {
+            let plan = diff(&a, &pg(b));
+            let e = render_script(&plan, Dialect::Postgres).expect_err(b);
+            assert!(e.to_string().contains("partitioned"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_kept_partition_is_detached_before_its_parent_is_dropped() {
+        let a = pg("CREATE TABLE p (a int) PARTITION BY LIST (a);
+                    CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);");
+        let b = pg("CREATE TABLE p1 (a int);");
+        let script = render_script(&diff(&a, &b), Dialect::Postgres).unwrap();
+        let detach = script.find("DETACH PARTITION p1").expect(&script);
+        let drop = script.find("DROP TABLE p").expect(&script);
+        assert!(detach < drop, "{script}");
+        // And the other way: the parent is created before the attach, the
+        // partitions dropped before their parent.
+        let script = render_script(&diff(&b, &a), Dialect::Postgres).unwrap();
+        assert!(
+            script
+                .trim_end()
+                .ends_with("ALTER TABLE p ATTACH PARTITION p1 FOR VALUES IN (1);"),
+            "{script}"
+        );
+    }
+}

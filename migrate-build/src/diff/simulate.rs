@@ -485,6 +485,7 @@ fn apply_step(s: &mut Schema, step: &Step) -> Result<(), String> {
             child.partition_of = None;
             child.checks.extend(parent.checks.iter().cloned());
         }
+        Step::ChangePartitioning { .. } => return Err("not renderable".into()),
         Step::AddInherit { table: t, parent } => {
             check(s.table(parent).is_some(), || "no parent".into())?;
             let child = table(s, t)?;

@@ -579,6 +579,11 @@ fn parents_first<'a>(tables: &[&'a Table], dialect: Dialect) -> Vec<&'a Table> {
 fn push_partition_steps(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
     let d = differ.dialect;
     let Pair { previous, next } = diff.tables;
+    if previous.partition_by != next.partition_by {
+        differ.push(Step::ChangePartitioning {
+            table: next.name.clone(),
+        });
+    }
     if previous.partition_of != next.partition_of {
         if let Some(partition) = &previous.partition_of {
             differ.push(Step::DetachPartition {

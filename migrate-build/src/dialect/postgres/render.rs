@@ -101,6 +101,11 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
             qualified(&partition.parent, PG),
             qualified(table, PG)
         )),
+        Step::ChangePartitioning { table } => Err(RenderError::UnsupportedFeature {
+            dialect: PG,
+            feature: "changing how an existing table is partitioned (create a new table and copy the rows)",
+            object: table.to_string(),
+        }),
         Step::AddInherit { table, parent } => one(format!(
             "ALTER TABLE {} INHERIT {}",
             qualified(table, PG),

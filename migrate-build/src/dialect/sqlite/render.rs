@@ -65,6 +65,7 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
         Step::AttachPartition { table, .. } | Step::DetachPartition { table, .. } => {
             no_object("partitions", table.to_string())
         }
+        Step::ChangePartitioning { table } => no_object("partitions", table.to_string()),
         Step::AddInherit { table, .. } | Step::DropInherit { table, .. } => {
             no_object("table inheritance", table.to_string())
         }
