@@ -483,6 +483,18 @@ fn drop(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
 
 fn drop_table(schema: &mut Schema, name: &QualifiedName, cascade: bool) -> Fallible<()> {
     let d = schema.dialect;
+    // Partitions go with their parent; inheriting tables only with CASCADE.
+    for child in super::partition::children(schema, name) {
+        let is_partition = schema
+            .table(&child)
+            .is_some_and(|t| t.partition_of.is_some());
+        if !is_partition && !cascade {
+            return Err(format!(
+                "table `{child}` inherits from `{name}` (use CASCADE)"
+            ));
+        }
+        drop_table(schema, &child, cascade)?;
+    }
     let referencing: Vec<String> = schema
         .tables
         .iter()

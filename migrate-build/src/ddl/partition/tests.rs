@@ -308,3 +308,23 @@ fn what_the_server_refuses_is_refused() {
         assert!(e.contains(expected), "{sql}: {e}");
     }
 }
+
+#[test]
+fn dropping_a_parent_takes_its_partitions_and_needs_cascade_for_children() {
+    let s = pg("CREATE TABLE p (a int) PARTITION BY LIST (a);
+        CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1) PARTITION BY LIST (a);
+        CREATE TABLE p11 PARTITION OF p1 FOR VALUES IN (1);
+        CREATE INDEX ON p (a);
+        CREATE TABLE keep (a int);
+        DROP TABLE p;");
+    let names: Vec<&str> = s.tables.iter().map(|t| t.name.name.as_str()).collect();
+    assert_eq!(names, ["keep"]);
+    assert!(s.indexes.is_empty());
+    let e =
+        pg_err("CREATE TABLE base (a int); CREATE TABLE kid () INHERITS (base); DROP TABLE base;");
+    assert!(e.contains("CASCADE"), "{e}");
+    let s = pg(
+        "CREATE TABLE base (a int); CREATE TABLE kid () INHERITS (base); DROP TABLE base CASCADE;",
+    );
+    assert!(s.tables.is_empty());
+}
