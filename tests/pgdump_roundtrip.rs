@@ -2,7 +2,9 @@
 //!
 //! For each PostgreSQL corpus in `../shared/corpora` and for the SaaS
 //! fixture (`tests/fixtures/saas_pg.sql`, as a one-migration history):
-//! 1. `cargo migrate apply` the migrations to a fresh database;
+//! 1. `cargo migrate apply` the migrations to a fresh database, which must
+//!    read back as the migrations replay (`diff --from database --to
+//!    migrations --exit-code`);
 //! 2. `pg_dump --schema-only` it (and again with `--no-owner
 //!    --no-privileges`), and put the dump in the workspace's `schema.sql`;
 //! 3. `cargo migrate diff --from migrations --to schema --exit-code` must
@@ -267,6 +269,28 @@ fn round_trip(subject: &str, migrations: &Path, cut: Option<&str>) {
     let ws = workspace(Some(migrations), cut);
     run(&ws, &source_db, &["apply"]).success();
     let mut findings = Findings::new(subject);
+    // No false drift right after apply: the server reads back as replayed.
+    let drift = run(
+        &ws,
+        &source_db,
+        &[
+            "diff",
+            "--from",
+            "database",
+            "--to",
+            "migrations",
+            "--exit-code",
+        ],
+    );
+    match drift.code() {
+        0 => {}
+        2 => {
+            for line in drift.stdout().lines().filter(|l| !l.trim().is_empty()) {
+                findings.add("database → migrations", line);
+            }
+        }
+        _ => findings.add("database → migrations refused", drift.stderr().trim()),
+    }
     for (label, extra) in [
         ("pg_dump", &[][..]),
         (
