@@ -46,6 +46,13 @@ pub(super) fn partition_key(expr: &ast::Expr, d: Dialect) -> Fallible<PartitionB
         };
         key.push(match e {
             ast::Expr::Identifier(id) => IndexExpr::Column(names::ident(id, d)),
+            // A key column's own collation (or operator class) would be
+            // taken for an expression here.
+            ast::Expr::Collate { .. } => {
+                return Err(format!(
+                    "partition key `{e}` with a collation is not modelled"
+                ));
+            }
             // `(expr)`: the server prints an expression key in parentheses
             // unless it is a function call.
             ast::Expr::Nested(inner) => {

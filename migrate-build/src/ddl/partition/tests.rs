@@ -295,6 +295,10 @@ fn what_the_server_refuses_is_refused() {
             "partition key column `nope`",
         ),
         (
+            "CREATE TABLE l (k text) PARTITION BY RANGE (k COLLATE \"C\");",
+            "with a collation is not modelled",
+        ),
+        (
             "CREATE TABLE l (id int) PARTITION BY LIST (id); CREATE TABLE a PARTITION OF l FOR VALUES IN (now());",
             "partition bound value",
         ),
