@@ -65,6 +65,9 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
             return Err("expected an ALTER TABLE statement".into());
         };
         for op in &alter.operations {
+            if only {
+                only_on_parent(schema, &name, op)?;
+            }
             let children = if only || !recurses(op) {
                 Vec::new()
             } else {
@@ -477,6 +480,63 @@ fn recurses(op: &AlterTableOperation) -> bool {
         | AlterTableOperation::AlterColumn { .. } => true,
         _ => false,
     }
+}
+
+/// `ALTER TABLE ONLY parent …` where the server wants the change on the
+/// children too; a column dropped from an inheritance parent only stays
+/// in its children as their own.
+fn only_on_parent(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    op: &AlterTableOperation,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let children = partition::children(schema, name);
+    if children.is_empty() {
+        return Ok(());
+    }
+    let partitioned = table(schema, name)?.partition_by.is_some();
+    let refused = match op {
+        AlterTableOperation::AddColumn { .. } | AlterTableOperation::RenameColumn { .. } => true,
+        AlterTableOperation::AlterColumn { op, column_name } => match op {
+            AlterColumnOperation::SetDataType { .. } => true,
+            // Accepted when every partition has it NOT NULL already.
+            AlterColumnOperation::SetNotNull => {
+                partitioned
+                    && children.iter().any(|c| {
+                        schema
+                            .table(c)
+                            .and_then(|t| t.column(&names::ident(column_name, d), d))
+                            .is_some_and(|col| col.nullable)
+                    })
+            }
+            AlterColumnOperation::DropNotNull => partitioned,
+            _ => false,
+        },
+        AlterTableOperation::DropColumn { column_names, .. } => {
+            if partitioned {
+                true
+            } else {
+                for child in &children {
+                    if let Some(t) = schema.table_mut(child) {
+                        for c in column_names {
+                            if let Some(col) = t.column_mut(&names::ident(c, d), d) {
+                                col.inherited = false;
+                            }
+                        }
+                    }
+                }
+                false
+            }
+        }
+        _ => false,
+    };
+    if refused {
+        return Err(format!(
+            "ALTER TABLE ONLY `{name}`: this change must be made on its partitions or inheriting tables too"
+        ));
+    }
+    Ok(())
 }
 
 fn apply_to_children(

@@ -306,6 +306,14 @@ fn what_the_server_refuses_is_refused() {
             "CREATE TABLE l (id int) PARTITION BY LIST (id); CREATE TABLE a (id int); ALTER TABLE l DETACH PARTITION a;",
             "not a partition",
         ),
+        (
+            "CREATE TABLE l (id int) PARTITION BY LIST (id); CREATE TABLE a PARTITION OF l DEFAULT; ALTER TABLE ONLY l ADD COLUMN x int;",
+            "on its partitions or inheriting tables too",
+        ),
+        (
+            "CREATE TABLE b (id int, x int); CREATE TABLE k () INHERITS (b); ALTER TABLE ONLY b RENAME COLUMN x TO y;",
+            "on its partitions or inheriting tables too",
+        ),
     ];
     for (sql, expected) in cases {
         let e = pg_err(sql);
