@@ -3,8 +3,9 @@
 //! the previous and next schema), so a renderer needs nothing else.
 
 use crate::schema::{
-    CheckConstraint, Column, Enum, Extension, ForeignKey, Index, OpaqueObject, Policy, PrimaryKey,
-    QualifiedName, Sequence, StorageParam, Table, TableOptions, UniqueConstraint, View, VirtualTable,
+    CheckConstraint, Column, Enum, Extension, ForeignKey, Index, OpaqueObject, PartitionOf, Policy,
+    PrimaryKey, QualifiedName, Sequence, StorageParam, Table, TableOptions, UniqueConstraint, View,
+    VirtualTable,
 };
 
 /// One change to a database schema.
@@ -205,6 +206,38 @@ pub enum Step {
     AlterPolicy {
         previous: Policy,
         next: Policy,
+    },
+
+    /// `ALTER TABLE parent ATTACH PARTITION table FOR VALUES …`. The table
+    /// exists with its parent's columns (a created partition is a
+    /// `CreateTable` without `partition_of`, then this step); the server
+    /// makes or attaches the partition's copies of the parent's keys,
+    /// foreign keys and indexes.
+    AttachPartition {
+        table: QualifiedName,
+        partition: PartitionOf,
+    },
+    /// `ALTER TABLE parent DETACH PARTITION table`.
+    DetachPartition {
+        table: QualifiedName,
+        partition: PartitionOf,
+    },
+    /// A table becomes partitioned, stops being partitioned, or changes
+    /// its partition key: PostgreSQL cannot do that in place, and the
+    /// renderers refuse it (a new table and a copy of the rows is a
+    /// decision for the user, not a migration to write silently).
+    ChangePartitioning {
+        table: QualifiedName,
+    },
+    /// `ALTER TABLE table INHERIT parent`.
+    AddInherit {
+        table: QualifiedName,
+        parent: QualifiedName,
+    },
+    /// `ALTER TABLE table NO INHERIT parent`.
+    DropInherit {
+        table: QualifiedName,
+        parent: QualifiedName,
     },
 }
 

@@ -3,7 +3,7 @@
 use sqlparser::ast::{self, AlterColumnOperation, AlterTableOperation, DropBehavior};
 
 use super::create_table::{self, Pending};
-use super::{Fallible, Outcome, names, options, scan, types};
+use super::{Fallible, Outcome, names, options, partition, scan, types};
 use crate::dialect::{Dialect, quote};
 use crate::schema::{
     Deferrable, Expr, Identity, IndexExpr, QualifiedName, ReplicaIdentity, Schema, Table,
@@ -17,7 +17,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
     let mut c = scan::Cursor::new(tokens, d);
     c.expect(&["ALTER", "TABLE"])?;
     let if_exists = c.eat(&["IF", "EXISTS"]);
-    c.eat(&["ONLY"]);
+    let only = c.eat(&["ONLY"]);
     let name_start = tokens.offsets.get(c.pos).copied().unwrap_or(text.len());
     let mut name = c.qualified()?;
     c.eat_sym("*");
@@ -41,6 +41,27 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
             name = new_name;
             continue;
         }
+        let without_sequence_name;
+        let action = match super::pgdump::identity_sequence_name(tokens, start, action_end) {
+            Some((range, parts)) => {
+                identity_sequence_is_default(schema, &name, &mut ac, &parts)?;
+                let offset = |i: usize| tokens.offsets.get(i).copied().unwrap_or(text.len());
+                let cut = format!(
+                    "{}{}",
+                    &text[tokens.offsets[start]..offset(range.start)],
+                    &text[offset(range.end)..end.map_or(text.len(), |e| tokens.offsets[e])]
+                );
+                // `IDENTITY ()` once the name was the only option.
+                without_sequence_name = match cut.trim_end().strip_suffix(')') {
+                    Some(head) if head.trim_end().ends_with('(') => {
+                        head.trim_end().trim_end_matches('(').to_string()
+                    }
+                    _ => cut,
+                };
+                without_sequence_name.as_str()
+            }
+            None => action,
+        };
         let single = format!("ALTER TABLE {name_text} {action}");
         let single = match d {
             Dialect::Sqlite => create_table::sqlite_declared_types(&single)?.into_owned(),
@@ -50,7 +71,16 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
             return Err("expected an ALTER TABLE statement".into());
         };
         for op in &alter.operations {
+            if only {
+                only_on_parent(schema, &name, op)?;
+            }
+            let children = if only || !recurses(op) {
+                Vec::new()
+            } else {
+                partition::children(schema, &name)
+            };
             name = apply_op(schema, &name, op)?;
+            apply_to_children(schema, &children, op)?;
         }
     }
     Ok(Outcome::Applied)
@@ -310,6 +340,41 @@ fn alter_identity(
     Ok(())
 }
 
+/// The identity column's sequence is named by the server (`table_col_seq`,
+/// made unique); the model holds no other name, so another one is refused.
+fn identity_sequence_is_default(
+    schema: &Schema,
+    table: &QualifiedName,
+    c: &mut scan::Cursor<'_>,
+    parts: &[super::pgdump::NamePart],
+) -> Fallible<()> {
+    let d = schema.dialect;
+    c.eat(&["ALTER"]);
+    c.eat(&["COLUMN"]);
+    let column = c.ident()?;
+    let given = names::qualify(
+        parts
+            .iter()
+            .map(|(text, quoted)| names::fold(text, *quoted, d))
+            .collect(),
+        d,
+    );
+    let expected = names::choose_name(
+        schema,
+        table.schema.as_deref(),
+        &table.name,
+        Some(&column),
+        "seq",
+    );
+    if given.schema == table.schema && d.same_name(&given.name, &expected) {
+        Ok(())
+    } else {
+        Err(format!(
+            "identity sequence `{given}` is not named as the server names it (`{expected}`): other names are not modelled"
+        ))
+    }
+}
+
 /// Consumes `kw (` if it follows.
 fn kw_paren(c: &mut scan::Cursor<'_>, kw: &str) -> bool {
     let found =
@@ -524,6 +589,22 @@ fn apply_op(
             };
             table_mut(schema, name)?.options.replica_identity = identity;
         }
+        AlterTableOperation::AttachPartitionOf {
+            partition,
+            for_values,
+        } => partition::attach(schema, name, partition, for_values)?,
+        // CONCURRENTLY and FINALIZE change how, not what.
+        AlterTableOperation::DetachPartitionOf { partition, .. } => {
+            partition::detach(schema, name, partition)?
+        }
+        AlterTableOperation::Inherit { parent } => {
+            let parent = names::object_name(parent, d)?;
+            partition::set_inherit(schema, name, &parent, true)?
+        }
+        AlterTableOperation::NoInherit { parent } => {
+            let parent = names::object_name(parent, d)?;
+            partition::set_inherit(schema, name, &parent, false)?
+        }
         // Ownership and triggers on/off are not part of the model.
         AlterTableOperation::OwnerTo { .. }
         | AlterTableOperation::EnableTrigger { .. }
@@ -544,6 +625,143 @@ fn set_persistence(schema: &mut Schema, name: &QualifiedName, unlogged: bool) ->
         if s.owned_by.as_ref().is_some_and(|(t, _)| t.same_as(name, d)) {
             s.unlogged = unlogged;
         }
+    }
+    Ok(())
+}
+
+/// Column changes PostgreSQL makes on a table's partitions and inheritance
+/// children too (unless `ONLY`); constraints added to the parent are the
+/// parent's (the children's copies are not listed in the model).
+fn recurses(op: &AlterTableOperation) -> bool {
+    match op {
+        // Identity is not inherited.
+        AlterTableOperation::AlterColumn {
+            op: AlterColumnOperation::AddGenerated { .. },
+            ..
+        } => false,
+        AlterTableOperation::AddColumn { .. }
+        | AlterTableOperation::DropColumn { .. }
+        | AlterTableOperation::RenameColumn { .. }
+        | AlterTableOperation::AlterColumn { .. } => true,
+        _ => false,
+    }
+}
+
+/// `ALTER TABLE ONLY parent …` where the server wants the change on the
+/// children too; a column dropped from an inheritance parent only stays
+/// in its children as their own.
+fn only_on_parent(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    op: &AlterTableOperation,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let children = partition::children(schema, name);
+    if children.is_empty() {
+        return Ok(());
+    }
+    let partitioned = table(schema, name)?.partition_by.is_some();
+    let refused = match op {
+        AlterTableOperation::AddColumn { .. } | AlterTableOperation::RenameColumn { .. } => true,
+        AlterTableOperation::AlterColumn { op, column_name } => match op {
+            AlterColumnOperation::SetDataType { .. } => true,
+            // Accepted when every partition has it NOT NULL already.
+            AlterColumnOperation::SetNotNull => {
+                partitioned
+                    && children.iter().any(|c| {
+                        schema
+                            .table(c)
+                            .and_then(|t| t.column(&names::ident(column_name, d), d))
+                            .is_some_and(|col| col.nullable)
+                    })
+            }
+            AlterColumnOperation::DropNotNull => partitioned,
+            _ => false,
+        },
+        AlterTableOperation::DropColumn { column_names, .. } => {
+            if partitioned {
+                true
+            } else {
+                for child in &children {
+                    if let Some(t) = schema.table_mut(child) {
+                        for c in column_names {
+                            if let Some(col) = t.column_mut(&names::ident(c, d), d) {
+                                col.inherited = false;
+                            }
+                        }
+                    }
+                }
+                false
+            }
+        }
+        _ => false,
+    };
+    if refused {
+        return Err(format!(
+            "ALTER TABLE ONLY `{name}`: this change must be made on its partitions or inheriting tables too"
+        ));
+    }
+    Ok(())
+}
+
+fn apply_to_children(
+    schema: &mut Schema,
+    children: &[QualifiedName],
+    op: &AlterTableOperation,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    for child in children {
+        let grandchildren = partition::children(schema, child);
+        let skip = match op {
+            // An inheriting table that has the column already merges it.
+            AlterTableOperation::AddColumn { column_def, .. } => table(schema, child)?
+                .column(&names::ident(&column_def.name, d), d)
+                .is_some(),
+            AlterTableOperation::DropColumn { column_names, .. } => column_names.iter().all(|c| {
+                table(schema, child).is_ok_and(|t| t.column(&names::ident(c, d), d).is_none())
+            }),
+            _ => false,
+        };
+        if skip {
+            continue;
+        }
+        let op = match op {
+            // The copy of a column on a child keeps no constraint of the
+            // parent's: those stay the parent's.
+            AlterTableOperation::AddColumn {
+                column_keyword,
+                if_not_exists,
+                column_def,
+                column_position,
+            } => {
+                let mut def = column_def.clone();
+                def.options.retain(|o| {
+                    !matches!(
+                        o.option,
+                        ast::ColumnOption::PrimaryKey(_)
+                            | ast::ColumnOption::Unique(_)
+                            | ast::ColumnOption::ForeignKey(_)
+                            | ast::ColumnOption::Check(_)
+                    )
+                });
+                AlterTableOperation::AddColumn {
+                    column_keyword: *column_keyword,
+                    if_not_exists: *if_not_exists,
+                    column_def: def,
+                    column_position: column_position.clone(),
+                }
+            }
+            other => other.clone(),
+        };
+        apply_op(schema, child, &op)?;
+        if let AlterTableOperation::AddColumn { column_def, .. } = &op
+            && let Some(t) = schema.table_mut(child)
+            && t.partition_of.is_none()
+            && let Some(c) = t.column_mut(&names::ident(&column_def.name, d), d)
+        {
+            c.inherited = true;
+        }
+        apply_to_children(schema, &grandchildren, &op)?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use sqlparser::ast::{
 };
 
 use super::scan::{self, Tok};
-use super::{Fallible, Outcome, names, types};
+use super::{Fallible, Outcome, like, names, partition, types};
 use crate::dialect::Dialect;
 use crate::schema::{
     CheckConstraint, Column, ColumnType, Deferrable, Expr, ForeignKey, ForeignKeyAction, Generated,
@@ -16,6 +16,26 @@ use crate::schema::{
 
 pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     let d = schema.dialect;
+    // Most tables copy nothing: tokenize only those that may.
+    let may_copy = text
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"LIKE"));
+    let tokens = if may_copy {
+        scan::tokenize(text, d)?
+    } else {
+        scan::Tokens {
+            toks: Vec::new(),
+            offsets: Vec::new(),
+        }
+    };
+    let mut cursor = scan::Cursor::new(&tokens, d);
+    let (text, likes) = match like::extract(text, &tokens, &mut cursor)? {
+        Some((rest, likes)) if d == Dialect::Postgres => (std::borrow::Cow::Owned(rest), likes),
+        Some(_) => return Err("SQLite has no CREATE TABLE … (LIKE …)".into()),
+        None => (std::borrow::Cow::Borrowed(text), Vec::new()),
+    };
+    let text = text.as_ref();
     let declared = match d {
         Dialect::Sqlite => sqlite_declared_types(text)?,
         Dialect::Postgres => std::borrow::Cow::Borrowed(text),
@@ -43,11 +63,6 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     if ct.like.is_some() || ct.clone.is_some() {
         return Err("CREATE TABLE … LIKE/CLONE is not modelled".into());
     }
-    // Inherited columns and partitions change the table's shape in ways the
-    // model does not hold.
-    if ct.inherits.is_some() || ct.partition_of.is_some() || ct.partition_by.is_some() {
-        return Err("table inheritance and partitioning are not modelled".into());
-    }
     let mut table = Table::new(name.clone());
     table.options.unlogged = ct.unlogged;
     table.options.storage = match &ct.table_options {
@@ -59,6 +74,25 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     };
     if ct.on_commit.is_some() && !ct.temporary {
         return Err("ON COMMIT is only for temporary tables".into());
+    }
+    if d == Dialect::Sqlite
+        && (ct.inherits.is_some() || ct.partition_of.is_some() || ct.partition_by.is_some())
+    {
+        return Err("SQLite has no table inheritance or partitioning".into());
+    }
+    if let Some(by) = &ct.partition_by {
+        table.partition_by = Some(Box::new(partition::partition_key(by, d)?));
+    }
+    if let Some(parent) = &ct.partition_of {
+        if !ct.columns.is_empty() {
+            return Err("column options in PARTITION OF are not modelled".into());
+        }
+        table = partition::create_partition(schema, table, parent, ct.for_values.as_ref())?;
+    }
+    if let Some(parents) = &ct.inherits {
+        let (parents, columns) = partition::inherited_columns(schema, parents)?;
+        table.inherits = parents;
+        table.columns = columns;
     }
     for option in &ct.sqlite_table_options.options {
         match option {
@@ -85,13 +119,150 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     schema.tables.push(table);
     let mut pending = Vec::new();
     for column in &ct.columns {
-        pending.extend(add_column(schema, &name, column)?);
+        let inherited = schema.table(&name).and_then(|t| {
+            let col = names::ident(&column.name, d);
+            t.columns.iter().position(|c| d.same_name(&c.name, &col))
+        });
+        match inherited {
+            // A column declared again in an inheriting table merges into
+            // the inherited one, which keeps its place.
+            Some(at) => {
+                let table = table_mut(schema, &name)?;
+                let mut old = table.columns.remove(at);
+                pending.extend(add_column(schema, &name, column)?);
+                let table = table_mut(schema, &name)?;
+                if let Some(declared) = table.columns.pop() {
+                    partition::merge_column(&mut old, &declared, &name)?;
+                }
+                table.columns.insert(at, old);
+            }
+            None => pending.extend(add_column(schema, &name, column)?),
+        }
+    }
+    if !likes.is_empty() {
+        pending.extend(copy_likes(schema, &name, &likes)?);
     }
     for constraint in &ct.constraints {
         pending.push(Pending::from_table_constraint(constraint, d)?);
     }
     apply_constraints(schema, &name, pending)?;
+    partition::merge_inherited_checks(schema, &name);
+    if let Some(by) = schema.table(&name).and_then(|t| t.partition_by.as_ref()) {
+        let created = table_ref(schema, &name)?;
+        for key in &by.key {
+            if let crate::schema::IndexExpr::Column(c) = key
+                && created.column(c, d).is_none()
+            {
+                return Err(format!(
+                    "partition key column `{c}` of `{name}` does not exist"
+                ));
+            }
+        }
+    }
     Ok(outcome)
+}
+
+/// Puts the columns of each `LIKE` element where it stood among the
+/// declared columns, copies the checks (`INCLUDING CONSTRAINTS`, names
+/// kept) and indexes (`INCLUDING INDEXES`, named as the server names them)
+/// and returns the keys to add.
+fn copy_likes(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    likes: &[like::Like],
+) -> Fallible<Vec<Pending>> {
+    let d = schema.dialect;
+    let declared = table_mut(schema, name)?.columns.clone();
+    let mut columns = Vec::new();
+    let mut pending = Vec::new();
+    let mut taken = 0;
+    let mut copied_indexes = Vec::new();
+    for l in likes {
+        let upto = l.columns_before.min(declared.len());
+        if upto > taken {
+            columns.extend(declared[taken..upto].iter().cloned());
+            taken = upto;
+        }
+        for c in like::columns(schema, l)? {
+            if columns
+                .iter()
+                .chain(&declared)
+                .any(|k: &Column| d.same_name(&k.name, &c.name))
+            {
+                return Err(format!("column `{}` specified more than once", c.name));
+            }
+            columns.push(c);
+        }
+        let source = schema
+            .table(&l.source)
+            .ok_or_else(|| format!("table `{}` does not exist", l.source))?
+            .clone();
+        if l.including.constraints {
+            for check in &source.checks {
+                pending.push(Pending {
+                    name: check.name.clone(),
+                    kind: PendingKind::Check {
+                        expr: Box::new(scan::parse_expr(&check.expr.sql, d).ok_or_else(|| {
+                            format!(
+                                "check `{}` of `{}` cannot be copied",
+                                check.expr.sql, source.name
+                            )
+                        })?),
+                        no_inherit: check.no_inherit,
+                    },
+                    // The copy is a new constraint: the server checks it.
+                    not_valid: false,
+                });
+            }
+        }
+        if l.including.indexes {
+            if let Some(pk) = &source.primary_key {
+                pending.push(Pending {
+                    name: None,
+                    kind: PendingKind::PrimaryKey(pk.columns.clone()),
+                    not_valid: false,
+                });
+            }
+            for u in &source.uniques {
+                pending.push(Pending {
+                    name: None,
+                    kind: PendingKind::Unique {
+                        columns: u.columns.clone(),
+                        nulls_not_distinct: u.nulls_not_distinct,
+                        deferrable: u.deferrable,
+                    },
+                    not_valid: false,
+                });
+            }
+            copied_indexes.extend(schema.indexes_on(&source.name).cloned());
+        }
+    }
+    columns.extend(declared[taken..].iter().cloned());
+    table_mut(schema, name)?.columns = columns;
+    for mut index in copied_indexes {
+        let parts: Vec<Option<String>> = index
+            .columns
+            .iter()
+            .map(|c| match &c.expr {
+                crate::schema::IndexExpr::Column(c) => Some(c.clone()),
+                crate::schema::IndexExpr::Expression(e) => {
+                    super::index::expression_colname(&e.sql, d)
+                }
+            })
+            .collect();
+        let addition = names::column_addition(&parts);
+        let n = names::choose_name(
+            schema,
+            name.schema.as_deref(),
+            &name.name,
+            Some(&addition),
+            "idx",
+        );
+        index.name = QualifiedName::with_schema(name.schema.clone(), n);
+        index.table = name.clone();
+        schema.indexes.push(index);
+    }
+    Ok(pending)
 }
 
 /// A constraint waiting to be added: foreign keys go last so that a
@@ -643,6 +814,12 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
         }
     }
     Ok(())
+}
+
+fn table_ref<'s>(schema: &'s Schema, name: &QualifiedName) -> Fallible<&'s Table> {
+    schema
+        .table(name)
+        .ok_or_else(|| format!("table `{name}` does not exist"))
 }
 
 fn table_mut<'s>(schema: &'s mut Schema, name: &QualifiedName) -> Fallible<&'s mut Table> {

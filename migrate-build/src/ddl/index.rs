@@ -159,6 +159,11 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
     Ok(Outcome::Applied)
 }
 
+/// [`figure_colname`] of an expression the model keeps as text.
+pub(super) fn expression_colname(sql: &str, d: Dialect) -> Option<String> {
+    figure_colname(&scan::parse_expr(sql, d)?, d)
+}
+
 /// PostgreSQL's `FigureColname` for an index expression: a function call is
 /// named after the function, a cast after its type; anything else is `expr`
 /// (`None` here).

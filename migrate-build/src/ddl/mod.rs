@@ -19,11 +19,14 @@ mod error;
 mod expr_key;
 mod facts;
 mod index;
+mod like;
 mod names;
 mod objects;
 #[cfg(test)]
 mod objects_tests;
 mod options;
+mod partition;
+mod pgdump;
 mod policy;
 mod query;
 mod redact;
@@ -202,6 +205,18 @@ pub fn references(schema: &Schema, sql: &str) -> Vec<crate::schema::ObjectRef> {
     }
 }
 
+/// Parses a partition bound as `pg_get_expr(relpartbound)` prints it.
+pub fn parse_partition_bound(sql: &str, dialect: Dialect) -> Option<crate::schema::PartitionBound> {
+    partition::parse_bound(sql, dialect)
+}
+
+/// Parses a partition key as `pg_get_partkeydef` prints it.
+pub fn parse_partition_key(sql: &str, dialect: Dialect) -> Option<crate::schema::PartitionBy> {
+    partition::parse_key(sql, dialect)
+}
+
+pub(crate) use partition::{detached, uninherited};
+
 /// What one statement did.
 pub(crate) enum Outcome {
     Applied,
@@ -222,6 +237,9 @@ fn interpret(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         return Ok(Outcome::Skipped(kind));
     }
     let tokens = scan::tokenize(text, schema.dialect)?;
+    if let Some(kind) = pgdump::ownership(&tokens) {
+        return Ok(Outcome::Skipped(kind));
+    }
     match scan::classify(&tokens) {
         scan::Kind::CreateTable => create_table::apply(schema, text),
         scan::Kind::AlterTable => alter_table::apply(schema, text, &tokens),

@@ -848,6 +848,18 @@ fn drop_identity(
 
 fn drop_table(schema: &mut Schema, name: &QualifiedName, cascade: bool) -> Fallible<()> {
     let d = schema.dialect;
+    // Partitions go with their parent; inheriting tables only with CASCADE.
+    for child in super::partition::children(schema, name) {
+        let is_partition = schema
+            .table(&child)
+            .is_some_and(|t| t.partition_of.is_some());
+        if !is_partition && !cascade {
+            return Err(format!(
+                "table `{child}` inherits from `{name}` (use CASCADE)"
+            ));
+        }
+        drop_table(schema, &child, cascade)?;
+    }
     let referencing: Vec<String> = schema
         .tables
         .iter()
@@ -965,6 +977,19 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
                 i.storage
                     .retain(|p| !params.iter().any(|q| q.name == p.name));
             }
+            return Ok(Outcome::Applied);
+        }
+        if c.eat(&["ATTACH", "PARTITION"]) {
+            let child = c.qualified()?;
+            if !c.at_end() {
+                return Err(format!(
+                    "ALTER INDEX … ATTACH PARTITION {} is not modelled",
+                    c.here()
+                ));
+            }
+            // Indexes live in their table's schema: an unqualified name is
+            // looked up in the parent index's.
+            super::partition::attach_index(schema, &name, &child)?;
             return Ok(Outcome::Applied);
         }
         if !c.eat(&["RENAME", "TO"]) {

@@ -201,6 +201,18 @@ pub fn describe(step: &Step) -> String {
         Step::DropVirtualTable(v) => format!("drop virtual table `{}`", v.name),
         Step::CreateOpaque(o) => format!("create {} `{}`", kind_words(o.kind), opaque_name(o)),
         Step::DropOpaque(o) => format!("drop {} `{}`", kind_words(o.kind), opaque_name(o)),
+        Step::AttachPartition { table, partition } => format!(
+            "attach `{table}` to `{}` ({})",
+            partition.parent, partition.bound
+        ),
+        Step::DetachPartition { table, partition } => {
+            format!("detach `{table}` from `{}`", partition.parent)
+        }
+        Step::ChangePartitioning { table } => format!("change the partitioning of `{table}`"),
+        Step::AddInherit { table, parent } => format!("make `{table}` inherit from `{parent}`"),
+        Step::DropInherit { table, parent } => {
+            format!("make `{table}` no longer inherit from `{parent}`")
+        }
     }
 }
 

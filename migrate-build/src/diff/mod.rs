@@ -17,6 +17,7 @@ mod index;
 mod names;
 mod objects;
 mod order;
+mod partition;
 mod policies;
 #[cfg(test)]
 mod simulate;
@@ -49,6 +50,7 @@ pub fn diff(previous: &Schema, next: &Schema) -> Plan {
     push_view_option_steps(&mut differ);
     policies::push_policy_steps(&mut differ, &tables);
     comments::push_comment_steps(&mut differ);
+    partition::adjust(&mut differ, &tables);
     differ.into_plan()
 }
 

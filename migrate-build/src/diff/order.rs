@@ -96,6 +96,11 @@ pub(super) fn phase(step: &Step) -> Phase {
         Step::SetTableComment { .. } | Step::SetColumnComment { .. } | Step::SetComment { .. } => {
             Phase::Comments
         }
+        // Before tables are dropped: dropping a parent drops its partitions.
+        Step::DetachPartition { .. } | Step::DropInherit { .. } => Phase::DropForeignKeys,
+        // Once both tables have their next columns.
+        Step::AttachPartition { .. } | Step::AddInherit { .. } => Phase::AddConstraints,
+        Step::ChangePartitioning { .. } => Phase::CreateTables,
         Step::CreateOpaque(object) => match object_class(object.kind) {
             ObjectClass::TypeLike => Phase::CreateTypes,
             ObjectClass::FunctionLike => Phase::CreateFunctions,

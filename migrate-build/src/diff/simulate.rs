@@ -579,6 +579,59 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
                 .retain(|x| !(x.kind == o.kind && x.name.same_as(&o.name, d)));
             check(s.opaque.len() < before, || "missing".into())?;
         }
+        Step::AttachPartition {
+            table: t,
+            partition,
+        } => {
+            let parent = s.table(&partition.parent).cloned().ok_or("no parent")?;
+            check(parent.partition_by.is_some(), || {
+                "parent not partitioned".into()
+            })?;
+            let child = table(s, t)?;
+            check(child.partition_of.is_none(), || {
+                "already a partition".into()
+            })?;
+            let same = parent.columns.len() == child.columns.len()
+                && parent
+                    .columns
+                    .iter()
+                    .all(|p| child.column(&p.name, d).is_some_and(|c| c.ty == p.ty));
+            check(same, || "columns differ from the parent's".into())?;
+            let missing = parent
+                .checks
+                .iter()
+                .any(|p| !child.checks.iter().any(|c| c.name == p.name));
+            check(!missing, || "a check of the parent is missing".into())?;
+            // The server holds them as the parent's from now on.
+            child
+                .checks
+                .retain(|c| !parent.checks.iter().any(|p| p.name == c.name));
+            child.partition_of = Some(Box::new(partition.clone()));
+        }
+        Step::DetachPartition {
+            table: t,
+            partition,
+        } => {
+            let parent = s.table(&partition.parent).cloned().ok_or("no parent")?;
+            let child = table(s, t)?;
+            check(child.partition_of.as_deref() == Some(partition), || {
+                "not this partition".into()
+            })?;
+            child.partition_of = None;
+            child.checks.extend(parent.checks.iter().cloned());
+        }
+        Step::ChangePartitioning { .. } => return Err("not renderable".into()),
+        Step::AddInherit { table: t, parent } => {
+            check(s.table(parent).is_some(), || "no parent".into())?;
+            let child = table(s, t)?;
+            child.inherits.push(parent.clone());
+        }
+        Step::DropInherit { table: t, parent } => {
+            let child = table(s, t)?;
+            let before = child.inherits.len();
+            child.inherits.retain(|p| !p.same_as(parent, d));
+            check(child.inherits.len() < before, || "does not inherit".into())?;
+        }
     }
     Ok(())
 }

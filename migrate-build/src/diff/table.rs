@@ -395,6 +395,12 @@ fn drop_order<'a>(
                 if j == i {
                     continue;
                 }
+                // Partitions and inheriting tables go before their parent
+                // (which would take its partitions along, and refuses to
+                // go while tables inherit from it).
+                if table.is_child_of(target, self.dialect) && self.state[j] == State::New {
+                    self.visit(j);
+                }
                 for fk in &table.foreign_keys {
                     if !fk.referenced_table.same_as(target, self.dialect) {
                         continue;
@@ -427,7 +433,7 @@ fn drop_order<'a>(
 
 pub(super) fn push_table_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
     let rules = differ.rules;
-    for table in &tables.created {
+    for table in parents_first(&tables.created, differ.dialect) {
         let mut created = (*table).clone();
         if !rules.foreign_keys_inline() {
             created.foreign_keys.clear();
@@ -443,7 +449,32 @@ pub(super) fn push_table_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
             storage: table.options.storage.clone(),
             ..Default::default()
         };
-        differ.push(Step::CreateTable(created));
+        if let Some(partition) = created.partition_of.take() {
+            // ATTACH PARTITION wants the parent's checks on the table.
+            if let Some(parent) = differ.schemas.next.table(&partition.parent) {
+                for check in &parent.checks {
+                    if !created.checks.iter().any(|c| c.name == check.name) {
+                        created.checks.push(check.clone());
+                    }
+                }
+            }
+            differ.push(Step::AttachPartition {
+                table: table.name.clone(),
+                partition: *partition,
+            });
+        }
+        // A table inheriting from one that gains columns is created after
+        // them: it gets them in the parent's order, as `INHERITS` would.
+        let parent_grows = table.inherits.iter().any(|p| {
+            tables
+                .diff_of(p)
+                .is_some_and(|d| !d.added_columns.is_empty())
+        });
+        if parent_grows {
+            differ.push_at(Phase::AddGeneratedColumns, Step::CreateTable(created), None);
+        } else {
+            differ.push(Step::CreateTable(created));
+        }
         for check in not_valid {
             differ.push(Step::AddCheck {
                 table: table.name.clone(),
@@ -499,6 +530,7 @@ pub(super) fn push_table_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
         }
     }
     push_foreign_keys_of_dropped_keys(differ, tables);
+    drop_steps_the_parent_makes(differ, tables);
 }
 
 fn push_rebuild(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
@@ -537,7 +569,190 @@ fn push_rebuild(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
     );
 }
 
+/// Tables in an order where a table comes after those it inherits from
+/// (`CREATE TABLE … INHERITS` needs them).
+fn parents_first<'a>(tables: &[&'a Table], dialect: Dialect) -> Vec<&'a Table> {
+    let mut out: Vec<&'a Table> = Vec::with_capacity(tables.len());
+    let mut left: Vec<&'a Table> = tables.to_vec();
+    while !left.is_empty() {
+        let ready: Vec<bool> = left
+            .iter()
+            .map(|t| {
+                !t.inherits.iter().any(|p| {
+                    left.iter().any(|o| o.name.same_as(p, dialect))
+                        && !out.iter().any(|o| o.name.same_as(p, dialect))
+                })
+            })
+            .collect();
+        // An inheritance cycle cannot be created by anyone: keep the rest as is.
+        if !ready.contains(&true) {
+            out.append(&mut left);
+            break;
+        }
+        let mut i = 0;
+        left.retain(|t| {
+            let keep = !ready[i];
+            i += 1;
+            if !keep {
+                out.push(t);
+            }
+            keep
+        });
+    }
+    out
+}
+
+/// Partition and inheritance changes of a table both schemas have: a
+/// changed bound is a detach and an attach.
+fn push_partition_steps(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
+    let d = differ.dialect;
+    let Pair { previous, next } = diff.tables;
+    if previous.partition_by != next.partition_by {
+        differ.push(Step::ChangePartitioning {
+            table: next.name.clone(),
+        });
+    }
+    if previous.partition_of != next.partition_of {
+        if let Some(partition) = &previous.partition_of {
+            differ.push(Step::DetachPartition {
+                table: previous.name.clone(),
+                partition: (**partition).clone(),
+            });
+        }
+        if let Some(partition) = &next.partition_of {
+            differ.push(Step::AttachPartition {
+                table: next.name.clone(),
+                partition: (**partition).clone(),
+            });
+        }
+    }
+    for parent in &previous.inherits {
+        if !next.inherits.iter().any(|p| p.same_as(parent, d)) {
+            differ.push(Step::DropInherit {
+                table: previous.name.clone(),
+                parent: parent.clone(),
+            });
+        }
+    }
+    for parent in &next.inherits {
+        if !previous.inherits.iter().any(|p| p.same_as(parent, d)) {
+            differ.push(Step::AddInherit {
+                table: next.name.clone(),
+                parent: parent.clone(),
+            });
+        }
+    }
+}
+
+/// The tables a table's columns follow in both schemas (its parent, the
+/// tables it inherits from): a column change made on one of them is made
+/// on the table by the server too.
+fn column_parents<'t>(
+    diff: &TableDiff<'_>,
+    tables: &'t TableChanges<'_>,
+    d: Dialect,
+) -> Vec<&'t TableDiff<'t>> {
+    let Pair { previous, next } = diff.tables;
+    let mut parents: Vec<&QualifiedName> = Vec::new();
+    if let (Some(a), Some(b)) = (&previous.partition_of, &next.partition_of)
+        && a.parent.same_as(&b.parent, d)
+    {
+        parents.push(&b.parent);
+    }
+    parents.extend(
+        next.inherits
+            .iter()
+            .filter(|p| previous.inherits.iter().any(|q| q.same_as(p, d))),
+    );
+    parents
+        .into_iter()
+        .filter_map(|p| tables.diff_of(p))
+        .collect()
+}
+
+/// Removes the column steps of partitions and inheritance children that
+/// the same step on their parent makes (PostgreSQL recurses into them).
+fn drop_steps_the_parent_makes(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
+    let d = differ.dialect;
+    let mut covered: Vec<(QualifiedName, Step)> = Vec::new();
+    for diff in &tables.matched {
+        let parents = column_parents(diff, tables, d);
+        if parents.is_empty() {
+            continue;
+        }
+        let table = &diff.tables.next.name;
+        for c in &diff.added_columns {
+            if parents
+                .iter()
+                .any(|p| p.added_columns.iter().any(|a| same_column(a, c)))
+            {
+                covered.push((
+                    table.clone(),
+                    Step::AddColumn {
+                        table: table.clone(),
+                        column: (*c).clone(),
+                    },
+                ));
+            }
+        }
+        for c in &diff.dropped_columns {
+            if parents.iter().any(|p| {
+                p.dropped_columns
+                    .iter()
+                    .any(|a| d.same_name(&a.name, &c.name))
+            }) {
+                covered.push((
+                    diff.tables.previous.name.clone(),
+                    Step::DropColumn {
+                        table: diff.tables.previous.name.clone(),
+                        column: (*c).clone(),
+                    },
+                ));
+            }
+        }
+        for (pair, changes) in &diff.altered_columns {
+            let same = parents.iter().any(|p| {
+                p.altered_columns.iter().any(|(q, k)| {
+                    k == changes
+                        && same_column(q.next, pair.next)
+                        && same_column(q.previous, pair.previous)
+                })
+            });
+            if same {
+                covered.push((
+                    table.clone(),
+                    Step::AlterColumn {
+                        table: table.clone(),
+                        previous: pair.previous.clone(),
+                        next: pair.next.clone(),
+                        changes: *changes,
+                    },
+                ));
+            }
+        }
+    }
+    if covered.is_empty() {
+        return;
+    }
+    differ
+        .steps
+        .retain(|(_, planned)| !covered.iter().any(|(_, step)| *step == planned.step));
+}
+
+/// Columns equal but for what a child's copy does not take: the comment,
+/// the identity, and whether the child declares it too.
+fn same_column(a: &Column, b: &Column) -> bool {
+    let mut a = a.clone();
+    a.comment = b.comment.clone();
+    a.inherited = b.inherited;
+    if b.identity.is_none() {
+        a.identity = None;
+    }
+    a == *b
+}
+
 fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
+    push_partition_steps(differ, diff);
     let Pair { previous, next } = diff.tables;
     let (old_name, new_name) = (&previous.name, &next.name);
     for fk in &diff.foreign_keys.dropped {

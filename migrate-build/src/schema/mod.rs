@@ -303,6 +303,15 @@ pub struct Table {
     pub options: TableOptions,
     /// `COMMENT ON CONSTRAINT c ON t`: (constraint name, comment), sorted.
     pub constraint_comments: Vec<(String, String)>,
+    /// PostgreSQL `PARTITION BY …`: a partitioned table, which holds no rows itself.
+    pub partition_by: Option<Box<PartitionBy>>,
+    /// PostgreSQL: a partition of another table (`PARTITION OF` or `ATTACH
+    /// PARTITION`). Its columns are all listed (a partition has its parent's);
+    /// constraints and indexes it has because its parent has them are not.
+    pub partition_of: Option<Box<PartitionOf>>,
+    /// PostgreSQL `INHERITS (…)`, in order. Inherited columns are listed
+    /// (merged as the server merges them), inherited checks are not.
+    pub inherits: Vec<QualifiedName>,
 }
 
 impl Table {
@@ -319,7 +328,18 @@ impl Table {
             strict: false,
             options: TableOptions::default(),
             constraint_comments: Vec::new(),
+            partition_by: None,
+            partition_of: None,
+            inherits: Vec::new(),
         }
+    }
+
+    /// Whether this table is a partition or an inheritance child of `parent`.
+    pub fn is_child_of(&self, parent: &QualifiedName, dialect: Dialect) -> bool {
+        self.partition_of
+            .as_ref()
+            .is_some_and(|p| p.parent.same_as(parent, dialect))
+            || self.inherits.iter().any(|p| p.same_as(parent, dialect))
     }
 
     pub fn column(&self, name: &str, dialect: Dialect) -> Option<&Column> {
@@ -435,6 +455,100 @@ impl StorageParam {
     }
 }
 
+/// `PARTITION BY strategy (key, …)`, as `pg_get_partkeydef` prints it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionBy {
+    pub strategy: PartitionStrategy,
+    /// Columns and expressions, in key order.
+    pub key: Vec<IndexExpr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PartitionStrategy {
+    Range,
+    List,
+    Hash,
+}
+
+impl PartitionStrategy {
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            PartitionStrategy::Range => "RANGE",
+            PartitionStrategy::List => "LIST",
+            PartitionStrategy::Hash => "HASH",
+        }
+    }
+}
+
+/// The parent and bound of a partition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionOf {
+    pub parent: QualifiedName,
+    pub bound: PartitionBound,
+}
+
+/// A partition bound, its values in the spelling of
+/// `pg_get_expr(relpartbound)`: numbers bare, other values as quoted
+/// literals of the key column's type (`'2024-01-01 00:00:00+00'` for a
+/// timestamptz key, printed in UTC).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PartitionBound {
+    Default,
+    Range {
+        from: Vec<BoundDatum>,
+        to: Vec<BoundDatum>,
+    },
+    List(Vec<BoundDatum>),
+    Hash {
+        modulus: u32,
+        remainder: u32,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BoundDatum {
+    MinValue,
+    MaxValue,
+    Null,
+    /// A literal as the server prints it (`10`, `'a'`).
+    Value(String),
+}
+
+impl std::fmt::Display for BoundDatum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BoundDatum::MinValue => f.write_str("MINVALUE"),
+            BoundDatum::MaxValue => f.write_str("MAXVALUE"),
+            BoundDatum::Null => f.write_str("NULL"),
+            BoundDatum::Value(v) => f.write_str(v),
+        }
+    }
+}
+
+impl std::fmt::Display for PartitionBound {
+    /// As `pg_get_expr(relpartbound)` prints it; valid after `ATTACH PARTITION t`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |values: &[BoundDatum]| {
+            values
+                .iter()
+                .map(BoundDatum::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            PartitionBound::Default => f.write_str("DEFAULT"),
+            PartitionBound::Range { from, to } => {
+                write!(f, "FOR VALUES FROM ({}) TO ({})", list(from), list(to))
+            }
+            PartitionBound::List(values) => write!(f, "FOR VALUES IN ({})", list(values)),
+            PartitionBound::Hash { modulus, remainder } => write!(
+                f,
+                "FOR VALUES WITH (modulus {modulus}, remainder {remainder})"
+            ),
+        }
+    }
+}
+
 /// Sets or replaces `params` in `list` (kept sorted), as `SET (…)` does.
 pub fn set_storage(list: &mut Vec<StorageParam>, params: Vec<StorageParam>) {
     for p in params {
@@ -462,6 +576,10 @@ pub struct Column {
     /// IDENTITY (START WITH 10)`), with the server's defaults filled in for
     /// the column's type; `None` unless `identity` is set.
     pub identity_options: Option<SequenceOptions>,
+    /// PostgreSQL: the column comes from the `INHERITS` parents only, the
+    /// table does not declare it itself (`attislocal` false), so its
+    /// `CREATE TABLE` does not list it. Always false in partitions.
+    pub inherited: bool,
 }
 
 impl Column {
@@ -478,6 +596,7 @@ impl Column {
             comment: None,
             statistics: None,
             identity_options: None,
+            inherited: false,
         }
     }
 }

@@ -38,6 +38,8 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
          WHERE c.relnamespace = ANY($1) AND c.relkind IN ('r', 'p', 'm')
            AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid
                            AND con.contype IN ('p', 'u', 'x'))
+           -- a partition's copy of its parent's index is part of the parent's
+           AND NOT EXISTS (SELECT 1 FROM pg_inherits inh WHERE inh.inhrelid = i.indexrelid)
            AND {}
          ORDER BY n.nspname, ic.relname",
         super::not_in_extension("pg_class", "c")

@@ -9,6 +9,7 @@
 
 mod indexes;
 mod objects;
+mod partitions;
 mod types;
 
 use std::collections::HashMap;
@@ -282,6 +283,7 @@ impl<'c> Context<'c> {
         }
         self.columns(&mut tables, &by_oid)?;
         self.constraints(&mut tables, &by_oid)?;
+        partitions::read(self, &mut tables, &by_oid)?;
         Ok(tables)
     }
 
@@ -300,7 +302,8 @@ impl<'c> Context<'c> {
                     pg_get_expr(ad.adbin, ad.adrelid), coll.collname::text, colln.nspname::text,
                     col_description(a.attrelid, a.attnum), a.attstattarget::int,
                     format_type(sq.seqtypid, NULL), sq.seqstart, sq.seqincrement, sq.seqmax,
-                    sq.seqmin, sq.seqcache, sq.seqcycle
+                    sq.seqmin, sq.seqcache, sq.seqcycle,
+                    NOT a.attislocal AND NOT c.relispartition
              FROM pg_attribute a
              JOIN pg_class c ON c.oid = a.attrelid
              JOIN pg_type t ON t.oid = a.atttypid
@@ -376,6 +379,7 @@ impl<'c> Context<'c> {
                     column.identity_options = Some(sequence_options(&row, 15, what)?);
                 }
             }
+            column.inherited = get(&row, 22, what)?;
             tables[pos].columns.push(column);
         }
         Ok(())
@@ -415,8 +419,9 @@ impl<'c> Context<'c> {
                AND con.contype IN ('p', 'u', 'c', 'f', 'x')
                -- copies a partitioned table's constraint makes on its partitions
                AND con.conparentid = 0
-               -- inherited checks belong to the parent table's declaration
-               AND con.conislocal
+               -- inherited checks belong to the parent table's declaration,
+               -- also when the child declared the same check (merged)
+               AND con.conislocal AND con.coninhcount = 0
              ORDER BY con.conrelid, con.conname"
         );
         for row in self.query(what, &sql)? {

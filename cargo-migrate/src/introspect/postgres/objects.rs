@@ -3,8 +3,8 @@
 use migrate_build::Dialect;
 use migrate_build::dialect::quote;
 use migrate_build::schema::{
-    Definition, Enum, Expr, Extension, ObjectRef, OpaqueKind, OpaqueObject, Policy,
-    PolicyCommand, QualifiedName, RefKind, Schema, Sequence, View,
+    Definition, Enum, Expr, Extension, ObjectRef, OpaqueKind, OpaqueObject, Policy, PolicyCommand,
+    QualifiedName, RefKind, Schema, Sequence, View,
 };
 
 use std::collections::HashMap;
@@ -87,7 +87,6 @@ fn policies(cx: &mut Context<'_>) -> Result<Vec<Policy>, IntrospectError> {
     }
     Ok(out)
 }
-
 
 /// An object's catalog and oid, as `pg_depend` names it.
 type CatalogKey = (String, u32);

@@ -8,7 +8,7 @@ use crate::dialect::render::{
 };
 use crate::plan::{ColumnChanges, CommentTarget, EnumUsage, EnumValuePosition, PlannedStep, Step};
 use crate::schema::{
-    Column, ColumnType, Enum, Expr, Identity, Index, OpaqueKind, OpaqueObject, Policy,
+    Column, ColumnType, Enum, Expr, Identity, Index, IndexExpr, OpaqueKind, OpaqueObject, Policy,
     PolicyCommand, QualifiedName, ReplicaIdentity, Sequence, SequenceOptions, StorageParam, Table,
     TableOptions, UniqueConstraint, View,
 };
@@ -158,6 +158,32 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
             ident(name, PG)
         )),
         Step::CreateTable(table) => create_table(table, implicit),
+        Step::AttachPartition { table, partition } => one(format!(
+            "ALTER TABLE {} ATTACH PARTITION {} {}",
+            qualified(&partition.parent, PG),
+            qualified(table, PG),
+            partition.bound
+        )),
+        Step::DetachPartition { table, partition } => one(format!(
+            "ALTER TABLE {} DETACH PARTITION {}",
+            qualified(&partition.parent, PG),
+            qualified(table, PG)
+        )),
+        Step::ChangePartitioning { table } => Err(RenderError::UnsupportedFeature {
+            dialect: PG,
+            feature: "changing how an existing table is partitioned (create a new table and copy the rows)",
+            object: table.to_string(),
+        }),
+        Step::AddInherit { table, parent } => one(format!(
+            "ALTER TABLE {} INHERIT {}",
+            qualified(table, PG),
+            qualified(parent, PG)
+        )),
+        Step::DropInherit { table, parent } => one(format!(
+            "ALTER TABLE {} NO INHERIT {}",
+            qualified(table, PG),
+            qualified(parent, PG)
+        )),
         Step::DropTable(table) => one(format!("DROP TABLE {}", qualified(&table.name, PG))),
         Step::CreateVirtualTable(v) | Step::DropVirtualTable(v) => {
             Err(RenderError::UnsupportedObject {
@@ -350,7 +376,8 @@ fn create_table(table: &Table, implicit: &[QualifiedName]) -> Result<Vec<String>
         });
     }
     let mut lines = Vec::new();
-    for column in &table.columns {
+    // Columns only inherited come with INHERITS.
+    for column in table.columns.iter().filter(|c| !c.inherited) {
         lines.push(column_definition(&table.name, column, implicit)?);
     }
     if let Some(pk) = &table.primary_key {
@@ -367,19 +394,43 @@ fn create_table(table: &Table, implicit: &[QualifiedName]) -> Result<Vec<String>
     // Comments are not part of the table: the differ follows with
     // SetTableComment/SetColumnComment steps (see `Step::CreateTable`).
     // Row security and replica identity follow as an AlterTableOptions step.
-    let mut out = vec![format!(
-        "CREATE {}TABLE {} (\n    {}\n){}",
+    let mut sql = format!(
+        "CREATE {}TABLE {} (\n    {}\n)",
         if table.options.unlogged {
             "UNLOGGED "
         } else {
             ""
         },
         qualified(&table.name, PG),
-        lines.join(",\n    "),
-        with_storage(&table.options.storage)
-    )];
+        lines.join(",\n    ")
+    );
+    if !table.inherits.is_empty() {
+        let parents: Vec<String> = table.inherits.iter().map(|p| qualified(p, PG)).collect();
+        sql.push_str(&format!("\nINHERITS ({})", parents.join(", ")));
+    }
+    if let Some(by) = &table.partition_by {
+        let key: Vec<String> = by.key.iter().map(partition_key_sql).collect();
+        sql.push_str(&format!(
+            "\nPARTITION BY {} ({})",
+            by.strategy.as_sql(),
+            key.join(", ")
+        ));
+    }
+    sql.push_str(&with_storage(&table.options.storage));
+    // A partition is created as a table of its own, then attached by the
+    // `AttachPartition` step that follows (as pg_dump does).
+    let mut out = vec![sql];
     out.extend(column_statistics(&table.name, &table.columns));
     Ok(out)
+}
+
+/// A key column by name, an expression in parentheses (the server's
+/// grammar takes any expression so).
+fn partition_key_sql(key: &IndexExpr) -> String {
+    match key {
+        IndexExpr::Column(c) => ident(c, PG),
+        IndexExpr::Expression(e) => format!("({})", e.sql),
+    }
 }
 
 fn policy_roles(p: &Policy) -> String {

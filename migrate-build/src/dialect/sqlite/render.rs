@@ -85,6 +85,13 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
                 format!("{} on {}", p.name, p.table),
             )
         }
+        Step::AttachPartition { table, .. } | Step::DetachPartition { table, .. } => {
+            no_object("partitions", table.to_string())
+        }
+        Step::ChangePartitioning { table } => no_object("partitions", table.to_string()),
+        Step::AddInherit { table, .. } | Step::DropInherit { table, .. } => {
+            no_object("table inheritance", table.to_string())
+        }
 
         Step::CreateTable(table) => one(create_table(table, &table.name)?),
         Step::DropTable(table) => one(format!("DROP TABLE {}", qualified(&table.name, SQLITE))),

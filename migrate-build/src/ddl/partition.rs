@@ -1,0 +1,834 @@
+//! Partitioning and inheritance (PostgreSQL): `PARTITION BY`, `PARTITION
+//! OF … FOR VALUES`, `ATTACH`/`DETACH PARTITION`, `ALTER INDEX … ATTACH
+//! PARTITION`, `INHERITS`.
+//!
+//! The model holds what the catalog holds for each table, the way
+//! introspection reads it back:
+//! - a partition lists every column (it has its parent's); constraints and
+//!   indexes it has because its parent has them (inherited checks, the
+//!   copies of the parent's keys, foreign keys and indexes, which the server
+//!   creates on each partition by itself) are the parent's, not listed on
+//!   the partition;
+//! - a bound is kept as `pg_get_expr(relpartbound)` prints it, its literals
+//!   canonicalised for the key column's type.
+
+use sqlparser::ast;
+
+use super::{Fallible, names};
+use crate::dialect::Dialect;
+use crate::schema::{
+    BoundDatum, Column, ColumnType, IndexExpr, PartitionBound, PartitionBy, PartitionOf,
+    PartitionStrategy, QualifiedName, Schema, Table,
+};
+
+/// `RANGE (a, lower(b))`: sqlparser reads the strategy and key as a call.
+pub(super) fn partition_key(expr: &ast::Expr, d: Dialect) -> Fallible<PartitionBy> {
+    let not_modelled = || format!("partition key `{expr}` is not modelled");
+    let ast::Expr::Function(f) = expr else {
+        return Err(not_modelled());
+    };
+    let strategy = match f.name.to_string().to_ascii_uppercase().as_str() {
+        "RANGE" => PartitionStrategy::Range,
+        "LIST" => PartitionStrategy::List,
+        "HASH" => PartitionStrategy::Hash,
+        _ => return Err(not_modelled()),
+    };
+    let ast::FunctionArguments::List(list) = &f.args else {
+        return Err(not_modelled());
+    };
+    if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
+        return Err(not_modelled());
+    }
+    let mut key = Vec::new();
+    for arg in &list.args {
+        let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = arg else {
+            return Err(not_modelled());
+        };
+        key.push(match e {
+            ast::Expr::Identifier(id) => IndexExpr::Column(names::ident(id, d)),
+            // A key column's own collation (or operator class) would be
+            // taken for an expression here.
+            ast::Expr::Collate { .. } => {
+                return Err(format!(
+                    "partition key `{e}` with a collation is not modelled"
+                ));
+            }
+            // `(expr)`: the server prints an expression key in parentheses
+            // unless it is a function call.
+            ast::Expr::Nested(inner) => {
+                IndexExpr::Expression(crate::schema::Expr::new(inner.to_string(), d))
+            }
+            other => IndexExpr::Expression(crate::schema::Expr::new(other.to_string(), d)),
+        });
+    }
+    if key.is_empty() {
+        return Err(not_modelled());
+    }
+    Ok(PartitionBy { strategy, key })
+}
+
+/// The type of each key column of `parent` (`None` for an expression).
+fn key_types(parent: &Table, d: Dialect) -> Fallible<Vec<Option<ColumnType>>> {
+    let by = parent
+        .partition_by
+        .as_ref()
+        .ok_or_else(|| format!("table `{}` is not partitioned", parent.name))?;
+    Ok(by
+        .key
+        .iter()
+        .map(|k| match k {
+            IndexExpr::Column(c) => parent.column(c, d).map(|c| c.ty.clone()),
+            IndexExpr::Expression(_) => None,
+        })
+        .collect())
+}
+
+/// A bound read from SQL, its literals in the server's spelling for the
+/// parent's key types. The bound must fit the strategy, as the server checks.
+pub(super) fn bound(
+    for_values: &ast::ForValues,
+    parent: &Table,
+    d: Dialect,
+) -> Fallible<PartitionBound> {
+    let types = key_types(parent, d)?;
+    let strategy = parent
+        .partition_by
+        .as_ref()
+        .map(|p| p.strategy)
+        .ok_or_else(|| format!("table `{}` is not partitioned", parent.name))?;
+    let wrong = |what: &str| {
+        format!(
+            "a {what} bound does not fit the {} partitioning of `{}`",
+            strategy.as_sql(),
+            parent.name
+        )
+    };
+    Ok(match for_values {
+        ast::ForValues::Default => PartitionBound::Default,
+        ast::ForValues::In(values) => {
+            if strategy != PartitionStrategy::List {
+                return Err(wrong("list"));
+            }
+            let ty = types.first().cloned().flatten();
+            PartitionBound::List(
+                values
+                    .iter()
+                    .map(|v| datum(v, ty.as_ref()))
+                    .collect::<Fallible<_>>()?,
+            )
+        }
+        ast::ForValues::From { from, to } => {
+            if strategy != PartitionStrategy::Range {
+                return Err(wrong("range"));
+            }
+            if from.len() != types.len() || to.len() != types.len() {
+                return Err(format!(
+                    "a bound of `{}` needs {} value(s), one per key column",
+                    parent.name,
+                    types.len()
+                ));
+            }
+            let side = |values: &[ast::PartitionBoundValue]| -> Fallible<Vec<BoundDatum>> {
+                values
+                    .iter()
+                    .zip(&types)
+                    .map(|(v, ty)| match v {
+                        ast::PartitionBoundValue::MinValue => Ok(BoundDatum::MinValue),
+                        ast::PartitionBoundValue::MaxValue => Ok(BoundDatum::MaxValue),
+                        ast::PartitionBoundValue::Expr(e) => datum(e, ty.as_ref()),
+                    })
+                    .collect()
+            };
+            PartitionBound::Range {
+                from: side(from)?,
+                to: side(to)?,
+            }
+        }
+        ast::ForValues::With { modulus, remainder } => {
+            if strategy != PartitionStrategy::Hash {
+                return Err(wrong("hash"));
+            }
+            let modulus = u32::try_from(*modulus).map_err(|_| "modulus too large".to_string())?;
+            let remainder =
+                u32::try_from(*remainder).map_err(|_| "remainder too large".to_string())?;
+            if modulus == 0 || remainder >= modulus {
+                return Err("remainder must be less than a positive modulus".into());
+            }
+            PartitionBound::Hash { modulus, remainder }
+        }
+    })
+}
+
+/// A literal as written: a number or a string.
+enum Raw {
+    Number(String),
+    Text(String),
+}
+
+fn raw(e: &ast::Expr) -> Option<Raw> {
+    match e {
+        ast::Expr::Value(v) => match &v.value {
+            ast::Value::Number(n, _) => Some(Raw::Number(n.to_string())),
+            ast::Value::SingleQuotedString(s)
+            | ast::Value::EscapedStringLiteral(s)
+            | ast::Value::DollarQuotedString(ast::DollarQuotedString { value: s, .. }) => {
+                Some(Raw::Text(s.clone()))
+            }
+            ast::Value::Boolean(b) => Some(Raw::Text(b.to_string())),
+            _ => None,
+        },
+        ast::Expr::UnaryOp {
+            op: op @ (ast::UnaryOperator::Minus | ast::UnaryOperator::Plus),
+            expr,
+        } => match raw(expr)? {
+            Raw::Number(n) if matches!(op, ast::UnaryOperator::Minus) => {
+                Some(Raw::Number(format!("-{n}")))
+            }
+            Raw::Number(n) => Some(Raw::Number(n)),
+            Raw::Text(_) => None,
+        },
+        // `'2024-01-01'::date`, `DATE '2024-01-01'`: the value, in the key's type.
+        ast::Expr::Cast { expr, .. } | ast::Expr::Nested(expr) => raw(expr),
+        ast::Expr::TypedString(ts) => match &ts.value.value {
+            ast::Value::SingleQuotedString(s) => Some(Raw::Text(s.clone())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn datum(e: &ast::Expr, ty: Option<&ColumnType>) -> Fallible<BoundDatum> {
+    if matches!(e, ast::Expr::Value(v) if matches!(v.value, ast::Value::Null)) {
+        return Ok(BoundDatum::Null);
+    }
+    let raw = raw(e).ok_or_else(|| format!("partition bound value `{e}` is not modelled"))?;
+    Ok(BoundDatum::Value(canonical(
+        raw,
+        ty.map(|t| t.name.as_str()),
+    )))
+}
+
+fn quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// The literal as `pg_get_expr` prints a value of type `ty` (`None`: an
+/// expression key, kept as written).
+fn canonical(raw: Raw, ty: Option<&str>) -> String {
+    let text = match &raw {
+        Raw::Number(n) | Raw::Text(n) => n.trim(),
+    };
+    match ty {
+        Some("smallint" | "integer" | "bigint") => match text.parse::<i128>() {
+            Ok(n) => n.to_string(),
+            Err(_) => text.to_string(),
+        },
+        Some("numeric" | "real" | "double precision") => {
+            text.strip_prefix('+').unwrap_or(text).to_string()
+        }
+        Some("timestamp without time zone") => quoted(&timestamp(text)),
+        Some("timestamp with time zone") => quoted(&timestamptz(text)),
+        Some(_) => quoted(text),
+        None => match raw {
+            Raw::Number(_) => text.to_string(),
+            Raw::Text(_) => quoted(text),
+        },
+    }
+}
+
+/// `2024-01-01` → `2024-01-01 00:00:00`, `T` → space, seconds filled in.
+fn timestamp(text: &str) -> String {
+    let text = text.replacen('T', " ", 1);
+    match text.split_once(' ') {
+        None => format!("{text} 00:00:00"),
+        Some((date, time)) if time.len() == 5 => format!("{date} {time}:00"),
+        Some(_) => text,
+    }
+}
+
+/// Printed in UTC (introspection reads bounds with `TimeZone` UTC). A value
+/// without an offset is taken in UTC, and an offset other than UTC is kept
+/// as written (and then compares unequal to the server's UTC spelling).
+fn timestamptz(text: &str) -> String {
+    let trimmed = text.trim_end_matches(" UTC").trim_end_matches('Z');
+    for suffix in ["+00:00", "+00", "-00"] {
+        if let Some(t) = trimmed.strip_suffix(suffix) {
+            return format!("{}+00", timestamp(t));
+        }
+    }
+    let has_offset = trimmed
+        .rfind(['+', '-'])
+        .is_some_and(|i| i > 10 && trimmed[..i].contains(':'));
+    if has_offset {
+        return text.to_string();
+    }
+    format!("{}+00", timestamp(trimmed))
+}
+
+/// Columns a partition or child gets from its parent: everything but
+/// comments and identity (PostgreSQL 15 copies neither; the NOT NULL of an
+/// identity column stays).
+fn inherited_column(c: &Column) -> Column {
+    let mut column = c.clone();
+    column.comment = None;
+    column.identity = None;
+    column
+}
+
+/// A check an inheriting table declares that its parent has too (same
+/// name and expression) is merged into the parent's: one constraint,
+/// which the model lists on the parent only.
+pub(super) fn merge_inherited_checks(schema: &mut Schema, child: &QualifiedName) {
+    let d = schema.dialect;
+    let Some(table) = schema.table(child) else {
+        return;
+    };
+    let parents: Vec<crate::schema::CheckConstraint> = table
+        .inherits
+        .iter()
+        .filter_map(|p| schema.table(p))
+        .flat_map(|p| p.checks.iter().cloned())
+        .collect();
+    if let Some(table) = schema.table_mut(child) {
+        table.checks.retain(|c| {
+            !parents.iter().any(|p| {
+                c.name.is_some()
+                    && p.expr == c.expr
+                    && p.name
+                        .as_deref()
+                        .zip(c.name.as_deref())
+                        .is_some_and(|(a, b)| d.same_name(a, b))
+            })
+        });
+    }
+}
+
+/// `CREATE TABLE name PARTITION OF parent [(constraints)] FOR VALUES …`.
+pub(super) fn create_partition(
+    schema: &mut Schema,
+    mut table: Table,
+    parent: &ast::ObjectName,
+    for_values: Option<&ast::ForValues>,
+) -> Fallible<Table> {
+    let d = schema.dialect;
+    let parent_name = names::object_name(parent, d)?;
+    let parent = schema
+        .table(&parent_name)
+        .ok_or_else(|| format!("table `{parent_name}` does not exist"))?;
+    let for_values = for_values.ok_or("PARTITION OF needs FOR VALUES or DEFAULT")?;
+    let bound = bound(for_values, parent, d)?;
+    check_overlap(schema, &parent.name, &table.name, &bound)?;
+    table.columns = parent.columns.iter().map(inherited_column).collect();
+    table.partition_of = Some(Box::new(PartitionOf {
+        parent: parent.name.clone(),
+        bound,
+    }));
+    Ok(table)
+}
+
+/// Two DEFAULT partitions, or one bound given twice, are refused by the
+/// server; overlapping ranges are too, but are not worked out here.
+fn check_overlap(
+    schema: &Schema,
+    parent: &QualifiedName,
+    child: &QualifiedName,
+    bound: &PartitionBound,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let clash = schema.tables.iter().find(|t| {
+        !t.name.same_as(child, d)
+            && t.partition_of
+                .as_ref()
+                .is_some_and(|p| p.parent.same_as(parent, d) && &p.bound == bound)
+    });
+    match clash {
+        Some(t) => Err(format!(
+            "partition `{child}` would overlap partition `{}`",
+            t.name
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `INHERITS (a, b)`: the parents' columns first, merged by name, then the
+/// table's own; a column declared again merges into the inherited one.
+pub(super) fn inherited_columns(
+    schema: &Schema,
+    parents: &[ast::ObjectName],
+) -> Fallible<(Vec<QualifiedName>, Vec<Column>)> {
+    let d = schema.dialect;
+    let mut names_out = Vec::new();
+    let mut columns: Vec<Column> = Vec::new();
+    for p in parents {
+        let name = names::object_name(p, d)?;
+        let parent = schema
+            .table(&name)
+            .ok_or_else(|| format!("table `{name}` does not exist"))?;
+        if parent.partition_by.is_some() {
+            return Err(format!(
+                "cannot inherit from the partitioned table `{name}`"
+            ));
+        }
+        for c in &parent.columns {
+            match columns.iter_mut().find(|k| d.same_name(&k.name, &c.name)) {
+                Some(existing) => {
+                    let mut from_parent = inherited_column(c);
+                    from_parent.inherited = true;
+                    merge_column(existing, &from_parent, &name)?;
+                }
+                None => {
+                    let mut column = inherited_column(c);
+                    column.inherited = true;
+                    columns.push(column);
+                }
+            }
+        }
+        names_out.push(parent.name.clone());
+    }
+    Ok((names_out, columns))
+}
+
+/// A column declared in a child table (or a second parent) that the child
+/// already inherits: the types must agree, NOT NULL is kept from either,
+/// and a default given here wins.
+pub(super) fn merge_column(
+    inherited: &mut Column,
+    other: &Column,
+    from: &QualifiedName,
+) -> Fallible<()> {
+    if inherited.ty != other.ty {
+        return Err(format!(
+            "column `{}` of `{from}` has type {} but the inherited column has type {}",
+            other.name, other.ty, inherited.ty
+        ));
+    }
+    inherited.nullable = inherited.nullable && other.nullable;
+    inherited.inherited = inherited.inherited && other.inherited;
+    if other.default.is_some() {
+        inherited.default = other.default.clone();
+    }
+    if other.generated.is_some() || other.identity.is_some() {
+        return Err(format!(
+            "column `{}` merges generated or identity columns, which is not modelled",
+            other.name
+        ));
+    }
+    Ok(())
+}
+
+/// `ALTER TABLE parent ATTACH PARTITION child FOR VALUES …`.
+pub(super) fn attach(
+    schema: &mut Schema,
+    parent_name: &QualifiedName,
+    child: &ast::ObjectName,
+    for_values: &ast::ForValues,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let child_name = names::object_name(child, d)?;
+    let parent = schema
+        .table(parent_name)
+        .ok_or_else(|| format!("table `{parent_name}` does not exist"))?
+        .clone();
+    let bound = bound(for_values, &parent, d)?;
+    let child = schema
+        .table(&child_name)
+        .ok_or_else(|| format!("table `{child_name}` does not exist"))?;
+    let child_name = child.name.clone();
+    if child.partition_of.is_some() || !child.inherits.is_empty() {
+        return Err(format!(
+            "table `{child_name}` is already a partition or inherits from another table"
+        ));
+    }
+    check_overlap(schema, &parent.name, &child_name, &bound)?;
+    // The server requires the same columns (by name, type and NOT NULL),
+    // in any order.
+    if child.columns.len() != parent.columns.len() {
+        return Err(format!(
+            "table `{child_name}` does not have exactly the columns of `{parent_name}`"
+        ));
+    }
+    for pc in &parent.columns {
+        let cc = child.column(&pc.name, d).ok_or_else(|| {
+            format!(
+                "table `{child_name}` has no column `{}` of `{parent_name}`",
+                pc.name
+            )
+        })?;
+        if cc.ty != pc.ty {
+            return Err(format!(
+                "column `{}` of `{child_name}` has type {} but `{parent_name}` has {}",
+                cc.name, cc.ty, pc.ty
+            ));
+        }
+        if !pc.nullable && cc.nullable {
+            return Err(format!(
+                "column `{}` of `{child_name}` must be NOT NULL as in `{parent_name}`",
+                cc.name
+            ));
+        }
+    }
+    let table = schema
+        .table_mut(&child_name)
+        .ok_or_else(|| format!("table `{child_name}` does not exist"))?;
+    table.partition_of = Some(Box::new(PartitionOf {
+        parent: parent.name.clone(),
+        bound,
+    }));
+    absorb_inherited(schema, &parent, &child_name);
+    Ok(())
+}
+
+/// What a table becoming a partition shares with its parent stops being
+/// its own: checks of the same name (the server merges them), and keys,
+/// foreign keys and indexes the server attaches to the parent's.
+fn absorb_inherited(schema: &mut Schema, parent: &Table, child_name: &QualifiedName) {
+    let d = schema.dialect;
+    let same_cols = |a: &[String], b: &[String]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| d.same_name(x, y))
+    };
+    let parent_indexes: Vec<crate::schema::Index> =
+        schema.indexes_on(&parent.name).cloned().collect();
+    if let Some(child) = schema.table_mut(child_name) {
+        child.checks.retain(|c| {
+            !parent
+                .checks
+                .iter()
+                .any(|p| c.name.is_some() && p.name == c.name && p.expr == c.expr)
+        });
+        if let (Some(ppk), Some(cpk)) = (&parent.primary_key, &child.primary_key)
+            && same_cols(&ppk.columns, &cpk.columns)
+        {
+            child.primary_key = None;
+        }
+        child.uniques.retain(|u| {
+            !parent
+                .uniques
+                .iter()
+                .any(|p| same_cols(&p.columns, &u.columns))
+        });
+        child.foreign_keys.retain(|f| {
+            !parent.foreign_keys.iter().any(|p| {
+                same_cols(&p.columns, &f.columns)
+                    && p.referenced_table.same_as(&f.referenced_table, d)
+                    && same_cols(&p.referenced_columns, &f.referenced_columns)
+            })
+        });
+    }
+    schema.indexes.retain(|i| {
+        !(i.table.same_as(child_name, d) && parent_indexes.iter().any(|p| same_index_shape(p, i)))
+    });
+}
+
+fn same_index_shape(a: &crate::schema::Index, b: &crate::schema::Index) -> bool {
+    a.unique == b.unique
+        && a.columns == b.columns
+        && a.predicate == b.predicate
+        && a.method == b.method
+        && a.include == b.include
+        && a.nulls_not_distinct == b.nulls_not_distinct
+}
+
+/// `ALTER TABLE parent DETACH PARTITION child`: the partition becomes a
+/// table of its own, keeping as its own what it had from its parent:
+/// checks and foreign keys by the parent's names, keys and indexes by the
+/// names the server gave the copies it made.
+pub(super) fn detach(
+    schema: &mut Schema,
+    parent_name: &QualifiedName,
+    child: &ast::ObjectName,
+) -> Fallible<()> {
+    let child_name = names::object_name(child, schema.dialect)?;
+    detach_in_model(schema, parent_name, &child_name)
+}
+
+/// `schema` after `ALTER TABLE parent DETACH PARTITION child` (`None` when
+/// the server would refuse it): what the detached table then has.
+pub(crate) fn detached(
+    schema: &Schema,
+    parent: &QualifiedName,
+    child: &QualifiedName,
+) -> Option<Schema> {
+    let mut after = schema.clone();
+    detach_in_model(&mut after, parent, child).ok()?;
+    Some(after)
+}
+
+/// `schema` after `ALTER TABLE child NO INHERIT parent`.
+pub(crate) fn uninherited(
+    schema: &Schema,
+    child: &QualifiedName,
+    parent: &QualifiedName,
+) -> Option<Schema> {
+    let mut after = schema.clone();
+    set_inherit(&mut after, child, parent, false).ok()?;
+    Some(after)
+}
+
+fn detach_in_model(
+    schema: &mut Schema,
+    parent_name: &QualifiedName,
+    child_name: &QualifiedName,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let child_name = child_name.clone();
+    let parent = schema
+        .table(parent_name)
+        .ok_or_else(|| format!("table `{parent_name}` does not exist"))?
+        .clone();
+    let is_partition = schema.table(&child_name).is_some_and(|t| {
+        t.partition_of
+            .as_ref()
+            .is_some_and(|p| p.parent.same_as(&parent.name, d))
+    });
+    if !is_partition {
+        return Err(format!(
+            "table `{child_name}` is not a partition of `{parent_name}`"
+        ));
+    }
+    let child_name = schema
+        .table(&child_name)
+        .map(|t| t.name.clone())
+        .unwrap_or(child_name);
+    let ns = child_name.schema.clone();
+    let mut keys = Vec::new();
+    if let Some(pk) = &parent.primary_key {
+        let name = names::choose_name(schema, ns.as_deref(), &child_name.name, None, "pkey");
+        keys.push((name, pk.clone()));
+    }
+    let parent_indexes: Vec<crate::schema::Index> =
+        schema.indexes_on(&parent.name).cloned().collect();
+    let table = schema
+        .table_mut(&child_name)
+        .ok_or_else(|| format!("table `{child_name}` does not exist"))?;
+    table.partition_of = None;
+    table.checks.extend(parent.checks.iter().cloned());
+    table
+        .foreign_keys
+        .extend(parent.foreign_keys.iter().cloned());
+    for (name, mut pk) in keys {
+        pk.name = Some(name);
+        table.primary_key = Some(pk);
+    }
+    for u in &parent.uniques {
+        let addition =
+            names::column_addition(&u.columns.iter().cloned().map(Some).collect::<Vec<_>>());
+        let name = names::choose_name(
+            schema,
+            ns.as_deref(),
+            &child_name.name,
+            Some(&addition),
+            "key",
+        );
+        let mut copy = u.clone();
+        copy.name = Some(name);
+        if let Some(t) = schema.table_mut(&child_name) {
+            t.uniques.push(copy);
+        }
+    }
+    for index in parent_indexes {
+        let parts: Vec<Option<String>> = index
+            .columns
+            .iter()
+            .map(|c| match &c.expr {
+                IndexExpr::Column(c) => Some(c.clone()),
+                IndexExpr::Expression(e) => super::index::expression_colname(&e.sql, d),
+            })
+            .collect();
+        let addition = names::column_addition(&parts);
+        let name = names::choose_name(
+            schema,
+            ns.as_deref(),
+            &child_name.name,
+            Some(&addition),
+            "idx",
+        );
+        let mut copy = index.clone();
+        copy.name = QualifiedName::with_schema(ns.clone(), name);
+        copy.table = child_name.clone();
+        schema.indexes.push(copy);
+    }
+    Ok(())
+}
+
+/// `ALTER INDEX parent_index ATTACH PARTITION child_index` (pg_dump's way of
+/// rebuilding a partitioned index): the child's index, or the key or unique
+/// constraint behind it, becomes part of the parent's.
+pub(super) fn attach_index(
+    schema: &mut Schema,
+    parent_index: &QualifiedName,
+    child_index: &QualifiedName,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let parent_table = schema
+        .index(parent_index)
+        .map(|i| i.table.clone())
+        .or_else(|| constraint_table(schema, parent_index))
+        .ok_or_else(|| format!("index `{parent_index}` does not exist"))?;
+    let child_table = schema
+        .index(child_index)
+        .map(|i| i.table.clone())
+        .or_else(|| constraint_table(schema, child_index))
+        .ok_or_else(|| format!("index `{child_index}` does not exist"))?;
+    let is_partition = schema.table(&child_table).is_some_and(|t| {
+        t.partition_of
+            .as_ref()
+            .is_some_and(|p| p.parent.same_as(&parent_table, d))
+    });
+    if !is_partition {
+        return Err(format!(
+            "index `{child_index}` is not on a partition of `{parent_table}`"
+        ));
+    }
+    if schema.index(child_index).is_some() {
+        schema.indexes.retain(|i| !i.name.same_as(child_index, d));
+        return Ok(());
+    }
+    if let Some(t) = schema.table_mut(&child_table) {
+        let named = |n: &Option<String>| {
+            n.as_deref()
+                .is_some_and(|n| d.same_name(n, &child_index.name))
+        };
+        if t.primary_key.as_ref().is_some_and(|pk| named(&pk.name)) {
+            t.primary_key = None;
+        }
+        t.uniques.retain(|u| !named(&u.name));
+    }
+    Ok(())
+}
+
+/// The table whose primary key or unique constraint is backed by `index`.
+fn constraint_table(schema: &Schema, index: &QualifiedName) -> Option<QualifiedName> {
+    let d = schema.dialect;
+    let named = |n: &Option<String>| n.as_deref().is_some_and(|n| d.same_name(n, &index.name));
+    schema
+        .tables
+        .iter()
+        .find(|t| {
+            t.name.schema == index.schema
+                && (t.primary_key.as_ref().is_some_and(|pk| named(&pk.name))
+                    || t.uniques.iter().any(|u| named(&u.name)))
+        })
+        .map(|t| t.name.clone())
+}
+
+/// `ALTER TABLE child INHERIT parent` / `NO INHERIT parent`.
+pub(super) fn set_inherit(
+    schema: &mut Schema,
+    child: &QualifiedName,
+    parent: &QualifiedName,
+    inherit: bool,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let parent = schema
+        .table(parent)
+        .ok_or_else(|| format!("table `{parent}` does not exist"))?
+        .clone();
+    let table = schema
+        .table_mut(child)
+        .ok_or_else(|| format!("table `{child}` does not exist"))?;
+    let pos = table
+        .inherits
+        .iter()
+        .position(|p| p.same_as(&parent.name, d));
+    match (inherit, pos) {
+        (true, Some(_)) => Err(format!("`{child}` already inherits from `{}`", parent.name)),
+        (true, None) => {
+            for pc in &parent.columns {
+                let cc = table.column(&pc.name, d).ok_or_else(|| {
+                    format!("child table `{child}` is missing column `{}`", pc.name)
+                })?;
+                if cc.ty != pc.ty || (!pc.nullable && cc.nullable) {
+                    return Err(format!(
+                        "column `{}` of `{child}` does not match `{}`",
+                        pc.name, parent.name
+                    ));
+                }
+            }
+            table.inherits.push(parent.name.clone());
+            // The parent's checks merge into the child's of the same name.
+            table.checks.retain(|c| {
+                !parent
+                    .checks
+                    .iter()
+                    .any(|p| c.name.is_some() && p.name == c.name && p.expr == c.expr)
+            });
+            Ok(())
+        }
+        (false, None) => Err(format!("`{child}` does not inherit from `{}`", parent.name)),
+        (false, Some(i)) => {
+            table.inherits.remove(i);
+            // Its columns become its own (when no other parent has them).
+            if table.inherits.is_empty() {
+                for c in &mut table.columns {
+                    c.inherited = false;
+                }
+            }
+            // Inherited checks stay on the child as its own.
+            for c in &parent.checks {
+                if !table.checks.iter().any(|k| k.name == c.name) {
+                    table.checks.push(c.clone());
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Tables whose columns follow `parent`'s: its partitions and inheritance
+/// children (a column change recurses into them unless `ONLY`).
+pub(super) fn children(schema: &Schema, parent: &QualifiedName) -> Vec<QualifiedName> {
+    schema
+        .tables
+        .iter()
+        .filter(|t| t.is_child_of(parent, schema.dialect))
+        .map(|t| t.name.clone())
+        .collect()
+}
+
+/// A bound as `pg_get_expr(relpartbound)` prints it (`FOR VALUES …`,
+/// `DEFAULT`), for introspection.
+pub(crate) fn parse_bound(sql: &str, d: Dialect) -> Option<PartitionBound> {
+    let stmt =
+        super::scan::parse_statement(&format!("CREATE TABLE x PARTITION OF y {sql}"), d).ok()?;
+    let ast::Statement::CreateTable(ct) = stmt else {
+        return None;
+    };
+    let fv = ct.for_values?;
+    // The server's spelling is already canonical: read it without types.
+    let side = |values: &[ast::PartitionBoundValue]| -> Option<Vec<BoundDatum>> {
+        values
+            .iter()
+            .map(|v| match v {
+                ast::PartitionBoundValue::MinValue => Some(BoundDatum::MinValue),
+                ast::PartitionBoundValue::MaxValue => Some(BoundDatum::MaxValue),
+                ast::PartitionBoundValue::Expr(e) => datum(e, None).ok(),
+            })
+            .collect()
+    };
+    Some(match &fv {
+        ast::ForValues::Default => PartitionBound::Default,
+        ast::ForValues::In(values) => PartitionBound::List(
+            values
+                .iter()
+                .map(|v| datum(v, None).ok())
+                .collect::<Option<_>>()?,
+        ),
+        ast::ForValues::From { from, to } => PartitionBound::Range {
+            from: side(from)?,
+            to: side(to)?,
+        },
+        ast::ForValues::With { modulus, remainder } => PartitionBound::Hash {
+            modulus: u32::try_from(*modulus).ok()?,
+            remainder: u32::try_from(*remainder).ok()?,
+        },
+    })
+}
+
+/// A partition key as `pg_get_partkeydef` prints it (`RANGE (at)`).
+pub(crate) fn parse_key(sql: &str, d: Dialect) -> Option<PartitionBy> {
+    let expr = super::scan::parse_expr(sql, d)?;
+    partition_key(&expr, d).ok()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,342 @@
+use super::*;
+use crate::ddl::{SourceFile, parse_schema};
+use crate::schema::{Expr, Schema};
+
+fn pg(sql: &str) -> Schema {
+    let file = SourceFile {
+        path: "schema.sql",
+        sql,
+    };
+    match parse_schema(Dialect::Postgres, &[file]) {
+        Ok((mut schema, _)) => {
+            schema.sort();
+            schema
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn pg_err(sql: &str) -> String {
+    let file = SourceFile {
+        path: "schema.sql",
+        sql,
+    };
+    match parse_schema(Dialect::Postgres, &[file]) {
+        Ok(_) => panic!("expected an error for {sql}"),
+        Err(e) => e.message,
+    }
+}
+
+fn t<'s>(s: &'s Schema, name: &str) -> &'s Table {
+    s.table(&QualifiedName::new(name)).expect("table")
+}
+
+fn value(v: &str) -> BoundDatum {
+    BoundDatum::Value(v.to_string())
+}
+
+const PARENT: &str = "CREATE TABLE tenants (id bigint PRIMARY KEY);
+CREATE TABLE audit_log (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL REFERENCES tenants,
+    at timestamptz NOT NULL DEFAULT now(),
+    kind text CHECK (kind <> ''),
+    PRIMARY KEY (id, at)
+) PARTITION BY RANGE (at);
+CREATE INDEX ON audit_log (tenant_id, at);\n";
+
+#[test]
+fn a_partition_has_its_parents_columns_and_a_bound_as_the_server_prints_it() {
+    let s = pg(&format!(
+        "{PARENT}CREATE TABLE audit_log_2024_01 PARTITION OF audit_log FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+         CREATE TABLE audit_log_default PARTITION OF audit_log DEFAULT;"
+    ));
+    let parent = t(&s, "audit_log");
+    let by = parent.partition_by.as_ref().unwrap();
+    assert_eq!(by.strategy, PartitionStrategy::Range);
+    assert_eq!(by.key, vec![IndexExpr::Column("at".into())]);
+    let child = t(&s, "audit_log_2024_01");
+    assert_eq!(child.columns, parent.columns);
+    let of = child.partition_of.as_ref().unwrap();
+    assert_eq!(of.parent, QualifiedName::new("audit_log"));
+    assert_eq!(
+        of.bound.to_string(),
+        "FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2024-02-01 00:00:00+00')"
+    );
+    // What the child has because its parent has it is the parent's.
+    assert!(child.checks.is_empty() && child.primary_key.is_none());
+    assert!(child.foreign_keys.is_empty());
+    assert_eq!(s.indexes.len(), 1);
+    assert_eq!(
+        t(&s, "audit_log_default")
+            .partition_of
+            .as_ref()
+            .unwrap()
+            .bound,
+        PartitionBound::Default
+    );
+}
+
+#[test]
+fn pg_dumps_create_attach_and_index_attach_give_the_same_model() {
+    let declared = pg(&format!(
+        "{PARENT}CREATE TABLE audit_log_2024_01 PARTITION OF audit_log FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');"
+    ));
+    // As pg_dump writes the same database (keys and indexes after the tables).
+    let dumped = pg("CREATE TABLE public.tenants (id bigint NOT NULL);
+        CREATE TABLE public.audit_log (
+            id bigint NOT NULL, tenant_id bigint NOT NULL,
+            at timestamp with time zone DEFAULT now() NOT NULL, kind text,
+            CONSTRAINT audit_log_kind_check CHECK ((kind <> ''::text))
+        ) PARTITION BY RANGE (at);
+        CREATE TABLE public.audit_log_2024_01 (
+            id bigint NOT NULL, tenant_id bigint NOT NULL,
+            at timestamp with time zone DEFAULT now() NOT NULL, kind text,
+            CONSTRAINT audit_log_kind_check CHECK ((kind <> ''::text))
+        );
+        ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_2024_01 FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2024-02-01 00:00:00+00');
+        ALTER TABLE ONLY public.tenants ADD CONSTRAINT tenants_pkey PRIMARY KEY (id);
+        ALTER TABLE ONLY public.audit_log ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id, at);
+        ALTER TABLE ONLY public.audit_log_2024_01 ADD CONSTRAINT audit_log_2024_01_pkey PRIMARY KEY (id, at);
+        CREATE INDEX audit_log_tenant_id_at_idx ON ONLY public.audit_log USING btree (tenant_id, at);
+        CREATE INDEX audit_log_2024_01_tenant_id_at_idx ON public.audit_log_2024_01 USING btree (tenant_id, at);
+        ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_2024_01_pkey;
+        ALTER INDEX public.audit_log_tenant_id_at_idx ATTACH PARTITION public.audit_log_2024_01_tenant_id_at_idx;
+        ALTER TABLE public.audit_log ADD CONSTRAINT audit_log_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);");
+    assert_eq!(declared, dumped);
+}
+
+#[test]
+fn detach_leaves_the_partition_its_own_copies() {
+    let s = pg(&format!(
+        "{PARENT}CREATE TABLE audit_log_2024_01 PARTITION OF audit_log FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+         ALTER TABLE audit_log DETACH PARTITION audit_log_2024_01;"
+    ));
+    let child = t(&s, "audit_log_2024_01");
+    assert!(child.partition_of.is_none());
+    assert_eq!(
+        child.primary_key.as_ref().unwrap().name.as_deref(),
+        Some("audit_log_2024_01_pkey")
+    );
+    assert_eq!(
+        child.checks[0].name.as_deref(),
+        Some("audit_log_kind_check")
+    );
+    assert_eq!(
+        child.foreign_keys[0].name.as_deref(),
+        Some("audit_log_tenant_id_fkey")
+    );
+    let names: Vec<String> = s.indexes.iter().map(|i| i.name.to_string()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "audit_log_2024_01_tenant_id_at_idx",
+            "audit_log_tenant_id_at_idx"
+        ]
+    );
+    // Attached again, they are the parent's once more.
+    let again = pg(&format!(
+        "{PARENT}CREATE TABLE audit_log_2024_01 PARTITION OF audit_log FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+         ALTER TABLE audit_log DETACH PARTITION audit_log_2024_01;
+         ALTER TABLE audit_log ATTACH PARTITION audit_log_2024_01 FOR VALUES FROM ('2024-01-01') TO ('2024-03-01');"
+    ));
+    let child = t(&again, "audit_log_2024_01");
+    assert!(child.checks.is_empty() && child.primary_key.is_none());
+    assert!(child.foreign_keys.is_empty());
+    assert_eq!(again.indexes.len(), 1);
+}
+
+#[test]
+fn bounds_take_the_spelling_of_the_key_type() {
+    let s = pg("CREATE TABLE r (a int, b date, c timestamp, k text) PARTITION BY RANGE (a, b, c);
+        CREATE TABLE r1 PARTITION OF r FOR VALUES FROM (MINVALUE, '2020-01-05', '2020-01-01T10:30') TO (+20, DATE '2021-01-01', MAXVALUE);
+        CREATE TABLE l (k text, n int) PARTITION BY LIST (lower(k));
+        CREATE TABLE l1 PARTITION OF l FOR VALUES IN ('a', 'B', NULL);
+        CREATE TABLE n (n int, k text) PARTITION BY LIST (k);
+        CREATE TABLE n1 PARTITION OF n FOR VALUES IN (1, 'x');
+        CREATE TABLE h (id int) PARTITION BY HASH (id);
+        CREATE TABLE h0 PARTITION OF h FOR VALUES WITH (MODULUS 4, REMAINDER 3);");
+    let bound = |name: &str| t(&s, name).partition_of.as_ref().unwrap().bound.clone();
+    assert_eq!(
+        bound("r1"),
+        PartitionBound::Range {
+            from: vec![
+                BoundDatum::MinValue,
+                value("'2020-01-05'"),
+                value("'2020-01-01 10:30:00'")
+            ],
+            to: vec![value("20"), value("'2021-01-01'"), BoundDatum::MaxValue],
+        }
+    );
+    assert_eq!(bound("l1").to_string(), "FOR VALUES IN ('a', 'B', NULL)");
+    assert_eq!(bound("n1").to_string(), "FOR VALUES IN ('1', 'x')");
+    assert_eq!(
+        bound("h0").to_string(),
+        "FOR VALUES WITH (modulus 4, remainder 3)"
+    );
+    let l = t(&s, "l").partition_by.as_ref().unwrap();
+    assert_eq!(
+        l.key,
+        vec![IndexExpr::Expression(Expr::new(
+            "lower(k)",
+            Dialect::Postgres
+        ))]
+    );
+}
+
+#[test]
+fn server_spellings_read_back_as_the_same_bound() {
+    let s = pg("CREATE TABLE r (a int, at timestamptz) PARTITION BY RANGE (a, at);
+        CREATE TABLE r1 PARTITION OF r FOR VALUES FROM (1, '2024-01-01') TO (10, '2024-02-01 00:00:00+00:00');");
+    let printed = "FOR VALUES FROM (1, '2024-01-01 00:00:00+00') TO (10, '2024-02-01 00:00:00+00')";
+    let read = parse_bound(printed, Dialect::Postgres).unwrap();
+    assert_eq!(t(&s, "r1").partition_of.as_ref().unwrap().bound, read);
+    assert_eq!(read.to_string(), printed);
+    assert_eq!(
+        parse_bound("DEFAULT", Dialect::Postgres),
+        Some(PartitionBound::Default)
+    );
+    assert_eq!(
+        parse_key("LIST (lower(k))", Dialect::Postgres),
+        parse_key("list (LOWER(k))", Dialect::Postgres)
+    );
+}
+
+#[test]
+fn column_changes_recurse_into_partitions_and_children_unless_only() {
+    let s = pg("CREATE TABLE p (a int) PARTITION BY LIST (a);
+        CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);
+        CREATE TABLE base (id int);
+        CREATE TABLE kid (x int) INHERITS (base);
+        ALTER TABLE p ADD COLUMN b text NOT NULL DEFAULT 'x' CHECK (b <> '');
+        ALTER TABLE ONLY p ALTER COLUMN b SET DEFAULT 'y';
+        ALTER TABLE base ADD COLUMN note text;
+        ALTER TABLE base RENAME COLUMN id TO ident;");
+    let p1 = t(&s, "p1");
+    let b = p1.column("b", Dialect::Postgres).unwrap();
+    assert!(!b.nullable);
+    assert_eq!(b.default.as_ref().unwrap().sql, "'x'");
+    assert!(p1.checks.is_empty(), "the check is the parent's");
+    let p = t(&s, "p");
+    assert_eq!(
+        p.column("b", Dialect::Postgres)
+            .unwrap()
+            .default
+            .as_ref()
+            .unwrap()
+            .sql,
+        "'y'"
+    );
+    let kid = t(&s, "kid");
+    let names: Vec<(&str, bool)> = kid
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.inherited))
+        .collect();
+    assert_eq!(names, vec![("ident", true), ("x", false), ("note", true)]);
+}
+
+#[test]
+fn inherits_merges_columns_as_the_server_does() {
+    let s = pg("CREATE TABLE a (id int NOT NULL, note text DEFAULT 'a');
+        CREATE TABLE b (id int, extra int);
+        CREATE TABLE c (note text DEFAULT 'c', own int) INHERITS (a, b);");
+    let c = t(&s, "c");
+    let cols: Vec<(&str, bool, Option<&str>, bool)> = c
+        .columns
+        .iter()
+        .map(|k| {
+            (
+                k.name.as_str(),
+                k.nullable,
+                k.default.as_ref().map(|e| e.sql.as_str()),
+                k.inherited,
+            )
+        })
+        .collect();
+    assert_eq!(
+        cols,
+        vec![
+            ("id", false, None, true),
+            ("note", true, Some("'c'"), false),
+            ("extra", true, None, true),
+            ("own", true, None, false),
+        ]
+    );
+    assert_eq!(
+        c.inherits,
+        vec![QualifiedName::new("a"), QualifiedName::new("b")]
+    );
+    let e = pg_err("CREATE TABLE a (id int); CREATE TABLE c (id text) INHERITS (a);");
+    assert!(e.contains("type"), "{e}");
+}
+
+#[test]
+fn what_the_server_refuses_is_refused() {
+    let cases = [
+        (
+            "CREATE TABLE h (id int) PARTITION BY HASH (id); CREATE TABLE h1 PARTITION OF h FOR VALUES IN (1);",
+            "does not fit",
+        ),
+        (
+            "CREATE TABLE l (id int) PARTITION BY LIST (id); CREATE TABLE a PARTITION OF l DEFAULT; CREATE TABLE b PARTITION OF l DEFAULT;",
+            "overlap",
+        ),
+        (
+            "CREATE TABLE l (id int NOT NULL) PARTITION BY LIST (id); CREATE TABLE a (id int); ALTER TABLE l ATTACH PARTITION a FOR VALUES IN (1);",
+            "NOT NULL",
+        ),
+        (
+            "CREATE TABLE l (id int) PARTITION BY LIST (id); CREATE TABLE a (id int, x int); ALTER TABLE l ATTACH PARTITION a FOR VALUES IN (1);",
+            "exactly the columns",
+        ),
+        (
+            "CREATE TABLE l (id int) PARTITION BY LIST (nope);",
+            "partition key column `nope`",
+        ),
+        (
+            "CREATE TABLE l (k text) PARTITION BY RANGE (k COLLATE \"C\");",
+            "with a collation is not modelled",
+        ),
+        (
+            "CREATE TABLE l (id int) PARTITION BY LIST (id); CREATE TABLE a PARTITION OF l FOR VALUES IN (now());",
+            "partition bound value",
+        ),
+        (
+            "CREATE TABLE l (id int) PARTITION BY LIST (id); CREATE TABLE a (id int); ALTER TABLE l DETACH PARTITION a;",
+            "not a partition",
+        ),
+        (
+            "CREATE TABLE l (id int) PARTITION BY LIST (id); CREATE TABLE a PARTITION OF l DEFAULT; ALTER TABLE ONLY l ADD COLUMN x int;",
+            "on its partitions or inheriting tables too",
+        ),
+        (
+            "CREATE TABLE b (id int, x int); CREATE TABLE k () INHERITS (b); ALTER TABLE ONLY b RENAME COLUMN x TO y;",
+            "on its partitions or inheriting tables too",
+        ),
+    ];
+    for (sql, expected) in cases {
+        let e = pg_err(sql);
+        assert!(e.contains(expected), "{sql}: {e}");
+    }
+}
+
+#[test]
+fn dropping_a_parent_takes_its_partitions_and_needs_cascade_for_children() {
+    let s = pg("CREATE TABLE p (a int) PARTITION BY LIST (a);
+        CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1) PARTITION BY LIST (a);
+        CREATE TABLE p11 PARTITION OF p1 FOR VALUES IN (1);
+        CREATE INDEX ON p (a);
+        CREATE TABLE keep (a int);
+        DROP TABLE p;");
+    let names: Vec<&str> = s.tables.iter().map(|t| t.name.name.as_str()).collect();
+    assert_eq!(names, ["keep"]);
+    assert!(s.indexes.is_empty());
+    let e =
+        pg_err("CREATE TABLE base (a int); CREATE TABLE kid () INHERITS (base); DROP TABLE base;");
+    assert!(e.contains("CASCADE"), "{e}");
+    let s = pg(
+        "CREATE TABLE base (a int); CREATE TABLE kid () INHERITS (base); DROP TABLE base CASCADE;",
+    );
+    assert!(s.tables.is_empty());
+}

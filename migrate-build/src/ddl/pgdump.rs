@@ -1,0 +1,179 @@
+//! Statements of pg_dump's own dialect that carry nothing the model holds.
+//!
+//! Ownership is not part of the model (a schema file names no roles that
+//! exist on every server), so every `ALTER … OWNER TO role` is skipped and
+//! listed in the report, as data statements are, whatever the object.
+
+use super::scan::{Tok, Tokens};
+
+/// `Some("OWNER TO")` when the statement is `ALTER <object> … OWNER TO role`
+/// and that is its only action; an `ALTER TABLE` with other actions besides
+/// is left to the table interpreter.
+pub(super) fn ownership(tokens: &Tokens) -> Option<String> {
+    let toks = &tokens.toks;
+    if !toks.first()?.is_kw("ALTER") {
+        return None;
+    }
+    let n = toks.len();
+    // The role is one name: `bob`, `"Bob"`, `CURRENT_USER`, `SESSION_USER`.
+    let role_at = n.checked_sub(1)?;
+    if !matches!(toks.get(role_at)?, Tok::Word { .. }) {
+        return None;
+    }
+    let owner_at = role_at.checked_sub(2)?;
+    if !(toks[owner_at].is_kw("OWNER") && toks[owner_at + 1].is_kw("TO")) {
+        return None;
+    }
+    let mut depth = 0usize;
+    for t in &toks[..owner_at] {
+        if t.is_sym("(") {
+            depth += 1;
+        } else if t.is_sym(")") {
+            depth = depth.saturating_sub(1);
+        } else if t.is_sym(",") && depth == 0 {
+            return None;
+        }
+    }
+    Some("OWNER TO".into())
+}
+
+/// One part of a dotted name as written: its text and whether it was quoted.
+pub(super) type NamePart = (String, bool);
+
+/// In `ALTER [COLUMN] c ADD GENERATED … AS IDENTITY (SEQUENCE NAME s …)`
+/// (pg_dump's way of writing identity columns), the token range of
+/// `SEQUENCE NAME s` and the name's parts. sqlparser does not read that
+/// option; the caller checks the name and parses the rest.
+pub(super) fn identity_sequence_name(
+    tokens: &Tokens,
+    start: usize,
+    end: usize,
+) -> Option<(std::ops::Range<usize>, Vec<NamePart>)> {
+    let toks = &tokens.toks[start..end];
+    let generated = toks
+        .windows(2)
+        .position(|w| w[0].is_kw("ADD") && w[1].is_kw("GENERATED"))?;
+    let at = (generated..toks.len().saturating_sub(1))
+        .find(|&i| toks[i].is_kw("SEQUENCE") && toks[i + 1].is_kw("NAME"))?;
+    let mut parts = Vec::new();
+    let mut i = at + 2;
+    loop {
+        match toks.get(i)? {
+            Tok::Word { text, quoted } => parts.push((text.clone(), *quoted)),
+            _ => return None,
+        }
+        i += 1;
+        if toks.get(i).is_some_and(|t| t.is_sym(".")) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    Some((start + at..start + i, parts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ddl::scan::tokenize;
+    use crate::dialect::Dialect;
+
+    fn owner(sql: &str) -> Option<String> {
+        ownership(&tokenize(sql, Dialect::Postgres).unwrap())
+    }
+
+    #[test]
+    fn owner_to_of_every_object_is_ownership() {
+        for sql in [
+            "ALTER TABLE public.builds_id_seq OWNER TO postgres",
+            "ALTER FUNCTION public.f(integer, text) OWNER TO \"Bob\"",
+            "ALTER TYPE public.build_status OWNER TO CURRENT_USER",
+            "ALTER SCHEMA app OWNER TO app",
+            "ALTER MATERIALIZED VIEW v OWNER TO app",
+            "ALTER AGGREGATE public.agg(integer) OWNER TO app",
+        ] {
+            assert_eq!(owner(sql).as_deref(), Some("OWNER TO"), "{sql}");
+        }
+    }
+
+    fn run(sql: &str) -> Result<(crate::schema::Schema, crate::ddl::ApplyReport), String> {
+        let file = crate::ddl::SourceFile {
+            path: "schema.sql",
+            sql,
+        };
+        crate::ddl::parse_schema(Dialect::Postgres, &[file]).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn pg_dumps_preamble_ownership_and_privileges_are_skipped_and_listed() {
+        let (schema, report) = run("\\restrict abc123
+SET statement_timeout = 0;
+SELECT pg_catalog.set_config('search_path', '', false);
+CREATE TABLE public.t (id integer NOT NULL);
+ALTER TABLE public.t OWNER TO app;
+CREATE SEQUENCE public.t_id_seq START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;
+ALTER TABLE public.t_id_seq OWNER TO app;
+ALTER SEQUENCE public.t_id_seq OWNED BY public.t.id;
+ALTER TABLE ONLY public.t ALTER COLUMN id SET DEFAULT nextval('public.t_id_seq'::regclass);
+ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);
+REVOKE ALL ON TABLE public.t FROM PUBLIC;
+GRANT SELECT ON TABLE public.t TO reader;
+\\unrestrict abc123
+")
+        .unwrap();
+        let kinds: Vec<&str> = report.skipped.iter().map(|s| s.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "\\restrict",
+                "SET",
+                "SELECT",
+                "OWNER TO",
+                "OWNER TO",
+                "REVOKE",
+                "GRANT",
+                "\\unrestrict"
+            ]
+        );
+        let t = &schema.tables[0];
+        assert!(t.primary_key.is_some());
+        assert!(t.columns[0].default.is_some());
+        assert!(schema.sequences[0].owned_by.is_some());
+    }
+
+    #[test]
+    fn identity_columns_as_pg_dump_writes_them() {
+        let (schema, _) = run("CREATE TABLE public.a (id integer NOT NULL);
+ALTER TABLE public.a ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.a_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+CREATE TABLE b (id bigint NOT NULL);
+ALTER TABLE b ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (SEQUENCE NAME b_id_seq);")
+        .unwrap();
+        assert_eq!(
+            schema.tables[0].columns[0].identity,
+            Some(crate::schema::Identity::Always)
+        );
+        assert_eq!(
+            schema.tables[1].columns[0].identity,
+            Some(crate::schema::Identity::ByDefault)
+        );
+        // The model holds no other name than the server's own.
+        let e = run("CREATE TABLE a (id int NOT NULL);
+ALTER TABLE a ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME my_seq START WITH 1);")
+        .unwrap_err();
+        assert!(e.contains("identity sequence `my_seq`"), "{e}");
+    }
+
+    #[test]
+    fn owner_to_beside_other_actions_is_not_only_ownership() {
+        assert_eq!(owner("ALTER TABLE t ADD COLUMN x int, OWNER TO bob"), None);
+        assert_eq!(owner("ALTER TABLE t ADD COLUMN owner text"), None);
+        assert_eq!(owner("CREATE TABLE owner (x int)"), None);
+    }
+}

@@ -1,0 +1,6 @@
+CREATE TABLE logs (id bigint NOT NULL, day date NOT NULL, line text) PARTITION BY RANGE (day);
+CREATE INDEX logs_day_idx ON logs (day);
+CREATE TABLE logs_q1 PARTITION OF logs FOR VALUES FROM ('2024-01-01') TO ('2024-07-01');
+CREATE TABLE logs_big PARTITION OF logs DEFAULT;
+CREATE TABLE codes (code int NOT NULL) PARTITION BY LIST (code);
+CREATE TABLE codes_low PARTITION OF codes FOR VALUES IN (1, 2, 3);

@@ -1,0 +1,3 @@
+CREATE TABLE readings (sensor int NOT NULL, at timestamp NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE readings_2024 PARTITION OF readings FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE readings_rest PARTITION OF readings DEFAULT;
