@@ -233,7 +233,7 @@ fn a_transactional_migration_killed_at_any_moment_is_all_or_nothing() {
     let tries: usize = std::env::var("MIGRATE_KILL_TRIES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(6);
+        .unwrap_or(4);
     let ws = Workspace::new("postgres", "");
     let up = "CREATE TABLE t (id int PRIMARY KEY, v text);\n\
               INSERT INTO t SELECT i, 'x' || i FROM generate_series(1, 200000) i;\n\

@@ -212,3 +212,60 @@ fn a_transactional_migration_killed_at_any_moment_is_all_or_nothing() {
     }
     eprintln!("killed {tries} runs: {before} left it before, {after} after");
 }
+
+/// `cargo migrate apply 2>&1 | head -1`: stderr closes after the first line.
+/// The run goes on to the end (no panic, exit 0); a closed stdout stops a
+/// dry run cleanly (exit 1, not a panic's 101).
+#[test]
+fn a_closed_stderr_or_stdout_is_never_a_panic() {
+    use std::io::BufRead;
+    let ws = Workspace::new("sqlite", "");
+    let list: Vec<(String, String)> = (0..30)
+        .map(|i| {
+            (
+                format!("m{i}"),
+                format!(
+                    "CREATE TABLE t{i} AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT i FROM n;\n"
+                ),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str, &str)> = list
+        .iter()
+        .map(|(n, u)| (n.as_str(), u.as_str(), ""))
+        .collect();
+    migrations(&ws, &refs);
+
+    let mut child = ws
+        .command(&["apply"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is dropped here: the pipe's read end is closed.
+    assert!(first.contains("Applying"), "{first}");
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(history(&ws).len(), 30);
+
+    ws.migrate(&["down", "--steps", "30"]).success();
+    let mut child = ws
+        .command(&["apply", "--dry-run"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(history(&ws).is_empty());
+}

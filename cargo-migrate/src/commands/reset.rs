@@ -36,8 +36,12 @@ fn confirm(url: &str) -> Result<(), CliError> {
             "`reset` drops every table in {url} and its data; pass --force to do it without a terminal to confirm on"
         )));
     }
-    eprint!("This drops every table in {url} and all its data. Type `yes` to go on: ");
-    let _ = std::io::stderr().flush();
+    let mut stderr = std::io::stderr();
+    let _ = write!(
+        stderr,
+        "This drops every table in {url} and all its data. Type `yes` to go on: "
+    )
+    .and_then(|()| stderr.flush());
     let mut answer = String::new();
     stdin
         .lock()
