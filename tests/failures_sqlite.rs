@@ -269,3 +269,85 @@ fn a_closed_stderr_or_stdout_is_never_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(history(&ws).is_empty());
 }
+
+/// A table rebuild keeps the AUTOINCREMENT counter (ids handed out and
+/// deleted are not handed out again) and the implicit rowids of a table
+/// without an INTEGER PRIMARY KEY.
+#[test]
+fn a_table_rebuild_keeps_the_autoincrement_counter_and_rowids() {
+    let ws = Workspace::new(
+        "sqlite",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);\nCREATE TABLE r (a TEXT, b TEXT);\n",
+    );
+    ws.migrate(&["new", "init"]).success();
+    ws.migrate(&["apply"]).success();
+    ws.db()
+        .execute_batch(
+            "INSERT INTO t (v) VALUES ('a'), ('b'), ('c'); DELETE FROM t WHERE id = 3;
+             INSERT INTO r VALUES ('x', '1'), ('y', '2'), ('z', '3'); DELETE FROM r WHERE a = 'y';",
+        )
+        .unwrap();
+    ws.write(
+        "schema.sql",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT NOT NULL DEFAULT '');\nCREATE TABLE r (a TEXT, b TEXT NOT NULL DEFAULT '');\n",
+    );
+    ws.migrate(&["new", "rebuild"]).success();
+    let dir = ws.migration_dirs().last().unwrap().clone();
+    let up = ws.read(&format!("migrations/{dir}/up.sql"));
+    assert!(up.contains("CREATE TABLE new_t"), "{up}");
+    ws.migrate(&["apply"]).success();
+    let conn = ws.db();
+    conn.execute("INSERT INTO t (v) VALUES ('d')", []).unwrap();
+    assert_eq!(conn.last_insert_rowid(), 4, "id 3 was handed out before");
+    let rowids: Vec<i64> = conn
+        .prepare("SELECT rowid FROM r ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rowids, vec![1, 3]);
+    let a: String = conn
+        .query_row("SELECT a FROM r WHERE rowid = 3", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(a, "z");
+}
+
+/// An orphan row already in the database does not fail later migrations:
+/// it is a warning; a migration that makes a new one is blamed for that one.
+#[test]
+fn only_foreign_key_violations_a_migration_made_are_its_fault() {
+    let ws = Workspace::new("sqlite", "");
+    let dirs = migrations(
+        &ws,
+        &[
+            (
+                "parents",
+                "CREATE TABLE p (id INTEGER PRIMARY KEY);\nCREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id));\n",
+                "",
+            ),
+            ("unrelated", "CREATE TABLE other (id INTEGER);\n", ""),
+            ("orphans_more", "INSERT INTO c VALUES (8, 43);\n", ""),
+        ],
+    );
+    ws.migrate(&["apply", "--to", "20260101000000"]).success();
+    // Someone wrote an orphan with foreign keys off.
+    ws.db()
+        .execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO c VALUES (7, 42);")
+        .unwrap();
+    ws.migrate(&["apply", "--to", "20260101000001"])
+        .success()
+        .stderr_has("warning: 1 foreign key violation(s) were in the database before")
+        .stderr_has("c row 7 references a missing row of p");
+    let run = ws
+        .migrate(&["apply"])
+        .failure()
+        .stderr_has(&format!(
+            "migrations/{}/up.sql: the migration left rows",
+            dirs[2]
+        ))
+        .stderr_has("c row 8 references a missing row of p");
+    assert!(!run.stderr().contains("c row 7"), "{}", run.stderr());
+    assert_eq!(history(&ws).len(), 3);
+    assert!(!history(&ws)[2].1, "recorded as failed");
+}

@@ -367,6 +367,9 @@ fn apply_locked(
         match db.apply(&script, &mut hook) {
             Ok(ApplyOutcome::Applied { elapsed }) => {
                 out.status("Applied", format!("{id} ({} ms)", elapsed.as_millis()));
+                for w in db.take_warnings() {
+                    out.warn(w);
+                }
                 summary.applied.push(id);
             }
             Ok(ApplyOutcome::AlreadyApplied) => {
@@ -522,6 +525,9 @@ pub fn down(
         match db.revert(&Script::down(m, down), &mut hook) {
             Ok(RevertOutcome::Reverted { elapsed }) => {
                 out.status("Reverted", format!("{id} ({} ms)", elapsed.as_millis()));
+                for w in db.take_warnings() {
+                    out.warn(w);
+                }
                 reverted.push(id);
             }
             Ok(RevertOutcome::NotApplied) => {
