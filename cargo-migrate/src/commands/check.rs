@@ -98,7 +98,14 @@ fn check_database(
             return Ok(());
         }
     };
-    let report = Report::compare(migrations, &db.list_applied()?);
+    let applied = db.list_applied()?;
+    if !applied.is_empty()
+        && let Err(e) = ctx.require_migrations_folder(ws)
+    {
+        problems.push(e.to_string());
+        return Ok(());
+    }
+    let report = Report::compare(migrations, &applied);
     problems.extend(report.refusals(migrations));
     let pending = report.with_state(State::Pending).count();
     if pending > 0 {
