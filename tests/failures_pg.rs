@@ -292,3 +292,25 @@ fn a_transactional_migration_killed_at_any_moment_is_all_or_nothing() {
     }
     eprintln!("killed {tries} runs: {before} left it before, {after} after");
 }
+
+/// A NUL byte in a statement: the migration's own error (with its
+/// file:line:col) is what the user reads first, never only the history
+/// table's complaint about the NUL in the recorded error.
+#[test]
+fn a_nul_byte_shows_the_migrations_error_first() {
+    let mut db = test_db!();
+    let ws = Workspace::new("postgres", "");
+    let dirs = migrations(
+        &ws,
+        &[("nul", "CREATE TABLE t (id int);\nSELECT 'a\0b';\n", "")],
+    );
+    let run = run(&ws, &db, &["apply"]).failure();
+    let stderr = run.stderr();
+    let location = stderr
+        .find(&format!("migrations/{}/up.sql:2:", dirs[0]))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    if let Some(history_error) = stderr.find("writing the history table") {
+        assert!(location < history_error, "{stderr}");
+    }
+    assert!(!tables(&mut db).contains(&"t".to_string()), "{stderr}");
+}

@@ -622,13 +622,15 @@ impl Database for Postgres {
 
     fn record_failure(&mut self, up: &Script<'_>, error: &str) -> Result<(), DbError> {
         let history = self.history_table.clone();
+        // `text` cannot hold NUL, and the error quotes the statement.
+        let error = error.replace('\0', "\\0");
         Self::insert_history(
             &mut self.client,
             &history,
             up,
             false,
             Duration::ZERO,
-            Some(error),
+            Some(&error),
         )
     }
 
