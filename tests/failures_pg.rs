@@ -167,17 +167,27 @@ fn a_killed_runners_lock_is_released_before_its_statement_ends() {
     migrations(&ws, &[("sleepy", "SELECT pg_sleep(40) AS kill_me;\n", "")]);
     let mut child = spawn(&ws, &db, &["apply"]);
     wait_for_statement(&mut db, "kill_me");
-    // While it runs, a waiting runner gives up and says who holds the lock.
-    let waiting = cmd(&ws, &db, &["down"])
-        .env("CARGO_MIGRATE_LOCK_TIMEOUT", "0.5")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&waiting.stderr);
-    assert_eq!(waiting.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("holds it") && stderr.contains("may be a client that died"),
-        "{stderr}"
-    );
+    // While it runs, every other runner waits for it; one that gives up
+    // says who holds the lock.
+    for args in [
+        &["down"][..],
+        &["apply"][..],
+        &["resolve", "--rolled-back", "20260101000000"][..],
+        &["reset", "--force"][..],
+    ] {
+        let waiting = cmd(&ws, &db, args)
+            .env("CARGO_MIGRATE_LOCK_TIMEOUT", "0.5")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&waiting.stderr);
+        assert_eq!(waiting.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("another migration run holds the lock")
+                && stderr.contains("holds it")
+                && stderr.contains("may be a client that died"),
+            "{args:?}: {stderr}"
+        );
+    }
     child.kill().unwrap();
     child.wait().unwrap();
     let start = Instant::now();

@@ -185,11 +185,19 @@ pub enum RunnerError {
         name: String,
         dir: String,
     },
-    #[error("reverting {version}_{name} failed and was rolled back:\n{source}")]
+    #[error(
+        "reverting {version}_{name} failed{}:\n{source}",
+        match aftermath {
+            Aftermath::RolledBack => " and was rolled back; it stays applied",
+            Aftermath::PartlyApplied => " (its down.sql runs outside a transaction: the statements before the failing one stayed applied, and the migration is still recorded as applied)",
+            Aftermath::Unknown => " while committing",
+        }
+    )]
     RevertFailed {
         version: String,
         name: String,
         source: Box<DbError>,
+        aftermath: Aftermath,
     },
     #[error(transparent)]
     Db(#[from] DbError),
@@ -537,6 +545,7 @@ pub fn down(
                 return Err(RunnerError::RevertFailed {
                     version: m.version.clone(),
                     name: m.name.clone(),
+                    aftermath: Aftermath::of(m, &source),
                     source: Box::new(source),
                 });
             }
