@@ -540,3 +540,25 @@ fn config_mistakes_are_errors_before_they_write_anything_destructive() {
         .stderr_has("`pg_schema = \"app\"` is set")
         .stderr_has("the dialect is sqlite");
 }
+
+#[test]
+fn a_history_table_of_another_shape_names_the_column() {
+    let ws = Workspace::new("sqlite", "");
+    migrations(&ws, &[("t", "CREATE TABLE t (id INTEGER);\n", "")]);
+    ws.db()
+        .execute_batch(
+            "CREATE TABLE _migrate_history (version TEXT PRIMARY KEY, name TEXT, checksum TEXT NOT NULL, \
+             applied_at TEXT NOT NULL, execution_ms INTEGER NOT NULL, success INTEGER NOT NULL, error TEXT);
+             INSERT INTO _migrate_history VALUES ('1', NULL, 'x', 'now', 1, 1, NULL);",
+        )
+        .unwrap();
+    for args in [&["status"][..], &["apply"][..]] {
+        let run = ws
+            .migrate(args)
+            .failure()
+            .stderr_has("is not a history table cargo-migrate can read")
+            .stderr_has("column `name` holds a value of type Null")
+            .stderr_has("name text NOT NULL");
+        assert!(!run.stderr().contains("panicked"), "{}", run.stderr());
+    }
+}
