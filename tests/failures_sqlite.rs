@@ -498,6 +498,18 @@ fn config_mistakes_are_errors_before_they_write_anything_destructive() {
         .stderr_has("the migrations define 1 table(s)")
         .stderr_has("--allow-empty-schema");
     assert_eq!(ws.migration_dirs().len(), 1);
+    // Or at the migrations folder.
+    ws.write(
+        "Cargo.toml",
+        &manifest.replace("schema = \"schema.sql\"", "schema = \"migrations\""),
+    );
+    let run = ws.migrate(&["new", "oops"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert_eq!(ws.migration_dirs().len(), 1);
+    ws.write(
+        "Cargo.toml",
+        &manifest.replace("schema = \"schema.sql\"", "schema = \"empty_schema\""),
+    );
     ws.migrate(&["new", "drop_all", "--allow-empty-schema"])
         .success();
     let dirs = ws.migration_dirs();
