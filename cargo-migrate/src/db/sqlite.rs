@@ -265,7 +265,12 @@ impl Sqlite {
         });
         match outcome {
             Ok((Tx::Commit(v), after)) => {
-                self.conn.execute_batch("COMMIT").map_err(query("COMMIT"))?;
+                // A COMMIT that fails (busy readers, I/O) leaves the
+                // transaction open or rolls it back itself: end it either way.
+                if let Err(e) = self.conn.execute_batch("COMMIT") {
+                    self.rollback();
+                    return Err(query("COMMIT")(e));
+                }
                 if !after.is_empty() {
                     let shown: Vec<String> =
                         after.iter().take(5).map(|v| format!("  - {v}")).collect();
