@@ -383,6 +383,15 @@ fn a_half_written_migration_gets_the_advice_to_delete_it() {
         "{}",
         run.stderr()
     );
+    let check = ws
+        .migrate(&["check"])
+        .code_is(2)
+        .stdout_has("looks like a half-written migration");
+    assert!(
+        !check.stdout().contains("changed on purpose"),
+        "{}",
+        check.stdout()
+    );
     // A locked migration whose up.sql is gone is to be restored, not deleted.
     std::fs::remove_dir_all(ws.path("migrations/20990101000000_half")).unwrap();
     std::fs::remove_file(ws.path("migrations/20260101000000_t/up.sql")).unwrap();

@@ -57,7 +57,7 @@ pub enum CliError {
 }
 
 /// `hash` is the fix for deliberate edits, never for a half-written migration.
-fn with_hash_help(mismatch: &LockMismatch) -> String {
+pub(crate) fn with_hash_help(mismatch: &LockMismatch) -> String {
     if mismatch
         .problems
         .iter()

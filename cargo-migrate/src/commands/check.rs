@@ -25,9 +25,7 @@ pub fn run(_args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     };
     if let Some(migrations) = &migrations {
         if let Err(e) = lock::verify(&ws.migrations_dir(), ws.dialect(), migrations) {
-            problems.push(format!(
-                "{e}\n  if the files were changed on purpose, run `cargo migrate hash`"
-            ));
+            problems.push(crate::error::with_hash_help(&e));
         }
         check_schema(&ws, migrations, &mut problems);
         check_database(&ws, migrations, ctx, &mut problems)?;
