@@ -167,17 +167,27 @@ fn a_killed_runners_lock_is_released_before_its_statement_ends() {
     migrations(&ws, &[("sleepy", "SELECT pg_sleep(40) AS kill_me;\n", "")]);
     let mut child = spawn(&ws, &db, &["apply"]);
     wait_for_statement(&mut db, "kill_me");
-    // While it runs, a waiting runner gives up and says who holds the lock.
-    let waiting = cmd(&ws, &db, &["down"])
-        .env("CARGO_MIGRATE_LOCK_TIMEOUT", "0.5")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&waiting.stderr);
-    assert_eq!(waiting.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("holds it") && stderr.contains("may be a client that died"),
-        "{stderr}"
-    );
+    // While it runs, every other runner waits for it; one that gives up
+    // says who holds the lock.
+    for args in [
+        &["down"][..],
+        &["apply"][..],
+        &["resolve", "--rolled-back", "20260101000000"][..],
+        &["reset", "--force"][..],
+    ] {
+        let waiting = cmd(&ws, &db, args)
+            .env("CARGO_MIGRATE_LOCK_TIMEOUT", "0.5")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&waiting.stderr);
+        assert_eq!(waiting.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("another migration run holds the lock")
+                && stderr.contains("holds it")
+                && stderr.contains("may be a client that died"),
+            "{args:?}: {stderr}"
+        );
+    }
     child.kill().unwrap();
     child.wait().unwrap();
     let start = Instant::now();
@@ -233,7 +243,7 @@ fn a_transactional_migration_killed_at_any_moment_is_all_or_nothing() {
     let tries: usize = std::env::var("MIGRATE_KILL_TRIES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(6);
+        .unwrap_or(4);
     let ws = Workspace::new("postgres", "");
     let up = "CREATE TABLE t (id int PRIMARY KEY, v text);\n\
               INSERT INTO t SELECT i, 'x' || i FROM generate_series(1, 200000) i;\n\
@@ -291,4 +301,26 @@ fn a_transactional_migration_killed_at_any_moment_is_all_or_nothing() {
         assert_eq!(n, 200000);
     }
     eprintln!("killed {tries} runs: {before} left it before, {after} after");
+}
+
+/// A NUL byte in a statement: the migration's own error (with its
+/// file:line:col) is what the user reads first, never only the history
+/// table's complaint about the NUL in the recorded error.
+#[test]
+fn a_nul_byte_shows_the_migrations_error_first() {
+    let mut db = test_db!();
+    let ws = Workspace::new("postgres", "");
+    let dirs = migrations(
+        &ws,
+        &[("nul", "CREATE TABLE t (id int);\nSELECT 'a\0b';\n", "")],
+    );
+    let run = run(&ws, &db, &["apply"]).failure();
+    let stderr = run.stderr();
+    let location = stderr
+        .find(&format!("migrations/{}/up.sql:2:", dirs[0]))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    if let Some(history_error) = stderr.find("writing the history table") {
+        assert!(location < history_error, "{stderr}");
+    }
+    assert!(!tables(&mut db).contains(&"t".to_string()), "{stderr}");
 }

@@ -109,6 +109,10 @@ pub struct NewArgs {
     /// Write empty up.sql and down.sql to fill in by hand
     #[arg(long)]
     pub empty: bool,
+    /// Write the migration even when the schema files define nothing and it
+    /// drops every table the migrations made
+    #[arg(long)]
+    pub allow_empty_schema: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ use migrate_build::config::ConfigError;
 use migrate_build::ddl::DdlError;
 use migrate_build::dialect::RenderError;
 use migrate_build::migrations::MigrationsError;
-use migrate_build::migrations::lock::LockMismatch;
+use migrate_build::migrations::lock::{LockMismatch, LockProblem};
 
 use crate::db::{DbError, Script};
 use crate::output::Output;
@@ -33,9 +33,7 @@ pub enum CliError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Migrations(#[from] MigrationsError),
-    #[error(
-        "{0}\nhelp: if the migration files were changed on purpose, run `cargo migrate hash` to rewrite migrations/migrate.lock"
-    )]
+    #[error("{}", with_hash_help(.0))]
     Lock(#[from] LockMismatch),
     #[error(transparent)]
     Ddl(#[from] DdlError),
@@ -56,6 +54,21 @@ pub enum CliError {
     Refused(String),
     #[error("writing output: {0}")]
     Output(std::io::Error),
+}
+
+/// `hash` is the fix for deliberate edits, never for a half-written migration.
+pub(crate) fn with_hash_help(mismatch: &LockMismatch) -> String {
+    if mismatch
+        .problems
+        .iter()
+        .all(|p| matches!(p, LockProblem::HalfWritten { .. }))
+    {
+        mismatch.to_string()
+    } else {
+        format!(
+            "{mismatch}\nhelp: if the migration files were changed on purpose, run `cargo migrate hash` to rewrite migrations/migrate.lock"
+        )
+    }
 }
 
 impl CliError {

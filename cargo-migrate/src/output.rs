@@ -12,6 +12,14 @@ pub struct Output {
     color: bool,
 }
 
+/// One line to stderr. A closed stderr (`cargo migrate apply 2>&1 | head -1`)
+/// must not stop a run halfway: messages for people are dropped, the work
+/// goes on, and the exit code still tells what happened.
+fn err_line(args: std::fmt::Arguments<'_>) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| err.write_all(b"\n"));
+}
+
 const GREEN_BOLD: &str = "\x1b[1;32m";
 const YELLOW_BOLD: &str = "\x1b[1;33m";
 const RED_BOLD: &str = "\x1b[1;31m";
@@ -50,25 +58,28 @@ impl Output {
     pub fn status(&self, verb: &str, message: impl std::fmt::Display) {
         if !self.quiet {
             let verb = self.paint(GREEN_BOLD, &format!("{verb:>12}"));
-            eprintln!("{verb} {message}");
+            err_line(format_args!("{verb} {message}"));
         }
     }
 
     /// Warnings show even with `-q`: they are about data.
     pub fn warn(&self, message: impl std::fmt::Display) {
-        eprintln!("{} {message}", self.paint(YELLOW_BOLD, "warning:"));
+        err_line(format_args!(
+            "{} {message}",
+            self.paint(YELLOW_BOLD, "warning:")
+        ));
     }
 
     pub fn note(&self, message: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("{} {message}", self.paint(CYAN_BOLD, "note:"));
+            err_line(format_args!("{} {message}", self.paint(CYAN_BOLD, "note:")));
         }
     }
 
     /// A plain line for people (stderr), unless `-q`.
     pub fn line(&self, message: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("{message}");
+            err_line(format_args!("{message}"));
         }
     }
 
@@ -76,7 +87,7 @@ impl Output {
     pub fn statement(&self, sql: &str) {
         if self.verbose {
             for line in sql.trim().lines() {
-                eprintln!("  {} {line}", self.paint(CYAN_BOLD, "|"));
+                err_line(format_args!("  {} {line}", self.paint(CYAN_BOLD, "|")));
             }
         }
     }

@@ -185,11 +185,19 @@ pub enum RunnerError {
         name: String,
         dir: String,
     },
-    #[error("reverting {version}_{name} failed and was rolled back:\n{source}")]
+    #[error(
+        "reverting {version}_{name} failed{}:\n{source}",
+        match aftermath {
+            Aftermath::RolledBack => " and was rolled back; it stays applied",
+            Aftermath::PartlyApplied => " (its down.sql runs outside a transaction: the statements before the failing one stayed applied, and the migration is still recorded as applied)",
+            Aftermath::Unknown => " while committing",
+        }
+    )]
     RevertFailed {
         version: String,
         name: String,
         source: Box<DbError>,
+        aftermath: Aftermath,
     },
     #[error(transparent)]
     Db(#[from] DbError),
@@ -367,6 +375,9 @@ fn apply_locked(
         match db.apply(&script, &mut hook) {
             Ok(ApplyOutcome::Applied { elapsed }) => {
                 out.status("Applied", format!("{id} ({} ms)", elapsed.as_millis()));
+                for w in db.take_warnings() {
+                    out.warn(w);
+                }
                 summary.applied.push(id);
             }
             Ok(ApplyOutcome::AlreadyApplied) => {
@@ -524,6 +535,9 @@ pub fn down(
         match db.revert(&script, &mut hook) {
             Ok(RevertOutcome::Reverted { elapsed }) => {
                 out.status("Reverted", format!("{id} ({} ms)", elapsed.as_millis()));
+                for w in db.take_warnings() {
+                    out.warn(w);
+                }
                 reverted.push(id);
             }
             Ok(RevertOutcome::NotApplied) => {
@@ -533,6 +547,7 @@ pub fn down(
                 return Err(RunnerError::RevertFailed {
                     version: m.version.clone(),
                     name: m.name.clone(),
+                    aftermath: Aftermath::of(m, &source),
                     source: Box::new(crate::error::redact_statement_error(source, &script)),
                 });
             }

@@ -12,6 +12,7 @@ use super::Ctx;
 
 pub fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let ws = ctx.workspace()?;
+    ctx.require_migrations_folder(&ws)?;
     let migrations = ws.verified_migrations()?;
     let url = ctx.database_url(&ws)?;
     let open = if args.dry_run {

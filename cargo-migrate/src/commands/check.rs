@@ -25,9 +25,7 @@ pub fn run(_args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     };
     if let Some(migrations) = &migrations {
         if let Err(e) = lock::verify(&ws.migrations_dir(), ws.dialect(), migrations) {
-            problems.push(format!(
-                "{e}\n  if the files were changed on purpose, run `cargo migrate hash`"
-            ));
+            problems.push(crate::error::with_hash_help(&e));
         }
         check_schema(&ws, migrations, &mut problems);
         check_database(&ws, migrations, ctx, &mut problems)?;
@@ -98,7 +96,14 @@ fn check_database(
             return Ok(());
         }
     };
-    let report = Report::compare(migrations, &db.list_applied()?);
+    let applied = db.list_applied()?;
+    if !applied.is_empty()
+        && let Err(e) = ctx.require_migrations_folder(ws)
+    {
+        problems.push(e.to_string());
+        return Ok(());
+    }
+    let report = Report::compare(migrations, &applied);
     problems.extend(report.refusals(migrations));
     let pending = report.with_state(State::Pending).count();
     if pending > 0 {

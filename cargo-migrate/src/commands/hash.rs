@@ -9,12 +9,9 @@ use super::Ctx;
 
 pub fn run(_args: HashArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let ws = ctx.workspace()?;
-    let migrations = ws.load_migrations()?;
     let dir = ws.migrations_dir();
-    std::fs::create_dir_all(&dir).map_err(|source| CliError::Io {
-        path: dir.clone(),
-        source,
-    })?;
+    let _folder_lock = super::lock_migrations_folder(&dir)?;
+    let migrations = ws.load_migrations()?;
     lock::write(&dir, &lock::compute(ws.dialect(), &migrations))?;
     ctx.out.status(
         "Wrote",

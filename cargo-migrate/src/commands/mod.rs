@@ -11,7 +11,9 @@ pub mod reset;
 pub mod resolve;
 pub mod status;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use migrate_build::Dialect;
 
 use crate::cli::{Command, GlobalArgs};
 use crate::db::{self, Database, Open};
@@ -29,7 +31,34 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn workspace(&self) -> Result<Workspace, CliError> {
-        Workspace::load(self.global.manifest_path.as_deref(), &self.cwd)
+        let ws = Workspace::load(self.global.manifest_path.as_deref(), &self.cwd)?;
+        if ws.dialect() == Dialect::Sqlite
+            && let Some(schema) = &ws.config.pg_schema
+        {
+            return Err(CliError::Refused(format!(
+                "`pg_schema = \"{schema}\"` is set in the [metadata.migrate] config of {}, but the dialect is \
+                 sqlite, which has no schemas to put the history table in\nhelp: remove `pg_schema`, or set \
+                 `dialect = \"postgres\"`",
+                ws.show(&ws.base_dir.join("Cargo.toml"))
+            )));
+        }
+        Ok(ws)
+    }
+
+    /// Commands that compare the folder with a database need the folder:
+    /// a mistyped `migrations` path would make every applied migration look
+    /// deleted.
+    pub fn require_migrations_folder(&self, ws: &Workspace) -> Result<(), CliError> {
+        let dir = ws.migrations_dir();
+        if dir.is_dir() {
+            return Ok(());
+        }
+        Err(CliError::Refused(format!(
+            "the migrations folder {} does not exist\nhelp: check `migrations` in the [metadata.migrate] config \
+             of {} (relative to it); `cargo migrate new <name>` creates the folder",
+            ws.show(&dir),
+            ws.show(&ws.base_dir.join("Cargo.toml"))
+        )))
     }
 
     pub fn database_url(&self, ws: &Workspace) -> Result<DatabaseUrl, CliError> {
@@ -58,6 +87,46 @@ impl Ctx {
 
     pub fn print(&self, text: &str) -> Result<(), CliError> {
         self.out.stdout(text).map_err(CliError::Output)
+    }
+}
+
+/// Holds `<migrations>/.migrate-new.lock` (an OS file lock) until dropped:
+/// two `new` (or `hash`) runs at once would each write a migration from the
+/// same replayed state. Hidden, so no loader takes it for a migration.
+pub fn lock_migrations_folder(dir: &Path) -> Result<std::fs::File, CliError> {
+    let path = dir.join(".migrate-new.lock");
+    let io = |source| CliError::Io {
+        path: path.clone(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let file = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(io)?;
+    let timeout = db::lock_timeout();
+    let start = std::time::Instant::now();
+    loop {
+        match fs4::FileExt::try_lock(&file) {
+            Ok(()) => return Ok(file),
+            Err(fs4::TryLockError::WouldBlock) => {}
+            Err(fs4::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        if start.elapsed() >= timeout {
+            return Err(CliError::Refused(format!(
+                "{}: another `cargo migrate new` or `hash` holds it; waited {:.1} s\n\
+                 help: wait for it to finish, or set CARGO_MIGRATE_LOCK_TIMEOUT (seconds) to wait longer",
+                path.display(),
+                timeout.as_secs_f64()
+            )));
+        }
+        std::thread::sleep(db::LOCK_POLL);
     }
 }
 

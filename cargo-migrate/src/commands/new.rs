@@ -2,6 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use migrate_build::Schema;
 use migrate_build::dialect::render_script;
 use migrate_build::diff::diff;
 use migrate_build::migrations::{self, Migration, lock};
@@ -16,6 +17,9 @@ const HEADER: &str = include_str!("../../../templates/migration_header.sql");
 pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     migrations::validate_name(&args.name)?;
     let ws = ctx.workspace()?;
+    let dir = ws.migrations_dir();
+    let _folder_lock = super::lock_migrations_folder(&dir)?;
+    remove_stale_staging(&dir);
     let existing = ws.verified_migrations()?;
     let dialect = ws.dialect();
     let (up_body, down_body, destructive) = if args.empty {
@@ -23,6 +27,31 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     } else {
         let replayed = ws.replay(&existing)?;
         let declared = ws.parse_schema()?;
+        // A `schema` setting pointing at an empty folder (or at the
+        // migrations folder) reads as "drop everything".
+        let empty = Schema::empty(dialect);
+        if !args.allow_empty_schema
+            && diff(&empty, &declared).is_empty()
+            && !diff(&empty, &replayed).is_empty()
+        {
+            let files = ws
+                .config
+                .schema_files()?
+                .iter()
+                .map(|f| ws.show(&ws.base_dir.join(f)))
+                .collect::<Vec<_>>();
+            return Err(CliError::Refused(format!(
+                "the schema files define nothing ({}), but the migrations define {} table(s): the migration \
+                 would drop them all\nhelp: check `schema` in the [metadata.migrate] config; if dropping \
+                 everything is what you mean, pass --allow-empty-schema",
+                if files.is_empty() {
+                    "no .sql file found".to_string()
+                } else {
+                    files.join(", ")
+                },
+                replayed.tables.len()
+            )));
+        }
         let up = diff(&replayed, &declared);
         if up.is_empty() {
             ctx.out
@@ -46,11 +75,8 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     };
     let up = format!("{}\n{up_body}", header("Up"));
     let down = format!("{}\n{down_body}", header("Down"));
-    let dir = ws.migrations_dir();
-    std::fs::create_dir_all(&dir).map_err(|source| CliError::Io {
-        path: dir.clone(),
-        source,
-    })?;
+    // The lock last: a `new` killed before it leaves a complete migration
+    // that `check` reports as not hashed, never a locked half one.
     let written = migrations::write_new(&dir, &version, &args.name, &up, &down)?;
     let all = ws.load_migrations()?;
     lock::write(&dir, &lock::compute(dialect, &all))?;
@@ -80,5 +106,25 @@ fn next_version(existing: &[Migration]) -> String {
     match latest.and_then(|l| l.parse::<u64>().ok()) {
         Some(n) => (n + 1).to_string(),
         None => migrations::new_version(now),
+    }
+}
+
+/// Staging folders (`.<version>_<name>.<pid>.tmp`) of `new` runs that were
+/// killed. Safe to remove while this run holds the folder's lock.
+fn remove_stale_staging(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let staging = name.starts_with('.')
+            && name.ends_with(".tmp")
+            && name[1..].bytes().take(14).all(|b| b.is_ascii_digit());
+        if staging && entry.path().is_dir() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }

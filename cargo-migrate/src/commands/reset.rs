@@ -11,6 +11,7 @@ use super::Ctx;
 
 pub fn run(args: ResetArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let ws = ctx.workspace()?;
+    ctx.require_migrations_folder(&ws)?;
     let migrations = ws.verified_migrations()?;
     let url = ctx.database_url(&ws)?;
     if !args.force {
@@ -36,8 +37,12 @@ fn confirm(url: &str) -> Result<(), CliError> {
             "`reset` drops every table in {url} and its data; pass --force to do it without a terminal to confirm on"
         )));
     }
-    eprint!("This drops every table in {url} and all its data. Type `yes` to go on: ");
-    let _ = std::io::stderr().flush();
+    let mut stderr = std::io::stderr();
+    let _ = write!(
+        stderr,
+        "This drops every table in {url} and all its data. Type `yes` to go on: "
+    )
+    .and_then(|()| stderr.flush());
     let mut answer = String::new();
     stdin
         .lock()

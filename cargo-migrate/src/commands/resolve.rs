@@ -9,6 +9,7 @@ use super::Ctx;
 
 pub fn run(args: ResolveArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let ws = ctx.workspace()?;
+    ctx.require_migrations_folder(&ws)?;
     let migrations = ws.verified_migrations()?;
     let url = ctx.database_url(&ws)?;
     let mut db = ctx.connect(&ws, &url, Open::MustExist)?;

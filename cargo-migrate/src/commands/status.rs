@@ -38,6 +38,9 @@ pub fn run(args: StatusArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         Some(db) => db.list_applied()?,
         None => Vec::new(),
     };
+    if !applied.is_empty() {
+        ctx.require_migrations_folder(&ws)?;
+    }
     let report = Report::compare(&migrations, &applied);
     // Drift only means something when the history itself is in order.
     let drift = match db.as_mut() {

@@ -58,7 +58,7 @@ pub enum DbError {
         message: String,
     },
     #[error(
-        "{path}: foreign key violations after the migration (it was rolled back):\n{}",
+        "{path}: the migration left rows referencing missing rows (it was rolled back; violations that were in the database before it are not counted):\n{}",
         violations.iter().map(|v| format!("  - {v}")).collect::<Vec<_>>().join("\n")
     )]
     ForeignKeyViolations {
@@ -156,6 +156,11 @@ pub trait Database {
         hook: StatementHook<'_>,
     ) -> Result<RevertOutcome, DbError>;
     fn record_failure(&mut self, up: &Script<'_>, error: &str) -> Result<(), DbError>;
+    /// What the last [`Database::apply`] or [`Database::revert`] found that
+    /// the user should know, without failing it.
+    fn take_warnings(&mut self) -> Vec<String> {
+        Vec::new()
+    }
     /// Marks a failed row as applied with `checksum`. False when there is no failed row.
     fn resolve_applied(&mut self, version: &str, checksum: &str) -> Result<bool, DbError>;
     /// Deletes a failed row. False when there is no failed row.

@@ -612,8 +612,16 @@ impl Database for Postgres {
             quote::string(down.version)
         );
         if let Err(e) = self.client.batch_execute(&finish) {
+            let known = e.as_db_error().is_some();
             self.rollback();
-            return Err(query("writing the history table")(e));
+            return Err(if known {
+                query("writing the history table")(e)
+            } else {
+                DbError::CommitUnknown {
+                    context: "writing the history table and committing",
+                    message: server_message(&e),
+                }
+            });
         }
         Ok(RevertOutcome::Reverted {
             elapsed: start.elapsed(),
@@ -622,13 +630,15 @@ impl Database for Postgres {
 
     fn record_failure(&mut self, up: &Script<'_>, error: &str) -> Result<(), DbError> {
         let history = self.history_table.clone();
+        // `text` cannot hold NUL, and the error quotes the statement.
+        let error = error.replace('\0', "\\0");
         Self::insert_history(
             &mut self.client,
             &history,
             up,
             false,
             Duration::ZERO,
-            Some(error),
+            Some(&error),
         )
     }
 

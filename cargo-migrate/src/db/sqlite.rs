@@ -5,6 +5,7 @@
 //! inside `BEGIN IMMEDIATE` and re-reads its history row there, for runners
 //! of older versions that take no file lock.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -29,6 +30,12 @@ pub struct Sqlite {
     lock_path: Option<PathBuf>,
     /// Open while the run lock is held.
     lock_file: Option<File>,
+    /// Foreign key violations as the last migration of this run left them;
+    /// `None` when not known (first migration, or after one run outside a
+    /// transaction).
+    known_violations: RefCell<Option<Vec<Violation>>>,
+    /// For the runner to print after each migration.
+    warnings: RefCell<Vec<String>>,
     display_url: String,
     /// As configured, for catalog lookups.
     history_name: String,
@@ -78,6 +85,8 @@ impl Sqlite {
             conn,
             lock_path,
             lock_file: None,
+            known_violations: RefCell::new(None),
+            warnings: RefCell::new(Vec::new()),
             display_url,
             history_name: history_table.to_string(),
             history_table: quote::ident(history_table, Dialect::Sqlite),
@@ -139,32 +148,53 @@ impl Sqlite {
         Ok(())
     }
 
-    /// `PRAGMA foreign_key_check` over the whole database: rows that a
-    /// rebuild with foreign keys off left pointing nowhere.
-    fn foreign_key_check(&self, script: &Script<'_>) -> Result<(), DbError> {
+    /// `PRAGMA foreign_key_check` over the whole database: rows that point
+    /// nowhere (a rebuild with foreign keys off can leave them).
+    fn violations(&self) -> Result<Vec<Violation>, DbError> {
         let mut stmt = self
             .conn
             .prepare("PRAGMA foreign_key_check")
             .map_err(query("PRAGMA foreign_key_check"))?;
-        let violations: Vec<String> = stmt
+        let rows = stmt
             .query_map([], |r| {
-                let table: String = r.get(0)?;
-                let rowid: Option<i64> = r.get(1)?;
-                let parent: String = r.get(2)?;
-                Ok(match rowid {
-                    Some(id) => format!("{table} row {id} references a missing row of {parent}"),
-                    None => format!("a row of {table} references a missing row of {parent}"),
+                Ok(Violation {
+                    table: r.get(0)?,
+                    rowid: r.get(1)?,
+                    parent: r.get(2)?,
+                    fkid: r.get(3)?,
                 })
             })
             .map_err(query("PRAGMA foreign_key_check"))?
             .collect::<Result<_, _>>()
             .map_err(query("PRAGMA foreign_key_check"))?;
-        if violations.is_empty() {
-            Ok(())
+        Ok(rows)
+    }
+
+    /// The violations the migration made (the ones the database had before
+    /// it are not its fault): an error that rolls it back. The ones that were
+    /// there before and remain become a warning.
+    fn foreign_key_check(
+        &self,
+        script: &Script<'_>,
+        before: &[Violation],
+    ) -> Result<Vec<Violation>, DbError> {
+        let after = self.violations()?;
+        let mut old: Vec<&Violation> = before.iter().collect();
+        let mut made = Vec::new();
+        for v in &after {
+            match old.iter().position(|o| *o == v) {
+                Some(i) => {
+                    old.swap_remove(i);
+                }
+                None => made.push(v.to_string()),
+            }
+        }
+        if made.is_empty() {
+            Ok(after)
         } else {
             Err(DbError::ForeignKeyViolations {
                 path: script.path.clone(),
-                violations,
+                violations: made,
             })
         }
     }
@@ -219,16 +249,49 @@ impl Sqlite {
         self.conn
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(query("BEGIN IMMEDIATE"))?;
-        let outcome = body(self).and_then(|tx| match tx {
-            Tx::Commit(v) => self.foreign_key_check(script).map(|()| Tx::Commit(v)),
-            Tx::Rollback(v) => Ok(Tx::Rollback(v)),
+        // Known from the previous migration of this run (checked after it,
+        // under the run lock), else one scan here.
+        let before = match self.known_violations.take() {
+            Some(v) => Ok(v),
+            None => self.violations(),
+        };
+        let outcome = before.and_then(|before| {
+            body(self).and_then(|tx| match tx {
+                Tx::Commit(v) => self
+                    .foreign_key_check(script, &before)
+                    .map(|after| (Tx::Commit(v), after)),
+                Tx::Rollback(v) => Ok((Tx::Rollback(v), before)),
+            })
         });
         match outcome {
-            Ok(Tx::Commit(v)) => {
-                self.conn.execute_batch("COMMIT").map_err(query("COMMIT"))?;
+            Ok((Tx::Commit(v), after)) => {
+                // A COMMIT that fails (busy readers, I/O) leaves the
+                // transaction open or rolls it back itself: end it either way.
+                if let Err(e) = self.conn.execute_batch("COMMIT") {
+                    self.rollback();
+                    return Err(query("COMMIT")(e));
+                }
+                if !after.is_empty() {
+                    let shown: Vec<String> =
+                        after.iter().take(5).map(|v| format!("  - {v}")).collect();
+                    self.warnings.borrow_mut().push(format!(
+                        "{} foreign key violation(s) were in the database before {} and remain \
+                         (`PRAGMA foreign_key_check` lists them):\n{}{}",
+                        after.len(),
+                        script.path,
+                        shown.join("\n"),
+                        if after.len() > shown.len() {
+                            "\n  - …"
+                        } else {
+                            ""
+                        }
+                    ));
+                }
+                self.known_violations.replace(Some(after));
                 Ok(v)
             }
-            Ok(Tx::Rollback(v)) => {
+            Ok((Tx::Rollback(v), before)) => {
+                self.known_violations.replace(Some(before));
                 self.rollback();
                 Ok(v)
             }
@@ -272,6 +335,33 @@ impl Sqlite {
             )
             .map(|_| ())
             .map_err(query("writing the history table"))
+    }
+}
+
+/// One row of `PRAGMA foreign_key_check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Violation {
+    table: String,
+    /// `None` for a `WITHOUT ROWID` table.
+    rowid: Option<i64>,
+    parent: String,
+    fkid: i64,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.rowid {
+            Some(id) => write!(
+                f,
+                "{} row {id} references a missing row of {}",
+                self.table, self.parent
+            ),
+            None => write!(
+                f,
+                "a row of {} references a missing row of {}",
+                self.table, self.parent
+            ),
+        }
     }
 }
 
@@ -432,6 +522,7 @@ impl Database for Sqlite {
             if self.row_success(up.version)?.is_some() {
                 return Ok(ApplyOutcome::AlreadyApplied);
             }
+            self.known_violations.replace(None);
             let start = Instant::now();
             self.run_script(up, hook)?;
             let elapsed = start.elapsed();
@@ -466,6 +557,7 @@ impl Database for Sqlite {
             if self.row_success(down.version)? != Some(true) {
                 return Ok(RevertOutcome::NotApplied);
             }
+            self.known_violations.replace(None);
             let start = Instant::now();
             self.run_script(down, hook)?;
             self.conn
@@ -492,6 +584,10 @@ impl Database for Sqlite {
 
     fn record_failure(&mut self, up: &Script<'_>, error: &str) -> Result<(), DbError> {
         self.insert_history(up, false, Duration::ZERO, Some(error))
+    }
+
+    fn take_warnings(&mut self) -> Vec<String> {
+        self.warnings.take()
     }
 
     fn resolve_applied(&mut self, version: &str, checksum: &str) -> Result<bool, DbError> {
@@ -525,6 +621,7 @@ impl Database for Sqlite {
     }
 
     fn drop_everything(&mut self) -> Result<(), DbError> {
+        self.known_violations.replace(None);
         let fk_was_on = self.foreign_keys_enabled()?;
         self.set_foreign_keys(false)?;
         let result = (|| {

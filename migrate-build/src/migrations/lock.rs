@@ -207,8 +207,9 @@ pub fn write(dir: &Path, lock: &Lock) -> Result<(), MigrationsError> {
         let p = p.to_path_buf();
         move |source| MigrationsError::Io { path: p, source }
     };
-    std::fs::write(&tmp, lock.render()).map_err(io(&tmp))?;
-    std::fs::rename(&tmp, &path).map_err(io(&path))
+    super::write_synced(&tmp, &lock.render()).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, &path).map_err(io(&path))?;
+    super::sync_dir(dir).map_err(io(dir))
 }
 
 /// Why the lock file and the folder disagree: every problem found, in
@@ -241,6 +242,9 @@ pub enum LockProblem {
     Removed { id: String },
     /// New, after every locked migration: not hashed yet.
     Added { id: String, path: PathBuf },
+    /// New, with an empty `up.sql`: what an interrupted `cargo migrate new`
+    /// leaves; hashing it would lock an empty migration.
+    HalfWritten { id: String, path: PathBuf },
     /// New, but sorting before `before`, which was locked already: two
     /// branches added migrations in parallel.
     Inserted {
@@ -289,6 +293,14 @@ impl fmt::Display for LockProblem {
                 f,
                 "`{id}` is not in the lock file ({}): {HASH} (`cargo migrate new` does it \
                  for the migrations it writes)",
+                path.display()
+            ),
+            LockProblem::HalfWritten { id, path } => write!(
+                f,
+                "`{id}` has an empty up.sql and is not in the lock file ({}): it looks like a \
+                 half-written migration (an interrupted `cargo migrate new`). Delete its folder and \
+                 run `cargo migrate new <name>` again; if you are writing it by hand, fill it in, \
+                 then {HASH}",
                 path.display()
             ),
             LockProblem::Inserted { id, path, before } => write!(
@@ -411,6 +423,10 @@ pub fn compare(lock: &Lock, dialect: Dialect, migrations: &[Migration]) -> Vec<L
                 id: m.id(),
                 path: m.up.path.clone(),
                 before: format!("{}_{}", before.version, before.name),
+            }),
+            _ if m.up.sql.trim().is_empty() => problems.push(LockProblem::HalfWritten {
+                id: m.id(),
+                path: m.up.path.clone(),
             }),
             _ => problems.push(LockProblem::Added {
                 id: m.id(),

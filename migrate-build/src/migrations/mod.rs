@@ -98,8 +98,18 @@ pub enum MigrationsError {
     },
     #[error("{}: not a migration name: {reason}", path.display())]
     MalformedName { path: PathBuf, reason: String },
-    #[error("{}: migration folder has no up.sql", path.display())]
+    #[error(
+        "{}: migration folder has no up.sql, but migrate.lock lists it: restore it from version control",
+        path.display()
+    )]
     MissingUp { path: PathBuf },
+    #[error(
+        "{}: migration folder has no up.sql and migrate.lock does not know it: it looks like a half-written \
+         migration (an interrupted `cargo migrate new`)\nhelp: delete the folder and run `cargo migrate new <name>` \
+         again; if you are writing it by hand, add its up.sql and run `cargo migrate hash`",
+        path.display()
+    )]
+    HalfWritten { path: PathBuf },
     #[error("{}: a down migration without its up migration", path.display())]
     DownWithoutUp { path: PathBuf },
     #[error("{} and {}: two migrations with version {version}", first.display(), second.display())]
@@ -172,11 +182,32 @@ pub fn load_with_layout(
     let entries = source::read_entries(dir)?;
     let layout = source::detect(&entries);
     let migrations = match layout {
-        Layout::Folders => source::load_folders(&entries)?,
+        Layout::Folders => source::load_folders(&entries).map_err(|e| half_written(dir, e))?,
         Layout::SqlxFiles => source::load_sqlx(&entries)?,
         Layout::PopxFiles => source::load_popx(&entries, dialect)?,
     };
     Ok((layout, migrations))
+}
+
+/// A folder without `up.sql` that the lock does not know is what an
+/// interrupted `cargo migrate new` (or an older version of it) leaves.
+fn half_written(dir: &Path, e: MigrationsError) -> MigrationsError {
+    let MigrationsError::MissingUp { path } = e else {
+        return e;
+    };
+    let version = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(source::folder_version);
+    let locked = match (lock::read(dir), &version) {
+        (Ok(Some(lock)), Some(v)) => lock.entries.iter().any(|e| &e.version == v),
+        _ => false,
+    };
+    if locked {
+        MigrationsError::MissingUp { path }
+    } else {
+        MigrationsError::HalfWritten { path }
+    }
 }
 
 /// The layout of `dir`: folders when a sub-directory is named like a
@@ -276,12 +307,30 @@ pub fn write_new(
             });
         }
     }
+    // Written under a hidden name (which no loader reads) and renamed into
+    // place complete: a `new` killed halfway leaves no migration at all.
     let folder = dir.join(format!("{version}_{name}"));
-    std::fs::create_dir(&folder).map_err(io(&folder))?;
+    let staging = dir.join(format!(".{version}_{name}.{}.tmp", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    }
+    std::fs::create_dir(&staging).map_err(io(&staging))?;
+    for (file, text) in [("up.sql", up), ("down.sql", down)] {
+        let path = staging.join(file);
+        write_synced(&path, text).map_err(io(&path))?;
+    }
+    sync_dir(&staging).map_err(io(&staging))?;
+    if folder.exists() {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(MigrationsError::VersionTaken {
+            version: version.to_string(),
+            existing: folder,
+        });
+    }
+    std::fs::rename(&staging, &folder).map_err(io(&folder))?;
+    sync_dir(dir).map_err(io(dir))?;
     let up_path = folder.join("up.sql");
     let down_path = folder.join("down.sql");
-    std::fs::write(&up_path, up).map_err(io(&up_path))?;
-    std::fs::write(&down_path, down).map_err(io(&down_path))?;
     Ok(Migration {
         version: version.to_string(),
         name: name.to_string(),
@@ -295,6 +344,28 @@ pub fn write_new(
             sql: down.strip_prefix('\u{feff}').unwrap_or(down).to_string(),
         }),
     })
+}
+
+/// Writes `path` and waits until its bytes are on disk.
+pub(crate) fn write_synced(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+/// Makes the entries of `dir` (new names, renames) durable. Only Unix can
+/// open a folder to sync it; elsewhere the rename is as durable as it gets.
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 
 use super::render::{create_index, create_table};
 use crate::dialect::Dialect;
-use crate::dialect::quote::{ident, qualified};
+use crate::dialect::quote::{ident, qualified, string};
 use crate::dialect::render::RenderError;
 use crate::plan::Destructive;
 use crate::schema::{Index, QualifiedName, Table};
@@ -48,8 +48,14 @@ pub(super) fn statements(
         })
         .collect();
     if !copied.is_empty() {
-        let targets: Vec<String> = copied.iter().map(|(_, n)| ident(n, SQLITE)).collect();
-        let sources: Vec<String> = copied.iter().map(|(p, _)| ident(p, SQLITE)).collect();
+        let mut targets: Vec<String> = copied.iter().map(|(_, n)| ident(n, SQLITE)).collect();
+        let mut sources: Vec<String> = copied.iter().map(|(p, _)| ident(p, SQLITE)).collect();
+        // Implicit rowids would be renumbered by the copy: applications
+        // (and FTS content tables) may hold them.
+        if let Some(rowid) = rowid_to_copy(previous, next) {
+            targets.insert(0, rowid.to_string());
+            sources.insert(0, rowid.to_string());
+        }
         out.push(format!(
             "INSERT INTO {} ({}) SELECT {} FROM {}",
             qualified(&temporary, SQLITE),
@@ -57,6 +63,9 @@ pub(super) fn statements(
             sources.join(", "),
             qualified(&previous.name, SQLITE)
         ));
+    }
+    if has_autoincrement(next) {
+        out.extend(carry_sequence(&previous.name, &temporary));
     }
     out.push(format!("DROP TABLE {}", qualified(&previous.name, SQLITE)));
     out.push(format!(
@@ -76,6 +85,57 @@ pub(super) fn statements(
         .map(String::from),
     );
     Ok(out)
+}
+
+/// The rowid alias the copy must carry explicitly: `None` when the next
+/// table has no implicit rowid (`WITHOUT ROWID`, or an `INTEGER PRIMARY
+/// KEY` column, which is the rowid and is copied as a column), or when the
+/// previous table had none to keep.
+fn rowid_to_copy(previous: &Table, next: &Table) -> Option<&'static str> {
+    if previous.without_rowid || next.without_rowid || rowid_alias(next).is_some() {
+        return None;
+    }
+    // A column may be named like a rowid alias; SQLite then means the column.
+    ["rowid", "_rowid_", "oid"].into_iter().find(|alias| {
+        previous.column(alias, SQLITE).is_none() && next.column(alias, SQLITE).is_none()
+    })
+}
+
+/// The `INTEGER PRIMARY KEY` column of a rowid table, which is its rowid.
+fn rowid_alias(table: &Table) -> Option<&str> {
+    let pk = table.primary_key.as_ref()?;
+    let [column] = pk.columns.as_slice() else {
+        return None;
+    };
+    let c = table.column(column, SQLITE)?;
+    (c.ty.name.eq_ignore_ascii_case("INTEGER") && c.ty.modifiers.is_empty())
+        .then_some(c.name.as_str())
+}
+
+fn has_autoincrement(table: &Table) -> bool {
+    table.columns.iter().any(|c| c.autoincrement)
+}
+
+/// Gives the new table the old one's `AUTOINCREMENT` counter before the old
+/// one is dropped (and its `sqlite_sequence` row with it): ids handed out
+/// and deleted are never handed out again. The copy may have made a row
+/// for the new table already; the larger counter wins.
+fn carry_sequence(previous: &QualifiedName, temporary: &QualifiedName) -> Vec<String> {
+    let sequence = match &previous.schema {
+        Some(schema) => format!("{}.sqlite_sequence", ident(schema, SQLITE)),
+        None => "sqlite_sequence".to_string(),
+    };
+    let old = string(&previous.name);
+    let new = string(&temporary.name);
+    vec![
+        format!(
+            "UPDATE {sequence} SET seq = (SELECT max(seq) FROM {sequence} WHERE name IN ({old}, {new})) WHERE name = {new}"
+        ),
+        format!(
+            "INSERT INTO {sequence} (name, seq) SELECT {new}, seq FROM {sequence} WHERE name = {old} \
+             AND NOT EXISTS (SELECT 1 FROM {sequence} WHERE name = {new})"
+        ),
+    ]
 }
 
 /// What a rebuild can lose when the plan did not say: columns the next shape
@@ -230,7 +290,7 @@ mod tests {
             statements[3..7],
             [
                 "CREATE TABLE main.new_User (\n    \"order\" TEXT NOT NULL\n)",
-                "INSERT INTO main.new_User (\"order\") SELECT \"order\" FROM main.\"User\"",
+                "INSERT INTO main.new_User (rowid, \"order\") SELECT rowid, \"order\" FROM main.\"User\"",
                 "DROP TABLE main.\"User\"",
                 "ALTER TABLE main.new_User RENAME TO \"User\"",
             ]
