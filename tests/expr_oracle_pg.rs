@@ -267,7 +267,11 @@ const GENERATED: &[(&str, &str, &str)] = &[
     ("int", "boolean", "x IN (1, 2)"),
     ("int", "text", "CASE WHEN x > 0 THEN 'pos' ELSE 'neg' END"),
     ("numeric(10,2)", "numeric", "round(x * 1.2, 2)"),
-    ("text", "tsvector", "to_tsvector('english'::regconfig, coalesce(x, ''))"),
+    (
+        "text",
+        "tsvector",
+        "to_tsvector('english'::regconfig, coalesce(x, ''))",
+    ),
 ];
 
 /// Column types written as users write them.
