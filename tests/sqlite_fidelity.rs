@@ -264,3 +264,22 @@ CREATE VIRTUAL TABLE tags USING fts5(tag);\n";
     ]);
     assert_eq!(diff.code(), 0, "{}{}", diff.stdout(), diff.stderr());
 }
+
+#[test]
+fn other_modules_and_their_shadow_tables() {
+    let sql = "CREATE VIRTUAL TABLE f4 USING fts4(title, body);\n\
+               CREATE VIRTUAL TABLE f5c USING fts5(a, content='');\n\
+               CREATE VIRTUAL TABLE r3 USING rtree_i32(id, x0, x1, y0, y1, z0, z1);\n";
+    let ws = workspace();
+    round_trip(&ws, sql, "init");
+    let shadow: i64 = ws
+        .db()
+        .query_row(
+            "SELECT count(*) FROM pragma_table_list WHERE type = 'shadow'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(shadow >= 10, "{shadow} shadow tables");
+    assert_eq!(read(&ws).virtual_tables.len(), 3);
+}
