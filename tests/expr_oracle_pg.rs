@@ -258,6 +258,22 @@ const INDEX_EXPRS: &[(&str, &str)] = &[
     ("timestamptz", "(x AT TIME ZONE 'utc')"),
 ];
 
+/// (column type, generated column's type, its expression over `x`).
+const GENERATED: &[(&str, &str, &str)] = &[
+    ("int", "int", "x * 2"),
+    ("text", "text", "lower(x)"),
+    ("text", "text", "x || '-' || x"),
+    ("jsonb", "text", "x ->> 'a'"),
+    ("int", "boolean", "x IN (1, 2)"),
+    ("int", "text", "CASE WHEN x > 0 THEN 'pos' ELSE 'neg' END"),
+    ("numeric(10,2)", "numeric", "round(x * 1.2, 2)"),
+    (
+        "text",
+        "tsvector",
+        "to_tsvector('english'::regconfig, coalesce(x, ''))",
+    ),
+];
+
 /// Column types written as users write them.
 const TYPES: &[&str] = &[
     "int[]",
@@ -327,6 +343,14 @@ fn build(db: &mut TestDb) -> String {
         sql.push_str(&index);
         sql.push('\n');
     }
+    for (i, (ty, generated, expr)) in GENERATED.iter().enumerate() {
+        let table = format!(
+            "CREATE TABLE g{i} (x {ty}, y {generated} GENERATED ALWAYS AS ({expr}) STORED);"
+        );
+        db.exec(&table);
+        sql.push_str(&table);
+        sql.push('\n');
+    }
     for (i, ty) in TYPES.iter().enumerate() {
         let table = format!("CREATE TABLE ty{i} (x {ty});");
         db.exec(&table);
@@ -369,6 +393,10 @@ fn case_of(table: &str) -> String {
         "p" => pick(PREDICATES),
         "e" => pick(INDEX_EXPRS),
         "ty" => TYPES.get(n).map(|t| t.to_string()).unwrap_or_default(),
+        "g" => GENERATED
+            .get(n)
+            .map(|(ty, g, e)| format!("{ty} → {g}: {e}"))
+            .unwrap_or_default(),
         _ => String::new(),
     }
 }
@@ -377,10 +405,11 @@ fn table_facts(t: &Table) -> String {
     let mut out = String::new();
     for c in &t.columns {
         out.push_str(&format!(
-            "column {} {} default {:?}\n",
+            "column {} {} default {:?} generated {:?}\n",
             c.name,
             c.ty,
-            c.default.as_ref().map(|d| (&d.sql, &d.key))
+            c.default.as_ref().map(|d| (&d.sql, &d.key)),
+            c.generated.as_ref().map(|g| (&g.expr.sql, &g.expr.key))
         ));
     }
     for c in &t.checks {

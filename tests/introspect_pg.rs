@@ -128,7 +128,8 @@ fn column_types_follow_format_type_and_display_round_trips() {
         ty("timestamp without time zone", &[], 0),
         ty("time without time zone", &[6], 0),
         ty("text", &[], 1),
-        ty("integer", &[], 2),
+        // Declared dimensions are not kept: `int[][]` is `integer[]`.
+        ty("integer", &[], 1),
         ty("character varying", &[20], 1),
         ty("double precision", &[], 0),
         ty("boolean", &[], 0),
@@ -145,7 +146,7 @@ fn column_types_follow_format_type_and_display_round_trips() {
     let got: Vec<&ColumnType> = table.columns.iter().map(|c| &c.ty).collect();
     assert_eq!(got, expected.iter().collect::<Vec<_>>());
 
-    // Display gives back what the server printed (one `[]` for any dimension count).
+    // Display gives back what the server printed.
     let printed: Vec<String> = db
         .client
         .query(
@@ -159,12 +160,7 @@ fn column_types_follow_format_type_and_display_round_trips() {
         .collect();
     for (column, printed) in table.columns.iter().zip(&printed) {
         let shown = column.ty.to_string();
-        assert_eq!(
-            shown.replace("[][]", "[]"),
-            *printed,
-            "column {}",
-            column.name
-        );
+        assert_eq!(shown, *printed, "column {}", column.name);
     }
 }
 

@@ -264,3 +264,47 @@ CREATE VIRTUAL TABLE tags USING fts5(tag);\n";
     ]);
     assert_eq!(diff.code(), 0, "{}{}", diff.stdout(), diff.stderr());
 }
+
+#[test]
+fn other_modules_and_their_shadow_tables() {
+    let sql = "CREATE VIRTUAL TABLE f4 USING fts4(title, body);\n\
+               CREATE VIRTUAL TABLE f5c USING fts5(a, content='');\n\
+               CREATE VIRTUAL TABLE r3 USING rtree_i32(id, x0, x1, y0, y1, z0, z1);\n";
+    let ws = workspace();
+    round_trip(&ws, sql, "init");
+    let shadow: i64 = ws
+        .db()
+        .query_row(
+            "SELECT count(*) FROM pragma_table_list WHERE type = 'shadow'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(shadow >= 10, "{shadow} shadow tables");
+    assert_eq!(read(&ws).virtual_tables.len(), 3);
+}
+
+/// A migration written by hand keeps its comments in the database's text
+/// (`PRAGMA table_info` prints a default as written): they are white space.
+#[test]
+fn comments_in_hand_written_expressions_are_no_drift() {
+    let ws = workspace();
+    ws.migrate(&["new", "--empty", "hand"]).success();
+    let dir = ws.migration_dirs().last().unwrap().clone();
+    ws.write(
+        &format!("migrations/{dir}/up.sql"),
+        "CREATE TABLE t (\n  id INTEGER PRIMARY KEY,\n  n INT DEFAULT (1 /* one */ + 1) CHECK (n > 0 -- positive\n  ),\n  s TEXT DEFAULT 'a--b' CHECK (s <> '/*x*/')\n);\n",
+    );
+    ws.write(&format!("migrations/{dir}/down.sql"), "DROP TABLE t;\n");
+    ws.migrate(&["hash"]).success();
+    ws.migrate(&["apply"]).success();
+    let diff = ws.migrate(&[
+        "diff",
+        "--from",
+        "database",
+        "--to",
+        "migrations",
+        "--exit-code",
+    ]);
+    assert_eq!(diff.code(), 0, "{}{}", diff.stdout(), diff.stderr());
+}

@@ -120,6 +120,9 @@ fn postgres_type(sql: &str) -> Option<ColumnType> {
     if array_from_underscore {
         array_dims = array_dims.saturating_add(1);
     }
+    // `int[][]` and `int[3]` are `integer[]`: PostgreSQL keeps no dimensions
+    // in the type (format_type and pg_dump print one `[]`).
+    let array_dims = array_dims.min(1);
     let (canonical, user_defined) = match (quoted, builtin(&name)) {
         (false, Some(canonical)) => (canonical.to_string(), false),
         (false, None) if !name.contains(' ') || name.contains('.') => {
@@ -251,7 +254,8 @@ mod tests {
     fn postgres_arrays_and_user_types() {
         assert_eq!(pg("text[]"), "text[]");
         assert_eq!(pg("_text"), "text[]");
-        assert_eq!(pg("int[][]"), "integer[][]");
+        assert_eq!(pg("int[][]"), "integer[]");
+        assert_eq!(pg("int[3][3]"), "integer[]");
         assert_eq!(pg("varchar(10)[]"), "character varying(10)[]");
         assert_eq!(pg("TEXT ARRAY"), "text[]");
         let t = canonical_type("build_status", Dialect::Postgres).unwrap();

@@ -82,8 +82,20 @@ fn lex(sql: &str) -> Vec<T> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        let next = chars.get(i + 1).copied();
         if c.is_whitespace() {
             i += 1;
+        } else if c == '-' && next == Some('-') {
+            // Comments are white space (SQLite keeps them in a default's text).
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            i += 2;
+            while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
+                i += 1;
+            }
+            i += 2;
         } else if c == '\'' || ((c == 'E' || c == 'e') && chars.get(i + 1) == Some(&'\'')) {
             let escaped = c != '\'';
             i += if escaped { 2 } else { 1 };
@@ -758,6 +770,15 @@ mod tests {
         assert_ne!(key("(a + b) * c"), key("a + b * c"));
         assert_ne!(key("'x' = 'X'"), key("'x' = 'x'"));
         assert_ne!(key("-1"), key("1"));
+    }
+
+    #[test]
+    fn comments_are_white_space() {
+        let key = |sql| expr_key(sql, Dialect::Sqlite);
+        assert_eq!(key("1 /* one */ + 1"), key("1 + 1"));
+        assert_eq!(key("n > 0 -- positive\n"), key("n > 0"));
+        assert_ne!(key("'a--b'"), key("'a'"));
+        assert_ne!(key("'/*x*/'"), key("''"));
     }
 
     #[test]

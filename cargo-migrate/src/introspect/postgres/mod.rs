@@ -336,7 +336,6 @@ impl<'c> Context<'c> {
                 schema: &type_schema,
                 name: &type_name,
                 is_array: get(&row, 5, what)?,
-                declared_dims: get(&row, 6, what)?,
             });
             let mut column = Column::new(get::<String>(&row, 1, what)?, ty);
             column.nullable = !get::<bool>(&row, 7, what)?;

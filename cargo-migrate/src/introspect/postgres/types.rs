@@ -14,20 +14,15 @@ pub(super) struct TypeRef<'a> {
     /// Namespace and name of the type, or of the element type for arrays.
     pub schema: &'a str,
     pub name: &'a str,
+    /// One dimension whatever the column was declared with (`attndims`):
+    /// the server prints one `[]`, enforces no dimensions, and pg_dump does
+    /// not keep them, so they are not part of the type.
     pub is_array: bool,
-    /// `attndims`: the dimensions the column was declared with. The server
-    /// prints one `[]` whatever the declaration said.
-    pub declared_dims: i32,
 }
 
 pub(super) fn column_type(t: &TypeRef<'_>) -> ColumnType {
-    let (base, printed_dims) = strip_array_suffix(t.formatted);
-    let array_dims = if t.is_array {
-        let declared = u8::try_from(t.declared_dims).unwrap_or(u8::MAX);
-        declared.max(printed_dims).max(1)
-    } else {
-        0
-    };
+    let (base, _) = strip_array_suffix(t.formatted);
+    let array_dims = u8::from(t.is_array);
     let user_defined = t.schema != "pg_catalog";
     let (name, modifiers) = if user_defined {
         // Unquoted, as the interpreter names it (`app.Mood`): the renderer
@@ -93,13 +88,12 @@ fn split_builtin(s: &str) -> (String, Vec<u32>) {
 mod tests {
     use super::*;
 
-    fn builtin(formatted: &str, is_array: bool, dims: i32) -> ColumnType {
+    fn builtin(formatted: &str, is_array: bool) -> ColumnType {
         column_type(&TypeRef {
             formatted,
             schema: "pg_catalog",
             name: "ignored for builtins",
             is_array,
-            declared_dims: dims,
         })
     }
 
@@ -133,7 +127,7 @@ mod tests {
             ("character varying(20)[]", "character varying", &[20], 1),
         ];
         for &(formatted, name, mods, dims) in cases {
-            let ty = builtin(formatted, dims > 0, 0);
+            let ty = builtin(formatted, dims > 0);
             assert_eq!(ty.name, name, "{formatted}");
             assert_eq!(ty.modifiers, mods, "{formatted}");
             assert_eq!(ty.array_dims, dims, "{formatted}");
@@ -143,9 +137,9 @@ mod tests {
     }
 
     #[test]
-    fn declared_array_dimensions_win_over_the_single_printed_pair() {
-        assert_eq!(builtin("integer[]", true, 2).array_dims, 2);
-        assert_eq!(builtin("integer[]", true, 0).array_dims, 1);
+    fn declared_array_dimensions_are_not_part_of_the_type() {
+        assert_eq!(builtin("integer[]", true).array_dims, 1);
+        assert_eq!(builtin("integer", false).array_dims, 0);
     }
 
     #[test]
@@ -156,7 +150,6 @@ mod tests {
                 schema,
                 name,
                 is_array: false,
-                declared_dims: 0,
             })
         };
         let public = t("mood", "public", "mood");
