@@ -287,7 +287,6 @@ fn bare_type(formatted: &str, schema: &str, name: &str, is_array: bool) -> Strin
         schema,
         name,
         is_array,
-        declared_dims: 0,
     });
     ty.modifiers.clear();
     ty.to_string()
