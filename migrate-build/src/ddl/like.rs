@@ -174,7 +174,13 @@ pub(super) fn columns(schema: &Schema, like: &Like) -> Fallible<Vec<Column>> {
                 copy.generated = c.generated.clone();
             }
             if like.including.identity {
+                // The copy gets a sequence of its own with the same values,
+                // but PostgreSQL does not copy its `AS` type: it is bigint.
                 copy.identity = c.identity;
+                copy.identity_options = c.identity_options.clone().map(|mut o| {
+                    o.data_type = "bigint".into();
+                    o
+                });
             }
             if like.including.comments {
                 copy.comment = c.comment.clone();
