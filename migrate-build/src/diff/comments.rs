@@ -110,13 +110,10 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
     for ext in &next.extensions {
         // Compared only when both sides say one (see `Extension`): the
         // server gives every extension the comment of its control file.
-        let old = previous
-            .extensions
-            .iter()
-            .find(|p| p.name == ext.name)
-            .map(|e| &e.comment)
-            .filter(|c| c.is_some());
-        if ext.comment.is_none() || old.is_none() {
+        let old = previous.extensions.iter().find(|p| p.name == ext.name);
+        let created = old.is_none();
+        let old = old.map(|e| &e.comment).filter(|c| c.is_some());
+        if ext.comment.is_none() || (old.is_none() && !created) {
             continue;
         }
         consider(
