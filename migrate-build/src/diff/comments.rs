@@ -271,6 +271,7 @@ fn constraint_names(t: &crate::schema::Table) -> impl Iterator<Item = &str> {
         .chain(t.uniques.iter().filter_map(|u| u.name.as_deref()))
         .chain(t.checks.iter().filter_map(|c| c.name.as_deref()))
         .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
+        .chain(t.exclusions.iter().filter_map(|x| x.name.as_deref()))
 }
 
 /// Whether `step` adds the constraint `name` to `table`.
@@ -283,6 +284,10 @@ fn constraint_added(step: &Step, table: &QualifiedName, name: &str, d: crate::Di
         } => t.same_as(table, d) && named(&primary_key.name),
         Step::AddUnique { table: t, unique } => t.same_as(table, d) && named(&unique.name),
         Step::AddCheck { table: t, check } => t.same_as(table, d) && named(&check.name),
+        Step::AddExclusion {
+            table: t,
+            exclusion,
+        } => t.same_as(table, d) && named(&exclusion.name),
         Step::AddForeignKey {
             table: t,
             foreign_key,

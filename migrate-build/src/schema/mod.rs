@@ -283,6 +283,8 @@ pub struct Table {
     pub options: TableOptions,
     /// `COMMENT ON CONSTRAINT c ON t`: (constraint name, comment), sorted.
     pub constraint_comments: Vec<(String, String)>,
+    /// PostgreSQL `EXCLUDE` constraints.
+    pub exclusions: Vec<ExclusionConstraint>,
 }
 
 impl Table {
@@ -299,6 +301,7 @@ impl Table {
             strict: false,
             options: TableOptions::default(),
             constraint_comments: Vec::new(),
+            exclusions: Vec::new(),
         }
     }
 
@@ -317,6 +320,7 @@ impl Table {
             .chain(self.uniques.iter().filter_map(|u| u.name.as_deref()))
             .chain(self.checks.iter().filter_map(|c| c.name.as_deref()))
             .chain(self.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
+            .chain(self.exclusions.iter().filter_map(|x| x.name.as_deref()))
             .collect();
         let keep: Vec<bool> = self
             .constraint_comments
@@ -344,7 +348,18 @@ impl Table {
             .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
         self.options.storage.sort();
         self.constraint_comments.sort();
+        self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
     }
+}
+
+/// `EXCLUDE USING gist (room WITH =, during WITH &&) WHERE (…)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExclusionConstraint {
+    pub name: Option<String>,
+    /// Everything between `EXCLUDE` and the deferrability, method always
+    /// said (`USING gist (…) [INCLUDE (…)] [WHERE (…)]`), compared by key.
+    pub definition: Expr,
+    pub deferrable: Deferrable,
 }
 
 /// What PostgreSQL keeps on a table besides its columns and constraints.
