@@ -652,7 +652,6 @@ fn functions_triggers_types_and_other_opaque_objects() {
             (OpaqueKind::Statistics, "t_stats".into(), on_t.clone()),
             (OpaqueKind::Rule, "t_no_delete".into(), on_t.clone()),
             (OpaqueKind::Aggregate, "total".into(), None),
-            (OpaqueKind::Other, "t_no_overlap".into(), on_t.clone()),
         ]
     );
     let sql = |kind: OpaqueKind, name: &str| {
@@ -703,9 +702,13 @@ fn functions_triggers_types_and_other_opaque_objects() {
     assert!(schema.table(&q("t")).unwrap().options.row_security);
     assert!(sql(OpaqueKind::Rule, "t_no_delete").starts_with("CREATE RULE t_no_delete AS"));
     assert!(sql(OpaqueKind::Statistics, "t_stats").starts_with("CREATE STATISTICS public.t_stats"));
+    // Exclusion constraints are the table's.
+    let t = schema.table(&q("t")).unwrap();
+    assert_eq!(t.exclusions.len(), 1);
+    assert_eq!(t.exclusions[0].name.as_deref(), Some("t_no_overlap"));
     assert_eq!(
-        sql(OpaqueKind::Other, "t_no_overlap"),
-        "ALTER TABLE t ADD CONSTRAINT t_no_overlap EXCLUDE USING gist (id WITH =, n WITH <>)"
+        t.exclusions[0].definition.sql,
+        "USING gist (id WITH =, n WITH <>)"
     );
     // The exclusion constraint's index belongs to it.
     assert!(schema.indexes.is_empty(), "{:#?}", schema.indexes);

@@ -459,3 +459,32 @@ fn an_extension_version_the_schema_names_is_reached_with_update() {
         "1.6"
     );
 }
+
+#[test]
+fn exclusion_constraints_are_created_compared_and_dropped() {
+    let probe = "SELECT conname::text, pg_get_constraintdef(oid)
+                 FROM pg_constraint WHERE contype = 'x' ORDER BY 1";
+    round_trip(
+        "CREATE EXTENSION btree_gist;
+         CREATE TABLE rooms (id int PRIMARY KEY);
+         CREATE TABLE bookings (
+             room int NOT NULL,
+             during tstzrange NOT NULL,
+             CONSTRAINT no_double_booking EXCLUDE USING gist (room WITH =, during WITH &&)
+         );",
+        "CREATE EXTENSION btree_gist;
+         CREATE TABLE rooms (id int PRIMARY KEY);
+         CREATE TABLE bookings (
+             room int NOT NULL,
+             during tstzrange NOT NULL,
+             cancelled boolean NOT NULL DEFAULT false,
+             CONSTRAINT no_double_booking EXCLUDE USING gist (room WITH =, during WITH &&)
+               WHERE (NOT cancelled) DEFERRABLE INITIALLY DEFERRED
+         );
+         ALTER TABLE rooms ADD EXCLUDE (id WITH =);",
+        probe,
+        "no_double_booking EXCLUDE USING gist (room WITH =, during WITH &&)",
+        "no_double_booking EXCLUDE USING gist (room WITH =, during WITH &&) WHERE ((NOT cancelled)) DEFERRABLE INITIALLY DEFERRED\n\
+         rooms_id_excl EXCLUDE USING btree (id WITH =)",
+    );
+}

@@ -3,9 +3,9 @@
 //! the previous and next schema), so a renderer needs nothing else.
 
 use crate::schema::{
-    CheckConstraint, Column, Enum, Extension, ForeignKey, Index, OpaqueObject, PartitionOf, Policy,
-    PrimaryKey, QualifiedName, Sequence, StorageParam, Table, TableOptions, UniqueConstraint, View,
-    VirtualTable,
+    CheckConstraint, Column, Enum, ExclusionConstraint, Extension, ForeignKey, Index, OpaqueObject,
+    PartitionOf, Policy, PrimaryKey, QualifiedName, Sequence, StorageParam, Table, TableOptions,
+    UniqueConstraint, View, VirtualTable,
 };
 
 /// One change to a database schema.
@@ -159,6 +159,14 @@ pub enum Step {
     DropCheck {
         table: QualifiedName,
         check: CheckConstraint,
+    },
+    AddExclusion {
+        table: QualifiedName,
+        exclusion: ExclusionConstraint,
+    },
+    DropExclusion {
+        table: QualifiedName,
+        exclusion: ExclusionConstraint,
     },
     AddForeignKey {
         table: QualifiedName,

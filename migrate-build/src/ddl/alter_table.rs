@@ -790,12 +790,15 @@ pub(super) fn drop_constraint(t: &mut Table, cname: &str, d: Dialect) -> bool {
         t.primary_key = None;
         return true;
     }
-    let before = t.uniques.len() + t.checks.len() + t.foreign_keys.len();
+    let count =
+        |t: &Table| t.uniques.len() + t.checks.len() + t.foreign_keys.len() + t.exclusions.len();
+    let before = count(t);
     t.uniques.retain(|u| !named(&u.name, cname, d));
     t.checks.retain(|c| !named(&c.name, cname, d));
     t.foreign_keys.retain(|f| !named(&f.name, cname, d));
+    t.exclusions.retain(|x| !named(&x.name, cname, d));
     t.forget_dropped_constraint_comments(d);
-    before != t.uniques.len() + t.checks.len() + t.foreign_keys.len()
+    before != count(t)
 }
 
 pub(super) fn rename_constraint(t: &mut Table, old: &str, new: &str, d: Dialect) -> bool {
@@ -805,7 +808,8 @@ pub(super) fn rename_constraint(t: &mut Table, old: &str, new: &str, d: Dialect)
         .map(|pk| &mut pk.name)
         .chain(t.uniques.iter_mut().map(|u| &mut u.name))
         .chain(t.checks.iter_mut().map(|c| &mut c.name))
-        .chain(t.foreign_keys.iter_mut().map(|f| &mut f.name));
+        .chain(t.foreign_keys.iter_mut().map(|f| &mut f.name))
+        .chain(t.exclusions.iter_mut().map(|x| &mut x.name));
     for n in names {
         if named(n, old, d) {
             *n = Some(new.to_string());
@@ -859,6 +863,7 @@ fn drop_column(
     t.foreign_keys.retain(|f| !has(&f.columns));
     let column_words = |e: &Expr| mentions(&e.sql, col, d);
     t.checks.retain(|c| !column_words(&c.expr));
+    t.exclusions.retain(|x| !column_words(&x.definition));
     t.forget_dropped_constraint_comments(d);
     schema.indexes.retain(|i| {
         !(i.table.same_as(name, d)
@@ -976,6 +981,9 @@ fn rename_column(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str
     // The server keeps expressions as trees and prints them with the new name.
     for c in &mut t.checks {
         rename_in_expr(&mut c.expr, old, new, d);
+    }
+    for x in &mut t.exclusions {
+        rename_in_expr(&mut x.definition, old, new, d);
     }
     for c in &mut t.columns {
         if let Some(g) = &mut c.generated {

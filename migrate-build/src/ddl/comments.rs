@@ -131,7 +131,8 @@ pub(super) fn apply(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome
         let exists = t.primary_key.as_ref().is_some_and(|k| named(&k.name))
             || t.uniques.iter().any(|u| named(&u.name))
             || t.checks.iter().any(|k| named(&k.name))
-            || t.foreign_keys.iter().any(|f| named(&f.name));
+            || t.foreign_keys.iter().any(|f| named(&f.name))
+            || t.exclusions.iter().any(|x| named(&x.name));
         if !exists {
             return Err(format!("constraint `{name}` of `{table}` does not exist"));
         }

@@ -292,6 +292,11 @@ enum PendingKind {
         primary: bool,
         deferrable: Deferrable,
     },
+    Exclusion {
+        definition: String,
+        columns: Vec<String>,
+        deferrable: Deferrable,
+    },
     ForeignKey {
         columns: Vec<String>,
         table: QualifiedName,
@@ -303,11 +308,13 @@ enum PendingKind {
 }
 
 impl PendingKind {
-    /// Primary keys and uniques name an index: their names are relation
+    /// Primary keys, uniques and exclusions name an index: their names are relation
     /// names too. (`USING INDEX` takes over its index's name.)
     fn is_index_backed(&self) -> bool {
         match self {
-            PendingKind::PrimaryKey(_) | PendingKind::Unique { .. } => true,
+            PendingKind::PrimaryKey(_)
+            | PendingKind::Unique { .. }
+            | PendingKind::Exclusion { .. } => true,
             PendingKind::Check { .. }
             | PendingKind::UsingIndex { .. }
             | PendingKind::ForeignKey { .. } => false,
@@ -377,6 +384,33 @@ impl Pending {
                         index: names::ident(&u.index_name, d),
                         primary: matches!(c, TableConstraint::PrimaryKeyUsingIndex(_)),
                         deferrable: deferrable(u.characteristics.as_ref()),
+                    },
+                    not_valid: false,
+                }
+            }
+            TableConstraint::Exclude(x) => {
+                let mut bare = x.clone();
+                bare.name = None;
+                bare.characteristics = None;
+                if bare.index_method.is_none() {
+                    bare.index_method = Some(ast::Ident::new("btree"));
+                }
+                let text = bare.to_string();
+                let definition = text.strip_prefix("EXCLUDE ").unwrap_or(&text).to_string();
+                let columns = x
+                    .elements
+                    .iter()
+                    .filter_map(|e| match &e.column.column.expr {
+                        ast::Expr::Identifier(id) => Some(names::ident(id, d)),
+                        _ => None,
+                    })
+                    .collect();
+                Pending {
+                    name: x.name.as_ref().map(|n| names::ident(n, d)),
+                    kind: PendingKind::Exclusion {
+                        definition,
+                        columns,
+                        deferrable: deferrable(x.characteristics.as_ref()),
                     },
                     not_valid: false,
                 }
@@ -728,6 +762,25 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     deferrable,
                 });
             }
+        }
+        PendingKind::Exclusion {
+            definition,
+            columns,
+            deferrable,
+        } => {
+            if d != Dialect::Postgres {
+                return Err("EXCLUDE constraints are PostgreSQL's".into());
+            }
+            let addition =
+                names::column_addition(&columns.iter().cloned().map(Some).collect::<Vec<_>>());
+            let name = p.name.or_else(|| choose(Some(&addition), "excl"));
+            table_mut(schema, table_name)?
+                .exclusions
+                .push(crate::schema::ExclusionConstraint {
+                    name,
+                    definition: Expr::new(definition, d),
+                    deferrable,
+                });
         }
         PendingKind::Check { expr, no_inherit } => {
             let sql = expr.to_string();

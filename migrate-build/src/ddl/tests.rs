@@ -929,3 +929,84 @@ fn unreadable_scripts_are_errors_with_their_location() {
         }
     }
 }
+
+#[test]
+fn sequence_options_have_the_servers_defaults_filled_in() {
+    use crate::schema::SequenceOptions;
+    let s = pg("CREATE SEQUENCE a;
+        CREATE SEQUENCE b START 10000000;
+        CREATE SEQUENCE c AS integer INCREMENT BY -1;
+        CREATE SEQUENCE d AS smallint MINVALUE 5 MAXVALUE 500 START WITH 7 CACHE 10 CYCLE;
+        CREATE SEQUENCE e AS integer;
+        ALTER SEQUENCE e AS bigint;
+        CREATE SEQUENCE f MAXVALUE 100;
+        ALTER SEQUENCE f AS integer NO MAXVALUE;");
+    let seq = |n: &str| s.sequence(&QualifiedName::new(n)).unwrap().options.clone();
+    assert_eq!(seq("a"), SequenceOptions::default());
+    assert_eq!(seq("b").start, 10_000_000);
+    assert_ne!(
+        seq("a"),
+        seq("b"),
+        "a sequence starting elsewhere is another sequence"
+    );
+    let c = seq("c");
+    assert_eq!((c.start, c.min, c.max), (-1, i64::from(i32::MIN), -1));
+    let d = seq("d");
+    assert_eq!(
+        (
+            d.data_type.as_str(),
+            d.start,
+            d.min,
+            d.max,
+            d.cache,
+            d.cycle
+        ),
+        ("smallint", 7, 5, 500, 10, true)
+    );
+    // A bound at its type's limit follows a type change, a set one stays.
+    assert_eq!(seq("e").max, i64::MAX);
+    assert_eq!(seq("f").max, i64::from(i32::MAX));
+    let err = pg_err("CREATE SEQUENCE g MINVALUE 10 START 1;");
+    assert!(err.to_string().contains("START value (1)"), "{err}");
+}
+
+#[test]
+fn table_options_and_row_security_are_kept() {
+    let s = pg("CREATE UNLOGGED TABLE t (id int PRIMARY KEY, n serial) WITH (fillfactor = 070, autovacuum_enabled = FALSE);
+        ALTER TABLE t ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+        ALTER TABLE t REPLICA IDENTITY USING INDEX t_pkey;
+        ALTER TABLE t SET (parallel_workers = 2), RESET (autovacuum_enabled);
+        ALTER TABLE t ALTER COLUMN n SET STATISTICS 200;
+        CREATE POLICY p ON t AS RESTRICTIVE FOR UPDATE TO alice, bob USING (n > 0) WITH CHECK (n < 10);
+        ALTER POLICY p ON t TO PUBLIC;");
+    let t = s.table(&QualifiedName::new("t")).unwrap();
+    let o = &t.options;
+    assert!(o.unlogged && o.row_security && o.force_row_security);
+    assert_eq!(
+        o.replica_identity,
+        crate::schema::ReplicaIdentity::Index("t_pkey".into())
+    );
+    let storage: Vec<String> = o
+        .storage
+        .iter()
+        .map(|p| format!("{}={}", p.name, p.value))
+        .collect();
+    assert_eq!(storage, ["fillfactor=70", "parallel_workers=2"]);
+    assert_eq!(t.columns[1].statistics, Some(200));
+    // The serial's sequence of an unlogged table is unlogged too.
+    assert!(s.sequence(&QualifiedName::new("t_n_seq")).unwrap().unlogged);
+    let p = &s.policies[0];
+    assert!(!p.permissive && p.roles.is_empty());
+    assert_eq!(p.command, crate::schema::PolicyCommand::Update);
+    assert!(p.using.is_some() && p.with_check.is_some());
+    // Refused rather than dropped.
+    for sql in [
+        "CREATE TABLE x (a int) WITH (toast.autovacuum_enabled = false);",
+        "CREATE TABLE x (a int); CREATE POLICY q ON x TO CURRENT_USER USING (true);",
+        "CREATE TABLE x (a int); CREATE POLICY q ON x FOR SELECT WITH CHECK (true);",
+        "CREATE EXTENSION pg_trgm CASCADE;",
+        "CREATE SEQUENCE s; ALTER SEQUENCE s SET SCHEMA other;",
+    ] {
+        pg_err(sql);
+    }
+}

@@ -110,13 +110,10 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
     for ext in &next.extensions {
         // Compared only when both sides say one (see `Extension`): the
         // server gives every extension the comment of its control file.
-        let old = previous
-            .extensions
-            .iter()
-            .find(|p| p.name == ext.name)
-            .map(|e| &e.comment)
-            .filter(|c| c.is_some());
-        if ext.comment.is_none() || old.is_none() {
+        let old = previous.extensions.iter().find(|p| p.name == ext.name);
+        let created = old.is_none();
+        let old = old.map(|e| &e.comment).filter(|c| c.is_some());
+        if ext.comment.is_none() || (old.is_none() && !created) {
             continue;
         }
         consider(
@@ -274,6 +271,7 @@ fn constraint_names(t: &crate::schema::Table) -> impl Iterator<Item = &str> {
         .chain(t.uniques.iter().filter_map(|u| u.name.as_deref()))
         .chain(t.checks.iter().filter_map(|c| c.name.as_deref()))
         .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
+        .chain(t.exclusions.iter().filter_map(|x| x.name.as_deref()))
 }
 
 /// Whether `step` adds the constraint `name` to `table`.
@@ -286,6 +284,10 @@ fn constraint_added(step: &Step, table: &QualifiedName, name: &str, d: crate::Di
         } => t.same_as(table, d) && named(&primary_key.name),
         Step::AddUnique { table: t, unique } => t.same_as(table, d) && named(&unique.name),
         Step::AddCheck { table: t, check } => t.same_as(table, d) && named(&check.name),
+        Step::AddExclusion {
+            table: t,
+            exclusion,
+        } => t.same_as(table, d) && named(&exclusion.name),
         Step::AddForeignKey {
             table: t,
             foreign_key,

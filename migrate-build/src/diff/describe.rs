@@ -170,6 +170,14 @@ pub fn describe(step: &Step) -> String {
             "drop check constraint{} on `{table}`",
             named(check.name.as_deref())
         ),
+        Step::AddExclusion { table, exclusion } => format!(
+            "add exclusion constraint{} on `{table}`",
+            named(exclusion.name.as_deref())
+        ),
+        Step::DropExclusion { table, exclusion } => format!(
+            "drop exclusion constraint{} on `{table}`",
+            named(exclusion.name.as_deref())
+        ),
         Step::AddForeignKey { table, foreign_key } => {
             format!("add foreign key{}", foreign_key_words(table, foreign_key))
         }

@@ -73,12 +73,14 @@ pub(super) fn phase(step: &Step) -> Phase {
         }
         Step::DropColumn { .. } => Phase::DropColumns,
         Step::AlterColumn { .. } => Phase::AlterColumns,
-        Step::AddPrimaryKey { .. } | Step::AddUnique { .. } | Step::AddCheck { .. } => {
-            Phase::AddConstraints
-        }
-        Step::DropPrimaryKey { .. } | Step::DropUnique { .. } | Step::DropCheck { .. } => {
-            Phase::DropConstraints
-        }
+        Step::AddPrimaryKey { .. }
+        | Step::AddUnique { .. }
+        | Step::AddCheck { .. }
+        | Step::AddExclusion { .. } => Phase::AddConstraints,
+        Step::DropPrimaryKey { .. }
+        | Step::DropUnique { .. }
+        | Step::DropCheck { .. }
+        | Step::DropExclusion { .. } => Phase::DropConstraints,
         Step::AddForeignKey { .. }
         | Step::SetSequenceOwner { .. }
         | Step::AlterSequence { .. }

@@ -257,6 +257,19 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
         // Comments change nothing a later step depends on; the differ's
         // tests compare the schema it reaches.
         Step::SetComment { target, comment } => set_comment(s, target, comment.clone())?,
+        Step::AddExclusion {
+            table: name,
+            exclusion,
+        } => table(s, name)?.exclusions.push(exclusion.clone()),
+        Step::DropExclusion {
+            table: name,
+            exclusion,
+        } => {
+            let t = table(s, name)?;
+            let before = t.exclusions.len();
+            t.exclusions.retain(|x| x.name != exclusion.name);
+            check(t.exclusions.len() < before, || "missing".into())?;
+        }
         Step::CreatePolicy(p) => {
             check(s.table(&p.table).is_some(), || "no table".into())?;
             let exists = s

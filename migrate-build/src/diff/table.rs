@@ -49,6 +49,7 @@ pub(super) struct TableDiff<'a> {
     pub uniques: Changes<'a, UniqueConstraint>,
     pub checks: Changes<'a, CheckConstraint>,
     pub foreign_keys: Changes<'a, ForeignKey>,
+    pub exclusions: Changes<'a, crate::schema::ExclusionConstraint>,
     /// `WITHOUT ROWID` / `STRICT`, which only a rebuild changes.
     pub options_changed: bool,
     /// The dialect cannot make every change in place: one `RebuildTable`.
@@ -120,6 +121,13 @@ impl<'a> TableDiff<'a> {
             by_name,
             dialect,
         );
+        let exclusions = match_constraints(
+            Pair::new(&previous.exclusions, &next.exclusions),
+            |x| x.name.as_deref(),
+            |a, b| a.definition == b.definition && a.deferrable == b.deferrable,
+            by_name,
+            dialect,
+        );
         let options_changed =
             previous.without_rowid != next.without_rowid || previous.strict != next.strict;
 
@@ -134,6 +142,7 @@ impl<'a> TableDiff<'a> {
             uniques,
             checks,
             foreign_keys,
+            exclusions,
             options_changed,
             rebuild: false,
         };
@@ -165,6 +174,8 @@ impl<'a> TableDiff<'a> {
         self.foreign_keys.replace_kept(|fk| uses(&fk.columns));
         self.checks
             .replace_kept(|c| recreated.iter().any(|r| mentions(&c.expr.sql, r)));
+        self.exclusions
+            .replace_kept(|x| recreated.iter().any(|r| mentions(&x.definition.sql, r)));
     }
 
     /// Names of the columns dropped and added again (previous spelling).
@@ -783,6 +794,12 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
             check: (*check).clone(),
         });
     }
+    for exclusion in &diff.exclusions.dropped {
+        differ.push(Step::DropExclusion {
+            table: old_name.clone(),
+            exclusion: (*exclusion).clone(),
+        });
+    }
     let dropped = diff
         .dropped_columns
         .iter()
@@ -868,6 +885,12 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
         differ.push(Step::AddCheck {
             table: new_name.clone(),
             check: (*check).clone(),
+        });
+    }
+    for exclusion in &diff.exclusions.added {
+        differ.push(Step::AddExclusion {
+            table: new_name.clone(),
+            exclusion: (*exclusion).clone(),
         });
     }
     for fk in &diff.foreign_keys.added {

@@ -312,6 +312,8 @@ pub struct Table {
     /// PostgreSQL `INHERITS (…)`, in order. Inherited columns are listed
     /// (merged as the server merges them), inherited checks are not.
     pub inherits: Vec<QualifiedName>,
+    /// PostgreSQL `EXCLUDE` constraints.
+    pub exclusions: Vec<ExclusionConstraint>,
 }
 
 impl Table {
@@ -331,6 +333,7 @@ impl Table {
             partition_by: None,
             partition_of: None,
             inherits: Vec::new(),
+            exclusions: Vec::new(),
         }
     }
 
@@ -357,6 +360,7 @@ impl Table {
             .chain(self.uniques.iter().filter_map(|u| u.name.as_deref()))
             .chain(self.checks.iter().filter_map(|c| c.name.as_deref()))
             .chain(self.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
+            .chain(self.exclusions.iter().filter_map(|x| x.name.as_deref()))
             .collect();
         let keep: Vec<bool> = self
             .constraint_comments
@@ -384,7 +388,18 @@ impl Table {
             .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
         self.options.storage.sort();
         self.constraint_comments.sort();
+        self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
     }
+}
+
+/// `EXCLUDE USING gist (room WITH =, during WITH &&) WHERE (…)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExclusionConstraint {
+    pub name: Option<String>,
+    /// Everything between `EXCLUDE` and the deferrability, method always
+    /// said (`USING gist (…) [INCLUDE (…)] [WHERE (…)]`), compared by key.
+    pub definition: Expr,
+    pub deferrable: Deferrable,
 }
 
 /// What PostgreSQL keeps on a table besides its columns and constraints.

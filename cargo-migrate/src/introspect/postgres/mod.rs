@@ -18,9 +18,9 @@ use ::postgres::types::FromSql;
 use ::postgres::{Client, Row};
 use migrate_build::Dialect;
 use migrate_build::schema::{
-    CheckConstraint, Column, Deferrable, Definition, Expr, ForeignKey, ForeignKeyAction, Generated,
-    Identity, OpaqueKind, OpaqueObject, PrimaryKey, QualifiedName, ReplicaIdentity, Schema,
-    SequenceOptions, StorageParam, Table, UniqueConstraint,
+    CheckConstraint, Column, Deferrable, ExclusionConstraint, Expr, ForeignKey, ForeignKeyAction,
+    Generated, Identity, PrimaryKey, QualifiedName, ReplicaIdentity, Schema, SequenceOptions,
+    StorageParam, Table, UniqueConstraint,
 };
 
 /// Why a database could not be read. Messages never contain the connection
@@ -143,9 +143,6 @@ pub(super) struct Context<'c> {
     ignore_tables: Vec<String>,
     /// `server_version_num`: PostgreSQL 15 added `NULLS NOT DISTINCT`.
     server_version: i32,
-    /// Exclusion constraints, read with the other constraints and listed
-    /// with the opaque objects.
-    exclusions: Vec<OpaqueObject>,
 }
 
 impl<'c> Context<'c> {
@@ -187,7 +184,6 @@ impl<'c> Context<'c> {
             namespace_names,
             ignore_tables: ignore_tables.iter().map(|s| s.to_string()).collect(),
             server_version,
-            exclusions: Vec::new(),
         })
     }
 
@@ -489,25 +485,27 @@ impl<'c> Context<'c> {
                         not_valid: !get::<bool>(&row, 15, what)?,
                     });
                 }
-                // Exclusion constraints are not modelled: carried whole.
                 'x' => {
                     let definition: String = get(&row, 13, what)?;
-                    let on_table = table.name.clone();
-                    let sql = format!(
-                        "ALTER TABLE {} ADD CONSTRAINT {} {definition}",
-                        migrate_build::dialect::quote::qualified(&on_table, Dialect::Postgres),
-                        migrate_build::dialect::quote::ident(&name, Dialect::Postgres),
-                    );
-                    self.exclusions.push(OpaqueObject {
-                        comment,
-                        kind: OpaqueKind::Other,
-                        name: QualifiedName::new(name),
-                        on_table: Some(on_table),
-                        definition: Definition::Database { sql },
-                        signature: None,
-                        references: Vec::new(),
-                        head: None,
+                    let mut body = definition
+                        .strip_prefix("EXCLUDE ")
+                        .unwrap_or(&definition)
+                        .to_string();
+                    for suffix in [" DEFERRABLE INITIALLY DEFERRED", " DEFERRABLE"] {
+                        if let Some(head) = body.strip_suffix(suffix) {
+                            body = head.to_string();
+                            break;
+                        }
+                    }
+                    table.exclusions.push(ExclusionConstraint {
+                        name: Some(name),
+                        definition: Expr::new(body, Dialect::Postgres),
+                        deferrable,
                     });
+                    if let Some(text) = comment {
+                        let name = table.exclusions.last().and_then(|x| x.name.clone());
+                        table.constraint_comments.extend(name.map(|n| (n, text)));
+                    }
                 }
                 other => {
                     return Err(IntrospectError::Unexpected {

@@ -19,7 +19,7 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
     schema.views = views(cx)?;
     schema.sequences = sequences(cx)?;
     schema.extensions = extensions(cx)?;
-    schema.opaque = std::mem::take(&mut cx.exclusions);
+    schema.opaque = Vec::new();
     let mut oids = Vec::new();
     routines(cx, &mut schema.opaque, &mut oids)?;
     types(cx, &mut schema.opaque, &mut oids)?;

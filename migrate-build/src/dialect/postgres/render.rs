@@ -8,9 +8,9 @@ use crate::dialect::render::{
 };
 use crate::plan::{ColumnChanges, CommentTarget, EnumUsage, EnumValuePosition, PlannedStep, Step};
 use crate::schema::{
-    Column, ColumnType, Enum, Expr, Identity, Index, IndexExpr, OpaqueKind, OpaqueObject, Policy,
-    PolicyCommand, QualifiedName, ReplicaIdentity, Sequence, SequenceOptions, StorageParam, Table,
-    TableOptions, UniqueConstraint, View,
+    Column, ColumnType, Enum, ExclusionConstraint, Expr, Identity, Index, IndexExpr, OpaqueKind,
+    OpaqueObject, Policy, PolicyCommand, QualifiedName, ReplicaIdentity, Sequence, SequenceOptions,
+    StorageParam, Table, TableOptions, UniqueConstraint, View,
 };
 
 const PG: Dialect = Dialect::Postgres;
@@ -259,6 +259,18 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
                 kind: "check",
             }),
         },
+        Step::AddExclusion { table, exclusion } => one(format!(
+            "{} ADD {}",
+            alter_table(table, PG),
+            exclusion_clause(exclusion)
+        )),
+        Step::DropExclusion { table, exclusion } => match &exclusion.name {
+            Some(name) => one(drop_constraint(table, name)),
+            None => Err(RenderError::UnnamedConstraint {
+                table: table.clone(),
+                kind: "exclusion",
+            }),
+        },
         Step::AddForeignKey { table, foreign_key } => one(format!(
             "{} ADD {}",
             alter_table(table, PG),
@@ -389,6 +401,7 @@ fn create_table(table: &Table, implicit: &[QualifiedName]) -> Result<Vec<String>
     }
     lines.extend(table.uniques.iter().map(unique_clause));
     lines.extend(table.checks.iter().map(|c| check_clause(c, PG)));
+    lines.extend(table.exclusions.iter().map(exclusion_clause));
     // Foreign keys are separate AddForeignKey steps, run once every table
     // of the plan exists (cycles, forward references).
     // Comments are not part of the table: the differ follows with
@@ -1060,6 +1073,15 @@ fn unique_clause(unique: &UniqueConstraint) -> String {
         },
         column_list(&unique.columns, PG),
         deferrable_suffix(unique.deferrable)
+    )
+}
+
+fn exclusion_clause(x: &ExclusionConstraint) -> String {
+    format!(
+        "{}EXCLUDE {}{}",
+        constraint_prefix(x.name.as_deref(), PG),
+        x.definition.sql,
+        deferrable_suffix(x.deferrable)
     )
 }
 

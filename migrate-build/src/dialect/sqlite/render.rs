@@ -136,6 +136,13 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
         Step::DropUnique { table, .. } => rebuild(table, "drop a unique constraint"),
         Step::AddCheck { table, .. } => rebuild(table, "add a check constraint"),
         Step::DropCheck { table, .. } => rebuild(table, "drop a check constraint"),
+        Step::AddExclusion { table, .. } | Step::DropExclusion { table, .. } => {
+            Err(RenderError::UnsupportedFeature {
+                dialect: SQLITE,
+                feature: "EXCLUDE constraints",
+                object: table.to_string(),
+            })
+        }
         Step::AddForeignKey { table, .. } => rebuild(table, "add a foreign key"),
         Step::DropForeignKey { table, .. } => rebuild(table, "drop a foreign key"),
 
@@ -206,6 +213,13 @@ fn opaque_kind_name(kind: OpaqueKind) -> &'static str {
 /// table's own during a rebuild. Foreign keys are declared inline: SQLite
 /// cannot add them later.
 pub(super) fn create_table(table: &Table, name: &QualifiedName) -> Result<String, RenderError> {
+    if !table.exclusions.is_empty() {
+        return Err(RenderError::UnsupportedFeature {
+            dialect: SQLITE,
+            feature: "EXCLUDE constraints",
+            object: table.name.to_string(),
+        });
+    }
     if table.options != crate::schema::TableOptions::default() {
         return Err(RenderError::UnsupportedFeature {
             dialect: SQLITE,
