@@ -28,6 +28,9 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
         None if if_exists => return Ok(Outcome::Applied),
         None => return Err(format!("table `{name}` does not exist")),
     }
+    // Physical storage actions: listed, not modelled.
+    let mut skipped = Vec::new();
+    let mut modelled = 0;
     for (start, end) in actions(tokens, c.pos) {
         let action = &text[tokens.offsets[start]..end.map_or(text.len(), |e| tokens.offsets[e])];
         let mut ac = scan::Cursor::new(tokens, d);
@@ -37,9 +40,17 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
             alter_constraint(schema, &name, &mut ac, action_end)?;
             continue;
         }
-        if let Some(new_name) = token_action(schema, &name, text, &mut ac, action_end)? {
-            name = new_name;
-            continue;
+        match token_action(schema, &name, text, &mut ac, action_end)? {
+            Some(TokenAction::Done(new_name)) => {
+                name = new_name;
+                modelled += 1;
+                continue;
+            }
+            Some(TokenAction::Physical(kind)) => {
+                skipped.push(kind);
+                continue;
+            }
+            None => modelled += 1,
         }
         let without_sequence_name;
         let action = match super::pgdump::identity_sequence_name(tokens, start, action_end) {
@@ -83,7 +94,21 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
             apply_to_children(schema, &children, op)?;
         }
     }
-    Ok(Outcome::Applied)
+    Ok(match (skipped.is_empty(), modelled) {
+        (true, _) => Outcome::Applied,
+        (false, 0) => Outcome::Skipped(skipped.join(", ")),
+        (false, _) => Outcome::PartlySkipped(skipped),
+    })
+}
+
+/// What a token-read action did.
+enum TokenAction {
+    /// Modelled; the table's name afterwards.
+    Done(QualifiedName),
+    /// Where and how rows are stored (clustering, tablespace, access
+    /// method, a column's storage, compression and planner options): not
+    /// part of the schema the model holds, so listed like ownership.
+    Physical(String),
 }
 
 /// Actions sqlparser does not parse, read from tokens. `Some(name)` (the
@@ -99,10 +124,10 @@ fn token_action(
     text: &str,
     c: &mut scan::Cursor<'_>,
     end: usize,
-) -> Fallible<Option<QualifiedName>> {
+) -> Fallible<Option<TokenAction>> {
     let d = schema.dialect;
     let start = c.pos;
-    let done = Ok(Some(table.clone()));
+    let done = Ok(Some(TokenAction::Done(table.clone())));
     if c.eat(&["VALIDATE", "CONSTRAINT"]) {
         let cname = c.ident()?;
         let t = table_mut(schema, table)?;
@@ -143,13 +168,19 @@ fn token_action(
         return done;
     }
     // Clustering, tablespace, access method: where rows are kept, not the schema.
-    if c.eat(&["CLUSTER", "ON"])
-        || c.eat(&["SET", "WITHOUT", "CLUSTER"])
-        || c.eat(&["SET", "TABLESPACE"])
-        || c.eat(&["SET", "ACCESS", "METHOD"])
-    {
-        c.pos = end;
-        return done;
+    for words in [
+        &["CLUSTER", "ON"][..],
+        &["SET", "WITHOUT", "CLUSTER"],
+        &["SET", "TABLESPACE"],
+        &["SET", "ACCESS", "METHOD"],
+    ] {
+        if c.eat(words) {
+            c.pos = end;
+            return Ok(Some(TokenAction::Physical(format!(
+                "ALTER TABLE … {}",
+                words.join(" ")
+            ))));
+        }
     }
     if c.eat(&["SET", "SCHEMA"]) {
         let ns = c.ident()?;
@@ -167,7 +198,7 @@ fn token_action(
                 s.name.schema = ns.clone();
             }
         }
-        return Ok(Some(new));
+        return Ok(Some(TokenAction::Done(new)));
     }
     if c.eat(&["ALTER"]) {
         c.eat(&["COLUMN"]);
@@ -193,13 +224,30 @@ fn token_action(
             c.pos = end;
             return done;
         }
-        let no_op = c.eat(&["SET", "STORAGE"])
-            || c.eat(&["SET", "COMPRESSION"])
-            || kw_paren(c, "SET")
-            || kw_paren(c, "RESET");
+        let physical = if c.eat(&["SET", "STORAGE"]) {
+            Some("SET STORAGE")
+        } else if c.eat(&["SET", "COMPRESSION"]) {
+            Some("SET COMPRESSION")
+        } else if kw_paren(c, "SET") {
+            Some("SET (…)")
+        } else if kw_paren(c, "RESET") {
+            Some("RESET (…)")
+        } else {
+            None
+        };
+        if let Some(what) = physical {
+            schema
+                .table(table)
+                .and_then(|t| t.column(&col, d))
+                .ok_or_else(|| format!("column `{col}` of `{table}` does not exist"))?;
+            c.pos = end;
+            return Ok(Some(TokenAction::Physical(format!(
+                "ALTER TABLE … ALTER COLUMN … {what}"
+            ))));
+        }
         // sqlparser does not read `TYPE … COLLATE`.
         let type_at = c.pos;
-        if !no_op && (c.eat(&["TYPE"]) || c.eat(&["SET", "DATA", "TYPE"])) {
+        if c.eat(&["TYPE"]) || c.eat(&["SET", "DATA", "TYPE"]) {
             let ty_start = c.pos;
             while c.pos < end
                 && !c
@@ -229,9 +277,9 @@ fn token_action(
             }
             c.pos = type_at;
         }
-        let drop_identity = !no_op && c.eat(&["DROP", "IDENTITY"]);
-        let drop_expression = !no_op && !drop_identity && c.eat(&["DROP", "EXPRESSION"]);
-        if no_op || drop_identity || drop_expression {
+        let drop_identity = c.eat(&["DROP", "IDENTITY"]);
+        let drop_expression = !drop_identity && c.eat(&["DROP", "EXPRESSION"]);
+        if drop_identity || drop_expression {
             let if_exists = c.eat(&["IF", "EXISTS"]);
             let t = table_mut(schema, table)?;
             let column = t

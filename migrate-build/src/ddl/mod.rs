@@ -144,6 +144,14 @@ fn apply_here(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, 
                 column: statement.column,
                 kind,
             }),
+            Outcome::PartlySkipped(kinds) => {
+                report.skipped.extend(kinds.into_iter().map(|kind| Skipped {
+                    path: file.path.to_string(),
+                    line: statement.line,
+                    column: statement.column,
+                    kind,
+                }))
+            }
         }
     }
     // Each script runs in its own session: its temporary tables end with it.
@@ -223,6 +231,9 @@ pub(crate) enum Outcome {
     /// A `CREATE TEMPORARY TABLE`: dropped again at the end of the script.
     Temporary(crate::schema::QualifiedName),
     Skipped(String),
+    /// Applied, but for the listed parts, which the model does not hold
+    /// (an `ALTER TABLE` that also sets a tablespace).
+    PartlySkipped(Vec<String>),
 }
 
 /// Errors inside the interpreter are plain messages; [`apply`] adds the location.

@@ -1010,3 +1010,34 @@ fn table_options_and_row_security_are_kept() {
         pg_err(sql);
     }
 }
+
+#[test]
+fn physical_storage_actions_are_listed_not_dropped_silently() {
+    let sql = "CREATE TABLE t (a text PRIMARY KEY, b int);
+        ALTER TABLE t CLUSTER ON t_pkey;
+        ALTER TABLE t ALTER COLUMN b SET DEFAULT 1, ALTER COLUMN a SET STORAGE EXTERNAL;
+        ALTER TABLE t SET TABLESPACE pg_default;";
+    let file = SourceFile {
+        path: "schema.sql",
+        sql,
+    };
+    let (s, report) = parse_schema(Dialect::Postgres, &[file]).expect("parses");
+    let kinds: Vec<(&str, usize)> = report
+        .skipped
+        .iter()
+        .map(|k| (k.kind.as_str(), k.line))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("ALTER TABLE … CLUSTER ON", 2),
+            ("ALTER TABLE … ALTER COLUMN … SET STORAGE", 3),
+            ("ALTER TABLE … SET TABLESPACE", 4),
+        ]
+    );
+    // The modelled action of a mixed statement still applies.
+    let b = table(&s, "t").column("b", Dialect::Postgres).expect("b");
+    assert_eq!(b.default.as_ref().map(|e| e.sql.as_str()), Some("1"));
+    // A column that does not exist is still an error.
+    pg_err("CREATE TABLE t (a text); ALTER TABLE t ALTER COLUMN z SET STORAGE PLAIN;");
+}
