@@ -304,6 +304,17 @@ fn failing_role_statements_hide_their_password_literal() {
         let dir = ws.migration_dirs().last().unwrap().clone();
         ws.write(&format!("migrations/{dir}/up.sql"), &up);
         ws.migrate(&["hash"]).success();
+        // A dry run prints the migration: the literal is hidden there too.
+        let dry = Run {
+            output: ws
+                .command(&["apply", "--dry-run"])
+                .env("DATABASE_URL", &db.url)
+                .output()
+                .unwrap(),
+        };
+        let printed = format!("{}{}", dry.stdout(), dry.stderr());
+        assert!(dry.stdout().contains("'***'"), "{printed}");
+        assert!(!printed.contains(role_pw), "{printed}");
         let run = Run {
             output: ws
                 .command(&["-v", "apply"])

@@ -364,8 +364,11 @@ fn apply_locked(
         let id = format!("{}_{}", m.version, m.name);
         if dry_run {
             out.status("Would apply", &id);
-            out.stdout(&format!("-- {id}\n{}", m.up.sql))
-                .map_err(RunnerError::Output)?;
+            out.stdout(&format!(
+                "-- {id}\n{}",
+                migrate_build::ddl::redact_passwords(&m.up.sql)
+            ))
+            .map_err(RunnerError::Output)?;
             summary.applied.push(id);
             continue;
         }
@@ -524,8 +527,11 @@ pub fn down(
         };
         if dry_run {
             out.status("Would revert", &id);
-            out.stdout(&format!("-- {id}\n{}", down.sql))
-                .map_err(RunnerError::Output)?;
+            out.stdout(&format!(
+                "-- {id}\n{}",
+                migrate_build::ddl::redact_passwords(&down.sql)
+            ))
+            .map_err(RunnerError::Output)?;
             reverted.push(id);
             continue;
         }
