@@ -583,3 +583,17 @@ fn a_history_table_of_another_shape_names_the_column() {
         assert!(!run.stderr().contains("panicked"), "{}", run.stderr());
     }
 }
+
+/// Only tables make an empty schema suspicious: dropping the last view is an
+/// ordinary change.
+#[test]
+fn an_empty_schema_that_drops_no_table_is_an_ordinary_change() {
+    let ws = Workspace::new("sqlite", "CREATE VIEW answer AS SELECT 42 AS n;\n");
+    ws.migrate(&["new", "init"]).success();
+    ws.write("schema.sql", "");
+    ws.migrate(&["new", "drop_view"]).success();
+    let dirs = ws.migration_dirs();
+    assert_eq!(dirs.len(), 2);
+    let up = ws.read(&format!("migrations/{}/up.sql", dirs[1]));
+    assert!(up.contains("DROP VIEW answer"), "{up}");
+}

@@ -28,11 +28,12 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         let replayed = ws.replay(&existing)?;
         let declared = ws.parse_schema()?;
         // A `schema` setting pointing at an empty folder (or at the
-        // migrations folder) reads as "drop everything".
+        // migrations folder) reads as "drop every table". A schema that
+        // only drops functions or sequences is an ordinary change.
         let empty = Schema::empty(dialect);
         if !args.allow_empty_schema
             && diff(&empty, &declared).is_empty()
-            && !diff(&empty, &replayed).is_empty()
+            && !replayed.tables.is_empty()
         {
             let files = ws
                 .config
