@@ -251,6 +251,9 @@ impl Findings {
         for (why, n, example) in &by_item {
             println!("  open, {why}: {n} (e.g. {example})");
         }
+        for (finding, _) in &self.found {
+            println!("  finding: {finding}");
+        }
         assert!(
             unexplained.is_empty(),
             "{}: {} finding(s) that no open item explains:\n  {}",
