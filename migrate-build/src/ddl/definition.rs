@@ -456,3 +456,304 @@ fn trigger_key(text: &str, tokens: &Tokens, from: usize) -> Option<String> {
         args.join(",")
     ))
 }
+
+/// A view's definition from its `SELECT` (column names already made the
+/// items' aliases). The server keeps the parsed query and prints it back
+/// its own way (`pg_get_viewdef`): every column qualified by its relation,
+/// every relation by its schema in pg_dump, joins and conditions in
+/// parentheses, each item named. The key reads the query, leaves out the
+/// qualifiers that name the query's own relations and the `public` schema,
+/// names each item as the server does, and keys expressions as column
+/// expressions are keyed. What it does not read (a form sqlparser does not
+/// parse) is compared by its folded text: a change is never missed, a
+/// server's rewriting may then show as a change.
+pub(super) fn view(body: &str, d: Dialect) -> Definition {
+    match d {
+        Dialect::Sqlite => Definition::source(body),
+        Dialect::Postgres => match view_key(body) {
+            Some(key) => Definition::source_keyed(body, key),
+            None => Definition::source(body),
+        },
+    }
+}
+
+fn view_key(body: &str) -> Option<String> {
+    use sqlparser::ast;
+    let d = Dialect::Postgres;
+    let query = super::scan::parse_query(body, d).ok()?;
+    // The names a column may be qualified by: the query's relations and
+    // their aliases, anywhere in it.
+    let mut own: Vec<String> = Vec::new();
+    fn relations(f: &ast::TableFactor, own: &mut Vec<String>) {
+        match f {
+            ast::TableFactor::Table { name, alias, .. } => {
+                if let Some(last) = name.0.last().and_then(|p| p.as_ident()) {
+                    own.push(super::names::fold(
+                        &last.value,
+                        last.quote_style.is_some(),
+                        Dialect::Postgres,
+                    ));
+                }
+                if let Some(a) = alias {
+                    own.push(super::names::fold(
+                        &a.name.value,
+                        a.name.quote_style.is_some(),
+                        Dialect::Postgres,
+                    ));
+                }
+            }
+            ast::TableFactor::NestedJoin {
+                table_with_joins,
+                alias,
+            } => {
+                relations(&table_with_joins.relation, own);
+                for j in &table_with_joins.joins {
+                    relations(&j.relation, own);
+                }
+                if let Some(a) = alias {
+                    own.push(super::names::fold(
+                        &a.name.value,
+                        a.name.quote_style.is_some(),
+                        Dialect::Postgres,
+                    ));
+                }
+            }
+            ast::TableFactor::Derived { alias: Some(a), .. } => {
+                own.push(super::names::fold(
+                    &a.name.value,
+                    a.name.quote_style.is_some(),
+                    Dialect::Postgres,
+                ));
+            }
+            _ => {}
+        }
+    }
+    fn walk_set(set: &ast::SetExpr, own: &mut Vec<String>) {
+        match set {
+            ast::SetExpr::Select(s) => {
+                for t in &s.from {
+                    relations(&t.relation, own);
+                    for j in &t.joins {
+                        relations(&j.relation, own);
+                    }
+                }
+            }
+            ast::SetExpr::SetOperation { left, right, .. } => {
+                walk_set(left, own);
+                walk_set(right, own);
+            }
+            ast::SetExpr::Query(q) => walk_set(&q.body, own),
+            _ => {}
+        }
+    }
+    walk_set(&query.body, &mut own);
+    // The text without those qualifiers, read again.
+    let tokens = tokenize(body, d).ok()?;
+    let toks = &tokens.toks;
+    let mut text = String::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let qualifier = match &toks[i] {
+            Tok::Word { text: w, quoted } => {
+                let folded = super::names::fold(w, *quoted, d);
+                (folded == "public" || own.contains(&folded))
+                    && toks.get(i + 1).is_some_and(|t| t.is_sym("."))
+                    && toks
+                        .get(i + 2)
+                        .is_some_and(|t| matches!(t, Tok::Word { .. }) || t.is_sym("*"))
+                    && !(i > 0 && toks[i - 1].is_sym("."))
+                    && !toks.get(i + 3).is_some_and(|t| t.is_sym("."))
+            }
+            _ => false,
+        };
+        if qualifier {
+            i += 2;
+            continue;
+        }
+        let end = tokens.offsets.get(i + 1).copied().unwrap_or(body.len());
+        text.push_str(body.get(tokens.offsets[i]..end).unwrap_or_default());
+        if !text.ends_with(char::is_whitespace) {
+            text.push(' ');
+        }
+        i += 1;
+    }
+    let mut query = super::scan::parse_query(&text, d).ok()?;
+    fn keyed(e: &mut ast::Expr) {
+        let k = super::expr_key::of(e);
+        *e = ast::Expr::Identifier(ast::Ident::new(format!("<{k}>")));
+    }
+    /// The name PostgreSQL gives an unnamed item (`FigureColname`).
+    fn column_name(e: &ast::Expr) -> Option<String> {
+        match e {
+            ast::Expr::Identifier(id) => Some(super::names::fold(
+                &id.value,
+                id.quote_style.is_some(),
+                Dialect::Postgres,
+            )),
+            ast::Expr::CompoundIdentifier(parts) => parts.last().map(|id| {
+                super::names::fold(&id.value, id.quote_style.is_some(), Dialect::Postgres)
+            }),
+            ast::Expr::Function(f) => f.name.0.last().and_then(|p| p.as_ident()).map(|id| {
+                super::names::fold(&id.value, id.quote_style.is_some(), Dialect::Postgres)
+            }),
+            ast::Expr::Cast { expr, .. } | ast::Expr::Nested(expr) => column_name(expr),
+            _ => None,
+        }
+    }
+    fn factor(f: &mut ast::TableFactor) {
+        if let ast::TableFactor::NestedJoin {
+            table_with_joins,
+            alias: None,
+        } = f
+            && table_with_joins.joins.is_empty()
+        {
+            let inner = std::mem::replace(
+                &mut table_with_joins.relation,
+                ast::TableFactor::Table {
+                    name: ast::ObjectName(Vec::new()),
+                    alias: None,
+                    args: None,
+                    with_hints: Vec::new(),
+                    version: None,
+                    with_ordinality: false,
+                    partitions: Vec::new(),
+                    json_path: None,
+                    sample: None,
+                    index_directives: Vec::new(),
+                    inheritance: None,
+                },
+            );
+            *f = inner;
+            factor(f);
+        }
+    }
+    fn joins(t: &mut ast::TableWithJoins) {
+        factor(&mut t.relation);
+        // `(a JOIN b ON …)` alone in its FROM item is `a JOIN b ON …`.
+        if t.joins.is_empty()
+            && let ast::TableFactor::NestedJoin {
+                table_with_joins,
+                alias: None,
+            } = &mut t.relation
+        {
+            let inner = std::mem::replace(
+                table_with_joins.as_mut(),
+                ast::TableWithJoins {
+                    relation: ast::TableFactor::Table {
+                        name: ast::ObjectName(Vec::new()),
+                        alias: None,
+                        args: None,
+                        with_hints: Vec::new(),
+                        version: None,
+                        with_ordinality: false,
+                        partitions: Vec::new(),
+                        json_path: None,
+                        sample: None,
+                        index_directives: Vec::new(),
+                        inheritance: None,
+                    },
+                    joins: Vec::new(),
+                },
+            );
+            *t = inner;
+            joins(t);
+            return;
+        }
+        for j in &mut t.joins {
+            factor(&mut j.relation);
+            let constraint = match &mut j.join_operator {
+                ast::JoinOperator::Inner(c) => {
+                    let c = std::mem::replace(c, ast::JoinConstraint::None);
+                    j.join_operator = ast::JoinOperator::Join(c);
+                    match &mut j.join_operator {
+                        ast::JoinOperator::Join(c) => Some(c),
+                        _ => None,
+                    }
+                }
+                ast::JoinOperator::LeftOuter(c) => {
+                    let c = std::mem::replace(c, ast::JoinConstraint::None);
+                    j.join_operator = ast::JoinOperator::Left(c);
+                    match &mut j.join_operator {
+                        ast::JoinOperator::Left(c) => Some(c),
+                        _ => None,
+                    }
+                }
+                ast::JoinOperator::RightOuter(c) => {
+                    let c = std::mem::replace(c, ast::JoinConstraint::None);
+                    j.join_operator = ast::JoinOperator::Right(c);
+                    match &mut j.join_operator {
+                        ast::JoinOperator::Right(c) => Some(c),
+                        _ => None,
+                    }
+                }
+                ast::JoinOperator::Join(c)
+                | ast::JoinOperator::Left(c)
+                | ast::JoinOperator::Right(c)
+                | ast::JoinOperator::FullOuter(c) => Some(c),
+                _ => None,
+            };
+            if let Some(ast::JoinConstraint::On(e)) = constraint {
+                keyed(e);
+            }
+        }
+    }
+    fn select(s: &mut ast::Select) {
+        for item in &mut s.projection {
+            let named = match std::mem::replace(item, ast::SelectItem::Wildcard(Default::default()))
+            {
+                ast::SelectItem::UnnamedExpr(expr) => match column_name(&expr) {
+                    Some(name) => ast::SelectItem::ExprWithAlias {
+                        expr,
+                        alias: ast::Ident::new(name),
+                    },
+                    None => ast::SelectItem::UnnamedExpr(expr),
+                },
+                ast::SelectItem::ExprWithAlias { expr, alias } => ast::SelectItem::ExprWithAlias {
+                    expr,
+                    alias: ast::Ident::new(super::names::fold(
+                        &alias.value,
+                        alias.quote_style.is_some(),
+                        Dialect::Postgres,
+                    )),
+                },
+                other => other,
+            };
+            *item = named;
+            match item {
+                ast::SelectItem::UnnamedExpr(e)
+                | ast::SelectItem::ExprWithAlias { expr: e, .. } => keyed(e),
+                _ => {}
+            }
+        }
+        for t in &mut s.from {
+            joins(t);
+        }
+        if let Some(e) = &mut s.selection {
+            keyed(e);
+        }
+        if let Some(e) = &mut s.having {
+            keyed(e);
+        }
+        if let ast::GroupByExpr::Expressions(exprs, _) = &mut s.group_by {
+            for e in exprs {
+                keyed(e);
+            }
+        }
+    }
+    fn set(s: &mut ast::SetExpr) {
+        match s {
+            ast::SetExpr::Select(sel) => select(sel),
+            ast::SetExpr::SetOperation { left, right, .. } => {
+                set(left);
+                set(right);
+            }
+            ast::SetExpr::Query(q) => set(&mut q.body),
+            _ => {}
+        }
+    }
+    set(&mut query.body);
+    Some(format!(
+        "view|{}",
+        normalize::definition_key(&query.to_string())
+    ))
+}

@@ -91,3 +91,49 @@ fn a_composite_type_qualified_by_pg_dump_is_the_same_type() {
         &a.replace("name text", "name varchar")
     ));
 }
+
+fn view_of(sql: &str) -> crate::schema::View {
+    let file = SourceFile {
+        path: "schema.sql",
+        sql,
+    };
+    let (s, _) = parse_schema(Dialect::Postgres, &[file]).unwrap_or_else(|e| panic!("{e}"));
+    s.views
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no view in {sql}"))
+}
+
+const DOWNLOADS: &str = "CREATE TABLE version_downloads (version_id int, downloads int, date date);
+CREATE TABLE versions (id int, crate_id int);\n";
+
+const MIGRATION_VIEW: &str = "CREATE MATERIALIZED VIEW recent (crate_id, downloads) AS
+  SELECT crate_id, SUM(version_downloads.downloads) FROM version_downloads
+    INNER JOIN versions ON version_downloads.version_id = versions.id
+    WHERE version_downloads.date > date(CURRENT_TIMESTAMP - INTERVAL '90 days')
+    GROUP BY crate_id;";
+
+#[test]
+fn a_view_as_pg_dump_prints_it_is_the_one_the_migration_wrote() {
+    let dump = "CREATE MATERIALIZED VIEW public.recent AS
+ SELECT versions.crate_id,
+    sum(version_downloads.downloads) AS downloads
+   FROM (public.version_downloads
+     JOIN public.versions ON ((version_downloads.version_id = versions.id)))
+  WHERE (version_downloads.date > date((CURRENT_TIMESTAMP - '90 days'::interval)))
+  GROUP BY versions.crate_id
+  WITH NO DATA;";
+    let written = view_of(&format!("{DOWNLOADS}{MIGRATION_VIEW}"));
+    assert_eq!(written, view_of(&format!("{DOWNLOADS}{dump}")));
+    let changed = [
+        MIGRATION_VIEW.replace("SUM(", "MAX("),
+        MIGRATION_VIEW.replace("(crate_id, downloads)", "(crate_id, total)"),
+        MIGRATION_VIEW.replace("90 days", "30 days"),
+        MIGRATION_VIEW.replace("INNER JOIN", "LEFT JOIN"),
+        MIGRATION_VIEW.replace("= versions.id", "= versions.crate_id"),
+        MIGRATION_VIEW.replace("GROUP BY crate_id", "GROUP BY crate_id HAVING count(*) > 1"),
+    ];
+    for other in &changed {
+        assert_ne!(written, view_of(&format!("{DOWNLOADS}{other}")), "{other}");
+    }
+}

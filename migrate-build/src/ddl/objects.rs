@@ -9,8 +9,8 @@ use super::scan::{Cursor, Tok, Tokens};
 use super::{Fallible, Outcome, definition, facts, names, options};
 use crate::dialect::Dialect;
 use crate::schema::{
-    Definition, Enum, Expr, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind,
-    Schema, Sequence, View,
+    Enum, Expr, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, Schema,
+    Sequence, View,
 };
 
 /// The extension every PostgreSQL database has from its template.
@@ -569,9 +569,9 @@ fn create_view(
         return Err(format!("relation `{name}` already exists"));
     }
     let definition = if column_names.is_empty() {
-        Definition::source(body)
+        definition::view(body, d)
     } else {
-        Definition::source(super::query::with_column_names(body, &column_names, d)?)
+        definition::view(&super::query::with_column_names(body, &column_names, d)?, d)
     };
     schema.views.push(View {
         column_comments: Vec::new(),
