@@ -467,102 +467,149 @@ fn trigger_key(text: &str, tokens: &Tokens, from: usize) -> Option<String> {
 /// expressions are keyed. What it does not read (a form sqlparser does not
 /// parse) is compared by its folded text: a change is never missed, a
 /// server's rewriting may then show as a change.
-pub(super) fn view(body: &str, d: Dialect) -> Definition {
-    match d {
+pub(super) fn view(schema: &Schema, body: &str) -> Definition {
+    match schema.dialect {
         Dialect::Sqlite => Definition::source(body),
-        Dialect::Postgres => match view_key(body) {
+        Dialect::Postgres => match view_key(schema, body) {
             Some(key) => Definition::source_keyed(body, key),
             None => Definition::source(body),
         },
     }
 }
 
-fn view_key(body: &str) -> Option<String> {
+/// A relation of a view's query: the names that qualify its columns and
+/// its columns, when it is a table the schema knows.
+struct Relation {
+    names: Vec<String>,
+    columns: Option<Vec<String>>,
+}
+
+fn view_key(schema: &Schema, body: &str) -> Option<String> {
     use sqlparser::ast;
     let d = Dialect::Postgres;
     let query = super::scan::parse_query(body, d).ok()?;
-    // The names a column may be qualified by: the query's relations and
-    // their aliases, anywhere in it.
-    let mut own: Vec<String> = Vec::new();
-    fn relations(f: &ast::TableFactor, own: &mut Vec<String>) {
+    let fold = |id: &ast::Ident| super::names::fold(&id.value, id.quote_style.is_some(), d);
+    let mut rels: Vec<Relation> = Vec::new();
+    fn relations(
+        schema: &Schema,
+        f: &ast::TableFactor,
+        fold: &dyn Fn(&ast::Ident) -> String,
+        rels: &mut Vec<Relation>,
+    ) {
         match f {
             ast::TableFactor::Table { name, alias, .. } => {
-                if let Some(last) = name.0.last().and_then(|p| p.as_ident()) {
-                    own.push(super::names::fold(
-                        &last.value,
-                        last.quote_style.is_some(),
-                        Dialect::Postgres,
-                    ));
-                }
-                if let Some(a) = alias {
-                    own.push(super::names::fold(
-                        &a.name.value,
-                        a.name.quote_style.is_some(),
-                        Dialect::Postgres,
-                    ));
-                }
+                let parts: Vec<String> = name
+                    .0
+                    .iter()
+                    .filter_map(|p| p.as_ident())
+                    .map(fold)
+                    .collect();
+                let table = super::names::qualify(parts.clone(), schema.dialect);
+                let columns = schema
+                    .table(&table)
+                    .map(|t| t.columns.iter().map(|c| c.name.clone()).collect());
+                let names = match alias {
+                    Some(a) => vec![fold(&a.name)],
+                    None => parts.last().cloned().into_iter().collect(),
+                };
+                rels.push(Relation { names, columns });
             }
             ast::TableFactor::NestedJoin {
                 table_with_joins,
                 alias,
             } => {
-                relations(&table_with_joins.relation, own);
+                relations(schema, &table_with_joins.relation, fold, rels);
                 for j in &table_with_joins.joins {
-                    relations(&j.relation, own);
+                    relations(schema, &j.relation, fold, rels);
                 }
                 if let Some(a) = alias {
-                    own.push(super::names::fold(
-                        &a.name.value,
-                        a.name.quote_style.is_some(),
-                        Dialect::Postgres,
-                    ));
+                    rels.push(Relation {
+                        names: vec![fold(&a.name)],
+                        columns: None,
+                    });
                 }
             }
-            ast::TableFactor::Derived { alias: Some(a), .. } => {
-                own.push(super::names::fold(
-                    &a.name.value,
-                    a.name.quote_style.is_some(),
-                    Dialect::Postgres,
-                ));
-            }
-            _ => {}
+            ast::TableFactor::Derived { alias, .. } => rels.push(Relation {
+                names: alias.iter().map(|a| fold(&a.name)).collect(),
+                columns: None,
+            }),
+            _ => rels.push(Relation {
+                names: Vec::new(),
+                columns: None,
+            }),
         }
     }
-    fn walk_set(set: &ast::SetExpr, own: &mut Vec<String>) {
+    fn walk_set(
+        schema: &Schema,
+        set: &ast::SetExpr,
+        fold: &dyn Fn(&ast::Ident) -> String,
+        rels: &mut Vec<Relation>,
+    ) {
         match set {
             ast::SetExpr::Select(s) => {
                 for t in &s.from {
-                    relations(&t.relation, own);
+                    relations(schema, &t.relation, fold, rels);
                     for j in &t.joins {
-                        relations(&j.relation, own);
+                        relations(schema, &j.relation, fold, rels);
                     }
                 }
             }
             ast::SetExpr::SetOperation { left, right, .. } => {
-                walk_set(left, own);
-                walk_set(right, own);
+                walk_set(schema, left, fold, rels);
+                walk_set(schema, right, fold, rels);
             }
-            ast::SetExpr::Query(q) => walk_set(&q.body, own),
+            ast::SetExpr::Query(q) => walk_set(schema, &q.body, fold, rels),
             _ => {}
         }
     }
-    walk_set(&query.body, &mut own);
-    // The text without those qualifiers, read again.
+    walk_set(schema, &query.body, &fold, &mut rels);
+    // A qualifier says nothing when its column is one only its relation
+    // has (the server accepted the query, so a bare name is that column):
+    // the server writes it, a migration may not. Where a relation's
+    // columns are unknown (a view, a subquery, a function) every qualifier
+    // stays.
+    let known = rels.iter().all(|r| r.columns.is_some());
+    let redundant = |qualifier: &str, column: &Tok| -> bool {
+        let Some(rel) = rels
+            .iter()
+            .position(|r| r.names.iter().any(|n| n == qualifier))
+        else {
+            return false;
+        };
+        if !known {
+            return false;
+        }
+        match column {
+            Tok::Sym(s) if s == "*" => rels.len() == 1,
+            Tok::Word { text, quoted } => {
+                let c = super::names::fold(text, *quoted, d);
+                let having: Vec<usize> = (0..rels.len())
+                    .filter(|&k| {
+                        rels[k]
+                            .columns
+                            .as_ref()
+                            .is_some_and(|cols| cols.iter().any(|n| d.same_name(n, &c)))
+                    })
+                    .collect();
+                having == [rel]
+            }
+            _ => false,
+        }
+    };
+    // The text without those qualifiers and without `public.`, read again.
     let tokens = tokenize(body, d).ok()?;
     let toks = &tokens.toks;
     let mut text = String::new();
     let mut i = 0;
     while i < toks.len() {
-        let qualifier = match &toks[i] {
-            Tok::Word { text: w, quoted } => {
-                let folded = super::names::fold(w, *quoted, d);
-                (folded == "public" || own.contains(&folded))
-                    && toks.get(i + 1).is_some_and(|t| t.is_sym("."))
-                    && toks
-                        .get(i + 2)
-                        .is_some_and(|t| matches!(t, Tok::Word { .. }) || t.is_sym("*"))
+        let qualifier = match (&toks[i], toks.get(i + 1), toks.get(i + 2)) {
+            (Tok::Word { text: w, quoted }, Some(dot), Some(next))
+                if dot.is_sym(".")
                     && !(i > 0 && toks[i - 1].is_sym("."))
-                    && !toks.get(i + 3).is_some_and(|t| t.is_sym("."))
+                    && !toks.get(i + 3).is_some_and(|t| t.is_sym(".")) =>
+            {
+                let folded = super::names::fold(w, *quoted, d);
+                (folded == "public" && matches!(next, Tok::Word { .. })) || redundant(&folded, next)
             }
             _ => false,
         };

@@ -132,8 +132,32 @@ fn a_view_as_pg_dump_prints_it_is_the_one_the_migration_wrote() {
         MIGRATION_VIEW.replace("INNER JOIN", "LEFT JOIN"),
         MIGRATION_VIEW.replace("= versions.id", "= versions.crate_id"),
         MIGRATION_VIEW.replace("GROUP BY crate_id", "GROUP BY crate_id HAVING count(*) > 1"),
+        MIGRATION_VIEW.replace(
+            "version_downloads.version_id =",
+            "version_downloads.downloads =",
+        ),
     ];
     for other in &changed {
         assert_ne!(written, view_of(&format!("{DOWNLOADS}{other}")), "{other}");
     }
+}
+
+/// A qualifier goes only where its column is one only its relation has:
+/// `a.x` and `b.x` are two views when both tables have an `x`.
+#[test]
+fn a_qualifier_that_tells_two_columns_apart_is_kept() {
+    let tables = "CREATE TABLE a (id int, x int); CREATE TABLE b (id int, x int, y int);\n";
+    let v = |select: &str| view_of(&format!("{tables}CREATE VIEW v AS {select};"));
+    let a = v("SELECT a.x FROM a JOIN b ON a.id = b.id");
+    assert_ne!(a, v("SELECT b.x FROM a JOIN b ON a.id = b.id"));
+    assert_ne!(a, v("SELECT a.x FROM a JOIN b ON a.id = b.x"));
+    assert_eq!(
+        a,
+        v("SELECT a.x FROM public.a JOIN public.b ON ((a.id = b.id))")
+    );
+    // `y` is only b's: written bare or qualified, it is the same column.
+    assert_eq!(
+        v("SELECT y FROM a JOIN b ON a.id = b.id"),
+        v("SELECT b.y FROM (public.a JOIN public.b ON ((a.id = b.id)))")
+    );
 }

@@ -173,8 +173,10 @@ pub(super) fn columns(schema: &Schema, like: &Like) -> Fallible<Vec<Column>> {
             if like.including.generated {
                 copy.generated = c.generated.clone();
             }
+            // The server copies the identity with its sequence's options.
             if like.including.identity {
                 copy.identity = c.identity;
+                copy.identity_options = c.identity_options.clone();
             }
             if like.including.comments {
                 copy.comment = c.comment.clone();

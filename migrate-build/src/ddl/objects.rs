@@ -569,9 +569,12 @@ fn create_view(
         return Err(format!("relation `{name}` already exists"));
     }
     let definition = if column_names.is_empty() {
-        definition::view(body, d)
+        definition::view(schema, body)
     } else {
-        definition::view(&super::query::with_column_names(body, &column_names, d)?, d)
+        definition::view(
+            schema,
+            &super::query::with_column_names(body, &column_names, d)?,
+        )
     };
     schema.views.push(View {
         column_comments: Vec::new(),
