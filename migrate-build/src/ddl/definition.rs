@@ -415,7 +415,7 @@ fn trigger_key(text: &str, tokens: &Tokens, from: usize) -> Option<String> {
         let t = &toks[i];
         if t.is_kw("FOR") {
             let mut j = i + 1;
-            if toks[j].is_kw("EACH") {
+            if toks.get(j).is_some_and(|t| t.is_kw("EACH")) {
                 j += 1;
             }
             level = word(toks.get(j)?);
@@ -449,8 +449,10 @@ fn trigger_key(text: &str, tokens: &Tokens, from: usize) -> Option<String> {
     if toks[close + 1..].iter().any(|t| !t.is_sym(";")) {
         return None;
     }
+    // `CREATE CONSTRAINT TRIGGER`: a kind of its own.
+    let constraint = toks[..from].iter().any(|t| t.is_kw("CONSTRAINT"));
     Some(format!(
-        "trigger|{timing}|{}|{table}|{}|{level}|{when}|{function}({})",
+        "trigger|{constraint}|{timing}|{}|{table}|{}|{level}|{when}|{function}({})",
         events.join(" or "),
         middle.join(" "),
         args.join(",")
@@ -563,59 +565,58 @@ fn view_key(schema: &Schema, body: &str) -> Option<String> {
         }
     }
     walk_set(schema, &query.body, &fold, &mut rels);
-    // A qualifier says nothing when its column is one only its relation
-    // has (the server accepted the query, so a bare name is that column):
-    // the server writes it, a migration may not. Where a relation's
-    // columns are unknown (a view, a subquery, a function) every qualifier
-    // stays.
+    // The server resolves every column when it creates the view and
+    // prints each one qualified by its relation: a bare name written in the
+    // migration is qualified here by the one relation that has that column
+    // (the server accepted the query, so there is one). Where a relation's
+    // columns are unknown (a view, a subquery, a function) names stay as
+    // written.
     let known = rels.iter().all(|r| r.columns.is_some());
-    let redundant = |qualifier: &str, column: &Tok| -> bool {
-        let Some(rel) = rels
-            .iter()
-            .position(|r| r.names.iter().any(|n| n == qualifier))
-        else {
-            return false;
+    let qualifier_of = |column: &Tok| -> Option<String> {
+        let Tok::Word { text, quoted } = column else {
+            return None;
         };
         if !known {
-            return false;
+            return None;
         }
-        match column {
-            Tok::Sym(s) if s == "*" => rels.len() == 1,
-            Tok::Word { text, quoted } => {
-                let c = super::names::fold(text, *quoted, d);
-                let having: Vec<usize> = (0..rels.len())
-                    .filter(|&k| {
-                        rels[k]
-                            .columns
-                            .as_ref()
-                            .is_some_and(|cols| cols.iter().any(|n| d.same_name(n, &c)))
-                    })
-                    .collect();
-                having == [rel]
-            }
-            _ => false,
+        let c = super::names::fold(text, *quoted, d);
+        if rels.iter().any(|r| r.names.contains(&c)) {
+            return None;
+        }
+        let mut having = rels.iter().filter(|r| {
+            r.columns
+                .as_ref()
+                .is_some_and(|cols| cols.iter().any(|n| d.same_name(n, &c)))
+        });
+        match (having.next(), having.next()) {
+            (Some(r), None) => r.names.first().cloned(),
+            _ => None,
         }
     };
-    // The text without those qualifiers and without `public.`, read again.
     let tokens = tokenize(body, d).ok()?;
     let toks = &tokens.toks;
     let mut text = String::new();
     let mut i = 0;
     while i < toks.len() {
-        let qualifier = match (&toks[i], toks.get(i + 1), toks.get(i + 2)) {
-            (Tok::Word { text: w, quoted }, Some(dot), Some(next))
-                if dot.is_sym(".")
-                    && !(i > 0 && toks[i - 1].is_sym("."))
-                    && !toks.get(i + 3).is_some_and(|t| t.is_sym(".")) =>
-            {
-                let folded = super::names::fold(w, *quoted, d);
-                (folded == "public" && matches!(next, Tok::Word { .. })) || redundant(&folded, next)
-            }
-            _ => false,
-        };
-        if qualifier {
+        let schema_qualifier = toks[i].is_kw("public")
+            && toks.get(i + 1).is_some_and(|t| t.is_sym("."))
+            && toks
+                .get(i + 2)
+                .is_some_and(|t| matches!(t, Tok::Word { .. }))
+            && !(i > 0 && toks[i - 1].is_sym("."));
+        if schema_qualifier {
             i += 2;
             continue;
+        }
+        let before = i.checked_sub(1).map(|k| &toks[k]);
+        let after = toks.get(i + 1);
+        let bare_column = !before.is_some_and(|t| {
+            t.is_sym(".") || t.is_sym("::") || t.is_kw("AS") || matches!(t, Tok::Str(_))
+        }) && !after
+            .is_some_and(|t| t.is_sym(".") || t.is_sym("(") || matches!(t, Tok::Str(_)));
+        if bare_column && let Some(q) = qualifier_of(&toks[i]) {
+            text.push_str(&crate::dialect::quote::ident(&q, d));
+            text.push('.');
         }
         let end = tokens.offsets.get(i + 1).copied().unwrap_or(body.len());
         text.push_str(body.get(tokens.offsets[i]..end).unwrap_or_default());

@@ -71,6 +71,9 @@ CREATE TRIGGER touch_versions BEFORE INSERT OR UPDATE ON public.versions FOR EAC
         MIGRATION_TRIGGER.replace("FOR EACH ROW ", ""),
         MIGRATION_TRIGGER.replace("> 0", "> 1"),
         MIGRATION_TRIGGER.replace("crate, 3", "crate"),
+        MIGRATION_TRIGGER
+            .replace("CREATE TRIGGER", "CREATE CONSTRAINT TRIGGER")
+            .replace("BEFORE", "AFTER"),
     ];
     for other in &changed {
         assert!(
@@ -160,4 +163,15 @@ fn a_qualifier_that_tells_two_columns_apart_is_kept() {
         v("SELECT y FROM a JOIN b ON a.id = b.id"),
         v("SELECT b.y FROM (public.a JOIN public.b ON ((a.id = b.id)))")
     );
+    // The name resolves when the view is made: a column added later to
+    // the other table does not change which one the view reads (the
+    // server, and pg_dump after it, print `b.y`).
+    let later = view_of(&format!(
+        "{tables}CREATE VIEW v AS SELECT y FROM a JOIN b ON a.id = b.id; ALTER TABLE a ADD COLUMN y int;"
+    ));
+    let dumped = view_of(&format!(
+        "{}CREATE VIEW v AS SELECT b.y FROM (public.a JOIN public.b ON ((a.id = b.id)));",
+        tables.replace("(id int, x int)", "(id int, x int, y int)")
+    ));
+    assert_eq!(later, dumped);
 }
