@@ -24,6 +24,11 @@ pub(crate) fn postgres_key(sql: &str) -> Option<String> {
     scan::parse_expr(sql, Dialect::Postgres).map(|e| key(&e))
 }
 
+/// The key of a parsed expression (a view's items and conditions).
+pub(crate) fn of(e: &Expr) -> String {
+    key(e)
+}
+
 fn key(e: &Expr) -> String {
     match e {
         Expr::Nested(inner) => key(inner),

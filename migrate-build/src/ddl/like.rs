@@ -173,9 +173,10 @@ pub(super) fn columns(schema: &Schema, like: &Like) -> Fallible<Vec<Column>> {
             if like.including.generated {
                 copy.generated = c.generated.clone();
             }
+            // The server copies the identity with its sequence's options,
+            // bounds included, but makes the new sequence `bigint` (seen on
+            // PostgreSQL 15: `pg_sequence.seqtypid` of the copy).
             if like.including.identity {
-                // The copy gets a sequence of its own with the same values,
-                // but PostgreSQL does not copy its `AS` type: it is bigint.
                 copy.identity = c.identity;
                 copy.identity_options = c.identity_options.clone().map(|mut o| {
                     o.data_type = "bigint".into();

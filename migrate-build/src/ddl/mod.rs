@@ -15,6 +15,9 @@
 mod alter_table;
 mod comments;
 mod create_table;
+mod definition;
+#[cfg(test)]
+mod definition_tests;
 mod error;
 mod expr_key;
 mod facts;

@@ -6,11 +6,11 @@ use std::collections::HashSet;
 
 use super::alter_table;
 use super::scan::{Cursor, Tok, Tokens};
-use super::{Fallible, Outcome, facts, names, options};
+use super::{Fallible, Outcome, definition, facts, names, options};
 use crate::dialect::Dialect;
 use crate::schema::{
-    Definition, Enum, Expr, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind,
-    Schema, Sequence, View,
+    Enum, Expr, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, Schema,
+    Sequence, View,
 };
 
 /// The extension every PostgreSQL database has from its template.
@@ -220,6 +220,7 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
     // Kept in the form that replaces a changed body in place (see `head`):
     // `CREATE FUNCTION` and `CREATE OR REPLACE FUNCTION` are the same object.
     let create_end = c.tokens.offsets.first().map(|o| o + "CREATE".len());
+    let original = text;
     // SQLite stores `CREATE TRIGGER IF NOT EXISTS t …` as `CREATE TRIGGER t …`.
     let text = match if_not_exists_at {
         Some((from, to)) => format!(
@@ -229,12 +230,13 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         ),
         None => text.to_string(),
     };
-    let definition = match create_end {
+    let sql = match create_end {
         Some(end) if routine && !or_replace && text.is_char_boundary(end) => {
-            Definition::source(format!("{} OR REPLACE{}", &text[..end], &text[end..]))
+            format!("{} OR REPLACE{}", &text[..end], &text[end..])
         }
-        _ => Definition::source(text.as_str()),
+        _ => text.clone(),
     };
+    let definition = definition::opaque(schema, kind, original, c.tokens, after_kind, sql);
     let object = OpaqueObject {
         comment: None,
         kind,
@@ -424,6 +426,7 @@ fn drop_dependents(schema: &mut Schema, mut gone: Vec<ObjectRef>, cascade: bool)
 }
 
 fn create_type(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome> {
+    let name_at = c.pos;
     let name = c.qualified()?;
     let ns = name.schema.as_deref();
     if names::type_taken(schema, ns, &name.name) {
@@ -459,7 +462,14 @@ fn create_type(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<
             kind: OpaqueKind::Type,
             name,
             on_table: None,
-            definition: Definition::source(text),
+            definition: definition::opaque(
+                schema,
+                OpaqueKind::Type,
+                text,
+                c.tokens,
+                name_at,
+                text.to_string(),
+            ),
             signature: None,
             references,
             head: None,
@@ -559,9 +569,12 @@ fn create_view(
         return Err(format!("relation `{name}` already exists"));
     }
     let definition = if column_names.is_empty() {
-        Definition::source(body)
+        definition::view(schema, body)
     } else {
-        Definition::source(super::query::with_column_names(body, &column_names, d)?)
+        definition::view(
+            schema,
+            &super::query::with_column_names(body, &column_names, d)?,
+        )
     };
     schema.views.push(View {
         column_comments: Vec::new(),
@@ -1223,7 +1236,7 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
                 {
                     let quoted = crate::dialect::quote::ident(&new, d);
                     let renamed = format!("{}{quoted}{}", &sql[..range.start], &sql[range.end..]);
-                    o.definition = Definition::source(renamed);
+                    o.definition = definition::trigger(&renamed, d);
                 }
             }
         }

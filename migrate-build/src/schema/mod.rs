@@ -115,6 +115,15 @@ impl Definition {
         Definition::Source { sql, key }
     }
 
+    /// From SQL, with a key the interpreter computed from the statement's
+    /// parts (see `ddl::definition`).
+    pub fn source_keyed(sql: impl Into<String>, key: String) -> Self {
+        Definition::Source {
+            sql: sql.into(),
+            key,
+        }
+    }
+
     pub fn sql(&self) -> &str {
         match self {
             Definition::Source { sql, .. } | Definition::Database { sql } => sql,
