@@ -84,10 +84,10 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         table.partition_by = Some(Box::new(partition::partition_key(by, d)?));
     }
     if let Some(parent) = &ct.partition_of {
-        if !ct.columns.is_empty() {
-            return Err("column options in PARTITION OF are not modelled".into());
-        }
         table = partition::create_partition(schema, table, parent, ct.for_values.as_ref())?;
+        for def in &ct.columns {
+            partition_column_options(&mut table, def, d)?;
+        }
     }
     if let Some(parents) = &ct.inherits {
         let (parents, columns) = partition::inherited_columns(schema, parents)?;
@@ -118,7 +118,13 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     }
     schema.tables.push(table);
     let mut pending = Vec::new();
-    for column in &ct.columns {
+    // A partition's column list only adds options to its parent's columns.
+    let declared = if ct.partition_of.is_some() {
+        &[][..]
+    } else {
+        &ct.columns[..]
+    };
+    for column in declared {
         let inherited = schema.table(&name).and_then(|t| {
             let col = names::ident(&column.name, d);
             t.columns.iter().position(|c| d.same_name(&c.name, &col))
@@ -263,6 +269,36 @@ fn copy_likes(
         schema.indexes.push(index);
     }
     Ok(pending)
+}
+
+/// `PARTITION OF parent (col NOT NULL, col DEFAULT x, …)`: options on a
+/// column the partition has from its parent. Constraints go in the
+/// partition's table constraints (`PRIMARY KEY (…)`), as the server
+/// accepts them there; column constraints are refused rather than guessed.
+fn partition_column_options(table: &mut Table, def: &ColumnDef, d: Dialect) -> Fallible<()> {
+    let name = names::ident(&def.name, d);
+    if !matches!(def.data_type, ast::DataType::Unspecified) {
+        return Err(format!(
+            "column `{name}` of partition `{}` names a type: a partition has its parent's",
+            table.name
+        ));
+    }
+    let table_name = table.name.clone();
+    let column = table
+        .column_mut(&name, d)
+        .ok_or_else(|| format!("column `{name}` of `{table_name}` does not exist"))?;
+    for option in &def.options {
+        match &option.option {
+            ColumnOption::NotNull => column.nullable = false,
+            ColumnOption::Default(e) => column.default = default_expr(e, d),
+            other => {
+                return Err(format!(
+                    "column option `{other}` of `{name}` in PARTITION OF is not modelled: write it as a table constraint"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A constraint waiting to be added: foreign keys go last so that a

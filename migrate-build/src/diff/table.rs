@@ -465,7 +465,11 @@ pub(super) fn push_table_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
             if let Some(parent) = differ.schemas.next.table(&partition.parent) {
                 for check in &parent.checks {
                     if !created.checks.iter().any(|c| c.name == check.name) {
-                        created.checks.push(check.clone());
+                        // A new table has no rows to leave unchecked, and
+                        // CREATE TABLE has no NOT VALID.
+                        let mut check = check.clone();
+                        check.not_valid = false;
+                        created.checks.push(check);
                     }
                 }
             }
@@ -581,7 +585,8 @@ fn push_rebuild(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
 }
 
 /// Tables in an order where a table comes after those it inherits from
-/// (`CREATE TABLE … INHERITS` needs them).
+/// (`CREATE TABLE … INHERITS` needs them) and a partition after its
+/// parent (its defaults may draw on the parent's sequences).
 fn parents_first<'a>(tables: &[&'a Table], dialect: Dialect) -> Vec<&'a Table> {
     let mut out: Vec<&'a Table> = Vec::with_capacity(tables.len());
     let mut left: Vec<&'a Table> = tables.to_vec();
@@ -589,7 +594,9 @@ fn parents_first<'a>(tables: &[&'a Table], dialect: Dialect) -> Vec<&'a Table> {
         let ready: Vec<bool> = left
             .iter()
             .map(|t| {
-                !t.inherits.iter().any(|p| {
+                // A partition's columns may draw on its parent's sequences.
+                let partition_of = t.partition_of.as_ref().map(|p| &p.parent);
+                !t.inherits.iter().chain(partition_of).any(|p| {
                     left.iter().any(|o| o.name.same_as(p, dialect))
                         && !out.iter().any(|o| o.name.same_as(p, dialect))
                 })

@@ -340,3 +340,38 @@ fn dropping_a_parent_takes_its_partitions_and_needs_cascade_for_children() {
     );
     assert!(s.tables.is_empty());
 }
+
+#[test]
+fn a_partitions_column_list_adds_options_and_constraints_of_its_own() {
+    let s = pg(
+        "CREATE TABLE p (id int, foo text, bar text) PARTITION BY LIST (foo);
+        CREATE TABLE p1 PARTITION OF p (foo NOT NULL, bar DEFAULT 'x', PRIMARY KEY (foo, id))
+            FOR VALUES IN ('a');",
+    );
+    let p1 = t(&s, "p1");
+    let names: Vec<&str> = p1.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["id", "foo", "bar"]);
+    assert!(!p1.columns[1].nullable);
+    assert_eq!(
+        p1.columns[2].default.as_ref().map(|e| e.sql.as_str()),
+        Some("'x'")
+    );
+    let pk = p1.primary_key.as_ref().expect("the partition's own key");
+    assert_eq!(pk.columns, ["foo", "id"]);
+    // The parent is untouched.
+    assert!(t(&s, "p").columns.iter().all(|c| c.nullable));
+    assert!(
+        pg_err(
+            "CREATE TABLE p (id int, foo text) PARTITION BY LIST (foo);
+         CREATE TABLE p1 PARTITION OF p (nope NOT NULL) FOR VALUES IN ('a');"
+        )
+        .contains("does not exist")
+    );
+    assert!(
+        pg_err(
+            "CREATE TABLE p (id int, foo text) PARTITION BY LIST (foo);
+         CREATE TABLE p1 PARTITION OF p (id UNIQUE) FOR VALUES IN ('a');"
+        )
+        .contains("not modelled")
+    );
+}
