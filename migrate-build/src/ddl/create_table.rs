@@ -598,13 +598,76 @@ pub(super) fn apply_constraints(
     table_name: &QualifiedName,
     pending: Vec<Pending>,
 ) -> Fallible<Outcome> {
+    let d = schema.dialect;
     let (fks, others): (Vec<_>, Vec<_>) = pending
         .into_iter()
         .partition(|p| matches!(p.kind, PendingKind::ForeignKey { .. }));
+    let others = match d {
+        Dialect::Postgres => without_redundant_keys(others, d),
+        Dialect::Sqlite => others,
+    };
     for p in others.into_iter().chain(fks) {
         add_constraint(schema, table_name, p)?;
     }
     Ok(Outcome::Applied)
+}
+
+/// What PostgreSQL does with the keys of one statement (`transformIndexConstraints`):
+/// the primary key first, then each unique in order is left out when a kept
+/// key has the same columns (in order), `NULLS NOT DISTINCT` and deferrability
+/// (`id int PRIMARY KEY UNIQUE` makes one index). A kept key written without
+/// a name takes the name of the one left out.
+fn without_redundant_keys(pending: Vec<Pending>, d: Dialect) -> Vec<Pending> {
+    let (keys, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|p| {
+        matches!(
+            p.kind,
+            PendingKind::PrimaryKey(_) | PendingKind::Unique { .. }
+        )
+    });
+    let (primary, uniques): (Vec<_>, Vec<_>) = keys
+        .into_iter()
+        .partition(|p| matches!(p.kind, PendingKind::PrimaryKey(_)));
+    let shape = |p: &Pending| -> Option<(Vec<String>, bool, Deferrable)> {
+        match &p.kind {
+            PendingKind::PrimaryKey(columns) => {
+                Some((columns.clone(), false, Deferrable::NotDeferrable))
+            }
+            PendingKind::Unique {
+                columns,
+                nulls_not_distinct,
+                deferrable,
+            } => Some((columns.clone(), *nulls_not_distinct, *deferrable)),
+            PendingKind::Check { .. }
+            | PendingKind::UsingIndex { .. }
+            | PendingKind::ForeignKey { .. } => None,
+        }
+    };
+    let same = |a: &(Vec<String>, bool, Deferrable), b: &(Vec<String>, bool, Deferrable)| {
+        a.0.len() == b.0.len()
+            && a.0.iter().zip(&b.0).all(|(x, y)| d.same_name(x, y))
+            && a.1 == b.1
+            && a.2 == b.2
+    };
+    let mut kept: Vec<Pending> = primary;
+    for u in uniques {
+        let Some(this) = shape(&u) else {
+            kept.push(u);
+            continue;
+        };
+        match kept
+            .iter_mut()
+            .find(|k| shape(k).is_some_and(|s| same(&s, &this)))
+        {
+            Some(prior) => {
+                if prior.name.is_none() {
+                    prior.name = u.name;
+                }
+            }
+            None => kept.push(u),
+        }
+    }
+    kept.extend(rest);
+    kept
 }
 
 fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -> Fallible<()> {
