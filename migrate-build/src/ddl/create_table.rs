@@ -1052,34 +1052,6 @@ pub(super) fn default_expr(e: &ast::Expr, d: Dialect) -> Option<Expr> {
     }
 }
 
-#[cfg(test)]
-mod sqlite_type_tests {
-    use super::sqlite_declared_types;
-
-    #[test]
-    fn multi_word_types_become_one_quoted_name() {
-        let rewrite = |sql: &str| sqlite_declared_types(sql).unwrap().into_owned();
-        assert_eq!(
-            rewrite(
-                "CREATE TABLE t (a BLOB SUB_TYPE TEXT NOT NULL, b varchar[10], c NATIVE  CHARACTER(70) DEFAULT 'x', d INTEGER PRIMARY KEY, CHECK (a IN ('x y')))"
-            ),
-            "CREATE TABLE t (a \"BLOB SUB_TYPE TEXT\" NOT NULL, b \"varchar[10]\", c \"NATIVE  CHARACTER(70)\" DEFAULT 'x', d INTEGER PRIMARY KEY, CHECK (a IN ('x y')))"
-        );
-        let untouched = "CREATE TABLE t (a INT, b \"My Type\", c, d TEXT AS (a || 'b c'), CONSTRAINT k UNIQUE (a, b))";
-        assert_eq!(rewrite(untouched), untouched);
-        let select = "CREATE TABLE t AS SELECT (1) AS a";
-        assert_eq!(rewrite(select), select);
-        assert_eq!(
-            rewrite("ALTER TABLE t ADD COLUMN b UNSIGNED BIG INT NOT NULL DEFAULT 0"),
-            "ALTER TABLE t ADD COLUMN b \"UNSIGNED BIG INT\" NOT NULL DEFAULT 0"
-        );
-        assert_eq!(
-            rewrite("ALTER TABLE t ADD c varchar[10]"),
-            "ALTER TABLE t ADD c \"varchar[10]\""
-        );
-    }
-}
-
 /// An identity column's sequence options: the sequence has the column's
 /// type unless `AS` says otherwise, and the server's defaults for it.
 pub(super) fn identity_options(
@@ -1107,4 +1079,32 @@ pub(super) fn identity_options(
         ));
     }
     written.resolve(None)
+}
+
+#[cfg(test)]
+mod sqlite_type_tests {
+    use super::sqlite_declared_types;
+
+    #[test]
+    fn multi_word_types_become_one_quoted_name() {
+        let rewrite = |sql: &str| sqlite_declared_types(sql).unwrap().into_owned();
+        assert_eq!(
+            rewrite(
+                "CREATE TABLE t (a BLOB SUB_TYPE TEXT NOT NULL, b varchar[10], c NATIVE  CHARACTER(70) DEFAULT 'x', d INTEGER PRIMARY KEY, CHECK (a IN ('x y')))"
+            ),
+            "CREATE TABLE t (a \"BLOB SUB_TYPE TEXT\" NOT NULL, b \"varchar[10]\", c \"NATIVE  CHARACTER(70)\" DEFAULT 'x', d INTEGER PRIMARY KEY, CHECK (a IN ('x y')))"
+        );
+        let untouched = "CREATE TABLE t (a INT, b \"My Type\", c, d TEXT AS (a || 'b c'), CONSTRAINT k UNIQUE (a, b))";
+        assert_eq!(rewrite(untouched), untouched);
+        let select = "CREATE TABLE t AS SELECT (1) AS a";
+        assert_eq!(rewrite(select), select);
+        assert_eq!(
+            rewrite("ALTER TABLE t ADD COLUMN b UNSIGNED BIG INT NOT NULL DEFAULT 0"),
+            "ALTER TABLE t ADD COLUMN b \"UNSIGNED BIG INT\" NOT NULL DEFAULT 0"
+        );
+        assert_eq!(
+            rewrite("ALTER TABLE t ADD c varchar[10]"),
+            "ALTER TABLE t ADD c \"varchar[10]\""
+        );
+    }
 }
