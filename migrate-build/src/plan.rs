@@ -333,6 +333,14 @@ pub enum Destructive {
         from: String,
         to: String,
     },
+    /// A type change the database has no cast for (`bigint` → `timestamp`).
+    NoCast {
+        table: QualifiedName,
+        column: String,
+        from: String,
+        to: String,
+        using: NoCast,
+    },
     /// `NOT NULL` on a column that may hold NULLs.
     SetNotNull {
         table: QualifiedName,
@@ -374,6 +382,26 @@ impl std::fmt::Display for Destructive {
                 f,
                 "changes the type of `{table}.{column}` from `{from}` to `{to}`; values that do not fit make it fail"
             ),
+            Destructive::NoCast {
+                table,
+                column,
+                from,
+                to,
+                using: NoCast::ByHand,
+            } => write!(
+                f,
+                "PostgreSQL has no cast from `{from}` to `{to}`: write the USING of the type change of `{table}.{column}` by hand, or the migration fails"
+            ),
+            Destructive::NoCast {
+                table,
+                column,
+                from,
+                to,
+                using: NoCast::EpochSeconds,
+            } => write!(
+                f,
+                "PostgreSQL has no cast from `{from}` to `{to}`: the USING of the type change of `{table}.{column}` reads the values as seconds since 1970-01-01 UTC; rewrite it if they mean something else"
+            ),
             Destructive::SetNotNull { table, column } => write!(
                 f,
                 "makes `{table}.{column}` NOT NULL; existing NULLs make it fail"
@@ -403,6 +431,15 @@ impl std::fmt::Display for Destructive {
             ),
         }
     }
+}
+
+/// How the `USING` of a type change without a cast is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoCast {
+    /// A plain cast is written; it fails until the user rewrites it.
+    ByHand,
+    /// Integers and points in time convert as Unix epoch seconds.
+    EpochSeconds,
 }
 
 /// A step, with the data it can lose.

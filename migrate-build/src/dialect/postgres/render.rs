@@ -934,13 +934,8 @@ fn alter_column(
             (None, false) => {}
         }
         if changes.ty {
-            // Enum values convert to anything through their text.
-            let via_text = if previous.ty.user_defined {
-                "::text"
-            } else {
-                ""
-            };
-            action.push_str(&format!(" USING {column}{via_text}::{new_type}"));
+            let using = super::casts::using(&column, &previous.ty, &next.ty, &new_type);
+            action.push_str(&format!(" USING {using}"));
         }
         actions.push(action);
     }

@@ -1,0 +1,76 @@
+//! Findings from other schema-diff tools' test suites, checked on a real
+//! PostgreSQL server through the CLI.
+
+mod common;
+
+use common::pg::TestDb;
+use common::workspace::Workspace;
+
+/// Whether the server accepts `sql`.
+fn accepts(db: &mut TestDb, sql: &str) -> bool {
+    db.client.simple_query(sql).is_ok()
+}
+
+/// The type changes the engine calls cast-less have no cast on the server,
+/// and ones it lets through have one: the table in `casts.rs` is checked
+/// against the oracle, both ways.
+#[test]
+fn type_changes_without_a_cast_are_the_servers() {
+    let mut db = test_db!();
+    for (from, to) in [
+        ("bigint", "timestamp"),
+        ("integer", "timestamptz"),
+        ("bigint", "date"),
+        ("timestamp", "bigint"),
+        ("date", "integer"),
+        ("bigint", "boolean"),
+        ("boolean", "numeric"),
+        ("numeric", "interval"),
+        ("uuid", "bigint"),
+        ("date", "boolean"),
+    ] {
+        assert!(
+            !accepts(&mut db, &format!("SELECT NULL::{from}::{to}")),
+            "the server casts {from} to {to}"
+        );
+    }
+    for (from, to) in [
+        ("integer", "boolean"),
+        ("boolean", "integer"),
+        ("text", "timestamp"),
+        ("bigint", "text"),
+        ("bigint", "numeric"),
+        ("timestamp", "date"),
+    ] {
+        assert!(
+            accepts(&mut db, &format!("SELECT NULL::{from}::{to}")),
+            "the server has no cast from {from} to {to}"
+        );
+    }
+}
+
+/// A cast-less change with no common reading: `new` says, in up.sql and on
+/// stderr, that the USING must be written by hand.
+#[test]
+fn a_type_change_without_a_cast_is_flagged_when_written() {
+    let ws = Workspace::new(
+        "postgres",
+        "CREATE TABLE t (id bigint PRIMARY KEY, flag bigint);",
+    );
+    ws.migrate(&["new", "start"]).success();
+    ws.write(
+        "schema.sql",
+        "CREATE TABLE t (id bigint PRIMARY KEY, flag boolean);",
+    );
+    ws.migrate(&["new", "change"])
+        .success()
+        .stderr_has("PostgreSQL has no cast from `bigint` to `boolean`");
+    let dir = ws.migration_dirs().last().cloned().unwrap_or_default();
+    let up = ws.read(&format!("migrations/{dir}/up.sql"));
+    assert!(
+        up.contains(
+            "-- WARNING: PostgreSQL has no cast from `bigint` to `boolean`: write the USING"
+        ),
+        "{up}"
+    );
+}
