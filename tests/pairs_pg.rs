@@ -74,3 +74,27 @@ fn a_type_change_without_a_cast_is_flagged_when_written() {
         "{up}"
     );
 }
+
+/// Privileges and ownership are skipped (README), and `new` and `check` say
+/// so, statement by statement.
+#[test]
+fn new_and_check_list_what_they_skip() {
+    let db = test_db!();
+    let ws = Workspace::new(
+        "postgres",
+        "CREATE TABLE t (id bigint PRIMARY KEY);\nGRANT SELECT ON t TO PUBLIC;\nALTER TABLE t OWNER TO CURRENT_USER;\nALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;\n",
+    );
+    ws.migrate(&["new", "start"])
+        .success()
+        .stderr_has("schema.sql:2:1: `GRANT` skipped")
+        .stderr_has("schema.sql:3:1: `OWNER TO` skipped")
+        .stderr_has("schema.sql:4:1: `ALTER DEFAULT PRIVILEGES` skipped");
+    let mut check = ws.command(&["check"]);
+    check.env("DATABASE_URL", &db.url);
+    let out = check.output().unwrap_or_else(|e| panic!("check: {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("schema.sql:2:1: `GRANT` skipped"),
+        "{stderr}"
+    );
+}

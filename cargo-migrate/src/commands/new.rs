@@ -26,7 +26,8 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         (String::new(), String::new(), Vec::new())
     } else {
         let replayed = ws.replay(&existing)?;
-        let declared = ws.parse_schema()?;
+        let (declared, skipped) = ws.parse_schema_and_skipped()?;
+        super::note_skipped(&ctx.out, &skipped);
         // A `schema` setting pointing at an empty folder (or at the
         // migrations folder) reads as "drop everything".
         let empty = Schema::empty(dialect);
