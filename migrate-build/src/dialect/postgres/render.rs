@@ -649,7 +649,12 @@ fn identity_actions(previous: &SequenceOptions, next: &SequenceOptions) -> Vec<S
     if previous.narrows_to(next) {
         out.push("RESTART".into());
     }
-    out
+    // One `ALTER COLUMN` for all of them: each subcommand is checked on its
+    // own, so `SET MINVALUE -100` alone fails while START is still -200.
+    if out.is_empty() {
+        return out;
+    }
+    vec![out.join(" ")]
 }
 
 /// `ALTER COLUMN … SET STATISTICS n` for columns with a target of their own.
