@@ -219,7 +219,7 @@ fn copy_likes(
             if let Some(pk) = &source.primary_key {
                 pending.push(Pending {
                     name: None,
-                    kind: PendingKind::PrimaryKey(pk.columns.clone()),
+                    kind: PendingKind::PrimaryKey(pk.columns.clone(), pk.deferrable),
                     not_valid: false,
                 });
             }
@@ -275,7 +275,7 @@ pub(super) struct Pending {
 }
 
 enum PendingKind {
-    PrimaryKey(Vec<String>),
+    PrimaryKey(Vec<String>, Deferrable),
     Unique {
         columns: Vec<String>,
         nulls_not_distinct: bool,
@@ -307,7 +307,7 @@ impl PendingKind {
     /// names too. (`USING INDEX` takes over its index's name.)
     fn is_index_backed(&self) -> bool {
         match self {
-            PendingKind::PrimaryKey(_) | PendingKind::Unique { .. } => true,
+            PendingKind::PrimaryKey(..) | PendingKind::Unique { .. } => true,
             PendingKind::Check { .. }
             | PendingKind::UsingIndex { .. }
             | PendingKind::ForeignKey { .. } => false,
@@ -331,7 +331,10 @@ impl Pending {
         Ok(match c {
             TableConstraint::PrimaryKey(pk) => Pending {
                 name: pk.name.as_ref().map(|n| names::ident(n, d)),
-                kind: PendingKind::PrimaryKey(index_columns(&pk.columns)?),
+                kind: PendingKind::PrimaryKey(
+                    index_columns(&pk.columns)?,
+                    deferrable(pk.characteristics.as_ref()),
+                ),
                 not_valid: false,
             },
             TableConstraint::Unique(u) => Pending {
@@ -459,7 +462,10 @@ pub(super) fn add_column(
             ColumnOption::PrimaryKey(pk) => {
                 pending.push(Pending {
                     name: cname.or_else(|| pk.name.as_ref().map(|n| names::ident(n, d))),
-                    kind: PendingKind::PrimaryKey(vec![col_name.clone()]),
+                    kind: PendingKind::PrimaryKey(
+                        vec![col_name.clone()],
+                        deferrable(pk.characteristics.as_ref()),
+                    ),
                     not_valid: false,
                 });
             }
@@ -621,16 +627,16 @@ fn without_redundant_keys(pending: Vec<Pending>, d: Dialect) -> Vec<Pending> {
     let (keys, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|p| {
         matches!(
             p.kind,
-            PendingKind::PrimaryKey(_) | PendingKind::Unique { .. }
+            PendingKind::PrimaryKey(..) | PendingKind::Unique { .. }
         )
     });
     let (primary, uniques): (Vec<_>, Vec<_>) = keys
         .into_iter()
-        .partition(|p| matches!(p.kind, PendingKind::PrimaryKey(_)));
+        .partition(|p| matches!(p.kind, PendingKind::PrimaryKey(..)));
     let shape = |p: &Pending| -> Option<(Vec<String>, bool, Deferrable)> {
         match &p.kind {
-            PendingKind::PrimaryKey(columns) => {
-                Some((columns.clone(), false, Deferrable::NotDeferrable))
+            PendingKind::PrimaryKey(columns, deferrable) => {
+                Some((columns.clone(), false, *deferrable))
             }
             PendingKind::Unique {
                 columns,
@@ -706,7 +712,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
         }
     };
     match p.kind {
-        PendingKind::PrimaryKey(cols) => {
+        PendingKind::PrimaryKey(cols, deferrable) => {
             let cols = check_columns(&cols)?;
             if table.primary_key.is_some() {
                 return Err(format!("table `{table_name}` already has a primary key"));
@@ -725,6 +731,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
             table.primary_key = Some(PrimaryKey {
                 name,
                 columns: cols,
+                deferrable,
             });
         }
         PendingKind::Unique {
@@ -782,7 +789,11 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                         c.nullable = false;
                     }
                 }
-                table.primary_key = Some(PrimaryKey { name, columns });
+                table.primary_key = Some(PrimaryKey {
+                    name,
+                    columns,
+                    deferrable,
+                });
             } else {
                 table.uniques.push(UniqueConstraint {
                     name,

@@ -221,10 +221,11 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
         } => alter_column(table, previous, next, *changes),
 
         Step::AddPrimaryKey { table, primary_key } => one(format!(
-            "{} ADD {}PRIMARY KEY {}",
+            "{} ADD {}PRIMARY KEY {}{}",
             alter_table(table, PG),
             constraint_prefix(primary_key.name.as_deref(), PG),
-            column_list(&primary_key.columns, PG)
+            column_list(&primary_key.columns, PG),
+            deferrable_suffix(primary_key.deferrable)
         )),
         Step::DropPrimaryKey { table, primary_key } => {
             let name = match &primary_key.name {
@@ -382,9 +383,10 @@ fn create_table(table: &Table, implicit: &[QualifiedName]) -> Result<Vec<String>
     }
     if let Some(pk) = &table.primary_key {
         lines.push(format!(
-            "{}PRIMARY KEY {}",
+            "{}PRIMARY KEY {}{}",
             constraint_prefix(pk.name.as_deref(), PG),
-            column_list(&pk.columns, PG)
+            column_list(&pk.columns, PG),
+            deferrable_suffix(pk.deferrable)
         ));
     }
     lines.extend(table.uniques.iter().map(unique_clause));
@@ -1376,6 +1378,7 @@ mod tests {
         t.primary_key = Some(PrimaryKey {
             name: Some("users_pkey".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         });
         t
     }
@@ -1523,6 +1526,7 @@ mod tests {
         t.primary_key = Some(PrimaryKey {
             name: Some("User_pkey".into()),
             columns: vec!["order".into()],
+            ..Default::default()
         });
         assert_eq!(
             pg(Step::CreateTable(t)),
@@ -1868,6 +1872,7 @@ mod tests {
         let pk = PrimaryKey {
             name: None,
             columns: vec!["id".into(), "org".into()],
+            ..Default::default()
         };
         assert_eq!(
             pg(Step::AddPrimaryKey {

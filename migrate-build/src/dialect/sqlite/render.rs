@@ -476,6 +476,7 @@ mod tests {
         t.primary_key = Some(PrimaryKey {
             name: None,
             columns: vec!["id".into()],
+            ..Default::default()
         });
         t.uniques.push(UniqueConstraint {
             name: None,
@@ -536,6 +537,7 @@ mod tests {
         t.primary_key = Some(PrimaryKey {
             name: Some("shape_pk".into()),
             columns: vec!["w".into(), "h".into()],
+            ..Default::default()
         });
         t.without_rowid = true;
         t.strict = true;
@@ -800,6 +802,7 @@ mod tests {
         let pk = PrimaryKey {
             name: None,
             columns: vec!["a".into()],
+            ..Default::default()
         };
         let unique = UniqueConstraint {
             name: None,
