@@ -98,3 +98,33 @@ fn new_and_check_list_what_they_skip() {
         "{stderr}"
     );
 }
+
+/// An extension version change writes a down that goes back; the server has
+/// no path back for pg_trgm, and `new` says so when it writes the migration.
+#[test]
+fn an_extension_downgrade_is_flagged_when_written() {
+    let mut db = test_db!();
+    let rows = db
+        .client
+        .query(
+            "SELECT path FROM pg_extension_update_paths('pg_trgm') WHERE source = '1.6' AND target = '1.5'",
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        rows.iter().all(|r| r.get::<_, Option<String>>(0).is_none()),
+        "the server can downgrade pg_trgm"
+    );
+    let ws = Workspace::new("postgres", "CREATE EXTENSION pg_trgm VERSION '1.5';");
+    ws.migrate(&["new", "start"]).success();
+    ws.write("schema.sql", "CREATE EXTENSION pg_trgm VERSION '1.6';");
+    ws.migrate(&["new", "update"])
+        .success()
+        .stderr_has("down.sql downgrades extension `pg_trgm` from version 1.6 to 1.5");
+    let dir = ws.migration_dirs().last().cloned().unwrap_or_default();
+    let down = ws.read(&format!("migrations/{dir}/down.sql"));
+    assert!(
+        down.contains("-- WARNING: downgrades extension `pg_trgm`"),
+        "{down}"
+    );
+}

@@ -341,6 +341,13 @@ pub enum Destructive {
         to: String,
         using: NoCast,
     },
+    /// `ALTER EXTENSION … UPDATE TO`: fails unless the extension ships a
+    /// script from one version to the other (downgrades rarely have one).
+    UpdateExtension {
+        name: String,
+        from: String,
+        to: String,
+    },
     /// `NOT NULL` on a column that may hold NULLs.
     SetNotNull {
         table: QualifiedName,
@@ -402,6 +409,14 @@ impl std::fmt::Display for Destructive {
                 f,
                 "PostgreSQL has no cast from `{from}` to `{to}`: the USING of the type change of `{table}.{column}` reads the values as seconds since 1970-01-01 UTC; rewrite it if they mean something else"
             ),
+            Destructive::UpdateExtension { name, from, to } if is_downgrade(from, to) => write!(
+                f,
+                "downgrades extension `{name}` from version {from} to {to}: extensions rarely ship a path back, and without one ALTER EXTENSION fails"
+            ),
+            Destructive::UpdateExtension { name, from, to } => write!(
+                f,
+                "updates extension `{name}` from version {from} to {to}: the server needs version {to} installed and an update path to it"
+            ),
             Destructive::SetNotNull { table, column } => write!(
                 f,
                 "makes `{table}.{column}` NOT NULL; existing NULLs make it fail"
@@ -431,6 +446,16 @@ impl std::fmt::Display for Destructive {
             ),
         }
     }
+}
+
+/// `1.10` after `1.9`: versions compared part by part, numbers as numbers.
+fn is_downgrade(from: &str, to: &str) -> bool {
+    let parts = |v: &str| -> Vec<(u64, String)> {
+        v.split(['.', '-'])
+            .map(|p| (p.parse().unwrap_or(0), p.to_string()))
+            .collect()
+    };
+    parts(to) < parts(from)
 }
 
 /// How the `USING` of a type change without a cast is written.

@@ -60,7 +60,13 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
             return Ok(Outcome::Ok);
         }
         let down = diff(&declared, &replayed);
-        let destructive: Vec<String> = up.destructive().map(|d| d.to_string()).collect();
+        let mut destructive: Vec<String> = up.destructive().map(|d| d.to_string()).collect();
+        // A down that cannot run is worth knowing now, not when it is needed.
+        destructive.extend(
+            down.destructive()
+                .filter(|d| matches!(d, migrate_build::plan::Destructive::UpdateExtension { .. }))
+                .map(|d| format!("down.sql {d}")),
+        );
         (
             render_script(&up, dialect)?,
             render_script(&down, dialect)?,

@@ -162,7 +162,14 @@ impl<'a> Differ<'a> {
                 Some(n)
                     if n.version.is_some() && ext.version.is_some() && n.version != ext.version =>
                 {
-                    self.push(Step::UpdateExtension(n.clone()))
+                    // Only the server knows its update paths: say that this
+                    // one (and the down's reverse) needs one.
+                    let warning = Destructive::UpdateExtension {
+                        name: n.name.clone(),
+                        from: ext.version.clone().unwrap_or_default(),
+                        to: n.version.clone().unwrap_or_default(),
+                    };
+                    self.push_destructive(Step::UpdateExtension(n.clone()), Some(warning))
                 }
                 Some(_) => {}
             }
