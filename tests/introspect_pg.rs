@@ -272,6 +272,7 @@ fn quoted_mixed_case_and_reserved_names_are_kept_apart() {
         Some(PrimaryKey {
             name: Some("User_pkey".into()),
             columns: vec!["Id".into()],
+            ..Default::default()
         })
     );
     let lower = schema.table(&q("user")).unwrap();
@@ -358,6 +359,7 @@ fn primary_unique_check_and_foreign_key_constraints() {
         Some(PrimaryKey {
             name: Some("parent_pkey".into()),
             columns: vec!["a".into(), "b".into()],
+            ..Default::default()
         })
     );
     assert_eq!(

@@ -166,6 +166,12 @@ impl Workspace {
 
     /// The schema the schema files declare.
     pub fn parse_schema(&self) -> Result<Schema, CliError> {
+        Ok(self.parse_schema_and_skipped()?.0)
+    }
+
+    /// The schema, and the statements of the schema files the interpreter
+    /// skips (privileges, ownership, data, session settings), to tell the user.
+    pub fn parse_schema_and_skipped(&self) -> Result<(Schema, Vec<ddl::Skipped>), CliError> {
         let files = self.config.schema_files()?;
         let mut texts = Vec::with_capacity(files.len());
         for f in &files {
@@ -177,9 +183,9 @@ impl Workspace {
             .iter()
             .map(|(path, sql)| SourceFile { path, sql })
             .collect();
-        let (mut schema, _report) = ddl::parse_schema(self.dialect(), &sources)?;
+        let (mut schema, report) = ddl::parse_schema(self.dialect(), &sources)?;
         schema.sort();
-        Ok(schema)
+        Ok((schema, report.skipped))
     }
 
     /// A path for messages.

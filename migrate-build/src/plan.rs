@@ -341,6 +341,21 @@ pub enum Destructive {
         from: String,
         to: String,
     },
+    /// A type change the database has no cast for (`bigint` → `timestamp`).
+    NoCast {
+        table: QualifiedName,
+        column: String,
+        from: String,
+        to: String,
+        using: NoCast,
+    },
+    /// `ALTER EXTENSION … UPDATE TO`: fails unless the extension ships a
+    /// script from one version to the other (downgrades rarely have one).
+    UpdateExtension {
+        name: String,
+        from: String,
+        to: String,
+    },
     /// `NOT NULL` on a column that may hold NULLs.
     SetNotNull {
         table: QualifiedName,
@@ -382,6 +397,34 @@ impl std::fmt::Display for Destructive {
                 f,
                 "changes the type of `{table}.{column}` from `{from}` to `{to}`; values that do not fit make it fail"
             ),
+            Destructive::NoCast {
+                table,
+                column,
+                from,
+                to,
+                using: NoCast::ByHand,
+            } => write!(
+                f,
+                "PostgreSQL has no cast from `{from}` to `{to}`: write the USING of the type change of `{table}.{column}` by hand, or the migration fails"
+            ),
+            Destructive::NoCast {
+                table,
+                column,
+                from,
+                to,
+                using: NoCast::EpochSeconds,
+            } => write!(
+                f,
+                "PostgreSQL has no cast from `{from}` to `{to}`: the USING of the type change of `{table}.{column}` reads the values as seconds since 1970-01-01 UTC; rewrite it if they mean something else"
+            ),
+            Destructive::UpdateExtension { name, from, to } if is_downgrade(from, to) => write!(
+                f,
+                "downgrades extension `{name}` from version {from} to {to}: extensions rarely ship a path back, and without one ALTER EXTENSION fails"
+            ),
+            Destructive::UpdateExtension { name, from, to } => write!(
+                f,
+                "updates extension `{name}` from version {from} to {to}: the server needs version {to} installed and an update path to it"
+            ),
             Destructive::SetNotNull { table, column } => write!(
                 f,
                 "makes `{table}.{column}` NOT NULL; existing NULLs make it fail"
@@ -411,6 +454,25 @@ impl std::fmt::Display for Destructive {
             ),
         }
     }
+}
+
+/// `1.10` after `1.9`: versions compared part by part, numbers as numbers.
+fn is_downgrade(from: &str, to: &str) -> bool {
+    let parts = |v: &str| -> Vec<(u64, String)> {
+        v.split(['.', '-'])
+            .map(|p| (p.parse().unwrap_or(0), p.to_string()))
+            .collect()
+    };
+    parts(to) < parts(from)
+}
+
+/// How the `USING` of a type change without a cast is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoCast {
+    /// A plain cast is written; it fails until the user rewrites it.
+    ByHand,
+    /// Integers and points in time convert as Unix epoch seconds.
+    EpochSeconds,
 }
 
 /// A step, with the data it can lose.

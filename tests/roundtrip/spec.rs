@@ -753,6 +753,7 @@ impl Spec {
             table.primary_key = t.primary_key.as_ref().map(|k| PrimaryKey {
                 name: k.name.clone(),
                 columns: k.columns.clone(),
+                ..Default::default()
             });
             table.uniques = t
                 .uniques

@@ -27,7 +27,7 @@ pub fn run(_args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         if let Err(e) = lock::verify(&ws.migrations_dir(), ws.dialect(), migrations) {
             problems.push(crate::error::with_hash_help(&e));
         }
-        check_schema(&ws, migrations, &mut problems);
+        check_schema(&ws, migrations, &mut problems, &ctx.out);
         check_database(&ws, migrations, ctx, &mut problems)?;
     }
     if problems.is_empty() {
@@ -56,13 +56,21 @@ fn listing(plan: &Plan) -> String {
         .join("\n")
 }
 
-fn check_schema(ws: &Workspace, migrations: &[Migration], problems: &mut Vec<String>) {
+fn check_schema(
+    ws: &Workspace,
+    migrations: &[Migration],
+    problems: &mut Vec<String>,
+    out: &crate::output::Output,
+) {
     let replayed = match ws.replay(migrations) {
         Ok(s) => s,
         Err(e) => return problems.push(e.to_string()),
     };
-    let declared = match ws.parse_schema() {
-        Ok(s) => s,
+    let declared = match ws.parse_schema_and_skipped() {
+        Ok((s, skipped)) => {
+            super::note_skipped(out, &skipped);
+            s
+        }
         Err(e) => return problems.push(e.to_string()),
     };
     let plan = diff(&replayed, &declared);

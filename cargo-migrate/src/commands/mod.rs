@@ -144,3 +144,15 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<Outcome, CliError> {
         Command::Reset(a) => reset::run(a, ctx),
     }
 }
+
+/// Statements of the schema files that no migration will carry (README:
+/// privileges, ownership and data are skipped): one note each, so the user
+/// knows they are not in the migrations.
+pub(crate) fn note_skipped(out: &crate::output::Output, skipped: &[migrate_build::ddl::Skipped]) {
+    for s in skipped {
+        out.note(format!(
+            "{}:{}:{}: `{}` skipped: not carried by migrations",
+            s.path, s.line, s.column, s.kind
+        ));
+    }
+}

@@ -26,7 +26,8 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         (String::new(), String::new(), Vec::new())
     } else {
         let replayed = ws.replay(&existing)?;
-        let declared = ws.parse_schema()?;
+        let (declared, skipped) = ws.parse_schema_and_skipped()?;
+        super::note_skipped(&ctx.out, &skipped);
         // A `schema` setting pointing at an empty folder (or at the
         // migrations folder) reads as "drop every table". A schema that
         // only drops functions or sequences is an ordinary change.
@@ -60,7 +61,13 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
             return Ok(Outcome::Ok);
         }
         let down = diff(&declared, &replayed);
-        let destructive: Vec<String> = up.destructive().map(|d| d.to_string()).collect();
+        let mut destructive: Vec<String> = up.destructive().map(|d| d.to_string()).collect();
+        // A down that cannot run is worth knowing now, not when it is needed.
+        destructive.extend(
+            down.destructive()
+                .filter(|d| matches!(d, migrate_build::plan::Destructive::UpdateExtension { .. }))
+                .map(|d| format!("down.sql {d}")),
+        );
         (
             render_script(&up, dialect)?,
             render_script(&down, dialect)?,

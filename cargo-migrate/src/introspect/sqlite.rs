@@ -211,7 +211,11 @@ fn read_table(conn: &Connection, obj: &StoredObject) -> Result<Table, Introspect
             Some((name, cols)) if same_columns(cols, &pk_columns) => (name.clone(), cols.clone()),
             _ => (None, pk_columns),
         };
-        table.primary_key = Some(PrimaryKey { name, columns });
+        table.primary_key = Some(PrimaryKey {
+            name,
+            columns,
+            ..Default::default()
+        });
     }
 
     table.uniques = read_uniques(conn, &obj.name, &text)?;

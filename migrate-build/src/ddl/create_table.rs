@@ -225,7 +225,7 @@ fn copy_likes(
             if let Some(pk) = &source.primary_key {
                 pending.push(Pending {
                     name: None,
-                    kind: PendingKind::PrimaryKey(pk.columns.clone()),
+                    kind: PendingKind::PrimaryKey(pk.columns.clone(), pk.deferrable),
                     not_valid: false,
                 });
             }
@@ -311,7 +311,7 @@ pub(super) struct Pending {
 }
 
 enum PendingKind {
-    PrimaryKey(Vec<String>),
+    PrimaryKey(Vec<String>, Deferrable),
     Unique {
         columns: Vec<String>,
         nulls_not_distinct: bool,
@@ -348,7 +348,7 @@ impl PendingKind {
     /// names too. (`USING INDEX` takes over its index's name.)
     fn is_index_backed(&self) -> bool {
         match self {
-            PendingKind::PrimaryKey(_)
+            PendingKind::PrimaryKey(..)
             | PendingKind::Unique { .. }
             | PendingKind::Exclusion { .. } => true,
             PendingKind::Check { .. }
@@ -374,7 +374,10 @@ impl Pending {
         Ok(match c {
             TableConstraint::PrimaryKey(pk) => Pending {
                 name: pk.name.as_ref().map(|n| names::ident(n, d)),
-                kind: PendingKind::PrimaryKey(index_columns(&pk.columns)?),
+                kind: PendingKind::PrimaryKey(
+                    index_columns(&pk.columns)?,
+                    deferrable(pk.characteristics.as_ref()),
+                ),
                 not_valid: false,
             },
             TableConstraint::Unique(u) => Pending {
@@ -529,7 +532,10 @@ pub(super) fn add_column(
             ColumnOption::PrimaryKey(pk) => {
                 pending.push(Pending {
                     name: cname.or_else(|| pk.name.as_ref().map(|n| names::ident(n, d))),
-                    kind: PendingKind::PrimaryKey(vec![col_name.clone()]),
+                    kind: PendingKind::PrimaryKey(
+                        vec![col_name.clone()],
+                        deferrable(pk.characteristics.as_ref()),
+                    ),
                     not_valid: false,
                 });
             }
@@ -668,13 +674,77 @@ pub(super) fn apply_constraints(
     table_name: &QualifiedName,
     pending: Vec<Pending>,
 ) -> Fallible<Outcome> {
+    let d = schema.dialect;
     let (fks, others): (Vec<_>, Vec<_>) = pending
         .into_iter()
         .partition(|p| matches!(p.kind, PendingKind::ForeignKey { .. }));
+    let others = match d {
+        Dialect::Postgres => without_redundant_keys(others, d),
+        Dialect::Sqlite => others,
+    };
     for p in others.into_iter().chain(fks) {
         add_constraint(schema, table_name, p)?;
     }
     Ok(Outcome::Applied)
+}
+
+/// What PostgreSQL does with the keys of one statement (`transformIndexConstraints`):
+/// the primary key first, then each unique in order is left out when a kept
+/// key has the same columns (in order), `NULLS NOT DISTINCT` and deferrability
+/// (`id int PRIMARY KEY UNIQUE` makes one index). A kept key written without
+/// a name takes the name of the one left out.
+fn without_redundant_keys(pending: Vec<Pending>, d: Dialect) -> Vec<Pending> {
+    let (keys, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|p| {
+        matches!(
+            p.kind,
+            PendingKind::PrimaryKey(..) | PendingKind::Unique { .. }
+        )
+    });
+    let (primary, uniques): (Vec<_>, Vec<_>) = keys
+        .into_iter()
+        .partition(|p| matches!(p.kind, PendingKind::PrimaryKey(..)));
+    let shape = |p: &Pending| -> Option<(Vec<String>, bool, Deferrable)> {
+        match &p.kind {
+            PendingKind::PrimaryKey(columns, deferrable) => {
+                Some((columns.clone(), false, *deferrable))
+            }
+            PendingKind::Unique {
+                columns,
+                nulls_not_distinct,
+                deferrable,
+            } => Some((columns.clone(), *nulls_not_distinct, *deferrable)),
+            PendingKind::Check { .. }
+            | PendingKind::Exclusion { .. }
+            | PendingKind::UsingIndex { .. }
+            | PendingKind::ForeignKey { .. } => None,
+        }
+    };
+    let same = |a: &(Vec<String>, bool, Deferrable), b: &(Vec<String>, bool, Deferrable)| {
+        a.0.len() == b.0.len()
+            && a.0.iter().zip(&b.0).all(|(x, y)| d.same_name(x, y))
+            && a.1 == b.1
+            && a.2 == b.2
+    };
+    let mut kept: Vec<Pending> = primary;
+    for u in uniques {
+        let Some(this) = shape(&u) else {
+            kept.push(u);
+            continue;
+        };
+        match kept
+            .iter_mut()
+            .find(|k| shape(k).is_some_and(|s| same(&s, &this)))
+        {
+            Some(prior) => {
+                if prior.name.is_none() {
+                    prior.name = u.name;
+                }
+            }
+            None => kept.push(u),
+        }
+    }
+    kept.extend(rest);
+    kept
 }
 
 fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -> Fallible<()> {
@@ -713,7 +783,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
         }
     };
     match p.kind {
-        PendingKind::PrimaryKey(cols) => {
+        PendingKind::PrimaryKey(cols, deferrable) => {
             let cols = check_columns(&cols)?;
             if table.primary_key.is_some() {
                 return Err(format!("table `{table_name}` already has a primary key"));
@@ -732,6 +802,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
             table.primary_key = Some(PrimaryKey {
                 name,
                 columns: cols,
+                deferrable,
             });
         }
         PendingKind::Unique {
@@ -789,7 +860,11 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                         c.nullable = false;
                     }
                 }
-                table.primary_key = Some(PrimaryKey { name, columns });
+                table.primary_key = Some(PrimaryKey {
+                    name,
+                    columns,
+                    deferrable,
+                });
             } else {
                 table.uniques.push(UniqueConstraint {
                     name,

@@ -1199,6 +1199,23 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
             c.here()
         ));
     }
+    // Ownership is deliberately not modelled (README): skipped and listed.
+    if c.eat(&["OWNER", "TO"]) {
+        return Ok(Outcome::Skipped("OWNER TO".into()));
+    }
+    let renames = c.peek().is_some_and(|t| t.is_kw("RENAME"))
+        && c.peek_at(1).is_some_and(|t| t.is_kw("TO"))
+        || c.peek().is_some_and(|t| t.is_kw("SET"))
+            && c.peek_at(1).is_some_and(|t| t.is_kw("SCHEMA"));
+    if !renames {
+        // `SET search_path`, `SECURITY DEFINER`, volatility, `DEPENDS ON
+        // EXTENSION`…: the kept definition would not say them.
+        let verb = kind.as_sql();
+        return Err(format!(
+            "ALTER {verb} {} is not modelled: write it in the {verb}'s CREATE statement instead",
+            c.here()
+        ));
+    }
     if c.eat(&["SET", "SCHEMA"]) {
         let target = c.ident()?;
         let moved = names::qualify(vec![target, name.name.clone()], d);
@@ -1241,7 +1258,6 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
             }
         }
     }
-    // Owner, search_path, volatility…: the body is unchanged, nothing modelled moves.
     Ok(Outcome::Applied)
 }
 

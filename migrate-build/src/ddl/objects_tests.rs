@@ -211,3 +211,64 @@ fn domain_changes_in_place_are_refused() {
         QualifiedName::with_schema(Some("app".into()), "g")
     );
 }
+
+#[test]
+fn alters_of_functions_and_triggers_that_change_them_are_refused() {
+    let f = "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n";
+    for (alter, said) in [
+        (
+            "ALTER FUNCTION f() SET search_path = public;",
+            "ALTER FUNCTION near `SET`",
+        ),
+        (
+            "ALTER FUNCTION f() SECURITY DEFINER;",
+            "ALTER FUNCTION near `SECURITY`",
+        ),
+        (
+            "ALTER FUNCTION f IMMUTABLE;",
+            "ALTER FUNCTION near `IMMUTABLE`",
+        ),
+        (
+            "ALTER FUNCTION f() RESET ALL;",
+            "ALTER FUNCTION near `RESET`",
+        ),
+    ] {
+        let e = pg(&format!("{f}{alter}"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.contains("schema.sql:2:1") && e.contains(said),
+            "{alter}: {e}"
+        );
+    }
+    let e = err(
+        "CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1'; ALTER PROCEDURE p() SET work_mem = '1MB';",
+    );
+    assert!(e.contains("ALTER PROCEDURE"), "{e}");
+    let e = err("CREATE TABLE t (id int);
+        CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';
+        CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tf();
+        ALTER TRIGGER tr ON t DEPENDS ON EXTENSION plpgsql;");
+    assert!(e.contains("ALTER TRIGGER"), "{e}");
+    // Renames and moves are modelled; ownership is skipped and listed.
+    let (s, report) = parse_schema(
+        Dialect::Postgres,
+        &[SourceFile {
+            path: "schema.sql",
+            sql: &format!(
+                "{f}ALTER FUNCTION f() OWNER TO CURRENT_USER;\nALTER FUNCTION f() RENAME TO g;"
+            ),
+        }],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(object(&s, OpaqueKind::Function, "g").name.name, "g");
+    assert_eq!(
+        report
+            .skipped
+            .iter()
+            .map(|k| (k.line, k.kind.as_str()))
+            .collect::<Vec<_>>(),
+        [(2, "OWNER TO")]
+    );
+}

@@ -129,6 +129,8 @@ fn postgres_type(sql: &str) -> Option<ColumnType> {
             (strip_public(&name).to_string(), true)
         }
         (false, None) => return None,
+        // The one-byte `"char"` of pg_catalog, not `char` (`character(1)`).
+        (true, _) if words.trim() == "\"char\"" => ("\"char\"".to_string(), false),
         (true, _) => (strip_public(&name).to_string(), true),
     };
     // `character` without a length is `character(1)`, and `numeric(p)` is
@@ -210,6 +212,19 @@ fn builtin(name: &str) -> Option<&'static str> {
         "daterange" => "daterange",
         "numrange" => "numrange",
         "\"char\"" => "\"char\"",
+        // pg_catalog types format_type prints as they are written.
+        "name" => "name",
+        "macaddr8" => "macaddr8",
+        "pg_lsn" => "pg_lsn",
+        "jsonpath" => "jsonpath",
+        "line" => "line",
+        "lseg" => "lseg",
+        "box" => "box",
+        "path" => "path",
+        "polygon" => "polygon",
+        "circle" => "circle",
+        "regtype" => "regtype",
+        "regproc" => "regproc",
         _ => return None,
     })
 }

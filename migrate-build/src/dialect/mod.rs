@@ -106,6 +106,15 @@ pub trait DialectRules: Sync {
         table: &crate::schema::QualifiedName,
         column: &crate::schema::Column,
     ) -> Option<crate::schema::QualifiedName>;
+    /// A type change the database has no cast for: its `USING` is a guess
+    /// or must be written by hand, and the user is told so.
+    fn missing_cast(
+        &self,
+        _from: &crate::schema::ColumnType,
+        _to: &crate::schema::ColumnType,
+    ) -> Option<crate::plan::NoCast> {
+        None
+    }
     /// Whether changing a column from `from` to `to` keeps every value (a
     /// known widening such as `integer` → `bigint`). Other type changes are
     /// reported as destructive.

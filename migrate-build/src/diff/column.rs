@@ -49,6 +49,19 @@ pub(super) fn destructive_change(
     rules: &dyn DialectRules,
 ) -> Option<Destructive> {
     let Pair { previous, next } = columns;
+    if let Some(using) = changes
+        .ty
+        .then(|| rules.missing_cast(&previous.ty, &next.ty))
+        .flatten()
+    {
+        return Some(Destructive::NoCast {
+            table: table.clone(),
+            column: next.name.clone(),
+            from: previous.ty.to_string(),
+            to: next.ty.to_string(),
+            using,
+        });
+    }
     if changes.ty && !rules.is_widening(&previous.ty, &next.ty) {
         return Some(Destructive::TypeChange {
             table: table.clone(),

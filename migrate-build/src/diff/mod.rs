@@ -162,7 +162,14 @@ impl<'a> Differ<'a> {
                 Some(n)
                     if n.version.is_some() && ext.version.is_some() && n.version != ext.version =>
                 {
-                    self.push(Step::UpdateExtension(n.clone()))
+                    // Only the server knows its update paths: say that this
+                    // one (and the down's reverse) needs one.
+                    let warning = Destructive::UpdateExtension {
+                        name: n.name.clone(),
+                        from: ext.version.clone().unwrap_or_default(),
+                        to: n.version.clone().unwrap_or_default(),
+                    };
+                    self.push_destructive(Step::UpdateExtension(n.clone()), Some(warning))
                 }
                 Some(_) => {}
             }
@@ -301,6 +308,30 @@ fn push_sequence_steps(differ: &mut Differ<'_>, tables: &table::TableChanges<'_>
                 comment: None,
                 ..s.clone()
             };
+            // A sequence that outlives the column owning it is let go before
+            // the column (or its table) is dropped: the server drops an owned
+            // sequence with its owner.
+            let owner_dropped = seq
+                .owned_by
+                .as_ref()
+                .is_some_and(|(table, column)| tables.column_dropped(table, column));
+            let mut seq = seq.clone();
+            if owner_dropped && kept.owned_by != seq.owned_by {
+                let released = crate::schema::Sequence {
+                    owned_by: None,
+                    ..seq.clone()
+                };
+                differ.push_at(
+                    Phase::DropDependents,
+                    Step::AlterSequence {
+                        previous: seq.clone(),
+                        next: released.clone(),
+                    },
+                    None,
+                );
+                seq = released;
+            }
+            let seq = &seq;
             if uncommented(kept) != uncommented(seq) {
                 let restart = seq
                     .options

@@ -93,6 +93,7 @@ impl<'a> TableDiff<'a> {
             (Some(a), Some(b)) => {
                 !same_columns(&a.columns, &b.columns, dialect)
                     || (by_name && names_differ(a.name.as_deref(), b.name.as_deref(), dialect))
+                    || a.deferrable != b.deferrable
             }
             (Some(_), None) | (None, Some(_)) => true,
         };

@@ -50,6 +50,7 @@ fn keyed(name: &str, d: Dialect, extra: Vec<Column>) -> Table {
             Dialect::Sqlite => None,
         },
         columns: vec!["id".into()],
+        ..Default::default()
     });
     t
 }
@@ -631,6 +632,7 @@ fn primary_key_change_on_postgres() {
     next.tables[0].primary_key = Some(PrimaryKey {
         name: Some("t_pkey".into()),
         columns: vec!["id".into(), "code".into()],
+        ..Default::default()
     });
     assert_eq!(
         lines(&diff(&previous, &next)),
@@ -1462,6 +1464,7 @@ fn sqlite_rebuilds_for_keys_and_checks() {
     rekeyed.tables[0].primary_key = Some(PrimaryKey {
         name: None,
         columns: vec!["code".into()],
+        ..Default::default()
     });
     let mut checked = previous.clone();
     checked.tables[0].checks.push(CheckConstraint {

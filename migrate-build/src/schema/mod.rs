@@ -696,12 +696,14 @@ pub struct Generated {
     pub stored: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PrimaryKey {
     /// `None` when the source gave no name and the dialect does not name it
     /// (SQLite). The PostgreSQL interpreter fills in the server's default name.
     pub name: Option<String>,
     pub columns: Vec<String>,
+    /// PostgreSQL `DEFERRABLE [INITIALLY DEFERRED]`.
+    pub deferrable: Deferrable,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

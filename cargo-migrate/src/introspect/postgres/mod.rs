@@ -442,6 +442,7 @@ impl<'c> Context<'c> {
                     table.primary_key = Some(PrimaryKey {
                         name: Some(name),
                         columns,
+                        deferrable,
                     })
                 }
                 'u' => table.uniques.push(UniqueConstraint {

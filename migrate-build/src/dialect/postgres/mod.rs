@@ -1,5 +1,6 @@
 //! postgres: rules and renderer.
 
+mod casts;
 pub(crate) mod render;
 
 use super::{Dialect, DialectRules};
@@ -95,6 +96,9 @@ impl DialectRules for PostgresRules {
     }
     fn has_extensions(&self) -> bool {
         true
+    }
+    fn missing_cast(&self, from: &ColumnType, to: &ColumnType) -> Option<crate::plan::NoCast> {
+        casts::missing_cast(from, to)
     }
 }
 

@@ -221,10 +221,11 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
         } => alter_column(table, previous, next, *changes),
 
         Step::AddPrimaryKey { table, primary_key } => one(format!(
-            "{} ADD {}PRIMARY KEY {}",
+            "{} ADD {}PRIMARY KEY {}{}",
             alter_table(table, PG),
             constraint_prefix(primary_key.name.as_deref(), PG),
-            column_list(&primary_key.columns, PG)
+            column_list(&primary_key.columns, PG),
+            deferrable_suffix(primary_key.deferrable)
         )),
         Step::DropPrimaryKey { table, primary_key } => {
             let name = match &primary_key.name {
@@ -394,9 +395,10 @@ fn create_table(table: &Table, implicit: &[QualifiedName]) -> Result<Vec<String>
     }
     if let Some(pk) = &table.primary_key {
         lines.push(format!(
-            "{}PRIMARY KEY {}",
+            "{}PRIMARY KEY {}{}",
             constraint_prefix(pk.name.as_deref(), PG),
-            column_list(&pk.columns, PG)
+            column_list(&pk.columns, PG),
+            deferrable_suffix(pk.deferrable)
         ));
     }
     lines.extend(table.uniques.iter().map(unique_clause));
@@ -662,7 +664,12 @@ fn identity_actions(previous: &SequenceOptions, next: &SequenceOptions) -> Vec<S
     if previous.narrows_to(next) {
         out.push("RESTART".into());
     }
-    out
+    // One `ALTER COLUMN` for all of them: each subcommand is checked on its
+    // own, so `SET MINVALUE -100` alone fails while START is still -200.
+    if out.is_empty() {
+        return out;
+    }
+    vec![out.join(" ")]
 }
 
 /// `ALTER COLUMN … SET STATISTICS n` for columns with a target of their own.
@@ -947,13 +954,8 @@ fn alter_column(
             (None, false) => {}
         }
         if changes.ty {
-            // Enum values convert to anything through their text.
-            let via_text = if previous.ty.user_defined {
-                "::text"
-            } else {
-                ""
-            };
-            action.push_str(&format!(" USING {column}{via_text}::{new_type}"));
+            let using = super::casts::using(&column, &previous.ty, &next.ty, &new_type);
+            action.push_str(&format!(" USING {using}"));
         }
         actions.push(action);
     }
@@ -1398,6 +1400,7 @@ mod tests {
         t.primary_key = Some(PrimaryKey {
             name: Some("users_pkey".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         });
         t
     }
@@ -1545,6 +1548,7 @@ mod tests {
         t.primary_key = Some(PrimaryKey {
             name: Some("User_pkey".into()),
             columns: vec!["order".into()],
+            ..Default::default()
         });
         assert_eq!(
             pg(Step::CreateTable(t)),
@@ -1890,6 +1894,7 @@ mod tests {
         let pk = PrimaryKey {
             name: None,
             columns: vec!["id".into(), "org".into()],
+            ..Default::default()
         };
         assert_eq!(
             pg(Step::AddPrimaryKey {

@@ -186,6 +186,7 @@ mod tests {
         t.primary_key = Some(PrimaryKey {
             name: None,
             columns: vec!["id".into()],
+            ..Default::default()
         });
         t
     }

@@ -490,6 +490,7 @@ mod tests {
         t.primary_key = Some(PrimaryKey {
             name: None,
             columns: vec!["id".into()],
+            ..Default::default()
         });
         t.uniques.push(UniqueConstraint {
             name: None,
@@ -550,6 +551,7 @@ mod tests {
         t.primary_key = Some(PrimaryKey {
             name: Some("shape_pk".into()),
             columns: vec!["w".into(), "h".into()],
+            ..Default::default()
         });
         t.without_rowid = true;
         t.strict = true;
@@ -814,6 +816,7 @@ mod tests {
         let pk = PrimaryKey {
             name: None,
             columns: vec!["a".into()],
+            ..Default::default()
         };
         let unique = UniqueConstraint {
             name: None,

@@ -1,0 +1,130 @@
+//! Findings from other schema-diff tools' test suites, checked on a real
+//! PostgreSQL server through the CLI.
+
+mod common;
+
+use common::pg::TestDb;
+use common::workspace::Workspace;
+
+/// Whether the server accepts `sql`.
+fn accepts(db: &mut TestDb, sql: &str) -> bool {
+    db.client.simple_query(sql).is_ok()
+}
+
+/// The type changes the engine calls cast-less have no cast on the server,
+/// and ones it lets through have one: the table in `casts.rs` is checked
+/// against the oracle, both ways.
+#[test]
+fn type_changes_without_a_cast_are_the_servers() {
+    let mut db = test_db!();
+    for (from, to) in [
+        ("bigint", "timestamp"),
+        ("integer", "timestamptz"),
+        ("bigint", "date"),
+        ("timestamp", "bigint"),
+        ("date", "integer"),
+        ("bigint", "boolean"),
+        ("boolean", "numeric"),
+        ("numeric", "interval"),
+        ("uuid", "bigint"),
+        ("date", "boolean"),
+    ] {
+        assert!(
+            !accepts(&mut db, &format!("SELECT NULL::{from}::{to}")),
+            "the server casts {from} to {to}"
+        );
+    }
+    for (from, to) in [
+        ("integer", "boolean"),
+        ("boolean", "integer"),
+        ("text", "timestamp"),
+        ("bigint", "text"),
+        ("bigint", "numeric"),
+        ("timestamp", "date"),
+    ] {
+        assert!(
+            accepts(&mut db, &format!("SELECT NULL::{from}::{to}")),
+            "the server has no cast from {from} to {to}"
+        );
+    }
+}
+
+/// A cast-less change with no common reading: `new` says, in up.sql and on
+/// stderr, that the USING must be written by hand.
+#[test]
+fn a_type_change_without_a_cast_is_flagged_when_written() {
+    let ws = Workspace::new(
+        "postgres",
+        "CREATE TABLE t (id bigint PRIMARY KEY, flag bigint);",
+    );
+    ws.migrate(&["new", "start"]).success();
+    ws.write(
+        "schema.sql",
+        "CREATE TABLE t (id bigint PRIMARY KEY, flag boolean);",
+    );
+    ws.migrate(&["new", "change"])
+        .success()
+        .stderr_has("PostgreSQL has no cast from `bigint` to `boolean`");
+    let dir = ws.migration_dirs().last().cloned().unwrap_or_default();
+    let up = ws.read(&format!("migrations/{dir}/up.sql"));
+    assert!(
+        up.contains(
+            "-- WARNING: PostgreSQL has no cast from `bigint` to `boolean`: write the USING"
+        ),
+        "{up}"
+    );
+}
+
+/// Privileges and ownership are skipped (README), and `new` and `check` say
+/// so, statement by statement.
+#[test]
+fn new_and_check_list_what_they_skip() {
+    let db = test_db!();
+    let ws = Workspace::new(
+        "postgres",
+        "CREATE TABLE t (id bigint PRIMARY KEY);\nGRANT SELECT ON t TO PUBLIC;\nALTER TABLE t OWNER TO CURRENT_USER;\nALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;\n",
+    );
+    ws.migrate(&["new", "start"])
+        .success()
+        .stderr_has("schema.sql:2:1: `GRANT` skipped")
+        .stderr_has("schema.sql:3:1: `OWNER TO` skipped")
+        .stderr_has("schema.sql:4:1: `ALTER DEFAULT PRIVILEGES` skipped");
+    let mut check = ws.command(&["check"]);
+    check.env("DATABASE_URL", &db.url);
+    let out = check.output().unwrap_or_else(|e| panic!("check: {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("schema.sql:2:1: `GRANT` skipped"),
+        "{stderr}"
+    );
+}
+
+/// An extension version change writes a down that goes back; the server has
+/// no path back for pg_trgm, and `new` says so when it writes the migration.
+#[test]
+fn an_extension_downgrade_is_flagged_when_written() {
+    let mut db = test_db!();
+    let rows = db
+        .client
+        .query(
+            "SELECT path FROM pg_extension_update_paths('pg_trgm') WHERE source = '1.6' AND target = '1.5'",
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        rows.iter().all(|r| r.get::<_, Option<String>>(0).is_none()),
+        "the server can downgrade pg_trgm"
+    );
+    let ws = Workspace::new("postgres", "CREATE EXTENSION pg_trgm VERSION '1.5';");
+    ws.migrate(&["new", "start"]).success();
+    ws.write("schema.sql", "CREATE EXTENSION pg_trgm VERSION '1.6';");
+    ws.migrate(&["new", "update"])
+        .success()
+        .stderr_has("down.sql downgrades extension `pg_trgm` from version 1.6 to 1.5");
+    let dir = ws.migration_dirs().last().cloned().unwrap_or_default();
+    let down = ws.read(&format!("migrations/{dir}/down.sql"));
+    assert!(
+        down.contains("-- WARNING: downgrades extension `pg_trgm`"),
+        "{down}"
+    );
+}
