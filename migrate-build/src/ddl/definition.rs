@@ -162,8 +162,6 @@ const TYPE_STARTS: &[&str] = &[
     "varchar",
 ];
 
-const MODES: &[&str] = &["IN", "OUT", "INOUT", "VARIADIC"];
-
 /// One argument (or `RETURNS TABLE` column): mode, name, canonical type,
 /// default key.
 fn argument(schema: &Schema, text: &str, tokens: &Tokens, a: usize, b: usize) -> Option<String> {
@@ -172,7 +170,7 @@ fn argument(schema: &Schema, text: &str, tokens: &Tokens, a: usize, b: usize) ->
     let mut mode = "in".to_string();
     if toks
         .get(i)
-        .is_some_and(|t| MODES.iter().any(|m| t.is_kw(m)))
+        .is_some_and(|t| super::facts::MODES.iter().any(|m| t.is_kw(m)))
         && i + 1 < b
     {
         mode = word(&toks[i]);
@@ -200,33 +198,12 @@ fn argument(schema: &Schema, text: &str, tokens: &Tokens, a: usize, b: usize) ->
     Some(format!("{mode} {name} {ty} {default}"))
 }
 
-/// Clauses a routine's options start with.
-const CLAUSES: &[&str] = &[
-    "RETURNS",
-    "LANGUAGE",
-    "IMMUTABLE",
-    "STABLE",
-    "VOLATILE",
-    "STRICT",
-    "CALLED",
-    "SECURITY",
-    "EXTERNAL",
-    "PARALLEL",
-    "COST",
-    "ROWS",
-    "SUPPORT",
-    "SET",
-    "WINDOW",
-    "LEAKPROOF",
-    "NOT",
-    "AS",
-    "RETURN",
-    "BEGIN",
-    "TRANSFORM",
-];
-
 fn clause_at(toks: &[Tok], k: usize) -> bool {
-    CLAUSES.iter().any(|c| toks[k].is_kw(c))
+    // The head's end, or `RETURNS`, which starts a clause of its own here.
+    toks[k].is_kw("RETURNS")
+        || super::facts::ROUTINE_CLAUSES
+            .iter()
+            .any(|c| toks[k].is_kw(c))
 }
 
 /// The end of the clause starting at `k`: the next clause word at depth 0.

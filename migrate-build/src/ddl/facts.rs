@@ -59,7 +59,7 @@ pub(super) fn signature(
     }
 }
 
-const MODES: [&str; 4] = ["IN", "OUT", "INOUT", "VARIADIC"];
+pub(super) const MODES: [&str; 4] = ["IN", "OUT", "INOUT", "VARIADIC"];
 
 /// One argument, tokens `from..to`: its canonical type, or `None` when it
 /// does not count in the signature (OUT of a function, `*`, empty list).
@@ -394,7 +394,7 @@ fn resolve(schema: &Schema, name: &QualifiedName) -> Option<RefKind> {
 }
 
 /// Words that end a routine's head (arguments and `RETURNS …`).
-const ROUTINE_CLAUSES: [&str; 20] = [
+pub(super) const ROUTINE_CLAUSES: [&str; 20] = [
     "LANGUAGE",
     "AS",
     "IMMUTABLE",
