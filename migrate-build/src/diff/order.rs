@@ -148,12 +148,20 @@ pub(super) struct Words(std::collections::HashSet<String>);
 impl Words {
     pub(super) fn of(sql: &str) -> Words {
         let is_word = |c: char| c.is_alphanumeric() || c == '_' || !c.is_ascii();
-        Words(
-            sql.split(|c: char| !is_word(c))
-                .filter(|w| !w.is_empty())
-                .map(str::to_ascii_lowercase)
-                .collect(),
-        )
+        let mut words: std::collections::HashSet<String> = sql
+            .split(|c: char| !is_word(c))
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        // A quoted name is one word whatever it holds (`"line items"`).
+        let mut rest = sql;
+        while let Some(open) = rest.find('"') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('"') else { break };
+            words.insert(after[..close].to_ascii_lowercase());
+            rest = &after[close + 1..];
+        }
+        Words(words)
     }
 
     /// Same answer as [`mentions`] for the text the words came from.
@@ -207,6 +215,14 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn quoted_names_are_one_word() {
+        let words = super::Words::of("SELECT id FROM \"line items\" li");
+        assert!(words.mention("line items"));
+        assert!(words.mention("li"));
+        assert!(!words.mention("line items2"));
     }
 
     #[test]
