@@ -120,6 +120,10 @@ pub enum Step {
         previous: QualifiedName,
         next: QualifiedName,
     },
+    /// A column, index, constraint, view, sequence, enum type or enum value
+    /// keeps its rows and dependents under a new name (a
+    /// `-- migrate:renamed-from` annotation). Tables are `RenameTable`.
+    Rename(Rename),
 
     AddColumn {
         table: QualifiedName,
@@ -246,6 +250,44 @@ pub enum Step {
     DropInherit {
         table: QualifiedName,
         parent: QualifiedName,
+    },
+}
+
+/// What a [`Step::Rename`] renames; `from` is the whole old name, `to` the
+/// new name in the same schema (and table).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rename {
+    Column {
+        table: QualifiedName,
+        from: String,
+        to: String,
+    },
+    Index {
+        from: QualifiedName,
+        to: String,
+    },
+    Constraint {
+        table: QualifiedName,
+        from: String,
+        to: String,
+    },
+    View {
+        from: QualifiedName,
+        to: String,
+        materialized: bool,
+    },
+    Sequence {
+        from: QualifiedName,
+        to: String,
+    },
+    Enum {
+        from: QualifiedName,
+        to: String,
+    },
+    EnumValue {
+        enum_name: QualifiedName,
+        from: String,
+        to: String,
     },
 }
 

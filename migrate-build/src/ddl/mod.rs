@@ -33,6 +33,7 @@ mod pgdump;
 mod policy;
 mod query;
 mod redact;
+mod renames;
 mod scan;
 mod split;
 mod transaction;
@@ -135,9 +136,34 @@ fn apply_here(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, 
     let mut temporary = Vec::new();
     let statements =
         split_statements(file.sql).map_err(|e| DdlError::split(file.path, file.sql, &e))?;
-    for statement in statements {
+    let annotation_error = |e: renames::AnnotationError, statement: &Statement<'_>| {
+        let mut error = DdlError::at(file.path, statement, e.message);
+        error.line = e.line;
+        error.column = e.column;
+        error
+    };
+    let mut gap_start = 0;
+    for statement in &statements {
+        let start = offset_in(file.sql, statement.text);
+        let above = renames::above(
+            file,
+            gap_start,
+            file.sql.get(gap_start..start).unwrap_or_default(),
+            true,
+            schema.dialect,
+        )
+        .map_err(|e| annotation_error(e, statement))?;
+        gap_start = start + statement.text.len();
+        let before = above.snapshot(schema);
         let outcome = interpret(schema, statement.text)
-            .map_err(|message| DdlError::at(file.path, &statement, message))?;
+            .map_err(|message| DdlError::at(file.path, statement, message))?;
+        if !above.is_empty() {
+            above
+                .record(schema, before)
+                .map_err(|e| annotation_error(e, statement))?;
+        }
+        renames::inside(schema, file, statement)
+            .map_err(|e| annotation_error(e, statement))?;
         match outcome {
             Outcome::Applied => {}
             Outcome::Temporary(name) => temporary.push(name),
@@ -157,6 +183,16 @@ fn apply_here(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, 
             }
         }
     }
+    if let Some(last) = statements.last() {
+        renames::above(
+            file,
+            gap_start,
+            file.sql.get(gap_start..).unwrap_or_default(),
+            false,
+            schema.dialect,
+        )
+        .map_err(|e| annotation_error(e, last))?;
+    }
     // Each script runs in its own session: its temporary tables end with it.
     let d = schema.dialect;
     schema
@@ -166,6 +202,29 @@ fn apply_here(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, 
         .indexes
         .retain(|i| !temporary.iter().any(|n| n.same_as(&i.table, d)));
     Ok(report)
+}
+
+/// Applies a planned rename to the model, as `ALTER … RENAME` does: what
+/// names the object (keys, indexes, defaults, references) follows it.
+pub(crate) fn rename(schema: &mut Schema, rename: &crate::plan::Rename) -> Fallible<()> {
+    renames::apply(schema, rename)
+}
+
+/// Applies `ALTER TABLE … RENAME TO` to the model.
+pub(crate) fn rename_table(
+    schema: &mut Schema,
+    from: &crate::schema::QualifiedName,
+    to: &crate::schema::QualifiedName,
+) -> Fallible<()> {
+    alter_table::rename_table(schema, from, to)
+}
+
+/// Byte offset of `part` (a slice of `whole`) in `whole`.
+fn offset_in(whole: &str, part: &str) -> usize {
+    (part.as_ptr() as usize)
+        .checked_sub(whole.as_ptr() as usize)
+        .filter(|o| *o <= whole.len())
+        .unwrap_or(whole.len())
 }
 
 /// Builds a schema from `files` applied in order (a schema folder, or a

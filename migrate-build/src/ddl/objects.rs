@@ -9,7 +9,7 @@ use super::scan::{Cursor, Tok, Tokens};
 use super::{Fallible, Outcome, definition, facts, names, options};
 use crate::dialect::Dialect;
 use crate::schema::{
-    Enum, Expr, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, Schema,
+    Enum, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, Schema,
     Sequence, View,
 };
 
@@ -1010,20 +1010,7 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
             return Err(format!("ALTER INDEX {} is not modelled", c.here()));
         }
         let new = c.ident()?;
-        if let Some(i) = schema.indexes.iter_mut().find(|i| i.name.same_as(&name, d)) {
-            i.name.name = new;
-            return Ok(Outcome::Applied);
-        }
-        // The index behind a primary key or unique constraint: renaming it
-        // renames the constraint.
-        for t in &mut schema.tables {
-            if t.name.schema == name.schema
-                && alter_table::rename_constraint(t, &name.name, &new, d)
-            {
-                return Ok(Outcome::Applied);
-            }
-        }
-        return if if_exists {
+        return if super::renames::rename_index_found(schema, &name, &new) || if_exists {
             Ok(Outcome::Applied)
         } else {
             Err(format!("index `{name}` does not exist"))
@@ -1048,29 +1035,8 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
             };
         };
         if c.eat(&["RENAME", "TO"]) {
-            let old = schema.sequences[pos].name.clone();
-            schema.sequences[pos].name.name = c.ident()?;
-            let new = schema.sequences[pos].name.clone();
-            // `nextval('s'::regclass)` holds the sequence's oid: the server
-            // prints the new name.
-            let call = |n: &QualifiedName| {
-                let text = crate::dialect::quote::qualified(n, d);
-                Expr::new(
-                    format!(
-                        "nextval({}::regclass)",
-                        crate::dialect::quote::string(&text)
-                    ),
-                    d,
-                )
-            };
-            let (old_call, new_call) = (call(&old), call(&new));
-            for t in &mut schema.tables {
-                for col in &mut t.columns {
-                    if col.default.as_ref() == Some(&old_call) {
-                        col.default = Some(new_call.clone());
-                    }
-                }
-            }
+            let name = schema.sequences[pos].name.clone();
+            super::renames::rename_sequence(schema, &name, &c.ident()?)?;
             return Ok(Outcome::Applied);
         }
         if c.eat(&["OWNER", "TO"]) {
@@ -1113,7 +1079,8 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
             };
         };
         if c.eat(&["RENAME", "TO"]) {
-            schema.views[pos].name.name = c.ident()?;
+            let name = schema.views[pos].name.clone();
+            super::renames::rename_view(schema, &name, &c.ident()?)?;
         } else if c.eat(&["OWNER"]) {
             // Ownership is not modelled.
         } else if c.peek().is_some_and(|t| t.is_kw("SET"))
@@ -1307,32 +1274,7 @@ fn alter_type(schema: &mut Schema, c: &mut Cursor<'_>, name: &QualifiedName) -> 
         return Ok(Outcome::Applied);
     }
     if c.eat(&["RENAME", "TO"]) {
-        let new = c.ident()?;
-        let old_full = name.to_string();
-        let mut found = false;
-        if let Some(e) = schema.enums.iter_mut().find(|e| e.name.same_as(name, d)) {
-            e.name.name = new.clone();
-            found = true;
-        } else if let Some(o) = schema
-            .opaque
-            .iter_mut()
-            .find(|o| o.kind == OpaqueKind::Type && o.name.same_as(name, d))
-        {
-            o.name.name = new.clone();
-            found = true;
-        }
-        if !found {
-            return Err(format!("type `{name}` does not exist"));
-        }
-        rename_references(schema, RefKind::Type, name, &new);
-        let new_full = QualifiedName::with_schema(name.schema.clone(), new).to_string();
-        for t in &mut schema.tables {
-            for col in &mut t.columns {
-                if col.ty.user_defined && d.same_name(&col.ty.name, &old_full) {
-                    col.ty.name = new_full.clone();
-                }
-            }
-        }
+        super::renames::rename_type(schema, name, &c.ident()?)?;
         return Ok(Outcome::Applied);
     }
     let e = schema
@@ -1369,22 +1311,8 @@ fn alter_type(schema: &mut Schema, c: &mut Cursor<'_>, name: &QualifiedName) -> 
         let old = c.string()?;
         c.expect(&["TO"])?;
         let new = c.string()?;
-        let i = index_of(&e.values, &old)?;
-        e.values[i] = new.clone();
-        // A default stores the label's oid: the server prints the new label.
-        let type_name = e.name.to_string();
-        let literal = |v: &str| Expr::new(crate::dialect::quote::string(v), d);
-        let (old_default, new_default) = (literal(&old), literal(&new));
-        for t in &mut schema.tables {
-            for col in &mut t.columns {
-                if col.ty.user_defined
-                    && d.same_name(&col.ty.name, &type_name)
-                    && col.default.as_ref() == Some(&old_default)
-                {
-                    col.default = Some(new_default.clone());
-                }
-            }
-        }
+        let name = e.name.clone();
+        super::renames::rename_enum_value(schema, &name, &old, &new)?;
         return Ok(Outcome::Applied);
     }
     Err(format!("ALTER TYPE {} is not modelled", c.here()))

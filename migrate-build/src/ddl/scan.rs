@@ -17,7 +17,7 @@ use crate::schema::QualifiedName;
 static POSTGRES: PostgreSqlDialect = PostgreSqlDialect {};
 static SQLITE: SQLiteDialect = SQLiteDialect {};
 
-fn sql_dialect(dialect: Dialect) -> &'static dyn SqlDialect {
+pub(crate) fn sql_dialect(dialect: Dialect) -> &'static dyn SqlDialect {
     match dialect {
         Dialect::Postgres => &POSTGRES,
         Dialect::Sqlite => &SQLITE,

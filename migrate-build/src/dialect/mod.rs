@@ -138,4 +138,13 @@ pub trait DialectRules: Sync {
     fn has_comments(&self) -> bool;
     fn has_sequences(&self) -> bool;
     fn has_extensions(&self) -> bool;
+    /// `ALTER INDEX … RENAME TO`; without it a renamed index is dropped and
+    /// created under its new name.
+    fn can_rename_index(&self) -> bool;
+    /// `ALTER VIEW … RENAME TO`; without it a renamed view is dropped and
+    /// created.
+    fn can_rename_view(&self) -> bool;
+    /// `ALTER TABLE … RENAME CONSTRAINT`; without it the table is rebuilt
+    /// (where constraint names are compared at all).
+    fn can_rename_constraint(&self) -> bool;
 }

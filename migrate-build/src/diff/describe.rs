@@ -131,6 +131,26 @@ pub fn describe(step: &Step) -> String {
         Step::RenameTable { previous, next } => {
             format!("rename table `{previous}` to `{next}`")
         }
+        Step::Rename(rename) => {
+            use crate::plan::Rename;
+            match rename {
+                Rename::Column { table, from, to } => {
+                    format!("rename column `{table}.{from}` to `{table}.{to}`")
+                }
+                Rename::Index { from, to } => format!("rename index `{from}` to `{to}`"),
+                Rename::Constraint { table, from, to } => {
+                    format!("rename constraint `{from}` of `{table}` to `{to}`")
+                }
+                Rename::View { from, to, .. } => format!("rename view `{from}` to `{to}`"),
+                Rename::Sequence { from, to } => format!("rename sequence `{from}` to `{to}`"),
+                Rename::Enum { from, to } => format!("rename enum type `{from}` to `{to}`"),
+                Rename::EnumValue {
+                    enum_name,
+                    from,
+                    to,
+                } => format!("rename value '{from}' of enum `{enum_name}` to '{to}'"),
+            }
+        }
         Step::AddColumn { table, column } => format!(
             "add column `{table}.{}` {}",
             column.name,

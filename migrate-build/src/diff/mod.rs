@@ -3,8 +3,9 @@
 //! The shape follows prisma-engines' `sql_schema_differ`: objects of the two
 //! schemas are matched by name (with the dialect's folding rules), a series
 //! of `push_*_steps` functions records what changed, and one stable sort by
-//! [`order::Phase`] puts the steps into a safe order. Renames are not
-//! detected: a renamed object is dropped and created.
+//! [`order::Phase`] puts the steps into a safe order. Renames are never
+//! guessed: a renamed object is dropped and created unless the schema
+//! files say it was renamed (see [`renames`]).
 //!
 //! Dialect differences are answered by [`DialectRules`]; nothing here asks
 //! which database it is.
@@ -19,6 +20,7 @@ mod objects;
 mod order;
 mod partition;
 mod policies;
+mod renames;
 #[cfg(test)]
 mod simulate;
 mod table;
@@ -26,6 +28,7 @@ mod table;
 mod tests;
 
 pub use describe::describe;
+pub use renames::{RenameCandidate, RenameError, RenameErrors, rename_candidates};
 
 use crate::dialect::{Dialect, DialectRules};
 use crate::pair::Pair;
@@ -36,8 +39,31 @@ use order::Phase;
 /// The plan that turns `previous` into `next`. Both schemas must be of the
 /// same dialect (the rules of `next`'s dialect are used). `down.sql` is
 /// `diff(next, previous)`.
+///
+/// Renames the schemas' annotations ask for are planned; an annotation that
+/// cannot be followed is left out (see [`try_diff`], which reports it).
 pub fn diff(previous: &Schema, next: &Schema) -> Plan {
-    let mut differ = Differ::new(Pair::new(previous, next));
+    plan(previous, next).0
+}
+
+/// [`diff`], or every `-- migrate:renamed-from` annotation that names
+/// something neither schema has, with its file:line:col.
+pub fn try_diff(previous: &Schema, next: &Schema) -> Result<Plan, RenameErrors> {
+    let (plan, errors) = plan(previous, next);
+    if errors.is_empty() {
+        Ok(plan)
+    } else {
+        Err(RenameErrors(errors))
+    }
+}
+
+fn plan(previous: &Schema, next: &Schema) -> (Plan, Vec<RenameError>) {
+    let resolved = renames::resolve(previous, next);
+    let renamed = resolved.previous.as_ref().unwrap_or(previous);
+    let mut differ = Differ::new(Pair::new(renamed, next));
+    for step in resolved.steps {
+        differ.push_at(Phase::Renames, step, None);
+    }
     differ.push_namespace_steps();
     differ.push_extension_steps();
     enums::push_enum_steps(&mut differ);
@@ -51,7 +77,7 @@ pub fn diff(previous: &Schema, next: &Schema) -> Plan {
     policies::push_policy_steps(&mut differ, &tables);
     comments::push_comment_steps(&mut differ);
     partition::adjust(&mut differ, &tables);
-    differ.into_plan()
+    (differ.into_plan(), resolved.errors)
 }
 
 /// Steps as they are found, each with the phase it runs in.

@@ -21,6 +21,8 @@ use crate::schema::OpaqueKind;
 ///   columns that used them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Phase {
+    /// Renames first: every other step names objects by their next names.
+    Renames,
     DropDependents,
     DropForeignKeys,
     DropTables,
@@ -65,6 +67,7 @@ pub(super) fn phase(step: &Step) -> Phase {
             Phase::CreateTables
         }
         Step::DropTable(_) | Step::DropVirtualTable(_) => Phase::DropTables,
+        Step::Rename(_) => Phase::Renames,
         Step::RebuildTable { .. } => Phase::RebuildTables,
         Step::AddColumn { column, .. } if column.generated.is_some() => Phase::AddGeneratedColumns,
         Step::AddColumn { .. } => Phase::AddColumns,

@@ -370,6 +370,7 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
         Step::RenameTable { previous, next } => {
             table(s, previous)?.name = next.clone();
         }
+        Step::Rename(rename) => crate::ddl::rename(s, rename)?,
         Step::AddColumn {
             table: name,
             column,

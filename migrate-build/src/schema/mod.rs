@@ -12,6 +12,9 @@
 //! `'x'` are the same default to the database, so they compare equal.
 
 pub mod normalize;
+mod renames;
+
+pub use renames::{Renamed, RenamedFrom, Renames, SourceLocation};
 
 use crate::dialect::Dialect;
 
@@ -164,6 +167,8 @@ pub struct Schema {
     pub policies: Vec<Policy>,
     /// `COMMENT ON SCHEMA`: (schema, comment), sorted.
     pub namespace_comments: Vec<(String, String)>,
+    /// `-- migrate:renamed-from` annotations of the schema files.
+    pub renames: Renames,
 }
 
 impl Schema {
@@ -181,6 +186,7 @@ impl Schema {
             virtual_tables: Vec::new(),
             policies: Vec::new(),
             namespace_comments: Vec::new(),
+            renames: Renames::default(),
         }
     }
 

@@ -97,6 +97,15 @@ impl DialectRules for PostgresRules {
     fn has_extensions(&self) -> bool {
         true
     }
+    fn can_rename_index(&self) -> bool {
+        true
+    }
+    fn can_rename_view(&self) -> bool {
+        true
+    }
+    fn can_rename_constraint(&self) -> bool {
+        true
+    }
     fn missing_cast(&self, from: &ColumnType, to: &ColumnType) -> Option<crate::plan::NoCast> {
         casts::missing_cast(from, to)
     }

@@ -197,6 +197,7 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
             table: next.name.clone(),
         }),
         Step::RenameTable { previous, next } => Ok(rename_table(previous, next)),
+        Step::Rename(rename) => one(rename_object(rename)),
 
         Step::AddColumn { table, column } => {
             // The differ follows with a SetColumnComment step for a comment.
@@ -356,6 +357,55 @@ fn recreate_enum(previous: &Enum, next: &Enum, usages: &[EnumUsage]) -> Vec<Stri
     }
     out.push(format!("DROP TYPE {}", qualified(&old, PG)));
     out
+}
+
+fn rename_object(rename: &crate::plan::Rename) -> String {
+    use crate::plan::Rename;
+    match rename {
+        Rename::Column { table, from, to } => format!(
+            "{} RENAME COLUMN {} TO {}",
+            alter_table(table, PG),
+            ident(from, PG),
+            ident(to, PG)
+        ),
+        Rename::Constraint { table, from, to } => format!(
+            "{} RENAME CONSTRAINT {} TO {}",
+            alter_table(table, PG),
+            ident(from, PG),
+            ident(to, PG)
+        ),
+        Rename::Index { from, to } => {
+            format!("ALTER INDEX {} RENAME TO {}", qualified(from, PG), ident(to, PG))
+        }
+        Rename::View {
+            from,
+            to,
+            materialized,
+        } => format!(
+            "ALTER {}VIEW {} RENAME TO {}",
+            if *materialized { "MATERIALIZED " } else { "" },
+            qualified(from, PG),
+            ident(to, PG)
+        ),
+        Rename::Sequence { from, to } => format!(
+            "ALTER SEQUENCE {} RENAME TO {}",
+            qualified(from, PG),
+            ident(to, PG)
+        ),
+        Rename::Enum { from, to } => {
+            format!("ALTER TYPE {} RENAME TO {}", qualified(from, PG), ident(to, PG))
+        }
+        Rename::EnumValue {
+            enum_name,
+            from,
+            to,
+        } => format!(
+            "ALTER TYPE {} RENAME VALUE {} TO {}",
+            qualified(enum_name, PG),
+            string(from),
+            string(to)
+        ),
+    }
 }
 
 fn rename_table(previous: &QualifiedName, next: &QualifiedName) -> Vec<String> {

@@ -122,6 +122,15 @@ impl DialectRules for SqliteRules {
     fn has_extensions(&self) -> bool {
         false
     }
+    fn can_rename_index(&self) -> bool {
+        false
+    }
+    fn can_rename_view(&self) -> bool {
+        false
+    }
+    fn can_rename_constraint(&self) -> bool {
+        false
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

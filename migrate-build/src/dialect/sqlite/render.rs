@@ -119,6 +119,29 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
             ))
         }
 
+        Step::Rename(rename) => {
+            use crate::plan::Rename;
+            match rename {
+                Rename::Column { table, from, to } => one(format!(
+                    "{} RENAME COLUMN {} TO {}",
+                    alter_table(table, SQLITE),
+                    ident(from, SQLITE),
+                    ident(to, SQLITE)
+                )),
+                // The differ drops and creates these (views, indexes) or
+                // rebuilds the table (constraints): SQLite renames neither.
+                Rename::Index { from, .. } => no_object("ALTER INDEX … RENAME", from.to_string()),
+                Rename::View { from, .. } => no_object("ALTER VIEW … RENAME", from.to_string()),
+                Rename::Constraint { table, from, .. } => {
+                    no_object("RENAME CONSTRAINT", format!("{table}.{from}"))
+                }
+                Rename::Sequence { from, .. } => no_object("sequences", from.to_string()),
+                Rename::Enum { from, .. } | Rename::EnumValue { enum_name: from, .. } => {
+                    no_enums(from)
+                }
+            }
+        }
+
         Step::AddColumn { table, column } => one(format!(
             "{} ADD COLUMN {}",
             alter_table(table, SQLITE),
