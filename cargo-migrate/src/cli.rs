@@ -113,6 +113,10 @@ pub struct NewArgs {
     /// drops every table the migrations made
     #[arg(long)]
     pub allow_empty_schema: bool,
+    /// Ask nothing: a dropped and an added column stay a drop and an add
+    /// (the default when stdin or stderr is not a terminal)
+    #[arg(long)]
+    pub no_interactive: bool,
 }
 
 #[derive(Debug, Args)]

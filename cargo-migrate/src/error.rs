@@ -37,6 +37,8 @@ pub enum CliError {
     Lock(#[from] LockMismatch),
     #[error(transparent)]
     Ddl(#[from] DdlError),
+    #[error(transparent)]
+    Renames(#[from] migrate_build::diff::RenameErrors),
     #[error("rendering SQL: {0}")]
     Render(#[from] RenderError),
     #[error(transparent)]
@@ -79,6 +81,7 @@ impl CliError {
             | CliError::Migrations(_)
             | CliError::Lock(_)
             | CliError::Ddl(_)
+            | CliError::Renames(_)
             | CliError::Render(_)
             | CliError::Url(_)
             | CliError::Db(_)

@@ -22,6 +22,9 @@ pub enum Error {
     /// A schema file or a migration the interpreter cannot model.
     #[error(transparent)]
     Ddl(#[from] DdlError),
+    /// A `-- migrate:renamed-from` annotation that names nothing.
+    #[error(transparent)]
+    Renames(#[from] crate::diff::RenameErrors),
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,

@@ -276,7 +276,7 @@ impl Check {
             watch.add(&lock::path(&inputs.migrations_dir));
         }
 
-        let plan = diff(&replayed, &declared);
+        let plan = crate::diff::try_diff(&replayed, &declared)?;
         let drift = (!plan.is_empty()).then(|| Drift {
             changes: plan.steps.iter().map(|s| describe(&s.step)).collect(),
             sql: render_script(&plan, inputs.dialect),

@@ -73,7 +73,10 @@ fn check_schema(
         }
         Err(e) => return problems.push(e.to_string()),
     };
-    let plan = diff(&replayed, &declared);
+    let plan = match migrate_build::diff::try_diff(&replayed, &declared) {
+        Ok(plan) => plan,
+        Err(e) => return problems.push(e.to_string()),
+    };
     if !plan.is_empty() {
         problems.push(format!(
             "the migrations are behind the schema files:\n{}\nrun `cargo migrate new <name>` to write the migration",

@@ -2,7 +2,7 @@
 
 use migrate_build::Schema;
 use migrate_build::dialect::render_script;
-use migrate_build::diff::{describe, diff};
+use migrate_build::diff::{describe, try_diff};
 
 use crate::cli::{DiffArgs, Source};
 use crate::db::Open;
@@ -15,7 +15,7 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let ws = ctx.workspace()?;
     let from = load(args.from, &ws, ctx)?;
     let to = load(args.to, &ws, ctx)?;
-    let plan = diff(&from, &to);
+    let plan = try_diff(&from, &to)?;
     if args.script {
         ctx.print(&render_script(&plan, ws.dialect())?)?;
     } else if plan.is_empty() {

@@ -7,6 +7,7 @@ pub mod down;
 pub mod hash;
 pub mod init;
 pub mod new;
+pub mod rename_prompt;
 pub mod reset;
 pub mod resolve;
 pub mod status;

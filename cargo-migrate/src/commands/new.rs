@@ -4,13 +4,14 @@ use std::time::{Duration, SystemTime};
 
 use migrate_build::Schema;
 use migrate_build::dialect::render_script;
-use migrate_build::diff::diff;
+use migrate_build::diff::{diff, try_diff};
 use migrate_build::migrations::{self, Migration, lock};
 
 use crate::cli::NewArgs;
 use crate::error::{CliError, Outcome};
 
 use super::Ctx;
+use super::rename_prompt;
 
 const HEADER: &str = include_str!("../../../templates/migration_header.sql");
 
@@ -26,7 +27,7 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         (String::new(), String::new(), Vec::new())
     } else {
         let replayed = ws.replay(&existing)?;
-        let (declared, skipped) = ws.parse_schema_and_skipped()?;
+        let (mut declared, skipped) = ws.parse_schema_and_skipped()?;
         super::note_skipped(&ctx.out, &skipped);
         // A `schema` setting pointing at an empty folder (or at the
         // migrations folder) reads as "drop every table". A schema that
@@ -54,13 +55,17 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
                 replayed.tables.len()
             )));
         }
-        let up = diff(&replayed, &declared);
+        let mut up = try_diff(&replayed, &declared)?;
+        if rename_prompt::confirm(&up, &mut declared, &rename_prompt::Asker::new(args.no_interactive)) {
+            up = try_diff(&replayed, &declared)?;
+        }
+        let hints = rename_prompt::hints(&up, &declared);
         if up.is_empty() {
             ctx.out
                 .line("the migrations are already in sync with the schema: no migration written");
             return Ok(Outcome::Ok);
         }
-        let down = diff(&declared, &replayed);
+        let down = try_diff(&declared, &replayed)?;
         let mut destructive: Vec<String> = up.destructive().map(|d| d.to_string()).collect();
         // A down that cannot run is worth knowing now, not when it is needed.
         destructive.extend(
@@ -68,8 +73,9 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
                 .filter(|d| matches!(d, migrate_build::plan::Destructive::UpdateExtension { .. }))
                 .map(|d| format!("down.sql {d}")),
         );
+        destructive.extend(hints.iter().cloned());
         (
-            render_script(&up, dialect)?,
+            rename_prompt::annotate(&render_script(&up, dialect)?, &hints),
             render_script(&down, dialect)?,
             destructive,
         )
