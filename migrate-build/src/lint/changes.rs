@@ -207,7 +207,8 @@ pub(crate) fn table_changes(
             column: (*c).clone(),
         }));
     }
-    for column in &prev.columns {
+    // A rename changes no column: a type renamed is still the same type.
+    for column in prev.columns.iter().filter(|_| !renames) {
         if let Some(after) = next
             .columns
             .iter()

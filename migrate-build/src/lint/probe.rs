@@ -157,26 +157,29 @@ impl Probe {
                 format!("{n} rows")
             }
         };
+        // The verb agrees with the count: "1 row holds", "2 rows hold".
+        let s = if count == 1 { "s" } else { "" };
         match self {
             Probe::Rows { table } => format!("`{table}` has {} now", rows(count)),
             Probe::Nulls { table, columns } => format!(
-                "{} of `{table}` hold NULL in {}",
+                "{} of `{table}` hold{s} NULL in {}",
                 rows(count),
                 columns.join(", ")
             ),
             Probe::Duplicates { table, columns } => format!(
-                "{count} value(s) of ({}) occur in more than one row of `{table}`",
+                "{count} value{} of ({}) occur{s} in more than one row of `{table}`",
+                if count == 1 { "" } else { "s" },
                 columns.join(", ")
             ),
             Probe::FailingCheck { table, .. } => {
-                format!("{} of `{table}` fail the check", rows(count))
+                format!("{} of `{table}` fail{s} the check", rows(count))
             }
             Probe::Orphans {
                 table,
                 referenced_table,
                 ..
             } => format!(
-                "{} of `{table}` reference no row of `{referenced_table}`",
+                "{} of `{table}` reference{s} no row of `{referenced_table}`",
                 rows(count)
             ),
             Probe::NonNull { table, column } => {
@@ -186,7 +189,7 @@ impl Probe {
                 )
             }
             Probe::TooLong { table, column, max } => format!(
-                "{} of `{table}` hold a `{column}` longer than {max} characters",
+                "{} of `{table}` hold{s} a `{column}` longer than {max} characters",
                 rows(count)
             ),
             Probe::EnumValues {
@@ -194,7 +197,7 @@ impl Probe {
                 column,
                 values,
             } => format!(
-                "{} of `{table}` hold {} in `{column}`",
+                "{} of `{table}` hold{s} {} in `{column}`",
                 rows(count),
                 values
                     .iter()
