@@ -26,7 +26,7 @@ pub struct MigrateArgs {
 
 const EXIT_CODES: &str = "\
 Exit status: 0 success; 1 error; 2 differences or problems found \
-(`diff --exit-code`, `status`, `check`).";
+(`diff --exit-code`, `status`, `check`, `lint` findings at error severity).";
 
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global Options")]
@@ -78,6 +78,8 @@ pub enum Command {
     Hash(HashArgs),
     /// Drop everything in the database and apply all migrations again
     Reset(ResetArgs),
+    /// Check migrations for steps that lose data, fail on existing rows or lock tables
+    Lint(crate::commands::lint::LintArgs),
 }
 
 #[derive(Debug, Args)]

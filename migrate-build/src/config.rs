@@ -8,6 +8,10 @@
 //! database_url = "postgres://…"    # optional; the CLI's DATABASE_URL wins
 //! history_table = "_migrate_history"  # default
 //! pg_schema = "app"                # optional: PostgreSQL schema of the managed objects
+//!
+//! [workspace.metadata.migrate.lint] # optional: a level per lint rule (code or name)
+//! PG108 = "off"                    # "off", "warning" or "error"
+//! drop-table = "error"
 //! ```
 //!
 //! Keys may also be spelled with dashes (`database-url`), as Cargo's own keys
@@ -37,6 +41,8 @@ pub struct Config {
     pub manifest_path: PathBuf,
     pub history_table: String,
     pub pg_schema: Option<String>,
+    /// `[….metadata.migrate.lint]`.
+    pub lint: crate::lint::LintConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +88,7 @@ pub struct KeyError {
 
 const PACKAGE: &str = "package.metadata.migrate";
 const WORKSPACE: &str = "workspace.metadata.migrate";
-const KEYS: &str = "dialect, schema, migrations, database_url, history_table, pg_schema";
+const KEYS: &str = "dialect, schema, migrations, database_url, history_table, pg_schema, lint";
 
 impl Config {
     /// Walks up from `start_dir`: the first `Cargo.toml` with
@@ -253,6 +259,7 @@ fn from_table(
     let mut database_url = None;
     let mut history_table = DEFAULT_HISTORY_TABLE.to_string();
     let mut pg_schema = None;
+    let mut lint = crate::lint::LintConfig::default();
     let mut seen: Vec<&'static str> = Vec::new();
     for (key, value) in table_ref.iter() {
         let written = key.get_ref().as_ref();
@@ -263,6 +270,7 @@ fn from_table(
             "database_url" => "database_url",
             "history_table" => "history_table",
             "pg_schema" => "pg_schema",
+            "lint" => "lint",
             _ => {
                 return Err(key_error(
                     written,
@@ -312,6 +320,32 @@ fn from_table(
                 let s = string(value.get_ref()).ok_or_else(|| err("expected a string".into()))?;
                 database_url = Some(s.to_string());
             }
+            "lint" => {
+                let Some(levels) = value.get_ref().as_table() else {
+                    return Err(err(
+                        "expected a table of rule = \"off\" | \"warning\" | \"error\"".into(),
+                    ));
+                };
+                for (rule, level) in levels.iter() {
+                    let name = rule.get_ref().as_ref();
+                    let rule_error = |span: Range<usize>, message: String| {
+                        key_error(&format!("lint.{name}"), span, None, message)
+                    };
+                    let Some(found) = crate::lint::find_rule(name) else {
+                        return Err(rule_error(
+                            rule.span(),
+                            "unknown lint rule (see `cargo migrate lint --help` or the README for the codes)".into(),
+                        ));
+                    };
+                    let parsed = string(level.get_ref())
+                        .ok_or_else(|| "expected \"off\", \"warning\" or \"error\"".to_string())
+                        .and_then(|s| s.parse::<crate::lint::Level>());
+                    match parsed {
+                        Ok(parsed) => lint.levels.push((found.code, parsed)),
+                        Err(message) => return Err(rule_error(level.span(), message)),
+                    }
+                }
+            }
             "history_table" => {
                 let s = string(value.get_ref())
                     .filter(|s| !s.is_empty())
@@ -342,6 +376,7 @@ fn from_table(
         manifest_path: manifest.to_path_buf(),
         history_table,
         pg_schema,
+        lint,
     }))
 }
 
@@ -384,6 +419,7 @@ mod tests {
                 manifest_path: manifest.clone(),
                 history_table: DEFAULT_HISTORY_TABLE.to_string(),
                 pg_schema: None,
+                lint: crate::lint::LintConfig::default(),
             }
         );
         assert_eq!(Config::from_manifest(&manifest).unwrap(), Some(config));
@@ -491,7 +527,7 @@ pg-schema = "app"
             "[workspace.metadata.migrate]\ndialect = \"sqlite\"\nmigration = \"m\"\n",
         );
         let err = Config::from_manifest(&manifest).unwrap_err().to_string();
-        assert!(err.ends_with(":3:1: [workspace.metadata.migrate] migration: unknown key (expected one of dialect, schema, migrations, database_url, history_table, pg_schema)"), "{err}");
+        assert!(err.ends_with(":3:1: [workspace.metadata.migrate] migration: unknown key (expected one of dialect, schema, migrations, database_url, history_table, pg_schema, lint)"), "{err}");
 
         write(
             root,
@@ -528,6 +564,45 @@ pg-schema = "app"
         write(root, "Cargo.toml", "[workspace]\nmembers = [\n");
         let err = Config::find(root).unwrap_err();
         assert!(matches!(err, ConfigError::Toml { line: 2, .. }), "{err}");
+    }
+
+    #[test]
+    fn lint_levels() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let manifest = write(
+            root,
+            "Cargo.toml",
+            "[workspace.metadata.migrate]\ndialect = \"postgres\"\n\n[workspace.metadata.migrate.lint]\nPG108 = \"off\"\ndrop-table = \"error\"\n",
+        );
+        let config = Config::from_manifest(&manifest).unwrap().unwrap();
+        assert_eq!(
+            config.lint.levels,
+            vec![
+                ("PG108", crate::lint::Level::Off),
+                ("DS101", crate::lint::Level::Error)
+            ]
+        );
+        write(
+            root,
+            "Cargo.toml",
+            "[workspace.metadata.migrate]\ndialect = \"postgres\"\n[workspace.metadata.migrate.lint]\nXX999 = \"off\"\n",
+        );
+        let err = Config::from_manifest(&manifest).unwrap_err().to_string();
+        assert!(
+            err.contains(":4:1: [workspace.metadata.migrate] lint.XX999: unknown lint rule"),
+            "{err}"
+        );
+        write(
+            root,
+            "Cargo.toml",
+            "[workspace.metadata.migrate]\ndialect = \"postgres\"\n[workspace.metadata.migrate.lint]\nDS101 = \"loud\"\n",
+        );
+        let err = Config::from_manifest(&manifest).unwrap_err().to_string();
+        assert!(
+            err.contains(":4:9: [workspace.metadata.migrate] lint.DS101: unknown level `loud`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::ddl::{self, SourceFile};
 use crate::dialect::{Dialect, RenderError, render_script};
-use crate::diff::{describe, diff};
+use crate::diff::describe;
 use crate::error::Error;
 use crate::migrations::{self, LockMismatch, Migration, lock};
 use crate::schema::Schema;
@@ -81,6 +81,7 @@ pub struct Check {
     dialect: Option<Dialect>,
     manifest_dir: Option<PathBuf>,
     mode: Mode,
+    lint: bool,
 }
 
 /// What the check found. A report with problems is not an error: the caller
@@ -101,6 +102,9 @@ pub struct Report {
     pub lock: Option<LockMismatch>,
     /// The schema files declare changes that no migration makes.
     pub drift: Option<Drift>,
+    /// What the linter finds in the newest migration, when asked for with
+    /// [`Check::lint_warnings`]. Never a failure: shown as warnings.
+    pub lint: Vec<crate::lint::Finding>,
 }
 
 #[derive(Debug)]
@@ -149,6 +153,15 @@ impl Check {
     /// What a failure does when `MIGRATE_BUILD_CHECK` is not set.
     pub fn mode(mut self, mode: Mode) -> Check {
         self.mode = mode;
+        self
+    }
+
+    /// Also lints the newest migration ([`crate::lint`], with the levels of
+    /// `[….metadata.migrate.lint]`) and shows each finding as a
+    /// `cargo::warning=` line, whatever its severity: a lint finding never
+    /// fails the build. Off by default.
+    pub fn lint_warnings(mut self, on: bool) -> Check {
+        self.lint = on;
         self
     }
 
@@ -217,10 +230,26 @@ impl Check {
                 return Ok(failed(level));
             }
         };
+        let shown = Shown::new(report.base_dir.as_deref());
+        for finding in &report.lint {
+            directive(
+                out,
+                Level::Warning,
+                &format!(
+                    "{}:{}:{}: {}[{}]: {}\nhelp: {}",
+                    finding.path,
+                    finding.line,
+                    finding.column,
+                    finding.severity,
+                    finding.rule.code,
+                    finding.message,
+                    finding.help
+                ),
+            )?;
+        }
         if report.is_clean() {
             return Ok(Outcome::Passed);
         }
-        let shown = Shown::new(report.base_dir.as_deref());
         if let Some(mismatch) = &report.lock {
             directive(out, level, &shown.text(&lock_message(mismatch, &shown)))?;
         }
@@ -276,6 +305,16 @@ impl Check {
             watch.add(&lock::path(&inputs.migrations_dir));
         }
 
+        let lint = match migrations.len().checked_sub(1) {
+            Some(newest) if self.lint => crate::lint::lint_migrations(
+                inputs.dialect,
+                &migrations,
+                |i, _| i == newest,
+                &inputs.lint,
+                |p| shown.path(p),
+            )?,
+            _ => Vec::new(),
+        };
         let plan = crate::diff::try_diff(&replayed, &declared)?;
         let drift = (!plan.is_empty()).then(|| Drift {
             changes: plan.steps.iter().map(|s| describe(&s.step)).collect(),
@@ -290,6 +329,7 @@ impl Check {
             watched: watch.paths.clone(),
             lock,
             drift,
+            lint,
         })
     }
 
@@ -374,6 +414,7 @@ impl Check {
             base_dir,
             schema_files,
             migrations_dir,
+            lint: config.map(|c| c.lint).unwrap_or_default(),
         })
     }
 }
@@ -383,6 +424,7 @@ struct Inputs {
     base_dir: Option<PathBuf>,
     schema_files: Vec<PathBuf>,
     migrations_dir: PathBuf,
+    lint: crate::lint::LintConfig,
 }
 
 /// The paths to announce, each once, in the order found.
@@ -620,6 +662,44 @@ mod tests {
     }
 
     const USERS: &str = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n";
+
+    #[test]
+    fn lint_findings_are_warnings_on_request() {
+        let drop = "ALTER TABLE users DROP COLUMN email;\n";
+        let ws = Ws::new(
+            "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+            &[
+                ("20260101000000_users", USERS),
+                ("20260102000000_drop", drop),
+            ],
+        );
+        let (outcome, lines) = ws.emit(None);
+        assert_eq!(outcome, Outcome::Passed, "{lines:#?}");
+        assert!(values(&lines, "warning").is_empty(), "{lines:#?}");
+        let (outcome, lines) = emit(&ws.check().lint_warnings(true), None);
+        assert_eq!(outcome, Outcome::Passed, "{lines:#?}");
+        let warnings = values(&lines, "warning");
+        assert!(
+            warnings.iter().any(|w| w.ends_with(
+                "up.sql:1:1: warning[DS102]: drops column `users.email` and its values"
+            )),
+            "{lines:#?}"
+        );
+        assert!(values(&lines, "error").is_empty(), "{lines:#?}");
+        // A rule set to error is still only a warning in the build.
+        ws.write(
+            "Cargo.toml",
+            "[workspace]\n[workspace.metadata.migrate]\ndialect = \"sqlite\"\n[workspace.metadata.migrate.lint]\nDS102 = \"error\"\nBC103 = \"off\"\n",
+        );
+        let (outcome, lines) = emit(&ws.check().lint_warnings(true), None);
+        assert_eq!(outcome, Outcome::Passed, "{lines:#?}");
+        let warnings = values(&lines, "warning");
+        assert!(
+            warnings.iter().any(|w| w.contains("error[DS102]")),
+            "{lines:#?}"
+        );
+        assert!(!warnings.iter().any(|w| w.contains("BC103")), "{lines:#?}");
+    }
 
     #[test]
     fn in_step_passes_and_watches_every_input() {

@@ -25,6 +25,7 @@ pub mod dialect;
 pub mod diff;
 mod error;
 mod gate;
+pub mod lint;
 pub mod migrations;
 pub mod pair;
 pub mod plan;

@@ -28,6 +28,7 @@ pub fn run(_args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
             problems.push(crate::error::with_hash_help(&e));
         }
         check_schema(&ws, migrations, &mut problems, &ctx.out);
+        super::lint::check_newest(&ws, migrations, ctx, &mut problems);
         check_database(&ws, migrations, ctx, &mut problems)?;
     }
     if problems.is_empty() {

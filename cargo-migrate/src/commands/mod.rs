@@ -6,6 +6,7 @@ pub mod diff;
 pub mod down;
 pub mod hash;
 pub mod init;
+pub mod lint;
 pub mod new;
 pub mod rename_prompt;
 pub mod reset;
@@ -143,6 +144,7 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<Outcome, CliError> {
         Command::Resolve(a) => resolve::run(a, ctx),
         Command::Hash(a) => hash::run(a, ctx),
         Command::Reset(a) => reset::run(a, ctx),
+        Command::Lint(a) => lint::run(a, ctx),
     }
 }
 

@@ -23,8 +23,8 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     remove_stale_staging(&dir);
     let existing = ws.verified_migrations()?;
     let dialect = ws.dialect();
-    let (up_body, down_body, destructive) = if args.empty {
-        (String::new(), String::new(), Vec::new())
+    let (up_body, down_body, destructive, before) = if args.empty {
+        (String::new(), String::new(), Vec::new(), None)
     } else {
         let replayed = ws.replay(&existing)?;
         let (mut declared, skipped) = ws.parse_schema_and_skipped()?;
@@ -78,6 +78,7 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
             rename_prompt::annotate(&render_script(&up, dialect)?, &hints),
             render_script(&down, dialect)?,
             destructive,
+            Some(replayed),
         )
     };
     let version = next_version(&existing);
@@ -87,7 +88,20 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
             .replace("{version}", &version)
             .replace("{name}", &args.name)
     };
-    let up = format!("{}\n{up_body}", header("Up"));
+    let up_header = format!("{}\n", header("Up"));
+    // Data-dependent steps: `-- WARNING` lines above them, with rows counted.
+    let (up_body, lint_warnings) = match &before {
+        Some(before) => super::lint::annotate_new(
+            &ws,
+            ctx,
+            before,
+            &up_body,
+            &ws.show(&dir.join(format!("{version}_{}", args.name)).join("up.sql")),
+            up_header.matches('\n').count(),
+        )?,
+        None => (up_body, Vec::new()),
+    };
+    let up = format!("{up_header}{up_body}");
     let down = format!("{}\n{down_body}", header("Down"));
     // The lock last: a `new` killed before it leaves a complete migration
     // that `check` reports as not hashed, never a locked half one.
@@ -100,6 +114,9 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     }
     for d in destructive {
         ctx.out.warn(d);
+    }
+    for w in lint_warnings {
+        ctx.out.warn(w);
     }
     Ok(Outcome::Ok)
 }

@@ -169,6 +169,9 @@ pub trait Database {
     fn drop_everything(&mut self) -> Result<(), DbError>;
     /// The live schema, without the history table.
     fn introspect(&mut self) -> Result<Schema, DbError>;
+    /// Runs a `SELECT count(*) …` of the linter's (read only) and returns
+    /// the count.
+    fn count(&mut self, query: &str) -> Result<u64, DbError>;
 }
 
 /// Whether to create a missing SQLite file.

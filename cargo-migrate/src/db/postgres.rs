@@ -731,6 +731,25 @@ impl Database for Postgres {
         }
         Ok(schema)
     }
+
+    fn count(&mut self, query: &str) -> Result<u64, DbError> {
+        let err = |e: postgres::Error| DbError::Query {
+            context: "counting rows",
+            message: e.to_string(),
+        };
+        // Read only, and rolled back: the query comes with expressions of
+        // the user's migrations.
+        let mut tx = self
+            .client
+            .build_transaction()
+            .read_only(true)
+            .start()
+            .map_err(err)?;
+        let row = tx.query_one(query, &[]).map_err(err)?;
+        let n: i64 = row.try_get(0).map_err(err)?;
+        tx.rollback().map_err(err)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
 }
 
 fn holds_objects(schema: &Schema, namespace: &str) -> bool {

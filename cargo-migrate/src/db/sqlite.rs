@@ -681,6 +681,23 @@ impl Database for Sqlite {
         crate::introspect::sqlite::introspect(&self.conn, &[self.history_name.as_str()])
             .map_err(|e| DbError::Introspect(e.to_string()))
     }
+
+    fn count(&mut self, query: &str) -> Result<u64, DbError> {
+        let err = |e: rusqlite::Error| DbError::Query {
+            context: "counting rows",
+            message: e.to_string(),
+        };
+        // A prepared statement that writes is refused: the query comes with
+        // expressions of the user's migrations.
+        let mut statement = self.conn.prepare(query).map_err(err)?;
+        if !statement.readonly() {
+            return Err(DbError::Unsupported(format!(
+                "not a read-only query: {query}"
+            )));
+        }
+        let n: i64 = statement.query_row([], |row| row.get(0)).map_err(err)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ mod expr_key;
 mod facts;
 mod index;
 mod like;
+mod lint_facts;
 mod names;
 mod objects;
 #[cfg(test)]
@@ -44,6 +45,10 @@ use crate::dialect::Dialect;
 use crate::schema::{ColumnType, Expr, Schema, VirtualTable};
 
 pub use error::DdlError;
+pub use lint_facts::{
+    LINT_IGNORE_DIRECTIVE, LintIgnore, StatementFacts, StatementKind, is_constant_default,
+    is_not_null_check, lint_ignores, statement_facts, volatile_call,
+};
 pub use redact::{password_literals, redact_passwords};
 pub use split::{SplitError, SplitErrorKind, Statement, has_sql_standard_body, split_statements};
 pub use transaction::{TransactionControl, transaction_control};
@@ -225,6 +230,47 @@ fn offset_in(whole: &str, part: &str) -> usize {
         .checked_sub(whole.as_ptr() as usize)
         .filter(|o| *o <= whole.len())
         .unwrap_or(whole.len())
+}
+
+/// [`apply`], calling `visit` after each statement with the statement,
+/// the schema before it and the schema after it (the linter's view: what
+/// each statement changes). Stops at the first statement that cannot be
+/// modelled; temporary tables end with the script as in [`apply`].
+pub fn apply_each(
+    schema: &mut Schema,
+    file: SourceFile<'_>,
+    visit: &mut (dyn FnMut(&Statement<'_>, &Schema, &Schema) + Send),
+) -> Result<ApplyReport, DdlError> {
+    on_parser_stack(|| {
+        let mut report = ApplyReport::default();
+        let mut temporary = Vec::new();
+        let statements =
+            split_statements(file.sql).map_err(|e| DdlError::split(file.path, file.sql, &e))?;
+        for statement in statements {
+            let before = schema.clone();
+            let outcome = interpret(schema, statement.text)
+                .map_err(|message| DdlError::at(file.path, &statement, message))?;
+            match outcome {
+                Outcome::Applied | Outcome::PartlySkipped(_) => {}
+                Outcome::Temporary(name) => temporary.push(name),
+                Outcome::Skipped(kind) => report.skipped.push(Skipped {
+                    path: file.path.to_string(),
+                    line: statement.line,
+                    column: statement.column,
+                    kind,
+                }),
+            }
+            visit(&statement, &before, schema);
+        }
+        let d = schema.dialect;
+        schema
+            .tables
+            .retain(|t| !temporary.iter().any(|n| n.same_as(&t.name, d)));
+        schema
+            .indexes
+            .retain(|i| !temporary.iter().any(|n| n.same_as(&i.table, d)));
+        Ok(report)
+    })
 }
 
 /// Builds a schema from `files` applied in order (a schema folder, or a
