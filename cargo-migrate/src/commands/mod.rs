@@ -1,6 +1,7 @@
 //! One module per subcommand, each `run(args, ctx) -> Result<Outcome, CliError>`.
 
 pub mod apply;
+pub mod backup;
 pub mod check;
 pub mod diff;
 pub mod down;
@@ -9,7 +10,11 @@ pub mod init;
 pub mod new;
 pub mod reset;
 pub mod resolve;
+pub mod revert;
+pub mod rm;
+pub mod seed;
 pub mod status;
+pub mod test;
 
 use std::path::{Path, PathBuf};
 
@@ -142,6 +147,9 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<Outcome, CliError> {
         Command::Resolve(a) => resolve::run(a, ctx),
         Command::Hash(a) => hash::run(a, ctx),
         Command::Reset(a) => reset::run(a, ctx),
+        Command::Test(a) => test::run(a, ctx),
+        Command::Seed(a) => seed::run(a, ctx),
+        Command::Rm(a) => rm::run(a, ctx),
     }
 }
 
