@@ -72,10 +72,11 @@ pub fn run(name: &str, version: &str, ctx: &Ctx) -> Result<Outcome, CliError> {
         no_transaction: up.starts_with(NO_TRANSACTION_DIRECTIVE),
     };
     let after = ws.replay(existing.iter().chain(std::iter::once(&candidate)))?;
-    let left = diff(&expected, &after);
+    let left = diff(&after, &expected);
     if !left.is_empty() {
         return Err(CliError::Refused(format!(
-            "{} does not bring the schema back to what it was without {target_id}; after it, the replay differs:\n{}\n\
+            "{} does not bring the schema back to what it was without {target_id}; after it, the replay still \
+             needs:\n{}\n\
              help: fix {0} (run `cargo migrate test` to check it on a database), then run this again",
             ws.show(&target_down.path),
             left.steps

@@ -129,18 +129,18 @@ impl Test<'_> {
         let mut with_data = with_data;
         if applied == n {
             let live = live(db)?;
-            let left = diff(&self.states[n], &live);
+            let left = diff(&live, &self.states[n]);
             if !left.is_empty() {
                 self.problems.push(format!(
-                    "after every migration, the database differs from what the migrations replay to \
-                     (what `new`, `check` and the build gate read):\n{}",
+                    "after every migration, the database is not what the migrations replay to (what `new`, \
+                     `check` and the build gate read); from the database to the replay:\n{}",
                     listing(&left)
                 ));
             }
-            let left = diff(declared, &live);
+            let left = diff(&live, declared);
             if !left.is_empty() {
                 self.problems.push(format!(
-                    "after every migration, the database differs from the schema files:\n{}\n\
+                    "after every migration, the database is not what the schema files declare; still to do:\n{}\n\
                      run `cargo migrate new <name>` to write the missing migration",
                     listing(&left)
                 ));
@@ -209,10 +209,11 @@ impl Test<'_> {
             return Ok(false);
         }
         self.steps[i].down = Some(t.elapsed());
-        let left = diff(&self.states[i], &live(db)?);
+        let left = diff(&live(db)?, &self.states[i]);
         if !left.is_empty() {
             self.steps[i].problems.push(format!(
-                "{down_path}: after it, the schema is not the one before {id}:\n{}",
+                "{down_path}: after it, the database is not as it was before {id}; still to do to \
+                 get there:\n{}",
                 listing(&left)
             ));
             return Ok(false);
@@ -237,10 +238,11 @@ impl Test<'_> {
             return Ok(false);
         }
         self.steps[i].up_again = Some(t.elapsed());
-        let left = diff(&self.states[i + 1], &live(db)?);
+        let left = diff(&live(db)?, &self.states[i + 1]);
         if !left.is_empty() {
             self.steps[i].problems.push(format!(
-                "{up_path}, run again after {down_path}, gives another schema than the replay:\n{}",
+                "{up_path}, run again after {down_path}, leaves another schema than its first run; \
+                 still to do to get there:\n{}",
                 listing(&left)
             ));
             return Ok(false);
