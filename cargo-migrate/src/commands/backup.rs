@@ -153,10 +153,20 @@ fn postgres(ctx: &Ctx, ws: &Workspace, url: &DatabaseUrl, command: &str) -> CliE
                 .map(|r| r.version)
                 .max()
         });
-    let db_name = crate::url::postgres_options(&url.raw)
-        .ok()
+    let options = crate::url::postgres_options(&url.raw).ok();
+    let db_name = options
+        .as_ref()
         .and_then(|o| o.config.get_dbname().map(str::to_string))
         .unwrap_or_else(|| "database".to_string());
+    // `--create` drops and recreates the database from a maintenance one:
+    // objects made after the dump go too, which `--clean` alone would keep.
+    let maintenance = options.map_or_else(
+        || "postgres".to_string(),
+        |mut o| {
+            o.config.dbname("postgres");
+            crate::url::redacted_options(&o)
+        },
+    );
     let file = format!(
         "{}-{}.dump",
         db_name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '-', "_"),
@@ -170,9 +180,11 @@ fn postgres(ctx: &Ctx, ws: &Workspace, url: &DatabaseUrl, command: &str) -> CliE
     CliError::Refused(format!(
         "cargo-migrate backs up SQLite files only; for PostgreSQL, pg_dump is the tool. Nothing was changed: \
          `{command}` did not run.\nback up with:\n  pg_dump --format=custom --file={file} --dbname={db}\n\
-         restore with:\n  pg_restore --clean --if-exists --dbname={db} {file}{password_note}\n\
+         restore with (it drops and recreates {db_name}; nothing may be connected to it):\n  \
+         pg_restore --clean --create --dbname={maintenance} {file}{password_note}\n\
          then run `{command}` again without --backup",
         db = sh_quote(&shown),
+        maintenance = sh_quote(&maintenance),
     ))
 }
 
