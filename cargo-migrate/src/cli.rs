@@ -26,7 +26,7 @@ pub struct MigrateArgs {
 
 const EXIT_CODES: &str = "\
 Exit status: 0 success; 1 error; 2 differences or problems found \
-(`diff --exit-code`, `status`, `check`).";
+(`diff --exit-code`, `status`, `check`, `test`).";
 
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global Options")]
@@ -207,7 +207,7 @@ pub struct CheckArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
     Text,
-    /// GitHub Actions workflow commands, one `::error` line a problem
+    // GitHub Actions workflow commands, one `::error` line a problem.
     Github,
 }
 
