@@ -26,7 +26,7 @@ pub struct MigrateArgs {
 
 const EXIT_CODES: &str = "\
 Exit status: 0 success; 1 error; 2 differences or problems found \
-(`diff --exit-code`, `status`, `check`, `lint` findings at error severity).";
+(`diff --exit-code`, `status`, `check`, `test`, `lint` findings at error severity).";
 
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global Options")]
@@ -80,6 +80,12 @@ pub enum Command {
     Reset(ResetArgs),
     /// Check migrations for steps that lose data, fail on existing rows or lock tables
     Lint(crate::commands::lint::LintArgs),
+    /// Test every migration, down.sql included, on a scratch database
+    Test(TestArgs),
+    /// Load the seed data of the config into the database
+    Seed(SeedArgs),
+    /// Delete a migration that no database has applied, and update the lock
+    Rm(RmArgs),
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +125,10 @@ pub struct NewArgs {
     /// (the default when stdin or stderr is not a terminal)
     #[arg(long)]
     pub no_interactive: bool,
+    /// Write a migration that undoes VERSION: its up.sql is VERSION's
+    /// down.sql, its down.sql VERSION's up.sql
+    #[arg(long, value_name = "VERSION", conflicts_with_all = ["empty", "allow_empty_schema"])]
+    pub revert: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -129,6 +139,10 @@ pub struct ApplyArgs {
     /// Print the SQL that would run, without running it
     #[arg(long)]
     pub dry_run: bool,
+    /// SQLite: copy the database first (beside it); PostgreSQL: print the
+    /// pg_dump command to run first, and stop
+    #[arg(long, conflicts_with = "dry_run")]
+    pub backup: bool,
 }
 
 #[derive(Debug, Args)]
@@ -142,6 +156,10 @@ pub struct DownArgs {
     /// Print the SQL that would run, without running it
     #[arg(long)]
     pub dry_run: bool,
+    /// SQLite: copy the database first (beside it); PostgreSQL: print the
+    /// pg_dump command to run first, and stop
+    #[arg(long, conflicts_with = "dry_run")]
+    pub backup: bool,
 }
 
 #[derive(Debug, Args)]
@@ -186,7 +204,18 @@ pub enum Source {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {}
+pub struct CheckArgs {
+    /// Output format: `github` adds workflow annotations (`::error file=…`)
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    // GitHub Actions workflow commands, one `::error` line a problem.
+    Github,
+}
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("outcome").required(true).args(["applied", "rolled_back"])))]
@@ -207,6 +236,35 @@ pub struct ResetArgs {
     /// Do not ask for confirmation
     #[arg(long)]
     pub force: bool,
+    /// SQLite: copy the database first (beside it); PostgreSQL: print the
+    /// pg_dump command to run first, and stop
+    #[arg(long)]
+    pub backup: bool,
+    /// Do not load the configured seed after applying
+    #[arg(long)]
+    pub skip_seed: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// An empty database to test in, instead of a temporary one (SQLite: a
+    /// temporary file; PostgreSQL: a database created on the configured
+    /// server and dropped after); emptied again after the test
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+    /// Load the seed first, and check that every down.sql and up.sql keeps
+    /// the rows of the tables on both sides
+    #[arg(long)]
+    pub with_data: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// Version of the migration to delete
+    pub version: String,
 }
 
 fn styles() -> clap::builder::Styles {

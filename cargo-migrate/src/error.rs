@@ -54,6 +54,8 @@ pub enum CliError {
     },
     #[error("{0}")]
     Refused(String),
+    #[error(transparent)]
+    Seed(#[from] crate::commands::seed::SeedError),
     #[error("writing output: {0}")]
     Output(std::io::Error),
 }
@@ -88,6 +90,7 @@ impl CliError {
             | CliError::Runner(_)
             | CliError::Io { .. }
             | CliError::Refused(_)
+            | CliError::Seed(_)
             | CliError::Output(_) => exit_codes::ERROR,
         }
     }

@@ -309,6 +309,12 @@ fn scheme_only(raw: &str) -> String {
     }
 }
 
+/// Options for messages (another database of the same server, say),
+/// password left out as in [`DatabaseUrl::redacted`].
+pub fn redacted_options(options: &PgOptions) -> String {
+    shown_postgres(options)
+}
+
 /// The PostgreSQL target as the driver parsed it, password left out.
 fn shown_postgres(options: &PgOptions) -> String {
     use postgres::config::Host;

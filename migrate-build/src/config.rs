@@ -12,6 +12,8 @@
 //! [workspace.metadata.migrate.lint] # optional: a level per lint rule (code or name)
 //! PG108 = "off"                    # "off", "warning" or "error"
 //! drop-table = "error"
+//! seed = "seed.sql"                # optional: a .sql file or a folder of them,
+//!                                  # or { command = "cargo run --bin seed" }
 //! ```
 //!
 //! Keys may also be spelled with dashes (`database-url`), as Cargo's own keys
@@ -43,6 +45,17 @@ pub struct Config {
     pub pg_schema: Option<String>,
     /// `[….metadata.migrate.lint]`.
     pub lint: crate::lint::LintConfig,
+    /// Data loaded by `cargo migrate seed` and after `reset`.
+    pub seed: Option<Seed>,
+}
+
+/// Where seed data comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Seed {
+    /// Absolute; a `.sql` file or a folder of them (as [`schema_files`] lists them).
+    Sql(PathBuf),
+    /// Run by the shell in the manifest's directory, with `DATABASE_URL` set.
+    Command(String),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,7 +101,7 @@ pub struct KeyError {
 
 const PACKAGE: &str = "package.metadata.migrate";
 const WORKSPACE: &str = "workspace.metadata.migrate";
-const KEYS: &str = "dialect, schema, migrations, database_url, history_table, pg_schema, lint";
+const KEYS: &str = "dialect, schema, migrations, database_url, history_table, pg_schema, lint, seed";
 
 impl Config {
     /// Walks up from `start_dir`: the first `Cargo.toml` with
@@ -260,6 +273,7 @@ fn from_table(
     let mut history_table = DEFAULT_HISTORY_TABLE.to_string();
     let mut pg_schema = None;
     let mut lint = crate::lint::LintConfig::default();
+    let mut seed = None;
     let mut seen: Vec<&'static str> = Vec::new();
     for (key, value) in table_ref.iter() {
         let written = key.get_ref().as_ref();
@@ -271,6 +285,7 @@ fn from_table(
             "history_table" => "history_table",
             "pg_schema" => "pg_schema",
             "lint" => "lint",
+            "seed" => "seed",
             _ => {
                 return Err(key_error(
                     written,
@@ -289,8 +304,8 @@ fn from_table(
             ));
         }
         seen.push(canonical);
-        // A database URL may hold a password: its value is never shown.
-        let source = (canonical != "database_url")
+        // A database URL (or a seed command) may hold a password: its value is never shown.
+        let source = (!matches!(canonical, "database_url" | "seed"))
             .then(|| text.get(value.span()).map(str::trim))
             .flatten();
         let err = |message: String| key_error(written, value.span(), source, message);
@@ -352,6 +367,25 @@ fn from_table(
                     .ok_or_else(|| err("expected a table name".into()))?;
                 history_table = s.to_string();
             }
+            "seed" => {
+                let expected = || err("expected a path, or a table `{ command = \"…\" }`".into());
+                seed = Some(match value.get_ref() {
+                    DeValue::String(s) if !s.is_empty() => Seed::Sql(base.join(s.as_ref())),
+                    DeValue::Table(t) => {
+                        let mut command = None;
+                        for (k, v) in t.iter() {
+                            match (k.get_ref().as_ref(), string(v.get_ref())) {
+                                ("command", Some(c)) if !c.trim().is_empty() => {
+                                    command = Some(c.to_string());
+                                }
+                                _ => return Err(expected()),
+                            }
+                        }
+                        Seed::Command(command.ok_or_else(expected)?)
+                    }
+                    _ => return Err(expected()),
+                });
+            }
             _ => {
                 let s = string(value.get_ref())
                     .filter(|s| !s.is_empty())
@@ -377,6 +411,7 @@ fn from_table(
         history_table,
         pg_schema,
         lint,
+        seed,
     }))
 }
 
@@ -420,6 +455,7 @@ mod tests {
                 history_table: DEFAULT_HISTORY_TABLE.to_string(),
                 pg_schema: None,
                 lint: crate::lint::LintConfig::default(),
+                seed: None,
             }
         );
         assert_eq!(Config::from_manifest(&manifest).unwrap(), Some(config));
@@ -504,6 +540,34 @@ pg-schema = "app"
     }
 
     #[test]
+    fn seed_is_a_path_or_a_command() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let head = "[workspace]\n\n[workspace.metadata.migrate]\ndialect = \"sqlite\"\n";
+        let manifest = write(root, "Cargo.toml", &format!("{head}seed = \"db/seed.sql\"\n"));
+        let config = Config::from_manifest(&manifest).unwrap().unwrap();
+        assert_eq!(config.seed, Some(Seed::Sql(root.join("db/seed.sql"))));
+        write(
+            root,
+            "Cargo.toml",
+            &format!("{head}seed = {{ command = \"cargo run --bin seed\" }}\n"),
+        );
+        let config = Config::from_manifest(&manifest).unwrap().unwrap();
+        assert_eq!(
+            config.seed,
+            Some(Seed::Command("cargo run --bin seed".to_string()))
+        );
+        write(
+            root,
+            "Cargo.toml",
+            &format!("{head}seed = {{ script = \"psql postgres://u:hunter2@h\" }}\n"),
+        );
+        let err = Config::from_manifest(&manifest).unwrap_err().to_string();
+        assert!(err.contains(":5:8: [workspace.metadata.migrate] seed: expected a path, or a table"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
     fn errors_name_file_key_and_position() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
@@ -527,7 +591,7 @@ pg-schema = "app"
             "[workspace.metadata.migrate]\ndialect = \"sqlite\"\nmigration = \"m\"\n",
         );
         let err = Config::from_manifest(&manifest).unwrap_err().to_string();
-        assert!(err.ends_with(":3:1: [workspace.metadata.migrate] migration: unknown key (expected one of dialect, schema, migrations, database_url, history_table, pg_schema, lint)"), "{err}");
+        assert!(err.ends_with(":3:1: [workspace.metadata.migrate] migration: unknown key (expected one of dialect, schema, migrations, database_url, history_table, pg_schema, lint, seed)"), "{err}");
 
         write(
             root,

@@ -15,6 +15,9 @@ pub fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     ctx.require_migrations_folder(&ws)?;
     let migrations = ws.verified_migrations()?;
     let url = ctx.database_url(&ws)?;
+    if args.backup {
+        super::backup::before(ctx, &ws, &url, "cargo migrate apply")?;
+    }
     let open = if args.dry_run {
         Open::MustExist
     } else {

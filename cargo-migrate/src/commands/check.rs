@@ -4,7 +4,7 @@ use migrate_build::diff::{describe, diff};
 use migrate_build::migrations::{Migration, lock};
 use migrate_build::plan::Plan;
 
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, CheckFormat};
 use crate::db::{Database, Open};
 use crate::error::{CliError, Outcome};
 use crate::runner::{Report, State};
@@ -12,20 +12,24 @@ use crate::url::Target;
 use crate::workspace::Workspace;
 
 use super::Ctx;
+use super::annotations::{self, Problem};
 
-pub fn run(_args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
+pub fn run(args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let ws = ctx.workspace()?;
-    let mut problems: Vec<String> = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
     let migrations = match ws.load_migrations() {
         Ok(m) => Some(m),
         Err(e) => {
-            problems.push(e.to_string());
+            problems.push(e.to_string().into());
             None
         }
     };
     if let Some(migrations) = &migrations {
         if let Err(e) = lock::verify(&ws.migrations_dir(), ws.dialect(), migrations) {
-            problems.push(crate::error::with_hash_help(&e));
+            problems.push(Problem::in_file(
+                ws.show(&e.lock_path),
+                crate::error::with_hash_help(&e),
+            ));
         }
         check_schema(&ws, migrations, &mut problems, &ctx.out);
         super::lint::check_newest(&ws, migrations, ctx, &mut problems);
@@ -38,7 +42,13 @@ pub fn run(_args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     }
     let mut text = String::new();
     for p in &problems {
-        text.push_str(&format!("- {}\n", p.replace('\n', "\n  ")));
+        match args.format {
+            CheckFormat::Text => text.push_str(&format!("- {}\n", p.message.replace('\n', "\n  "))),
+            CheckFormat::Github => {
+                text.push_str(&annotations::github(p, "cargo migrate check"));
+                text.push('\n');
+            }
+        }
     }
     ctx.print(&text)?;
     ctx.out.line(format!(
@@ -60,29 +70,34 @@ fn listing(plan: &Plan) -> String {
 fn check_schema(
     ws: &Workspace,
     migrations: &[Migration],
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
     out: &crate::output::Output,
 ) {
     let replayed = match ws.replay(migrations) {
         Ok(s) => s,
-        Err(e) => return problems.push(e.to_string()),
+        Err(e) => return problems.push(e.to_string().into()),
     };
     let declared = match ws.parse_schema_and_skipped() {
         Ok((s, skipped)) => {
             super::note_skipped(out, &skipped);
             s
         }
-        Err(e) => return problems.push(e.to_string()),
+        Err(e) => return problems.push(e.to_string().into()),
     };
     let plan = match migrate_build::diff::try_diff(&replayed, &declared) {
         Ok(plan) => plan,
-        Err(e) => return problems.push(e.to_string()),
+        Err(e) => return problems.push(e.to_string().into()),
     };
     if !plan.is_empty() {
-        problems.push(format!(
+        let message = format!(
             "the migrations are behind the schema files:\n{}\nrun `cargo migrate new <name>` to write the migration",
             listing(&plan)
-        ));
+        );
+        let first_file = ws.config.schema_files().ok().and_then(|f| f.into_iter().next());
+        problems.push(match first_file {
+            Some(f) => Problem::in_file(ws.show(&ws.base_dir.join(f)), message),
+            None => message.into(),
+        });
     }
 }
 
@@ -92,7 +107,7 @@ fn check_database(
     ws: &Workspace,
     migrations: &[Migration],
     ctx: &Ctx,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
 ) -> Result<(), CliError> {
     let url = ctx.database_url(ws)?;
     let default_file_exists = matches!(&url.target, Target::Sqlite { path } if path.is_file());
@@ -104,7 +119,7 @@ fn check_database(
     let mut db = match ctx.connect(ws, &url, Open::MustExist) {
         Ok(db) => db,
         Err(e) => {
-            problems.push(e.to_string());
+            problems.push(e.to_string().into());
             return Ok(());
         }
     };
@@ -112,11 +127,32 @@ fn check_database(
     if !applied.is_empty()
         && let Err(e) = ctx.require_migrations_folder(ws)
     {
-        problems.push(e.to_string());
+        problems.push(e.to_string().into());
         return Ok(());
     }
     let report = Report::compare(migrations, &applied);
-    problems.extend(report.refusals(migrations));
+    // One refusal for each such entry, in the same order.
+    let troubled = report
+        .migrations
+        .iter()
+        .filter(|e| matches!(e.state, State::Failed | State::Edited | State::Missing));
+    for (message, entry) in report.refusals(migrations).into_iter().zip(troubled) {
+        let file = migrations
+            .iter()
+            .find(|m| m.version == entry.version)
+            .map(|m| ws.show(&m.up.path));
+        let mut problem = match file {
+            Some(f) => Problem::in_file(f, message),
+            None => message.into(),
+        };
+        // A failed run's error names the statement's file:line:col.
+        if let Some(at) = entry.error.clone().map(Problem::from)
+            && at.file.is_some()
+        {
+            (problem.file, problem.line, problem.column) = (at.file, at.line, at.column);
+        }
+        problems.push(problem);
+    }
     let pending = report.with_state(State::Pending).count();
     if pending > 0 {
         ctx.out.note(format!(
@@ -126,7 +162,7 @@ fn check_database(
     }
     match drift(ws, migrations, &report, db.as_mut())? {
         Ok(steps) if steps.is_empty() => {}
-        Ok(steps) => problems.push(format!(
+        Ok(steps) => problems.push(Problem::from(format!(
             "{} differs from what its applied migrations produce (changed by hand?):\n{}\n\
              put the change in schema.sql and a migration, or undo it in the database",
             url.redacted(),
@@ -135,8 +171,8 @@ fn check_database(
                 .map(|s| format!("  {s}"))
                 .collect::<Vec<_>>()
                 .join("\n")
-        )),
-        Err(e) => problems.push(e),
+        ))),
+        Err(e) => problems.push(e.into()),
     }
     Ok(())
 }

@@ -12,6 +12,9 @@ pub fn run(args: DownArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     ctx.require_migrations_folder(&ws)?;
     let migrations = ws.verified_migrations()?;
     let url = ctx.database_url(&ws)?;
+    if args.backup {
+        super::backup::before(ctx, &ws, &url, "cargo migrate down")?;
+    }
     let mut db = ctx.connect(&ws, &url, Open::MustExist)?;
     let target = match (args.steps, args.to) {
         (_, Some(v)) => DownTarget::To(v),

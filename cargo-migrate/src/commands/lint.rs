@@ -243,7 +243,7 @@ pub fn check_newest(
     ws: &Workspace,
     migrations: &[Migration],
     ctx: &Ctx,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<super::annotations::Problem>,
 ) {
     let Some(newest) = migrations.len().checked_sub(1) else {
         return;
@@ -265,7 +265,12 @@ pub fn check_newest(
             f.path, f.line, f.column, f.rule.code, f.message, f.help
         );
         match f.severity {
-            Severity::Error => problems.push(text),
+            Severity::Error => problems.push(super::annotations::Problem {
+                message: text,
+                file: Some(f.path.clone()),
+                line: Some(f.line),
+                column: Some(f.column),
+            }),
             Severity::Warning => ctx.out.warn(text),
         }
     }

@@ -1,6 +1,8 @@
 //! One module per subcommand, each `run(args, ctx) -> Result<Outcome, CliError>`.
 
+pub mod annotations;
 pub mod apply;
+pub mod backup;
 pub mod check;
 pub mod diff;
 pub mod down;
@@ -11,7 +13,11 @@ pub mod new;
 pub mod rename_prompt;
 pub mod reset;
 pub mod resolve;
+pub mod revert;
+pub mod rm;
+pub mod seed;
 pub mod status;
+pub mod test;
 
 use std::path::{Path, PathBuf};
 
@@ -145,6 +151,9 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<Outcome, CliError> {
         Command::Hash(a) => hash::run(a, ctx),
         Command::Reset(a) => reset::run(a, ctx),
         Command::Lint(a) => lint::run(a, ctx),
+        Command::Test(a) => test::run(a, ctx),
+        Command::Seed(a) => seed::run(a, ctx),
+        Command::Rm(a) => rm::run(a, ctx),
     }
 }
 

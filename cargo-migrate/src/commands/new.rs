@@ -13,10 +13,13 @@ use crate::error::{CliError, Outcome};
 use super::Ctx;
 use super::rename_prompt;
 
-const HEADER: &str = include_str!("../../../templates/migration_header.sql");
+pub(super) const HEADER: &str = include_str!("../../../templates/migration_header.sql");
 
 pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     migrations::validate_name(&args.name)?;
+    if let Some(version) = &args.revert {
+        return super::revert::run(&args.name, version, ctx);
+    }
     let ws = ctx.workspace()?;
     let dir = ws.migrations_dir();
     let _folder_lock = super::lock_migrations_folder(&dir)?;
@@ -123,7 +126,7 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
 
 /// Now as a version, or later: versions must grow, and two `new` in the same
 /// second (or a folder with versions from a clock ahead of ours) must not collide.
-fn next_version(existing: &[Migration]) -> String {
+pub(super) fn next_version(existing: &[Migration]) -> String {
     let latest = existing.iter().map(|m| m.version.as_str()).max();
     let mut now = SystemTime::now();
     for _ in 0..5 {

@@ -17,14 +17,23 @@ pub fn run(args: ResetArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     if !args.force {
         confirm(&url.redacted())?;
     }
+    if args.backup {
+        super::backup::before(ctx, &ws, &url, "cargo migrate reset")?;
+    }
     let mut db = ctx.connect(&ws, &url, Open::CreateIfMissing)?;
     runner::reset(db.as_mut(), &migrations, &ctx.out)?;
+    // As Prisma's `migrate reset`: the database is ready to use after it.
+    let seeded = !args.skip_seed && super::seed::configured(&ws);
+    if seeded {
+        super::seed::load(&ws, db.as_mut(), &url.raw, &ctx.out)?;
+    }
     ctx.out.status(
         "Reset",
         format!(
-            "{} ({} migrations applied)",
+            "{} ({} migrations applied{})",
             url.redacted(),
-            migrations.len()
+            migrations.len(),
+            if seeded { ", seed loaded" } else { "" }
         ),
     );
     Ok(Outcome::Ok)

@@ -172,6 +172,20 @@ pub trait Database {
     /// Runs a `SELECT count(*) …` of the linter's (read only) and returns
     /// the count.
     fn count(&mut self, query: &str) -> Result<u64, DbError>;
+    /// Runs `scripts` in one transaction that records nothing in the history
+    /// table (seed data); on failure the whole transaction is rolled back.
+    fn run_unrecorded(
+        &mut self,
+        scripts: &[Script<'_>],
+        hook: StatementHook<'_>,
+    ) -> Result<(), DbError>;
+    /// Every row of `table`, the `columns` of each as one text, sorted: two
+    /// calls agree exactly when the rows are the same.
+    fn table_rows(
+        &mut self,
+        table: &migrate_build::schema::QualifiedName,
+        columns: &[String],
+    ) -> Result<Vec<String>, DbError>;
 }
 
 /// Whether to create a missing SQLite file.
@@ -240,6 +254,16 @@ impl<'a> Script<'a> {
     /// file the database would read differently (a NUL byte, an unclosed
     /// quote or comment) runs nothing.
     fn new(migration: &'a Migration, file: &'a MigrationFile) -> Result<Script<'a>, DbError> {
+        let mut script = Script::standalone(file)?;
+        script.version = &migration.version;
+        script.name = &migration.name;
+        script.checksum = migration.checksum();
+        script.no_transaction = migration.no_transaction;
+        Ok(script)
+    }
+
+    /// A SQL file that is no migration (seed data): no version, no history row.
+    pub fn standalone(file: &'a MigrationFile) -> Result<Script<'a>, DbError> {
         let path = display_path(&file.path);
         let statements = migrate_build::ddl::split_statements(&file.sql).map_err(|e| {
             let line = file.sql.lines().nth(e.line.saturating_sub(1));
@@ -255,10 +279,10 @@ impl<'a> Script<'a> {
             }
         })?;
         Ok(Script {
-            version: &migration.version,
-            name: &migration.name,
-            checksum: migration.checksum(),
-            no_transaction: migration.no_transaction,
+            version: "",
+            name: "",
+            checksum: String::new(),
+            no_transaction: false,
             path,
             statements: statements
                 .into_iter()

@@ -750,6 +750,55 @@ impl Database for Postgres {
         tx.rollback().map_err(err)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
+
+    fn run_unrecorded(
+        &mut self,
+        scripts: &[Script<'_>],
+        hook: StatementHook<'_>,
+    ) -> Result<(), DbError> {
+        let mut tx = self.client.transaction().map_err(query("BEGIN"))?;
+        for script in scripts {
+            // Dropping `tx` on an error rolls it back.
+            run_script(&mut tx, script, &mut *hook)?;
+        }
+        commit(tx)
+    }
+
+    fn table_rows(
+        &mut self,
+        table: &migrate_build::schema::QualifiedName,
+        columns: &[String],
+    ) -> Result<Vec<String>, DbError> {
+        let name = match &table.schema {
+            Some(schema) => format!(
+                "{}.{}",
+                quote::ident(schema, Dialect::Postgres),
+                quote::ident(&table.name, Dialect::Postgres)
+            ),
+            None => quote::ident(&table.name, Dialect::Postgres),
+        };
+        let row = columns
+            .iter()
+            .map(|c| quote::ident(c, Dialect::Postgres))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // The row's text form: every type has one, and equal rows give equal text.
+        let sql = format!("SELECT CAST(ROW({row}) AS text) FROM {name}");
+        let mut rows: Vec<String> = self
+            .client
+            .simple_query(&sql)
+            .map_err(query("reading table rows"))?
+            .into_iter()
+            .filter_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => {
+                    Some(r.get(0).unwrap_or("NULL").to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        rows.sort();
+        Ok(rows)
+    }
 }
 
 fn holds_objects(schema: &Schema, namespace: &str) -> bool {
