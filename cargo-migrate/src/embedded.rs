@@ -32,11 +32,16 @@ pub use postgres;
 pub use rusqlite;
 
 /// Includes the migrations the build script wrote into `OUT_DIR`, as a
-/// [`Migrations`] value (a constant expression).
+/// [`Migrations`] value (a constant expression). With a folder name, those
+/// written with `.out_dir(OUT_DIR/<folder>)` (a second set, for another
+/// dialect).
 #[macro_export]
 macro_rules! embed_migrations {
     () => {
         include!(concat!(env!("OUT_DIR"), "/migrations.rs"))
+    };
+    ($folder:literal) => {
+        include!(concat!(env!("OUT_DIR"), "/", $folder, "/migrations.rs"))
     };
 }
 

@@ -184,6 +184,16 @@ impl Check {
         self
     }
 
+    /// [`Check::emit_to`] on stdout, for `build.rs` (what [`crate::check`] does
+    /// with the default inputs).
+    pub fn emit(&self) -> Outcome {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        let outcome = self.emit_to(&mut out).unwrap_or(Outcome::Failed);
+        let _ = out.flush();
+        outcome
+    }
+
     fn writes(&self) -> bool {
         self.embed_migrations || self.typed_schema
     }
@@ -215,6 +225,7 @@ impl Check {
                 .map_err(|e| shown.text(&format!("cannot write the typed schema: {e}")))?;
             files.push(("schema.rs", text));
         }
+        std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
         for (name, text) in files {
             let path = dir.join(name);
             // Unchanged text is not rewritten: the application is not rebuilt for nothing.
