@@ -24,7 +24,7 @@ use crate::output::Output;
 use crate::runner::{self, RunnerError};
 use crate::url::{UrlError, UrlSource};
 
-pub use crate::runner::ApplySummary;
+pub use crate::runner::{ApplySummary, Entry, Report, State};
 pub use migrate_build::Dialect;
 /// The drivers' own versions, so that an application's connection is of the
 /// type [`Connection`] is implemented for.
@@ -195,13 +195,27 @@ impl Migrations {
         self.apply(db.as_mut())
     }
 
-    fn apply(&self, db: &mut dyn Database) -> Result<ApplySummary, Error> {
+    /// The embedded migrations against the history table, as
+    /// `cargo migrate status` lists them (without the live-schema check).
+    pub fn status(&self, conn: &mut impl Connection) -> Result<Report, Error> {
+        let mut db = conn.target(self)?;
+        self.same_dialect(db.as_mut())?;
+        let local = self.to_migrations()?;
+        Ok(Report::compare(&local, &db.list_applied()?))
+    }
+
+    fn same_dialect(&self, db: &mut dyn Database) -> Result<(), Error> {
         if db.dialect() != self.dialect {
             return Err(Error::WrongDialect {
                 expected: self.dialect,
                 found: db.dialect(),
             });
         }
+        Ok(())
+    }
+
+    fn apply(&self, db: &mut dyn Database) -> Result<ApplySummary, Error> {
+        self.same_dialect(db)?;
         let local = self.to_migrations()?;
         // Quiet: an application logs the summary as it likes. Warnings about
         // data still go to stderr, as the CLI prints them.
