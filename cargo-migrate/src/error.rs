@@ -13,6 +13,7 @@ use crate::db::{DbError, Script};
 use crate::output::Output;
 use crate::runner::RunnerError;
 use crate::url::UrlError;
+#[cfg(feature = "cli")]
 use crate::workspace::WorkspaceError;
 
 /// Exit codes, documented in `--help`.
@@ -27,6 +28,7 @@ pub mod exit_codes {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
+    #[cfg(feature = "cli")]
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
@@ -78,8 +80,9 @@ pub(crate) fn with_hash_help(mismatch: &LockMismatch) -> String {
 impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Workspace(_)
-            | CliError::Config(_)
+            #[cfg(feature = "cli")]
+            CliError::Workspace(_) => exit_codes::ERROR,
+            CliError::Config(_)
             | CliError::Migrations(_)
             | CliError::Lock(_)
             | CliError::Ddl(_)

@@ -1,26 +1,40 @@
 //! The `cargo migrate` command: drivers, runner, introspection and the CLI.
 //! `main.rs` is a thin shell over this library so that tests can call it.
+//!
+//! Without the default `cli` feature, this crate is the runtime an
+//! application uses to apply its embedded migrations at start-up: see
+//! [`embedded`].
 
+#[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "cli")]
 pub mod commands;
 pub mod db;
+pub mod embedded;
 pub mod error;
 pub mod introspect;
 pub mod output;
 pub mod runner;
 pub mod url;
+#[cfg(feature = "cli")]
 pub mod workspace;
 
+#[cfg(feature = "cli")]
 use std::ffi::OsString;
 
+#[cfg(feature = "cli")]
 use clap::Parser;
 
+#[cfg(feature = "cli")]
 use crate::cli::Cargo;
+#[cfg(feature = "cli")]
 use crate::error::{CliError, exit_codes};
+#[cfg(feature = "cli")]
 use crate::output::Output;
 
 /// Parses `args`, runs the command, prints any error once, and returns the
 /// process exit code (see [`error::exit_codes`]).
+#[cfg(feature = "cli")]
 pub fn main_with_args<I, T>(args: I) -> i32
 where
     I: IntoIterator<Item = T>,

@@ -1,8 +1,11 @@
 //! Messages for people go to stderr, in cargo's style; machine output (SQL,
 //! JSON, reports) goes to stdout through [`Output::stdout`].
 
-use std::io::{IsTerminal, Write};
+#[cfg(feature = "cli")]
+use std::io::IsTerminal;
+use std::io::Write;
 
+#[cfg(feature = "cli")]
 use crate::cli::ColorChoice;
 
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +30,16 @@ const CYAN_BOLD: &str = "\x1b[1;36m";
 const RESET: &str = "\x1b[0m";
 
 impl Output {
+    /// Plain text (no colour), for a caller that is not the CLI.
+    pub fn plain(quiet: bool, verbose: bool) -> Output {
+        Output {
+            quiet,
+            verbose,
+            color: false,
+        }
+    }
+
+    #[cfg(feature = "cli")]
     pub fn new(quiet: bool, verbose: bool, color: ColorChoice) -> Output {
         let color = match color {
             ColorChoice::Always => true,

@@ -157,8 +157,9 @@ impl Config {
 }
 
 /// Every schema file `paths` name, in order: a file as given, a folder's
-/// `.sql` files (not recursive, hidden files left out) sorted by name. A
-/// missing path is an error naming `manifest`, where it was configured.
+/// `.sql` files, nested folders included (`schema/billing/invoices.sql`),
+/// in path order, hidden files and folders left out. A missing path is an
+/// error naming `manifest`, where it was configured.
 pub fn schema_files(paths: &[PathBuf], manifest: &Path) -> Result<Vec<PathBuf>, ConfigError> {
     let mut files = Vec::new();
     for path in paths {
@@ -181,20 +182,47 @@ pub fn schema_files(paths: &[PathBuf], manifest: &Path) -> Result<Vec<PathBuf>, 
             continue;
         }
         let mut in_dir = Vec::new();
-        for entry in std::fs::read_dir(path).map_err(io)? {
-            let entry = entry.map_err(io)?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let is_file = entry.file_type().map_err(io)?.is_file()
-                || std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file());
-            if is_file && name.ends_with(".sql") && !name.starts_with('.') {
-                in_dir.push(entry.path());
+        for entry in walk(path) {
+            let entry = entry.map_err(|e| ConfigError::Io {
+                path: e.path().unwrap_or(path).to_path_buf(),
+                source: e.into(),
+            })?;
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file() && name.ends_with(".sql") {
+                in_dir.push(entry.into_path());
             }
         }
         in_dir.sort();
         files.extend(in_dir);
     }
     Ok(files)
+}
+
+/// The folders under the schema folders of `paths`, for rerun directives:
+/// a file added to a nested folder reruns the check.
+pub fn schema_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .flat_map(|p| walk(p).filter(|e| e.as_ref().is_ok_and(|e| e.depth() > 0)))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
+}
+
+/// A schema folder's entries, links followed, hidden ones (and what they
+/// hold) left out.
+fn walk(dir: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !hidden(e))
+}
+
+fn hidden(entry: &walkdir::DirEntry) -> bool {
+    entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.')
 }
 
 #[derive(Clone, Copy)]
@@ -514,12 +542,24 @@ pg-schema = "app"
             "{err}"
         );
         write(&base, "extra.sql", "");
+        write(&base, "db/schema/billing/invoices.sql", "");
+        write(&base, "db/schema/billing/a/deep.sql", "");
+        write(&base, "db/schema/.git/x.sql", "");
         assert_eq!(
             config.schema_files().unwrap(),
             vec![
                 base.join("db/schema/10_a.sql"),
                 base.join("db/schema/20_b.sql"),
+                base.join("db/schema/billing/a/deep.sql"),
+                base.join("db/schema/billing/invoices.sql"),
                 base.join("extra.sql")
+            ]
+        );
+        assert_eq!(
+            schema_dirs(&config.schema),
+            vec![
+                base.join("db/schema/billing"),
+                base.join("db/schema/billing/a")
             ]
         );
     }

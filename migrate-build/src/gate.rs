@@ -82,6 +82,9 @@ pub struct Check {
     manifest_dir: Option<PathBuf>,
     mode: Mode,
     lint: bool,
+    embed_migrations: bool,
+    typed_schema: bool,
+    out_dir: Option<PathBuf>,
 }
 
 /// What the check found. A report with problems is not an error: the caller
@@ -105,6 +108,11 @@ pub struct Report {
     /// What the linter finds in the newest migration, when asked for with
     /// [`Check::lint_warnings`]. Never a failure: shown as warnings.
     pub lint: Vec<crate::lint::Finding>,
+    /// What the embedded files are written from.
+    loaded: Vec<Migration>,
+    declared: Schema,
+    history_table: String,
+    pg_schema: Option<String>,
 }
 
 #[derive(Debug)]
@@ -165,6 +173,97 @@ impl Check {
         self
     }
 
+    /// Also writes the migrations into `OUT_DIR/migrations.rs` once the
+    /// check passes, for `cargo_migrate::embed_migrations!()`. A check that
+    /// fails, warns or is switched off fails the build instead: unchecked
+    /// migrations are never embedded.
+    pub fn embed_migrations(mut self) -> Check {
+        self.embed_migrations = true;
+        self
+    }
+
+    /// Also writes `OUT_DIR/schema.rs` once the check passes: a
+    /// `sea_query::Iden` enum per table and view, a Rust enum per
+    /// PostgreSQL enum type, generated from the schema files.
+    pub fn typed_schema(mut self) -> Check {
+        self.typed_schema = true;
+        self
+    }
+
+    /// Where [`Check::embed_migrations`] and [`Check::typed_schema`] write;
+    /// `OUT_DIR` by default.
+    pub fn out_dir(mut self, path: impl Into<PathBuf>) -> Check {
+        self.out_dir = Some(path.into());
+        self
+    }
+
+    /// [`Check::emit_to`] on stdout, for `build.rs` (what [`crate::check`] does
+    /// with the default inputs).
+    pub fn emit(&self) -> Outcome {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        let outcome = self.emit_to(&mut out).unwrap_or(Outcome::Failed);
+        let _ = out.flush();
+        outcome
+    }
+
+    fn writes(&self) -> bool {
+        self.embed_migrations || self.typed_schema
+    }
+
+    /// Writes the generated files for a clean report; the error is a message.
+    fn write_outputs(&self, report: &Report) -> Result<(), String> {
+        let dir = match &self.out_dir {
+            Some(d) => d.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or("OUT_DIR is not set: the migrations are embedded by a build script")?,
+        };
+        let shown = Shown::new(report.base_dir.as_deref());
+        let mut files = Vec::new();
+        if self.embed_migrations {
+            files.push((
+                "migrations.rs",
+                crate::codegen::migrations_module(
+                    report.dialect,
+                    &report.history_table,
+                    report.pg_schema.as_deref(),
+                    &report.loaded,
+                    |p| shown.path(p).replace(std::path::MAIN_SEPARATOR, "/"),
+                ),
+            ));
+        }
+        if self.typed_schema {
+            let text = crate::codegen::schema_module(&report.declared)
+                .map_err(|e| shown.text(&format!("cannot write the typed schema: {e}")))?;
+            files.push(("schema.rs", text));
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        for (name, text) in files {
+            let path = dir.join(name);
+            // Unchanged text is not rewritten: the application is not rebuilt for nothing.
+            if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+                continue;
+            }
+            std::fs::write(&path, text).map_err(|e| format!("writing {}: {e}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Why nothing was embedded, when the check did not pass.
+    fn not_embedded(&self, out: &mut impl Write, why: &str) -> io::Result<()> {
+        if self.writes() {
+            directive(
+                out,
+                Level::Error,
+                &format!(
+                    "the migrations and typed schema are not written for the application: {why}; they are only written from checked migrations"
+                ),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Reads the inputs, verifies the lock, replays the migrations and diffs
     /// them with the schema. Prints nothing.
     pub fn run(&self) -> Result<Report, Error> {
@@ -208,6 +307,10 @@ impl Check {
                         "{MODE_VAR}=off: the migrations were NOT checked against the schema in this build; unset it to check them again"
                     ),
                 )?;
+                if self.writes() {
+                    self.not_embedded(out, &format!("{MODE_VAR}=off skipped the check"))?;
+                    return Ok(Outcome::Failed);
+                }
                 return Ok(Outcome::Skipped);
             }
         };
@@ -227,7 +330,7 @@ impl Check {
                     level,
                     &shown.text(&format!("cannot check the migrations: {e}")),
                 )?;
-                return Ok(failed(level));
+                return Ok(self.failed_writing(out, level)?);
             }
         };
         let shown = Shown::new(report.base_dir.as_deref());
@@ -248,6 +351,12 @@ impl Check {
             )?;
         }
         if report.is_clean() {
+            if self.writes()
+                && let Err(e) = self.write_outputs(&report)
+            {
+                directive(out, Level::Error, &e)?;
+                return Ok(Outcome::Failed);
+            }
             return Ok(Outcome::Passed);
         }
         if let Some(mismatch) = &report.lock {
@@ -260,7 +369,18 @@ impl Check {
                 &shown.text(&drift_message(&report, drift, &shown)),
             )?;
         }
-        Ok(failed(level))
+        self.failed_writing(out, level)
+    }
+
+    /// [`failed`], and a failed build when files were to be written.
+    fn failed_writing(&self, out: &mut impl Write, level: Level) -> io::Result<Outcome> {
+        match level {
+            Level::Warning if self.writes() => {
+                self.not_embedded(out, "the check above failed")?;
+                Ok(Outcome::Failed)
+            }
+            _ => Ok(failed(level)),
+        }
     }
 
     fn run_watching(&self, watch: &mut Watch) -> Result<Report, Error> {
@@ -330,6 +450,10 @@ impl Check {
             lock,
             drift,
             lint,
+            loaded: migrations,
+            declared,
+            history_table: inputs.history_table,
+            pg_schema: inputs.pg_schema,
         })
     }
 
@@ -343,6 +467,8 @@ impl Check {
         let needs_config =
             self.dialect.is_none() || self.schema.is_empty() || self.migrations.is_none();
         let config = match (&manifest_dir, needs_config) {
+            // The embedded migrations carry the configured history table.
+            (Some(dir), false) if self.embed_migrations => Config::find(dir).ok(),
             (_, false) => None,
             (None, true) => return Err(Error::NoManifestDir),
             (Some(dir), true) => {
@@ -399,6 +525,9 @@ impl Check {
         for path in &schema {
             watch.add(path);
         }
+        for dir in crate::config::schema_dirs(&schema) {
+            watch.add(&dir);
+        }
         // Folders expand the way the CLI expands them.
         let manifest = config
             .as_ref()
@@ -414,6 +543,11 @@ impl Check {
             base_dir,
             schema_files,
             migrations_dir,
+            history_table: config.as_ref().map_or_else(
+                || crate::config::DEFAULT_HISTORY_TABLE.to_string(),
+                |c| c.history_table.clone(),
+            ),
+            pg_schema: config.as_ref().and_then(|c| c.pg_schema.clone()),
             lint: config.map(|c| c.lint).unwrap_or_default(),
         })
     }
@@ -425,6 +559,8 @@ struct Inputs {
     schema_files: Vec<PathBuf>,
     migrations_dir: PathBuf,
     lint: crate::lint::LintConfig,
+    history_table: String,
+    pg_schema: Option<String>,
 }
 
 /// The paths to announce, each once, in the order found.
@@ -699,6 +835,48 @@ mod tests {
             "{lines:#?}"
         );
         assert!(!warnings.iter().any(|w| w.contains("BC103")), "{lines:#?}");
+    }
+
+    #[test]
+    fn embeds_only_checked_migrations() {
+        let ws = Ws::new(USERS, &[("20260101000000_users", USERS)]);
+        let out = tempfile::tempdir().unwrap();
+        let check = ws
+            .check()
+            .embed_migrations()
+            .typed_schema()
+            .out_dir(out.path());
+        let (outcome, lines) = emit(&check, None);
+        assert_eq!(outcome, Outcome::Passed, "{lines:#?}");
+        let embedded = std::fs::read_to_string(out.path().join("migrations.rs")).unwrap();
+        assert!(
+            embedded.contains("version: \"20260101000000\","),
+            "{embedded}"
+        );
+        assert!(embedded.contains("up_path: \"migrations/20260101000000_users/up.sql\","));
+        assert!(embedded.contains("\"_migrate_history\""));
+        let typed = std::fs::read_to_string(out.path().join("schema.rs")).unwrap();
+        assert!(typed.contains("pub enum Users {"), "{typed}");
+
+        // Drift in warn mode: the build goes on for the gate, not for the
+        // embedding, and the old files are left as they were.
+        ws.write(
+            "schema.sql",
+            &format!("{USERS}CREATE TABLE t (id INTEGER);\n"),
+        );
+        std::fs::remove_file(out.path().join("migrations.rs")).unwrap();
+        let (outcome, lines) = emit(&check, Some("warn"));
+        assert_eq!(outcome, Outcome::Failed);
+        assert!(
+            values(&lines, "error")
+                .iter()
+                .any(|l| l.contains("not written for the application")),
+            "{lines:#?}"
+        );
+        assert!(!out.path().join("migrations.rs").exists());
+        let (outcome, lines) = emit(&check, Some("off"));
+        assert_eq!(outcome, Outcome::Failed, "{lines:#?}");
+        assert!(!out.path().join("migrations.rs").exists());
     }
 
     #[test]

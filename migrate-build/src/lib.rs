@@ -19,6 +19,7 @@
 //! `MIGRATE_BUILD_CHECK=warn` turns failures into warnings, `=off` skips the
 //! check; the build output says so.
 
+pub mod codegen;
 pub mod config;
 pub mod ddl;
 pub mod dialect;

@@ -453,7 +453,7 @@ impl Drop for Scratch {
 
 /// Drops the scratch database on the server, on every path.
 struct PgDrop {
-    admin: Postgres,
+    admin: Postgres<'static>,
     name: String,
     out: Output,
 }

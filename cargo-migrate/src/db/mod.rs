@@ -2,8 +2,11 @@
 //! history table, run lock, apply and revert, each migration with its history
 //! row in one transaction.
 
+mod handle;
 pub mod postgres;
 pub mod sqlite;
+
+pub use handle::Handle;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -23,13 +23,13 @@ use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureSc
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{
-    AppliedRow, ApplyOutcome, Database, DbError, LOCK_POLL, Located, RevertOutcome, Script,
+    AppliedRow, ApplyOutcome, Database, DbError, Handle, LOCK_POLL, Located, RevertOutcome, Script,
     StatementHook, lock_timeout,
 };
 use crate::url::{PgOptions, SslMode};
 
-pub struct Postgres {
-    client: Client,
+pub struct Postgres<'c> {
+    client: Handle<'c, Client>,
     display_url: String,
     /// Where the history table lives (created when missing).
     schema_name: String,
@@ -72,14 +72,14 @@ fn server_message(e: &postgres::Error) -> String {
     }
 }
 
-impl Postgres {
+impl<'c> Postgres<'c> {
     /// Connects; `history_table` goes in `pg_schema` (default `public`).
     pub fn connect(
         options: &PgOptions,
         display_url: String,
         history_table: &str,
         pg_schema: Option<&str>,
-    ) -> Result<Postgres, DbError> {
+    ) -> Result<Postgres<'c>, DbError> {
         let connect_err = |message: String| DbError::Connect {
             url: display_url.clone(),
             message,
@@ -89,7 +89,7 @@ impl Postgres {
             .config
             .connect(tls)
             .map_err(|e| connect_err(server_message(&e)))?;
-        let mut client = client;
+        let mut client = Handle::Owned(client);
         // History rows are written with quoted literals (one round trip
         // fewer than parameters): they need standard strings.
         let version = client
@@ -109,20 +109,53 @@ impl Postgres {
         if version >= 140_000 {
             let _ = client.batch_execute("SET client_connection_check_interval = '1s'");
         }
+        Ok(Postgres::new(client, display_url, history_table, pg_schema))
+    }
+
+    /// The application's own connection (an application applying its
+    /// embedded migrations). History rows are written with quoted literals,
+    /// so `standard_conforming_strings` is set on, as at connect (the
+    /// default since PostgreSQL 9.1).
+    pub fn on_client(
+        client: &'c mut Client,
+        display_url: String,
+        history_table: &str,
+        pg_schema: Option<&str>,
+    ) -> Result<Postgres<'c>, DbError> {
+        client
+            .batch_execute("SET standard_conforming_strings = on")
+            .map_err(|e| DbError::Connect {
+                url: display_url.clone(),
+                message: server_message(&e),
+            })?;
+        Ok(Postgres::new(
+            Handle::Borrowed(client),
+            display_url,
+            history_table,
+            pg_schema,
+        ))
+    }
+
+    fn new(
+        client: Handle<'c, Client>,
+        display_url: String,
+        history_table: &str,
+        pg_schema: Option<&str>,
+    ) -> Postgres<'c> {
         let schema_name = pg_schema.unwrap_or("public").to_string();
         let history = format!(
             "{}.{}",
             quote::ident(&schema_name, Dialect::Postgres),
             quote::ident(history_table, Dialect::Postgres)
         );
-        Ok(Postgres {
+        Postgres {
             client,
             display_url,
             schema_name,
             table_name: history_table.to_string(),
             history_table: history,
             lock_key: None,
-        })
+        }
     }
 
     /// The connection, for tests.
@@ -369,7 +402,7 @@ fn first_line(sql: &str) -> String {
     }
 }
 
-impl Database for Postgres {
+impl Database for Postgres<'_> {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }
@@ -523,13 +556,13 @@ impl Database for Postgres {
     fn apply(&mut self, up: &Script<'_>, hook: StatementHook<'_>) -> Result<ApplyOutcome, DbError> {
         let history = self.history_table.clone();
         if up.no_transaction {
-            if Self::row_success(&mut self.client, &history, up.version)?.is_some() {
+            if Self::row_success(&mut *self.client, &history, up.version)?.is_some() {
                 return Ok(ApplyOutcome::AlreadyApplied);
             }
             let start = Instant::now();
-            run_script(&mut self.client, up, hook)?;
+            run_script(&mut *self.client, up, hook)?;
             let elapsed = start.elapsed();
-            Self::insert_history(&mut self.client, &history, up, true, elapsed, None)?;
+            Self::insert_history(&mut *self.client, &history, up, true, elapsed, None)?;
             return Ok(ApplyOutcome::Applied { elapsed });
         }
         // Three round trips for a one-statement migration (psql -f needs one):
@@ -548,7 +581,7 @@ impl Database for Postgres {
             None => {}
         }
         let start = Instant::now();
-        if let Err(e) = run_script(&mut self.client, up, hook) {
+        if let Err(e) = run_script(&mut *self.client, up, hook) {
             self.rollback();
             return Err(e);
         }
@@ -586,11 +619,11 @@ impl Database for Postgres {
         let history = self.history_table.clone();
         let delete = format!("DELETE FROM {history} WHERE version = $1");
         if down.no_transaction {
-            if Self::row_success(&mut self.client, &history, down.version)? != Some(true) {
+            if Self::row_success(&mut *self.client, &history, down.version)? != Some(true) {
                 return Ok(RevertOutcome::NotApplied);
             }
             let start = Instant::now();
-            run_script(&mut self.client, down, hook)?;
+            run_script(&mut *self.client, down, hook)?;
             self.client
                 .execute(&delete, &[&down.version])
                 .map_err(query("writing the history table"))?;
@@ -603,7 +636,7 @@ impl Database for Postgres {
             return Ok(RevertOutcome::NotApplied);
         }
         let start = Instant::now();
-        if let Err(e) = run_script(&mut self.client, down, hook) {
+        if let Err(e) = run_script(&mut *self.client, down, hook) {
             self.rollback();
             return Err(e);
         }
@@ -633,7 +666,7 @@ impl Database for Postgres {
         // `text` cannot hold NUL, and the error quotes the statement.
         let error = error.replace('\0', "\\0");
         Self::insert_history(
-            &mut self.client,
+            &mut *self.client,
             &history,
             up,
             false,
@@ -722,7 +755,7 @@ impl Database for Postgres {
     fn introspect(&mut self) -> Result<Schema, DbError> {
         let ignore = format!("{}.{}", self.schema_name, self.table_name);
         let mut schema =
-            crate::introspect::postgres::introspect(&mut self.client, &[], &[ignore.as_str()])
+            crate::introspect::postgres::introspect(&mut *self.client, &[], &[ignore.as_str()])
                 .map_err(|e| DbError::Introspect(e.to_string()))?;
         // The history table's own schema is ours, not the user's, unless
         // something of theirs lives in it.

@@ -17,15 +17,15 @@ use migrate_build::dialect::quote;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
-    AppliedRow, ApplyOutcome, Database, DbError, LOCK_POLL, Open, RevertOutcome, Script,
+    AppliedRow, ApplyOutcome, Database, DbError, Handle, LOCK_POLL, Open, RevertOutcome, Script,
     StatementHook, lock_timeout,
 };
 
 /// How long a runner waits for another one's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
-pub struct Sqlite {
-    conn: Connection,
+pub struct Sqlite<'c> {
+    conn: Handle<'c, Connection>,
     /// The run lock's file; `None` for an in-memory database.
     lock_path: Option<PathBuf>,
     /// Open while the run lock is held.
@@ -50,13 +50,13 @@ fn query(context: &'static str) -> impl FnOnce(rusqlite::Error) -> DbError {
     }
 }
 
-impl Sqlite {
+impl<'c> Sqlite<'c> {
     pub fn open(
         path: &Path,
         display_url: String,
         history_table: &str,
         open: Open,
-    ) -> Result<Sqlite, DbError> {
+    ) -> Result<Sqlite<'c>, DbError> {
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -76,12 +76,43 @@ impl Sqlite {
         let conn = Connection::open_with_flags(path, flags).map_err(connect_err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(connect_err)?;
         let memory = path.as_os_str() == ":memory:" || path.as_os_str().is_empty();
-        let lock_path = (!memory).then(|| {
+        Ok(Sqlite::new(
+            Handle::Owned(conn),
+            (!memory).then_some(path),
+            display_url,
+            history_table,
+        ))
+    }
+
+    /// The application's own connection (an application applying its
+    /// embedded migrations). Its settings stay as they are.
+    pub fn on_connection(
+        conn: &'c mut Connection,
+        display_url: String,
+        history_table: &str,
+    ) -> Sqlite<'c> {
+        // An in-memory or temporary database has no path (or an empty one).
+        let path = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from);
+        Sqlite::new(
+            Handle::Borrowed(conn),
+            path.as_deref(),
+            display_url,
+            history_table,
+        )
+    }
+
+    fn new(
+        conn: Handle<'c, Connection>,
+        file: Option<&Path>,
+        display_url: String,
+        history_table: &str,
+    ) -> Sqlite<'c> {
+        let lock_path = file.map(|path| {
             let mut name = path.as_os_str().to_os_string();
             name.push(".migrate-lock");
             PathBuf::from(name)
         });
-        Ok(Sqlite {
+        Sqlite {
             conn,
             lock_path,
             lock_file: None,
@@ -90,7 +121,7 @@ impl Sqlite {
             display_url,
             history_name: history_table.to_string(),
             history_table: quote::ident(history_table, Dialect::Sqlite),
-        })
+        }
     }
 
     /// The connection, for tests and introspection.
@@ -378,7 +409,7 @@ fn first_line(sql: &str) -> String {
     }
 }
 
-impl Database for Sqlite {
+impl Database for Sqlite<'_> {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }
@@ -790,7 +821,7 @@ mod tests {
         }
     }
 
-    fn open(path: &Path) -> Sqlite {
+    fn open(path: &Path) -> Sqlite<'static> {
         let mut db = Sqlite::open(
             path,
             "sqlite:test.db".into(),
@@ -802,7 +833,7 @@ mod tests {
         db
     }
 
-    fn count(db: &Sqlite, sql: &str) -> i64 {
+    fn count(db: &Sqlite<'_>, sql: &str) -> i64 {
         db.connection().query_row(sql, [], |r| r.get(0)).unwrap()
     }
 

@@ -345,6 +345,17 @@ pub(crate) enum Outcome {
 }
 
 /// Errors inside the interpreter are plain messages; [`apply`] adds the location.
+/// The columns `view` returns, names and types, worked out from its
+/// definition as `CREATE TABLE … AS SELECT` works them out; the error says
+/// what could not be.
+pub fn view_columns(
+    schema: &Schema,
+    view: &crate::schema::View,
+) -> Result<Vec<crate::schema::Column>, String> {
+    let query = scan::parse_query(view.definition.sql(), schema.dialect)?;
+    query::columns(schema, &query)
+}
+
 pub(crate) type Fallible<T> = Result<T, String>;
 
 fn interpret(schema: &mut Schema, text: &str) -> Fallible<Outcome> {

@@ -1,0 +1,9 @@
+-- Up of migration 20261201125922_create_customers, written by `cargo migrate new`.
+-- Review it before applying; once applied, change it only with a new migration.
+
+CREATE TABLE customers (
+    id bigint NOT NULL,
+    email text NOT NULL,
+    name text NOT NULL,
+    CONSTRAINT customers_pkey PRIMARY KEY (id)
+);
