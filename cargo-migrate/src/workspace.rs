@@ -142,7 +142,7 @@ impl Workspace {
         if !dir.exists() {
             return Ok(Vec::new());
         }
-        Ok(migrations::load(&dir, self.dialect())?)
+        Ok(migrations::load_as(&dir, self.dialect(), self.config.format)?.1)
     }
 
     /// The migrations, after checking that migrate.lock accounts for each.

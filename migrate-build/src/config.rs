@@ -8,6 +8,7 @@
 //! database_url = "postgres://…"    # optional; the CLI's DATABASE_URL wins
 //! history_table = "_migrate_history"  # default
 //! pg_schema = "app"                # optional: PostgreSQL schema of the managed objects
+//! format = "goose"                 # optional: the migrations folder's layout, detected when absent
 //! ```
 //!
 //! Keys may also be spelled with dashes (`database-url`), as Cargo's own keys
@@ -37,6 +38,9 @@ pub struct Config {
     pub manifest_path: PathBuf,
     pub history_table: String,
     pub pg_schema: Option<String>,
+    /// The migrations folder's layout when the config names it (`format`);
+    /// detected from the files otherwise.
+    pub format: Option<crate::migrations::Layout>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +86,7 @@ pub struct KeyError {
 
 const PACKAGE: &str = "package.metadata.migrate";
 const WORKSPACE: &str = "workspace.metadata.migrate";
-const KEYS: &str = "dialect, schema, migrations, database_url, history_table, pg_schema";
+const KEYS: &str = "dialect, schema, migrations, database_url, history_table, pg_schema, format";
 
 impl Config {
     /// Walks up from `start_dir`: the first `Cargo.toml` with
@@ -253,6 +257,7 @@ fn from_table(
     let mut database_url = None;
     let mut history_table = DEFAULT_HISTORY_TABLE.to_string();
     let mut pg_schema = None;
+    let mut format = None;
     let mut seen: Vec<&'static str> = Vec::new();
     for (key, value) in table_ref.iter() {
         let written = key.get_ref().as_ref();
@@ -263,6 +268,7 @@ fn from_table(
             "database_url" => "database_url",
             "history_table" => "history_table",
             "pg_schema" => "pg_schema",
+            "format" => "format",
             _ => {
                 return Err(key_error(
                     written,
@@ -318,6 +324,19 @@ fn from_table(
                     .ok_or_else(|| err("expected a table name".into()))?;
                 history_table = s.to_string();
             }
+            "format" => {
+                let names: Vec<&str> = crate::migrations::Layout::NAMES
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect();
+                let s = string(value.get_ref()).ok_or_else(|| err("expected a string".into()))?;
+                format = Some(crate::migrations::Layout::from_name(s).ok_or_else(|| {
+                    err(format!(
+                        "unknown migrations format (expected one of {})",
+                        names.join(", ")
+                    ))
+                })?);
+            }
             _ => {
                 let s = string(value.get_ref())
                     .filter(|s| !s.is_empty())
@@ -342,6 +361,7 @@ fn from_table(
         manifest_path: manifest.to_path_buf(),
         history_table,
         pg_schema,
+        format,
     }))
 }
 
@@ -384,6 +404,7 @@ mod tests {
                 manifest_path: manifest.clone(),
                 history_table: DEFAULT_HISTORY_TABLE.to_string(),
                 pg_schema: None,
+                format: None,
             }
         );
         assert_eq!(Config::from_manifest(&manifest).unwrap(), Some(config));
@@ -491,7 +512,7 @@ pg-schema = "app"
             "[workspace.metadata.migrate]\ndialect = \"sqlite\"\nmigration = \"m\"\n",
         );
         let err = Config::from_manifest(&manifest).unwrap_err().to_string();
-        assert!(err.ends_with(":3:1: [workspace.metadata.migrate] migration: unknown key (expected one of dialect, schema, migrations, database_url, history_table, pg_schema)"), "{err}");
+        assert!(err.ends_with(":3:1: [workspace.metadata.migrate] migration: unknown key (expected one of dialect, schema, migrations, database_url, history_table, pg_schema, format)"), "{err}");
 
         write(
             root,

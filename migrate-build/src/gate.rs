@@ -249,7 +249,9 @@ impl Check {
             let rest = || -> Result<_, Error> {
                 let mut migrations = Vec::new();
                 if inputs.migrations_dir.is_dir() {
-                    migrations = migrations::load(&inputs.migrations_dir, inputs.dialect)?;
+                    migrations =
+                        migrations::load_as(&inputs.migrations_dir, inputs.dialect, inputs.format)?
+                            .1;
                 }
                 let lock = lock::verify(&inputs.migrations_dir, inputs.dialect, &migrations).err();
                 let replayed = replay(inputs.dialect, &migrations, &shown)?;
@@ -374,6 +376,7 @@ impl Check {
             base_dir,
             schema_files,
             migrations_dir,
+            format: config.as_ref().and_then(|c| c.format),
         })
     }
 }
@@ -383,6 +386,8 @@ struct Inputs {
     base_dir: Option<PathBuf>,
     schema_files: Vec<PathBuf>,
     migrations_dir: PathBuf,
+    /// The config's `format`; detected when `None`.
+    format: Option<migrations::Layout>,
 }
 
 /// The paths to announce, each once, in the order found.

@@ -31,7 +31,10 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn workspace(&self) -> Result<Workspace, CliError> {
-        let ws = Workspace::load(self.global.manifest_path.as_deref(), &self.cwd)?;
+        let mut ws = Workspace::load(self.global.manifest_path.as_deref(), &self.cwd)?;
+        if let Some(format) = self.global.migrations_format {
+            ws.config.format = Some(format);
+        }
         if ws.dialect() == Dialect::Sqlite
             && let Some(schema) = &ws.config.pg_schema
         {
