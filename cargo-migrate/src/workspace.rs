@@ -164,6 +164,17 @@ impl Workspace {
         )?)
     }
 
+    /// [`Workspace::replay`], also returning the statements whose schema
+    /// changes the replay cannot see (DDL in `DO` blocks and routine bodies).
+    pub fn replay_with_unmodelled<'m>(
+        &self,
+        migrations: impl IntoIterator<Item = &'m Migration>,
+    ) -> Result<(Schema, Vec<ddl::Skipped>), CliError> {
+        let (schema, report) =
+            migrations::replay_with_report(self.dialect(), migrations, display_path)?;
+        Ok((schema, report.unmodelled))
+    }
+
     /// The schema the schema files declare.
     pub fn parse_schema(&self) -> Result<Schema, CliError> {
         Ok(self.parse_schema_and_skipped()?.0)

@@ -101,6 +101,9 @@ pub struct Report {
     pub lock: Option<LockMismatch>,
     /// The schema files declare changes that no migration makes.
     pub drift: Option<Drift>,
+    /// DDL in the migrations that the replay cannot see (in `DO` blocks and
+    /// routine bodies): warned about, never a failure by itself.
+    pub unmodelled: Vec<ddl::Skipped>,
 }
 
 #[derive(Debug)]
@@ -217,6 +220,9 @@ impl Check {
                 return Ok(failed(level));
             }
         };
+        for s in &report.unmodelled {
+            directive(out, Level::Warning, &migrations::unmodelled_message(s))?;
+        }
         if report.is_clean() {
             return Ok(Outcome::Passed);
         }
@@ -278,6 +284,7 @@ impl Check {
             watch.add(&lock::path(&inputs.migrations_dir));
         }
 
+        let (replayed, unmodelled) = replayed;
         let plan = diff(&replayed, &declared);
         let drift = (!plan.is_empty()).then(|| Drift {
             changes: plan.steps.iter().map(|s| describe(&s.step)).collect(),
@@ -292,6 +299,7 @@ impl Check {
             watched: watch.paths.clone(),
             lock,
             drift,
+            unmodelled,
         })
     }
 
@@ -418,10 +426,14 @@ impl Watch {
     }
 }
 
-fn replay(dialect: Dialect, migrations: &[Migration], shown: &Shown) -> Result<Schema, Error> {
-    Ok(crate::migrations::replay(dialect, migrations, |p| {
-        shown.path(p)
-    })?)
+fn replay(
+    dialect: Dialect,
+    migrations: &[Migration],
+    shown: &Shown,
+) -> Result<(Schema, Vec<ddl::Skipped>), Error> {
+    let (schema, report) =
+        crate::migrations::replay_with_report(dialect, migrations, |p| shown.path(p))?;
+    Ok((schema, report.unmodelled))
 }
 
 fn parse_schema(dialect: Dialect, files: &[PathBuf], shown: &Shown) -> Result<Schema, Error> {
@@ -854,5 +866,35 @@ mod tests {
                 .any(|l| l.starts_with("    -- … ") && l.ends_with(" more lines"))
         );
         assert!(errors.len() < MAX_CHANGES + MAX_SQL_LINES + 6);
+    }
+
+    #[test]
+    fn ddl_the_replay_cannot_see_is_a_warning_at_its_line() {
+        let ws = Ws {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        ws.write(
+            "Cargo.toml",
+            "[workspace]\n[workspace.metadata.migrate]\ndialect = \"postgres\"\n",
+        );
+        ws.write("app/Cargo.toml", "[package]\nname = \"app\"\n");
+        ws.write("schema.sql", "CREATE TABLE a (x int);\n");
+        ws.write(
+            "migrations/20260101000000_a/up.sql",
+            "CREATE TABLE a (x int);\nDO $$\nBEGIN\n  EXECUTE 'CREATE TABLE b (y int)';\nEND $$;\n",
+        );
+        let dir = ws.root().join("migrations");
+        let all = migrations::load(&dir, Dialect::Postgres).unwrap();
+        lock::write(&dir, &lock::compute(Dialect::Postgres, &all)).unwrap();
+        let (outcome, lines) = ws.emit(None);
+        assert_eq!(outcome, Outcome::Passed, "{lines:?}");
+        let warnings = values(&lines, "warning");
+        assert_eq!(warnings.len(), 1, "{lines:?}");
+        assert!(
+            warnings[0].starts_with(
+                "migrations/20260101000000_a/up.sql:4:3: EXECUTE (SQL built at run time) in a DO block is not modelled"
+            ),
+            "{warnings:?}"
+        );
     }
 }

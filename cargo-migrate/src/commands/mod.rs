@@ -159,3 +159,14 @@ pub(crate) fn note_skipped(out: &crate::output::Output, skipped: &[migrate_build
         ));
     }
 }
+
+/// Statements of the migrations whose schema changes the replay cannot see
+/// (DDL in `DO` blocks and routine bodies): one note each.
+pub(crate) fn note_unmodelled(
+    out: &crate::output::Output,
+    unmodelled: &[migrate_build::ddl::Skipped],
+) {
+    for s in unmodelled {
+        out.note(migrate_build::migrations::unmodelled_message(s));
+    }
+}

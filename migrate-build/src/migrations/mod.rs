@@ -214,6 +214,16 @@ pub fn replay<'m>(
     migrations: impl IntoIterator<Item = &'m Migration>,
     display: impl Fn(&Path) -> String,
 ) -> Result<crate::Schema, crate::ddl::DdlError> {
+    Ok(replay_with_report(dialect, migrations, display)?.0)
+}
+
+/// [`replay`], with what the interpreter skipped and what it could not see
+/// (DDL in `DO` blocks and routine bodies, [`crate::ddl::ApplyReport::unmodelled`]).
+pub fn replay_with_report<'m>(
+    dialect: Dialect,
+    migrations: impl IntoIterator<Item = &'m Migration>,
+    display: impl Fn(&Path) -> String,
+) -> Result<(crate::Schema, crate::ddl::ApplyReport), crate::ddl::DdlError> {
     let files: Vec<(String, &str)> = migrations
         .into_iter()
         .map(|m| (display(&m.up.path), m.up.sql.as_str()))
@@ -222,9 +232,19 @@ pub fn replay<'m>(
         .iter()
         .map(|(path, sql)| crate::ddl::SourceFile { path, sql })
         .collect();
-    let mut schema = crate::ddl::parse_schema(dialect, &sources)?.0;
+    let (mut schema, report) = crate::ddl::parse_schema(dialect, &sources)?;
     schema.sort();
-    Ok(schema)
+    Ok((schema, report))
+}
+
+/// The line `new`, `check` and the build gate print for a statement whose
+/// schema change the replay cannot see.
+pub fn unmodelled_message(s: &crate::ddl::Skipped) -> String {
+    format!(
+        "{}:{}:{}: {} is not modelled: the replay does not see what it changes \
+         (write the change as plain DDL, or compare a database with `cargo migrate check`)",
+        s.path, s.line, s.column, s.kind
+    )
 }
 
 /// Reads every migration of `dir`, sorted in the order they apply.
