@@ -47,6 +47,18 @@ pub struct GlobalArgs {
     /// Coloring
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// Layout of the migrations folder (overrides the config's `format`;
+    /// detected from the files when neither is given)
+    #[arg(long, value_name = "FORMAT", global = true, value_parser = parse_layout)]
+    pub migrations_format: Option<migrate_build::migrations::Layout>,
+}
+
+fn parse_layout(name: &str) -> Result<migrate_build::migrations::Layout, String> {
+    use migrate_build::migrations::Layout;
+    Layout::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Layout::NAMES.iter().map(|(n, _)| *n).collect();
+        format!("expected one of {}", names.join(", "))
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -142,7 +142,7 @@ impl Workspace {
         if !dir.exists() {
             return Ok(Vec::new());
         }
-        Ok(migrations::load(&dir, self.dialect())?)
+        Ok(migrations::load_as(&dir, self.dialect(), self.config.format)?.1)
     }
 
     /// The migrations, after checking that migrate.lock accounts for each.
@@ -162,6 +162,17 @@ impl Workspace {
             migrations,
             display_path,
         )?)
+    }
+
+    /// [`Workspace::replay`], also returning the statements whose schema
+    /// changes the replay cannot see (DDL in `DO` blocks and routine bodies).
+    pub fn replay_with_unmodelled<'m>(
+        &self,
+        migrations: impl IntoIterator<Item = &'m Migration>,
+    ) -> Result<(Schema, Vec<ddl::Skipped>), CliError> {
+        let (schema, report) =
+            migrations::replay_with_report(self.dialect(), migrations, display_path)?;
+        Ok((schema, report.unmodelled))
     }
 
     /// The schema the schema files declare.

@@ -14,6 +14,7 @@
 //! drop-table = "error"
 //! seed = "seed.sql"                # optional: a .sql file or a folder of them,
 //!                                  # or { command = "cargo run --bin seed" }
+//! format = "goose"                 # optional: the migrations folder's layout, detected when absent
 //! ```
 //!
 //! Keys may also be spelled with dashes (`database-url`), as Cargo's own keys
@@ -45,6 +46,9 @@ pub struct Config {
     pub pg_schema: Option<String>,
     /// `[….metadata.migrate.lint]`.
     pub lint: crate::lint::LintConfig,
+    /// The migrations folder's layout when the config names it (`format`);
+    /// detected from the files otherwise.
+    pub format: Option<crate::migrations::Layout>,
     /// Data loaded by `cargo migrate seed` and after `reset`.
     pub seed: Option<Seed>,
 }
@@ -101,7 +105,7 @@ pub struct KeyError {
 
 const PACKAGE: &str = "package.metadata.migrate";
 const WORKSPACE: &str = "workspace.metadata.migrate";
-const KEYS: &str = "dialect, schema, migrations, database_url, history_table, pg_schema, lint, seed";
+const KEYS: &str = "dialect, schema, migrations, database_url, history_table, pg_schema, lint, seed, format";
 
 impl Config {
     /// Walks up from `start_dir`: the first `Cargo.toml` with
@@ -302,6 +306,7 @@ fn from_table(
     let mut pg_schema = None;
     let mut lint = crate::lint::LintConfig::default();
     let mut seed = None;
+    let mut format = None;
     let mut seen: Vec<&'static str> = Vec::new();
     for (key, value) in table_ref.iter() {
         let written = key.get_ref().as_ref();
@@ -314,6 +319,7 @@ fn from_table(
             "pg_schema" => "pg_schema",
             "lint" => "lint",
             "seed" => "seed",
+            "format" => "format",
             _ => {
                 return Err(key_error(
                     written,
@@ -414,6 +420,19 @@ fn from_table(
                     _ => return Err(expected()),
                 });
             }
+            "format" => {
+                let names: Vec<&str> = crate::migrations::Layout::NAMES
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect();
+                let s = string(value.get_ref()).ok_or_else(|| err("expected a string".into()))?;
+                format = Some(crate::migrations::Layout::from_name(s).ok_or_else(|| {
+                    err(format!(
+                        "unknown migrations format (expected one of {})",
+                        names.join(", ")
+                    ))
+                })?);
+            }
             _ => {
                 let s = string(value.get_ref())
                     .filter(|s| !s.is_empty())
@@ -440,6 +459,7 @@ fn from_table(
         pg_schema,
         lint,
         seed,
+        format,
     }))
 }
 
@@ -484,6 +504,7 @@ mod tests {
                 pg_schema: None,
                 lint: crate::lint::LintConfig::default(),
                 seed: None,
+                format: None,
             }
         );
         assert_eq!(Config::from_manifest(&manifest).unwrap(), Some(config));
@@ -631,7 +652,7 @@ pg-schema = "app"
             "[workspace.metadata.migrate]\ndialect = \"sqlite\"\nmigration = \"m\"\n",
         );
         let err = Config::from_manifest(&manifest).unwrap_err().to_string();
-        assert!(err.ends_with(":3:1: [workspace.metadata.migrate] migration: unknown key (expected one of dialect, schema, migrations, database_url, history_table, pg_schema, lint, seed)"), "{err}");
+        assert!(err.ends_with(":3:1: [workspace.metadata.migrate] migration: unknown key (expected one of dialect, schema, migrations, database_url, history_table, pg_schema, lint, seed, format)"), "{err}");
 
         write(
             root,

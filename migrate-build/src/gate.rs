@@ -113,6 +113,9 @@ pub struct Report {
     declared: Schema,
     history_table: String,
     pg_schema: Option<String>,
+    /// DDL in the migrations that the replay cannot see (in `DO` blocks and
+    /// routine bodies): warned about, never a failure by itself.
+    pub unmodelled: Vec<ddl::Skipped>,
 }
 
 #[derive(Debug)]
@@ -350,6 +353,9 @@ impl Check {
                 ),
             )?;
         }
+        for s in &report.unmodelled {
+            directive(out, Level::Warning, &migrations::unmodelled_message(s))?;
+        }
         if report.is_clean() {
             if self.writes()
                 && let Err(e) = self.write_outputs(&report)
@@ -398,7 +404,9 @@ impl Check {
             let rest = || -> Result<_, Error> {
                 let mut migrations = Vec::new();
                 if inputs.migrations_dir.is_dir() {
-                    migrations = migrations::load(&inputs.migrations_dir, inputs.dialect)?;
+                    migrations =
+                        migrations::load_as(&inputs.migrations_dir, inputs.dialect, inputs.format)?
+                            .1;
                 }
                 let lock = lock::verify(&inputs.migrations_dir, inputs.dialect, &migrations).err();
                 let replayed = replay(inputs.dialect, &migrations, &shown)?;
@@ -435,6 +443,7 @@ impl Check {
             )?,
             _ => Vec::new(),
         };
+        let (replayed, unmodelled) = replayed;
         let plan = crate::diff::try_diff(&replayed, &declared)?;
         let drift = (!plan.is_empty()).then(|| Drift {
             changes: plan.steps.iter().map(|s| describe(&s.step)).collect(),
@@ -454,6 +463,7 @@ impl Check {
             declared,
             history_table: inputs.history_table,
             pg_schema: inputs.pg_schema,
+            unmodelled,
         })
     }
 
@@ -513,7 +523,7 @@ impl Check {
             Some(p) => resolve(p)?,
             None => from_config(|c| c.migrations.clone()).ok_or(Error::NoManifestDir)?,
         };
-        let schema = if self.schema.is_empty() {
+        let schema: Vec<PathBuf> = if self.schema.is_empty() {
             config
                 .as_ref()
                 .map(|c| c.schema.clone())
@@ -548,7 +558,8 @@ impl Check {
                 |c| c.history_table.clone(),
             ),
             pg_schema: config.as_ref().and_then(|c| c.pg_schema.clone()),
-            lint: config.map(|c| c.lint).unwrap_or_default(),
+            lint: config.as_ref().map(|c| c.lint.clone()).unwrap_or_default(),
+            format: config.as_ref().and_then(|c| c.format),
         })
     }
 }
@@ -558,6 +569,8 @@ struct Inputs {
     base_dir: Option<PathBuf>,
     schema_files: Vec<PathBuf>,
     migrations_dir: PathBuf,
+    /// The config's `format`; detected when `None`.
+    format: Option<migrations::Layout>,
     lint: crate::lint::LintConfig,
     history_table: String,
     pg_schema: Option<String>,
@@ -591,10 +604,14 @@ impl Watch {
     }
 }
 
-fn replay(dialect: Dialect, migrations: &[Migration], shown: &Shown) -> Result<Schema, Error> {
-    Ok(crate::migrations::replay(dialect, migrations, |p| {
-        shown.path(p)
-    })?)
+fn replay(
+    dialect: Dialect,
+    migrations: &[Migration],
+    shown: &Shown,
+) -> Result<(Schema, Vec<ddl::Skipped>), Error> {
+    let (schema, report) =
+        crate::migrations::replay_with_report(dialect, migrations, |p| shown.path(p))?;
+    Ok((schema, report.unmodelled))
 }
 
 fn parse_schema(dialect: Dialect, files: &[PathBuf], shown: &Shown) -> Result<Schema, Error> {
@@ -1107,5 +1124,35 @@ mod tests {
                 .any(|l| l.starts_with("    -- … ") && l.ends_with(" more lines"))
         );
         assert!(errors.len() < MAX_CHANGES + MAX_SQL_LINES + 6);
+    }
+
+    #[test]
+    fn ddl_the_replay_cannot_see_is_a_warning_at_its_line() {
+        let ws = Ws {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        ws.write(
+            "Cargo.toml",
+            "[workspace]\n[workspace.metadata.migrate]\ndialect = \"postgres\"\n",
+        );
+        ws.write("app/Cargo.toml", "[package]\nname = \"app\"\n");
+        ws.write("schema.sql", "CREATE TABLE a (x int);\n");
+        ws.write(
+            "migrations/20260101000000_a/up.sql",
+            "CREATE TABLE a (x int);\nDO $$\nBEGIN\n  EXECUTE 'CREATE TABLE b (y int)';\nEND $$;\n",
+        );
+        let dir = ws.root().join("migrations");
+        let all = migrations::load(&dir, Dialect::Postgres).unwrap();
+        lock::write(&dir, &lock::compute(Dialect::Postgres, &all)).unwrap();
+        let (outcome, lines) = ws.emit(None);
+        assert_eq!(outcome, Outcome::Passed, "{lines:?}");
+        let warnings = values(&lines, "warning");
+        assert_eq!(warnings.len(), 1, "{lines:?}");
+        assert!(
+            warnings[0].starts_with(
+                "migrations/20260101000000_a/up.sql:4:3: EXECUTE (SQL built at run time) in a DO block is not modelled"
+            ),
+            "{warnings:?}"
+        );
     }
 }

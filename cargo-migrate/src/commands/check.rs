@@ -73,8 +73,11 @@ fn check_schema(
     problems: &mut Vec<Problem>,
     out: &crate::output::Output,
 ) {
-    let replayed = match ws.replay(migrations) {
-        Ok(s) => s,
+    let replayed = match ws.replay_with_unmodelled(migrations) {
+        Ok((s, unmodelled)) => {
+            super::note_unmodelled(out, &unmodelled);
+            s
+        }
         Err(e) => return problems.push(e.to_string().into()),
     };
     let declared = match ws.parse_schema_and_skipped() {
@@ -161,42 +164,64 @@ fn check_database(
         ));
     }
     match drift(ws, migrations, &report, db.as_mut())? {
-        Ok(steps) if steps.is_empty() => {}
-        Ok(steps) => problems.push(Problem::from(format!(
+        Ok((steps, _)) if steps.is_empty() => {}
+        Ok((steps, unmodelled)) if !unmodelled.is_empty() => problems.push(Problem::from(format!(
+            "{} differs from what its applied migrations produce:\n{}\n\
+             likely cause: statements of the applied migrations whose changes the replay cannot see:\n{}\n\
+             write those changes as plain DDL in a migration (or in schema.sql and `cargo migrate new`), \
+             so that the replay holds them",
+            url.redacted(),
+            indented(&steps),
+            indented(
+                &unmodelled
+                    .iter()
+                    .map(|s| format!("{}:{}:{}: {}", s.path, s.line, s.column, s.kind))
+                    .collect::<Vec<_>>()
+            )
+        ))),
+        Ok((steps, _)) => problems.push(Problem::from(format!(
             "{} differs from what its applied migrations produce (changed by hand?):\n{}\n\
              put the change in schema.sql and a migration, or undo it in the database",
             url.redacted(),
-            steps
-                .iter()
-                .map(|s| format!("  {s}"))
-                .collect::<Vec<_>>()
-                .join("\n")
+            indented(&steps)
         ))),
         Err(e) => problems.push(e.into()),
     }
     Ok(())
 }
 
+fn indented(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|s| format!("  {s}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// What was done to the database beyond its applied migrations, one line
-/// per step (empty when nothing); `Err` when the migrations do not replay.
+/// per step (empty when nothing), with the applied migrations' statements
+/// the replay cannot see; `Err` when the migrations do not replay.
 pub fn drift(
     ws: &Workspace,
     migrations: &[Migration],
     report: &Report,
     db: &mut dyn Database,
-) -> Result<Result<Vec<String>, String>, CliError> {
+) -> Result<Result<(Vec<String>, Vec<migrate_build::ddl::Skipped>), String>, CliError> {
     let applied = migrations.iter().filter(|m| {
         report
             .migrations
             .iter()
             .any(|e| e.version == m.version && e.state == State::Applied)
     });
-    let expected = match ws.replay(applied) {
+    let (expected, unmodelled) = match ws.replay_with_unmodelled(applied) {
         Ok(s) => s,
         Err(e) => return Ok(Err(e.to_string())),
     };
     let mut live = db.introspect()?;
     live.sort();
     let plan = diff(&expected, &live);
-    Ok(Ok(plan.steps.iter().map(|s| describe(&s.step)).collect()))
+    Ok(Ok((
+        plan.steps.iter().map(|s| describe(&s.step)).collect(),
+        unmodelled,
+    )))
 }

@@ -39,7 +39,10 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn workspace(&self) -> Result<Workspace, CliError> {
-        let ws = Workspace::load(self.global.manifest_path.as_deref(), &self.cwd)?;
+        let mut ws = Workspace::load(self.global.manifest_path.as_deref(), &self.cwd)?;
+        if let Some(format) = self.global.migrations_format {
+            ws.config.format = Some(format);
+        }
         if ws.dialect() == Dialect::Sqlite
             && let Some(schema) = &ws.config.pg_schema
         {
@@ -166,5 +169,16 @@ pub(crate) fn note_skipped(out: &crate::output::Output, skipped: &[migrate_build
             "{}:{}:{}: `{}` skipped: not carried by migrations",
             s.path, s.line, s.column, s.kind
         ));
+    }
+}
+
+/// Statements of the migrations whose schema changes the replay cannot see
+/// (DDL in `DO` blocks and routine bodies): one note each.
+pub(crate) fn note_unmodelled(
+    out: &crate::output::Output,
+    unmodelled: &[migrate_build::ddl::Skipped],
+) {
+    for s in unmodelled {
+        out.note(migrate_build::migrations::unmodelled_message(s));
     }
 }

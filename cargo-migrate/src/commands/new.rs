@@ -29,7 +29,8 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let (up_body, down_body, destructive, before) = if args.empty {
         (String::new(), String::new(), Vec::new(), None)
     } else {
-        let replayed = ws.replay(&existing)?;
+        let (replayed, unmodelled) = ws.replay_with_unmodelled(&existing)?;
+        super::note_unmodelled(&ctx.out, &unmodelled);
         let (mut declared, skipped) = ws.parse_schema_and_skipped()?;
         super::note_skipped(&ctx.out, &skipped);
         // A `schema` setting pointing at an empty folder (or at the

@@ -46,6 +46,7 @@ pub fn run(args: StatusArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let drift = match db.as_mut() {
         Some(db) if report.refusals(&migrations).is_empty() => {
             super::check::drift(&ws, &migrations, &report, db.as_mut())?
+                .map(|(steps, _)| steps)
                 .unwrap_or_else(|e| vec![format!("not checked: {e}")])
         }
         Some(_) | None => Vec::new(),

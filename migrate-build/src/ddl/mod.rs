@@ -39,6 +39,7 @@ mod scan;
 mod split;
 mod transaction;
 mod types;
+mod unseen;
 mod virtual_table;
 
 use crate::dialect::Dialect;
@@ -61,15 +62,20 @@ pub struct SourceFile<'a> {
     pub sql: &'a str,
 }
 
-/// Statements deliberately not modelled (data changes, session settings…).
+/// Statements deliberately not modelled (data changes, session settings…),
+/// and schema changes the interpreter cannot see.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ApplyReport {
     pub skipped: Vec<Skipped>,
+    /// DDL inside a `DO` block or a routine's body (run when it is called),
+    /// each at its own file:line:col: the model does not hold what it does.
+    pub unmodelled: Vec<Skipped>,
 }
 
 impl ApplyReport {
     fn extend(&mut self, other: ApplyReport) {
         self.skipped.extend(other.skipped);
+        self.unmodelled.extend(other.unmodelled);
     }
 }
 
@@ -160,6 +166,19 @@ fn apply_here(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, 
         .map_err(|e| annotation_error(e, statement))?;
         gap_start = start + statement.text.len();
         let before = above.snapshot(schema);
+        for unseen in unseen::find(statement.text, schema.dialect) {
+            let (line, column) = crate::migrations::line_col(statement.text, unseen.offset);
+            report.unmodelled.push(Skipped {
+                path: file.path.to_string(),
+                line: statement.line + line - 1,
+                column: if line == 1 {
+                    statement.column + column - 1
+                } else {
+                    column
+                },
+                kind: unseen.kind,
+            });
+        }
         let outcome = interpret(schema, statement.text)
             .map_err(|message| DdlError::at(file.path, statement, message))?;
         if !above.is_empty() {

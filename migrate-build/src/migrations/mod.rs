@@ -12,6 +12,7 @@
 mod checksum;
 #[cfg(test)]
 mod corpus_tests;
+mod formats;
 pub mod lock;
 mod source;
 
@@ -42,6 +43,62 @@ pub enum Layout {
     /// Ory's popx: `<version>_<name>[.<dialect>][.autocommit].(up|down).sql`,
     /// one folder for every database, the dialect's own file winning.
     PopxFiles,
+    /// Prisma Migrate: `<timestamp>_<name>/migration.sql`, `migration_lock.toml`.
+    Prisma,
+    /// dbmate: `<version>_<name>.sql` with `-- migrate:up` / `-- migrate:down`.
+    Dbmate,
+    /// goose: `<version>_<name>.sql` with `-- +goose Up` / `-- +goose Down`.
+    Goose,
+    /// Flyway: `V<version>__<description>.sql`, `U…` undo files.
+    Flyway,
+    /// Atlas: `<version>_<name>.sql` with a verified `atlas.sum`.
+    Atlas,
+}
+
+impl Layout {
+    /// Every layout, with the names the `format` config key and
+    /// `--migrations-format` accept (the first is the canonical one).
+    pub const NAMES: &[(&str, Layout)] = &[
+        ("folders", Layout::Folders),
+        ("diesel", Layout::Folders),
+        ("sqlx", Layout::SqlxFiles),
+        ("golang-migrate", Layout::SqlxFiles),
+        ("popx", Layout::PopxFiles),
+        ("prisma", Layout::Prisma),
+        ("dbmate", Layout::Dbmate),
+        ("goose", Layout::Goose),
+        ("flyway", Layout::Flyway),
+        ("atlas", Layout::Atlas),
+    ];
+
+    /// The layout a format name means (see [`Layout::NAMES`]).
+    pub fn from_name(name: &str) -> Option<Layout> {
+        Layout::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, l)| *l)
+    }
+
+    /// The canonical name.
+    pub fn name(self) -> &'static str {
+        Layout::NAMES
+            .iter()
+            .find(|(_, l)| *l == self)
+            .map_or("folders", |(n, _)| n)
+    }
+
+    /// Whether migrations of this layout can keep a down part.
+    pub fn has_downs(self) -> bool {
+        match self {
+            Layout::Folders
+            | Layout::SqlxFiles
+            | Layout::PopxFiles
+            | Layout::Dbmate
+            | Layout::Goose
+            | Layout::Flyway => true,
+            Layout::Prisma | Layout::Atlas => false,
+        }
+    }
 }
 
 /// One migration, as read from the folder.
@@ -110,6 +167,13 @@ pub enum MigrationsError {
         path.display()
     )]
     HalfWritten { path: PathBuf },
+    /// A file of a recognised format that breaks that format's rules.
+    #[error("{}:{line}: {message}", path.display())]
+    Format {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("{}: a down migration without its up migration", path.display())]
     DownWithoutUp { path: PathBuf },
     #[error("{} and {}: two migrations with version {version}", first.display(), second.display())]
@@ -150,6 +214,16 @@ pub fn replay<'m>(
     migrations: impl IntoIterator<Item = &'m Migration>,
     display: impl Fn(&Path) -> String,
 ) -> Result<crate::Schema, crate::ddl::DdlError> {
+    Ok(replay_with_report(dialect, migrations, display)?.0)
+}
+
+/// [`replay`], with what the interpreter skipped and what it could not see
+/// (DDL in `DO` blocks and routine bodies, [`crate::ddl::ApplyReport::unmodelled`]).
+pub fn replay_with_report<'m>(
+    dialect: Dialect,
+    migrations: impl IntoIterator<Item = &'m Migration>,
+    display: impl Fn(&Path) -> String,
+) -> Result<(crate::Schema, crate::ddl::ApplyReport), crate::ddl::DdlError> {
     let files: Vec<(String, &str)> = migrations
         .into_iter()
         .map(|m| (display(&m.up.path), m.up.sql.as_str()))
@@ -158,12 +232,22 @@ pub fn replay<'m>(
         .iter()
         .map(|(path, sql)| crate::ddl::SourceFile { path, sql })
         .collect();
-    let mut schema = crate::ddl::parse_schema(dialect, &sources)?.0;
+    let (mut schema, report) = crate::ddl::parse_schema(dialect, &sources)?;
     // A migration says what it does: `-- migrate:renamed-from` is a note
     // of the schema files to the differ, and means nothing in one.
     schema.renames = Default::default();
     schema.sort();
-    Ok(schema)
+    Ok((schema, report))
+}
+
+/// The line `new`, `check` and the build gate print for a statement whose
+/// schema change the replay cannot see.
+pub fn unmodelled_message(s: &crate::ddl::Skipped) -> String {
+    format!(
+        "{}:{}:{}: {} is not modelled: the replay does not see what it changes \
+         (write the change as plain DDL, or compare a database with `cargo migrate check`)",
+        s.path, s.line, s.column, s.kind
+    )
 }
 
 /// Reads every migration of `dir`, sorted in the order they apply.
@@ -182,12 +266,30 @@ pub fn load_with_layout(
     dir: &Path,
     dialect: Dialect,
 ) -> Result<(Layout, Vec<Migration>), MigrationsError> {
+    load_as(dir, dialect, None)
+}
+
+/// [`load_with_layout`] with the layout given (the `format` config key), or
+/// detected when `None`.
+pub fn load_as(
+    dir: &Path,
+    dialect: Dialect,
+    layout: Option<Layout>,
+) -> Result<(Layout, Vec<Migration>), MigrationsError> {
     let entries = source::read_entries(dir)?;
-    let layout = source::detect(&entries);
+    let layout = match layout {
+        Some(l) => l,
+        None => source::detect(&entries)?,
+    };
     let migrations = match layout {
         Layout::Folders => source::load_folders(&entries).map_err(|e| half_written(dir, e))?,
         Layout::SqlxFiles => source::load_sqlx(&entries)?,
         Layout::PopxFiles => source::load_popx(&entries, dialect)?,
+        Layout::Prisma => formats::prisma::load(&entries, dialect)?,
+        Layout::Dbmate => formats::dbmate::load(&entries)?,
+        Layout::Goose => formats::goose::load(&entries)?,
+        Layout::Flyway => formats::flyway::load(&entries)?,
+        Layout::Atlas => formats::atlas::load(&entries)?,
     };
     Ok((layout, migrations))
 }
@@ -213,12 +315,15 @@ fn half_written(dir: &Path, e: MigrationsError) -> MigrationsError {
     }
 }
 
-/// The layout of `dir`: folders when a sub-directory is named like a
-/// migration (or there are sub-directories and no `.sql` files), popx when a
-/// `.sql` file carries a dialect or `.autocommit` infix, sqlx otherwise (also
-/// for an empty or missing folder).
+/// The layout of `dir`: Atlas when it has `atlas.sum`; Prisma when it has
+/// `migration_lock.toml` or a folder holding `migration.sql`; Flyway when a
+/// file is named `V<digit>…`, `U<digit>…` or `R__…`; folders when a
+/// sub-directory is named like a migration (or there are sub-directories and
+/// no `.sql` files); popx when a `.sql` file carries a dialect or
+/// `.autocommit` infix; goose or dbmate when a file has their annotations;
+/// sqlx otherwise (also for an empty or missing folder).
 pub fn detect_layout(dir: &Path) -> Result<Layout, MigrationsError> {
-    Ok(source::detect(&source::read_entries(dir)?))
+    source::detect(&source::read_entries(dir)?)
 }
 
 /// A new version for "now": the UTC time as `YYYYMMDDHHMMSS`.

@@ -55,7 +55,17 @@ pub(super) fn read_entries(dir: &Path) -> Result<Vec<Entry>, MigrationsError> {
     Ok(entries)
 }
 
-pub(super) fn detect(entries: &[Entry]) -> Layout {
+pub(super) fn detect(entries: &[Entry]) -> Result<Layout, MigrationsError> {
+    let files = || entries.iter().filter(|e| !e.is_dir);
+    if files().any(|e| e.name == super::formats::atlas::SUM_FILE) {
+        return Ok(Layout::Atlas);
+    }
+    if super::formats::prisma::looks_like(entries) {
+        return Ok(Layout::Prisma);
+    }
+    if files().any(|e| super::formats::flyway::looks_like(&e.name)) {
+        return Ok(Layout::Flyway);
+    }
     let version_dir = entries
         .iter()
         .any(|e| e.is_dir && folder_version(&e.name).is_some());
@@ -65,16 +75,26 @@ pub(super) fn detect(entries: &[Entry]) -> Layout {
     // A folder of sqlx files may hold other folders (fixtures); a folder of
     // folders may hold loose scripts (diesel ignores them).
     if version_dir || (!sql_file && entries.iter().any(|e| e.is_dir)) {
-        Layout::Folders
-    } else if entries
+        return Ok(Layout::Folders);
+    }
+    if entries
         .iter()
         .filter_map(|e| parse_popx(&e.name))
         .any(|p| p.dialect != PopxDialect::All || p.autocommit)
     {
-        Layout::PopxFiles
-    } else {
-        Layout::SqlxFiles
+        return Ok(Layout::PopxFiles);
     }
+    // One file per migration with sections inside: only the text tells.
+    for entry in files().filter(|e| e.name.ends_with(".sql") && !e.name.ends_with(".down.sql")) {
+        let text = read(&entry.path)?;
+        if super::formats::goose::looks_like(&text) {
+            return Ok(Layout::Goose);
+        }
+        if super::formats::dbmate::looks_like(&text) {
+            return Ok(Layout::Dbmate);
+        }
+    }
+    Ok(Layout::SqlxFiles)
 }
 
 // ---------------------------------------------------------------- folders
@@ -276,7 +296,7 @@ pub(super) fn load_sqlx(entries: &[Entry]) -> Result<Vec<Migration>, MigrationsE
 }
 
 /// Compares digit strings as numbers, whatever their length.
-fn numeric_cmp(a: &str, b: &str) -> Ordering {
+pub(super) fn numeric_cmp(a: &str, b: &str) -> Ordering {
     let a = a.trim_start_matches('0');
     let b = b.trim_start_matches('0');
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))

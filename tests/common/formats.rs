@@ -1,0 +1,58 @@
+//! The folders of `tests/fixtures/formats`: each tool's layout, as that tool
+//! writes it, for PostgreSQL and SQLite; copied into scratch workspaces.
+
+use std::path::{Path, PathBuf};
+
+use super::workspace::Workspace;
+
+/// `(format, migrations folder inside the fixture, has downs)`.
+pub const FORMATS: &[(&str, &str, bool)] = &[
+    ("prisma", "migrations", false),
+    ("dbmate", "db/migrations", true),
+    ("goose", "migrations", true),
+    ("flyway", "sql", true),
+    ("golang-migrate", "migrations", true),
+    ("atlas", "migrations", false),
+];
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A workspace holding the `format` fixture for `dialect` ("postgres" or
+/// "sqlite") with the fixture's final schema as `schema.sql`; `lock` runs
+/// `cargo migrate hash` so that the folder is locked.
+pub fn workspace(format: &str, dialect: &str, lock: bool) -> Workspace {
+    let (_, folder, _) = FORMATS
+        .iter()
+        .find(|f| f.0 == format)
+        .expect("known format");
+    let ws = Workspace::bare();
+    let manifest = ws.read("Cargo.toml");
+    ws.write(
+        "Cargo.toml",
+        &format!(
+            "{manifest}\n[workspace.metadata.migrate]\ndialect = \"{dialect}\"\nschema = \"schema.sql\"\nmigrations = \"{folder}\"\n"
+        ),
+    );
+    let schema = std::fs::read_to_string(fixtures().join(format!("schema_{dialect}.sql"))).unwrap();
+    ws.write("schema.sql", &schema);
+    copy_dir(&fixtures().join(format).join(dialect), ws.root());
+    if lock {
+        ws.migrate(&["hash"]).success();
+    }
+    ws
+}
