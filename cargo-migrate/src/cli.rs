@@ -123,6 +123,10 @@ pub struct ApplyArgs {
     /// Print the SQL that would run, without running it
     #[arg(long)]
     pub dry_run: bool,
+    /// Run every pending migration and its history row in one transaction:
+    /// all or nothing (refused when one is `-- migrate:no-transaction`)
+    #[arg(long)]
+    pub single_transaction: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,4 @@
-//! `cargo migrate apply [--to VERSION] [--dry-run]`
+//! `cargo migrate apply [--to VERSION] [--dry-run] [--single-transaction]`
 
 use std::path::Path;
 
@@ -32,13 +32,23 @@ pub fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         )?),
         Err(e) => return Err(e),
     };
-    let summary = runner::apply(
-        db.as_mut(),
-        &migrations,
-        args.to.as_deref(),
-        args.dry_run,
-        &ctx.out,
-    )?;
+    let summary = if args.single_transaction {
+        runner::apply_single_transaction(
+            db.as_mut(),
+            &migrations,
+            args.to.as_deref(),
+            args.dry_run,
+            &ctx.out,
+        )?
+    } else {
+        runner::apply(
+            db.as_mut(),
+            &migrations,
+            args.to.as_deref(),
+            args.dry_run,
+            &ctx.out,
+        )?
+    };
     if summary.applied.is_empty() && summary.skipped_by_other_runner.is_empty() && !args.dry_run {
         ctx.out.line(format!(
             "{} is up to date ({} migrations applied)",
