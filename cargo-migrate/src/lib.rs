@@ -5,6 +5,7 @@ pub mod cli;
 pub mod commands;
 pub mod db;
 pub mod error;
+pub mod fleet;
 pub mod introspect;
 pub mod output;
 pub mod runner;

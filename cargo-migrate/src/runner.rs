@@ -224,6 +224,11 @@ pub enum RunnerError {
         unknown: bool,
         source: Box<DbError>,
     },
+    #[error(
+        "interrupted: the run's one transaction was rolled back ({rolled_back} migration{} had run in it); nothing of this run was applied",
+        if *rolled_back == 1 { "" } else { "s" }
+    )]
+    StoppedRun { rolled_back: usize },
     #[error(transparent)]
     Db(#[from] DbError),
     #[error("writing output: {0}")]
@@ -300,6 +305,21 @@ impl Drop for RunLock<'_> {
 pub struct ApplySummary {
     pub applied: Vec<String>,
     pub skipped_by_other_runner: Vec<String>,
+    /// [`request_stop`] was called: the run stopped between two migrations.
+    pub stopped: bool,
+}
+
+static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Asks every run of this process to stop after the migration it is
+/// running (Ctrl-C in a many-database run): that one commits or rolls back
+/// as it would, the next ones do not start.
+pub fn request_stop() {
+    STOP.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+pub fn stop_requested() -> bool {
+    STOP.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// Refuses a script that runs in the runner's transaction but has its own
@@ -426,6 +446,10 @@ fn apply_locked(
     }
     let mut summary = ApplySummary::default();
     for m in pending {
+        if stop_requested() {
+            summary.stopped = true;
+            break;
+        }
         let id = format!("{}_{}", m.version, m.name);
         if dry_run {
             out.status("Would apply", &id);
@@ -489,6 +513,10 @@ fn apply_in_one_transaction(
     db.begin_run()?;
     let mut summary = ApplySummary::default();
     for (ran, m) in pending.iter().enumerate() {
+        if stop_requested() {
+            let _ = db.end_run(false);
+            return Err(RunnerError::StoppedRun { rolled_back: ran });
+        }
         let id = format!("{}_{}", m.version, m.name);
         out.status("Applying", &id);
         let mut hook = |sql: &str| out.statement(&migrate_build::ddl::redact_passwords(sql));
@@ -651,6 +679,9 @@ pub fn down(
     }
     let mut reverted = Vec::new();
     for m in chosen {
+        if stop_requested() {
+            break;
+        }
         let id = format!("{}_{}", m.version, m.name);
         let Some(down) = &m.down else {
             return Err(RunnerError::NoDown {

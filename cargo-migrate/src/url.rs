@@ -14,6 +14,8 @@ pub enum UrlSource {
     Config,
     /// No URL anywhere: SQLite's `dev.db` beside the manifest.
     Default,
+    /// A line of a `--databases` file.
+    DatabasesFile,
 }
 
 impl std::fmt::Display for UrlSource {
@@ -24,6 +26,7 @@ impl std::fmt::Display for UrlSource {
             UrlSource::DotEnv => "DATABASE_URL in .env",
             UrlSource::Config => "database_url in the migrate config",
             UrlSource::Default => "default",
+            UrlSource::DatabasesFile => "--databases file",
         })
     }
 }

@@ -11,6 +11,14 @@ use crate::runner;
 use super::Ctx;
 
 pub fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
+    if args.fleet.is_fleet() {
+        let action = crate::fleet::Action::Apply {
+            to: args.to,
+            single_transaction: args.single_transaction,
+            dry_run: args.dry_run,
+        };
+        return crate::fleet::run(action, &args.fleet, args.format, ctx);
+    }
     let ws = ctx.workspace()?;
     ctx.require_migrations_folder(&ws)?;
     let migrations = ws.verified_migrations()?;

@@ -13,7 +13,10 @@ use crate::workspace::Workspace;
 
 use super::Ctx;
 
-pub fn run(_args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
+pub fn run(args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
+    if args.fleet.is_fleet() {
+        return crate::fleet::run(crate::fleet::Action::Check, &args.fleet, args.format, ctx);
+    }
     let ws = ctx.workspace()?;
     let mut problems: Vec<String> = Vec::new();
     let migrations = match ws.load_migrations() {
@@ -145,12 +148,13 @@ pub fn drift(
     report: &Report,
     db: &mut dyn Database,
 ) -> Result<Result<Vec<String>, String>, CliError> {
-    let applied = migrations.iter().filter(|m| {
-        report
-            .migrations
-            .iter()
-            .any(|e| e.version == m.version && e.state == State::Applied)
-    });
+    let applied_versions: std::collections::HashSet<&str> = report
+        .with_state(State::Applied)
+        .map(|e| e.version.as_str())
+        .collect();
+    let applied = migrations
+        .iter()
+        .filter(|m| applied_versions.contains(m.version.as_str()));
     let expected = match ws.replay(applied) {
         Ok(s) => s,
         Err(e) => return Ok(Err(e.to_string())),
