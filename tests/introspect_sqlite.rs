@@ -282,7 +282,7 @@ fn virtual_tables_are_read_and_shadow_tables_skipped() {
     assert_eq!(names, ["docs"]);
     assert!(s.opaque.is_empty());
     assert_eq!(
-        s.virtual_tables,
+        *s.virtual_tables,
         [VirtualTable {
             name: QualifiedName::new("docs_fts"),
             module: "fts5".into(),

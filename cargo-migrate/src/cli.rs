@@ -155,6 +155,41 @@ pub struct ApplyArgs {
     /// pg_dump command to run first, and stop
     #[arg(long, conflicts_with = "dry_run")]
     pub backup: bool,
+    /// Run every pending migration and its history row in one transaction:
+    /// all or nothing (refused when one is `-- migrate:no-transaction`)
+    #[arg(long)]
+    pub single_transaction: bool,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    /// Format of the summary of a run on many databases
+    #[arg(long, value_enum, default_value_t = Format::Text, requires = "targets")]
+    pub format: Format,
+}
+
+/// Many databases (or PostgreSQL schemas) in one command.
+#[derive(Debug, Args, Default)]
+#[group(id = "targets", multiple = true, required = false)]
+pub struct FleetArgs {
+    /// A file of database URLs, one a line (`#` starts a comment): run on each
+    #[arg(long, value_name = "FILE")]
+    pub databases: Option<PathBuf>,
+    /// PostgreSQL: run on every schema whose name is LIKE this pattern, each
+    /// with its own history table and `search_path` set to it
+    #[arg(long, value_name = "PATTERN")]
+    pub schemas: Option<String>,
+    /// How many targets at once (default: the number of cores)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Start no further target after the first failure
+    #[arg(long)]
+    pub fail_fast: bool,
+}
+
+impl FleetArgs {
+    /// Whether the command runs on many targets.
+    pub fn is_fleet(&self) -> bool {
+        self.databases.is_some() || self.schemas.is_some()
+    }
 }
 
 #[derive(Debug, Args)]
@@ -172,6 +207,11 @@ pub struct DownArgs {
     /// pg_dump command to run first, and stop
     #[arg(long, conflicts_with = "dry_run")]
     pub backup: bool,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    /// Format of the summary of a run on many databases
+    #[arg(long, value_enum, default_value_t = Format::Text, requires = "targets")]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +219,8 @@ pub struct StatusArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -217,7 +259,10 @@ pub enum Source {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Output format: `github` adds workflow annotations (`::error file=…`)
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    /// Output format: `github` adds workflow annotations (`::error file=…`);
+    /// `json` prints the problems (or, on many databases, the summary) as JSON
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
 }
@@ -227,6 +272,8 @@ pub enum CheckFormat {
     Text,
     // GitHub Actions workflow commands, one `::error` line a problem.
     Github,
+    // One JSON document: the problems (one database) or the summary (many).
+    Json,
 }
 
 #[derive(Debug, Args)]

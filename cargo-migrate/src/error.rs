@@ -57,6 +57,7 @@ pub enum CliError {
     #[error("{0}")]
     Refused(String),
     #[error(transparent)]
+    #[cfg(feature = "cli")]
     Seed(#[from] crate::commands::seed::SeedError),
     #[error("writing output: {0}")]
     Output(std::io::Error),
@@ -93,8 +94,9 @@ impl CliError {
             | CliError::Runner(_)
             | CliError::Io { .. }
             | CliError::Refused(_)
-            | CliError::Seed(_)
             | CliError::Output(_) => exit_codes::ERROR,
+            #[cfg(feature = "cli")]
+            CliError::Seed(_) => exit_codes::ERROR,
         }
     }
 

@@ -12,6 +12,8 @@ pub mod commands;
 pub mod db;
 pub mod embedded;
 pub mod error;
+#[cfg(feature = "cli")]
+pub mod fleet;
 pub mod introspect;
 pub mod output;
 pub mod runner;

@@ -69,6 +69,11 @@ impl Output {
 
     /// `   Applying 20260101000000_init` — a right-aligned verb, as cargo prints.
     pub fn status(&self, verb: &str, message: impl std::fmt::Display) {
+        #[cfg(feature = "cli")]
+        if self.quiet {
+            // A many-database run shows each target's current step.
+            crate::fleet::observe(verb, &message.to_string());
+        }
         if !self.quiet {
             let verb = self.paint(GREEN_BOLD, &format!("{verb:>12}"));
             err_line(format_args!("{verb} {message}"));

@@ -78,8 +78,10 @@ impl Report {
                 }
             })
             .collect();
+        let versions: std::collections::HashSet<&str> =
+            local.iter().map(|m| m.version.as_str()).collect();
         for r in applied {
-            if !local.iter().any(|m| m.version == r.version) {
+            if !versions.contains(r.version.as_str()) {
                 entries.push(Entry {
                     version: r.version.clone(),
                     name: r.name.clone(),
@@ -191,6 +193,7 @@ pub enum RunnerError {
             Aftermath::RolledBack => " and was rolled back; it stays applied",
             Aftermath::PartlyApplied => " (its down.sql runs outside a transaction: the statements before the failing one stayed applied, and the migration is still recorded as applied)",
             Aftermath::Unknown => " while committing",
+            Aftermath::RunRolledBack { .. } => " and was rolled back; it stays applied",
         }
     )]
     RevertFailed {
@@ -199,6 +202,33 @@ pub enum RunnerError {
         source: Box<DbError>,
         aftermath: Aftermath,
     },
+    #[error(
+        "--single-transaction runs every pending migration in one transaction, and {} cannot run in one \
+         (`-- migrate:no-transaction`):\n{}\nnothing was run\nhelp: apply the migrations before it with \
+         `--single-transaction --to VERSION`, then the rest without `--single-transaction`",
+        if migrations.len() == 1 { "this one" } else { "these" },
+        migrations.iter().map(|m| format!("  - {m}")).collect::<Vec<_>>().join("\n")
+    )]
+    SingleTransactionRefused { migrations: Vec<String> },
+    #[error(
+        "committing the run's one transaction ({count} migration{}) failed: {source}\n{}",
+        if *count == 1 { "" } else { "s" },
+        if *unknown {
+            "the connection broke while committing: all of them were committed, or none. `cargo migrate status` shows which"
+        } else {
+            "it was rolled back: none of them was applied, and none is recorded as failed"
+        }
+    )]
+    RunCommit {
+        count: usize,
+        unknown: bool,
+        source: Box<DbError>,
+    },
+    #[error(
+        "interrupted: the run's one transaction was rolled back ({rolled_back} migration{} had run in it); nothing of this run was applied",
+        if *rolled_back == 1 { "" } else { "s" }
+    )]
+    StoppedRun { rolled_back: usize },
     #[error(transparent)]
     Db(#[from] DbError),
     #[error("writing output: {0}")]
@@ -215,6 +245,9 @@ pub enum Aftermath {
     /// The connection broke while committing: both the migration and its
     /// history row were committed, or neither.
     Unknown,
+    /// `apply --single-transaction`: the run's one transaction was rolled
+    /// back, with the migrations that ran before this one (`before`).
+    RunRolledBack { before: usize },
 }
 
 impl Aftermath {
@@ -228,11 +261,18 @@ impl Aftermath {
         }
     }
 
-    fn headline(self) -> &'static str {
+    fn headline(self) -> String {
         match self {
-            Aftermath::RolledBack => " and was rolled back",
-            Aftermath::PartlyApplied => " (it runs outside a transaction)",
-            Aftermath::Unknown => " while committing",
+            Aftermath::RolledBack => " and was rolled back".to_string(),
+            Aftermath::PartlyApplied => " (it runs outside a transaction)".to_string(),
+            Aftermath::Unknown => " while committing".to_string(),
+            Aftermath::RunRolledBack { before: 0 } => {
+                " and the run's one transaction was rolled back".to_string()
+            }
+            Aftermath::RunRolledBack { before } => format!(
+                " and the run's one transaction was rolled back, with the {before} migration{} that ran before it in this run",
+                if before == 1 { "" } else { "s" }
+            ),
         }
     }
 }
@@ -265,6 +305,21 @@ impl Drop for RunLock<'_> {
 pub struct ApplySummary {
     pub applied: Vec<String>,
     pub skipped_by_other_runner: Vec<String>,
+    /// [`request_stop`] was called: the run stopped between two migrations.
+    pub stopped: bool,
+}
+
+static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Asks every run of this process to stop after the migration it is
+/// running (Ctrl-C in a many-database run): that one commits or rolls back
+/// as it would, the next ones do not start.
+pub fn request_stop() {
+    STOP.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+pub fn stop_requested() -> bool {
+    STOP.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// Refuses a script that runs in the runner's transaction but has its own
@@ -307,7 +362,26 @@ pub fn apply(
         return Err(RunnerError::UnknownVersion(v.to_string()));
     }
     let mut guard = RunLock::acquire(db)?;
-    apply_locked(guard.db(), local, to, dry_run, out)
+    apply_locked(guard.db(), local, to, dry_run, false, out)
+}
+
+/// `apply --single-transaction`: every pending migration (up to `to`) and
+/// its history row in one transaction, all or nothing. Refused, before
+/// anything runs, when a pending migration is `-- migrate:no-transaction`.
+pub fn apply_single_transaction(
+    db: &mut dyn Database,
+    local: &[Migration],
+    to: Option<&str>,
+    dry_run: bool,
+    out: &Output,
+) -> Result<ApplySummary, RunnerError> {
+    if let Some(v) = to
+        && !local.iter().any(|m| m.version == v)
+    {
+        return Err(RunnerError::UnknownVersion(v.to_string()));
+    }
+    let mut guard = RunLock::acquire(db)?;
+    apply_locked(guard.db(), local, to, dry_run, true, out)
 }
 
 /// Drops everything in the database and applies every migration, under one
@@ -325,7 +399,7 @@ pub fn reset(
     let db = guard.db();
     out.status("Dropping", format!("everything in {url}"));
     db.drop_everything()?;
-    apply_locked(db, local, None, false, out)
+    apply_locked(db, local, None, false, false, out)
 }
 
 fn apply_locked(
@@ -333,6 +407,7 @@ fn apply_locked(
     local: &[Migration],
     to: Option<&str>,
     dry_run: bool,
+    single: bool,
     out: &Output,
 ) -> Result<ApplySummary, RunnerError> {
     let url = db.display_url();
@@ -346,21 +421,35 @@ fn apply_locked(
     if !problems.is_empty() {
         return Err(RunnerError::Refused { url, problems });
     }
+    let pending_versions: std::collections::HashSet<&str> = report
+        .with_state(State::Pending)
+        .map(|e| e.version.as_str())
+        .collect();
     let pending: Vec<&Migration> = local
         .iter()
-        .filter(|m| {
-            report
-                .migrations
-                .iter()
-                .any(|e| e.version == m.version && e.state == State::Pending)
-        })
+        .filter(|m| pending_versions.contains(m.version.as_str()))
         .filter(|m| to.is_none_or(|t| m.version.as_str() <= t))
         .collect();
     for m in &pending {
         refuse_transaction_control(&Script::up(m)?)?;
     }
+    let outside: Vec<String> = pending
+        .iter()
+        .filter(|m| m.no_transaction)
+        .map(|m| format!("{}_{} ({})", m.version, m.name, display_path(&m.up.path)))
+        .collect();
+    if single && !outside.is_empty() {
+        return Err(RunnerError::SingleTransactionRefused { migrations: outside });
+    }
+    if single && !pending.is_empty() && !dry_run {
+        return apply_in_one_transaction(db, &pending, out);
+    }
     let mut summary = ApplySummary::default();
     for m in pending {
+        if stop_requested() {
+            summary.stopped = true;
+            break;
+        }
         let id = format!("{}_{}", m.version, m.name);
         if dry_run {
             out.status("Would apply", &id);
@@ -415,6 +504,80 @@ fn apply_locked(
     Ok(summary)
 }
 
+/// The pending migrations and their history rows in one transaction.
+fn apply_in_one_transaction(
+    db: &mut dyn Database,
+    pending: &[&Migration],
+    out: &Output,
+) -> Result<ApplySummary, RunnerError> {
+    db.begin_run()?;
+    let mut summary = ApplySummary::default();
+    for (ran, m) in pending.iter().enumerate() {
+        if stop_requested() {
+            let _ = db.end_run(false);
+            return Err(RunnerError::StoppedRun { rolled_back: ran });
+        }
+        let id = format!("{}_{}", m.version, m.name);
+        out.status("Applying", &id);
+        let mut hook = |sql: &str| out.statement(&migrate_build::ddl::redact_passwords(sql));
+        let script = Script::up(m)?;
+        match db.apply(&script, &mut hook) {
+            Ok(ApplyOutcome::Applied { elapsed }) => {
+                out.status("Ran", format!("{id} ({} ms)", elapsed.as_millis()));
+                for w in db.take_warnings() {
+                    out.warn(w);
+                }
+                summary.applied.push(id);
+            }
+            Ok(ApplyOutcome::AlreadyApplied) => {
+                out.note(format!("{id} was applied by another run meanwhile"));
+                summary.skipped_by_other_runner.push(id);
+            }
+            Err(source) => {
+                let source = crate::error::redact_statement_error(source, &script);
+                // The error is the migration's; a failed rollback would only
+                // end the session, which ends the transaction too.
+                let _ = db.end_run(false);
+                let record_error = match &source {
+                    DbError::FailedElsewhere { .. } => None,
+                    _ => db
+                        .record_failure(&script, &source.to_string())
+                        .err()
+                        .map(Box::new),
+                };
+                let aftermath = Aftermath::RunRolledBack { before: ran };
+                let hint = failure_hint(m, &source, aftermath, record_error.is_none());
+                return Err(RunnerError::Failed {
+                    version: m.version.clone(),
+                    name: m.name.clone(),
+                    source: Box::new(source),
+                    aftermath,
+                    record_error,
+                    hint,
+                });
+            }
+        }
+    }
+    let n = summary.applied.len();
+    match db.end_run(true) {
+        Ok(()) => {
+            out.status(
+                "Committed",
+                format!(
+                    "{n} migration{} in one transaction",
+                    if n == 1 { "" } else { "s" }
+                ),
+            );
+            Ok(summary)
+        }
+        Err(source) => Err(RunnerError::RunCommit {
+            count: n,
+            unknown: matches!(source, DbError::CommitUnknown { .. }),
+            source: Box::new(source),
+        }),
+    }
+}
+
 fn failure_hint(m: &Migration, source: &DbError, aftermath: Aftermath, recorded: bool) -> String {
     let v = &m.version;
     let path = display_path(&m.up.path);
@@ -456,6 +619,11 @@ fn failure_hint(m: &Migration, source: &DbError, aftermath: Aftermath, recorded:
         Aftermath::PartlyApplied => "help: this migration runs outside a transaction (-- migrate:no-transaction): statements \
              before the failing one stayed applied, and it is still pending. Undo them by hand before `cargo migrate apply`"
             .to_string(),
+        Aftermath::RunRolledBack { .. } => format!(
+            "help: nothing of this run was applied{}. {}",
+            if recorded { "; this migration is recorded as failed" } else { "" },
+            settle(&format!("Fix {path}"))
+        ),
     }
 }
 
@@ -488,15 +656,14 @@ pub fn down(
     if !problems.is_empty() {
         return Err(RunnerError::Refused { url, problems });
     }
+    let applied_versions: std::collections::HashSet<&str> = report
+        .with_state(State::Applied)
+        .map(|e| e.version.as_str())
+        .collect();
     let applied: Vec<&Migration> = local
         .iter()
         .rev()
-        .filter(|m| {
-            report
-                .migrations
-                .iter()
-                .any(|e| e.version == m.version && e.state == State::Applied)
-        })
+        .filter(|m| applied_versions.contains(m.version.as_str()))
         .collect();
     let chosen: Vec<&Migration> = match target {
         DownTarget::Steps(n) => applied.into_iter().take(*n).collect(),
@@ -512,6 +679,9 @@ pub fn down(
     }
     let mut reverted = Vec::new();
     for m in chosen {
+        if stop_requested() {
+            break;
+        }
         let id = format!("{}_{}", m.version, m.name);
         let Some(down) = &m.down else {
             return Err(RunnerError::NoDown {

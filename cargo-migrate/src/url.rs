@@ -16,6 +16,8 @@ pub enum UrlSource {
     Default,
     /// Handed to an application's embedded migrations (see [`crate::embedded`]).
     Application,
+    /// A line of a `--databases` file.
+    DatabasesFile,
 }
 
 impl std::fmt::Display for UrlSource {
@@ -27,6 +29,7 @@ impl std::fmt::Display for UrlSource {
             UrlSource::Config => "database_url in the migrate config",
             UrlSource::Default => "default",
             UrlSource::Application => "the application",
+            UrlSource::DatabasesFile => "--databases file",
         })
     }
 }

@@ -1,4 +1,4 @@
-//! `cargo migrate apply [--to VERSION] [--dry-run]`
+//! `cargo migrate apply [--to VERSION] [--dry-run] [--single-transaction]`
 
 use std::path::Path;
 
@@ -11,6 +11,14 @@ use crate::runner;
 use super::Ctx;
 
 pub fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
+    if args.fleet.is_fleet() {
+        let action = crate::fleet::Action::Apply {
+            to: args.to,
+            single_transaction: args.single_transaction,
+            dry_run: args.dry_run,
+        };
+        return crate::fleet::run(action, &args.fleet, args.format, ctx);
+    }
     let ws = ctx.workspace()?;
     ctx.require_migrations_folder(&ws)?;
     let migrations = ws.verified_migrations()?;
@@ -35,13 +43,23 @@ pub fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         )?),
         Err(e) => return Err(e),
     };
-    let summary = runner::apply(
-        db.as_mut(),
-        &migrations,
-        args.to.as_deref(),
-        args.dry_run,
-        &ctx.out,
-    )?;
+    let summary = if args.single_transaction {
+        runner::apply_single_transaction(
+            db.as_mut(),
+            &migrations,
+            args.to.as_deref(),
+            args.dry_run,
+            &ctx.out,
+        )?
+    } else {
+        runner::apply(
+            db.as_mut(),
+            &migrations,
+            args.to.as_deref(),
+            args.dry_run,
+            &ctx.out,
+        )?
+    };
     if summary.applied.is_empty() && summary.skipped_by_other_runner.is_empty() && !args.dry_run {
         ctx.out.line(format!(
             "{} is up to date ({} migrations applied)",

@@ -15,6 +15,13 @@ use super::Ctx;
 use super::annotations::{self, Problem};
 
 pub fn run(args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
+    if args.fleet.is_fleet() {
+        let format = match args.format {
+            CheckFormat::Json => crate::cli::Format::Json,
+            CheckFormat::Text | CheckFormat::Github => crate::cli::Format::Text,
+        };
+        return crate::fleet::run(crate::fleet::Action::Check, &args.fleet, format, ctx);
+    }
     let ws = ctx.workspace()?;
     let mut problems: Vec<Problem> = Vec::new();
     let migrations = match ws.load_migrations() {
@@ -35,6 +42,21 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         super::lint::check_newest(&ws, migrations, ctx, &mut problems);
         check_database(&ws, migrations, ctx, &mut problems)?;
     }
+    if args.format == CheckFormat::Json {
+        let list: Vec<_> = problems
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "message": p.message,
+                    "file": p.file,
+                    "line": p.line,
+                    "column": p.column,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({ "ok": problems.is_empty(), "problems": list });
+        ctx.print(&format!("{doc:#}\n"))?;
+    }
     if problems.is_empty() {
         ctx.out
             .status("Checked", "migrations, lock file and schema agree");
@@ -48,6 +70,7 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
                 text.push_str(&annotations::github(p, "cargo migrate check"));
                 text.push('\n');
             }
+            CheckFormat::Json => {}
         }
     }
     ctx.print(&text)?;
@@ -207,12 +230,13 @@ pub fn drift(
     report: &Report,
     db: &mut dyn Database,
 ) -> Result<Result<(Vec<String>, Vec<migrate_build::ddl::Skipped>), String>, CliError> {
-    let applied = migrations.iter().filter(|m| {
-        report
-            .migrations
-            .iter()
-            .any(|e| e.version == m.version && e.state == State::Applied)
-    });
+    let applied_versions: std::collections::HashSet<&str> = report
+        .with_state(State::Applied)
+        .map(|e| e.version.as_str())
+        .collect();
+    let applied = migrations
+        .iter()
+        .filter(|m| applied_versions.contains(m.version.as_str()));
     let (expected, unmodelled) = match ws.replay_with_unmodelled(applied) {
         Ok(s) => s,
         Err(e) => return Ok(Err(e.to_string())),

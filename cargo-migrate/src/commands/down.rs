@@ -8,6 +8,18 @@ use crate::runner::{self, DownTarget};
 use super::Ctx;
 
 pub fn run(args: DownArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
+    let target = match (args.steps, args.to) {
+        (_, Some(v)) => DownTarget::To(v),
+        (Some(n), None) => DownTarget::Steps(n),
+        (None, None) => DownTarget::Steps(1),
+    };
+    if args.fleet.is_fleet() {
+        let action = crate::fleet::Action::Down {
+            target,
+            dry_run: args.dry_run,
+        };
+        return crate::fleet::run(action, &args.fleet, args.format, ctx);
+    }
     let ws = ctx.workspace()?;
     ctx.require_migrations_folder(&ws)?;
     let migrations = ws.verified_migrations()?;
@@ -16,11 +28,6 @@ pub fn run(args: DownArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         super::backup::before(ctx, &ws, &url, "cargo migrate down")?;
     }
     let mut db = ctx.connect(&ws, &url, Open::MustExist)?;
-    let target = match (args.steps, args.to) {
-        (_, Some(v)) => DownTarget::To(v),
-        (Some(n), None) => DownTarget::Steps(n),
-        (None, None) => DownTarget::Steps(1),
-    };
     let reverted = runner::down(db.as_mut(), &migrations, &target, args.dry_run, &ctx.out)?;
     if reverted.is_empty() {
         ctx.out.line("nothing to revert");

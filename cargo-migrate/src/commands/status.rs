@@ -22,6 +22,9 @@ struct StatusJson<'a> {
 }
 
 pub fn run(args: StatusArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
+    if args.fleet.is_fleet() {
+        return crate::fleet::run(crate::fleet::Action::Status, &args.fleet, args.format, ctx);
+    }
     let ws = ctx.workspace()?;
     let migrations = ws.load_migrations()?;
     let lock_error =

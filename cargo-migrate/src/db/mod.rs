@@ -159,6 +159,21 @@ pub trait Database {
         hook: StatementHook<'_>,
     ) -> Result<RevertOutcome, DbError>;
     fn record_failure(&mut self, up: &Script<'_>, error: &str) -> Result<(), DbError>;
+    /// `apply --single-transaction`: opens one transaction that every
+    /// [`Database::apply`] until [`Database::end_run`] runs in, history rows
+    /// included. The runner refuses `-- migrate:no-transaction` migrations
+    /// before calling it.
+    fn begin_run(&mut self) -> Result<(), DbError> {
+        Err(DbError::Unsupported(
+            "this database cannot run migrations in one transaction".to_string(),
+        ))
+    }
+    /// Commits (`commit`) or rolls back the run's transaction. A failed
+    /// commit is [`DbError::CommitUnknown`] when the connection broke, so
+    /// that nobody is told it was rolled back when it may not have been.
+    fn end_run(&mut self, _commit: bool) -> Result<(), DbError> {
+        Ok(())
+    }
     /// What the last [`Database::apply`] or [`Database::revert`] found that
     /// the user should know, without failing it.
     fn take_warnings(&mut self) -> Vec<String> {

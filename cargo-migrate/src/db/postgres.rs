@@ -37,6 +37,10 @@ pub struct Postgres<'c> {
     /// `"schema"."table"`, for SQL text.
     history_table: String,
     lock_key: Option<i64>,
+    /// In a run's one transaction (`apply --single-transaction`): the
+    /// history rows of the migrations run so far, written in one statement
+    /// before the run commits.
+    run: Option<Vec<String>>,
 }
 
 fn query(context: &'static str) -> impl FnOnce(postgres::Error) -> DbError {
@@ -155,6 +159,7 @@ impl<'c> Postgres<'c> {
             table_name: history_table.to_string(),
             history_table: history,
             lock_key: None,
+            run: None,
         }
     }
 
@@ -565,6 +570,25 @@ impl Database for Postgres<'_> {
             Self::insert_history(&mut *self.client, &history, up, true, elapsed, None)?;
             return Ok(ApplyOutcome::Applied { elapsed });
         }
+        if self.run.is_some() {
+            // Under the run lock, read after the lock was taken: no other
+            // runner can have applied it. One round trip per statement, as
+            // `psql -1`; the history rows go in with the commit.
+            let start = Instant::now();
+            run_script(&mut *self.client, up, hook)?;
+            let elapsed = start.elapsed();
+            let ms = i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX);
+            let row = format!(
+                "({}, {}, {}, now(), {ms}, true)",
+                quote::string(up.version),
+                quote::string(up.name),
+                quote::string(&up.checksum),
+            );
+            if let Some(rows) = self.run.as_mut() {
+                rows.push(row);
+            }
+            return Ok(ApplyOutcome::Applied { elapsed });
+        }
         // Three round trips for a one-statement migration (psql -f needs one):
         // BEGIN with the history check, the statement, the row with COMMIT.
         match self.begin_and_check(up.version)? {
@@ -659,6 +683,44 @@ impl Database for Postgres<'_> {
         Ok(RevertOutcome::Reverted {
             elapsed: start.elapsed(),
         })
+    }
+
+    fn begin_run(&mut self) -> Result<(), DbError> {
+        self.client.batch_execute("BEGIN").map_err(query("BEGIN"))?;
+        self.run = Some(Vec::new());
+        Ok(())
+    }
+
+    fn end_run(&mut self, commit: bool) -> Result<(), DbError> {
+        let Some(rows) = self.run.take() else {
+            return Ok(());
+        };
+        if !commit {
+            self.rollback();
+            return Ok(());
+        }
+        let mut finish = String::new();
+        if !rows.is_empty() {
+            finish = format!(
+                "INSERT INTO {} (version, name, checksum, applied_at, execution_ms, success) VALUES {}; ",
+                self.history_table,
+                rows.join(", ")
+            );
+        }
+        finish.push_str("COMMIT");
+        if let Err(e) = self.client.batch_execute(&finish) {
+            let known = e.as_db_error().is_some();
+            self.rollback();
+            return Err(if known {
+                query("writing the history table")(e)
+            } else {
+                DbError::CommitUnknown {
+                    context: "writing the history table and committing",
+                    message: server_message(&e),
+                }
+            });
+        }
+        Ok(())
     }
 
     fn record_failure(&mut self, up: &Script<'_>, error: &str) -> Result<(), DbError> {

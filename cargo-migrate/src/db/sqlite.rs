@@ -36,6 +36,9 @@ pub struct Sqlite<'c> {
     known_violations: RefCell<Option<Vec<Violation>>>,
     /// For the runner to print after each migration.
     warnings: RefCell<Vec<String>>,
+    /// In a run's one transaction (`apply --single-transaction`): whether
+    /// foreign keys were on before it, to restore them at its end.
+    run: Option<bool>,
     display_url: String,
     /// As configured, for catalog lookups.
     history_name: String,
@@ -118,6 +121,7 @@ impl<'c> Sqlite<'c> {
             lock_file: None,
             known_violations: RefCell::new(None),
             warnings: RefCell::new(Vec::new()),
+            run: None,
             display_url,
             history_name: history_table.to_string(),
             history_table: quote::ident(history_table, Dialect::Sqlite),
@@ -256,6 +260,10 @@ impl<'c> Sqlite<'c> {
         script: &Script<'_>,
         body: impl FnOnce(&Self) -> Result<Tx<T>, DbError>,
     ) -> Result<T, DbError> {
+        if self.run.is_some() {
+            // The run switched foreign keys off and holds the transaction.
+            return self.write_transaction(script, body);
+        }
         let fk_was_on = self.foreign_keys_enabled()?;
         if fk_was_on {
             self.set_foreign_keys(false)?;
@@ -277,9 +285,13 @@ impl<'c> Sqlite<'c> {
         script: &Script<'_>,
         body: impl FnOnce(&Self) -> Result<Tx<T>, DbError>,
     ) -> Result<T, DbError> {
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(query("BEGIN IMMEDIATE"))?;
+        // Inside a run's transaction, each migration is a savepoint: its
+        // foreign key check and its rollback stay its own.
+        let (begin, commit) = match self.run {
+            Some(_) => ("SAVEPOINT cargo_migrate", "RELEASE cargo_migrate"),
+            None => ("BEGIN IMMEDIATE", "COMMIT"),
+        };
+        self.conn.execute_batch(begin).map_err(query("BEGIN"))?;
         // Known from the previous migration of this run (checked after it,
         // under the run lock), else one scan here.
         let before = match self.known_violations.take() {
@@ -298,7 +310,7 @@ impl<'c> Sqlite<'c> {
             Ok((Tx::Commit(v), after)) => {
                 // A COMMIT that fails (busy readers, I/O) leaves the
                 // transaction open or rolls it back itself: end it either way.
-                if let Err(e) = self.conn.execute_batch("COMMIT") {
+                if let Err(e) = self.conn.execute_batch(commit) {
                     self.rollback();
                     return Err(query("COMMIT")(e));
                 }
@@ -336,9 +348,16 @@ impl<'c> Sqlite<'c> {
     fn rollback(&self) {
         // A failed statement may already have ended the transaction (SQLite
         // rolls back on some errors); a second ROLLBACK error says nothing new.
-        if !self.conn.is_autocommit() {
-            let _ = self.conn.execute_batch("ROLLBACK");
+        if self.conn.is_autocommit() {
+            return;
         }
+        let sql = match self.run {
+            // Back to before the migration; the run's transaction stays
+            // open for the runner to end.
+            Some(_) => "ROLLBACK TO cargo_migrate; RELEASE cargo_migrate",
+            None => "ROLLBACK",
+        };
+        let _ = self.conn.execute_batch(sql);
     }
 
     fn insert_history(
@@ -619,6 +638,47 @@ impl Database for Sqlite<'_> {
 
     fn take_warnings(&mut self) -> Vec<String> {
         self.warnings.take()
+    }
+
+    fn begin_run(&mut self) -> Result<(), DbError> {
+        let fk_was_on = self.foreign_keys_enabled()?;
+        if fk_was_on {
+            self.set_foreign_keys(false)?;
+        }
+        if let Err(e) = self.conn.execute_batch("BEGIN IMMEDIATE") {
+            if fk_was_on {
+                let _ = self.set_foreign_keys(true);
+            }
+            return Err(query("BEGIN IMMEDIATE")(e));
+        }
+        self.run = Some(fk_was_on);
+        Ok(())
+    }
+
+    fn end_run(&mut self, commit: bool) -> Result<(), DbError> {
+        let Some(fk_was_on) = self.run.take() else {
+            return Ok(());
+        };
+        let ended = if commit {
+            self.conn.execute_batch("COMMIT").map_err(query("COMMIT"))
+        } else {
+            Ok(())
+        };
+        // A failed COMMIT leaves the transaction open or rolled back: end it.
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        if ended.is_err() || !commit {
+            // What this run checked is gone with it.
+            self.known_violations.replace(None);
+        }
+        let restored = if fk_was_on {
+            self.set_foreign_keys(true)
+        } else {
+            Ok(())
+        };
+        ended?;
+        restored
     }
 
     fn resolve_applied(&mut self, version: &str, checksum: &str) -> Result<bool, DbError> {

@@ -218,6 +218,10 @@ fn apply_here(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, 
         .map_err(|e| annotation_error(e, last))?;
     }
     // Each script runs in its own session: its temporary tables end with it.
+    if temporary.is_empty() {
+        // (A `retain` would drop the name indexes for nothing.)
+        return Ok(report);
+    }
     let d = schema.dialect;
     schema
         .tables

@@ -153,21 +153,46 @@ pub(crate) fn choose_name(
 /// index (index-backed constraints included), sequence, view or composite
 /// type. Checks and foreign keys are not relations.
 pub(crate) fn relation_taken(schema: &Schema, namespace: Option<&str>, name: &str) -> bool {
+    use crate::schema::Alias;
     let d = schema.dialect;
     let in_ns = |q: &QualifiedName| d.same_name(&q.name, name) && q.schema.as_deref() == namespace;
     let same = |n: &Option<String>| n.as_deref().is_some_and(|n| d.same_name(n, name));
-    schema.tables.iter().any(|t| {
+    // The lists' indexes give the candidates; each is tested as a scan would.
+    let table = |i: usize| {
+        let t = &schema.tables[i];
         t.name.schema.as_deref() == namespace
             && (d.same_name(&t.name.name, name)
                 || t.primary_key.as_ref().is_some_and(|pk| same(&pk.name))
                 || t.uniques.iter().any(|u| same(&u.name)))
-    }) || schema.indexes.iter().any(|i| in_ns(&i.name))
-        || schema.views.iter().any(|v| in_ns(&v.name))
-        || schema.sequences.iter().any(|s| in_ns(&s.name))
+    };
+    schema
+        .tables
+        .positions_named(d, namespace, name)
+        .into_iter()
+        .chain(
+            schema
+                .tables
+                .positions_aliased(d, Alias::RelationConstraint, namespace, name),
+        )
+        .any(table)
+        || named_in(&schema.indexes, d, namespace, name).any(|i| in_ns(&i.name))
+        || named_in(&schema.views, d, namespace, name).any(|v| in_ns(&v.name))
+        || named_in(&schema.sequences, d, namespace, name).any(|s| in_ns(&s.name))
         || schema
-            .opaque
-            .iter()
+            .opaque_named(namespace, name)
             .any(|o| o.kind == crate::schema::OpaqueKind::Type && in_ns(&o.name))
+}
+
+/// The objects of `list` whose name has `name`'s key (candidates, to test).
+fn named_in<'a, T: crate::schema::Named>(
+    list: &'a crate::schema::ObjectList<T>,
+    d: Dialect,
+    namespace: Option<&str>,
+    name: &str,
+) -> impl Iterator<Item = &'a T> {
+    list.positions_named(d, namespace, name)
+        .into_iter()
+        .map(move |i| &list[i])
 }
 
 /// Whether `pg_type` already has this name in `namespace`: an enum,
@@ -176,12 +201,11 @@ pub(crate) fn type_taken(schema: &Schema, namespace: Option<&str>, name: &str) -
     use crate::schema::OpaqueKind;
     let d = schema.dialect;
     let in_ns = |q: &QualifiedName| d.same_name(&q.name, name) && q.schema.as_deref() == namespace;
-    schema.tables.iter().any(|t| in_ns(&t.name))
-        || schema.views.iter().any(|v| in_ns(&v.name))
-        || schema.enums.iter().any(|e| in_ns(&e.name))
+    named_in(&schema.tables, d, namespace, name).any(|t| in_ns(&t.name))
+        || named_in(&schema.views, d, namespace, name).any(|v| in_ns(&v.name))
+        || named_in(&schema.enums, d, namespace, name).any(|e| in_ns(&e.name))
         || schema
-            .opaque
-            .iter()
+            .opaque_named(namespace, name)
             .any(|o| matches!(o.kind, OpaqueKind::Type | OpaqueKind::Domain) && in_ns(&o.name))
 }
 
@@ -189,7 +213,14 @@ pub(crate) fn type_taken(schema: &Schema, namespace: Option<&str>, name: &str) -
 fn constraint_in_namespace(schema: &Schema, namespace: Option<&str>, name: &str) -> bool {
     schema
         .tables
-        .iter()
+        .positions_aliased(
+            schema.dialect,
+            crate::schema::Alias::Constraint,
+            namespace,
+            name,
+        )
+        .into_iter()
+        .map(|i| &schema.tables[i])
         .filter(|t| t.name.schema.as_deref() == namespace)
         .any(|t| table_has_constraint(t, name, schema.dialect))
 }

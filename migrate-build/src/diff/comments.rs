@@ -23,13 +23,15 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
     let same = |a: &QualifiedName, b: &QualifiedName| a.same_as(b, d);
     for index in &next.indexes {
         let old = previous.index(&index.name).map(|i| &i.comment);
-        let fresh = created(
+        let fresh = || {
+            created(
+                differ,
+                &|s| matches!(s, Step::CreateIndex(i) if same(&i.name, &index.name)),
+            ) || created(
             differ,
-            &|s| matches!(s, Step::CreateIndex(i) if same(&i.name, &index.name)),
-        ) || created(
-            differ,
-            &|s| matches!(s, Step::RebuildTable { next, .. } if same(&next.name, &index.table)),
-        );
+                &|s| matches!(s, Step::RebuildTable { next, .. } if same(&next.name, &index.table)),
+            )
+        };
         consider(
             &mut out,
             old,
@@ -40,10 +42,12 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
     }
     for view in &next.views {
         let old_view = previous.view(&view.name);
-        let fresh = created(
-            differ,
-            &|s| matches!(s, Step::CreateView(v) if same(&v.name, &view.name)),
-        );
+        let fresh = || {
+            created(
+                differ,
+                &|s| matches!(s, Step::CreateView(v) if same(&v.name, &view.name)),
+            )
+        };
         consider(
             &mut out,
             old_view.map(|v| &v.comment),
@@ -89,21 +93,23 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
             &mut out,
             old,
             &seq.comment,
-            old.is_none(),
+            || old.is_none(),
             CommentTarget::Sequence(seq.name.clone()),
         );
     }
     for e in &next.enums {
         let old = previous.enum_type(&e.name).map(|e| &e.comment);
-        let fresh = created(
-            differ,
-            &|s| matches!(s, Step::RecreateEnum { next, .. } if same(&next.name, &e.name)),
-        );
+        let fresh = || {
+            created(
+                differ,
+                &|s| matches!(s, Step::RecreateEnum { next, .. } if same(&next.name, &e.name)),
+            )
+        };
         consider(
             &mut out,
             old,
             &e.comment,
-            fresh || old.is_none(),
+            || fresh() || old.is_none(),
             CommentTarget::Type(e.name.clone()),
         );
     }
@@ -120,7 +126,7 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
             &mut out,
             old,
             &ext.comment,
-            false,
+            || false,
             CommentTarget::Extension(ext.name.clone()),
         );
     }
@@ -135,7 +141,7 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
             &mut out,
             Some(&old),
             &Some(text.clone()),
-            false,
+            || false,
             CommentTarget::Schema(ns.clone()),
         );
     }
@@ -156,10 +162,12 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
             .iter()
             .find(|p| same(&p.table, &policy.table) && d.same_name(&p.name, &policy.name))
             .map(|p| &p.comment);
-        let fresh = created(
-            differ,
-            &|s| matches!(s, Step::CreatePolicy(p) if same(&p.table, &policy.table) && p.name == policy.name),
-        );
+        let fresh = || {
+            created(
+                differ,
+                &|s| matches!(s, Step::CreatePolicy(p) if same(&p.table, &policy.table) && p.name == policy.name),
+            )
+        };
         consider(
             &mut out,
             old,
@@ -173,8 +181,7 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
     }
     for object in &next.opaque {
         let old = previous
-            .opaque
-            .iter()
+            .opaque_named(object.name.schema.as_deref(), &object.name.name)
             .find(|o| {
                 o.kind == object.kind
                     && same(&o.name, &object.name)
@@ -185,10 +192,7 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
                     }
             })
             .map(|o| &o.comment);
-        let fresh = created(
-            differ,
-            &|s| matches!(s, Step::CreateOpaque(o) if o == object),
-        );
+        let fresh = || created(differ, &|s| matches!(s, Step::CreateOpaque(o) if o == object));
         consider(
             &mut out,
             old,
@@ -199,14 +203,18 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
     }
     for table in &next.tables {
         let old_table = previous.table(&table.name);
-        let rebuilt = created(
-            differ,
-            &|s| matches!(s, Step::RebuildTable { next, .. } if same(&next.name, &table.name)),
-        );
+        let rebuilt = || {
+            created(
+                differ,
+                &|s| matches!(s, Step::RebuildTable { next, .. } if same(&next.name, &table.name)),
+            )
+        };
         for (name, text) in &table.constraint_comments {
-            let fresh = old_table.is_none()
-                || rebuilt
-                || created(differ, &|s| constraint_added(s, &table.name, name, d));
+            let fresh = || {
+                old_table.is_none()
+                    || rebuilt()
+                    || created(differ, &|s| constraint_added(s, &table.name, name, d))
+            };
             let old = old_table.map(|t| {
                 t.constraint_comments
                     .iter()
@@ -231,8 +239,8 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
                     .iter()
                     .any(|(n, _)| d.same_name(n, name));
                 let exists = constraint_names(table).any(|n| d.same_name(n, name));
-                let readded = created(differ, &|s| constraint_added(s, &table.name, name, d));
-                if !kept && exists && !readded && !rebuilt {
+                let readded = || created(differ, &|s| constraint_added(s, &table.name, name, d));
+                if !kept && exists && !readded() && !rebuilt() {
                     out.push((
                         CommentTarget::Constraint {
                             name: name.clone(),
@@ -255,10 +263,15 @@ fn consider(
     out: &mut Vec<(CommentTarget, Option<String>)>,
     old: Option<&Option<String>>,
     new: &Option<String>,
-    fresh: bool,
+    fresh: impl FnOnce() -> bool,
     target: CommentTarget,
 ) {
-    let before = if fresh { None } else { old.cloned().flatten() };
+    // Most objects have no comment on either side: whether the plan
+    // creates them (a search of its steps) is not asked then.
+    if new.is_none() && old.is_none_or(|o| o.is_none()) {
+        return;
+    }
+    let before = if fresh() { None } else { old.cloned().flatten() };
     if before != *new {
         out.push((target, new.clone()));
     }

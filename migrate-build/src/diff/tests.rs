@@ -94,7 +94,7 @@ fn index(name: &str, on: &str, columns: &[&str]) -> Index {
 
 fn schema(d: Dialect, tables: Vec<Table>) -> Schema {
     let mut s = Schema::empty(d);
-    s.tables = tables;
+    s.tables = tables.into();
     s
 }
 

@@ -11,10 +11,14 @@
 //! with, for rendering, and a canonical key, for comparing: `'x'::text` and
 //! `'x'` are the same default to the database, so they compare equal.
 
+mod list;
 pub mod normalize;
 mod renames;
 
 pub use renames::{Renamed, RenamedFrom, Renames, SourceLocation};
+
+pub use list::{Named, ObjectList};
+pub(crate) use list::Alias;
 
 use crate::dialect::Dialect;
 
@@ -148,21 +152,21 @@ impl Eq for Definition {}
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Schema {
     pub dialect: Dialect,
-    pub tables: Vec<Table>,
+    pub tables: ObjectList<Table>,
     /// Indexes live beside tables (their names are schema-level on PostgreSQL).
-    pub indexes: Vec<Index>,
+    pub indexes: ObjectList<Index>,
     /// PostgreSQL `CREATE TYPE … AS ENUM`; values in declaration order.
-    pub enums: Vec<Enum>,
-    pub views: Vec<View>,
+    pub enums: ObjectList<Enum>,
+    pub views: ObjectList<View>,
     /// Standalone and serial-owned sequences (PostgreSQL).
-    pub sequences: Vec<Sequence>,
+    pub sequences: ObjectList<Sequence>,
     pub extensions: Vec<Extension>,
     /// Non-default schemas created with `CREATE SCHEMA` (PostgreSQL).
     pub namespaces: Vec<String>,
     /// Objects the engine carries by name without modelling them.
-    pub opaque: Vec<OpaqueObject>,
+    pub opaque: ObjectList<OpaqueObject>,
     /// SQLite `CREATE VIRTUAL TABLE … USING module(…)`.
-    pub virtual_tables: Vec<VirtualTable>,
+    pub virtual_tables: ObjectList<VirtualTable>,
     /// PostgreSQL row-level security policies.
     pub policies: Vec<Policy>,
     /// `COMMENT ON SCHEMA`: (schema, comment), sorted.
@@ -175,15 +179,15 @@ impl Schema {
     pub fn empty(dialect: Dialect) -> Self {
         Schema {
             dialect,
-            tables: Vec::new(),
-            indexes: Vec::new(),
-            enums: Vec::new(),
-            views: Vec::new(),
-            sequences: Vec::new(),
+            tables: ObjectList::new(),
+            indexes: ObjectList::new(),
+            enums: ObjectList::new(),
+            views: ObjectList::new(),
+            sequences: ObjectList::new(),
             extensions: Vec::new(),
             namespaces: Vec::new(),
-            opaque: Vec::new(),
-            virtual_tables: Vec::new(),
+            opaque: ObjectList::new(),
+            virtual_tables: ObjectList::new(),
             policies: Vec::new(),
             namespace_comments: Vec::new(),
             renames: Renames::default(),
@@ -204,53 +208,58 @@ impl Schema {
     }
 
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
-        self.tables
-            .iter()
-            .find(|t| t.name.same_as(name, self.dialect))
+        self.tables.find_named(self.dialect, name)
     }
 
     pub fn table_mut(&mut self, name: &QualifiedName) -> Option<&mut Table> {
-        let dialect = self.dialect;
-        self.tables
-            .iter_mut()
-            .find(|t| t.name.same_as(name, dialect))
+        self.tables.find_named_mut(self.dialect, name)
     }
 
     /// Indexes on `table`, in declaration order.
     pub fn indexes_on<'a>(&'a self, table: &'a QualifiedName) -> impl Iterator<Item = &'a Index> {
         self.indexes
-            .iter()
+            .positions_aliased(
+                self.dialect,
+                Alias::OnTable,
+                table.schema.as_deref(),
+                &table.name,
+            )
+            .into_iter()
+            .map(|i| &self.indexes[i])
             .filter(move |i| i.table.same_as(table, self.dialect))
     }
 
     pub fn index(&self, name: &QualifiedName) -> Option<&Index> {
-        self.indexes
-            .iter()
-            .find(|i| i.name.same_as(name, self.dialect))
+        self.indexes.find_named(self.dialect, name)
     }
 
     pub fn enum_type(&self, name: &QualifiedName) -> Option<&Enum> {
-        self.enums
-            .iter()
-            .find(|e| e.name.same_as(name, self.dialect))
+        self.enums.find_named(self.dialect, name)
     }
 
     pub fn view(&self, name: &QualifiedName) -> Option<&View> {
-        self.views
-            .iter()
-            .find(|v| v.name.same_as(name, self.dialect))
+        self.views.find_named(self.dialect, name)
     }
 
     pub fn virtual_table(&self, name: &QualifiedName) -> Option<&VirtualTable> {
-        self.virtual_tables
-            .iter()
-            .find(|v| v.name.same_as(name, self.dialect))
+        self.virtual_tables.find_named(self.dialect, name)
     }
 
     pub fn sequence(&self, name: &QualifiedName) -> Option<&Sequence> {
-        self.sequences
-            .iter()
-            .find(|s| s.name.same_as(name, self.dialect))
+        self.sequences.find_named(self.dialect, name)
+    }
+
+    /// Opaque objects named `name` in `namespace` (every kind, overloads
+    /// included), in order.
+    pub fn opaque_named<'a>(
+        &'a self,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> impl Iterator<Item = &'a OpaqueObject> {
+        self.opaque
+            .positions_named(self.dialect, namespace, name)
+            .into_iter()
+            .map(|i| &self.opaque[i])
     }
 
     /// Puts every list in a canonical order so that two schemas holding the

@@ -58,7 +58,7 @@ pub fn introspect(
         .cloned()
         .collect();
     schema.namespace_comments = cx.namespace_comments()?;
-    schema.tables = cx.tables()?;
+    schema.tables = cx.tables()?.into();
     indexes::read(&mut cx, &mut schema)?;
     objects::read(&mut cx, &mut schema)?;
     schema.sort();

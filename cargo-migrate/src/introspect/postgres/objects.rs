@@ -15,11 +15,11 @@ use super::{
 };
 
 pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), IntrospectError> {
-    schema.enums = enums(cx)?;
-    schema.views = views(cx)?;
-    schema.sequences = sequences(cx)?;
+    schema.enums = enums(cx)?.into();
+    schema.views = views(cx)?.into();
+    schema.sequences = sequences(cx)?.into();
     schema.extensions = extensions(cx)?;
-    schema.opaque = Vec::new();
+    schema.opaque = Default::default();
     let mut oids = Vec::new();
     routines(cx, &mut schema.opaque, &mut oids)?;
     types(cx, &mut schema.opaque, &mut oids)?;

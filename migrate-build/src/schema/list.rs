@@ -1,0 +1,472 @@
+//! The lists a [`Schema`](super::Schema) holds its objects in, with an index
+//! by name beside each.
+//!
+//! Looking a name up by scanning a list is quadratic in a replay: every
+//! `CREATE TABLE` asks whether its name, its key's name and its foreign
+//! keys' names are taken, so 8,000 tables cost 8,000 scans of up to 8,000
+//! tables each. An [`ObjectList`] derefs to its `Vec`, so every reader and
+//! writer of the lists is unchanged, and keeps a name index that stays right
+//! whatever they do:
+//!
+//! - [`ObjectList::push`] (and `extend`) index the new objects as they come;
+//! - [`ObjectList::get_mut_at`] re-reads one object's names on the next lookup;
+//! - any other mutable access (`retain`, `remove`, `iter_mut`, `sort`,
+//!   indexing) goes through `DerefMut`, which drops the whole index: it is
+//!   rebuilt at the next lookup, a cost of the order of the mutation itself.
+//!
+//! The index only narrows a search: lookups test each candidate with the
+//! same predicate the scan used, so a name found is a name the scan finds.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::dialect::Dialect;
+
+use super::{Enum, Index, OpaqueObject, QualifiedName, Sequence, Table, View, VirtualTable};
+
+/// What [`QualifiedName::same_as`] compares: two names are the same under a
+/// dialect iff their keys are equal.
+#[doc(hidden)]
+pub type NameKey = (Option<String>, String);
+
+pub(crate) fn name_key(d: Dialect, schema: Option<&str>, name: &str) -> NameKey {
+    (
+        schema.map(|s| d.name_key(s).into_owned()),
+        d.name_key(name).into_owned(),
+    )
+}
+
+/// A second kind of name an object answers to besides its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[doc(hidden)]
+pub enum Alias {
+    /// A table's primary key or unique constraint: it names an index, so it
+    /// is a relation of the table's schema (`pg_class`).
+    RelationConstraint,
+    /// Any constraint of a table (key, unique, check, foreign key), by the
+    /// table's schema and the constraint's name.
+    Constraint,
+    /// An index, by the table it is on.
+    OnTable,
+}
+
+/// An object kept in an [`ObjectList`]: its own name and any aliases.
+pub trait Named {
+    fn qualified_name(&self) -> &QualifiedName;
+
+    /// The other names the object answers to, for the index.
+    #[doc(hidden)]
+    fn aliases(&self, _d: Dialect, _out: &mut Vec<(Alias, NameKey)>) {}
+}
+
+macro_rules! named {
+    ($($t:ty),*) => {$(
+        impl Named for $t {
+            fn qualified_name(&self) -> &QualifiedName {
+                &self.name
+            }
+        }
+    )*};
+}
+named!(Enum, View, Sequence, VirtualTable, OpaqueObject);
+
+impl Named for Table {
+    fn qualified_name(&self) -> &QualifiedName {
+        &self.name
+    }
+
+    fn aliases(&self, d: Dialect, out: &mut Vec<(Alias, NameKey)>) {
+        let ns = self.name.schema.as_deref();
+        let relation = self
+            .primary_key
+            .iter()
+            .filter_map(|k| k.name.as_deref())
+            .chain(self.uniques.iter().filter_map(|u| u.name.as_deref()));
+        for n in relation.clone() {
+            out.push((Alias::RelationConstraint, name_key(d, ns, n)));
+        }
+        let other = self
+            .checks
+            .iter()
+            .filter_map(|c| c.name.as_deref())
+            .chain(self.foreign_keys.iter().filter_map(|f| f.name.as_deref()));
+        for n in relation.chain(other) {
+            out.push((Alias::Constraint, name_key(d, ns, n)));
+        }
+    }
+}
+
+impl Named for Index {
+    fn qualified_name(&self) -> &QualifiedName {
+        &self.name
+    }
+
+    fn aliases(&self, d: Dialect, out: &mut Vec<(Alias, NameKey)>) {
+        out.push((
+            Alias::OnTable,
+            name_key(d, self.table.schema.as_deref(), &self.table.name),
+        ));
+    }
+}
+
+/// A `Vec` of schema objects with an index by name (see the module doc).
+pub struct ObjectList<T> {
+    items: Vec<T>,
+    index: Mutex<ListIndex>,
+}
+
+/// Positions by key, each list ascending (declaration order, so the first
+/// is the one a scan finds first).
+#[derive(Default)]
+struct ListIndex {
+    /// `None`: to be rebuilt from scratch.
+    dialect: Option<Dialect>,
+    /// How many items are indexed (items pushed since are not yet).
+    indexed: usize,
+    /// Positions whose names may have changed since they were indexed.
+    touched: Vec<usize>,
+    names: HashMap<NameKey, Vec<usize>>,
+    aliases: HashMap<(Alias, NameKey), Vec<usize>>,
+    /// What each position was indexed under, to take it out again.
+    keys: Vec<(NameKey, Vec<(Alias, NameKey)>)>,
+    /// Times the index was rebuilt whole (tests count work with it).
+    rebuilds: usize,
+}
+
+fn insert_sorted(list: &mut Vec<usize>, pos: usize) {
+    if let Err(at) = list.binary_search(&pos) {
+        list.insert(at, pos);
+    }
+}
+
+fn remove_from(list: &mut Vec<usize>, pos: usize) {
+    if let Ok(at) = list.binary_search(&pos) {
+        list.remove(at);
+    }
+}
+
+impl ListIndex {
+    fn invalidate(&mut self) {
+        self.dialect = None;
+    }
+
+    fn keys_of<T: Named>(item: &T, d: Dialect) -> (NameKey, Vec<(Alias, NameKey)>) {
+        let n = item.qualified_name();
+        let mut aliases = Vec::new();
+        item.aliases(d, &mut aliases);
+        (name_key(d, n.schema.as_deref(), &n.name), aliases)
+    }
+
+    fn add(&mut self, pos: usize, keys: (NameKey, Vec<(Alias, NameKey)>)) {
+        insert_sorted(self.names.entry(keys.0.clone()).or_default(), pos);
+        for alias in &keys.1 {
+            insert_sorted(self.aliases.entry(alias.clone()).or_default(), pos);
+        }
+        if pos < self.keys.len() {
+            self.keys[pos] = keys;
+        } else {
+            self.keys.push(keys);
+        }
+    }
+
+    fn take_out(&mut self, pos: usize) {
+        let Some((name, aliases)) = self.keys.get(pos).cloned() else {
+            return;
+        };
+        if let Some(list) = self.names.get_mut(&name) {
+            remove_from(list, pos);
+        }
+        for alias in aliases {
+            if let Some(list) = self.aliases.get_mut(&alias) {
+                remove_from(list, pos);
+            }
+        }
+    }
+
+    /// Brings the index up to date with `items`.
+    fn sync<T: Named>(&mut self, items: &[T], d: Dialect) {
+        if self.dialect != Some(d) || self.indexed > items.len() {
+            self.names.clear();
+            self.aliases.clear();
+            self.keys.clear();
+            self.touched.clear();
+            self.indexed = 0;
+            self.dialect = Some(d);
+            self.rebuilds += 1;
+        }
+        for pos in std::mem::take(&mut self.touched) {
+            if pos < self.indexed {
+                self.take_out(pos);
+                self.add(pos, Self::keys_of(&items[pos], d));
+            }
+        }
+        for (pos, item) in items.iter().enumerate().skip(self.indexed) {
+            self.add(pos, Self::keys_of(item, d));
+        }
+        self.indexed = items.len();
+    }
+}
+
+impl<T> ObjectList<T> {
+    pub fn new() -> Self {
+        ObjectList {
+            items: Vec::new(),
+            index: Mutex::new(ListIndex::default()),
+        }
+    }
+
+    fn index_mut(&mut self) -> &mut ListIndex {
+        match self.index.get_mut() {
+            Ok(index) => index,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Appends an object; the index takes it in at the next lookup.
+    pub fn push(&mut self, item: T) {
+        self.items.push(item);
+    }
+
+    /// The object at `pos`, to change: its names are read again at the next
+    /// lookup, the rest of the index stays.
+    pub fn get_mut_at(&mut self, pos: usize) -> Option<&mut T> {
+        if pos < self.items.len() {
+            self.index_mut().touched.push(pos);
+        }
+        self.items.get_mut(pos)
+    }
+
+    pub fn into_vec(self) -> Vec<T> {
+        self.items
+    }
+
+    /// How many times the index was built from scratch (for tests that
+    /// check that a replay does not rebuild it per statement).
+    #[doc(hidden)]
+    pub fn index_rebuilds(&self) -> usize {
+        self.with_index(|i| i.rebuilds)
+    }
+
+    fn with_index<R>(&self, f: impl FnOnce(&mut ListIndex) -> R) -> R {
+        let mut guard = match self.index.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut guard)
+    }
+}
+
+impl<T: Named> ObjectList<T> {
+    /// Positions of the objects named `name` (as `same_as` compares), in order.
+    pub(crate) fn positions_named(
+        &self,
+        d: Dialect,
+        schema: Option<&str>,
+        name: &str,
+    ) -> Vec<usize> {
+        let key = name_key(d, schema, name);
+        self.with_index(|index| {
+            index.sync(&self.items, d);
+            index.names.get(&key).cloned().unwrap_or_default()
+        })
+    }
+
+    /// Positions of the objects with this alias, in order.
+    pub(crate) fn positions_aliased(
+        &self,
+        d: Dialect,
+        alias: Alias,
+        schema: Option<&str>,
+        name: &str,
+    ) -> Vec<usize> {
+        let key = (alias, name_key(d, schema, name));
+        self.with_index(|index| {
+            index.sync(&self.items, d);
+            index.aliases.get(&key).cloned().unwrap_or_default()
+        })
+    }
+
+    /// The first object named `name`, as a scan with `same_as` finds it.
+    pub fn find_named(&self, d: Dialect, name: &QualifiedName) -> Option<&T> {
+        self.position_named(d, name).map(|i| &self.items[i])
+    }
+
+    pub fn position_named(&self, d: Dialect, name: &QualifiedName) -> Option<usize> {
+        self.positions_named(d, name.schema.as_deref(), &name.name)
+            .into_iter()
+            .find(|&i| self.items[i].qualified_name().same_as(name, d))
+    }
+
+    /// Mutable access to the first object named `name` (see [`Self::get_mut_at`]).
+    pub fn find_named_mut(&mut self, d: Dialect, name: &QualifiedName) -> Option<&mut T> {
+        let pos = self.position_named(d, name)?;
+        self.get_mut_at(pos)
+    }
+}
+
+impl<T> Default for ObjectList<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> std::ops::Deref for ObjectList<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.items
+    }
+}
+
+/// Any change made through the `Vec` itself: the index is rebuilt.
+impl<T> std::ops::DerefMut for ObjectList<T> {
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        self.index_mut().invalidate();
+        &mut self.items
+    }
+}
+
+impl<T: Clone> Clone for ObjectList<T> {
+    fn clone(&self) -> Self {
+        ObjectList::from(self.items.clone())
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for ObjectList<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.items.fmt(f)
+    }
+}
+
+impl<T: PartialEq> PartialEq for ObjectList<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.items == other.items
+    }
+}
+impl<T: Eq> Eq for ObjectList<T> {}
+
+impl<T: PartialEq> PartialEq<Vec<T>> for ObjectList<T> {
+    fn eq(&self, other: &Vec<T>) -> bool {
+        &self.items == other
+    }
+}
+
+impl<T: PartialEq> PartialEq<ObjectList<T>> for Vec<T> {
+    fn eq(&self, other: &ObjectList<T>) -> bool {
+        self == &other.items
+    }
+}
+
+impl<T> From<Vec<T>> for ObjectList<T> {
+    fn from(items: Vec<T>) -> Self {
+        let mut list = ObjectList::new();
+        list.items = items;
+        list
+    }
+}
+
+impl<T> FromIterator<T> for ObjectList<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        ObjectList::from(iter.into_iter().collect::<Vec<T>>())
+    }
+}
+
+impl<T> Extend<T> for ObjectList<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
+        self.items.extend(iter);
+    }
+}
+
+impl<T> IntoIterator for ObjectList<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a ObjectList<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a mut ObjectList<T> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.index_mut().invalidate();
+        self.items.iter_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{CheckConstraint, Expr};
+
+    fn table(name: &str) -> Table {
+        Table::new(QualifiedName::new(name))
+    }
+
+    #[test]
+    fn pushes_are_indexed_without_a_rebuild() {
+        let d = Dialect::Postgres;
+        let mut list = ObjectList::new();
+        for i in 0..1000 {
+            list.push(table(&format!("t{i}")));
+            assert!(list.find_named(d, &QualifiedName::new(format!("t{i}"))).is_some());
+        }
+        assert_eq!(list.index_rebuilds(), 1);
+        assert!(list.find_named(d, &QualifiedName::new("t1000")).is_none());
+    }
+
+    #[test]
+    fn changes_through_the_vec_are_seen() {
+        let d = Dialect::Sqlite;
+        let mut list: ObjectList<Table> = vec![table("a"), table("b")].into();
+        assert!(list.find_named(d, &QualifiedName::new("A")).is_some());
+        list.retain(|t| t.name.name != "a");
+        assert!(list.find_named(d, &QualifiedName::new("a")).is_none());
+        list[0].name.name = "c".into();
+        assert!(list.find_named(d, &QualifiedName::new("b")).is_none());
+        assert!(list.find_named(d, &QualifiedName::new("C")).is_some());
+        for t in &mut list {
+            t.name.name = "d".into();
+        }
+        assert_eq!(list.position_named(d, &QualifiedName::new("d")), Some(0));
+    }
+
+    #[test]
+    fn a_touched_object_is_read_again() {
+        let d = Dialect::Postgres;
+        let mut list: ObjectList<Table> = vec![table("a"), table("b")].into();
+        assert_eq!(list.position_named(d, &QualifiedName::new("b")), Some(1));
+        let t = list.find_named_mut(d, &QualifiedName::new("a")).unwrap();
+        t.name.name = "z".into();
+        t.checks.push(CheckConstraint {
+            name: Some("z_check".into()),
+            expr: Expr::new("x > 0", d),
+            no_inherit: false,
+            not_valid: false,
+        });
+        assert!(list.find_named(d, &QualifiedName::new("a")).is_none());
+        assert_eq!(list.position_named(d, &QualifiedName::new("z")), Some(0));
+        assert_eq!(
+            list.positions_aliased(d, Alias::Constraint, None, "z_check"),
+            vec![0]
+        );
+        assert_eq!(list.index_rebuilds(), 1);
+    }
+
+    #[test]
+    fn the_first_of_two_objects_of_a_name_is_found() {
+        let d = Dialect::Postgres;
+        let mut first = table("a");
+        first.comment = Some("first".into());
+        let list: ObjectList<Table> = vec![first, table("a")].into();
+        let found = list.find_named(d, &QualifiedName::new("a")).unwrap();
+        assert_eq!(found.comment.as_deref(), Some("first"));
+    }
+}
