@@ -314,7 +314,12 @@ fn follow_default_names(
     let d = work.dialect;
     let rules = d.rules();
     let mut steps = Vec::new();
+    let mut seen: Vec<&QualifiedName> = Vec::new();
     for table in touched {
+        if seen.iter().any(|t| t.same_as(table, d)) {
+            continue;
+        }
+        seen.push(table);
         let (Some(was), Some(is)) = (work.table(table), next.table(table)) else {
             continue;
         };
