@@ -77,7 +77,10 @@ fn sqlite_renames_keep_rows_up_and_down() {
     ws.write("schema.sql", SQLITE_V2);
     ws.migrate(&["new", "rename"]).success();
     let up = latest(&ws, "up.sql");
-    assert!(up.contains("ALTER TABLE customers RENAME TO clients"), "{up}");
+    assert!(
+        up.contains("ALTER TABLE customers RENAME TO clients"),
+        "{up}"
+    );
     assert!(up.contains("RENAME COLUMN name TO full_name"), "{up}");
     assert!(up.contains("RENAME COLUMN note TO remark"), "{up}");
     assert!(!up.contains("DROP COLUMN"), "{up}");
@@ -94,7 +97,10 @@ fn sqlite_renames_keep_rows_up_and_down() {
     // `remark` also became NOT NULL: the rebuild after the rename copies
     // the values under the new name.
     assert_eq!(
-        rows(&db, "SELECT id, customer_id, remark FROM orders ORDER BY id"),
+        rows(
+            &db,
+            "SELECT id, customer_id, remark FROM orders ORDER BY id"
+        ),
         [
             "Integer(10)|Integer(1)|Text(\"first\")",
             "Integer(11)|Integer(2)|Text(\"second\")",
@@ -105,7 +111,9 @@ fn sqlite_renames_keep_rows_up_and_down() {
     // Everything agrees: migrations = schema, database = migrations.
     ws.migrate(&["check"]).success();
     // The annotations are harmless once applied.
-    ws.migrate(&["new", "again"]).success().stderr_has("in sync");
+    ws.migrate(&["new", "again"])
+        .success()
+        .stderr_has("in sync");
 
     ws.migrate(&["down"]).success();
     let db = ws.db();
@@ -125,8 +133,11 @@ fn sqlite_renames_keep_rows_up_and_down() {
         ]
     );
     assert!(
-        rows(&db, "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'customers_name'")
-            .len()
+        rows(
+            &db,
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'customers_name'"
+        )
+        .len()
             == 1
     );
 }
@@ -160,7 +171,14 @@ fn pg_in_sync(ws: &Workspace, db: &TestDb, when: &str) {
     let r = pg_run(
         ws,
         db,
-        &["diff", "--from", "database", "--to", "schema", "--exit-code"],
+        &[
+            "diff",
+            "--from",
+            "database",
+            "--to",
+            "schema",
+            "--exit-code",
+        ],
     );
     assert_eq!(
         r.code(),
@@ -246,14 +264,22 @@ fn postgres_renames_keep_rows_up_and_down() {
     ] {
         assert!(up.contains(expected), "{expected} missing from\n{up}");
     }
-    assert!(!up.contains("DROP COLUMN") && !up.contains("DROP TABLE"), "{up}");
+    assert!(
+        !up.contains("DROP COLUMN") && !up.contains("DROP TABLE"),
+        "{up}"
+    );
     pg_run(&ws, &db, &["apply"]).success();
     pg_in_sync(&ws, &db, &format!("after the renames\n{up}"));
     pg_run(&ws, &db, &["check"]).success();
-    ws.migrate(&["new", "again"]).success().stderr_has("in sync");
+    ws.migrate(&["new", "again"])
+        .success()
+        .stderr_has("in sync");
 
     assert_eq!(
-        pg_rows(&mut db, "SELECT id::text, full_name FROM clients ORDER BY id"),
+        pg_rows(
+            &mut db,
+            "SELECT id::text, full_name FROM clients ORDER BY id"
+        ),
         ["1|Ada", "2|Grace"]
     );
     assert_eq!(
@@ -266,7 +292,10 @@ fn postgres_renames_keep_rows_up_and_down() {
          INSERT INTO tickets (customer_id) VALUES (3);",
     );
     assert_eq!(
-        pg_rows(&mut db, "SELECT max(c.id)::text, max(t.id)::text FROM clients c, tickets t"),
+        pg_rows(
+            &mut db,
+            "SELECT max(c.id)::text, max(t.id)::text FROM clients c, tickets t"
+        ),
         ["3|103"]
     );
     db.exec("DELETE FROM tickets WHERE id = 103; DELETE FROM clients WHERE id = 3;");
@@ -284,7 +313,10 @@ fn postgres_renames_keep_rows_up_and_down() {
 
 #[test]
 fn an_annotation_naming_nothing_is_an_error_at_its_location() {
-    let ws = Workspace::new("sqlite", "CREATE TABLE customers (id integer PRIMARY KEY, name text);\n");
+    let ws = Workspace::new(
+        "sqlite",
+        "CREATE TABLE customers (id integer PRIMARY KEY, name text);\n",
+    );
     ws.migrate(&["new", "start"]).success();
     ws.write(
         "schema.sql",
@@ -311,9 +343,9 @@ fn an_annotation_naming_nothing_is_an_error_at_its_location() {
         .stderr_has("schema.sql:6:1: `-- migrate:renamed-from` stands on no object");
 }
 
-const PLAIN_V1: &str = "CREATE TABLE customers (\n    id integer PRIMARY KEY,\n    name text NOT NULL\n);\n";
-const PLAIN_V2: &str =
-    "CREATE TABLE customers (\n    id integer PRIMARY KEY,\n    full_name text NOT NULL DEFAULT ''\n);\n";
+const PLAIN_V1: &str =
+    "CREATE TABLE customers (\n    id integer PRIMARY KEY,\n    name text NOT NULL\n);\n";
+const PLAIN_V2: &str = "CREATE TABLE customers (\n    id integer PRIMARY KEY,\n    full_name text NOT NULL DEFAULT ''\n);\n";
 
 #[test]
 fn without_a_terminal_a_drop_and_add_names_the_annotation() {
@@ -352,7 +384,11 @@ fn on_terminal(ws: &Workspace, args: &str, input: &str) -> String {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{args}: {text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args}: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     text
 }
 
@@ -387,10 +423,16 @@ fn on_a_terminal_new_asks_whether_a_column_was_renamed() {
     let screen = on_terminal(&ws, "new renamed", "y\n");
     assert!(screen.contains(question), "{screen}");
     let up = latest(&ws, "up.sql");
-    assert!(up.contains("ALTER TABLE customers RENAME COLUMN name TO full_name"), "{up}");
+    assert!(
+        up.contains("ALTER TABLE customers RENAME COLUMN name TO full_name"),
+        "{up}"
+    );
     assert!(!up.contains("WARNING"), "{up}");
     let down = latest(&ws, "down.sql");
-    assert!(down.contains("ALTER TABLE customers RENAME COLUMN full_name TO name"), "{down}");
+    assert!(
+        down.contains("ALTER TABLE customers RENAME COLUMN full_name TO name"),
+        "{down}"
+    );
     ws.migrate(&["apply"]).success();
     assert_eq!(
         rows(&ws.db(), "SELECT id, full_name FROM customers ORDER BY id"),
