@@ -212,8 +212,22 @@ fn forward_rename(
     let from = &r.from;
     let (Some(had_old), Some(had_new)) = (has(work, &r.object, from), has(work, &r.object, new))
     else {
-        // Its table or enum is created by this plan: nothing to rename.
-        return Ok(None);
+        // Its table or enum is created by this plan: the annotation cannot
+        // be followed unless the container is renamed too.
+        if previous_empty {
+            return Ok(None);
+        }
+        let container = match &r.object {
+            Renamed::Column { table, .. } | Renamed::Constraint { table, .. } => {
+                format!("table `{table}`")
+            }
+            Renamed::EnumValue { enum_name, .. } => format!("enum type `{enum_name}`"),
+            _ => return Ok(None),
+        };
+        return Err(format!(
+            "{what} is annotated `-- migrate:renamed-from {}`, but the migrations have no {container}: if it was renamed, annotate it too (`-- migrate:renamed-from <old name>` above its CREATE)",
+            shown(&r.object, from)
+        ));
     };
     if had_new {
         // Applied already (or never needed): harmless.
@@ -579,6 +593,13 @@ mod tests {
         let before = read(Dialect::Postgres, "CREATE TABLE t (name text);");
         let e = try_diff(&before, &still).unwrap_err().to_string();
         assert!(e.contains("the schema still has `name`"), "{e}");
+        // The table is new: renamed without saying so, or a stray annotation.
+        let elsewhere = read(Dialect::Postgres, "CREATE TABLE u (name text);");
+        let e = try_diff(&elsewhere, &after).unwrap_err().to_string();
+        assert!(
+            e.contains("the migrations have no table `t`: if it was renamed, annotate it too"),
+            "{e}"
+        );
     }
 
     #[test]
