@@ -192,15 +192,10 @@ pub(crate) struct Before {
 fn constraint_names(schema: &Schema) -> Vec<(QualifiedName, String)> {
     let mut out = Vec::new();
     for t in &schema.tables {
-        let names = t
-            .primary_key
-            .iter()
-            .filter_map(|k| k.name.as_deref())
-            .chain(t.uniques.iter().filter_map(|u| u.name.as_deref()))
-            .chain(t.checks.iter().filter_map(|c| c.name.as_deref()))
-            .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
-            .chain(t.exclusions.iter().filter_map(|x| x.name.as_deref()));
-        out.extend(names.map(|n| (t.name.clone(), n.to_string())));
+        out.extend(
+            t.constraint_names()
+                .map(|n| (t.name.clone(), n.to_string())),
+        );
     }
     out
 }

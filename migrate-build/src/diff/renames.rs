@@ -128,14 +128,7 @@ fn has(schema: &Schema, object: &Renamed, name: &str) -> Option<bool> {
 }
 
 fn has_constraint(t: &Table, name: &str, d: Dialect) -> bool {
-    t.primary_key
-        .iter()
-        .filter_map(|k| k.name.as_deref())
-        .chain(t.uniques.iter().filter_map(|u| u.name.as_deref()))
-        .chain(t.checks.iter().filter_map(|c| c.name.as_deref()))
-        .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
-        .chain(t.exclusions.iter().filter_map(|x| x.name.as_deref()))
-        .any(|n| d.same_name(n, name))
+    t.constraint_names().any(|n| d.same_name(n, name))
 }
 
 /// Whether the dialect renames this kind of object in place; otherwise the
