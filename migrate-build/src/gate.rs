@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::ddl::{self, SourceFile};
 use crate::dialect::{Dialect, RenderError, render_script};
-use crate::diff::describe;
+use crate::diff::{describe, try_diff};
 use crate::error::Error;
 use crate::migrations::{self, LockMismatch, Migration, lock};
 use crate::schema::Schema;
@@ -444,7 +444,7 @@ impl Check {
             _ => Vec::new(),
         };
         let (replayed, unmodelled) = replayed;
-        let plan = crate::diff::try_diff(&replayed, &declared)?;
+        let plan = try_diff(&replayed, &declared)?;
         let drift = (!plan.is_empty()).then(|| Drift {
             changes: plan.steps.iter().map(|s| describe(&s.step)).collect(),
             sql: render_script(&plan, inputs.dialect),
@@ -928,6 +928,41 @@ mod tests {
         assert!(report.is_clean());
         assert_eq!(report.migrations, 1);
         assert_eq!(report.dialect, Dialect::Sqlite);
+    }
+
+    #[test]
+    fn renames_go_through_the_gate() {
+        let renamed = "CREATE TABLE users (\n    id INTEGER PRIMARY KEY,\n    address TEXT NOT NULL -- migrate:renamed-from email\n);\n";
+        let ws = Ws::new(renamed, &[("20260101000000_users", USERS)]);
+        let drift = ws.check().run().unwrap().drift.unwrap();
+        assert_eq!(
+            drift.changes,
+            vec!["rename column `users.email` to `users.address`"]
+        );
+        assert_eq!(
+            drift.sql.unwrap().trim(),
+            "ALTER TABLE users RENAME COLUMN email TO address;"
+        );
+        // Applied, the annotation is harmless: in step.
+        let ws = Ws::new(
+            renamed,
+            &[
+                ("20260101000000_users", USERS),
+                (
+                    "20260102000000_rename",
+                    "ALTER TABLE users RENAME COLUMN email TO address;\n",
+                ),
+            ],
+        );
+        assert!(ws.check().run().unwrap().is_clean());
+        // An old name nobody has is an error with its location.
+        let typo = renamed.replace("from email", "from emial");
+        let ws = Ws::new(&typo, &[("20260101000000_users", USERS)]);
+        let e = ws.check().run().unwrap_err().to_string();
+        assert!(
+            e.ends_with("schema.sql:3:27: column `users.address` is annotated `-- migrate:renamed-from emial`, but the migrations have neither `emial` nor `address`: correct the old name, or remove the annotation"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -60,7 +60,11 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
             )));
         }
         let mut up = try_diff(&replayed, &declared)?;
-        if rename_prompt::confirm(&up, &mut declared, &rename_prompt::Asker::new(args.no_interactive)) {
+        if rename_prompt::confirm(
+            &up,
+            &mut declared,
+            &rename_prompt::Asker::new(args.no_interactive),
+        ) {
             up = try_diff(&replayed, &declared)?;
         }
         let hints = rename_prompt::hints(&up, &declared);

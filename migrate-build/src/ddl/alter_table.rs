@@ -1000,7 +1000,12 @@ fn rename_in_expr(e: &mut Expr, old: &str, new: &str, d: Dialect) {
     }
 }
 
-pub(super) fn rename_column(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str) -> Fallible<()> {
+pub(super) fn rename_column(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    old: &str,
+    new: &str,
+) -> Fallible<()> {
     let d = schema.dialect;
     let t = table_mut(schema, name)?;
     if t.column(new, d).is_some() && !d.same_name(old, new) {

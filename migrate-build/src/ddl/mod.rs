@@ -186,8 +186,7 @@ fn apply_here(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, 
                 .record(schema, before)
                 .map_err(|e| annotation_error(e, statement))?;
         }
-        renames::inside(schema, file, statement)
-            .map_err(|e| annotation_error(e, statement))?;
+        renames::inside(schema, file, statement).map_err(|e| annotation_error(e, statement))?;
         match outcome {
             Outcome::Applied => {}
             Outcome::Temporary(name) => temporary.push(name),

@@ -9,8 +9,8 @@ use super::scan::{Cursor, Tok, Tokens};
 use super::{Fallible, Outcome, definition, facts, names, options};
 use crate::dialect::Dialect;
 use crate::schema::{
-    Enum, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, Schema,
-    Sequence, View,
+    Enum, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, Schema, Sequence,
+    View,
 };
 
 /// The extension every PostgreSQL database has from its template.

@@ -24,9 +24,7 @@ use super::scan::{self, Cursor};
 use super::{Fallible, SourceFile, Statement, names};
 use crate::dialect::Dialect;
 use crate::plan::Rename;
-use crate::schema::{
-    Expr, QualifiedName, RefKind, Renamed, RenamedFrom, Schema, SourceLocation,
-};
+use crate::schema::{Expr, QualifiedName, RefKind, Renamed, RenamedFrom, Schema, SourceLocation};
 
 const DIRECTIVE: &str = "migrate:renamed-from";
 
@@ -83,7 +81,9 @@ pub(crate) fn above(
             .unwrap_or(rest);
         let lines: Vec<&str> = rest.split('\n').collect();
         let attached = followed_by_statement
-            && lines[..lines.len() - 1].iter().all(|l| !l.trim().is_empty());
+            && lines[..lines.len() - 1]
+                .iter()
+                .all(|l| !l.trim().is_empty());
         if !attached {
             return Err(error_at(
                 &a.at,
@@ -95,7 +95,9 @@ pub(crate) fn above(
         if annotation.is_some() {
             return Err(error_at(
                 &a.at,
-                format!("a second `-- {DIRECTIVE}` above one statement: an object has one old name"),
+                format!(
+                    "a second `-- {DIRECTIVE}` above one statement: an object has one old name"
+                ),
             ));
         }
         annotation = Some(a);
@@ -190,15 +192,10 @@ pub(crate) struct Before {
 fn constraint_names(schema: &Schema) -> Vec<(QualifiedName, String)> {
     let mut out = Vec::new();
     for t in &schema.tables {
-        let names = t
-            .primary_key
-            .iter()
-            .filter_map(|k| k.name.as_deref())
-            .chain(t.uniques.iter().filter_map(|u| u.name.as_deref()))
-            .chain(t.checks.iter().filter_map(|c| c.name.as_deref()))
-            .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
-            .chain(t.exclusions.iter().filter_map(|x| x.name.as_deref()));
-        out.extend(names.map(|n| (t.name.clone(), n.to_string())));
+        out.extend(
+            t.constraint_names()
+                .map(|n| (t.name.clone(), n.to_string())),
+        );
     }
     out
 }
@@ -234,7 +231,8 @@ impl Above {
         ) -> Option<QualifiedName> {
             now.find(|n| !was.iter().any(|w| w.same_as(n, d))).cloned()
         }
-        let object = if let Some(n) = new(schema.tables.iter().map(|t| &t.name), &before.tables, d) {
+        let object = if let Some(n) = new(schema.tables.iter().map(|t| &t.name), &before.tables, d)
+        {
             Renamed::Table(n)
         } else if let Some(n) = new(schema.views.iter().map(|v| &v.name), &before.views, d) {
             Renamed::View(n)
@@ -242,7 +240,11 @@ impl Above {
             Renamed::Enum(n)
         } else if let Some(n) = new(schema.indexes.iter().map(|i| &i.name), &before.indexes, d) {
             Renamed::Index(n)
-        } else if let Some(n) = new(schema.sequences.iter().map(|s| &s.name), &before.sequences, d) {
+        } else if let Some(n) = new(
+            schema.sequences.iter().map(|s| &s.name),
+            &before.sequences,
+            d,
+        ) {
             Renamed::Sequence(n)
         } else {
             let added: Vec<(QualifiedName, String)> = constraint_names(schema)
@@ -311,7 +313,12 @@ pub(crate) fn inside(
     statement: &Statement<'_>,
 ) -> Checked<()> {
     let d = schema.dialect;
-    let found = comments(file.path, (statement.line, statement.column), statement.text, d)?;
+    let found = comments(
+        file.path,
+        (statement.line, statement.column),
+        statement.text,
+        d,
+    )?;
     if found.is_empty() {
         return Ok(());
     }
@@ -337,8 +344,8 @@ pub(crate) fn inside(
         let Some((kind, owner, open)) = &header else {
             return Err(misplaced(&a, "is not in a column list"));
         };
-        let element = element_before(&raw, *open, statement, &a)
-            .map_err(|why| misplaced(&a, why))?;
+        let element =
+            element_before(&raw, *open, statement, &a).map_err(|why| misplaced(&a, why))?;
         let object = match (kind, element.first()) {
             (ListKind::Columns, Some(Token::Word(w))) => {
                 let kw = |k: &str| w.quote_style.is_none() && w.value.eq_ignore_ascii_case(k);
@@ -564,11 +571,7 @@ pub(crate) fn apply(schema: &mut Schema, rename: &Rename) -> Fallible<()> {
 }
 
 /// `ALTER INDEX … RENAME TO`; `Ok(false)` when no index has the name.
-pub(crate) fn rename_index_found(
-    schema: &mut Schema,
-    name: &QualifiedName,
-    new: &str,
-) -> bool {
+pub(crate) fn rename_index_found(schema: &mut Schema, name: &QualifiedName, new: &str) -> bool {
     let d = schema.dialect;
     if let Some(i) = schema.indexes.iter_mut().find(|i| i.name.same_as(name, d)) {
         i.name.name = new.to_string();
@@ -700,4 +703,248 @@ pub(crate) fn rename_enum_value(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ddl::{SourceFile, parse_schema};
+    use crate::dialect::Dialect;
+    use crate::schema::{QualifiedName, Renamed, Schema};
+
+    fn read(d: Dialect, sql: &str) -> Result<Schema, String> {
+        parse_schema(
+            d,
+            &[SourceFile {
+                path: "schema.sql",
+                sql,
+            }],
+        )
+        .map(|(s, _)| s)
+        .map_err(|e| e.to_string())
+    }
+
+    /// (object, old name, line:col) of each annotation.
+    fn renames(d: Dialect, sql: &str) -> Vec<(Renamed, String, String)> {
+        let schema = read(d, sql).unwrap_or_else(|e| panic!("{e}"));
+        schema
+            .renames
+            .0
+            .iter()
+            .map(|r| {
+                let at = r.at.as_ref().unwrap();
+                (
+                    r.object.clone(),
+                    r.from.clone(),
+                    format!("{}:{}", at.line, at.column),
+                )
+            })
+            .collect()
+    }
+
+    fn q(name: &str) -> QualifiedName {
+        QualifiedName::new(name)
+    }
+
+    fn column(table: &str, column: &str) -> Renamed {
+        Renamed::Column {
+            table: q(table),
+            column: column.into(),
+        }
+    }
+
+    #[test]
+    fn columns_at_the_end_of_their_line() {
+        let sql = "CREATE TABLE t (\n    id int PRIMARY KEY,\n    full_name text NOT NULL, -- migrate:renamed-from name\n    \"Note\" text -- migrate:renamed-from \"Old Note\"\n);";
+        assert_eq!(
+            renames(Dialect::Postgres, sql),
+            [
+                (column("t", "full_name"), "name".into(), "3:30".into()),
+                (column("t", "Note"), "Old Note".into(), "4:17".into()),
+            ]
+        );
+        // A definition over several lines: the annotation ends it.
+        let sql = "CREATE TABLE t (\n  a int\n    NOT NULL DEFAULT 1, -- migrate:renamed-from b\n  c int\n);";
+        assert_eq!(
+            renames(Dialect::Sqlite, sql),
+            [(column("t", "a"), "b".into(), "3:25".into())]
+        );
+        // Unquoted names fold as the dialect folds them.
+        let sql = "CREATE TABLE t (A int -- migrate:renamed-from B\n);";
+        assert_eq!(
+            renames(Dialect::Postgres, sql),
+            [(column("t", "a"), "b".into(), "1:23".into())]
+        );
+    }
+
+    #[test]
+    fn objects_under_their_annotation() {
+        let sql = "\
+-- migrate:renamed-from old_state
+CREATE TYPE state AS ENUM ('a', 'b');
+-- migrate:renamed-from old_seq
+CREATE SEQUENCE s;
+-- migrate:renamed-from old_t
+-- (a comment between is fine)
+CREATE TABLE t (id int PRIMARY KEY, x int);
+-- migrate:renamed-from old_i
+CREATE INDEX i ON t (x);
+-- migrate:renamed-from old_v
+CREATE VIEW v AS SELECT x FROM t;
+-- migrate:renamed-from old_c
+ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0);
+";
+        let got: Vec<(Renamed, String)> = renames(Dialect::Postgres, sql)
+            .into_iter()
+            .map(|(o, f, _)| (o, f))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Renamed::Enum(q("state")), "old_state".into()),
+                (Renamed::Sequence(q("s")), "old_seq".into()),
+                (Renamed::Table(q("t")), "old_t".into()),
+                (Renamed::Index(q("i")), "old_i".into()),
+                (Renamed::View(q("v")), "old_v".into()),
+                (
+                    Renamed::Constraint {
+                        table: q("t"),
+                        name: "c".into()
+                    },
+                    "old_c".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn enum_values_and_named_constraints_on_their_line() {
+        let sql = "CREATE TYPE e AS ENUM (\n  'a',\n  'closed', -- migrate:renamed-from 'done'\n  'z'\n);\nCREATE TABLE t (\n  x int,\n  CONSTRAINT positive CHECK (x > 0) -- migrate:renamed-from x_check\n);";
+        let got: Vec<(Renamed, String)> = renames(Dialect::Postgres, sql)
+            .into_iter()
+            .map(|(o, f, _)| (o, f))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Renamed::EnumValue {
+                        enum_name: q("e"),
+                        value: "closed".into()
+                    },
+                    "done".into()
+                ),
+                (
+                    Renamed::Constraint {
+                        table: q("t"),
+                        name: "positive".into()
+                    },
+                    "x_check".into()
+                ),
+            ]
+        );
+    }
+
+    #[track_caller]
+    fn refused(d: Dialect, sql: &str, at: &str, message: &str) {
+        let e = read(d, sql).expect_err("an error");
+        assert!(
+            e.starts_with(&format!("schema.sql:{at}: ")) && e.contains(message),
+            "expected {at}: …{message}…, got {e}"
+        );
+    }
+
+    #[test]
+    fn misplaced_annotations_are_errors_at_their_location() {
+        let pg = Dialect::Postgres;
+        refused(
+            pg,
+            "-- migrate:renamed-from a\n\nCREATE TABLE t (x int);",
+            "1:1",
+            "stands on no object",
+        );
+        refused(
+            pg,
+            "CREATE TABLE t (x int);\n-- migrate:renamed-from a\n",
+            "2:1",
+            "stands on no object",
+        );
+        refused(
+            pg,
+            "CREATE TABLE t (x int);\n-- migrate:renamed-from a\nINSERT INTO t VALUES (1);",
+            "2:1",
+            "creates no table",
+        );
+        refused(
+            pg,
+            "CREATE TABLE t (x int);\nCREATE INDEX i ON t (x); -- migrate:renamed-from j\n",
+            "2:26",
+            "stands on no object",
+        );
+        refused(
+            pg,
+            "CREATE TABLE t (x int);\nCREATE INDEX i ON t (\n x -- migrate:renamed-from j\n);",
+            "3:4",
+            "is not in a column list",
+        );
+        refused(
+            pg,
+            "CREATE TABLE t (\n  x int,\n  CHECK (x > 0) -- migrate:renamed-from c\n);",
+            "3:17",
+            "unnamed constraint",
+        );
+        refused(
+            pg,
+            "CREATE TABLE t (\n  x int -- migrate:renamed-from 'y'\n);",
+            "2:9",
+            "not a string",
+        );
+        refused(
+            pg,
+            "CREATE TYPE e AS ENUM (\n  'a' -- migrate:renamed-from b\n);",
+            "2:7",
+            "is a string",
+        );
+        refused(
+            pg,
+            "CREATE TABLE t (\n  x int -- migrate:renamed-from s.y\n);",
+            "2:9",
+            "keeps the object in its schema",
+        );
+        refused(
+            pg,
+            "CREATE TABLE t (\n  x int -- migrate:renamed-from\n);",
+            "2:9",
+            "names nothing",
+        );
+        refused(
+            pg,
+            "CREATE TABLE t (\n  x int -- migrate:renamed-fromy\n);",
+            "2:9",
+            "is not followed by a space and a name",
+        );
+        refused(
+            pg,
+            "CREATE TABLE t (\n  x int -- migrate:renamed-from X\n);",
+            "2:9",
+            "renamed from itself",
+        );
+        refused(
+            pg,
+            "-- migrate:renamed-from a\n-- migrate:renamed-from b\nCREATE TABLE t (x int);",
+            "2:1",
+            "a second",
+        );
+        refused(
+            pg,
+            "CREATE TABLE t (\n  x int\n  -- migrate:renamed-from y\n);",
+            "3:3",
+            "does not follow an element on its line",
+        );
+    }
+
+    #[test]
+    fn other_comments_and_strings_are_not_annotations() {
+        let sql = "-- migrate:no-transaction\nCREATE TABLE t (x text DEFAULT '-- migrate:renamed-from y');\n/* -- migrate:renamed-from z */\nCREATE TABLE u (y int);";
+        assert_eq!(renames(Dialect::Sqlite, sql), []);
+    }
 }

@@ -238,7 +238,7 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
                     .constraint_comments
                     .iter()
                     .any(|(n, _)| d.same_name(n, name));
-                let exists = constraint_names(table).any(|n| d.same_name(n, name));
+                let exists = table.constraint_names().any(|n| d.same_name(n, name));
                 let readded = || created(differ, &|s| constraint_added(s, &table.name, name, d));
                 if !kept && exists && !readded() && !rebuilt() {
                     out.push((
@@ -275,16 +275,6 @@ fn consider(
     if before != *new {
         out.push((target, new.clone()));
     }
-}
-
-fn constraint_names(t: &crate::schema::Table) -> impl Iterator<Item = &str> {
-    t.primary_key
-        .iter()
-        .filter_map(|k| k.name.as_deref())
-        .chain(t.uniques.iter().filter_map(|u| u.name.as_deref()))
-        .chain(t.checks.iter().filter_map(|c| c.name.as_deref()))
-        .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
-        .chain(t.exclusions.iter().filter_map(|x| x.name.as_deref()))
 }
 
 /// Whether `step` adds the constraint `name` to `table`.

@@ -17,9 +17,7 @@
 
 use crate::dialect::Dialect;
 use crate::plan::{Rename, Step};
-use crate::schema::{
-    QualifiedName, Renamed, RenamedFrom, Schema, SourceLocation, Table,
-};
+use crate::schema::{QualifiedName, Renamed, RenamedFrom, Schema, SourceLocation, Table};
 
 /// An annotation the differ cannot follow.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -121,21 +119,16 @@ fn has(schema: &Schema, object: &Renamed, name: &str) -> Option<bool> {
         Renamed::Index(n) => schema.index(&same_schema(n)).is_some(),
         Renamed::Column { table, .. } => schema.table(table)?.column(name, d).is_some(),
         Renamed::Constraint { table, .. } => has_constraint(schema.table(table)?, name, d),
-        Renamed::EnumValue { enum_name, .. } => {
-            schema.enum_type(enum_name)?.values.iter().any(|v| v == name)
-        }
+        Renamed::EnumValue { enum_name, .. } => schema
+            .enum_type(enum_name)?
+            .values
+            .iter()
+            .any(|v| v == name),
     })
 }
 
 fn has_constraint(t: &Table, name: &str, d: Dialect) -> bool {
-    t.primary_key
-        .iter()
-        .filter_map(|k| k.name.as_deref())
-        .chain(t.uniques.iter().filter_map(|u| u.name.as_deref()))
-        .chain(t.checks.iter().filter_map(|c| c.name.as_deref()))
-        .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
-        .chain(t.exclusions.iter().filter_map(|x| x.name.as_deref()))
-        .any(|n| d.same_name(n, name))
+    t.constraint_names().any(|n| d.same_name(n, name))
 }
 
 /// Whether the dialect renames this kind of object in place; otherwise the
@@ -212,8 +205,22 @@ fn forward_rename(
     let from = &r.from;
     let (Some(had_old), Some(had_new)) = (has(work, &r.object, from), has(work, &r.object, new))
     else {
-        // Its table or enum is created by this plan: nothing to rename.
-        return Ok(None);
+        // Its table or enum is created by this plan: the annotation cannot
+        // be followed unless the container is renamed too.
+        if previous_empty {
+            return Ok(None);
+        }
+        let container = match &r.object {
+            Renamed::Column { table, .. } | Renamed::Constraint { table, .. } => {
+                format!("table `{table}`")
+            }
+            Renamed::EnumValue { enum_name, .. } => format!("enum type `{enum_name}`"),
+            _ => return Ok(None),
+        };
+        return Err(format!(
+            "{what} is annotated `-- migrate:renamed-from {}`, but the migrations have no {container}: if it was renamed, annotate it too (`-- migrate:renamed-from <old name>` above its CREATE)",
+            shown(&r.object, from)
+        ));
     };
     if had_new {
         // Applied already (or never needed): harmless.
@@ -314,7 +321,12 @@ fn follow_default_names(
     let d = work.dialect;
     let rules = d.rules();
     let mut steps = Vec::new();
+    let mut seen: Vec<&QualifiedName> = Vec::new();
     for table in touched {
+        if seen.iter().any(|t| t.same_as(table, d)) {
+            continue;
+        }
+        seen.push(table);
         let (Some(was), Some(is)) = (work.table(table), next.table(table)) else {
             continue;
         };
@@ -358,9 +370,9 @@ fn follow_default_names(
                 let twin = next.sequences.iter().find(|n| {
                     work.sequence(&n.name).is_none()
                         && n.name.schema == s.name.schema
-                        && n.owned_by.as_ref().is_some_and(|(t, c)| {
-                            t.same_as(owner, d) && d.same_name(c, column)
-                        })
+                        && n.owned_by
+                            .as_ref()
+                            .is_some_and(|(t, c)| t.same_as(owner, d) && d.same_name(c, column))
                 });
                 if let Some(n) = twin {
                     steps.push(Step::Rename(Rename::Sequence {
@@ -493,4 +505,123 @@ pub fn rename_candidates(plan: &crate::plan::Plan, d: Dialect) -> Vec<RenameCand
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rename_candidates;
+    use crate::ddl::{SourceFile, parse_schema};
+    use crate::dialect::Dialect;
+    use crate::diff::{describe, diff, try_diff};
+    use crate::schema::Schema;
+
+    fn read(d: Dialect, sql: &str) -> Schema {
+        parse_schema(
+            d,
+            &[SourceFile {
+                path: "schema.sql",
+                sql,
+            }],
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .0
+    }
+
+    fn steps(previous: &Schema, next: &Schema) -> Vec<String> {
+        diff(previous, next)
+            .steps
+            .iter()
+            .map(|s| describe(&s.step))
+            .collect()
+    }
+
+    const ANNOTATED: &str = "CREATE TABLE t (\n  id int PRIMARY KEY,\n  full_name text -- migrate:renamed-from name\n);";
+
+    #[test]
+    fn an_annotation_renames_up_and_back_down() {
+        for d in [Dialect::Postgres, Dialect::Sqlite] {
+            let before = read(d, "CREATE TABLE t (id int PRIMARY KEY, name text);");
+            let after = read(d, ANNOTATED);
+            assert_eq!(
+                steps(&before, &after),
+                ["rename column `t.name` to `t.full_name`"]
+            );
+            assert_eq!(
+                steps(&after, &before),
+                ["rename column `t.full_name` to `t.name`"]
+            );
+        }
+    }
+
+    #[test]
+    fn an_applied_annotation_is_harmless() {
+        let applied = read(
+            Dialect::Postgres,
+            "CREATE TABLE t (id int PRIMARY KEY, full_name text);",
+        );
+        let after = read(Dialect::Postgres, ANNOTATED);
+        assert!(try_diff(&applied, &after).unwrap().is_empty());
+        assert!(try_diff(&after, &applied).unwrap().is_empty());
+        // A database built from nothing has no history to rename from.
+        let empty = Schema::empty(Dialect::Postgres);
+        assert_eq!(try_diff(&empty, &after).unwrap().steps.len(), 1);
+    }
+
+    #[test]
+    fn an_annotation_naming_nothing_is_an_error() {
+        let other = read(
+            Dialect::Postgres,
+            "CREATE TABLE t (id int PRIMARY KEY, nom text);",
+        );
+        let after = read(Dialect::Postgres, ANNOTATED);
+        let e = try_diff(&other, &after).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "schema.sql:3:18: column `t.full_name` is annotated `-- migrate:renamed-from name`, but the migrations have neither `name` nor `full_name`: correct the old name, or remove the annotation"
+        );
+        let still = read(
+            Dialect::Postgres,
+            "CREATE TABLE t (\n  name text,\n  full_name text -- migrate:renamed-from name\n);",
+        );
+        let before = read(Dialect::Postgres, "CREATE TABLE t (name text);");
+        let e = try_diff(&before, &still).unwrap_err().to_string();
+        assert!(e.contains("the schema still has `name`"), "{e}");
+        // The table is new: renamed without saying so, or a stray annotation.
+        let elsewhere = read(Dialect::Postgres, "CREATE TABLE u (name text);");
+        let e = try_diff(&elsewhere, &after).unwrap_err().to_string();
+        assert!(
+            e.contains("the migrations have no table `t`: if it was renamed, annotate it too"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn drop_and_add_of_one_column_of_the_same_type_is_a_candidate() {
+        for d in [Dialect::Postgres, Dialect::Sqlite] {
+            let before = read(
+                d,
+                "CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL);",
+            );
+            let after = read(
+                d,
+                "CREATE TABLE t (id int PRIMARY KEY, full_name text NOT NULL);",
+            );
+            let found = rename_candidates(&diff(&before, &after), d);
+            assert_eq!(found.len(), 1, "{d}");
+            assert_eq!(
+                (found[0].from.as_str(), found[0].to.as_str()),
+                ("name", "full_name")
+            );
+            let retyped = read(
+                d,
+                "CREATE TABLE t (id int PRIMARY KEY, full_name int NOT NULL);",
+            );
+            assert!(rename_candidates(&diff(&before, &retyped), d).is_empty());
+            let two = read(
+                d,
+                "CREATE TABLE t (id int PRIMARY KEY, a text NOT NULL, b text);",
+            );
+            assert!(rename_candidates(&diff(&before, &two), d).is_empty());
+        }
+    }
 }

@@ -375,17 +375,21 @@ impl Table {
             .find(|c| dialect.same_name(&c.name, name))
     }
 
-    /// Drops the comments of constraints the table no longer has.
-    pub fn forget_dropped_constraint_comments(&mut self, dialect: Dialect) {
-        let names: Vec<&str> = self
-            .primary_key
+    /// The names of its named constraints (keys, uniques, checks, foreign
+    /// keys, exclusions).
+    pub fn constraint_names(&self) -> impl Iterator<Item = &str> {
+        self.primary_key
             .iter()
             .filter_map(|k| k.name.as_deref())
             .chain(self.uniques.iter().filter_map(|u| u.name.as_deref()))
             .chain(self.checks.iter().filter_map(|c| c.name.as_deref()))
             .chain(self.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
             .chain(self.exclusions.iter().filter_map(|x| x.name.as_deref()))
-            .collect();
+    }
+
+    /// Drops the comments of constraints the table no longer has.
+    pub fn forget_dropped_constraint_comments(&mut self, dialect: Dialect) {
+        let names: Vec<&str> = self.constraint_names().collect();
         let keep: Vec<bool> = self
             .constraint_comments
             .iter()

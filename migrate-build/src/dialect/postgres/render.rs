@@ -375,7 +375,11 @@ fn rename_object(rename: &crate::plan::Rename) -> String {
             ident(to, PG)
         ),
         Rename::Index { from, to } => {
-            format!("ALTER INDEX {} RENAME TO {}", qualified(from, PG), ident(to, PG))
+            format!(
+                "ALTER INDEX {} RENAME TO {}",
+                qualified(from, PG),
+                ident(to, PG)
+            )
         }
         Rename::View {
             from,
@@ -393,7 +397,11 @@ fn rename_object(rename: &crate::plan::Rename) -> String {
             ident(to, PG)
         ),
         Rename::Enum { from, to } => {
-            format!("ALTER TYPE {} RENAME TO {}", qualified(from, PG), ident(to, PG))
+            format!(
+                "ALTER TYPE {} RENAME TO {}",
+                qualified(from, PG),
+                ident(to, PG)
+            )
         }
         Rename::EnumValue {
             enum_name,

@@ -136,9 +136,10 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
                     no_object("RENAME CONSTRAINT", format!("{table}.{from}"))
                 }
                 Rename::Sequence { from, .. } => no_object("sequences", from.to_string()),
-                Rename::Enum { from, .. } | Rename::EnumValue { enum_name: from, .. } => {
-                    no_enums(from)
-                }
+                Rename::Enum { from, .. }
+                | Rename::EnumValue {
+                    enum_name: from, ..
+                } => no_enums(from),
             }
         }
 
