@@ -17,14 +17,22 @@ use migrate_build::{Dialect, Schema, dialect, diff};
 fn parse(dialect: Dialect, path: &Path) -> Schema {
     let sql = std::fs::read_to_string(path).unwrap();
     let display = path.display().to_string();
-    ddl::parse_schema(dialect, &[SourceFile { path: &display, sql: &sql }])
-        .unwrap()
-        .0
+    ddl::parse_schema(
+        dialect,
+        &[SourceFile {
+            path: &display,
+            sql: &sql,
+        }],
+    )
+    .unwrap()
+    .0
 }
 
 /// The codes the linter finds in the `up.sql` that `new` writes for a case.
 fn case_codes(case: &str, dialect: Dialect) -> Vec<&'static str> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases").join(case);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cases")
+        .join(case);
     let from = parse(dialect, &dir.join("from.sql"));
     let to = parse(dialect, &dir.join("to.sql"));
     let up = dialect::render_script(&diff::diff(&from, &to), dialect).unwrap();
@@ -43,7 +51,12 @@ fn catalogue_cases_find_their_rules() {
     use Dialect::{Postgres as PG, Sqlite as SL};
     // (case, dialect, codes found, codes not found)
     let expectations: &[(&str, Dialect, &[&str], &[&str])] = &[
-        ("01_create_table", PG, &[], &["DS101", "PG101", "PG108", "MF101"]),
+        (
+            "01_create_table",
+            PG,
+            &[],
+            &["DS101", "PG101", "PG108", "MF101"],
+        ),
         ("01_create_table", SL, &[], &["SL101", "DS101"]),
         ("02_drop_table", PG, &["DS101", "BC103", "PG108"], &[]),
         ("02_drop_table", SL, &["DS101", "BC103"], &["SL101"]),
@@ -51,11 +64,21 @@ fn catalogue_cases_find_their_rules() {
         ("04_drop_column", PG, &["DS102", "BC103"], &[]),
         ("04_drop_column", SL, &["DS102", "BC103"], &["DS101"]),
         ("05_add_not_null_column_with_default", PG, &[], &["MF101"]),
-        ("05_add_not_null_column_with_default", SL, &[], &["MF101", "SL102"]),
+        (
+            "05_add_not_null_column_with_default",
+            SL,
+            &[],
+            &["MF101", "SL102"],
+        ),
         ("06_column_type_change", PG, &["MF107", "PG105"], &["DS105"]),
         ("07_column_type_widening", PG, &[], &["MF107", "DS105"]),
         ("08_make_column_not_null", PG, &["MF102", "PG104"], &[]),
-        ("08_make_column_not_null", SL, &["MF102", "SL101"], &["PG104", "DS101"]),
+        (
+            "08_make_column_not_null",
+            SL,
+            &["MF102", "SL101"],
+            &["PG104", "DS101"],
+        ),
         ("09_make_column_nullable", PG, &[], &["MF102"]),
         ("17_add_primary_key", PG, &["MF104", "PG107"], &[]),
         ("17_add_primary_key", SL, &["MF104", "SL101"], &["PG107"]),
@@ -74,7 +97,12 @@ fn catalogue_cases_find_their_rules() {
         ("63_schema_namespace_pg", PG, &[], &["DS103"]),
         ("70_rename_column_as_drop_add", PG, &["DS102"], &["BC102"]),
         // Validations scan without blocking writes; the new `n_small` check does not.
-        ("90_constraint_validity_pg", PG, &["MF105", "MF106", "PG103"], &[]),
+        (
+            "90_constraint_validity_pg",
+            PG,
+            &["MF105", "MF106", "PG103"],
+            &[],
+        ),
     ];
     let mut failures = Vec::new();
     for (case, dialect, found, absent) in expectations {
@@ -137,8 +165,7 @@ fn the_linter_reads_everything_new_writes() {
 }
 
 const CUSTOMERS: &str = "CREATE TABLE customers (id integer PRIMARY KEY, name text, email text);\n";
-const TIGHTER: &str =
-    "CREATE TABLE customers (id integer PRIMARY KEY, name text, email text NOT NULL UNIQUE, note text NOT NULL);\n";
+const TIGHTER: &str = "CREATE TABLE customers (id integer PRIMARY KEY, name text, email text NOT NULL UNIQUE, note text NOT NULL);\n";
 
 fn newest_up(ws: &Workspace) -> String {
     let last = ws.migration_dirs().pop().unwrap();
@@ -159,7 +186,10 @@ fn new_counts_rows_in_the_sqlite_database() {
         run.stderr()
     );
     let up = newest_up(&ws);
-    assert!(up.contains("-- WARNING [MF101]: adds NOT NULL column `customers.note`"), "{up}");
+    assert!(
+        up.contains("-- WARNING [MF101]: adds NOT NULL column `customers.note`"),
+        "{up}"
+    );
     assert!(!up.contains("rows now"), "{up}");
     // Start again from the applied first migration, with rows.
     let last = ws.migration_dirs().pop().unwrap();
@@ -182,9 +212,20 @@ fn new_counts_rows_in_the_sqlite_database() {
         "1 value of (email) occurs in more than one row of `customers`",
     ] {
         assert!(up.contains(expected), "{expected:?} not in\n{up}");
-        assert!(run.stderr().contains(expected.trim_start_matches("-- WARNING ")) || expected.starts_with("--"), "{}", run.stderr());
+        assert!(
+            run.stderr()
+                .contains(expected.trim_start_matches("-- WARNING "))
+                || expected.starts_with("--"),
+            "{}",
+            run.stderr()
+        );
     }
-    assert!(run.stderr().contains("[MF102] makes `customers.email` NOT NULL"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("[MF102] makes `customers.email` NOT NULL"),
+        "{}",
+        run.stderr()
+    );
     // The warnings are above the statement they are about, and the file's
     // line in the message is that statement's.
     let line: usize = run
@@ -194,7 +235,13 @@ fn new_counts_rows_in_the_sqlite_database() {
         .and_then(|rest| rest.split(':').next())
         .and_then(|n| n.parse().ok())
         .unwrap();
-    assert!(up.lines().nth(line - 1).unwrap().starts_with("CREATE TABLE new_customers"), "{line}\n{up}");
+    assert!(
+        up.lines()
+            .nth(line - 1)
+            .unwrap()
+            .starts_with("CREATE TABLE new_customers"),
+        "{line}\n{up}"
+    );
     // And the migration fails as announced.
     ws.migrate(&["apply"]).failure();
 }
@@ -245,10 +292,18 @@ fn new_counts_rows_in_the_postgres_database() {
         "1 row of `c` references no row of `a`",
     ] {
         assert!(up.contains(expected), "{expected:?} not in\n{up}");
-        assert!(run.stderr().contains(expected), "{expected:?} not in\n{}", run.stderr());
+        assert!(
+            run.stderr().contains(expected),
+            "{expected:?} not in\n{}",
+            run.stderr()
+        );
     }
     // The counts read; they change nothing.
-    let rows: i64 = db.client.query_one("SELECT count(*) FROM c", &[]).unwrap().get(0);
+    let rows: i64 = db
+        .client
+        .query_one("SELECT count(*) FROM c", &[])
+        .unwrap()
+        .get(0);
     assert_eq!(rows, 3);
     // Locking rules are for `lint`, not for `new`'s warnings.
     assert!(!up.contains("[PG10"), "{up}");
@@ -260,7 +315,9 @@ fn an_unreachable_database_means_no_counts() {
     ws.migrate(&["new", "init"]).success();
     ws.write("schema.sql", TIGHTER);
     let url = "postgres://postgres:hunter2@127.0.0.1:1/nowhere";
-    let run = ws.migrate(&["--database-url", url, "new", "tighten"]).success();
+    let run = ws
+        .migrate(&["--database-url", url, "new", "tighten"])
+        .success();
     let stderr = run.stderr();
     assert_eq!(stderr.matches("cannot reach").count(), 1, "{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
@@ -282,12 +339,25 @@ fn lint_exit_codes_and_formats() {
     let ws = pg_workspace_with("CREATE INDEX CONCURRENTLY customers_email ON customers (email);\n");
     let run = ws.migrate(&["lint", "--latest", "1"]).code_is(2);
     let out = run.stdout();
-    assert!(out.contains("error[PG102]: CONCURRENTLY cannot run inside a transaction block"), "{out}");
-    assert!(out.contains("--> migrations/20990101000000_by_hand/up.sql:1:1"), "{out}");
+    assert!(
+        out.contains("error[PG102]: CONCURRENTLY cannot run inside a transaction block"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--> migrations/20990101000000_by_hand/up.sql:1:1"),
+        "{out}"
+    );
     assert!(out.contains("1 | CREATE INDEX CONCURRENTLY"), "{out}");
-    assert!(run.stderr().contains("1 migration(s): 1 error(s), 0 warning(s)"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("1 migration(s): 1 error(s), 0 warning(s)"),
+        "{}",
+        run.stderr()
+    );
 
-    let run = ws.migrate(&["lint", "--latest", "1", "--format", "json"]).code_is(2);
+    let run = ws
+        .migrate(&["lint", "--latest", "1", "--format", "json"])
+        .code_is(2);
     let json: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
     assert_eq!(json["errors"], 1);
     assert_eq!(json["migrations"], 1);
@@ -296,9 +366,14 @@ fn lint_exit_codes_and_formats() {
     assert_eq!(first["name"], "concurrently-in-transaction");
     assert_eq!(first["severity"], "error");
     assert_eq!(first["path"], "migrations/20990101000000_by_hand/up.sql");
-    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(1), Some(1))
+    );
 
-    let run = ws.migrate(&["lint", "--latest", "1", "--format", "github"]).code_is(2);
+    let run = ws
+        .migrate(&["lint", "--latest", "1", "--format", "github"])
+        .code_is(2);
     assert!(
         run.stdout().lines().any(|l| l.starts_with(
             "::error file=migrations/20990101000000_by_hand/up.sql,line=1,col=1,title=PG102 concurrently-in-transaction::CONCURRENTLY"
@@ -321,15 +396,22 @@ fn lint_exit_codes_and_formats() {
     assert_eq!(json["migrations"], 2);
     assert_eq!(json["findings"].as_array().unwrap().len(), 0, "{json:#}");
     // A migration the interpreter cannot read is an error with its location.
-    ws.write("migrations/20990101000000_by_hand/up.sql", "ALTER TABLE nowhere ADD COLUMN x int;\n");
+    ws.write(
+        "migrations/20990101000000_by_hand/up.sql",
+        "ALTER TABLE nowhere ADD COLUMN x int;\n",
+    );
     ws.migrate(&["hash"]).success();
-    ws.migrate(&["lint", "--all"]).code_is(1).stderr_has("up.sql:1:1");
+    ws.migrate(&["lint", "--all"])
+        .code_is(1)
+        .stderr_has("up.sql:1:1");
 }
 
 #[test]
 fn lint_suppression_and_configuration() {
     let ws = pg_workspace_with("ALTER TABLE customers DROP COLUMN name;\n");
-    let run = ws.migrate(&["lint", "--latest", "1", "--format", "json"]).success();
+    let run = ws
+        .migrate(&["lint", "--latest", "1", "--format", "json"])
+        .success();
     let codes = |run: &common::workspace::Run| -> Vec<String> {
         let json: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
         json["findings"]
@@ -345,7 +427,9 @@ fn lint_suppression_and_configuration() {
         "SET lock_timeout = '2s';\n-- migrate:lint-ignore DS102 the column was never read\nALTER TABLE customers DROP COLUMN name;\n",
     );
     ws.migrate(&["hash"]).success();
-    let run = ws.migrate(&["lint", "--latest", "1", "--format", "json"]).success();
+    let run = ws
+        .migrate(&["lint", "--latest", "1", "--format", "json"])
+        .success();
     assert_eq!(codes(&run), ["BC103"]);
     let manifest = ws.read("Cargo.toml");
     ws.write(
@@ -358,24 +442,39 @@ fn lint_suppression_and_configuration() {
         "Cargo.toml",
         &format!("{manifest}\n[workspace.metadata.migrate.lint]\nBC103 = \"off\"\n"),
     );
-    let run = ws.migrate(&["lint", "--latest", "1", "--format", "json"]).success();
+    let run = ws
+        .migrate(&["lint", "--latest", "1", "--format", "json"])
+        .success();
     assert!(codes(&run).is_empty());
     ws.write(
         "Cargo.toml",
         &format!("{manifest}\n[workspace.metadata.migrate.lint]\nBC999 = \"off\"\n"),
     );
-    ws.migrate(&["lint", "--all"]).code_is(1).stderr_has("lint.BC999: unknown lint rule");
+    ws.migrate(&["lint", "--all"])
+        .code_is(1)
+        .stderr_has("lint.BC999: unknown lint rule");
 }
 
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
         .arg("-C")
         .arg(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .output()
         .unwrap();
-    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
 }
 
 #[test]
@@ -391,7 +490,10 @@ fn lint_selects_what_the_git_base_does_not_have() {
     git(ws.root(), &["commit", "-qm", "init"]);
     git(ws.root(), &["branch", "-M", "main"]);
     git(ws.root(), &["checkout", "-qb", "feature"]);
-    ws.write("migrations/20990101000000_drop/up.sql", "DROP TABLE customers;\n");
+    ws.write(
+        "migrations/20990101000000_drop/up.sql",
+        "DROP TABLE customers;\n",
+    );
     ws.migrate(&["hash"]).success();
     let run = ws.migrate(&["lint", "--format", "json"]).success();
     let json: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
@@ -400,10 +502,14 @@ fn lint_selects_what_the_git_base_does_not_have() {
     // Committed on the branch, still new to main.
     git(ws.root(), &["add", "."]);
     git(ws.root(), &["commit", "-qm", "drop"]);
-    let run = ws.migrate(&["lint", "--git-base", "main", "--format", "json"]).success();
+    let run = ws
+        .migrate(&["lint", "--git-base", "main", "--format", "json"])
+        .success();
     let json: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
     assert_eq!(json["migrations"], 1, "{json:#}");
-    let run = ws.migrate(&["lint", "--git-base", "HEAD", "--format", "json"]).success();
+    let run = ws
+        .migrate(&["lint", "--git-base", "HEAD", "--format", "json"])
+        .success();
     let json: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
     assert_eq!(json["migrations"], 0, "{json:#}");
     ws.migrate(&["lint", "--git-base", "no-such-branch"])
@@ -417,7 +523,11 @@ fn check_lints_the_newest_migration() {
     let Some(db) = TestDb::new() else { return };
     let ws = pg_workspace_with("CREATE INDEX CONCURRENTLY customers_email ON customers (email);\n");
     let check = || {
-        let output = ws.command(&["check"]).env("DATABASE_URL", &db.url).output().unwrap();
+        let output = ws
+            .command(&["check"])
+            .env("DATABASE_URL", &db.url)
+            .output()
+            .unwrap();
         common::workspace::Run { output }
     };
     ws.write(
@@ -425,12 +535,21 @@ fn check_lints_the_newest_migration() {
         &format!("{CUSTOMERS}CREATE INDEX customers_email ON customers (email);\n"),
     );
     let run = check().code_is(2);
-    assert!(run.stdout().contains("[PG102] CONCURRENTLY cannot run"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("[PG102] CONCURRENTLY cannot run"),
+        "{}",
+        run.stdout()
+    );
     ws.write(
         "migrations/20990101000000_by_hand/up.sql",
         "CREATE INDEX customers_email ON customers (email);\n",
     );
     ws.migrate(&["hash"]).success();
     let run = check().success();
-    assert!(run.stderr().contains("warning: migrations/20990101000000_by_hand/up.sql:1:1: [PG101]"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("warning: migrations/20990101000000_by_hand/up.sql:1:1: [PG101]"),
+        "{}",
+        run.stderr()
+    );
 }
