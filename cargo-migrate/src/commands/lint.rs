@@ -289,6 +289,9 @@ pub fn repeated_by(destructive: &Destructive) -> &'static [&'static str] {
     }
 }
 
+/// A warning of `new` for stderr, with the code of its rule.
+pub type NewWarning = (&'static str, String);
+
 /// For `new`: the findings of rules that warn at generation, written as
 /// `-- WARNING [CODE]: …` lines above their statements in `body` (the
 /// generated up.sql without its header), each with the rows counted in the
@@ -302,7 +305,7 @@ pub fn annotate_new(
     body: &str,
     up_path: &str,
     offset: usize,
-) -> Result<(String, Vec<(&'static str, String)>), CliError> {
+) -> Result<(String, Vec<NewWarning>), CliError> {
     let linted = lint::lint_script(
         before,
         before,
