@@ -11,6 +11,7 @@ use clap::{Args, ValueEnum};
 use migrate_build::Schema;
 use migrate_build::lint::{self, Finding, Severity};
 use migrate_build::migrations::Migration;
+use migrate_build::plan::Destructive;
 
 use crate::db::{Open, display_path};
 use crate::error::{CliError, Outcome};
@@ -276,6 +277,26 @@ pub fn check_newest(
     }
 }
 
+/// The lint rules whose warning in `new` says what `destructive`'s does.
+pub fn repeated_by(destructive: &Destructive) -> &'static [&'static str] {
+    match destructive {
+        Destructive::SetNotNull { .. } => &["MF102"],
+        Destructive::TypeChange { .. } => &["DS105", "MF107"],
+        Destructive::DropEnumValue { .. } => &["DS104"],
+        Destructive::DropTable(_)
+        | Destructive::DropColumn { .. }
+        | Destructive::NoCast { .. }
+        | Destructive::UpdateExtension { .. }
+        | Destructive::RebuildDropsColumns { .. }
+        | Destructive::DropView(_)
+        | Destructive::RestartSequence(_)
+        | Destructive::RestartIdentity { .. } => &[],
+    }
+}
+
+/// A warning of `new` for stderr, with the code of its rule.
+pub type NewWarning = (&'static str, String);
+
 /// For `new`: the findings of rules that warn at generation, written as
 /// `-- WARNING [CODE]: …` lines above their statements in `body` (the
 /// generated up.sql without its header), each with the rows counted in the
@@ -289,7 +310,7 @@ pub fn annotate_new(
     body: &str,
     up_path: &str,
     offset: usize,
-) -> Result<(String, Vec<String>), CliError> {
+) -> Result<(String, Vec<NewWarning>), CliError> {
     let linted = lint::lint_script(
         before,
         before,
@@ -351,7 +372,7 @@ pub fn annotate_new(
         for counted in &counts[i] {
             text.push_str(&format!("\n  {counted}"));
         }
-        warnings.push(text);
+        warnings.push((f.rule.code, text));
     }
     let mut out = lines.join("\n");
     if body.ends_with('\n') {

@@ -74,14 +74,17 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
             return Ok(Outcome::Ok);
         }
         let down = try_diff(&declared, &replayed)?;
-        let mut destructive: Vec<String> = up.destructive().map(|d| d.to_string()).collect();
+        let mut destructive: Vec<(&[&str], String)> = up
+            .destructive()
+            .map(|d| (super::lint::repeated_by(d), d.to_string()))
+            .collect();
         // A down that cannot run is worth knowing now, not when it is needed.
         destructive.extend(
             down.destructive()
                 .filter(|d| matches!(d, migrate_build::plan::Destructive::UpdateExtension { .. }))
-                .map(|d| format!("down.sql {d}")),
+                .map(|d| (&[][..], format!("down.sql {d}"))),
         );
-        destructive.extend(hints.iter().cloned());
+        destructive.extend(hints.iter().map(|h| (&[][..], h.clone())));
         (
             rename_prompt::annotate(&render_script(&up, dialect)?, &hints),
             render_script(&down, dialect)?,
@@ -120,10 +123,17 @@ pub fn run(args: NewArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     if let Some(d) = &written.down {
         ctx.out.status("Created", ws.show(&d.path));
     }
-    for d in destructive {
-        ctx.out.warn(d);
+    // A lint warning about the same step says more (what to do, the rows).
+    for (repeated_by, d) in destructive {
+        let object = d.split('`').nth(1).map(|o| format!("`{o}`"));
+        let repeated = lint_warnings.iter().any(|(code, w)| {
+            repeated_by.contains(code) && object.as_ref().is_some_and(|o| w.contains(o.as_str()))
+        });
+        if !repeated {
+            ctx.out.warn(d);
+        }
     }
-    for w in lint_warnings {
+    for (_, w) in lint_warnings {
         ctx.out.warn(w);
     }
     Ok(Outcome::Ok)
