@@ -29,8 +29,8 @@ fn help_of_every_command() {
     settings.bind(|| {
         insta::assert_snapshot!("help_migrate", help(&[]));
         for cmd in [
-            "init", "new", "apply", "down", "status", "diff", "check", "resolve", "hash", "reset", "test",
-            "seed", "rm",
+            "init", "new", "apply", "down", "status", "diff", "check", "resolve", "hash", "reset",
+            "test", "seed", "rm",
         ] {
             insta::assert_snapshot!(format!("help_{cmd}"), help(&[cmd]));
         }

@@ -38,7 +38,10 @@ pub fn run(name: &str, version: &str, ctx: &Ctx) -> Result<Outcome, CliError> {
         let body = body.strip_prefix('\u{feff}').unwrap_or(body);
         // The directive must stay the first line to count.
         let (directive, body) = match body.strip_prefix(NO_TRANSACTION_DIRECTIVE) {
-            Some(rest) => (format!("{NO_TRANSACTION_DIRECTIVE}\n"), rest.trim_start_matches(['\r', '\n'])),
+            Some(rest) => (
+                format!("{NO_TRANSACTION_DIRECTIVE}\n"),
+                rest.trim_start_matches(['\r', '\n']),
+            ),
             None => (String::new(), body),
         };
         format!(
