@@ -58,7 +58,8 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     Ok(Outcome::Differences)
 }
 
-fn listing(plan: &Plan) -> String {
+/// A plan's steps in words, one indented line each.
+pub(super) fn listing(plan: &Plan) -> String {
     plan.steps
         .iter()
         .map(|s| format!("  {}", describe(&s.step)))

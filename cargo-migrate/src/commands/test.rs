@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use migrate_build::Schema;
-use migrate_build::diff::{describe, diff};
+use migrate_build::diff::diff;
 use migrate_build::migrations::Migration;
 use migrate_build::schema::QualifiedName;
 
@@ -22,6 +22,7 @@ use crate::url::{self, Target, UrlSource};
 use crate::workspace::Workspace;
 
 use super::Ctx;
+use super::check::listing;
 
 pub fn run(args: TestArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let ws = ctx.workspace()?;
@@ -364,14 +365,6 @@ fn live(db: &mut dyn Database) -> Result<Schema, CliError> {
     let mut s = db.introspect()?;
     s.sort();
     Ok(s)
-}
-
-fn listing(plan: &migrate_build::plan::Plan) -> String {
-    plan.steps
-        .iter()
-        .map(|s| format!("  {}", describe(&s.step)))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Tables of both `before` and `after`, with the columns both have, and their rows now.
