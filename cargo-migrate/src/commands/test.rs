@@ -493,7 +493,7 @@ impl Scratch {
         let history = &ws.config.history_table;
         let pg_schema = ws.config.pg_schema.as_deref();
         if let Some(raw) = scratch_url {
-            let url = url::parse(raw, UrlSource::Flag, &ctx.cwd, ws.dialect())?;
+            let url = url::parse(raw, UrlSource::Flag, &ws.base_dir, ws.dialect())?;
             let mut db = ctx.connect(ws, &url, Open::CreateIfMissing)?;
             let live = live(db.as_mut())?;
             let objects = diff(&Schema::empty(ws.dialect()), &live);
