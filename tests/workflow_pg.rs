@@ -71,7 +71,10 @@ fn strings(db: &mut TestDb, sql: &str) -> Vec<String> {
 /// The URL with another user (the test server trusts local connections).
 fn with_user(url: &str, user: &str) -> String {
     let start = url.find("://").unwrap() + 3;
-    let at = url[start..].find('@').map(|i| start + i + 1).unwrap_or(start);
+    let at = url[start..]
+        .find('@')
+        .map(|i| start + i + 1)
+        .unwrap_or(start);
     format!("{}{user}@{}", &url[..start], &url[at..])
 }
 
@@ -131,13 +134,19 @@ fn test_runs_on_a_scratch_database_of_the_server_never_the_configured_one() {
         assert!(err.contains(&format!("Passed {d}: up ")), "{err}");
     }
     assert!(err.contains("up again"), "{err}");
-    assert!(tables(&mut db).is_empty(), "the configured database was touched");
+    assert!(
+        tables(&mut db).is_empty(),
+        "the configured database was touched"
+    );
     let scratch = scratch_name(&err);
     let left = strings(
         &mut db,
         &format!("SELECT datname::text FROM pg_database WHERE datname = '{scratch}'"),
     );
-    assert!(left.is_empty(), "scratch database {scratch} was not dropped");
+    assert!(
+        left.is_empty(),
+        "scratch database {scratch} was not dropped"
+    );
 }
 
 #[test]
@@ -157,7 +166,10 @@ fn test_catches_a_wrong_down_and_names_the_file() {
         .stdout_has("drop enum `post_state`")
         .stderr_has(&format!("FAILED {}", dirs[1]));
     // A down that fails: the file, line and column of the statement.
-    ws.write(&down, &text.replace("DROP TABLE posts;", "DROP TABLE postz;"));
+    ws.write(
+        &down,
+        &text.replace("DROP TABLE posts;", "DROP TABLE postz;"),
+    );
     let line = ws
         .read(&down)
         .lines()
@@ -175,7 +187,10 @@ fn test_needs_createdb_or_a_scratch_url() {
     let mut db = test_db!();
     let role = Role::new(&mut db);
     let mut scratch = test_db!();
-    scratch.exec(&format!("ALTER DATABASE {} OWNER TO {}", scratch.name, role.name));
+    scratch.exec(&format!(
+        "ALTER DATABASE {} OWNER TO {}",
+        scratch.name, role.name
+    ));
     let (ws, _) = two_migrations("");
     let url = with_user(&db.url, &role.name);
     run_with(&ws, &url, &["test"])
@@ -187,7 +202,10 @@ fn test_needs_createdb_or_a_scratch_url() {
     run_with(&ws, &url, &["test", "--scratch-url", &scratch_url])
         .success()
         .stderr_has("all passed");
-    assert!(tables(&mut scratch).is_empty(), "--scratch-url database not emptied");
+    assert!(
+        tables(&mut scratch).is_empty(),
+        "--scratch-url database not emptied"
+    );
     // Never a database with something in it.
     scratch.exec("CREATE TABLE keep_me (id int)");
     run_with(&ws, &url, &["test", "--scratch-url", &scratch_url])
@@ -261,7 +279,10 @@ fn apply_backup_prints_pg_dump_and_its_restore_brings_the_database_back() {
     };
     let dump = command("pg_dump ");
     let restore = command("pg_restore ");
-    assert!(dump.contains(&format!("--file={}-{v1}.dump", db.name)), "{dump}");
+    assert!(
+        dump.contains(&format!("--file={}-{v1}.dump", db.name)),
+        "{dump}"
+    );
     let sh = |line: &str| {
         let out = Command::new("sh")
             .arg("-c")
@@ -276,7 +297,10 @@ fn apply_backup_prints_pg_dump_and_its_restore_brings_the_database_back() {
         );
     };
     if Command::new("pg_dump").arg("--version").output().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "pg_dump missing (CI is set)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pg_dump missing (CI is set)"
+        );
         eprintln!("note: pg_dump missing: the printed commands were not run");
         return;
     }
@@ -285,18 +309,15 @@ fn apply_backup_prints_pg_dump_and_its_restore_brings_the_database_back() {
     assert!(tables(&mut db).contains(&"public.posts".to_string()));
 
     // The restore recreates the database: our own connection must go first.
-    db.client = postgres::Client::connect(&with_database(&db.url, "postgres"), postgres::NoTls)
-        .unwrap();
+    db.client =
+        postgres::Client::connect(&with_database(&db.url, "postgres"), postgres::NoTls).unwrap();
     sh(&restore);
     db.client = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
     assert_eq!(
         strings(&mut db, "SELECT id || ' ' || email FROM users ORDER BY id"),
         before
     );
-    assert_eq!(
-        tables(&mut db),
-        ["public._migrate_history", "public.users"]
-    );
+    assert_eq!(tables(&mut db), ["public._migrate_history", "public.users"]);
     // The schema is the one the first migration makes.
     let reference = test_db!();
     run(&ws, &reference, &["apply", "--to", v1]).success();
@@ -351,9 +372,13 @@ fn revert_of_a_column_type_change_brings_the_type_back() {
               WHERE table_name = 'items' AND column_name = 'amount'";
     assert_eq!(strings(&mut db, ty), ["bigint"]);
 
-    run(&ws, &db, &["new", "undo_amount", "--revert", version(&dirs[1])])
-        .success()
-        .stderr_has("the schema files still declare what");
+    run(
+        &ws,
+        &db,
+        &["new", "undo_amount", "--revert", version(&dirs[1])],
+    )
+    .success()
+    .stderr_has("the schema files still declare what");
     let revert = ws.migration_dirs()[2].clone();
     let up = ws.read(&format!("migrations/{revert}/up.sql"));
     assert!(up.contains("TYPE integer"), "{up}");
@@ -375,7 +400,10 @@ fn check_format_github_points_at_the_failed_statement() {
     ws.migrate(&["new", "--empty", "broken"]).success();
     let broken = ws.migration_dirs()[2].clone();
     let up = format!("migrations/{broken}/up.sql");
-    ws.write(&up, "-- broken\nCREATE TABLE t (id int);\nSELECT nope FROM t;\n");
+    ws.write(
+        &up,
+        "-- broken\nCREATE TABLE t (id int);\nSELECT nope FROM t;\n",
+    );
     ws.migrate(&["hash"]).success();
     run(&ws, &db, &["apply"]).failure();
     run(&ws, &db, &["check", "--format", "github"])

@@ -111,7 +111,10 @@ fn test_catches_a_down_that_fails_with_its_position() {
     let (ws, dirs) = two_migrations("");
     let down = format!("migrations/{}/down.sql", dirs[1]);
     let text = ws.read(&down);
-    ws.write(&down, &text.replace("DROP TABLE posts;", "DROP TABLE postz;"));
+    ws.write(
+        &down,
+        &text.replace("DROP TABLE posts;", "DROP TABLE postz;"),
+    );
     let line = ws
         .read(&down)
         .lines()
@@ -199,17 +202,13 @@ fn seed_loads_rolls_back_on_failure_and_runs_after_reset() {
 
 #[test]
 fn seed_command_gets_the_database_url() {
-    let (ws, _) = two_migrations(
-        "seed = { command = \"printf '%s' \\\"$DATABASE_URL\\\" > seen-url.txt\" }",
-    );
+    let (ws, _) =
+        two_migrations("seed = { command = \"printf '%s' \\\"$DATABASE_URL\\\" > seen-url.txt\" }");
     ws.migrate(&["apply"]).success();
     ws.migrate(&["seed"]).success();
     assert_eq!(ws.read("seen-url.txt"), "sqlite:dev.db");
     let manifest = ws.read("Cargo.toml");
-    ws.write(
-        "Cargo.toml",
-        &manifest.replace("printf", "exit 3; printf"),
-    );
+    ws.write("Cargo.toml", &manifest.replace("printf", "exit 3; printf"));
     ws.migrate(&["seed"])
         .failure()
         .stderr_has("the seed command (`seed` in")
@@ -246,8 +245,14 @@ fn apply_backup_is_a_copy_that_restores() {
     assert!(status.success());
     assert_eq!(dump(&ws.db()), before);
     let status = ws.migrate(&["status"]).stdout();
-    assert!(status.contains(&format!("applied  {}", dirs[0])), "{status}");
-    assert!(status.contains(&format!("pending  {}", dirs[1])), "{status}");
+    assert!(
+        status.contains(&format!("applied  {}", dirs[0])),
+        "{status}"
+    );
+    assert!(
+        status.contains(&format!("pending  {}", dirs[1])),
+        "{status}"
+    );
 
     // A second backup at the same version gets its own name.
     ws.migrate(&["down", "--backup", "--steps", "1"]).success();
@@ -286,7 +291,9 @@ fn rm_refuses_an_applied_migration_and_removes_one_that_is_not() {
 
     // The first one needs the second gone first... here nothing is after it,
     // but it is applied.
-    ws.migrate(&["rm", v1]).failure().stderr_has("is applied on");
+    ws.migrate(&["rm", v1])
+        .failure()
+        .stderr_has("is applied on");
     ws.migrate(&["rm", "19990101000000"])
         .failure()
         .stderr_has("no migration with version 19990101000000");
@@ -351,7 +358,10 @@ fn revert_of_a_column_type_change_brings_the_type_back() {
         "SELECT type FROM pragma_table_info('items') WHERE name = 'amount'",
     );
     assert_eq!(ty, ["INTEGER"]);
-    assert_eq!(rows(&ws.db(), "SELECT CAST(amount AS TEXT) FROM items"), ["10"]);
+    assert_eq!(
+        rows(&ws.db(), "SELECT CAST(amount AS TEXT) FROM items"),
+        ["10"]
+    );
     // The new pair is tested like any other.
     ws.write(
         "schema.sql",
@@ -387,13 +397,19 @@ fn check_format_github_annotates_drift_lock_and_failed_migrations() {
     ws.migrate(&["new", "--empty", "broken"]).success();
     let broken = ws.migration_dirs()[2].clone();
     let up = format!("migrations/{broken}/up.sql");
-    ws.write(&up, "-- broken\nCREATE TABLE t (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n");
+    ws.write(
+        &up,
+        "-- broken\nCREATE TABLE t (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n",
+    );
     ws.migrate(&["hash"]).success();
     ws.migrate(&["apply"]).failure();
     // An edit the lock does not know, and a schema ahead of the migrations.
     let first_up = format!("migrations/{}/up.sql", dirs[0]);
     ws.write(&first_up, &format!("{}\n-- edited\n", ws.read(&first_up)));
-    ws.write("schema.sql", &format!("{USERS_POSTS}CREATE TABLE extra (id INTEGER);\n"));
+    ws.write(
+        "schema.sql",
+        &format!("{USERS_POSTS}CREATE TABLE extra (id INTEGER);\n"),
+    );
     let run = ws.migrate(&["check", "--format", "github"]).code_is(2);
     let out = run.stdout();
     let lines: Vec<&str> = out.lines().collect();
@@ -401,7 +417,8 @@ fn check_format_github_annotates_drift_lock_and_failed_migrations() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("::error file=migrations/migrate.lock,title=cargo migrate check::")),
+            .any(|l| l
+                .starts_with("::error file=migrations/migrate.lock,title=cargo migrate check::")),
         "{out}"
     );
     assert!(

@@ -605,7 +605,11 @@ pg-schema = "app"
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
         let head = "[workspace]\n\n[workspace.metadata.migrate]\ndialect = \"sqlite\"\n";
-        let manifest = write(root, "Cargo.toml", &format!("{head}seed = \"db/seed.sql\"\n"));
+        let manifest = write(
+            root,
+            "Cargo.toml",
+            &format!("{head}seed = \"db/seed.sql\"\n"),
+        );
         let config = Config::from_manifest(&manifest).unwrap().unwrap();
         assert_eq!(config.seed, Some(Seed::Sql(root.join("db/seed.sql"))));
         write(
@@ -624,7 +628,10 @@ pg-schema = "app"
             &format!("{head}seed = {{ script = \"psql postgres://u:hunter2@h\" }}\n"),
         );
         let err = Config::from_manifest(&manifest).unwrap_err().to_string();
-        assert!(err.contains(":5:8: [workspace.metadata.migrate] seed: expected a path, or a table"), "{err}");
+        assert!(
+            err.contains(":5:8: [workspace.metadata.migrate] seed: expected a path, or a table"),
+            "{err}"
+        );
         assert!(!err.contains("hunter2"), "{err}");
     }
 

@@ -82,7 +82,8 @@ mod tests {
 
     #[test]
     fn location_comes_from_the_message() {
-        let p = Problem::from("migrations/1_a/up.sql:3:7: no such table: x\n  | SELECT".to_string());
+        let p =
+            Problem::from("migrations/1_a/up.sql:3:7: no such table: x\n  | SELECT".to_string());
         assert_eq!(p.file.as_deref(), Some("migrations/1_a/up.sql"));
         assert_eq!((p.line, p.column), (Some(3), Some(7)));
         assert_eq!(

@@ -14,12 +14,7 @@ use super::Ctx;
 
 /// Backs up the database before `command` changes it, or refuses (with the
 /// pg_dump command) when this tool cannot.
-pub fn before(
-    ctx: &Ctx,
-    ws: &Workspace,
-    url: &DatabaseUrl,
-    command: &str,
-) -> Result<(), CliError> {
+pub fn before(ctx: &Ctx, ws: &Workspace, url: &DatabaseUrl, command: &str) -> Result<(), CliError> {
     match &url.target {
         Target::Sqlite { path } => sqlite(ctx, ws, url, path, command),
         Target::Postgres { .. } => Err(postgres(ctx, ws, url, command)),
@@ -57,19 +52,26 @@ fn sqlite(
         return Err(refuse("its path is not UTF-8".to_string()));
     };
     {
-        let source = Sqlite::open(path, url.redacted(), &ws.config.history_table, Open::MustExist)?;
+        let source = Sqlite::open(
+            path,
+            url.redacted(),
+            &ws.config.history_table,
+            Open::MustExist,
+        )?;
         // One read transaction: a copy of one moment, even with writers about.
-        if let Err(e) = source
-            .connection()
-            .execute("VACUUM INTO ?1", [tmp_text])
-        {
+        if let Err(e) = source.connection().execute("VACUUM INTO ?1", [tmp_text]) {
             let _ = std::fs::remove_file(&tmp);
             return Err(refuse(e.to_string()));
         }
     }
     // The version is read from the copy itself: it is what the copy holds.
     let version = {
-        let mut copy = Sqlite::open(&tmp, ws.show(&tmp), &ws.config.history_table, Open::MustExist)?;
+        let mut copy = Sqlite::open(
+            &tmp,
+            ws.show(&tmp),
+            &ws.config.history_table,
+            Open::MustExist,
+        )?;
         let applied = copy.list_applied();
         match applied {
             Ok(rows) => rows
@@ -169,7 +171,10 @@ fn postgres(ctx: &Ctx, ws: &Workspace, url: &DatabaseUrl, command: &str) -> CliE
     );
     let file = format!(
         "{}-{}.dump",
-        db_name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '-', "_"),
+        db_name.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '-',
+            "_"
+        ),
         version.as_deref().unwrap_or("empty")
     );
     let password_note = if shown.contains("***") {

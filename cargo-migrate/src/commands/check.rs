@@ -82,7 +82,8 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     Ok(Outcome::Differences)
 }
 
-fn listing(plan: &Plan) -> String {
+/// A plan's steps in words, one indented line each.
+pub(super) fn listing(plan: &Plan) -> String {
     plan.steps
         .iter()
         .map(|s| format!("  {}", describe(&s.step)))
@@ -119,7 +120,11 @@ fn check_schema(
             "the migrations are behind the schema files:\n{}\nrun `cargo migrate new <name>` to write the migration",
             listing(&plan)
         );
-        let first_file = ws.config.schema_files().ok().and_then(|f| f.into_iter().next());
+        let first_file = ws
+            .config
+            .schema_files()
+            .ok()
+            .and_then(|f| f.into_iter().next());
         problems.push(match first_file {
             Some(f) => Problem::in_file(ws.show(&ws.base_dir.join(f)), message),
             None => message.into(),

@@ -3,7 +3,7 @@
 //! migration's up.sql is that migration's down.sql and the other way round,
 //! and the replay must show that it brings the schema back.
 
-use migrate_build::diff::{describe, diff};
+use migrate_build::diff::diff;
 use migrate_build::migrations::{self, Migration, MigrationFile, NO_TRANSACTION_DIRECTIVE, lock};
 
 use crate::error::{CliError, Outcome};
@@ -38,7 +38,10 @@ pub fn run(name: &str, version: &str, ctx: &Ctx) -> Result<Outcome, CliError> {
         let body = body.strip_prefix('\u{feff}').unwrap_or(body);
         // The directive must stay the first line to count.
         let (directive, body) = match body.strip_prefix(NO_TRANSACTION_DIRECTIVE) {
-            Some(rest) => (format!("{NO_TRANSACTION_DIRECTIVE}\n"), rest.trim_start_matches(['\r', '\n'])),
+            Some(rest) => (
+                format!("{NO_TRANSACTION_DIRECTIVE}\n"),
+                rest.trim_start_matches(['\r', '\n']),
+            ),
             None => (String::new(), body),
         };
         format!(
@@ -79,11 +82,7 @@ pub fn run(name: &str, version: &str, ctx: &Ctx) -> Result<Outcome, CliError> {
              needs:\n{}\n\
              help: fix {0} (run `cargo migrate test` to check it on a database), then run this again",
             ws.show(&target_down.path),
-            left.steps
-                .iter()
-                .map(|s| format!("  {}", describe(&s.step)))
-                .collect::<Vec<_>>()
-                .join("\n")
+            super::check::listing(&left)
         )));
     }
     let written = migrations::write_new(&dir, &new_version, name, &up, &down)?;

@@ -84,8 +84,9 @@ fn check_database(
     let url = match ctx.database_url(ws) {
         Ok(url) => url,
         Err(e) => {
-            ctx.out
-                .note(format!("no database to check ({e}): only the folder was checked"));
+            ctx.out.note(format!(
+                "no database to check ({e}): only the folder was checked"
+            ));
             return Ok(());
         }
     };

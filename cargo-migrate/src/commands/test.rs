@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use migrate_build::Schema;
-use migrate_build::diff::{describe, diff};
+use migrate_build::diff::diff;
 use migrate_build::migrations::Migration;
 use migrate_build::schema::QualifiedName;
 
@@ -22,6 +22,7 @@ use crate::url::{self, Target, UrlSource};
 use crate::workspace::Workspace;
 
 use super::Ctx;
+use super::check::listing;
 
 pub fn run(args: TestArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let ws = ctx.workspace()?;
@@ -50,11 +51,7 @@ pub fn run(args: TestArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let mut scratch = Scratch::create(ctx, &ws, args.scratch_url.as_deref())?;
     ctx.out.status(
         "Testing",
-        format!(
-            "{} migration(s) on {}",
-            migrations.len(),
-            scratch.shown
-        ),
+        format!("{} migration(s) on {}", migrations.len(), scratch.shown),
     );
     let start = Instant::now();
     let mut test = Test {
@@ -65,7 +62,13 @@ pub fn run(args: TestArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         steps: (0..migrations.len()).map(|_| Step::default()).collect(),
         problems: Vec::new(),
     };
-    let result = test.run(scratch.db.as_mut(), &scratch.raw_url, &declared, args.with_data, ctx);
+    let result = test.run(
+        scratch.db.as_mut(),
+        &scratch.raw_url,
+        &declared,
+        args.with_data,
+        ctx,
+    );
     // Removed before the report: a warning about it belongs to this run.
     drop(scratch);
     result?;
@@ -146,11 +149,9 @@ impl Test<'_> {
                 ));
             }
             // 3. The seed, for the rows the round trip must keep.
-            if with_data {
-                if let Err(e) = super::seed::load(self.ws, db, raw_url, &ctx.out) {
-                    self.problems.push(format!("the seed failed: {e}"));
-                    with_data = false;
-                }
+            if with_data && let Err(e) = super::seed::load(self.ws, db, raw_url, &ctx.out) {
+                self.problems.push(format!("the seed failed: {e}"));
+                with_data = false;
             }
         } else if with_data {
             ctx.out
@@ -179,7 +180,14 @@ impl Test<'_> {
     }
 
     fn down_one(&self, db: &mut dyn Database) -> Result<(), RunnerError> {
-        runner::down(db, self.migrations, &DownTarget::Steps(1), false, &self.quiet).map(|_| ())
+        runner::down(
+            db,
+            self.migrations,
+            &DownTarget::Steps(1),
+            false,
+            &self.quiet,
+        )
+        .map(|_| ())
     }
 
     /// One migration's round trip, the database at states[i + 1]; false when
@@ -232,9 +240,10 @@ impl Test<'_> {
         }
         let t = Instant::now();
         if let Err(e) = self.apply_one(db, i) {
-            self.steps[i]
-                .problems
-                .push(format!("{up_path}, run again after {down_path}: {}", cause(e)));
+            self.steps[i].problems.push(format!(
+                "{up_path}, run again after {down_path}: {}",
+                cause(e)
+            ));
             return Ok(false);
         }
         self.steps[i].up_again = Some(t.elapsed());
@@ -306,8 +315,10 @@ impl Test<'_> {
                 if !step.problems.is_empty() {
                     failed += 1;
                 }
-                ctx.out
-                    .line(format!("{} {summary}", ctx.out.paint_error(&format!("{:>12}", "FAILED"))));
+                ctx.out.line(format!(
+                    "{} {summary}",
+                    ctx.out.paint_error(&format!("{:>12}", "FAILED"))
+                ));
             }
             for p in &step.problems {
                 text.push_str(&format!("- {}\n", p.replace('\n', "\n  ")));
@@ -316,7 +327,8 @@ impl Test<'_> {
         for p in &self.problems {
             text.push_str(&format!("- {}\n", p.replace('\n', "\n  ")));
         }
-        let count = self.problems.len() + self.steps.iter().map(|s| s.problems.len()).sum::<usize>();
+        let count =
+            self.problems.len() + self.steps.iter().map(|s| s.problems.len()).sum::<usize>();
         if count == 0 {
             ctx.out.status(
                 "Tested",
@@ -353,14 +365,6 @@ fn live(db: &mut dyn Database) -> Result<Schema, CliError> {
     let mut s = db.introspect()?;
     s.sort();
     Ok(s)
-}
-
-fn listing(plan: &migrate_build::plan::Plan) -> String {
-    plan.steps
-        .iter()
-        .map(|s| format!("  {}", describe(&s.step)))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Tables of both `before` and `after`, with the columns both have, and their rows now.
@@ -414,8 +418,16 @@ fn first_difference(before: &[String], after: &[String]) -> String {
             before.len(),
             after.len()
         ),
-        (Some(l), None) => format!("{} row(s) before, {} after; e.g. ({l}) is gone", before.len(), after.len()),
-        (None, Some(g)) => format!("{} row(s) before, {} after; e.g. ({g}) is new", before.len(), after.len()),
+        (Some(l), None) => format!(
+            "{} row(s) before, {} after; e.g. ({l}) is gone",
+            before.len(),
+            after.len()
+        ),
+        (None, Some(g)) => format!(
+            "{} row(s) before, {} after; e.g. ({g}) is new",
+            before.len(),
+            after.len()
+        ),
         (None, None) => format!("{} row(s) before, {} after", before.len(), after.len()),
     }
 }
@@ -435,7 +447,7 @@ enum Cleanup {
     /// The SQLite file's folder, deleted with it.
     TempDir(#[allow(dead_code)] tempfile::TempDir),
     /// A database created on the server.
-    DropDatabase(#[allow(dead_code)] PgDrop),
+    DropDatabase(#[allow(dead_code)] Box<PgDrop>),
     /// `--scratch-url`: the user's empty database, emptied again.
     Empty,
 }
@@ -445,8 +457,10 @@ impl Drop for Scratch {
         if let Cleanup::Empty = self.cleanup
             && let Err(e) = self.db.drop_everything()
         {
-            self.out
-                .warn(format!("could not empty {} after the test: {e}", self.shown));
+            self.out.warn(format!(
+                "could not empty {} after the test: {e}",
+                self.shown
+            ));
         }
     }
 }
@@ -479,7 +493,7 @@ impl Scratch {
         let history = &ws.config.history_table;
         let pg_schema = ws.config.pg_schema.as_deref();
         if let Some(raw) = scratch_url {
-            let url = url::parse(raw, UrlSource::Flag, &ctx.cwd, ws.dialect())?;
+            let url = url::parse(raw, UrlSource::Flag, &ws.base_dir, ws.dialect())?;
             let mut db = ctx.connect(ws, &url, Open::CreateIfMissing)?;
             let live = live(db.as_mut())?;
             let objects = diff(&Schema::empty(ws.dialect()), &live);
@@ -488,7 +502,11 @@ impl Scratch {
                     "--scratch-url {} is not empty{}{}\n`cargo migrate test` runs only on an empty database \
                      (and empties it after): pass an empty one",
                     url.redacted(),
-                    if objects.is_empty() { " (it has a history table)" } else { ":\n" },
+                    if objects.is_empty() {
+                        " (it has a history table)"
+                    } else {
+                        ":\n"
+                    },
                     listing(&objects)
                 )));
             }
@@ -548,7 +566,10 @@ fn create_pg(
     let options = url::postgres_options(raw)?;
     let mut admin = Postgres::connect(&options, server_shown.to_string(), history, pg_schema)?;
     let name = scratch_name();
-    if let Err(e) = admin.client().batch_execute(&format!("CREATE DATABASE {name}")) {
+    if let Err(e) = admin
+        .client()
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+    {
         let message = e
             .as_db_error()
             .map_or_else(|| e.to_string(), |d| d.message().to_string());
@@ -575,7 +596,7 @@ fn create_pg(
         db: Box::new(db),
         raw_url,
         shown: format!("{shown} (a scratch database, dropped after)"),
-        cleanup: Cleanup::DropDatabase(guard),
+        cleanup: Cleanup::DropDatabase(Box::new(guard)),
         out,
     })
 }

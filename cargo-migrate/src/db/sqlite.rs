@@ -834,12 +834,19 @@ impl Database for Sqlite<'_> {
             .map(|c| format!("quote({})", quote::ident(c, Dialect::Sqlite)))
             .collect::<Vec<_>>()
             .join(" || ', ' || ");
-        let row = if row.is_empty() { "''".to_string() } else { row };
+        let row = if row.is_empty() {
+            "''".to_string()
+        } else {
+            row
+        };
         let sql = format!(
             "SELECT {row} FROM {}",
             quote::ident(&table.name, Dialect::Sqlite)
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(query("reading table rows"))?;
+        let mut stmt = self
+            .conn
+            .prepare(&sql)
+            .map_err(query("reading table rows"))?;
         let mut rows: Vec<String> = stmt
             .query_map([], |r| r.get::<_, String>(0))
             .map_err(query("reading table rows"))?
