@@ -57,7 +57,7 @@ fn disagreements(replayed: &Schema, database: &Schema) -> Vec<String> {
 
 /// Applies `migrations` with the runner to a fresh file, then compares the
 /// introspected database with the replay. Returns the open database.
-fn check_set(label: &str, migrations: &[Migration]) -> (tempfile::TempDir, Sqlite) {
+fn check_set(label: &str, migrations: &[Migration]) -> (tempfile::TempDir, Sqlite<'static>) {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("corpus.db");

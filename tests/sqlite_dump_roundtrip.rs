@@ -33,7 +33,7 @@ fn quiet() -> Output {
     Output::new(true, false, cargo_migrate::cli::ColorChoice::Never)
 }
 
-fn open(path: &Path) -> Sqlite {
+fn open(path: &Path) -> Sqlite<'static> {
     Sqlite::open(
         path,
         format!("sqlite:{}", path.display()),

@@ -235,7 +235,7 @@ impl Migrations {
     pub fn status(&self, conn: &mut impl Connection) -> Result<Report, Error> {
         let mut db = conn.target(self)?;
         self.same_dialect(db.as_mut())?;
-        let local = self.to_migrations()?;
+        let local = self.runner_migrations()?;
         Ok(Report::compare(&local, &db.list_applied()?))
     }
 
@@ -251,7 +251,7 @@ impl Migrations {
 
     fn apply(&self, db: &mut dyn Database) -> Result<ApplySummary, Error> {
         self.same_dialect(db)?;
-        let local = self.to_migrations()?;
+        let local = self.runner_migrations()?;
         // Quiet: an application logs the summary as it likes. Warnings about
         // data still go to stderr, as the CLI prints them.
         let out = Output::plain(true, false);
@@ -259,7 +259,7 @@ impl Migrations {
     }
 
     /// The runner's own type, checked against the embedded checksums.
-    fn to_migrations(&self) -> Result<Vec<Migration>, Error> {
+    fn runner_migrations(&self) -> Result<Vec<Migration>, Error> {
         self.migrations
             .iter()
             .map(|e| {

@@ -317,7 +317,7 @@ impl Check {
                     level,
                     &shown.text(&format!("cannot check the migrations: {e}")),
                 )?;
-                return Ok(self.failed_writing(out, level)?);
+                return self.failed_writing(out, level);
             }
         };
         if report.is_clean() {

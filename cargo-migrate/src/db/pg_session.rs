@@ -48,7 +48,7 @@ impl PgSession for Client {
 
 /// The driver's connection: its own, or one the application lent it.
 pub enum Session<'c> {
-    Owned(Client),
+    Owned(Box<Client>),
     Borrowed(&'c mut Client),
     #[cfg(feature = "tokio-postgres")]
     Tokio(Tokio<'c>),
@@ -59,7 +59,7 @@ impl<'c> Deref for Session<'c> {
 
     fn deref(&self) -> &Self::Target {
         match self {
-            Session::Owned(c) => c,
+            Session::Owned(c) => c.as_ref(),
             Session::Borrowed(c) => *c,
             #[cfg(feature = "tokio-postgres")]
             Session::Tokio(t) => t,
@@ -70,7 +70,7 @@ impl<'c> Deref for Session<'c> {
 impl DerefMut for Session<'_> {
     fn deref_mut(&mut self) -> &mut Self::Target {
         match self {
-            Session::Owned(c) => c,
+            Session::Owned(c) => c.as_mut(),
             Session::Borrowed(c) => *c,
             #[cfg(feature = "tokio-postgres")]
             Session::Tokio(t) => t,

@@ -90,7 +90,7 @@ impl<'c> Postgres<'c> {
             .config
             .connect(tls)
             .map_err(|e| connect_err(server_message(&e)))?;
-        let mut client = Session::Owned(client);
+        let mut client = Session::Owned(Box::new(client));
         // History rows are written with quoted literals (one round trip
         // fewer than parameters): they need standard strings.
         let version = client
