@@ -50,7 +50,10 @@ fn example() -> &'static Path {
             "building examples/embedded-app failed:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        target_dir().join(format!("debug/embedded-app{}", std::env::consts::EXE_SUFFIX))
+        target_dir().join(format!(
+            "debug/embedded-app{}",
+            std::env::consts::EXE_SUFFIX
+        ))
     })
 }
 
@@ -213,7 +216,10 @@ fn checksum_mismatch_refuses_with_the_cli_message() {
     drop(conn);
     let app = run_example(&url);
     assert!(!app.status.success());
-    assert!(!text(&app.stdout).contains("customer "), "it started anyway");
+    assert!(
+        !text(&app.stdout).contains("customer "),
+        "it started anyway"
+    );
     let cli = example_cli(None, &url, &["apply"]).failure();
     let app_err = text(&app.stderr);
     assert!(
@@ -243,7 +249,12 @@ fn embedded(ws: &Workspace, dialect: Dialect, n: usize) -> Migrations {
             no_transaction: m.no_transaction,
         })
         .collect();
-    Migrations::new(dialect, "_migrate_history", None, Box::leak(list.into_boxed_slice()))
+    Migrations::new(
+        dialect,
+        "_migrate_history",
+        None,
+        Box::leak(list.into_boxed_slice()),
+    )
 }
 
 /// A workspace with three migrations, each adding a table.
@@ -281,12 +292,18 @@ fn runtime_and_cli_share_the_history_on_sqlite() {
         .success()
         .stdout_has("3 applied, 0 pending");
     let three = embedded(&ws, Dialect::Sqlite, 3);
-    assert_eq!(states(&three.status(&mut conn).unwrap()), [State::Applied; 3]);
+    assert_eq!(
+        states(&three.status(&mut conn).unwrap()),
+        [State::Applied; 3]
+    );
     assert!(three.run(&mut conn).unwrap().applied.is_empty());
     // Two embedded migrations against three applied: the third is not the
     // application's, and it refuses, as the CLI does for a missing folder.
     let err = two.run(&mut conn).unwrap_err().to_string();
-    assert!(err.contains("add_c is applied to the database but missing"), "{err}");
+    assert!(
+        err.contains("add_c is applied to the database but missing"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -304,7 +321,10 @@ fn runtime_and_cli_share_the_history_on_postgres() {
         .success()
         .stdout_has("3 applied, 0 pending");
     let three = embedded(&ws, Dialect::Postgres, 3);
-    assert_eq!(states(&three.status(&mut client).unwrap()), [State::Applied; 3]);
+    assert_eq!(
+        states(&three.status(&mut client).unwrap()),
+        [State::Applied; 3]
+    );
     // A SQLite set on a PostgreSQL connection is refused before anything runs.
     let sqlite = Migrations::new(Dialect::Sqlite, "_migrate_history", None, &[]);
     let err = sqlite.run(&mut client).unwrap_err().to_string();
@@ -335,7 +355,10 @@ fn runtime_records_a_failure_the_cli_resolves() {
     ws.migrate(&["--database-url", &url, "resolve", "--rolled-back", version])
         .success();
     let err = all.run(&mut conn).unwrap_err().to_string();
-    assert!(err.contains("no such table: nowhere"), "failed again: {err}");
+    assert!(
+        err.contains("no such table: nowhere"),
+        "failed again: {err}"
+    );
 }
 
 /// The example, copied: `email` dropped from schema.sql and the migrations
@@ -420,4 +443,76 @@ fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(&src, &dst).unwrap();
         }
     }
+}
+
+/// The application links the runtime, not the CLI.
+#[test]
+fn the_application_tree_has_no_cli_dependencies() {
+    let out = cargo()
+        .args([
+            "tree",
+            "--locked",
+            "--offline",
+            "-e",
+            "normal,build",
+            "--prefix",
+            "none",
+        ])
+        .arg("--manifest-path")
+        .arg(example_dir().join("Cargo.toml"))
+        .output()
+        .unwrap();
+    let tree = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(tree.contains("cargo-migrate v"), "{tree}");
+    assert!(tree.contains("sea-query v"), "{tree}");
+    for cli in ["clap", "cargo_metadata", "toml_edit"] {
+        assert!(
+            !tree.lines().any(|l| l.starts_with(&format!("{cli} v"))),
+            "{cli} is in the application's tree:\n{tree}"
+        );
+    }
+}
+
+#[test]
+fn runtime_on_an_async_client() {
+    let db = test_db!();
+    let ws = three_migrations("postgres");
+    let all = embedded(&ws, Dialect::Postgres, 3);
+    let connect = |rt: &tokio::runtime::Runtime| {
+        rt.block_on(async {
+            let (client, connection) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(connection);
+            client
+        })
+    };
+    // On a current-thread runtime the connection's task could not run while
+    // the runner waits: refused, nothing applied.
+    let single = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = connect(&single);
+    let err = single.block_on(all.run_async(&client)).unwrap_err();
+    assert!(err.to_string().contains("multi-threaded"), "{err}");
+    drop(client);
+    ws.migrate(&["--database-url", &db.url, "status"])
+        .code_is(2)
+        .stdout_has("0 applied, 3 pending");
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = connect(&rt);
+    let summary = rt.block_on(all.run_async(&client)).unwrap();
+    assert_eq!(summary.applied.len(), 3, "{summary:?}");
+    let again = rt.block_on(all.run_async(&client)).unwrap();
+    assert!(again.applied.is_empty());
+    ws.migrate(&["--database-url", &db.url, "status"])
+        .success()
+        .stdout_has("3 applied, 0 pending");
 }

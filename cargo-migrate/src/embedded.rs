@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 use migrate_build::migrations::{Migration, MigrationFile};
 
+use crate::db::pg_session::PgSession;
 use crate::db::postgres::Postgres;
 use crate::db::sqlite::Sqlite;
 use crate::db::{Database, DbError, Open};
@@ -83,6 +84,11 @@ pub enum Error {
     #[error("the embedded migrations are for {expected}, but the connection is {found}")]
     WrongDialect { expected: Dialect, found: Dialect },
     #[error(
+        "the embedded migrations run on a tokio_postgres::Client only inside the multi-threaded tokio runtime \
+         (`#[tokio::main]`, or `flavor = \"multi_thread\"`): the connection's task must run while they do"
+    )]
+    Runtime,
+    #[error(
         "embedded migration {version}_{name}: its checksum does not match its SQL (the generated file was edited); rebuild the application"
     )]
     Corrupt { version: String, name: String },
@@ -118,9 +124,20 @@ impl Connection for rusqlite::Connection {
 
 impl Connection for postgres::Client {
     fn target<'c>(&'c mut self, m: &Migrations) -> Result<Box<dyn Database + 'c>, Error> {
-        // The client does not know the URL it was made from: the server says
-        // where it is (never a password).
-        let shown = self
+        let shown = postgres_shown(self);
+        Ok(Box::new(Postgres::on_client(
+            self,
+            shown,
+            m.history_table,
+            m.pg_schema,
+        )?))
+    }
+}
+
+/// The client does not know the URL it was made from: the server says
+/// where it is, for messages (never a password).
+fn postgres_shown(client: &mut dyn PgSession) -> String {
+    client
             .query_one(
                 "SELECT current_user::text, current_database()::text, \
                  coalesce(host(inet_server_addr()), 'localhost'), coalesce(inet_server_port(), 5432)",
@@ -135,14 +152,7 @@ impl Connection for postgres::Client {
                     r.get::<_, String>(1)
                 )
             })
-            .unwrap_or_else(|_| "postgres".to_string());
-        Ok(Box::new(Postgres::on_client(
-            self,
-            shown,
-            m.history_table,
-            m.pg_schema,
-        )?))
-    }
+            .unwrap_or_else(|_| "postgres".to_string())
 }
 
 impl Migrations {
@@ -195,12 +205,37 @@ impl Migrations {
         self.apply(db.as_mut())
     }
 
+    /// [`Migrations::run`] for an async application, on its
+    /// `tokio_postgres::Client` (feature `tokio-postgres`). The runner is
+    /// the blocking one: it runs in `tokio::task::block_in_place`, so the
+    /// runtime must be the multi-threaded one (`#[tokio::main]`'s default),
+    /// where the connection's task goes on running meanwhile.
+    #[cfg(feature = "tokio-postgres")]
+    pub async fn run_async(&self, client: &tokio_postgres::Client) -> Result<ApplySummary, Error> {
+        use crate::db::pg_session::{Session, Tokio};
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| Error::Runtime)?;
+        if runtime.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
+            return Err(Error::Runtime);
+        }
+        tokio::task::block_in_place(|| {
+            let mut session = Tokio { client, runtime };
+            let shown = postgres_shown(&mut session);
+            let mut db = Postgres::on_session(
+                Session::Tokio(session),
+                shown,
+                self.history_table,
+                self.pg_schema,
+            )?;
+            self.apply(&mut db)
+        })
+    }
+
     /// The embedded migrations against the history table, as
     /// `cargo migrate status` lists them (without the live-schema check).
     pub fn status(&self, conn: &mut impl Connection) -> Result<Report, Error> {
         let mut db = conn.target(self)?;
         self.same_dialect(db.as_mut())?;
-        let local = self.to_migrations()?;
+        let local = self.runner_migrations()?;
         Ok(Report::compare(&local, &db.list_applied()?))
     }
 
@@ -216,7 +251,7 @@ impl Migrations {
 
     fn apply(&self, db: &mut dyn Database) -> Result<ApplySummary, Error> {
         self.same_dialect(db)?;
-        let local = self.to_migrations()?;
+        let local = self.runner_migrations()?;
         // Quiet: an application logs the summary as it likes. Warnings about
         // data still go to stderr, as the CLI prints them.
         let out = Output::plain(true, false);
@@ -224,7 +259,7 @@ impl Migrations {
     }
 
     /// The runner's own type, checked against the embedded checksums.
-    fn to_migrations(&self) -> Result<Vec<Migration>, Error> {
+    fn runner_migrations(&self) -> Result<Vec<Migration>, Error> {
         self.migrations
             .iter()
             .map(|e| {

@@ -156,7 +156,7 @@ fn targets(args: &FleetArgs, ws: &Workspace, ctx: &Ctx) -> Result<Vec<TargetSpec
             None,
         )?;
         let rows = pg
-            .client()
+            .session()
             .query(
                 "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE $1 \
                  AND nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY 1",
@@ -196,7 +196,7 @@ fn connect(ws: &Workspace, spec: &TargetSpec, open: Open) -> Result<Box<dyn Data
                 "SET search_path TO {}",
                 quote::ident(schema, Dialect::Postgres)
             );
-            pg.client()
+            pg.session()
                 .batch_execute(&set)
                 .map_err(|e| DbError::Query {
                     context: "setting search_path",

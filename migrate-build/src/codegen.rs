@@ -95,11 +95,11 @@ pub struct CodegenError {
 pub fn schema_module(schema: &Schema) -> Result<String, CodegenError> {
     let d = schema.dialect;
     let mut tables: Vec<&crate::schema::Table> = schema.tables.iter().collect();
-    tables.sort_by(|a, b| key(&a.name).cmp(&key(&b.name)));
+    tables.sort_by_key(|t| key(&t.name));
     let mut views: Vec<&crate::schema::View> = schema.views.iter().collect();
-    views.sort_by(|a, b| key(&a.name).cmp(&key(&b.name)));
+    views.sort_by_key(|v| key(&v.name));
     let mut enums: Vec<&crate::schema::Enum> = schema.enums.iter().collect();
-    enums.sort_by(|a, b| key(&a.name).cmp(&key(&b.name)));
+    enums.sort_by_key(|e| key(&e.name));
 
     let mut items: Vec<Item> = Vec::new();
     for t in tables {

@@ -333,7 +333,7 @@ impl Check {
                     level,
                     &shown.text(&format!("cannot check the migrations: {e}")),
                 )?;
-                return Ok(self.failed_writing(out, level)?);
+                return self.failed_writing(out, level);
             }
         };
         let shown = Shown::new(report.base_dir.as_deref());

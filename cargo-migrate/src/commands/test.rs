@@ -475,7 +475,7 @@ struct PgDrop {
 impl Drop for PgDrop {
     fn drop(&mut self) {
         let name = &self.name;
-        let client = self.admin.client();
+        let client = self.admin.session();
         let result = client
             .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             // Before PostgreSQL 13 there is no FORCE.
@@ -567,7 +567,7 @@ fn create_pg(
     let mut admin = Postgres::connect(&options, server_shown.to_string(), history, pg_schema)?;
     let name = scratch_name();
     if let Err(e) = admin
-        .client()
+        .session()
         .batch_execute(&format!("CREATE DATABASE {name}"))
     {
         let message = e

@@ -3,6 +3,7 @@
 //! row in one transaction.
 
 mod handle;
+pub mod pg_session;
 pub mod postgres;
 pub mod sqlite;
 

@@ -22,14 +22,15 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+use super::pg_session::{PgSession, Session};
 use super::{
-    AppliedRow, ApplyOutcome, Database, DbError, Handle, LOCK_POLL, Located, RevertOutcome, Script,
+    AppliedRow, ApplyOutcome, Database, DbError, LOCK_POLL, Located, RevertOutcome, Script,
     StatementHook, lock_timeout,
 };
 use crate::url::{PgOptions, SslMode};
 
 pub struct Postgres<'c> {
-    client: Handle<'c, Client>,
+    client: Session<'c>,
     display_url: String,
     /// Where the history table lives (created when missing).
     schema_name: String,
@@ -93,7 +94,7 @@ impl<'c> Postgres<'c> {
             .config
             .connect(tls)
             .map_err(|e| connect_err(server_message(&e)))?;
-        let mut client = Handle::Owned(client);
+        let mut client = Session::Owned(Box::new(client));
         // History rows are written with quoted literals (one round trip
         // fewer than parameters): they need standard strings.
         let version = client
@@ -133,15 +134,32 @@ impl<'c> Postgres<'c> {
                 message: server_message(&e),
             })?;
         Ok(Postgres::new(
-            Handle::Borrowed(client),
+            Session::Borrowed(client),
             display_url,
             history_table,
             pg_schema,
         ))
     }
 
+    /// The driver on an application's connection of another kind (an
+    /// async client); see [`Postgres::on_client`].
+    pub fn on_session(
+        mut client: Session<'c>,
+        display_url: String,
+        history_table: &str,
+        pg_schema: Option<&str>,
+    ) -> Result<Postgres<'c>, DbError> {
+        client
+            .batch_execute("SET standard_conforming_strings = on")
+            .map_err(|e| DbError::Connect {
+                url: display_url.clone(),
+                message: server_message(&e),
+            })?;
+        Ok(Postgres::new(client, display_url, history_table, pg_schema))
+    }
+
     fn new(
-        client: Handle<'c, Client>,
+        client: Session<'c>,
         display_url: String,
         history_table: &str,
         pg_schema: Option<&str>,
@@ -163,9 +181,21 @@ impl<'c> Postgres<'c> {
         }
     }
 
-    /// The connection, for tests.
-    pub fn client(&mut self) -> &mut Client {
-        &mut self.client
+    /// The blocking connection, for tests; `None` on an async client.
+    pub fn client(&mut self) -> Option<&mut Client> {
+        self.client.blocking()
+    }
+
+    /// The session, blocking or not, for the queries every client runs.
+    pub fn session(&mut self) -> &mut (dyn PgSession + 'c) {
+        &mut *self.client
+    }
+
+    /// What only a blocking client does.
+    fn blocking(&mut self, what: &str) -> Result<&mut Client, DbError> {
+        self.client.blocking().ok_or_else(|| {
+            DbError::Unsupported(format!("{what} needs a blocking postgres::Client"))
+        })
     }
 
     fn history_exists(&mut self) -> Result<bool, DbError> {
@@ -316,7 +346,7 @@ impl<'c> Postgres<'c> {
     }
 
     fn row_success(
-        tx: &mut impl postgres::GenericClient,
+        tx: &mut dyn PgSession,
         history: &str,
         version: &str,
     ) -> Result<Option<bool>, DbError> {
@@ -329,7 +359,7 @@ impl<'c> Postgres<'c> {
     }
 
     fn insert_history(
-        tx: &mut impl postgres::GenericClient,
+        tx: &mut dyn PgSession,
         history: &str,
         script: &Script<'_>,
         success: bool,
@@ -353,7 +383,7 @@ impl<'c> Postgres<'c> {
 /// names the file, and the line and column of the server's error position
 /// inside the statement (else of the statement's start).
 fn run_script(
-    client: &mut impl postgres::GenericClient,
+    client: &mut dyn PgSession,
     script: &Script<'_>,
     hook: StatementHook<'_>,
 ) -> Result<(), DbError> {
@@ -769,7 +799,10 @@ impl Database for Postgres<'_> {
     /// Drops every extension and every schema but the system ones (the
     /// history table's too), then recreates `public` as PostgreSQL makes it.
     fn drop_everything(&mut self) -> Result<(), DbError> {
-        let mut tx = self.client.transaction().map_err(query("BEGIN"))?;
+        let mut tx = self
+            .blocking("dropping everything")?
+            .transaction()
+            .map_err(query("BEGIN"))?;
         let extensions: Vec<String> = tx
             .query(
                 "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'",
@@ -816,9 +849,12 @@ impl Database for Postgres<'_> {
 
     fn introspect(&mut self) -> Result<Schema, DbError> {
         let ignore = format!("{}.{}", self.schema_name, self.table_name);
-        let mut schema =
-            crate::introspect::postgres::introspect(&mut *self.client, &[], &[ignore.as_str()])
-                .map_err(|e| DbError::Introspect(e.to_string()))?;
+        let mut schema = crate::introspect::postgres::introspect(
+            self.blocking("introspection")?,
+            &[],
+            &[ignore.as_str()],
+        )
+        .map_err(|e| DbError::Introspect(e.to_string()))?;
         // The history table's own schema is ours, not the user's, unless
         // something of theirs lives in it.
         if self.schema_name != "public" && !holds_objects(&schema, &self.schema_name) {
@@ -835,7 +871,7 @@ impl Database for Postgres<'_> {
         // Read only, and rolled back: the query comes with expressions of
         // the user's migrations.
         let mut tx = self
-            .client
+            .blocking("counting rows")?
             .build_transaction()
             .read_only(true)
             .start()
@@ -851,12 +887,18 @@ impl Database for Postgres<'_> {
         scripts: &[Script<'_>],
         hook: StatementHook<'_>,
     ) -> Result<(), DbError> {
-        let mut tx = self.client.transaction().map_err(query("BEGIN"))?;
+        self.client.batch_execute("BEGIN").map_err(query("BEGIN"))?;
         for script in scripts {
-            // Dropping `tx` on an error rolls it back.
-            run_script(&mut tx, script, &mut *hook)?;
+            if let Err(e) = run_script(&mut *self.client, script, &mut *hook) {
+                self.rollback();
+                return Err(e);
+            }
         }
-        commit(tx)
+        if let Err(e) = self.client.batch_execute("COMMIT") {
+            self.rollback();
+            return Err(query("COMMIT")(e));
+        }
+        Ok(())
     }
 
     fn table_rows(
