@@ -90,6 +90,15 @@ pub enum Command {
     Hash(HashArgs),
     /// Drop everything in the database and apply all migrations again
     Reset(ResetArgs),
+    /// Record as applied what another tool's history table says was applied
+    Adopt(AdoptArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// Print the table of matches without recording anything
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! The `cargo migrate` command: drivers, runner, introspection and the CLI.
 //! `main.rs` is a thin shell over this library so that tests can call it.
 
+pub mod adopt;
 pub mod cli;
 pub mod commands;
 pub mod db;

@@ -1,5 +1,6 @@
 //! One module per subcommand, each `run(args, ctx) -> Result<Outcome, CliError>`.
 
+pub mod adopt;
 pub mod apply;
 pub mod check;
 pub mod diff;
@@ -145,6 +146,7 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<Outcome, CliError> {
         Command::Resolve(a) => resolve::run(a, ctx),
         Command::Hash(a) => hash::run(a, ctx),
         Command::Reset(a) => reset::run(a, ctx),
+        Command::Adopt(a) => adopt::run(a, ctx),
     }
 }
 
