@@ -98,6 +98,15 @@ pub enum Command {
     Seed(SeedArgs),
     /// Delete a migration that no database has applied, and update the lock
     Rm(RmArgs),
+    /// Record as applied what another tool's history table says was applied
+    Adopt(AdoptArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// Print the table of matches without recording anything
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,8 @@
 //! [`embedded`].
 
 #[cfg(feature = "cli")]
+pub mod adopt;
+#[cfg(feature = "cli")]
 pub mod cli;
 #[cfg(feature = "cli")]
 pub mod commands;

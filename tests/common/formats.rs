@@ -13,7 +13,33 @@ pub const FORMATS: &[(&str, &str, bool)] = &[
     ("flyway", "sql", true),
     ("golang-migrate", "migrations", true),
     ("atlas", "migrations", false),
+    ("diesel", "migrations", true),
 ];
+
+/// `(tool, fixture folder)`: each tool's history table
+/// (`tests/fixtures/formats/history/<tool>_<dialect>.sql`, written as the
+/// tool writes it) and the folder it was applied from. sqlx reads the
+/// `.up.sql`/`.down.sql` shape golang-migrate writes.
+pub const TOOLS: &[(&str, &str)] = &[
+    ("prisma", "prisma"),
+    ("sqlx", "golang-migrate"),
+    ("diesel", "diesel"),
+    ("golang-migrate", "golang-migrate"),
+    ("dbmate", "dbmate"),
+    ("goose", "goose"),
+    ("flyway", "flyway"),
+    ("atlas", "atlas"),
+];
+
+/// The SQL that creates and fills `tool`'s history table on `dialect`.
+pub fn history_sql(tool: &str, dialect: &str) -> String {
+    std::fs::read_to_string(fixtures().join(format!("history/{tool}_{dialect}.sql"))).unwrap()
+}
+
+/// The fixtures' final schema, as a database the tools left would hold it.
+pub fn schema_sql(dialect: &str) -> String {
+    std::fs::read_to_string(fixtures().join(format!("schema_{dialect}.sql"))).unwrap()
+}
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats")

@@ -247,6 +247,7 @@ pub fn drift(
         Err(e) => return Ok(Err(e.to_string())),
     };
     let mut live = db.introspect()?;
+    crate::adopt::without_foreign_history(&mut live, &expected);
     live.sort();
     let plan = diff(&expected, &live);
     Ok(Ok((

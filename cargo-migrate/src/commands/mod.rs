@@ -1,6 +1,7 @@
 //! One module per subcommand, each `run(args, ctx) -> Result<Outcome, CliError>`.
 
 pub mod annotations;
+pub mod adopt;
 pub mod apply;
 pub mod backup;
 pub mod check;
@@ -157,6 +158,7 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<Outcome, CliError> {
         Command::Test(a) => test::run(a, ctx),
         Command::Seed(a) => seed::run(a, ctx),
         Command::Rm(a) => rm::run(a, ctx),
+        Command::Adopt(a) => adopt::run(a, ctx),
     }
 }
 

@@ -205,6 +205,18 @@ pub trait Database {
         table: &migrate_build::schema::QualifiedName,
         columns: &[String],
     ) -> Result<Vec<String>, DbError>;
+    /// Whether a table (optionally `schema.table` on PostgreSQL) exists: for
+    /// finding another tool's history table.
+    fn table_exists(&mut self, table: &str) -> Result<bool, DbError>;
+    /// Runs a read-only `SELECT` and returns every value as text: integers
+    /// and text as written, booleans as `1`/`0`, bytes as lowercase hex,
+    /// NULL as `None`. For reading another tool's history table.
+    fn select_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError>;
+}
+
+/// Lowercase hex of bytes read from another tool's table.
+pub(crate) fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether to create a missing SQLite file.

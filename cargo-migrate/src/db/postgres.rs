@@ -442,6 +442,58 @@ impl Database for Postgres<'_> {
         Dialect::Postgres
     }
 
+    fn table_exists(&mut self, table: &str) -> Result<bool, DbError> {
+        self.client
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
+            .map(|r| r.get::<_, bool>(0))
+            .map_err(query("looking for a table"))
+    }
+
+    fn select_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
+        use postgres::types::Type;
+        let rows = self
+            .client
+            .query(sql, &[])
+            .map_err(query("reading a table"))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let mut values = Vec::with_capacity(r.len());
+            for (i, column) in r.columns().iter().enumerate() {
+                let bad = |e: postgres::Error| DbError::Query {
+                    context: "reading a table",
+                    message: e.to_string(),
+                };
+                let ty = column.type_();
+                let value = if *ty == Type::BOOL {
+                    r.try_get::<_, Option<bool>>(i)
+                        .map_err(bad)?
+                        .map(|b| if b { "1" } else { "0" }.to_string())
+                } else if *ty == Type::INT8 {
+                    r.try_get::<_, Option<i64>>(i)
+                        .map_err(bad)?
+                        .map(|n| n.to_string())
+                } else if *ty == Type::INT4 {
+                    r.try_get::<_, Option<i32>>(i)
+                        .map_err(bad)?
+                        .map(|n| n.to_string())
+                } else if *ty == Type::INT2 {
+                    r.try_get::<_, Option<i16>>(i)
+                        .map_err(bad)?
+                        .map(|n| n.to_string())
+                } else if *ty == Type::BYTEA {
+                    r.try_get::<_, Option<Vec<u8>>>(i)
+                        .map_err(bad)?
+                        .map(|b| super::hex_lower(&b))
+                } else {
+                    r.try_get::<_, Option<String>>(i).map_err(bad)?
+                };
+                values.push(value);
+            }
+            out.push(values);
+        }
+        Ok(out)
+    }
+
     fn display_url(&self) -> String {
         self.display_url.clone()
     }

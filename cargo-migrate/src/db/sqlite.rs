@@ -433,6 +433,41 @@ impl Database for Sqlite<'_> {
         Dialect::Sqlite
     }
 
+    fn table_exists(&mut self, table: &str) -> Result<bool, DbError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+                [table],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+            .map_err(query("looking for a table"))
+    }
+
+    fn select_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
+        use rusqlite::types::ValueRef;
+        let mut stmt = self.conn.prepare(sql).map_err(query("reading a table"))?;
+        let width = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                (0..width)
+                    .map(|i| {
+                        Ok(match r.get_ref(i)? {
+                            ValueRef::Null => None,
+                            ValueRef::Integer(n) => Some(n.to_string()),
+                            ValueRef::Real(x) => Some(x.to_string()),
+                            ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                            ValueRef::Blob(b) => Some(super::hex_lower(b)),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, rusqlite::Error>>()
+            })
+            .map_err(query("reading a table"))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(query("reading a table"))?;
+        Ok(rows)
+    }
+
     fn display_url(&self) -> String {
         self.display_url.clone()
     }

@@ -179,8 +179,16 @@ fn apply_here(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, 
                 kind: unseen.kind,
             });
         }
-        let outcome = interpret(schema, statement.text)
-            .map_err(|message| DdlError::at(file.path, statement, message))?;
+        let outcome = match interpret(schema, statement.text) {
+            Ok(outcome) => outcome,
+            Err(message) => match foreign_history_table(schema, statement.text) {
+                // The previous tool made its table; no migration did.
+                Some(table) => Outcome::Skipped(format!(
+                    "statement on {table} (another tool's history table)"
+                )),
+                None => return Err(DdlError::at(file.path, statement, message)),
+            },
+        };
         if !above.is_empty() {
             above
                 .record(schema, before)
@@ -293,6 +301,23 @@ pub fn apply_each(
             .retain(|i| !temporary.iter().any(|n| n.same_as(&i.table, d)));
         Ok(report)
     })
+}
+
+/// The other tool's history table a failing statement names, when the
+/// schema does not have it (see [`crate::migrations::FOREIGN_HISTORY_TABLES`]).
+fn foreign_history_table(schema: &Schema, text: &str) -> Option<&'static str> {
+    let tokens = scan::tokenize(text, schema.dialect).ok()?;
+    crate::migrations::FOREIGN_HISTORY_TABLES
+        .iter()
+        .copied()
+        .find(|table| {
+            tokens.toks.iter().any(
+                |t| matches!(t, scan::Tok::Word { text, .. } if text.eq_ignore_ascii_case(table)),
+            ) && !schema
+                .tables
+                .iter()
+                .any(|t| t.name.name.eq_ignore_ascii_case(table))
+        })
 }
 
 /// Builds a schema from `files` applied in order (a schema folder, or a

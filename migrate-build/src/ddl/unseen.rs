@@ -161,6 +161,40 @@ mod tests {
     }
 
     #[test]
+    fn statements_on_another_tools_history_table_are_skipped() {
+        let file = crate::ddl::SourceFile {
+            path: "m.sql",
+            sql: "CREATE TABLE a (x int);\nALTER TABLE schema_migrations ADD COLUMN note text;\nDROP TABLE goose_db_version;\n",
+        };
+        let (schema, report) = crate::ddl::parse_schema(Dialect::Postgres, &[file]).unwrap();
+        assert_eq!(schema.tables.len(), 1);
+        let kinds: Vec<_> = report
+            .skipped
+            .iter()
+            .map(|s| (s.line, s.kind.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (
+                    2,
+                    "statement on schema_migrations (another tool's history table)"
+                ),
+                (
+                    3,
+                    "statement on goose_db_version (another tool's history table)"
+                ),
+            ]
+        );
+        // Any other missing table is still an error.
+        let file = crate::ddl::SourceFile {
+            path: "m.sql",
+            sql: "ALTER TABLE nope ADD COLUMN b int;",
+        };
+        assert!(crate::ddl::parse_schema(Dialect::Postgres, &[file]).is_err());
+    }
+
+    #[test]
     fn listed_at_their_own_line_and_column() {
         let file = crate::ddl::SourceFile {
             path: "m.sql",

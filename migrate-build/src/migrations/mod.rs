@@ -27,6 +27,21 @@ use crate::dialect::Dialect;
 pub use checksum::checksum;
 pub use lock::{Lock, LockEntry, LockMismatch, LockProblem};
 
+/// The history tables other migration tools keep (Prisma, sqlx, diesel,
+/// golang-migrate / dbmate / Rails, goose, Flyway, Atlas). A migration
+/// folder adopted from one of them may touch its table, which no migration
+/// created: the replay skips such statements, and drift checks leave these
+/// tables out.
+pub const FOREIGN_HISTORY_TABLES: &[&str] = &[
+    "_prisma_migrations",
+    "_sqlx_migrations",
+    "__diesel_schema_migrations",
+    "schema_migrations",
+    "goose_db_version",
+    "flyway_schema_history",
+    "atlas_schema_revisions",
+];
+
 /// The first-line directive that runs a migration outside a transaction.
 pub const NO_TRANSACTION_DIRECTIVE: &str = "-- migrate:no-transaction";
 

@@ -1,0 +1,173 @@
+//! `cargo migrate adopt` on SQLite files left by other tools: the schema
+//! their migrations made, and their history table written as each tool
+//! writes it (`tests/fixtures/formats/history`). Matches are recorded,
+//! nothing runs, the other table stays; failed or dirty states, missing
+//! migrations and changed files are refused with what to do.
+
+mod common;
+
+use common::formats::{TOOLS, history_sql, schema_sql, workspace};
+use common::workspace::Workspace;
+
+fn prepared(tool: &str, folder: &str) -> Workspace {
+    let ws = workspace(folder, "sqlite", true);
+    let conn = rusqlite::Connection::open(ws.path("dev.db")).unwrap();
+    conn.execute_batch(&schema_sql("sqlite")).unwrap();
+    conn.execute_batch(&history_sql(tool, "sqlite")).unwrap();
+    ws
+}
+
+fn history_rows(ws: &Workspace) -> i64 {
+    let conn = ws.db();
+    let exists: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = '_migrate_history'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    if exists == 0 {
+        return 0;
+    }
+    conn.query_row("SELECT count(*) FROM _migrate_history", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn every_tool_is_adopted_and_nothing_runs() {
+    for (tool, folder) in TOOLS {
+        let ws = prepared(tool, folder);
+        let dry = ws.migrate(&["adopt", "--dry-run"]).success();
+        assert_eq!(
+            dry.stdout().matches(" applied ").count(),
+            4,
+            "{tool}: {}",
+            dry.stdout()
+        );
+        assert_eq!(history_rows(&ws), 0, "{tool}: dry run records nothing");
+        let run = ws.migrate(&["adopt"]).success();
+        assert!(
+            run.stderr().contains("4 migration(s) recorded as applied"),
+            "{tool}: {}",
+            run.stderr()
+        );
+        assert!(
+            run.stderr().contains("is left as it is") && run.stderr().contains("DROP TABLE"),
+            "{tool}"
+        );
+        assert_eq!(history_rows(&ws), 4, "{tool}");
+        // All applied, and the database equals the replay (the other table left out).
+        ws.migrate(&["status"]).success();
+        assert!(
+            ws.tables().len() >= 4,
+            "{tool}: the other table stays: {:?}",
+            ws.tables()
+        );
+        if *tool == "prisma" {
+            ws.migrate(&["check"]).success();
+            ws.migrate(&["adopt"])
+                .failure()
+                .stderr_has("already records 4 migration(s)");
+        }
+    }
+}
+
+#[test]
+fn refusals_say_what_to_do() {
+    let exec = |ws: &Workspace, sql: &str| ws.db().execute_batch(sql).unwrap();
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "golang-migrate",
+            "golang-migrate",
+            "UPDATE schema_migrations SET dirty = 1;",
+            &["dirty", "migrate force"],
+        ),
+        (
+            "prisma",
+            "prisma",
+            "UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name LIKE '20240103%';",
+            &[
+                "recorded 20240103120000_touch_posts as failed",
+                "prisma migrate resolve",
+            ],
+        ),
+        (
+            "sqlx",
+            "golang-migrate",
+            "UPDATE _sqlx_migrations SET success = 0 WHERE version = 2;",
+            &["migration 2 as failed"],
+        ),
+        (
+            "flyway",
+            "flyway",
+            "UPDATE flyway_schema_history SET success = 0 WHERE version = '2';",
+            &["V2__touch_posts.sql as failed", "flyway repair"],
+        ),
+        (
+            "dbmate",
+            "dbmate",
+            "INSERT INTO schema_migrations VALUES ('20990101000000');",
+            &["the folder does not have: 20990101000000"],
+        ),
+        (
+            "atlas",
+            "atlas",
+            "UPDATE atlas_schema_revisions SET applied = 0 WHERE version = '20240102120000';",
+            &["partly applied or failed (0 of 1"],
+        ),
+    ];
+    for (tool, folder, sql, needles) in cases {
+        let ws = prepared(tool, folder);
+        exec(&ws, sql);
+        let mut run = ws
+            .migrate(&["adopt"])
+            .failure()
+            .stderr_has("nothing was recorded");
+        for needle in *needles {
+            run = run.stderr_has(needle);
+        }
+        assert_eq!(history_rows(&ws), 0, "{tool}");
+    }
+    // A file changed after the tool applied it: each tool's own checksum tells.
+    for (tool, folder, file, algorithm) in [
+        (
+            "prisma",
+            "prisma",
+            "migrations/20240102120000_create_posts/migration.sql",
+            "sha256",
+        ),
+        (
+            "sqlx",
+            "golang-migrate",
+            "migrations/000002_create_posts.up.sql",
+            "sha384",
+        ),
+        ("flyway", "flyway", "sql/V1_1__create_posts.sql", "crc32"),
+    ] {
+        let ws = prepared(tool, folder);
+        let text = ws.read(file);
+        ws.write(
+            file,
+            &text.replace("body text NOT NULL", "body text NOT NULL DEFAULT ''"),
+        );
+        ws.migrate(&["hash"]).success();
+        ws.migrate(&["adopt"])
+            .failure()
+            .stderr_has("changed since")
+            .stderr_has(&format!("({algorithm} kept"));
+        assert_eq!(history_rows(&ws), 0, "{tool}");
+    }
+    // Line endings alone do not change Flyway's checksum (it reads line by line).
+    let ws = prepared("flyway", "flyway");
+    let file = "sql/V1__create_users.sql";
+    let text = ws.read(file);
+    ws.write(file, &text.replace('\n', "\r\n"));
+    ws.migrate(&["hash"]).success();
+    ws.migrate(&["adopt"]).success();
+
+    let ws = workspace("dbmate", "sqlite", true);
+    ws.db().execute_batch(&schema_sql("sqlite")).unwrap();
+    ws.migrate(&["adopt"])
+        .failure()
+        .stderr_has("no history table of another tool");
+}
