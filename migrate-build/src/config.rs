@@ -105,7 +105,8 @@ pub struct KeyError {
 
 const PACKAGE: &str = "package.metadata.migrate";
 const WORKSPACE: &str = "workspace.metadata.migrate";
-const KEYS: &str = "dialect, schema, migrations, database_url, history_table, pg_schema, lint, seed, format";
+const KEYS: &str =
+    "dialect, schema, migrations, database_url, history_table, pg_schema, lint, seed, format";
 
 impl Config {
     /// Walks up from `start_dir`: the first `Cargo.toml` with

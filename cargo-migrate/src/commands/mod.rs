@@ -1,7 +1,7 @@
 //! One module per subcommand, each `run(args, ctx) -> Result<Outcome, CliError>`.
 
-pub mod annotations;
 pub mod adopt;
+pub mod annotations;
 pub mod apply;
 pub mod backup;
 pub mod check;

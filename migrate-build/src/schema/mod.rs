@@ -17,8 +17,8 @@ mod renames;
 
 pub use renames::{Renamed, RenamedFrom, Renames, SourceLocation};
 
-pub use list::{Named, ObjectList};
 pub(crate) use list::Alias;
+pub use list::{Named, ObjectList};
 
 use crate::dialect::Dialect;
 
