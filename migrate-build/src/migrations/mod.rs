@@ -158,10 +158,7 @@ pub fn replay<'m>(
         .iter()
         .map(|(path, sql)| crate::ddl::SourceFile { path, sql })
         .collect();
-    let mut schema = crate::ddl::parse_schema(dialect, &sources)?.0;
-    // A migration says what it does: `-- migrate:renamed-from` is a note
-    // of the schema files to the differ, and means nothing in one.
-    schema.renames = Default::default();
+    let mut schema = crate::ddl::replay_migrations(dialect, &sources)?.0;
     schema.sort();
     Ok(schema)
 }
