@@ -91,7 +91,7 @@ pub struct Skipped {
 /// Applies every statement of `file` to `schema`, in order, stopping at the
 /// first statement that cannot be modelled.
 pub fn apply(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, DdlError> {
-    on_parser_stack(|| apply_here(schema, file))
+    on_parser_stack(|| apply_here(schema, file, Annotations::Ignore))
 }
 
 /// The stack sqlparser needs: it recurses a few frames per nesting level,
@@ -142,7 +142,20 @@ pub(crate) fn on_parser_stack<T: Send>(
     }
 }
 
-fn apply_here(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, DdlError> {
+/// Whether `-- migrate:renamed-from` comments are read: in schema files
+/// they tell the differ about renames; a migration says what it does, and
+/// they mean nothing there.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Annotations {
+    Read,
+    Ignore,
+}
+
+fn apply_here(
+    schema: &mut Schema,
+    file: SourceFile<'_>,
+    annotations: Annotations,
+) -> Result<ApplyReport, DdlError> {
     let mut report = ApplyReport::default();
     let mut temporary = Vec::new();
     let statements =
@@ -154,16 +167,16 @@ fn apply_here(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, 
         error
     };
     let mut gap_start = 0;
+    let read = annotations == Annotations::Read;
     for statement in &statements {
         let start = offset_in(file.sql, statement.text);
-        let above = renames::above(
-            file,
-            gap_start,
-            file.sql.get(gap_start..start).unwrap_or_default(),
-            true,
-            schema.dialect,
-        )
-        .map_err(|e| annotation_error(e, statement))?;
+        let gap = file.sql.get(gap_start..start).unwrap_or_default();
+        let above = if read {
+            renames::above(file, gap_start, gap, true, schema.dialect)
+                .map_err(|e| annotation_error(e, statement))?
+        } else {
+            renames::Above::none()
+        };
         gap_start = start + statement.text.len();
         let before = above.snapshot(schema);
         for unseen in unseen::find(statement.text, schema.dialect) {
@@ -189,32 +202,15 @@ fn apply_here(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, 
                 None => return Err(DdlError::at(file.path, statement, message)),
             },
         };
-        if !above.is_empty() {
+        if read {
             above
                 .record(schema, before)
                 .map_err(|e| annotation_error(e, statement))?;
+            renames::inside(schema, file, statement).map_err(|e| annotation_error(e, statement))?;
         }
-        renames::inside(schema, file, statement).map_err(|e| annotation_error(e, statement))?;
-        match outcome {
-            Outcome::Applied => {}
-            Outcome::Temporary(name) => temporary.push(name),
-            Outcome::Skipped(kind) => report.skipped.push(Skipped {
-                path: file.path.to_string(),
-                line: statement.line,
-                column: statement.column,
-                kind,
-            }),
-            Outcome::PartlySkipped(kinds) => {
-                report.skipped.extend(kinds.into_iter().map(|kind| Skipped {
-                    path: file.path.to_string(),
-                    line: statement.line,
-                    column: statement.column,
-                    kind,
-                }))
-            }
-        }
+        record(&mut report, &mut temporary, file, statement, outcome);
     }
-    if let Some(last) = statements.last() {
+    if let Some(last) = statements.last().filter(|_| read) {
         renames::above(
             file,
             gap_start,
@@ -252,6 +248,34 @@ pub(crate) fn rename_table(
     to: &crate::schema::QualifiedName,
 ) -> Fallible<()> {
     alter_table::rename_table(schema, from, to)
+}
+
+/// What one statement's outcome adds to a script's report.
+fn record(
+    report: &mut ApplyReport,
+    temporary: &mut Vec<crate::schema::QualifiedName>,
+    file: SourceFile<'_>,
+    statement: &Statement<'_>,
+    outcome: Outcome,
+) {
+    match outcome {
+        Outcome::Applied => {}
+        Outcome::Temporary(name) => temporary.push(name),
+        Outcome::Skipped(kind) => report.skipped.push(Skipped {
+            path: file.path.to_string(),
+            line: statement.line,
+            column: statement.column,
+            kind,
+        }),
+        Outcome::PartlySkipped(kinds) => {
+            report.skipped.extend(kinds.into_iter().map(|kind| Skipped {
+                path: file.path.to_string(),
+                line: statement.line,
+                column: statement.column,
+                kind,
+            }))
+        }
+    }
 }
 
 /// Byte offset of `part` (a slice of `whole`) in `whole`.
@@ -320,8 +344,24 @@ fn foreign_history_table(schema: &Schema, text: &str) -> Option<&'static str> {
         })
 }
 
-/// Builds a schema from `files` applied in order (a schema folder, or a
-/// migration history).
+/// The schema a migration history gives: `files` applied in order, with
+/// `-- migrate:renamed-from` comments left as comments.
+pub fn replay_migrations(
+    dialect: Dialect,
+    files: &[SourceFile<'_>],
+) -> Result<(Schema, ApplyReport), DdlError> {
+    on_parser_stack(|| {
+        let mut schema = Schema::empty(dialect);
+        let mut report = ApplyReport::default();
+        for file in files {
+            report.extend(apply_here(&mut schema, *file, Annotations::Ignore)?);
+        }
+        Ok((schema, report))
+    })
+}
+
+/// Builds a schema from `files` applied in order (a schema folder), with
+/// their `-- migrate:renamed-from` annotations.
 pub fn parse_schema(
     dialect: Dialect,
     files: &[SourceFile<'_>],
@@ -330,7 +370,7 @@ pub fn parse_schema(
         let mut schema = Schema::empty(dialect);
         let mut report = ApplyReport::default();
         for file in files {
-            report.extend(apply_here(&mut schema, *file)?);
+            report.extend(apply_here(&mut schema, *file, Annotations::Read)?);
         }
         Ok((schema, report))
     })

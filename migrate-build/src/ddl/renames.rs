@@ -201,8 +201,9 @@ fn constraint_names(schema: &Schema) -> Vec<(QualifiedName, String)> {
 }
 
 impl Above {
-    pub(crate) fn is_empty(&self) -> bool {
-        self.annotation.is_none()
+    /// No annotation (annotations are not read here).
+    pub(crate) fn none() -> Above {
+        Above { annotation: None }
     }
 
     pub(crate) fn snapshot(&self, schema: &Schema) -> Option<Before> {
@@ -940,6 +941,18 @@ ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0);
             "3:3",
             "does not follow an element on its line",
         );
+    }
+
+    #[test]
+    fn migrations_keep_them_as_comments() {
+        let sql = "-- migrate:renamed-from old\n\nCREATE TABLE t (\n  x int -- migrate:renamed-from y\n);";
+        let file = SourceFile {
+            path: "up.sql",
+            sql,
+        };
+        let (schema, _) = crate::ddl::replay_migrations(Dialect::Sqlite, &[file]).unwrap();
+        assert!(schema.renames.0.is_empty());
+        assert!(read(Dialect::Sqlite, sql).is_err());
     }
 
     #[test]

@@ -247,10 +247,7 @@ pub fn replay_with_report<'m>(
         .iter()
         .map(|(path, sql)| crate::ddl::SourceFile { path, sql })
         .collect();
-    let (mut schema, report) = crate::ddl::parse_schema(dialect, &sources)?;
-    // A migration says what it does: `-- migrate:renamed-from` is a note
-    // of the schema files to the differ, and means nothing in one.
-    schema.renames = Default::default();
+    let (mut schema, report) = crate::ddl::replay_migrations(dialect, &sources)?;
     schema.sort();
     Ok((schema, report))
 }
