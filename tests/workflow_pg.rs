@@ -147,6 +147,12 @@ fn test_runs_on_a_scratch_database_of_the_server_never_the_configured_one() {
         left.is_empty(),
         "scratch database {scratch} was not dropped"
     );
+    // A configured database that does not exist yet (a fresh CI server):
+    // the scratch database is made from the maintenance one.
+    let missing = with_database(&db.url, &format!("{}_not_created", db.name));
+    run_with(&ws, &missing, &["test"])
+        .success()
+        .stderr_has("all passed");
 }
 
 #[test]

@@ -564,7 +564,18 @@ fn create_pg(
     pg_schema: Option<&str>,
 ) -> Result<Scratch, CliError> {
     let options = url::postgres_options(raw)?;
-    let mut admin = Postgres::connect(&options, server_shown.to_string(), history, pg_schema)?;
+    // Only to create the scratch database: the configured one may not exist
+    // yet (a fresh CI server), the maintenance database `postgres` then serves.
+    let mut admin = match Postgres::connect(&options, server_shown.to_string(), history, pg_schema)
+    {
+        Ok(admin) => admin,
+        Err(first) => {
+            let mut maintenance = options.clone();
+            maintenance.config.dbname("postgres");
+            let shown = url::redacted_options(&maintenance);
+            Postgres::connect(&maintenance, shown, history, pg_schema).map_err(|_| first)?
+        }
+    };
     let name = scratch_name();
     if let Err(e) = admin
         .session()
