@@ -5,7 +5,7 @@
 //! checksums, run lock, transactions, failure rows and refusals, so
 //! `cargo migrate status` and the application see each other's work.
 //!
-//! ```ignore
+//! ```text
 //! static MIGRATIONS: cargo_migrate::embedded::Migrations = cargo_migrate::embed_migrations!();
 //! let mut conn = rusqlite::Connection::open("app.db")?;
 //! MIGRATIONS.run(&mut conn)?;
