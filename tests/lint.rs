@@ -72,7 +72,12 @@ fn catalogue_cases_find_their_rules() {
         ),
         // integer → text: every value converts, but the table is rewritten.
         ("06_column_type_change", PG, &["PG105"], &["MF107", "DS105"]),
-        ("119_type_change_without_cast_pg", PG, &["MF107", "PG105"], &[]),
+        (
+            "119_type_change_without_cast_pg",
+            PG,
+            &["MF107", "PG105"],
+            &[],
+        ),
         ("07_column_type_widening", PG, &[], &["MF107", "DS105"]),
         ("08_make_column_not_null", PG, &["MF102", "PG104"], &[]),
         (
