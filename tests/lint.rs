@@ -70,7 +70,14 @@ fn catalogue_cases_find_their_rules() {
             &[],
             &["MF101", "SL102"],
         ),
-        ("06_column_type_change", PG, &["MF107", "PG105"], &["DS105"]),
+        // integer → text: every value converts, but the table is rewritten.
+        ("06_column_type_change", PG, &["PG105"], &["MF107", "DS105"]),
+        (
+            "119_type_change_without_cast_pg",
+            PG,
+            &["MF107", "PG105"],
+            &[],
+        ),
         ("07_column_type_widening", PG, &[], &["MF107", "DS105"]),
         ("08_make_column_not_null", PG, &["MF102", "PG104"], &[]),
         (

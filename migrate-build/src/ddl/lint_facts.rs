@@ -4,6 +4,8 @@
 //! comments above it, and what a default or check expression calls. Read
 //! here because this module is the only one that reads SQL text.
 
+use std::collections::HashSet;
+
 use super::scan::{self, Tok};
 use crate::dialect::Dialect;
 use crate::schema::Expr;
@@ -27,6 +29,10 @@ pub struct StatementFacts {
     pub renames: bool,
     /// `SET [SESSION | LOCAL] lock_timeout …`.
     pub sets_lock_timeout: bool,
+    /// Every word of the statement, lower-cased: the objects it can change
+    /// are among them. `None` when it may change objects it does not name
+    /// (`CASCADE`, text the tokenizer cannot read).
+    pub words: Option<HashSet<String>>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -45,6 +51,16 @@ pub enum StatementKind {
 /// The facts of one statement (as [`super::split_statements`] returns it).
 /// Text the tokenizer cannot read has no facts beyond the defaults.
 pub fn statement_facts(text: &str, dialect: Dialect) -> StatementFacts {
+    // Data statements change no object: not worth tokenizing (seed
+    // scripts' INSERTs are most of their bytes). Settings are read.
+    if let Some(kind) = scan::data_statement(text)
+        && !matches!(kind.as_str(), "SET" | "RESET" | "PRAGMA")
+    {
+        return StatementFacts {
+            words: Some(HashSet::new()),
+            ..StatementFacts::default()
+        };
+    }
     let Ok(tokens) = scan::tokenize(text, dialect) else {
         return StatementFacts::default();
     };
@@ -84,6 +100,14 @@ pub fn statement_facts(text: &str, dialect: Dialect) -> StatementFacts {
         using_index: pair("USING", "INDEX"),
         renames: kw(0, "ALTER") && toks.iter().any(|t| t.is_kw("RENAME")),
         sets_lock_timeout,
+        words: (!toks.iter().any(|t| t.is_kw("CASCADE"))).then(|| {
+            toks.iter()
+                .filter_map(|t| match t {
+                    Tok::Word { text, .. } => Some(text.to_lowercase()),
+                    _ => None,
+                })
+                .collect()
+        }),
     }
 }
 
@@ -223,6 +247,15 @@ mod tests {
         assert!(statement_facts("SET lock_timeout = '2s'", PG).sets_lock_timeout);
         assert!(statement_facts("SET LOCAL lock_timeout TO '2s'", PG).sets_lock_timeout);
         assert!(!statement_facts("SET statement_timeout = 0", PG).sets_lock_timeout);
+        let words = statement_facts("ALTER TABLE app.\"Users\" ADD x int", PG)
+            .words
+            .unwrap();
+        assert!(words.contains("users") && words.contains("app"));
+        assert_eq!(statement_facts("DROP TYPE t CASCADE", PG).words, None);
+        assert_eq!(
+            statement_facts("INSERT INTO t VALUES (1)", PG).words,
+            Some(HashSet::new())
+        );
         // A quoted word is a name, not a keyword.
         assert!(!statement_facts("CREATE INDEX \"concurrently\" ON t (a)", PG).concurrently);
     }

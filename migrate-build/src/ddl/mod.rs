@@ -286,14 +286,16 @@ fn offset_in(whole: &str, part: &str) -> usize {
         .unwrap_or(whole.len())
 }
 
-/// [`apply`], calling `visit` after each statement with the statement,
-/// the schema before it and the schema after it (the linter's view: what
-/// each statement changes). Stops at the first statement that cannot be
+/// [`apply`], calling `snapshot` before each statement and `visit` after
+/// it with the snapshot and the schema after it (the linter's view: what
+/// each statement changes; the snapshot is what the caller needs of the
+/// schema before it). Stops at the first statement that cannot be
 /// modelled; temporary tables end with the script as in [`apply`].
-pub fn apply_each(
+pub fn apply_each<S>(
     schema: &mut Schema,
     file: SourceFile<'_>,
-    visit: &mut (dyn FnMut(&Statement<'_>, &Schema, &Schema) + Send),
+    snapshot: &(dyn Fn(&Statement<'_>, &Schema) -> S + Sync),
+    visit: &mut (dyn FnMut(&Statement<'_>, S, &Schema) + Send),
 ) -> Result<ApplyReport, DdlError> {
     on_parser_stack(|| {
         let mut report = ApplyReport::default();
@@ -301,7 +303,7 @@ pub fn apply_each(
         let statements =
             split_statements(file.sql).map_err(|e| DdlError::split(file.path, file.sql, &e))?;
         for statement in statements {
-            let before = schema.clone();
+            let before = snapshot(&statement, schema);
             let outcome = interpret(schema, statement.text)
                 .map_err(|message| DdlError::at(file.path, &statement, message))?;
             match outcome {
@@ -314,7 +316,7 @@ pub fn apply_each(
                     kind,
                 }),
             }
-            visit(&statement, &before, schema);
+            visit(&statement, before, schema);
         }
         let d = schema.dialect;
         schema

@@ -4,6 +4,8 @@
 //! including renames (a statement that renames makes one name disappear
 //! and one appear).
 
+use std::collections::{HashMap, HashSet};
+
 use crate::Dialect;
 use crate::ddl::StatementFacts;
 use crate::schema::{
@@ -76,6 +78,48 @@ pub(crate) enum Change {
     },
 }
 
+/// Whether the statement can have changed `name` (see
+/// [`StatementFacts::words`]).
+fn in_scope(facts: &StatementFacts, name: &QualifiedName) -> bool {
+    facts
+        .words
+        .as_ref()
+        .is_none_or(|words| words.contains(&name.name.to_lowercase()))
+}
+
+/// What [`between`] needs of the schema before a statement: the tables and
+/// indexes it can change (all when it may change what it does not name),
+/// enums and schemas. Copying the whole schema for every statement of a
+/// large first migration would be quadratic.
+pub(crate) fn snapshot(schema: &Schema, facts: &StatementFacts) -> Schema {
+    let mut out = Schema::empty(schema.dialect);
+    out.tables = schema
+        .tables
+        .iter()
+        .filter(|t| in_scope(facts, &t.name))
+        .cloned()
+        .collect();
+    out.indexes = schema
+        .indexes
+        .iter()
+        .filter(|i| in_scope(facts, &i.name) || in_scope(facts, &i.table))
+        .cloned()
+        .collect();
+    out.enums = schema.enums.clone();
+    out.namespaces = schema.namespaces.clone();
+    out
+}
+
+/// A name as the dialect compares it.
+type Key = (Option<String>, String);
+
+fn key(name: &QualifiedName, d: Dialect) -> Key {
+    (
+        name.schema.as_deref().map(|s| d.name_key(s).into_owned()),
+        d.name_key(&name.name).into_owned(),
+    )
+}
+
 fn find<'s>(tables: &'s [Table], name: &QualifiedName, d: Dialect) -> Option<&'s Table> {
     tables.iter().find(|t| t.name.same_as(name, d))
 }
@@ -92,15 +136,25 @@ pub(crate) fn between(
 ) -> Vec<Change> {
     let d = prev.dialect;
     let mut out = Vec::new();
+    // Keyed once: a statement changes one table of hundreds.
+    let prev_by: HashMap<Key, &Table> = prev.tables.iter().map(|t| (key(&t.name, d), t)).collect();
+    // `prev` holds what the statement can change (see [`snapshot`]): so
+    // does the side compared with it.
+    let next_tables: Vec<&Table> = next
+        .tables
+        .iter()
+        .filter(|t| in_scope(facts, &t.name))
+        .collect();
+    let next_by: HashMap<Key, &Table> = next_tables.iter().map(|t| (key(&t.name, d), *t)).collect();
     let gone: Vec<&Table> = prev
         .tables
         .iter()
-        .filter(|t| find(&next.tables, &t.name, d).is_none())
+        .filter(|t| !next_by.contains_key(&key(&t.name, d)))
         .collect();
-    let new: Vec<&Table> = next
-        .tables
+    let new: Vec<&Table> = next_tables
         .iter()
-        .filter(|t| find(&prev.tables, &t.name, d).is_none())
+        .copied()
+        .filter(|t| !prev_by.contains_key(&key(&t.name, d)))
         .collect();
     if facts.renames && gone.len() == 1 && new.len() == 1 {
         out.push(Change::RenameTable {
@@ -112,13 +166,20 @@ pub(crate) fn between(
         out.extend(new.iter().map(|t| Change::CreateTable((*t).clone())));
     }
     for table in &prev.tables {
-        if let Some(after) = find(&next.tables, &table.name, d) {
+        if let Some(after) = next_by.get(&key(&table.name, d))
+            && *after != table
+        {
             table_changes(table, after, facts.renames, d, &mut out);
         }
     }
-    for index in &next.indexes {
-        let existed = prev.indexes.iter().any(|i| i.name.same_as(&index.name, d));
-        let table_existed = find(&prev.tables, &index.table, d).is_some();
+    let prev_indexes: HashSet<Key> = prev.indexes.iter().map(|i| key(&i.name, d)).collect();
+    for index in next
+        .indexes
+        .iter()
+        .filter(|i| in_scope(facts, &i.name) || in_scope(facts, &i.table))
+    {
+        let existed = prev_indexes.contains(&key(&index.name, d));
+        let table_existed = prev_by.contains_key(&key(&index.table, d));
         if !existed && table_existed {
             out.push(Change::CreateIndex(index.clone()));
             if index.unique {

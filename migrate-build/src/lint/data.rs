@@ -7,7 +7,7 @@ use crate::Dialect;
 use crate::ddl::StatementKind;
 
 use super::changes::Change;
-use super::destructive::{applies, narrowing, same_kind};
+use super::destructive::{always_converts, applies, narrowing, same_kind};
 use super::{Cx, Probe, Raw, Stmt};
 
 pub(super) fn check(change: &Change, stmt: &Stmt, cx: &Cx<'_>, out: &mut Vec<Raw>) {
@@ -65,6 +65,7 @@ pub(super) fn check(change: &Change, stmt: &Stmt, cx: &Cx<'_>, out: &mut Vec<Raw
                 && !cx.dialect.rules().is_widening(&previous.ty, &next.ty)
                 && narrowing(cx.dialect, &previous.ty, &next.ty).is_none()
                 && !same_kind(cx.dialect, &previous.ty, &next.ty)
+                && !always_converts(cx.dialect, &previous.ty, &next.ty)
                 // An enum recreated to drop values is DS104's.
                 && !(previous.ty.user_defined && next.ty.user_defined);
             if converts {

@@ -159,6 +159,28 @@ pub(super) fn narrowing(
     }
 }
 
+/// Whether every value of `from` converts to `to` (PostgreSQL): to
+/// unbounded text, between points in time and dates, from integers to wider
+/// numbers. Such a change cannot fail on a row.
+pub(super) fn always_converts(dialect: Dialect, from: &ColumnType, to: &ColumnType) -> bool {
+    if dialect != Dialect::Postgres || from.array_dims != to.array_dims || to.user_defined {
+        return false;
+    }
+    let time = |n: &str| {
+        matches!(
+            n,
+            "timestamp without time zone" | "timestamp with time zone" | "date"
+        )
+    };
+    let (f, t) = (from.name.as_str(), to.name.as_str());
+    let unbounded_text = to.modifiers.is_empty() && matches!(t, "text" | "character varying");
+    unbounded_text
+        || (time(f) && time(t))
+        || (matches!(f, "smallint" | "integer" | "bigint")
+            && matches!(t, "numeric" | "double precision")
+            && to.modifiers.is_empty())
+}
+
 /// Whether `from` and `to` are the same kind of value, so that a change is
 /// a widening or a narrowing, not a conversion.
 pub(super) fn same_kind(dialect: Dialect, from: &ColumnType, to: &ColumnType) -> bool {

@@ -487,9 +487,13 @@ pub fn lint_script(
             path: script.path,
             sql: script.sql,
         },
-        &mut |statement, prev, next| {
+        &|statement, schema| {
             let facts = ddl::statement_facts(statement.text, dialect);
-            let changes = changes::between(prev, next, &facts, before);
+            let prev = changes::snapshot(schema, &facts);
+            (facts, prev)
+        },
+        &mut |statement, (facts, prev), next| {
+            let changes = changes::between(&prev, next, &facts, before);
             statements.push(Stmt {
                 line: statement.line,
                 column: statement.column,
