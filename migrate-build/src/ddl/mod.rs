@@ -179,29 +179,7 @@ fn apply_here(
         };
         gap_start = start + statement.text.len();
         let before = above.snapshot(schema);
-        for unseen in unseen::find(statement.text, schema.dialect) {
-            let (line, column) = crate::migrations::line_col(statement.text, unseen.offset);
-            report.unmodelled.push(Skipped {
-                path: file.path.to_string(),
-                line: statement.line + line - 1,
-                column: if line == 1 {
-                    statement.column + column - 1
-                } else {
-                    column
-                },
-                kind: unseen.kind,
-            });
-        }
-        let outcome = match interpret(schema, statement.text) {
-            Ok(outcome) => outcome,
-            Err(message) => match foreign_history_table(schema, statement.text) {
-                // The previous tool made its table; no migration did.
-                Some(table) => Outcome::Skipped(format!(
-                    "statement on {table} (another tool's history table)"
-                )),
-                None => return Err(DdlError::at(file.path, statement, message)),
-            },
-        };
+        let outcome = interpret_in(schema, file, statement, &mut report)?;
         if read {
             above
                 .record(schema, before)
@@ -220,10 +198,49 @@ fn apply_here(
         )
         .map_err(|e| annotation_error(e, last))?;
     }
-    // Each script runs in its own session: its temporary tables end with it.
+    end_session(schema, &temporary);
+    Ok(report)
+}
+
+/// One statement of `file` applied to `schema`: what the replay cannot see
+/// inside it noted in `report`, and a statement on another tool's history
+/// table (which no migration created) skipped.
+fn interpret_in(
+    schema: &mut Schema,
+    file: SourceFile<'_>,
+    statement: &Statement<'_>,
+    report: &mut ApplyReport,
+) -> Result<Outcome, DdlError> {
+    for unseen in unseen::find(statement.text, schema.dialect) {
+        let (line, column) = crate::migrations::line_col(statement.text, unseen.offset);
+        report.unmodelled.push(Skipped {
+            path: file.path.to_string(),
+            line: statement.line + line - 1,
+            column: if line == 1 {
+                statement.column + column - 1
+            } else {
+                column
+            },
+            kind: unseen.kind,
+        });
+    }
+    match interpret(schema, statement.text) {
+        Ok(outcome) => Ok(outcome),
+        Err(message) => match foreign_history_table(schema, statement.text) {
+            // The previous tool made its table; no migration did.
+            Some(table) => Ok(Outcome::Skipped(format!(
+                "statement on {table} (another tool's history table)"
+            ))),
+            None => Err(DdlError::at(file.path, statement, message)),
+        },
+    }
+}
+
+/// Each script runs in its own session: its temporary tables end with it.
+fn end_session(schema: &mut Schema, temporary: &[crate::schema::QualifiedName]) {
     if temporary.is_empty() {
         // (A `retain` would drop the name indexes for nothing.)
-        return Ok(report);
+        return;
     }
     let d = schema.dialect;
     schema
@@ -232,7 +249,6 @@ fn apply_here(
     schema
         .indexes
         .retain(|i| !temporary.iter().any(|n| n.same_as(&i.table, d)));
-    Ok(report)
 }
 
 /// Applies a planned rename to the model, as `ALTER … RENAME` does: what
@@ -304,27 +320,11 @@ pub fn apply_each<S>(
             split_statements(file.sql).map_err(|e| DdlError::split(file.path, file.sql, &e))?;
         for statement in statements {
             let before = snapshot(&statement, schema);
-            let outcome = interpret(schema, statement.text)
-                .map_err(|message| DdlError::at(file.path, &statement, message))?;
-            match outcome {
-                Outcome::Applied | Outcome::PartlySkipped(_) => {}
-                Outcome::Temporary(name) => temporary.push(name),
-                Outcome::Skipped(kind) => report.skipped.push(Skipped {
-                    path: file.path.to_string(),
-                    line: statement.line,
-                    column: statement.column,
-                    kind,
-                }),
-            }
+            let outcome = interpret_in(schema, file, &statement, &mut report)?;
+            record(&mut report, &mut temporary, file, &statement, outcome);
             visit(&statement, before, schema);
         }
-        let d = schema.dialect;
-        schema
-            .tables
-            .retain(|t| !temporary.iter().any(|n| n.same_as(&t.name, d)));
-        schema
-            .indexes
-            .retain(|i| !temporary.iter().any(|n| n.same_as(&i.table, d)));
+        end_session(schema, &temporary);
         Ok(report)
     })
 }
