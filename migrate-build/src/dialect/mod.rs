@@ -138,4 +138,13 @@ pub trait DialectRules: Sync {
     fn has_comments(&self) -> bool;
     fn has_sequences(&self) -> bool;
     fn has_extensions(&self) -> bool;
+    /// The operator class an index column of type `ty` gets under access
+    /// `method` when none is written (writing it changes nothing).
+    fn default_opclass(
+        &self,
+        _method: &str,
+        _ty: &crate::schema::ColumnType,
+    ) -> Option<&'static str> {
+        None
+    }
 }
