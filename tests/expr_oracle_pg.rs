@@ -256,6 +256,7 @@ const INDEX_EXPRS: &[(&str, &str)] = &[
     ("jsonb", "(x -> 'a')"),
     ("jsonb", "((x ->> 'a')::int)"),
     ("timestamptz", "(x AT TIME ZONE 'utc')"),
+    ("jsonb", "jsonb_extract_path_text(x, 'a', 'b')"),
 ];
 
 /// (column type, generated column's type, its expression over `x`).

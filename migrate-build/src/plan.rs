@@ -132,6 +132,10 @@ pub enum Step {
     DropColumn {
         table: QualifiedName,
         column: Column,
+        /// PostgreSQL: tables inheriting from `table` keep their copy as a
+        /// column of their own (`ALTER TABLE ONLY … DROP COLUMN`); otherwise
+        /// the server drops the copies it made.
+        children_keep: bool,
     },
     AlterColumn {
         table: QualifiedName,

@@ -21,7 +21,54 @@ use crate::schema::normalize;
 /// The key of `sql`, or `None` when sqlparser cannot read it (the caller
 /// falls back to the token key).
 pub(crate) fn postgres_key(sql: &str) -> Option<String> {
-    scan::parse_expr(sql, Dialect::Postgres).map(|e| key(&e))
+    if let Some(e) = scan::parse_expr(sql, Dialect::Postgres) {
+        return Some(key(&e));
+    }
+    let spread = spread_variadic_arrays(sql)?;
+    scan::parse_expr(&spread, Dialect::Postgres).map(|e| key(&e))
+}
+
+/// `f(x, VARIADIC ARRAY[a, b])` as `f(x, a, b)`: the server prints a call to
+/// a variadic function with its trailing arguments gathered that way
+/// (`jsonb_extract_path_text(col, VARIADIC ARRAY['a'::text, 'b'::text])`),
+/// and the two calls are the same. `None` when there is nothing to spread
+/// (sqlparser reads no `VARIADIC` in a call, so the text is rewritten).
+fn spread_variadic_arrays(sql: &str) -> Option<String> {
+    let tokens = scan::tokenize(sql, Dialect::Postgres).ok()?;
+    let toks = &tokens.toks;
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i + 2 < toks.len() {
+        if toks[i].is_kw("VARIADIC") && toks[i + 1].is_kw("ARRAY") && toks[i + 2].is_sym("[") {
+            let mut depth = 0usize;
+            let close = (i + 2..toks.len()).find(|&k| {
+                if toks[k].is_sym("[") {
+                    depth += 1;
+                } else if toks[k].is_sym("]") {
+                    depth -= 1;
+                }
+                depth == 0
+            })?;
+            // Drop `VARIADIC ARRAY[` and its `]` (one byte).
+            cuts.push((tokens.offsets[i], tokens.offsets[i + 2] + 1));
+            cuts.push((tokens.offsets[close], tokens.offsets[close] + 1));
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    cuts.sort_unstable();
+    let mut out = String::with_capacity(sql.len());
+    let mut at = 0;
+    for (from, to) in cuts {
+        out.push_str(sql.get(at..from)?);
+        at = to;
+    }
+    out.push_str(sql.get(at..)?);
+    Some(out)
 }
 
 /// The key of a parsed expression (a view's items and conditions).
@@ -566,6 +613,22 @@ mod tests {
         same("x IN ('a')", "(x = 'a'::text)");
         same("x NOT IN (1)", "(x <> 1)");
         differ("x = 0", "x <> 0");
+    }
+
+    #[test]
+    fn a_variadic_array_is_the_arguments_it_gathers() {
+        same(
+            "jsonb_extract_path_text(col, 'foo', 'bar')",
+            "jsonb_extract_path_text(col, VARIADIC ARRAY['foo'::text, 'bar'::text])",
+        );
+        same(
+            "(f(VARIADIC ARRAY[g(ARRAY[1], 2)]) > 0)",
+            "f(g(ARRAY[1], 2)) > 0",
+        );
+        differ(
+            "jsonb_extract_path_text(col, 'foo')",
+            "jsonb_extract_path_text(col, VARIADIC ARRAY['foo'::text, 'bar'::text])",
+        );
     }
 
     #[test]

@@ -135,6 +135,26 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
         .as_ref()
         .map(|m| m.to_string().to_ascii_lowercase())
         .filter(|m| m != "btree");
+    // `name text_ops` on a text column is `name`: the catalog keeps the
+    // class either way and cannot tell the two apart.
+    if let Some(t) = table {
+        for c in &mut columns {
+            let IndexExpr::Column(column) = &c.expr else {
+                continue;
+            };
+            let default = t.column(column, d).and_then(|col| {
+                d.rules()
+                    .default_opclass(method.as_deref().unwrap_or("btree"), &col.ty)
+            });
+            let written = c
+                .opclass
+                .as_deref()
+                .map(|o| o.strip_prefix("pg_catalog.").unwrap_or(o));
+            if default.is_some() && written == default {
+                c.opclass = None;
+            }
+        }
+    }
     let include = ci
         .include
         .iter()

@@ -147,4 +147,13 @@ pub trait DialectRules: Sync {
     /// `ALTER TABLE … RENAME CONSTRAINT`; without it the table is rebuilt
     /// (where constraint names are compared at all).
     fn can_rename_constraint(&self) -> bool;
+    /// The operator class an index column of type `ty` gets under access
+    /// `method` when none is written (writing it changes nothing).
+    fn default_opclass(
+        &self,
+        _method: &str,
+        _ty: &crate::schema::ColumnType,
+    ) -> Option<&'static str> {
+        None
+    }
 }

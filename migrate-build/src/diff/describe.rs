@@ -156,7 +156,9 @@ pub fn describe(step: &Step) -> String {
             column.name,
             type_words(&column.ty)
         ),
-        Step::DropColumn { table, column } => format!("drop column `{table}.{}`", column.name),
+        Step::DropColumn { table, column, .. } => {
+            format!("drop column `{table}.{}`", column.name)
+        }
         Step::AlterColumn {
             table,
             previous,

@@ -336,6 +336,18 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
                     .any(|fk| fk.referenced_table.same_as(name, d));
                 check(!referenced, || "still referenced".into())?;
                 check(!read_by_view(s, name), || "a view reads it".into())?;
+                let attached_to_referenced = s
+                    .table(name)
+                    .and_then(|x| x.partition_of.as_ref())
+                    .is_some_and(|p| {
+                        s.tables
+                            .iter()
+                            .flat_map(|x| &x.foreign_keys)
+                            .any(|fk| fk.referenced_table.same_as(&p.parent, d))
+                    });
+                check(!attached_to_referenced, || {
+                    "a partition of a referenced table".into()
+                })?;
             }
             check(s.table(name).is_some(), || "missing".into())?;
             s.tables.retain(|x| !x.name.same_as(name, d));

@@ -12,7 +12,9 @@ use super::order::{self, Phase, mentions};
 use crate::dialect::{Dialect, DialectRules};
 use crate::pair::Pair;
 use crate::plan::{ColumnChanges, Destructive, Step};
-use crate::schema::{CheckConstraint, Column, ForeignKey, QualifiedName, Table, UniqueConstraint};
+use crate::schema::{
+    CheckConstraint, Column, ForeignKey, QualifiedName, Schema, Table, UniqueConstraint,
+};
 
 /// Constraints of one kind on a pair of tables.
 pub(super) struct Changes<'a, T> {
@@ -532,6 +534,16 @@ pub(super) fn push_table_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
         }
     }
     for table in &tables.dropped {
+        // The server refuses to drop a partition of a table foreign keys
+        // reference (they hold on to each partition): detached, it goes.
+        if let Some(partition) = &table.partition_of
+            && referenced(differ.schemas.previous, &partition.parent, differ.dialect)
+        {
+            differ.push(Step::DetachPartition {
+                table: table.name.clone(),
+                partition: (**partition).clone(),
+            });
+        }
         differ.push_destructive(
             Step::DropTable((*table).clone()),
             Some(Destructive::DropTable(table.name.clone())),
@@ -725,6 +737,7 @@ fn drop_steps_the_parent_makes(differ: &mut Differ<'_>, tables: &TableChanges<'_
                     Step::DropColumn {
                         table: diff.tables.previous.name.clone(),
                         column: (*c).clone(),
+                        children_keep: children_keep(differ, &diff.tables.previous.name, c),
                     },
                 ));
             }
@@ -756,6 +769,25 @@ fn drop_steps_the_parent_makes(differ: &mut Differ<'_>, tables: &TableChanges<'_
     differ
         .steps
         .retain(|(_, planned)| !covered.iter().any(|(_, step)| *step == planned.step));
+}
+
+/// Whether a foreign key of any table references `table`.
+fn referenced(schema: &Schema, table: &QualifiedName, d: Dialect) -> bool {
+    schema
+        .tables
+        .iter()
+        .flat_map(|t| &t.foreign_keys)
+        .any(|fk| fk.referenced_table.same_as(table, d))
+}
+
+/// Whether a table inheriting from `table` still has `column` once it is
+/// dropped from `table` (declared by the child in the next schema): the
+/// server would drop the child's inherited copy along with the parent's.
+fn children_keep(differ: &Differ<'_>, table: &QualifiedName, column: &Column) -> bool {
+    let d = differ.dialect;
+    differ.schemas.next.tables.iter().any(|t| {
+        t.inherits.iter().any(|p| p.same_as(table, d)) && t.column(&column.name, d).is_some()
+    })
 }
 
 /// Columns equal but for what a child's copy does not take: the comment,
@@ -818,10 +850,12 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
             table: old_name.clone(),
             column: column.name.clone(),
         });
+        let children_keep = children_keep(differ, old_name, column);
         differ.push_destructive(
             Step::DropColumn {
                 table: old_name.clone(),
                 column: column.clone(),
+                children_keep,
             },
             destructive,
         );

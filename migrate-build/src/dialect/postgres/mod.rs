@@ -1,6 +1,7 @@
 //! postgres: rules and renderer.
 
 mod casts;
+mod opclass;
 pub(crate) mod render;
 
 use super::{Dialect, DialectRules};
@@ -72,6 +73,9 @@ impl DialectRules for PostgresRules {
     }
     fn can_add_column(&self, _column: &Column, _table: &Table) -> bool {
         true
+    }
+    fn default_opclass(&self, method: &str, ty: &ColumnType) -> Option<&'static str> {
+        opclass::default_for(method, ty)
     }
     fn can_drop_every_column(&self) -> bool {
         true

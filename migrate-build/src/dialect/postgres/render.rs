@@ -209,9 +209,17 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
             out.extend(column_statistics(table, std::slice::from_ref(column)));
             Ok(out)
         }
-        Step::DropColumn { table, column } => one(format!(
+        Step::DropColumn {
+            table,
+            column,
+            children_keep,
+        } => one(format!(
             "{} DROP COLUMN {}",
-            alter_table(table, PG),
+            if *children_keep {
+                format!("ALTER TABLE ONLY {}", qualified(table, PG))
+            } else {
+                alter_table(table, PG)
+            },
             ident(&column.name, PG)
         )),
         Step::AlterColumn {
@@ -1643,7 +1651,8 @@ mod tests {
         assert_eq!(
             pg(Step::DropColumn {
                 table: name("users"),
-                column: c
+                column: c,
+                children_keep: false,
             }),
             vec!["ALTER TABLE users DROP COLUMN score"]
         );
@@ -2464,6 +2473,7 @@ mod tests {
             Step::DropColumn {
                 table: name("users"),
                 column: col("email", "text"),
+                children_keep: false,
             },
             Destructive::DropColumn {
                 table: name("users"),

@@ -148,7 +148,7 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
             alter_table(table, SQLITE),
             column_definition(table, column)?
         )),
-        Step::DropColumn { table, column } => one(format!(
+        Step::DropColumn { table, column, .. } => one(format!(
             "{} DROP COLUMN {}",
             alter_table(table, SQLITE),
             ident(&column.name, SQLITE)
@@ -644,7 +644,8 @@ mod tests {
         assert_eq!(
             lite(Step::DropColumn {
                 table: name("User"),
-                column: c
+                column: c,
+                children_keep: false,
             }),
             vec!["ALTER TABLE \"User\" DROP COLUMN score"]
         );
