@@ -150,6 +150,9 @@ fn check_database(
     Ok(())
 }
 
+/// The drift steps in words, and the statements the replay could not see.
+pub type Drift = (Vec<String>, Vec<migrate_build::ddl::Skipped>);
+
 fn indented(lines: &[String]) -> String {
     lines
         .iter()
@@ -166,7 +169,7 @@ pub fn drift(
     migrations: &[Migration],
     report: &Report,
     db: &mut dyn Database,
-) -> Result<Result<(Vec<String>, Vec<migrate_build::ddl::Skipped>), String>, CliError> {
+) -> Result<Result<Drift, String>, CliError> {
     let applied = migrations.iter().filter(|m| {
         report
             .migrations

@@ -8,6 +8,7 @@ pub mod down;
 pub mod hash;
 pub mod init;
 pub mod new;
+pub mod pull;
 pub mod reset;
 pub mod resolve;
 pub mod status;
@@ -147,6 +148,7 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<Outcome, CliError> {
         Command::Hash(a) => hash::run(a, ctx),
         Command::Reset(a) => reset::run(a, ctx),
         Command::Adopt(a) => adopt::run(a, ctx),
+        Command::Pull(a) => pull::run(a, ctx),
     }
 }
 
