@@ -30,7 +30,7 @@ fn help_of_every_command() {
         insta::assert_snapshot!("help_migrate", help(&[]));
         for cmd in [
             "init", "new", "apply", "down", "status", "diff", "check", "resolve", "hash", "reset",
-            "lint", "test", "seed", "rm",
+            "lint", "test", "seed", "rm", "adopt", "pull",
         ] {
             insta::assert_snapshot!(format!("help_{cmd}"), help(&[cmd]));
         }

@@ -100,6 +100,18 @@ pub enum Command {
     Rm(RmArgs),
     /// Record as applied what another tool's history table says was applied
     Adopt(AdoptArgs),
+    /// Write the database's schema into schema.sql
+    Pull(PullArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// Overwrite a schema file that already declares objects
+    #[arg(long)]
+    pub force: bool,
+    /// Also write a first migration equal to it and record it as applied
+    #[arg(long)]
+    pub baseline: bool,
 }
 
 #[derive(Debug, Args)]

@@ -218,6 +218,9 @@ fn check_database(
     Ok(())
 }
 
+/// The drift steps in words, and the statements the replay could not see.
+pub type Drift = (Vec<String>, Vec<migrate_build::ddl::Skipped>);
+
 fn indented(lines: &[String]) -> String {
     lines
         .iter()
@@ -234,7 +237,7 @@ pub fn drift(
     migrations: &[Migration],
     report: &Report,
     db: &mut dyn Database,
-) -> Result<Result<(Vec<String>, Vec<migrate_build::ddl::Skipped>), String>, CliError> {
+) -> Result<Result<Drift, String>, CliError> {
     let applied_versions: std::collections::HashSet<&str> = report
         .with_state(State::Applied)
         .map(|e| e.version.as_str())

@@ -12,6 +12,7 @@ pub mod init;
 pub mod lint;
 pub mod new;
 pub mod rename_prompt;
+pub mod pull;
 pub mod reset;
 pub mod resolve;
 pub mod revert;
@@ -159,6 +160,7 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<Outcome, CliError> {
         Command::Seed(a) => seed::run(a, ctx),
         Command::Rm(a) => rm::run(a, ctx),
         Command::Adopt(a) => adopt::run(a, ctx),
+        Command::Pull(a) => pull::run(a, ctx),
     }
 }
 

@@ -22,7 +22,7 @@ pub(in crate::migrations) fn load(entries: &[Entry]) -> Result<Vec<Migration>, M
         files.push((version.to_string(), name.to_string(), text, path));
     }
     // Atlas hashes files in name order.
-    files.sort_by(|a, b| file_name(&a.3).cmp(&file_name(&b.3)));
+    files.sort_by_key(|a| file_name(&a.3));
     let sum_path = entries
         .iter()
         .find(|e| e.name == SUM_FILE)

@@ -94,11 +94,11 @@ pub(in crate::migrations) fn load(entries: &[Entry]) -> Result<Vec<Migration>, M
             no_transaction: up_no_tx || down.is_some_and(|(_, d)| d),
             up: MigrationFile {
                 path: path.clone(),
-                sql: keep_lines(&text, &[up_line + 1..up_end]),
+                sql: keep_lines(&text, up_line + 1..up_end),
             },
             down: down.map(|(d, _)| MigrationFile {
                 path: path.clone(),
-                sql: keep_lines(&text, &[d + 1..lines]),
+                sql: keep_lines(&text, d + 1..lines),
             }),
         });
     }

@@ -11,7 +11,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::super::{
     Migration, MigrationFile, MigrationsError, source::Entry, source::read_sql_file,
@@ -213,7 +213,7 @@ fn read_checked(path: &Path) -> Result<String, MigrationsError> {
 }
 
 /// A script configuration file: `executeInTransaction=false` → `true`.
-fn read_conf(path: &PathBuf) -> Result<bool, MigrationsError> {
+fn read_conf(path: &Path) -> Result<bool, MigrationsError> {
     let text = read_sql_file(path)?;
     let mut no_transaction = false;
     for (i, line) in text.lines().enumerate() {

@@ -20,10 +20,10 @@ use super::MigrationsError;
 
 /// `text` with every line outside `keep` (0-based line numbers) emptied; the
 /// line breaks stay, so line and column numbers are those of `text`.
-pub(super) fn keep_lines(text: &str, keep: &[Range<usize>]) -> String {
+pub(super) fn keep_lines(text: &str, keep: Range<usize>) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split_inclusive('\n').enumerate() {
-        if keep.iter().any(|r| r.contains(&i)) {
+        if keep.contains(&i) {
             out.push_str(line);
         } else if line.ends_with("\r\n") {
             out.push_str("\r\n");
@@ -103,9 +103,9 @@ mod tests {
     #[test]
     fn keep_lines_keeps_positions() {
         let text = "a\r\nb\nc\nd";
-        assert_eq!(keep_lines(text, &[1..2]), "\r\nb\n\n");
-        assert_eq!(keep_lines(text, &[0..1, 3..4]), "a\r\n\n\nd");
-        assert_eq!(keep_lines("", &[0..9]), "");
+        assert_eq!(keep_lines(text, 1..2), "\r\nb\n\n");
+        assert_eq!(keep_lines(text, 2..4), "\r\n\nc\nd");
+        assert_eq!(keep_lines("", 0..9), "");
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub(in crate::migrations) fn load(
         });
     }
     // Prisma applies folders in name order.
-    migrations.sort_by(|a, b| a.id().cmp(&b.id()));
+    migrations.sort_by_key(|a| a.id());
     for pair in migrations.windows(2) {
         if let [a, b] = pair
             && a.version == b.version
