@@ -398,6 +398,7 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
         Step::DropColumn {
             table: name,
             column,
+            ..
         } => {
             let c = &column.name;
             let indexed = s.indexes_on(name).any(|i| {
