@@ -65,12 +65,16 @@ fn schema_per_tenant_each_with_its_own_history_and_a_failing_one() {
             ),
         ],
     );
-    let r = run(&ws, &db.url, &["apply", "--schemas", "tenant\\_%", "--jobs", "3"])
-        .code_is(1)
-        .stdout_has("schema tenant_a: applied 2 migrations")
-        .stdout_has("schema tenant_c: applied 2 migrations")
-        .stdout_has("schema tenant_b: failed: migration 20260101000001_accounts failed")
-        .stdout_has("3 target(s): 2 applied, 1 failed");
+    let r = run(
+        &ws,
+        &db.url,
+        &["apply", "--schemas", "tenant\\_%", "--jobs", "3"],
+    )
+    .code_is(1)
+    .stdout_has("schema tenant_a: applied 2 migrations")
+    .stdout_has("schema tenant_c: applied 2 migrations")
+    .stdout_has("schema tenant_b: failed: migration 20260101000001_accounts failed")
+    .stdout_has("3 target(s): 2 applied, 1 failed");
     assert!(r.stdout().contains("already exists"), "{}", r.stdout());
     for t in ["tenant_a", "tenant_c"] {
         assert_eq!(
@@ -120,7 +124,9 @@ fn schema_per_tenant_each_with_its_own_history_and_a_failing_one() {
 
     // The single-transaction mode per tenant: tenant_b, settled and fixed,
     // gets its migration in one transaction.
-    db.exec("DROP TABLE tenant_b.accounts; DELETE FROM tenant_b._migrate_history WHERE NOT success;");
+    db.exec(
+        "DROP TABLE tenant_b.accounts; DELETE FROM tenant_b._migrate_history WHERE NOT success;",
+    );
     run(
         &ws,
         &db.url,
@@ -141,11 +147,20 @@ fn database_per_tenant_with_a_password_that_is_never_shown() {
     let mut one = test_db!();
     let mut two = test_db!();
     let ws = Workspace::new("postgres", "");
-    migrations(&ws, &[("users", "CREATE TABLE users (id int PRIMARY KEY);\n")]);
+    migrations(
+        &ws,
+        &[("users", "CREATE TABLE users (id int PRIMARY KEY);\n")],
+    );
     // The local server trusts every connection: the password is only text
     // to keep out of every output.
     let secret = "Fl33tSecretPw";
-    let with_password = |url: &str| url.replacen("postgres://postgres@", &format!("postgres://postgres:{secret}@"), 1);
+    let with_password = |url: &str| {
+        url.replacen(
+            "postgres://postgres@",
+            &format!("postgres://postgres:{secret}@"),
+            1,
+        )
+    };
     ws.write(
         "tenants",
         &format!(
@@ -158,8 +173,17 @@ fn database_per_tenant_with_a_password_that_is_never_shown() {
     for text in [r.stdout(), r.stderr()] {
         assert!(!text.contains(secret), "{text}");
     }
-    assert!(r.stdout().contains("3 target(s): 2 applied, 1 failed"), "{}", r.stdout());
-    let r = run(&ws, &one.url, &["apply", "--databases", "tenants", "--format", "json"]).code_is(1);
+    assert!(
+        r.stdout().contains("3 target(s): 2 applied, 1 failed"),
+        "{}",
+        r.stdout()
+    );
+    let r = run(
+        &ws,
+        &one.url,
+        &["apply", "--databases", "tenants", "--format", "json"],
+    )
+    .code_is(1);
     assert!(!r.stdout().contains(secret) && !r.stderr().contains(secret));
     let json: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
     assert_eq!(json["up_to_date"], 2);

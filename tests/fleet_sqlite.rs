@@ -14,7 +14,10 @@ fn migrations(ws: &Workspace, list: &[(&str, &str)]) {
     for (i, (name, up)) in list.iter().enumerate() {
         let dir = format!("{}_{name}", 20260101000000u64 + i as u64);
         ws.write(&format!("migrations/{dir}/up.sql"), up);
-        ws.write(&format!("migrations/{dir}/down.sql"), &format!("DROP TABLE {name};\n"));
+        ws.write(
+            &format!("migrations/{dir}/down.sql"),
+            &format!("DROP TABLE {name};\n"),
+        );
     }
     ws.migrate(&["hash"]).success();
 }
@@ -73,7 +76,11 @@ fn a_failing_database_leaves_the_others_applied() {
         .stdout_has("sqlite:t2.db: failed: migration 20260101000001_b failed")
         .stdout_has("3 target(s): 2 applied, 1 failed")
         .stderr_has("1 of 3 target(s) failed");
-    assert!(run.stdout().contains("table b already exists"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("table b already exists"),
+        "{}",
+        run.stdout()
+    );
     for t in ["t1.db", "t3.db"] {
         assert_eq!(
             history(&ws, t),
@@ -160,7 +167,11 @@ fn ctrl_c_stops_between_migrations_and_the_summary_says_what_was_not_started() {
     };
     let names = ["m1", "m2", "m3", "m4"];
     let ups: Vec<String> = names.iter().map(|n| slow(n)).collect();
-    let list: Vec<(&str, &str)> = names.iter().copied().zip(ups.iter().map(String::as_str)).collect();
+    let list: Vec<(&str, &str)> = names
+        .iter()
+        .copied()
+        .zip(ups.iter().map(String::as_str))
+        .collect();
     migrations(&ws, &list);
     let files: Vec<String> = (1..=6).map(|i| format!("t{i}.db")).collect();
     ws.write(
@@ -178,7 +189,10 @@ fn ctrl_c_stops_between_migrations_and_the_summary_says_what_was_not_started() {
         .unwrap();
     // Interrupt once the first migration of a target is in.
     let deadline = Instant::now() + Duration::from_secs(120);
-    while !files.iter().any(|f| ws.path(f).exists() && !history(&ws, f).is_empty()) {
+    while !files
+        .iter()
+        .any(|f| ws.path(f).exists() && !history(&ws, f).is_empty())
+    {
         assert!(Instant::now() < deadline, "no migration was applied");
         std::thread::sleep(Duration::from_millis(20));
     }

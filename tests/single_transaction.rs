@@ -69,9 +69,15 @@ fn pg_tables(db: &mut TestDb) -> Vec<String> {
 /// Three good migrations, then one that fails on its second statement.
 const LATE_FAILURE: &[(&str, &str)] = &[
     ("a", "CREATE TABLE a (id INTEGER PRIMARY KEY);\n"),
-    ("b", "CREATE TABLE b (id INTEGER PRIMARY KEY);\nINSERT INTO b VALUES (1);\n"),
+    (
+        "b",
+        "CREATE TABLE b (id INTEGER PRIMARY KEY);\nINSERT INTO b VALUES (1);\n",
+    ),
     ("c", "CREATE TABLE c (id INTEGER PRIMARY KEY);\n"),
-    ("d", "CREATE TABLE d (id INTEGER);\nINSERT INTO missing VALUES (1);\n"),
+    (
+        "d",
+        "CREATE TABLE d (id INTEGER);\nINSERT INTO missing VALUES (1);\n",
+    ),
 ];
 
 #[test]
@@ -82,10 +88,7 @@ fn sqlite_single_transaction_applies_all_with_their_history() {
         .success()
         .stderr_has("Committed")
         .stderr_has("3 migrations in one transaction");
-    let versions: Vec<(String, bool)> = dirs
-        .iter()
-        .map(|d| (d[..14].to_string(), true))
-        .collect();
+    let versions: Vec<(String, bool)> = dirs.iter().map(|d| (d[..14].to_string(), true)).collect();
     assert_eq!(sqlite_history(&ws), versions);
     assert_eq!(ws.tables(), vec!["_migrate_history", "a", "b", "c"]);
     // Nothing pending: a second run is a no-op.
@@ -104,9 +107,16 @@ fn sqlite_late_failure_rolls_back_the_whole_run() {
         .stderr_has(&format!("migration {} failed", dirs[3]))
         .stderr_has("with the 3 migrations that ran before it")
         .stderr_has("nothing of this run was applied");
-    assert!(run.stderr().contains("no such table: missing"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("no such table: missing"),
+        "{}",
+        run.stderr()
+    );
     // Only the failure is recorded, outside the rolled-back transaction.
-    assert_eq!(sqlite_history(&ws), vec![(dirs[3][..14].to_string(), false)]);
+    assert_eq!(
+        sqlite_history(&ws),
+        vec![(dirs[3][..14].to_string(), false)]
+    );
     assert_eq!(ws.tables(), vec!["_migrate_history"]);
 }
 
@@ -117,7 +127,10 @@ fn sqlite_no_transaction_migration_is_refused_before_anything_runs() {
         &ws,
         &[
             ("a", "CREATE TABLE a (id INTEGER);\n"),
-            ("outside", "-- migrate:no-transaction\nCREATE TABLE o (id INTEGER);\n"),
+            (
+                "outside",
+                "-- migrate:no-transaction\nCREATE TABLE o (id INTEGER);\n",
+            ),
         ],
     );
     ws.migrate(&["apply", "--single-transaction"])
@@ -162,10 +175,7 @@ fn pg_single_transaction_applies_all_with_their_history() {
     pg_run(&ws, &db, &["apply", "--single-transaction"])
         .success()
         .stderr_has("3 migrations in one transaction");
-    let versions: Vec<(String, bool)> = dirs
-        .iter()
-        .map(|d| (d[..14].to_string(), true))
-        .collect();
+    let versions: Vec<(String, bool)> = dirs.iter().map(|d| (d[..14].to_string(), true)).collect();
     assert_eq!(pg_history(&mut db), versions);
     assert_eq!(pg_tables(&mut db), vec!["_migrate_history", "a", "b", "c"]);
     pg_run(&ws, &db, &["status"]).success();
@@ -185,7 +195,10 @@ fn pg_late_failure_rolls_back_the_whole_run() {
         "{}",
         run.stderr()
     );
-    assert_eq!(pg_history(&mut db), vec![(dirs[3][..14].to_string(), false)]);
+    assert_eq!(
+        pg_history(&mut db),
+        vec![(dirs[3][..14].to_string(), false)]
+    );
     assert_eq!(pg_tables(&mut db), vec!["_migrate_history"]);
     // Settled and fixed, the next run applies everything.
     pg_run(&ws, &db, &["resolve", "--rolled-back", &dirs[3][..14]]).success();

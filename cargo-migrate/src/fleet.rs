@@ -32,8 +32,15 @@ use crate::workspace::Workspace;
 /// What to do on each target.
 #[derive(Debug, Clone)]
 pub enum Action {
-    Apply { to: Option<String>, single_transaction: bool, dry_run: bool },
-    Down { target: DownTarget, dry_run: bool },
+    Apply {
+        to: Option<String>,
+        single_transaction: bool,
+        dry_run: bool,
+    },
+    Down {
+        target: DownTarget,
+        dry_run: bool,
+    },
     Status,
     Check,
 }
@@ -69,13 +76,22 @@ impl TargetSpec {
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum TargetOutcome {
     /// Migrations applied (or reverted, for `down`).
-    Done { migrations: Vec<String> },
+    Done {
+        migrations: Vec<String>,
+    },
     UpToDate,
     /// `status` and `check`: what is not as it should be.
-    Problems { problems: Vec<String> },
-    Failed { error: String, migrations: Vec<String> },
+    Problems {
+        problems: Vec<String>,
+    },
+    Failed {
+        error: String,
+        migrations: Vec<String>,
+    },
     /// Ctrl-C came while it ran: these were applied, the rest not.
-    Interrupted { migrations: Vec<String> },
+    Interrupted {
+        migrations: Vec<String>,
+    },
     NotStarted,
 }
 
@@ -363,7 +379,13 @@ pub fn run(
             }
         })
         .collect();
-    summarize(&action, rows, format, interrupted.load(Ordering::SeqCst), ctx)
+    summarize(
+        &action,
+        rows,
+        format,
+        interrupted.load(Ordering::SeqCst),
+        ctx,
+    )
 }
 
 fn draw(progress: &Progress) {
@@ -402,9 +424,10 @@ fn clear_line() {
 fn plain_line(out: &Output, label: &str, outcome: &TargetOutcome, elapsed: Duration) {
     let ms = elapsed.as_millis();
     match outcome {
-        TargetOutcome::Done { migrations } => {
-            out.status("Finished", format!("{label}: {} ({ms} ms)", count(migrations.len())))
-        }
+        TargetOutcome::Done { migrations } => out.status(
+            "Finished",
+            format!("{label}: {} ({ms} ms)", count(migrations.len())),
+        ),
         TargetOutcome::UpToDate => out.status("Finished", format!("{label}: up to date ({ms} ms)")),
         TargetOutcome::Problems { problems } => out.status(
             "Checked",
@@ -449,7 +472,13 @@ fn run_one(
             dry_run,
         } => {
             let result = if *single_transaction {
-                runner::apply_single_transaction(db.as_mut(), migrations, to.as_deref(), *dry_run, out)
+                runner::apply_single_transaction(
+                    db.as_mut(),
+                    migrations,
+                    to.as_deref(),
+                    *dry_run,
+                    out,
+                )
             } else {
                 runner::apply(db.as_mut(), migrations, to.as_deref(), *dry_run, out)
             };

@@ -439,7 +439,9 @@ fn apply_locked(
         .map(|m| format!("{}_{} ({})", m.version, m.name, display_path(&m.up.path)))
         .collect();
     if single && !outside.is_empty() {
-        return Err(RunnerError::SingleTransactionRefused { migrations: outside });
+        return Err(RunnerError::SingleTransactionRefused {
+            migrations: outside,
+        });
     }
     if single && !pending.is_empty() && !dry_run {
         return apply_in_one_transaction(db, &pending, out);

@@ -28,7 +28,7 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
                 differ,
                 &|s| matches!(s, Step::CreateIndex(i) if same(&i.name, &index.name)),
             ) || created(
-            differ,
+                differ,
                 &|s| matches!(s, Step::RebuildTable { next, .. } if same(&next.name, &index.table)),
             )
         };
@@ -192,7 +192,12 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
                     }
             })
             .map(|o| &o.comment);
-        let fresh = || created(differ, &|s| matches!(s, Step::CreateOpaque(o) if o == object));
+        let fresh = || {
+            created(
+                differ,
+                &|s| matches!(s, Step::CreateOpaque(o) if o == object),
+            )
+        };
         consider(
             &mut out,
             old,
@@ -271,7 +276,11 @@ fn consider(
     if new.is_none() && old.is_none_or(|o| o.is_none()) {
         return;
     }
-    let before = if fresh() { None } else { old.cloned().flatten() };
+    let before = if fresh() {
+        None
+    } else {
+        old.cloned().flatten()
+    };
     if before != *new {
         out.push((target, new.clone()));
     }

@@ -416,7 +416,10 @@ mod tests {
         let mut list = ObjectList::new();
         for i in 0..1000 {
             list.push(table(&format!("t{i}")));
-            assert!(list.find_named(d, &QualifiedName::new(format!("t{i}"))).is_some());
+            assert!(
+                list.find_named(d, &QualifiedName::new(format!("t{i}")))
+                    .is_some()
+            );
         }
         assert_eq!(list.index_rebuilds(), 1);
         assert!(list.find_named(d, &QualifiedName::new("t1000")).is_none());

@@ -14,8 +14,8 @@
 mod list;
 pub mod normalize;
 
-pub use list::{Named, ObjectList};
 pub(crate) use list::Alias;
+pub use list::{Named, ObjectList};
 
 use crate::dialect::Dialect;
 
