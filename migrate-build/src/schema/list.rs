@@ -373,6 +373,24 @@ impl<T: PartialEq> PartialEq<Vec<T>> for ObjectList<T> {
     }
 }
 
+impl<T: PartialEq, const N: usize> PartialEq<[T; N]> for ObjectList<T> {
+    fn eq(&self, other: &[T; N]) -> bool {
+        self.items == other
+    }
+}
+
+impl<T: PartialEq> PartialEq<[T]> for ObjectList<T> {
+    fn eq(&self, other: &[T]) -> bool {
+        self.items == other
+    }
+}
+
+impl<T: PartialEq> PartialEq<&[T]> for ObjectList<T> {
+    fn eq(&self, other: &&[T]) -> bool {
+        self.items == *other
+    }
+}
+
 impl<T: PartialEq> PartialEq<ObjectList<T>> for Vec<T> {
     fn eq(&self, other: &ObjectList<T>) -> bool {
         self == &other.items
