@@ -584,14 +584,11 @@ fn summarize(
                         format!("{done_word} {}", count(migrations.len()))
                     }
                     TargetOutcome::UpToDate => none_word.to_string(),
-                    TargetOutcome::Problems { problems } => format!(
-                        "{}",
-                        problems
-                            .iter()
-                            .map(|p| p.replace('\n', "\n    "))
-                            .collect::<Vec<_>>()
-                            .join("\n  - ")
-                    ),
+                    TargetOutcome::Problems { problems } => problems
+                        .iter()
+                        .map(|p| p.replace('\n', "\n    "))
+                        .collect::<Vec<_>>()
+                        .join("\n  - "),
                     TargetOutcome::Failed { error, .. } => {
                         format!("failed: {}", error.replace('\n', "\n    "))
                     }

@@ -892,12 +892,20 @@ fn drop_column(
             "column `{col}` of `{name}` is referenced by a foreign key (use CASCADE)"
         ));
     }
-    for t in &mut schema.tables {
-        if !t.name.same_as(name, d) {
-            t.foreign_keys.retain(|f| {
-                !(f.referenced_table.same_as(name, d)
-                    && f.referenced_columns.iter().any(|c| d.same_name(c, col)))
-            });
+    let references = |f: &crate::schema::ForeignKey| {
+        f.referenced_table.same_as(name, d)
+            && f.referenced_columns.iter().any(|c| d.same_name(c, col))
+    };
+    // Only the tables whose keys change are touched (the name index stays).
+    let referencing: Vec<usize> = (0..schema.tables.len())
+        .filter(|&i| {
+            let t = &schema.tables[i];
+            !t.name.same_as(name, d) && t.foreign_keys.iter().any(references)
+        })
+        .collect();
+    for i in referencing {
+        if let Some(t) = schema.tables.get_mut_at(i) {
+            t.foreign_keys.retain(|f| !references(f));
         }
     }
     let t = table_mut(schema, name)?;
@@ -1043,15 +1051,24 @@ pub(super) fn rename_column(
             rename_in_expr(&mut g.expr, old, new, d);
         }
     }
-    for other in &mut schema.tables {
-        for f in &mut other.foreign_keys {
-            if f.referenced_table.same_as(name, d) {
-                rename(&mut f.referenced_columns);
+    schema.tables.update_where(
+        |other| {
+            other
+                .foreign_keys
+                .iter()
+                .any(|f| f.referenced_table.same_as(name, d))
+        },
+        |other| {
+            for f in &mut other.foreign_keys {
+                if f.referenced_table.same_as(name, d) {
+                    rename(&mut f.referenced_columns);
+                }
             }
-        }
-    }
-    for i in &mut schema.indexes {
-        if i.table.same_as(name, d) {
+        },
+    );
+    schema.indexes.update_where(
+        |i| i.table.same_as(name, d),
+        |i| {
             for c in &mut i.columns {
                 match &mut c.expr {
                     IndexExpr::Column(c) if d.same_name(c, old) => *c = new.to_string(),
@@ -1063,16 +1080,20 @@ pub(super) fn rename_column(
             if let Some(p) = &mut i.predicate {
                 rename_in_expr(p, old, new, d);
             }
-        }
-    }
-    for s in &mut schema.sequences {
-        if let Some((t, c)) = &mut s.owned_by
-            && t.same_as(name, d)
-            && d.same_name(c, old)
-        {
-            *c = new.to_string();
-        }
-    }
+        },
+    );
+    schema.sequences.update_where(
+        |s| {
+            s.owned_by
+                .as_ref()
+                .is_some_and(|(t, c)| t.same_as(name, d) && d.same_name(c, old))
+        },
+        |s| {
+            if let Some((_, c)) = &mut s.owned_by {
+                *c = new.to_string();
+            }
+        },
+    );
     for p in schema
         .policies
         .iter_mut()

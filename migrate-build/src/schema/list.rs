@@ -236,6 +236,29 @@ impl<T> ObjectList<T> {
         self.items.get_mut(pos)
     }
 
+    /// `Vec::retain`, keeping the index when nothing was removed (the
+    /// common case of a statement that might drop dependent objects).
+    pub fn retain(&mut self, f: impl FnMut(&T) -> bool) {
+        let before = self.items.len();
+        self.items.retain(f);
+        if self.items.len() != before {
+            self.index_mut().invalidate();
+        }
+    }
+
+    /// Changes the objects `select` picks, keeping the index for the others
+    /// (a statement that updates the few objects naming a column).
+    pub fn update_where(&mut self, select: impl Fn(&T) -> bool, mut change: impl FnMut(&mut T)) {
+        let picked: Vec<usize> = (0..self.items.len())
+            .filter(|&i| select(&self.items[i]))
+            .collect();
+        for i in picked {
+            if let Some(item) = self.get_mut_at(i) {
+                change(item);
+            }
+        }
+    }
+
     pub fn into_vec(self) -> Vec<T> {
         self.items
     }
@@ -350,6 +373,24 @@ impl<T: PartialEq> PartialEq<Vec<T>> for ObjectList<T> {
     }
 }
 
+impl<T: PartialEq, const N: usize> PartialEq<[T; N]> for ObjectList<T> {
+    fn eq(&self, other: &[T; N]) -> bool {
+        self.items == other
+    }
+}
+
+impl<T: PartialEq> PartialEq<[T]> for ObjectList<T> {
+    fn eq(&self, other: &[T]) -> bool {
+        self.items == other
+    }
+}
+
+impl<T: PartialEq> PartialEq<&[T]> for ObjectList<T> {
+    fn eq(&self, other: &&[T]) -> bool {
+        self.items == *other
+    }
+}
+
 impl<T: PartialEq> PartialEq<ObjectList<T>> for Vec<T> {
     fn eq(&self, other: &ObjectList<T>) -> bool {
         self == &other.items
@@ -461,6 +502,12 @@ mod tests {
             vec![0]
         );
         assert_eq!(list.index_rebuilds(), 1);
+        list.retain(|_| true);
+        assert!(list.find_named(d, &QualifiedName::new("z")).is_some());
+        assert_eq!(list.index_rebuilds(), 1);
+        list.retain(|t| t.name.name != "z");
+        assert_eq!(list.position_named(d, &QualifiedName::new("b")), Some(0));
+        assert_eq!(list.index_rebuilds(), 2);
     }
 
     #[test]

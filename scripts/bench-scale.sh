@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Scale benchmarks, each part in one run with its peers where they exist:
+#   engine   schema.sql of 1,000 / 8,000 / 20,000 tables (a foreign key and an
+#            index each; 20,000 tables is 4.8 MB): parse, diff from empty,
+#            render, self-diff (`bench_scale` example), and the CLI's
+#            `diff --from empty --to schema` on the same files
+#   apply    N one-statement migrations (default 500) on SQLite: one
+#            transaction each, `--single-transaction`, `sqlite3` autocommit and
+#            `sqlite3` in one transaction; on PostgreSQL: one transaction
+#            each, `--single-transaction`, `psql -f` and `psql -1 -f`
+#   fleet    T tenant schemas (default 200) of one PostgreSQL database, M
+#            migrations each (default 20): `apply --schemas --jobs 8` against
+#            a shell loop of single `apply` runs
+# CPU time (user+sys) is printed beside wall time: on a shared machine it is
+# the steadier of the two. Peak RSS from /usr/bin/time.
+#
+#   scripts/bench-scale.sh [engine|apply|fleet|all] (all by default)
+#   N=500 T=200 M=20 MIGRATE_TEST_PG_URL=postgres://… (default: local server)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+what=${1:-all}
+N=${N:-500}
+T=${T:-200}
+M=${M:-20}
+SERVER=${MIGRATE_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cargo build -q --release -p cargo-migrate --bin cargo-migrate
+cargo build -q --release -p migrate-build --example bench_scale
+bin=$REPO/target/release/cargo-migrate
+
+timed() { # label, command...
+  local label=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err"; return 1; }
+  read -r wall user sys rss < "$work/time"
+  printf '%-58s %7.2f s wall %7.2f s CPU %8d KB peak RSS\n' "$label" "$wall" "$(echo "$user + $sys" | bc)" "$rss"
+}
+
+workspace() { # dir, dialect
+  mkdir -p "$1/src" "$1/migrations"
+  : > "$1/src/lib.rs"
+  printf '[package]\nname = "bench"\nversion = "0.1.0"\nedition = "2024"\n\n[workspace]\n\n[workspace.metadata.migrate]\ndialect = "%s"\nschema = "schema.sql"\nmigrations = "migrations"\n' "$2" > "$1/Cargo.toml"
+  : > "$1/schema.sql"
+}
+
+engine() {
+  for n in 1000 8000 20000; do
+    local dir=$work/engine$n
+    workspace "$dir" postgres
+    for i in $(seq 1 "$n"); do
+      fk=""; [ "$i" -gt 1 ] && fk=",
+    parent_id bigint REFERENCES t$((i - 1)) (id) ON DELETE CASCADE"
+      printf 'CREATE TABLE t%d (\n    id bigint PRIMARY KEY,\n    name varchar(200) NOT NULL,\n    created_at timestamptz NOT NULL DEFAULT now()%s\n);\nCREATE INDEX t%d_name_idx ON t%d (name);\n' "$i" "$fk" "$i" "$i"
+    done > "$dir/schema.sql"
+    "$REPO/target/release/examples/bench_scale" "$dir/schema.sql"
+    (cd "$dir" && "$bin" migrate hash >/dev/null 2>&1)
+    (cd "$dir" && timed "diff --from empty --to schema, $n tables ($(wc -c < schema.sql) bytes)" "$bin" migrate diff --from empty --to schema)
+  done
+}
+
+apply_sqlite() {
+  local dir=$work/apply-sqlite
+  workspace "$dir" sqlite
+  : > "$dir/all.sql"
+  for i in $(seq 1 "$N"); do
+    local d="$dir/migrations/$(printf '2026%010d' "$i")_t$i"
+    mkdir -p "$d"
+    echo "CREATE TABLE t$i (id bigint PRIMARY KEY, name text NOT NULL);" | tee "$d/up.sql" >> "$dir/all.sql"
+  done
+  (cd "$dir" && "$bin" migrate hash >/dev/null 2>&1)
+  (cd "$dir" && rm -f dev.db && timed "sqlite, $N migrations, one transaction each" "$bin" migrate apply)
+  (cd "$dir" && rm -f dev.db && timed "sqlite, $N migrations, --single-transaction" "$bin" migrate apply --single-transaction)
+  if command -v sqlite3 >/dev/null; then
+    (cd "$dir" && rm -f peer.db && timed "sqlite3, the same SQL, autocommit" sqlite3 peer.db ".read all.sql")
+    (cd "$dir" && rm -f peer.db && { echo "BEGIN;"; cat all.sql; echo "COMMIT;"; } > one.sql && timed "sqlite3, the same SQL, one transaction" sqlite3 peer.db ".read one.sql")
+  fi
+}
+
+apply_pg() {
+  psql "$SERVER" -Atqc 'select 1' >/dev/null 2>&1 || { echo "(no PostgreSQL server at $SERVER: skipped)"; return; }
+  local dir=$work/apply-pg base=${SERVER%/*}
+  workspace "$dir" postgres
+  : > "$dir/all.sql"
+  for i in $(seq 1 "$N"); do
+    local d="$dir/migrations/$(printf '2026%010d' "$i")_t$i"
+    mkdir -p "$d"
+    echo "CREATE TABLE t$i (id bigint PRIMARY KEY, name text NOT NULL);" | tee "$d/up.sql" >> "$dir/all.sql"
+  done
+  (cd "$dir" && "$bin" migrate hash >/dev/null 2>&1)
+  for mode in each single psql psql1; do
+    local db=bench_scale_$$_$mode
+    psql "$SERVER" -qc "CREATE DATABASE $db" >/dev/null
+    case $mode in
+      each) (cd "$dir" && timed "postgres, $N migrations, one transaction each" "$bin" migrate --database-url "$base/$db" apply) ;;
+      single) (cd "$dir" && timed "postgres, $N migrations, --single-transaction" "$bin" migrate --database-url "$base/$db" apply --single-transaction) ;;
+      psql) timed "psql -f, the same SQL" psql "$base/$db" -q -v ON_ERROR_STOP=1 -f "$dir/all.sql" ;;
+      psql1) timed "psql -1 -f, the same SQL" psql "$base/$db" -q -1 -v ON_ERROR_STOP=1 -f "$dir/all.sql" ;;
+    esac
+    psql "$SERVER" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
+  done
+}
+
+fleet() {
+  psql "$SERVER" -Atqc 'select 1' >/dev/null 2>&1 || { echo "(no PostgreSQL server at $SERVER: skipped)"; return; }
+  local dir=$work/fleet base=${SERVER%/*} db=bench_fleet_$$
+  workspace "$dir" postgres
+  for i in $(seq 1 "$M"); do
+    local d="$dir/migrations/$(printf '2026%010d' "$i")_m$i"
+    mkdir -p "$d"
+    echo "CREATE TABLE m$i (id bigint PRIMARY KEY, v text);" > "$d/up.sql"
+  done
+  (cd "$dir" && "$bin" migrate hash >/dev/null 2>&1)
+  for run in pool loop; do
+    psql "$SERVER" -qc "CREATE DATABASE $db" >/dev/null
+    psql "$base/$db" -qc "SELECT format('CREATE SCHEMA tenant_%s', g) FROM generate_series(1, $T) g \\gexec" >/dev/null
+    if [ $run = pool ]; then
+      (cd "$dir" && timed "$T schemas x $M migrations, apply --schemas --jobs 8" "$bin" migrate --database-url "$base/$db" apply --schemas 'tenant\_%' --jobs 8)
+    else
+      # The loop's history tables go to pg_schema (public) unless set per
+      # run: one config per tenant, as a shell loop would have to.
+      (cd "$dir" && timed "$T schemas x $M migrations, a shell loop of apply" \
+        bash -c "for i in \$(seq 1 $T); do sed -i \"s/^pg_schema = .*//\" Cargo.toml; echo \"pg_schema = \\\"tenant_\$i\\\"\" >> Cargo.toml; \"$bin\" migrate --database-url \"$base/$db?options=-csearch_path%3Dtenant_\$i\" apply >/dev/null 2>&1 || exit 1; done")
+      sed -i 's/^pg_schema = .*//' "$dir/Cargo.toml"
+    fi
+    local complete
+    complete=$(psql "$base/$db" -Atc "SELECT count(*) FROM pg_tables WHERE tablename = '_migrate_history'")
+    echo "  history tables: $complete of $T"
+    psql "$SERVER" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
+  done
+}
+
+echo "== $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+case $what in
+  engine) engine ;;
+  apply) apply_sqlite; apply_pg ;;
+  fleet) fleet ;;
+  all) engine; apply_sqlite; apply_pg; fleet ;;
+esac
