@@ -482,7 +482,9 @@ pub fn rename_candidates(plan: &crate::plan::Plan, d: Dialect) -> Vec<RenameCand
             .steps
             .iter()
             .filter_map(|s| match &s.step {
-                Step::DropColumn { table: t, column, .. } if t == table => Some(column),
+                Step::DropColumn {
+                    table: t, column, ..
+                } if t == table => Some(column),
                 _ => None,
             })
             .collect();
