@@ -356,13 +356,7 @@ pub fn apply(
     dry_run: bool,
     out: &Output,
 ) -> Result<ApplySummary, RunnerError> {
-    if let Some(v) = to
-        && !local.iter().any(|m| m.version == v)
-    {
-        return Err(RunnerError::UnknownVersion(v.to_string()));
-    }
-    let mut guard = RunLock::acquire(db)?;
-    apply_locked(guard.db(), local, to, dry_run, false, out)
+    apply_under_lock(db, local, to, dry_run, false, out)
 }
 
 /// `apply --single-transaction`: every pending migration (up to `to`) and
@@ -375,13 +369,24 @@ pub fn apply_single_transaction(
     dry_run: bool,
     out: &Output,
 ) -> Result<ApplySummary, RunnerError> {
+    apply_under_lock(db, local, to, dry_run, true, out)
+}
+
+fn apply_under_lock(
+    db: &mut dyn Database,
+    local: &[Migration],
+    to: Option<&str>,
+    dry_run: bool,
+    one_transaction: bool,
+    out: &Output,
+) -> Result<ApplySummary, RunnerError> {
     if let Some(v) = to
         && !local.iter().any(|m| m.version == v)
     {
         return Err(RunnerError::UnknownVersion(v.to_string()));
     }
     let mut guard = RunLock::acquire(db)?;
-    apply_locked(guard.db(), local, to, dry_run, true, out)
+    apply_locked(guard.db(), local, to, dry_run, one_transaction, out)
 }
 
 /// Drops everything in the database and applies every migration, under one

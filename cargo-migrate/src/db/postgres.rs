@@ -25,7 +25,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use super::pg_session::{PgSession, Session};
 use super::{
     AppliedRow, ApplyOutcome, Database, DbError, LOCK_POLL, Located, RevertOutcome, Script,
-    StatementHook, lock_timeout,
+    StatementHook, first_line, lock_timeout,
 };
 use crate::url::{PgOptions, SslMode};
 
@@ -427,14 +427,6 @@ fn error_location(st: &Located<'_>, e: &postgres::Error) -> (usize, usize) {
         }
     }
     (line, column)
-}
-
-fn first_line(sql: &str) -> String {
-    let trimmed = sql.trim();
-    match trimmed.split_once('\n') {
-        Some((first, _)) => format!("{first} …"),
-        None => trimmed.to_string(),
-    }
 }
 
 impl Database for Postgres<'_> {
