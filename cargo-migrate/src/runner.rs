@@ -307,6 +307,8 @@ pub struct ApplySummary {
     pub skipped_by_other_runner: Vec<String>,
     /// [`request_stop`] was called: the run stopped between two migrations.
     pub stopped: bool,
+    /// Pending migrations the run did not start because it stopped.
+    pub not_started: usize,
 }
 
 static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -320,6 +322,22 @@ pub fn request_stop() {
 
 pub fn stop_requested() -> bool {
     STOP.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Ctrl-C during a run: the first asks the run to stop after its current
+/// migration (which commits or rolls back as it would) and calls
+/// `on_first`; a second ends the process, and the database rolls back
+/// whatever transaction is open.
+#[cfg(feature = "cli")]
+pub fn stop_on_ctrl_c(on_first: impl Fn() + Send + 'static) {
+    // Refused when a handler is set already (tests calling twice): the
+    // first one does the same.
+    let _ = ctrlc::set_handler(move || {
+        if STOP.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(crate::error::exit_codes::INTERRUPTED);
+        }
+        on_first();
+    });
 }
 
 /// Refuses a script that runs in the runner's transaction but has its own
@@ -452,9 +470,11 @@ fn apply_locked(
         return apply_in_one_transaction(db, &pending, out);
     }
     let mut summary = ApplySummary::default();
-    for m in pending {
+    let total = pending.len();
+    for (started, m) in pending.into_iter().enumerate() {
         if stop_requested() {
             summary.stopped = true;
+            summary.not_started = total - started;
             break;
         }
         let id = format!("{}_{}", m.version, m.name);
