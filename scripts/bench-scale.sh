@@ -60,44 +60,84 @@ engine() {
   done
 }
 
-apply_sqlite() {
-  local dir=$work/apply-sqlite
-  workspace "$dir" sqlite
+# The same N migrations in each tool's layout: ours and diesel's
+# (`VERSION_NAME/up.sql`, the same folder), sqlx's (`VERSION_NAME.sql`) and
+# dbmate's (`VERSION_NAME.sql` under `-- migrate:up`); all.sql is the lot.
+apply_inputs() { # dir, dialect
+  local dir=$1
+  workspace "$dir" "$2"
+  mkdir -p "$dir/sqlx" "$dir/dbmate"
   : > "$dir/all.sql"
   for i in $(seq 1 "$N"); do
-    local d="$dir/migrations/$(printf '2026%010d' "$i")_t$i"
-    mkdir -p "$d"
-    echo "CREATE TABLE t$i (id bigint PRIMARY KEY, name text NOT NULL);" | tee "$d/up.sql" >> "$dir/all.sql"
+    local v; v=$(printf '2026%010d' "$i")
+    local sql="CREATE TABLE t$i (id bigint PRIMARY KEY, name text NOT NULL);"
+    mkdir -p "$dir/migrations/${v}_t$i"
+    echo "$sql" | tee "$dir/migrations/${v}_t$i/up.sql" "$dir/sqlx/${v}_t$i.sql" >> "$dir/all.sql"
+    printf -- '-- migrate:up\n%s\n\n-- migrate:down\n' "$sql" > "$dir/dbmate/${v}_t$i.sql"
   done
   (cd "$dir" && "$bin" migrate hash >/dev/null 2>&1)
-  (cd "$dir" && rm -f dev.db && timed "sqlite, $N migrations, one transaction each" "$bin" migrate apply)
-  (cd "$dir" && rm -f dev.db && timed "sqlite, $N migrations, --single-transaction" "$bin" migrate apply --single-transaction)
+}
+
+# A peer's run, when the peer is installed (`cargo install diesel_cli
+# --no-default-features --features postgres,sqlite`, `cargo install sqlx-cli
+# --no-default-features --features postgres,sqlite,rustls`, `npm install -g
+# dbmate`); a peer missing is said, not skipped silently.
+peer() { # tool, label, command...
+  local tool=$1 label=$2; shift 2
+  if command -v "$tool" >/dev/null; then timed "$label" "$@"; else echo "($tool not installed: $label not measured)"; fi
+}
+
+# Rows in a history table, to check that a run applied everything.
+rows_sqlite() { sqlite3 "$1" "SELECT count(*) FROM $2"; }
+
+apply_sqlite() {
+  local dir=$work/apply-sqlite
+  apply_inputs "$dir" sqlite
+  cd "$dir"
+  rm -f dev.db && timed "sqlite, $N migrations, one transaction each" "$bin" migrate apply
+  echo "  history rows: $(rows_sqlite dev.db _migrate_history)"
+  rm -f dev.db && timed "sqlite, $N migrations, --single-transaction" "$bin" migrate apply --single-transaction
+  echo "  history rows: $(rows_sqlite dev.db _migrate_history)"
+  rm -f diesel.db && peer diesel "diesel migration run, one transaction each" \
+    diesel migration run --database-url "$dir/diesel.db" --migration-dir "$dir/migrations"
+  [ -f diesel.db ] && echo "  history rows: $(rows_sqlite diesel.db __diesel_schema_migrations)"
+  rm -f sqlx.db && peer sqlx "sqlx migrate run, one transaction each" \
+    sqlx migrate run --source "$dir/sqlx" --database-url "sqlite://$dir/sqlx.db?mode=rwc"
+  [ -f sqlx.db ] && echo "  history rows: $(rows_sqlite sqlx.db _sqlx_migrations)"
+  rm -f dbmate.db && peer dbmate "dbmate up, one transaction each" \
+    dbmate --no-dump-schema --url "sqlite:$dir/dbmate.db" --migrations-dir "$dir/dbmate" up
+  [ -f dbmate.db ] && echo "  history rows: $(rows_sqlite dbmate.db schema_migrations)"
   if command -v sqlite3 >/dev/null; then
-    (cd "$dir" && rm -f peer.db && timed "sqlite3, the same SQL, autocommit" sqlite3 peer.db ".read all.sql")
-    (cd "$dir" && rm -f peer.db && { echo "BEGIN;"; cat all.sql; echo "COMMIT;"; } > one.sql && timed "sqlite3, the same SQL, one transaction" sqlite3 peer.db ".read one.sql")
+    rm -f peer.db && timed "sqlite3, the same SQL, autocommit" sqlite3 peer.db ".read all.sql"
+    rm -f peer.db && { echo "BEGIN;"; cat all.sql; echo "COMMIT;"; } > one.sql && timed "sqlite3, the same SQL, one transaction" sqlite3 peer.db ".read one.sql"
   fi
+  cd "$REPO"
 }
 
 apply_pg() {
   psql "$SERVER" -Atqc 'select 1' >/dev/null 2>&1 || { echo "(no PostgreSQL server at $SERVER: skipped)"; return; }
   local dir=$work/apply-pg base=${SERVER%/*}
-  workspace "$dir" postgres
-  : > "$dir/all.sql"
-  for i in $(seq 1 "$N"); do
-    local d="$dir/migrations/$(printf '2026%010d' "$i")_t$i"
-    mkdir -p "$d"
-    echo "CREATE TABLE t$i (id bigint PRIMARY KEY, name text NOT NULL);" | tee "$d/up.sql" >> "$dir/all.sql"
-  done
-  (cd "$dir" && "$bin" migrate hash >/dev/null 2>&1)
-  for mode in each single psql psql1; do
-    local db=bench_scale_$$_$mode
+  apply_inputs "$dir" postgres
+  for mode in each single diesel sqlx dbmate psql psql1; do
+    local db=bench_scale_$$_$mode url
+    url=$base/$db
     psql "$SERVER" -qc "CREATE DATABASE $db" >/dev/null
+    local table=_migrate_history
     case $mode in
-      each) (cd "$dir" && timed "postgres, $N migrations, one transaction each" "$bin" migrate --database-url "$base/$db" apply) ;;
-      single) (cd "$dir" && timed "postgres, $N migrations, --single-transaction" "$bin" migrate --database-url "$base/$db" apply --single-transaction) ;;
-      psql) timed "psql -f, the same SQL" psql "$base/$db" -q -v ON_ERROR_STOP=1 -f "$dir/all.sql" ;;
-      psql1) timed "psql -1 -f, the same SQL" psql "$base/$db" -q -1 -v ON_ERROR_STOP=1 -f "$dir/all.sql" ;;
+      each) (cd "$dir" && timed "postgres, $N migrations, one transaction each" "$bin" migrate --database-url "$url" apply) ;;
+      single) (cd "$dir" && timed "postgres, $N migrations, --single-transaction" "$bin" migrate --database-url "$url" apply --single-transaction) ;;
+      diesel) table=__diesel_schema_migrations
+        peer diesel "diesel migration run, one transaction each" diesel migration run --database-url "$url" --migration-dir "$dir/migrations" ;;
+      sqlx) table=_sqlx_migrations
+        peer sqlx "sqlx migrate run, one transaction each" sqlx migrate run --source "$dir/sqlx" --database-url "$url" ;;
+      dbmate) table=schema_migrations
+        peer dbmate "dbmate up, one transaction each" dbmate --no-dump-schema --url "$url?sslmode=disable" --migrations-dir "$dir/dbmate" up ;;
+      psql) table=""; timed "psql -f, the same SQL, autocommit" psql "$url" -q -v ON_ERROR_STOP=1 -f "$dir/all.sql" ;;
+      psql1) table=""; timed "psql -1 -f, the same SQL, one transaction" psql "$url" -q -1 -v ON_ERROR_STOP=1 -f "$dir/all.sql" ;;
     esac
+    if [ -n "$table" ]; then
+      echo "  history rows: $(psql "$url" -Atc "SELECT count(*) FROM $table" 2>/dev/null || echo none)"
+    fi
     psql "$SERVER" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
   done
 }
