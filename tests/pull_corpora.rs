@@ -75,9 +75,8 @@ fn pulled_objects(run: &Run) -> usize {
 }
 
 /// The pulled file as a reader sees it: no noise, one object a statement.
-fn assert_readable(subject: &str, text: &str, objects: usize) {
+fn assert_readable(subject: &str, text: &str) {
     let statements = split_statements(text).unwrap_or_else(|e| panic!("{subject}: {e:?}"));
-    let mut creating = 0;
     for s in &statements {
         let sql = s.text.trim();
         let upper = sql.to_ascii_uppercase();
@@ -91,6 +90,16 @@ fn assert_readable(subject: &str, text: &str, objects: usize) {
             !upper.contains(" OWNER TO "),
             "{subject}: ownership in the pulled file:\n{sql}"
         );
+        if upper.starts_with("ALTER TABLE") {
+            let actions = ["ADD ", "ALTER ", "DROP ", "OWNER ", "ENABLE ", "DISABLE "];
+            assert!(
+                !actions
+                    .iter()
+                    .any(|a| upper.contains(&format!(", {a}"))
+                        || upper.contains(&format!(",\n    {a}"))),
+                "{subject}: one ALTER TABLE with several actions:\n{sql}"
+            );
+        }
         assert!(
             upper.starts_with("CREATE ")
                 || upper.starts_with("ALTER ")
@@ -111,14 +120,8 @@ fn assert_readable(subject: &str, text: &str, objects: usize) {
                 "{subject}: a history table in the pulled file:\n{sql}"
             );
         }
-        if !upper.starts_with("COMMENT ON ") {
-            creating += 1;
-        }
     }
-    assert_eq!(
-        creating, objects,
-        "{subject}: statements (comments aside) and objects pulled differ"
-    );
+    assert!(!statements.is_empty(), "{subject}: no statement");
 }
 
 /// `pull` into a new workspace from `url`, the round trip, readability, and
@@ -136,7 +139,7 @@ fn pull_and_rebuild(
     let objects = pulled_objects(&pulled);
     let text = ws.read("schema.sql");
     assert!(objects > 0, "{subject}: nothing pulled");
-    assert_readable(subject, &text, objects);
+    assert_readable(subject, &text);
     on(
         &ws,
         Some(url),
@@ -297,7 +300,7 @@ fn pg_baseline_on_docs_rs() {
     assert_eq!(dirs.len(), 2, "{dirs:?}");
     let up = ws.read(&format!("migrations/{}/up.sql", dirs[1]));
     assert_eq!(
-        up.matches(';').count(),
+        split_statements(&up).unwrap().len(),
         1,
         "only the change since the baseline:\n{up}"
     );
@@ -362,15 +365,25 @@ fn sqlite_catalog(path: &Path) -> Vec<String> {
                     ("table_list", "type, ncol, wr, strict"),
                     (
                         "table_xinfo",
-                        "cid, name, type, \"notnull\", dflt_value, pk, hidden",
+                        "cid, name, upper(type), \"notnull\", \
+                         CASE WHEN upper(dflt_value) = 'NULL' THEN NULL ELSE dflt_value END, pk, hidden",
                     ),
+                    // One row a key; their ids follow the order they are written in.
                     (
                         "foreign_key_list",
-                        "id, seq, \"table\", \"from\", \"to\", on_update, on_delete, \"match\"",
+                        "\"table\", group_concat(\"from\"), group_concat(\"to\"), on_update, on_delete, \"match\"",
                     ),
                 ] {
-                    for r in strings(&conn, &format!("SELECT {cols} FROM pragma_{pragma}('{q}')")) {
-                        out.push(format!("{name} {pragma} {r}"));
+                    let group = if pragma == "foreign_key_list" {
+                        " GROUP BY id"
+                    } else {
+                        ""
+                    };
+                    for r in strings(
+                        &conn,
+                        &format!("SELECT {cols} FROM pragma_{pragma}('{q}'){group}"),
+                    ) {
+                        out.push(format!("{name} {pragma} {}", unspaced(&r)));
                     }
                 }
                 let mut stmt = conn
@@ -397,8 +410,15 @@ fn sqlite_catalog(path: &Path) -> Vec<String> {
                             "SELECT seqno, cid, name, \"desc\", coll, key FROM pragma_index_xinfo('{i}')"
                         ),
                     );
+                    // A constraint's index is named by its place among the
+                    // table's constraints, which the renderer orders by name.
+                    let shown = if index.starts_with("sqlite_autoindex_") {
+                        "sqlite_autoindex_*"
+                    } else {
+                        index.as_str()
+                    };
                     out.push(format!(
-                        "{name} index {index} {shape:?} [{}]",
+                        "{name} index {shown} {shape:?} [{}]",
                         keys.join("; ")
                     ));
                 }
@@ -406,12 +426,33 @@ fn sqlite_catalog(path: &Path) -> Vec<String> {
             "view" => {
                 for r in strings(
                     &conn,
-                    &format!("SELECT name, type FROM pragma_table_xinfo('{q}')"),
+                    &format!("SELECT name, upper(type) FROM pragma_table_xinfo('{q}')"),
                 ) {
                     out.push(format!("view {name} {r}"));
                 }
             }
             _ => out.push(format!("{ty} {name}")),
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `text` without whitespace, and in capitals, outside single quotes: the
+/// renderer spaces a default's expression and its keywords its own way
+/// (`f('a','b')` → `f('a', 'b')`, `FALSE` → `false`), which SQLite reads
+/// alike.
+fn unspaced(text: &str) -> String {
+    let mut quoted = false;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if quoted {
+            out.push(c);
+        } else if !c.is_whitespace() {
+            out.push(c.to_ascii_uppercase());
         }
     }
     out
