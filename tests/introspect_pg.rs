@@ -66,6 +66,7 @@ fn key_column(name: &str) -> IndexColumn {
 
 fn index(name: &str, table: &str, columns: Vec<IndexColumn>) -> Index {
     Index {
+        partition_copies: Vec::new(),
         comment: None,
         storage: Vec::new(),
         name: q(name),

@@ -823,6 +823,7 @@ impl Spec {
             schema.tables.push(table);
             for i in &t.indexes {
                 schema.indexes.push(Index {
+                    partition_copies: Vec::new(),
                     comment: None,
                     storage: Vec::new(),
                     name: q(&i.name),

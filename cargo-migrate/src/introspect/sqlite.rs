@@ -468,6 +468,7 @@ fn read_indexes(
             ));
         }
         indexes.push(Index {
+            partition_copies: Vec::new(),
             comment: None,
             name: QualifiedName::new(&info.name),
             table: QualifiedName::new(text.table),

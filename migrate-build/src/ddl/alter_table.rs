@@ -1150,6 +1150,12 @@ pub(super) fn rename_table(
         if i.table.same_as(old, d) {
             i.table = new.clone();
         }
+        for c in &mut i.partition_copies {
+            if c.table.same_as(old, d) {
+                c.table = new.clone();
+            }
+        }
+        i.partition_copies.sort();
     }
     for s in &mut schema.sequences {
         if let Some((t, _)) = &mut s.owned_by

@@ -170,6 +170,7 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
     }
     let storage = super::options::storage_params_exprs(&ci.with)?;
     schema.indexes.push(Index {
+        partition_copies: Vec::new(),
         comment: None,
         name,
         table: table_name,
@@ -181,6 +182,9 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
         nulls_not_distinct: ci.nulls_distinct == Some(false),
         storage,
     });
+    if only.is_none() {
+        super::partition::copy_onto_partitions(schema, schema.indexes.len() - 1);
+    }
     Ok(Outcome::Applied)
 }
 

@@ -907,6 +907,9 @@ fn drop_table(schema: &mut Schema, name: &QualifiedName, cascade: bool) -> Falli
     }
     schema.tables.retain(|t| !t.name.same_as(name, d));
     schema.indexes.retain(|i| !i.table.same_as(name, d));
+    for i in schema.indexes.iter_mut() {
+        i.partition_copies.retain(|c| !c.table.same_as(name, d));
+    }
     schema
         .sequences
         .retain(|s| !s.owned_by.as_ref().is_some_and(|(t, _)| t.same_as(name, d)));

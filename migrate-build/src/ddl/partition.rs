@@ -381,11 +381,103 @@ pub(super) fn create_partition(
     let bound = bound(for_values, parent, d)?;
     check_overlap(schema, &parent.name, &table.name, &bound)?;
     table.columns = parent.columns.iter().map(inherited_column).collect();
+    let parent_name = parent.name.clone();
     table.partition_of = Some(Box::new(PartitionOf {
-        parent: parent.name.clone(),
+        parent: parent_name.clone(),
         bound,
     }));
+    // The server copies each of the parent's indexes onto the partition,
+    // naming the copies itself.
+    name_copies(schema, &parent_name, &table.name, &[]);
     Ok(table)
+}
+
+/// The name the server gives the copy of `index` it makes on `table`
+/// (`ChooseRelationName` of the table and the index's columns, `idx`).
+pub(crate) fn server_copy_name(
+    schema: &Schema,
+    index: &crate::schema::Index,
+    table: &QualifiedName,
+) -> String {
+    let d = schema.dialect;
+    let parts: Vec<Option<String>> = index
+        .columns
+        .iter()
+        .map(|c| match &c.expr {
+            IndexExpr::Column(c) => Some(c.clone()),
+            IndexExpr::Expression(e) => super::index::expression_colname(&e.sql, d),
+        })
+        .collect();
+    let addition = names::column_addition(&parts);
+    names::choose_name(
+        schema,
+        table.schema.as_deref(),
+        &table.name,
+        Some(&addition),
+        "idx",
+    )
+}
+
+/// `CREATE INDEX` (without `ONLY`) on a partitioned table: on each
+/// partition, the server attaches an index of the same shape the partition
+/// has, or makes a copy it names itself.
+pub(super) fn copy_onto_partitions(schema: &mut Schema, pos: usize) {
+    let d = schema.dialect;
+    let parent = schema.indexes[pos].clone();
+    let partitions: Vec<QualifiedName> = schema
+        .tables
+        .iter()
+        .filter(|t| {
+            t.partition_of
+                .as_ref()
+                .is_some_and(|p| p.parent.same_as(&parent.table, d))
+        })
+        .map(|t| t.name.clone())
+        .collect();
+    for table in partitions {
+        let matching = schema
+            .indexes
+            .iter()
+            .find(|i| i.table.same_as(&table, d) && same_index_shape(&parent, i))
+            .map(|i| i.name.clone());
+        let name = match matching {
+            Some(existing) => {
+                schema.indexes.retain(|i| !i.name.same_as(&existing, d));
+                existing.name
+            }
+            None => server_copy_name(schema, &parent, &table),
+        };
+        if let Some(index) = schema
+            .indexes
+            .iter_mut()
+            .find(|i| i.name.same_as(&parent.name, d))
+        {
+            index.set_copy(table, name, d);
+        }
+    }
+}
+
+/// Records on each index of `parent` the name of its copy on the partition
+/// `table`: the name in `attached` (an index of the table the server
+/// attaches), or the one the server chooses, in the parent's index order.
+fn name_copies(
+    schema: &mut Schema,
+    parent: &QualifiedName,
+    table: &QualifiedName,
+    attached: &[(QualifiedName, String)],
+) {
+    let d = schema.dialect;
+    let positions: Vec<usize> = (0..schema.indexes.len())
+        .filter(|&i| schema.indexes[i].table.same_as(parent, d))
+        .collect();
+    for pos in positions {
+        let index_name = &schema.indexes[pos].name;
+        let name = match attached.iter().find(|(p, _)| p.same_as(index_name, d)) {
+            Some((_, name)) => name.clone(),
+            None => server_copy_name(schema, &schema.indexes[pos], table),
+        };
+        schema.indexes[pos].set_copy(table.clone(), name, d);
+    }
 }
 
 /// Two DEFAULT partitions, or one bound given twice, are refused by the
@@ -576,9 +668,24 @@ fn absorb_inherited(schema: &mut Schema, parent: &Table, child_name: &QualifiedN
             })
         });
     }
+    // The child's index matching a parent's is attached to it: it stays,
+    // as the parent's copy on the child.
+    let mut attached: Vec<(QualifiedName, String)> = Vec::new();
+    for p in parent_indexes.iter() {
+        let matching = schema.indexes.iter().find(|i| {
+            i.table.same_as(child_name, d)
+                && same_index_shape(p, i)
+                && !attached.iter().any(|(_, n)| d.same_name(n, &i.name.name))
+        });
+        if let Some(i) = matching {
+            attached.push((p.name.clone(), i.name.name.clone()));
+        }
+    }
     schema.indexes.retain(|i| {
-        !(i.table.same_as(child_name, d) && parent_indexes.iter().any(|p| same_index_shape(p, i)))
+        !(i.table.same_as(child_name, d)
+            && attached.iter().any(|(_, n)| d.same_name(n, &i.name.name)))
     });
+    name_copies(schema, &parent.name, child_name, &attached);
 }
 
 fn same_index_shape(a: &crate::schema::Index, b: &crate::schema::Index) -> bool {
@@ -687,26 +794,20 @@ fn detach_in_model(
             t.uniques.push(copy);
         }
     }
+    // Each copy of the parent's indexes stays, by its name, as the
+    // table's own index.
+    for i in schema.indexes.iter_mut() {
+        i.partition_copies.retain(|c| !c.table.same_as(&child_name, d));
+    }
     for index in parent_indexes {
-        let parts: Vec<Option<String>> = index
-            .columns
-            .iter()
-            .map(|c| match &c.expr {
-                IndexExpr::Column(c) => Some(c.clone()),
-                IndexExpr::Expression(e) => super::index::expression_colname(&e.sql, d),
-            })
-            .collect();
-        let addition = names::column_addition(&parts);
-        let name = names::choose_name(
-            schema,
-            ns.as_deref(),
-            &child_name.name,
-            Some(&addition),
-            "idx",
-        );
+        let name = match index.copy_on(&child_name, d) {
+            Some(name) => name.to_string(),
+            None => server_copy_name(schema, &index, &child_name),
+        };
         let mut copy = index.clone();
         copy.name = QualifiedName::with_schema(ns.clone(), name);
         copy.table = child_name.clone();
+        copy.partition_copies.clear();
         schema.indexes.push(copy);
     }
     Ok(())
@@ -741,8 +842,16 @@ pub(super) fn attach_index(
             "index `{child_index}` is not on a partition of `{parent_table}`"
         ));
     }
-    if schema.index(child_index).is_some() {
+    if let Some(child) = schema.index(child_index) {
+        let copy = child.name.name.clone();
         schema.indexes.retain(|i| !i.name.same_as(child_index, d));
+        if let Some(parent) = schema
+            .indexes
+            .iter_mut()
+            .find(|i| i.name.same_as(parent_index, d))
+        {
+            parent.set_copy(child_table, copy, d);
+        }
         return Ok(());
     }
     if let Some(t) = schema.table_mut(&child_table) {

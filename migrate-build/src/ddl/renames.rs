@@ -583,6 +583,16 @@ pub(crate) fn rename_index_found(schema: &mut Schema, name: &QualifiedName, new:
         i.name.name = new.to_string();
         return true;
     }
+    // A partition's copy of a partitioned index.
+    if let Some(c) = schema
+        .indexes
+        .iter_mut()
+        .flat_map(|i| i.partition_copies.iter_mut())
+        .find(|c| c.table.schema == name.schema && d.same_name(&c.name, &name.name))
+    {
+        c.name = new.to_string();
+        return true;
+    }
     // The index behind a primary key or unique constraint: renaming it
     // renames the constraint.
     schema.tables.iter_mut().any(|t| {

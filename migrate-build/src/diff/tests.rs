@@ -70,6 +70,7 @@ fn fk(name: &str, column: &str, target: &str) -> ForeignKey {
 
 fn index(name: &str, on: &str, columns: &[&str]) -> Index {
     Index {
+        partition_copies: Vec::new(),
         comment: None,
         storage: Vec::new(),
         name: q(name),
@@ -1245,6 +1246,7 @@ fn variants(d: Dialect) -> Vec<(&'static str, Schema)> {
         vec![col("handle", &text("text", "TEXT"))],
     ));
     by_index.indexes.push(Index {
+        partition_copies: Vec::new(),
         unique: true,
         ..index("handles_handle_idx", "handles", &["handle"])
     });
@@ -1320,6 +1322,7 @@ fn variants(d: Dialect) -> Vec<(&'static str, Schema)> {
         matview.views[0].materialized = true;
         matview.views[0].definition = Definition::source("SELECT id, title FROM posts");
         matview.indexes.push(Index {
+            partition_copies: Vec::new(),
             unique: true,
             ..index("titles_id_idx", "titles", &["id"])
         });

@@ -807,6 +807,35 @@ pub struct Index {
     /// PostgreSQL `WITH (fillfactor = 70, …)`, sorted by name.
     pub storage: Vec<StorageParam>,
     pub comment: Option<String>,
+    /// PostgreSQL, an index on a partitioned table: the name of its copy on
+    /// each partition (the index attached to it, in the partition's schema),
+    /// sorted by partition. Set by `ALTER INDEX … ATTACH PARTITION`, or as
+    /// the server names the copies it makes itself.
+    pub partition_copies: Vec<IndexCopy>,
+}
+
+/// A partition's copy of a partitioned index.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IndexCopy {
+    pub table: QualifiedName,
+    pub name: String,
+}
+
+impl Index {
+    /// The name of the copy of this index on `table`, when it has one.
+    pub fn copy_on(&self, table: &QualifiedName, d: crate::dialect::Dialect) -> Option<&str> {
+        self.partition_copies
+            .iter()
+            .find(|c| c.table.same_as(table, d))
+            .map(|c| c.name.as_str())
+    }
+
+    /// Records `name` as the copy on `table` (replacing an earlier one).
+    pub fn set_copy(&mut self, table: QualifiedName, name: String, d: crate::dialect::Dialect) {
+        self.partition_copies.retain(|c| !c.table.same_as(&table, d));
+        self.partition_copies.push(IndexCopy { table, name });
+        self.partition_copies.sort();
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -60,6 +60,7 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
             (schema.indexes.len(), get(&row, 9, what)?),
         );
         schema.indexes.push(Index {
+            partition_copies: Vec::new(),
             name: qualified(&nsp, &name),
             table: qualified(&table_schema, &table_name),
             unique: get(&row, 5, what)?,

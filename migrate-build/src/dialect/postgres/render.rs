@@ -2081,6 +2081,7 @@ mod tests {
     #[test]
     fn indexes() {
         let index = Index {
+            partition_copies: Vec::new(),
             comment: None,
             storage: Vec::new(),
             name: QualifiedName::with_schema(Some("shop".into()), "orders_lookup"),
@@ -2120,6 +2121,7 @@ mod tests {
             vec!["DROP INDEX shop.orders_lookup"]
         );
         let gin = Index {
+            partition_copies: Vec::new(),
             comment: None,
             storage: Vec::new(),
             name: name("docs_tags_idx"),

@@ -193,6 +193,7 @@ mod tests {
 
     fn name_index() -> Index {
         Index {
+            partition_copies: Vec::new(),
             comment: None,
             storage: Vec::new(),
             name: name("people_name_idx"),

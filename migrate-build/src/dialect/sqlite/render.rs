@@ -471,6 +471,7 @@ mod tests {
 
     fn index(n: &str, t: &str, columns: Vec<IndexColumn>) -> Index {
         Index {
+            partition_copies: Vec::new(),
             comment: None,
             storage: Vec::new(),
             name: name(n),
