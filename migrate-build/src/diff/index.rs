@@ -8,7 +8,8 @@ use super::table::TableChanges;
 use crate::dialect::Dialect;
 use crate::pair::Pair;
 use crate::plan::Step;
-use crate::schema::{Index, IndexColumn, IndexExpr};
+use super::order::Phase;
+use crate::schema::{Index, IndexColumn, IndexExpr, QualifiedName};
 
 #[derive(Default)]
 pub(super) struct IndexChanges<'a> {
@@ -81,12 +82,71 @@ pub(super) fn push_index_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
     for index in &tables.indexes.created {
         differ.push(Step::CreateIndex((*index).clone()));
     }
+    push_copy_renames(differ, tables);
     for pair in &tables.indexes.restored {
         differ.push(Step::AlterIndexStorage {
             index: pair.next.name.clone(),
             previous: pair.previous.storage.clone(),
             next: pair.next.storage.clone(),
         });
+    }
+}
+
+/// The names of partitions' copies of a kept partitioned index: a copy the
+/// server already has under another name is renamed; a partition created
+/// or attached under the index gets a copy the server names itself, renamed
+/// after it when the next schema names it otherwise. (A created index
+/// creates its copies by their names.)
+fn push_copy_renames(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
+    let Pair { previous, next } = differ.schemas;
+    let d = differ.dialect;
+    let created = &tables.indexes.created;
+    let mut steps = Vec::new();
+    for index in next.indexes.iter() {
+        if index.partition_copies.is_empty()
+            || created.iter().any(|c| c.name.same_as(&index.name, d))
+        {
+            continue;
+        }
+        let Some(old) = previous.index(&index.name) else {
+            continue;
+        };
+        for copy in &index.partition_copies {
+            let was_partition = previous.table(&copy.table).is_some_and(|t| {
+                t.partition_of
+                    .as_ref()
+                    .is_some_and(|p| p.parent.same_as(&index.table, d))
+            }) && !tables.is_created(&copy.table);
+            let server_name = match old.copy_on(&copy.table, d) {
+                Some(name) if was_partition => name.to_string(),
+                _ => {
+                    let mut without = next.clone();
+                    if let Some(i) = without
+                        .indexes
+                        .iter_mut()
+                        .find(|i| i.name.same_as(&index.name, d))
+                    {
+                        i.partition_copies.retain(|c| !c.table.same_as(&copy.table, d));
+                    }
+                    crate::ddl::server_copy_name(&without, index, &copy.table)
+                }
+            };
+            if !d.same_name(&server_name, &copy.name) {
+                let step = Step::Rename(crate::plan::Rename::Index {
+                    from: QualifiedName::with_schema(copy.table.schema.clone(), server_name),
+                    to: copy.name.clone(),
+                });
+                let phase = if was_partition {
+                    Phase::Renames
+                } else {
+                    Phase::CreateIndexes
+                };
+                steps.push((phase, step));
+            }
+        }
+    }
+    for (phase, step) in steps {
+        differ.push_at(phase, step, None);
     }
 }
 

@@ -158,5 +158,30 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
             collation,
         });
     }
+
+    // A partition's copy of a partitioned index is the index attached to it
+    // (pg_inherits between the two indexes): its name is the parent's to keep.
+    let what = "partition copies of indexes";
+    let sql = "SELECT inh.inhparent, n.nspname::text, c.relname::text, ic.relname::text
+         FROM pg_inherits inh
+         JOIN pg_class ic ON ic.oid = inh.inhrelid AND ic.relkind IN ('i', 'I')
+         JOIN pg_index i ON i.indexrelid = inh.inhrelid
+         JOIN pg_class c ON c.oid = i.indrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relnamespace = ANY($1)
+         ORDER BY n.nspname, c.relname";
+    for row in cx.query(what, sql)? {
+        let parent: u32 = get(&row, 0, what)?;
+        let Some(&(pos, _)) = by_oid.get(&parent) else {
+            continue;
+        };
+        let nsp: String = get(&row, 1, what)?;
+        let table: String = get(&row, 2, what)?;
+        let name: String = get(&row, 3, what)?;
+        if cx.is_ignored(&nsp, &table) {
+            continue;
+        }
+        schema.indexes[pos].set_copy(qualified(&nsp, &table), name, Dialect::Postgres);
+    }
     Ok(())
 }

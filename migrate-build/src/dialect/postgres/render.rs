@@ -296,7 +296,7 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
             one(drop_constraint(table, &name))
         }
 
-        Step::CreateIndex(index) => one(create_index(index)),
+        Step::CreateIndex(index) => Ok(create_partitioned_index(index)),
         Step::DropIndex(index) => one(format!("DROP INDEX {}", qualified(&index.name, PG))),
 
         Step::CreateView(view) => one(format!(
@@ -1184,10 +1184,38 @@ fn default_constraint_name(
     Ok(name)
 }
 
+/// An index, and when it is on a partitioned table its partitions' copies
+/// by the model's names, as pg_dump writes them: the parent `ON ONLY`, each
+/// copy on its partition, then `ATTACH PARTITION` (the server would name
+/// copies it makes itself).
+fn create_partitioned_index(index: &Index) -> Vec<String> {
+    if index.partition_copies.is_empty() {
+        return vec![create_index(index)];
+    }
+    let mut out = vec![create_index_on(index, "ONLY ")];
+    for copy in &index.partition_copies {
+        let mut on_partition = index.clone();
+        on_partition.name = QualifiedName::with_schema(copy.table.schema.clone(), &copy.name);
+        on_partition.table = copy.table.clone();
+        on_partition.partition_copies.clear();
+        out.push(create_index(&on_partition));
+        out.push(format!(
+            "ALTER INDEX {} ATTACH PARTITION {}",
+            qualified(&index.name, PG),
+            qualified(&on_partition.name, PG)
+        ));
+    }
+    out
+}
+
 fn create_index(index: &Index) -> String {
+    create_index_on(index, "")
+}
+
+fn create_index_on(index: &Index, only: &str) -> String {
     // The index lives in its table's schema: CREATE INDEX takes a bare name.
     let mut sql = format!(
-        "CREATE {}INDEX {} ON {}",
+        "CREATE {}INDEX {} ON {only}{}",
         if index.unique { "UNIQUE " } else { "" },
         ident(&index.name.name, PG),
         qualified(&index.table, PG)
