@@ -406,3 +406,102 @@ fn bounds_with_an_offset_are_the_instant_in_utc() {
         );
     }
 }
+
+fn copies(s: &Schema, index: &str) -> Vec<(String, String)> {
+    s.index(&QualifiedName::new(index))
+        .expect("index")
+        .partition_copies
+        .iter()
+        .map(|c| (c.table.to_string(), c.name.clone()))
+        .collect()
+}
+
+fn pair(table: &str, name: &str) -> (String, String) {
+    (table.to_string(), name.to_string())
+}
+
+const AUDIT: &str = "CREATE TABLE audit (id bigint NOT NULL, at timestamptz NOT NULL) PARTITION BY RANGE (at);\n";
+
+#[test]
+fn an_attached_index_keeps_its_name_as_the_parents_copy() {
+    let s = pg(&format!(
+        "{AUDIT}CREATE TABLE audit_2026_01 PARTITION OF audit FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+         CREATE INDEX audit_at ON ONLY audit USING btree (at);
+         CREATE INDEX audit_2026_01_at ON audit_2026_01 USING btree (at);
+         ALTER INDEX audit_at ATTACH PARTITION audit_2026_01_at;"
+    ));
+    assert_eq!(s.indexes.len(), 1);
+    assert_eq!(
+        copies(&s, "audit_at"),
+        vec![pair("audit_2026_01", "audit_2026_01_at")]
+    );
+    // Declared the short way, the server names the copy itself.
+    let declared = pg(&format!(
+        "{AUDIT}CREATE TABLE audit_2026_01 PARTITION OF audit FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+         CREATE INDEX audit_at ON audit (at);"
+    ));
+    assert_eq!(
+        copies(&declared, "audit_at"),
+        vec![pair("audit_2026_01", "audit_2026_01_at_idx")]
+    );
+    assert_ne!(s, declared);
+}
+
+#[test]
+fn copies_are_named_as_the_server_names_them() {
+    // A partition created under the index, one made before it, one with a
+    // matching index of its own (attached, not copied) and one attached
+    // later, whose index of another shape stays its own.
+    let s = pg(&format!(
+        "{AUDIT}CREATE TABLE audit_2026_01 PARTITION OF audit FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+         CREATE TABLE audit_2026_02 PARTITION OF audit FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+         CREATE INDEX feb_at ON audit_2026_02 (at);
+         CREATE INDEX ON audit (at);
+         CREATE TABLE audit_2026_03 PARTITION OF audit FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+         CREATE TABLE audit_2026_04 (id bigint NOT NULL, at timestamptz NOT NULL);
+         CREATE INDEX apr_id ON audit_2026_04 (id);
+         CREATE TABLE audit_2026_04_at_idx (x int);
+         ALTER TABLE audit ATTACH PARTITION audit_2026_04 FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');"
+    ));
+    assert_eq!(
+        copies(&s, "audit_at_idx"),
+        vec![
+            pair("audit_2026_01", "audit_2026_01_at_idx"),
+            pair("audit_2026_02", "feb_at"),
+            pair("audit_2026_03", "audit_2026_03_at_idx"),
+            pair("audit_2026_04", "audit_2026_04_at_idx1"),
+        ]
+    );
+    let names: Vec<String> = s.indexes.iter().map(|i| i.name.to_string()).collect();
+    assert_eq!(names, vec!["apr_id", "audit_at_idx"]);
+}
+
+#[test]
+fn a_copy_renamed_detached_or_dropped_follows_the_statement() {
+    let base = format!(
+        "{AUDIT}CREATE INDEX audit_at ON audit (at);
+         CREATE TABLE audit_2026_01 PARTITION OF audit FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');\n"
+    );
+    let renamed = pg(&format!(
+        "{base}ALTER INDEX audit_2026_01_at_idx RENAME TO audit_2026_01_at;"
+    ));
+    assert_eq!(
+        copies(&renamed, "audit_at"),
+        vec![pair("audit_2026_01", "audit_2026_01_at")]
+    );
+    // Detached, the copy is the table's own index by the name it had.
+    let detached = pg(&format!(
+        "{base}ALTER INDEX audit_2026_01_at_idx RENAME TO jan_at;
+         ALTER TABLE audit DETACH PARTITION audit_2026_01;"
+    ));
+    assert!(copies(&detached, "audit_at").is_empty());
+    let names: Vec<String> = detached.indexes.iter().map(|i| i.name.to_string()).collect();
+    assert_eq!(names, vec!["audit_at", "jan_at"]);
+    let dropped = pg(&format!("{base}DROP TABLE audit_2026_01;"));
+    assert!(copies(&dropped, "audit_at").is_empty());
+    // The copy's name is taken: another relation may not have it.
+    assert!(
+        pg_err(&format!("{base}CREATE TABLE audit_2026_01_at_idx (x int);"))
+            .contains("audit_2026_01_at_idx")
+    );
+}
