@@ -945,17 +945,17 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     (target.name.clone(), columns)
                 }
                 // SQLite checks references when rows are written, so a table
-                // may name one created later in the script.
-                None if d == Dialect::Sqlite && !referenced.is_empty() => {
-                    (referenced_table, referenced)
-                }
+                // may name one created later in the script. Without columns
+                // it names that table's primary key, which the file's end
+                // fills in (see `resolve_forward_references`).
+                None if d == Dialect::Sqlite => (referenced_table, referenced),
                 None => {
                     return Err(format!(
                         "referenced table `{referenced_table}` does not exist"
                     ));
                 }
             };
-            if referenced_columns.len() != cols.len() {
+            if !referenced_columns.is_empty() && referenced_columns.len() != cols.len() {
                 return Err(format!(
                     "foreign key has {} columns but references {}",
                     cols.len(),

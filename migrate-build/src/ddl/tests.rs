@@ -377,6 +377,27 @@ fn what_a_dump_lists_of_the_databases_own_objects_is_skipped() {
     );
 }
 
+/// SQLite resolves `REFERENCES t` when rows are written: a table may name
+/// one created further down (Fossil's `rcvfrom.uid REFERENCES user`), and
+/// the reference is that table's primary key.
+#[test]
+fn sqlite_references_to_tables_created_later_name_their_primary_key() {
+    let s = lite(
+        "CREATE TABLE rcvfrom(rcvid INTEGER PRIMARY KEY, uid INTEGER REFERENCES user);
+         CREATE TABLE user(uid INTEGER PRIMARY KEY, login TEXT);",
+    );
+    let fk = &table(&s, "rcvfrom").foreign_keys[0];
+    assert_eq!(fk.referenced_table.name, "user");
+    assert_eq!(fk.referenced_columns, vec!["uid".to_string()]);
+    let file = SourceFile {
+        path: "schema.sql",
+        sql: "CREATE TABLE a(x INTEGER);\nCREATE TABLE b(y INTEGER REFERENCES nowhere);",
+    };
+    let err = parse_schema(Dialect::Sqlite, &[file]).unwrap_err();
+    assert_eq!((err.line, err.column), (2, 1));
+    assert!(err.message.contains("`nowhere` does not exist"), "{err}");
+}
+
 #[test]
 fn errors_name_file_line_and_column() {
     let e = pg_err(
