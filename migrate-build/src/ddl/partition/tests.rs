@@ -402,3 +402,33 @@ fn bounds_with_an_offset_are_the_instant_in_utc() {
         assert_eq!(t(&s, table).partition_of.as_ref().unwrap().bound, read, "{table}");
     }
 }
+
+/// Constants as the server prints them in a bound (PostgreSQL 15's
+/// `pg_get_expr`): bare only a non-negative integer and a numeric with a
+/// point, everything else quoted.
+#[test]
+fn numeric_bounds_take_the_servers_quoting() {
+    let s = pg("CREATE TABLE a (k bigint) PARTITION BY LIST (k);
+        CREATE TABLE a1 PARTITION OF a FOR VALUES IN (1, -2);
+        CREATE TABLE b (k smallint) PARTITION BY LIST (k);
+        CREATE TABLE b1 PARTITION OF b FOR VALUES IN ('1');
+        CREATE TABLE c (k int) PARTITION BY RANGE (k);
+        CREATE TABLE c1 PARTITION OF c FOR VALUES FROM (-5) TO (+10);
+        CREATE TABLE d (k numeric) PARTITION BY RANGE (k);
+        CREATE TABLE d1 PARTITION OF d FOR VALUES FROM (-1.50) TO (1e3);
+        CREATE TABLE d2 PARTITION OF d FOR VALUES FROM (1e3) TO (1000.5);
+        CREATE TABLE f (k double precision) PARTITION BY RANGE (k);
+        CREATE TABLE f1 PARTITION OF f FOR VALUES FROM (-1.5) TO (10);");
+    for (table, printed) in [
+        ("a1", "FOR VALUES IN ('1', '-2')"),
+        ("b1", "FOR VALUES IN ('1')"),
+        ("c1", "FOR VALUES FROM ('-5') TO (10)"),
+        ("d1", "FOR VALUES FROM ('-1.50') TO ('1000')"),
+        ("d2", "FOR VALUES FROM ('1000') TO (1000.5)"),
+        ("f1", "FOR VALUES FROM ('-1.5') TO ('10')"),
+    ] {
+        let bound = &t(&s, table).partition_of.as_ref().unwrap().bound;
+        assert_eq!(bound.to_string(), printed, "{table}");
+        assert_eq!(Some(bound.clone()), parse_bound(printed, Dialect::Postgres), "{table}");
+    }
+}
