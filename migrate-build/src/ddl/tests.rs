@@ -398,6 +398,24 @@ fn sqlite_references_to_tables_created_later_name_their_primary_key() {
     assert!(err.message.contains("`nowhere` does not exist"), "{err}");
 }
 
+/// SQLite makes one index for a unique key that repeats the primary key
+/// or another unique key (PRAGMA index_list lists one), except beside a
+/// rowid alias, which is no index.
+#[test]
+fn sqlite_unique_keys_repeating_a_key_are_one_index() {
+    let s = lite(
+        "CREATE TABLE meta(key LONGVARCHAR NOT NULL UNIQUE PRIMARY KEY, value LONGVARCHAR);
+         CREATE TABLE twice(a, b, UNIQUE(a), UNIQUE(a));
+         CREATE TABLE reordered(a, b, UNIQUE(b, a), PRIMARY KEY(a, b));
+         CREATE TABLE alias(a INTEGER PRIMARY KEY UNIQUE);",
+    );
+    assert!(table(&s, "meta").uniques.is_empty());
+    assert!(table(&s, "meta").primary_key.is_some());
+    assert_eq!(table(&s, "twice").uniques.len(), 1);
+    assert_eq!(table(&s, "reordered").uniques.len(), 1);
+    assert_eq!(table(&s, "alias").uniques.len(), 1);
+}
+
 #[test]
 fn errors_name_file_line_and_column() {
     let e = pg_err(
