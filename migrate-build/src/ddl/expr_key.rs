@@ -427,9 +427,15 @@ fn flatten<'e>(e: &'e Expr, op: &BinaryOperator, out: &mut Vec<&'e Expr>) {
 fn operator(op: &BinaryOperator) -> String {
     match op {
         // `OPERATOR(pg_catalog.~)` is how pg_dump spells `~` with an empty
-        // search_path.
+        // search_path; `OPERATOR(public.~)` an operator of an extension in
+        // the default schema (citext's `~`), which the server prints bare.
         BinaryOperator::PGCustomBinaryOperator(parts) => match parts.as_slice() {
-            [schema, op] if schema.eq_ignore_ascii_case("pg_catalog") => op.clone(),
+            [schema, op]
+                if schema.eq_ignore_ascii_case("pg_catalog")
+                    || schema.eq_ignore_ascii_case("public") =>
+            {
+                op.clone()
+            }
             [op] => op.clone(),
             _ => op.to_string(),
         },
@@ -703,6 +709,11 @@ mod tests {
         same("x NOT ILIKE 'a%'", "(x !~~* 'a%'::text)");
         same("x IS NOT DISTINCT FROM 1", "(NOT (x IS DISTINCT FROM 1))");
         same("x OPERATOR(pg_catalog.~) '^a'", "(x ~ '^a'::text)");
+        same(
+            "(username OPERATOR(public.~) '^\\w'::public.citext)",
+            "(username ~ '^\\w'::citext)",
+        );
+        differ("x OPERATOR(app.~) 'a'", "x ~ 'a'");
         same("x != 0", "(x <> 0)");
         same("trim(x)", "TRIM(BOTH FROM x)");
         same("substring(x, 1, 2)", "\"substring\"(x, 1, 2)");
