@@ -430,16 +430,21 @@ fn operator(op: &BinaryOperator) -> String {
         // search_path; `OPERATOR(public.~)` an operator of an extension in
         // the default schema (citext's `~`), which the server prints bare.
         BinaryOperator::PGCustomBinaryOperator(parts) => match parts.as_slice() {
-            [schema, op]
-                if schema.eq_ignore_ascii_case("pg_catalog")
-                    || schema.eq_ignore_ascii_case("public") =>
-            {
+            [schema, op] if on_search_path(schema) => {
                 op.clone()
             }
             [op] => op.clone(),
             _ => op.to_string(),
         },
         other => other.to_string(),
+    }
+}
+
+/// `pg_catalog`, `public` (any case), `"pg_catalog"`, `"public"`.
+fn on_search_path(schema: &str) -> bool {
+    match schema.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+        Some(quoted) => quoted == "pg_catalog" || quoted == "public",
+        None => schema.eq_ignore_ascii_case("pg_catalog") || schema.eq_ignore_ascii_case("public"),
     }
 }
 
@@ -712,6 +717,10 @@ mod tests {
         same(
             "(username OPERATOR(public.~) '^\\w'::public.citext)",
             "(username ~ '^\\w'::citext)",
+        );
+        same(
+            "(\"username\" OPERATOR(\"public\".~) 'a'::\"public\".\"citext\")",
+            "(username ~ 'a'::citext)",
         );
         differ("x OPERATOR(app.~) 'a'", "x ~ 'a'");
         same("x != 0", "(x <> 0)");
