@@ -808,8 +808,34 @@ pub(super) fn attach_index(
             "index `{child_index}` is not on a partition of `{parent_table}`"
         ));
     }
-    if schema.index(child_index).is_some() {
+    if let Some(index) = schema.index(child_index).cloned() {
         schema.indexes.retain(|i| !i.name.same_as(child_index, d));
+        // The model lists the parent's index only, and a migration makes the
+        // partitions' copies under the names the server gives them: a copy
+        // named otherwise (GitLab's `…_00`) cannot be modelled, and is
+        // refused rather than left to differ silently.
+        let parts: Vec<Option<String>> = index
+            .columns
+            .iter()
+            .map(|c| match &c.expr {
+                IndexExpr::Column(c) => Some(c.clone()),
+                IndexExpr::Expression(e) => super::index::expression_colname(&e.sql, d),
+            })
+            .collect();
+        let server = names::choose_name(
+            schema,
+            child_table.schema.as_deref(),
+            &child_table.name,
+            Some(&names::column_addition(&parts)),
+            "idx",
+        );
+        if !d.same_name(&server, &child_index.name) {
+            return Err(format!(
+                "index `{child_index}` of partition `{child_table}` is named otherwise than \
+                 PostgreSQL names a partition's copy of `{parent_index}` (`{server}`): the \
+                 names of partitions' copies of an index are not modelled"
+            ));
+        }
         return Ok(());
     }
     if let Some(t) = schema.table_mut(&child_table) {

@@ -436,3 +436,28 @@ fn numeric_bounds_take_the_servers_quoting() {
         assert_eq!(Some(bound.clone()), parse_bound(printed, Dialect::Postgres), "{table}");
     }
 }
+
+/// pg_dump keeps the names partitions' index copies have; the model makes
+/// them as the server names them. One named otherwise is refused, never
+/// left to come out under another name.
+#[test]
+fn attached_index_copies_named_otherwise_are_refused() {
+    let base = "CREATE TABLE logs (id bigint NOT NULL, at timestamp NOT NULL) PARTITION BY RANGE (at);
+        CREATE TABLE logs_2025 (id bigint NOT NULL, at timestamp NOT NULL);
+        ALTER TABLE ONLY logs ATTACH PARTITION logs_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+        CREATE INDEX logs_at ON ONLY logs USING btree (at);";
+    // The server's own name for the copy: modelled as the parent's index.
+    let s = pg(&format!(
+        "{base}
+        CREATE INDEX logs_2025_at_idx ON logs_2025 USING btree (at);
+        ALTER INDEX logs_at ATTACH PARTITION logs_2025_at_idx;"
+    ));
+    assert_eq!(s.indexes.len(), 1);
+    let err = pg_err(&format!(
+        "{base}
+        CREATE INDEX logs_at_2025 ON logs_2025 USING btree (at);
+        ALTER INDEX logs_at ATTACH PARTITION logs_at_2025;"
+    ));
+    assert!(err.contains("`logs_2025_at_idx`"), "{err}");
+    assert!(err.contains("not modelled"), "{err}");
+}
