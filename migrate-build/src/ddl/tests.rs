@@ -369,6 +369,15 @@ fn what_a_dump_lists_of_the_databases_own_objects_is_skipped() {
         ]
     );
     let s = pg(
+        "CREATE EXTENSION IF NOT EXISTS plpgsql WITH SCHEMA pg_catalog;\nCOMMENT ON EXTENSION plpgsql IS 'PL/pgSQL procedural language';",
+    );
+    assert!(s.extensions.is_empty());
+    assert!(
+        pg_err("COMMENT ON EXTENSION plpgsql IS 'ours';")
+            .message
+            .contains("not modelled")
+    );
+    let s = pg(
         "CREATE SCHEMA public;\nCOMMENT ON SCHEMA public IS 'standard public schema';\nCREATE TABLE t (a int);",
     );
     assert!(s.namespaces.is_empty());
