@@ -688,7 +688,10 @@ pub(super) fn apply_constraints(
             let (primary, rest): (Vec<_>, Vec<_>) = others
                 .into_iter()
                 .partition(|p| matches!(p.kind, PendingKind::PrimaryKey(..)));
-            primary.into_iter().chain(without_redundant_keys(rest, d)).collect()
+            primary
+                .into_iter()
+                .chain(without_redundant_keys(rest, d))
+                .collect()
         }
         Dialect::Sqlite => without_redundant_keys(others, d),
     };

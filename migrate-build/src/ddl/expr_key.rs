@@ -339,7 +339,9 @@ fn fallback(e: &Expr) -> String {
     while i < toks.len() {
         let public = matches!(&toks[i], scan::Tok::Word { text, .. } if text.eq_ignore_ascii_case("public"))
             && toks.get(i + 1).is_some_and(|t| t.is_sym("."))
-            && toks.get(i + 2).is_some_and(|t| matches!(t, scan::Tok::Word { .. }))
+            && toks
+                .get(i + 2)
+                .is_some_and(|t| matches!(t, scan::Tok::Word { .. }))
             && !(i > 0 && toks[i - 1].is_sym("."));
         if public {
             i += 2;
@@ -430,9 +432,7 @@ fn operator(op: &BinaryOperator) -> String {
         // search_path; `OPERATOR(public.~)` an operator of an extension in
         // the default schema (citext's `~`), which the server prints bare.
         BinaryOperator::PGCustomBinaryOperator(parts) => match parts.as_slice() {
-            [schema, op] if on_search_path(schema) => {
-                op.clone()
-            }
+            [schema, op] if on_search_path(schema) => op.clone(),
             [op] => op.clone(),
             _ => op.to_string(),
         },
@@ -784,7 +784,10 @@ mod tests {
             "EXISTS (SELECT 1 FROM \"Setlists\")",
             "EXISTS (SELECT 1 FROM setlists)",
         );
-        differ("EXISTS (SELECT 1 FROM app.setlists)", "EXISTS (SELECT 1 FROM setlists)");
+        differ(
+            "EXISTS (SELECT 1 FROM app.setlists)",
+            "EXISTS (SELECT 1 FROM setlists)",
+        );
         same("public.twice(x)", "twice(x)");
         same("pg_catalog.lower(x)", "lower(x)");
         differ("app.twice(x)", "twice(x)");

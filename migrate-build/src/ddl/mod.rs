@@ -294,7 +294,10 @@ fn resolve_forward_references(
             },
         };
         let (name, columns) = key.map_err(|m| DdlError::at(file.path, statement, m))?;
-        if let Some(fk) = schema.table_mut(table).and_then(|t| t.foreign_keys.get_mut(*i)) {
+        if let Some(fk) = schema
+            .table_mut(table)
+            .and_then(|t| t.foreign_keys.get_mut(*i))
+        {
             fk.referenced_table = name;
             fk.referenced_columns = columns;
         }

@@ -272,18 +272,29 @@ fn numeric(text: &str) -> String {
         None => (t, 0),
     };
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if !(int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit())) || (int.is_empty() && frac.is_empty()) {
+    if !(int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()))
+        || (int.is_empty() && frac.is_empty())
+    {
         return text.to_string();
     }
     let digits = format!("{int}{frac}");
     let point = int.len() as i64 + i64::from(exp);
     let scale = (frac.len() as i64 - i64::from(exp)).max(0) as usize;
     let (whole, fraction) = if point <= 0 {
-        (String::new(), format!("{}{digits}", "0".repeat((-point) as usize)))
+        (
+            String::new(),
+            format!("{}{digits}", "0".repeat((-point) as usize)),
+        )
     } else if point as usize >= digits.len() {
-        (format!("{digits}{}", "0".repeat(point as usize - digits.len())), String::new())
+        (
+            format!("{digits}{}", "0".repeat(point as usize - digits.len())),
+            String::new(),
+        )
     } else {
-        (digits[..point as usize].to_string(), digits[point as usize..].to_string())
+        (
+            digits[..point as usize].to_string(),
+            digits[point as usize..].to_string(),
+        )
     };
     let whole = whole.trim_start_matches('0');
     let whole = if whole.is_empty() { "0" } else { whole };

@@ -433,7 +433,11 @@ fn numeric_bounds_take_the_servers_quoting() {
     ] {
         let bound = &t(&s, table).partition_of.as_ref().unwrap().bound;
         assert_eq!(bound.to_string(), printed, "{table}");
-        assert_eq!(Some(bound.clone()), parse_bound(printed, Dialect::Postgres), "{table}");
+        assert_eq!(
+            Some(bound.clone()),
+            parse_bound(printed, Dialect::Postgres),
+            "{table}"
+        );
     }
 }
 
