@@ -9,7 +9,9 @@ CREATE TABLE setlist_songs (
     PRIMARY KEY (setlist_id, song_id)
 );
 ALTER TABLE songs ENABLE ROW LEVEL SECURITY;
-CREATE POLICY "read songs in own setlists" ON songs FOR SELECT USING (
-    EXISTS (SELECT 1 FROM setlist_songs JOIN setlists ON setlists.id = setlist_songs.setlist_id
-            WHERE setlist_songs.song_id = songs.id AND setlists.owner = current_user)
-);
+-- The policy as pg_dump prints it (a subquery is compared by its text, so
+-- it is written the way the server prints it back).
+CREATE POLICY "read songs in own setlists" ON public.songs FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM (public.setlist_songs
+     JOIN public.setlists ON ((setlists.id = setlist_songs.setlist_id)))
+  WHERE ((setlist_songs.song_id = songs.id) AND (setlists.owner = CURRENT_USER)))));
