@@ -13,9 +13,9 @@
 //! folded text is its key (see [`normalize::definition_key`]).
 
 use super::facts;
+use super::normalize;
 use super::scan::{Tok, Tokens, tokenize};
 use crate::dialect::Dialect;
-use crate::schema::normalize;
 use crate::schema::{Definition, Expr, OpaqueKind, Schema};
 
 /// The definition `sql` of an opaque object created by `text` (which

@@ -14,9 +14,9 @@ use sqlparser::ast::{
     ObjectName, ObjectNamePart, UnaryOperator, Value,
 };
 
+use super::normalize;
 use super::scan;
 use crate::dialect::Dialect;
-use crate::schema::normalize;
 
 /// The key of `sql`, or `None` when sqlparser cannot read it (the caller
 /// falls back to the token key).

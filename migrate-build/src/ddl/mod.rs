@@ -25,6 +25,7 @@ mod index;
 mod like;
 mod lint_facts;
 mod names;
+pub(crate) mod normalize;
 mod objects;
 #[cfg(test)]
 mod objects_tests;
