@@ -1148,3 +1148,24 @@ fn like_including_identity_copies_the_identity_options() {
     let bare = column("bare");
     assert_eq!((bare.identity, bare.identity_options), (None, None));
 }
+
+#[test]
+fn alter_table_of_one_action_reads_as_the_same_action_on_its_own() {
+    // One action is parsed from the statement's own tokens, several each
+    // as `ALTER TABLE name <action>`: both read the same.
+    let one = pg("CREATE TABLE t (id int PRIMARY KEY);
+                  ALTER TABLE IF EXISTS ONLY t ADD COLUMN a int NOT NULL DEFAULT 0;
+                  ALTER TABLE t ADD COLUMN b text;
+                  ALTER TABLE missing ADD COLUMN c int;"
+        .replace("ALTER TABLE missing", "ALTER TABLE IF EXISTS missing")
+        .as_str());
+    let many = pg("CREATE TABLE t (id int PRIMARY KEY);
+                   ALTER TABLE t ADD COLUMN a int NOT NULL DEFAULT 0, ADD COLUMN b text;");
+    assert_eq!(one, many);
+    let t = table(&one, "t");
+    let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["id", "a", "b"]);
+    // A mistake in the one action is still reported.
+    let err = pg_err("CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN;");
+    assert_eq!(err.line, 2, "{err}");
+}
