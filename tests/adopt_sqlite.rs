@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::formats::{TOOLS, history_sql, schema_sql, workspace};
+use common::formats::{TOOLS, history_sql, history_table, schema_sql, workspace};
 use common::workspace::Workspace;
 
 fn prepared(tool: &str, folder: &str) -> Workspace {
@@ -63,6 +63,7 @@ fn every_tool_is_adopted_and_nothing_runs() {
             "{tool}: the other table stays: {:?}",
             ws.tables()
         );
+        left_out_and_said(&ws, tool);
         if *tool == "prisma" {
             ws.migrate(&["check"]).success();
             ws.migrate(&["adopt"])
@@ -70,6 +71,134 @@ fn every_tool_is_adopted_and_nothing_runs() {
                 .stderr_has("already records 4 migration(s)");
         }
     }
+}
+
+/// After the adoption the other tool's table is no drift and no part of a
+/// pull, and each command that leaves it out says so in one line.
+fn left_out_and_said(ws: &Workspace, tool: &str) {
+    let table = history_table(tool);
+    let note = "left out as another tool's migration history: ";
+    let drop = format!("DROP TABLE {table};");
+    for args in [
+        &[
+            "diff",
+            "--from",
+            "database",
+            "--to",
+            "migrations",
+            "--exit-code",
+        ][..],
+        &[
+            "diff",
+            "--from",
+            "migrations",
+            "--to",
+            "database",
+            "--exit-code",
+        ][..],
+        &["check"][..],
+        &["pull", "--force"][..],
+        &[
+            "diff",
+            "--from",
+            "database",
+            "--to",
+            "schema",
+            "--exit-code",
+        ][..],
+    ] {
+        let run = ws
+            .migrate(args)
+            .success()
+            .stderr_has(note)
+            .stderr_has(&drop);
+        let said = run.stderr();
+        assert_eq!(
+            said.matches(note).count(),
+            1,
+            "{tool} {args:?}: one line\n{said}"
+        );
+        assert!(
+            said.contains(&format!("{table} (")),
+            "{tool} {args:?}: {said}"
+        );
+    }
+    let pulled = ws.read("schema.sql");
+    assert!(!pulled.contains(table), "{tool}: pulled\n{pulled}");
+    assert!(pulled.contains("CREATE TABLE"), "{tool}: pulled\n{pulled}");
+}
+
+/// A table is another tool's history by its name and its columns: an
+/// application's own `schema_migrations` with other columns is compared
+/// and pulled like any table, without a note; `foreign_history =
+/// "compare"` compares the tools' tables too.
+#[test]
+fn history_tables_are_told_by_their_columns_and_config_can_compare_them() {
+    let ws = prepared("dbmate", "dbmate");
+    ws.migrate(&["adopt"]).success();
+    ws.db()
+        .execute_batch(
+            "DROP TABLE schema_migrations;
+             CREATE TABLE schema_migrations (version text PRIMARY KEY, title text NOT NULL);",
+        )
+        .unwrap();
+    let run = ws
+        .migrate(&[
+            "diff",
+            "--from",
+            "migrations",
+            "--to",
+            "database",
+            "--exit-code",
+        ])
+        .code_is(2)
+        .stdout_has("schema_migrations");
+    assert!(!run.stderr().contains("left out"), "{}", run.stderr());
+    ws.migrate(&["pull", "--force"]).success();
+    assert!(
+        ws.read("schema.sql")
+            .contains("CREATE TABLE schema_migrations"),
+        "an application table is pulled"
+    );
+
+    let ws = prepared("prisma", "prisma");
+    ws.migrate(&["adopt"]).success();
+    ws.migrate(&[
+        "diff",
+        "--from",
+        "migrations",
+        "--to",
+        "database",
+        "--exit-code",
+    ])
+    .success();
+    let manifest = ws.read("Cargo.toml");
+    ws.write(
+        "Cargo.toml",
+        &format!("{manifest}foreign_history = \"compare\"\n"),
+    );
+    let run = ws
+        .migrate(&[
+            "diff",
+            "--from",
+            "migrations",
+            "--to",
+            "database",
+            "--exit-code",
+        ])
+        .code_is(2)
+        .stdout_has("_prisma_migrations");
+    assert!(!run.stderr().contains("left out"), "{}", run.stderr());
+    ws.migrate(&["check"])
+        .code_is(2)
+        .stdout_has("_prisma_migrations");
+    ws.write(
+        "Cargo.toml",
+        &format!("{manifest}foreign_history = \"forget\"\n"),
+    );
+    ws.migrate(&["status"])
+        .failure()
+        .stderr_has("foreign_history = \"forget\": expected \"ignore\" or \"compare\"");
 }
 
 #[test]

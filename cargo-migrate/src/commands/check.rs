@@ -191,7 +191,7 @@ fn check_database(
             url.redacted()
         ));
     }
-    match drift(ws, migrations, &report, db.as_mut())? {
+    match drift(ws, migrations, &report, db.as_mut(), Some(&ctx.out))? {
         Ok((steps, _)) if steps.is_empty() => {}
         Ok((steps, unmodelled)) if !unmodelled.is_empty() => problems.push(Problem::from(format!(
             "{} differs from what its applied migrations produce:\n{}\n\
@@ -237,6 +237,7 @@ pub fn drift(
     migrations: &[Migration],
     report: &Report,
     db: &mut dyn Database,
+    out: Option<&crate::output::Output>,
 ) -> Result<Result<Drift, String>, CliError> {
     let applied_versions: std::collections::HashSet<&str> = report
         .with_state(State::Applied)
@@ -250,7 +251,10 @@ pub fn drift(
         Err(e) => return Ok(Err(e.to_string())),
     };
     let mut live = db.introspect()?;
-    crate::adopt::without_foreign_history(&mut live, &expected);
+    let left_out = crate::adopt::without_foreign_history(&mut live, &expected, &ws.config);
+    if let Some(out) = out {
+        crate::adopt::note_left_out(out, ws.dialect(), &left_out);
+    }
     live.sort();
     let plan = diff(&expected, &live);
     Ok(Ok((
