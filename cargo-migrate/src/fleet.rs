@@ -285,14 +285,7 @@ pub fn run(
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let interrupted = interrupted.clone();
-        // Refused when a handler is set already (tests calling twice): the
-        // first one does the same.
-        let _ = ctrlc::set_handler(move || {
-            if interrupted.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
-            }
-            runner::request_stop();
-        });
+        runner::stop_on_ctrl_c(move || interrupted.store(true, Ordering::SeqCst));
     }
     let stop_new = AtomicBool::new(false);
     let next = AtomicUsize::new(0);

@@ -86,7 +86,17 @@ fn key(e: &Expr) -> String {
         // coercion (`(x)::text` for a varchar column): without the column
         // types neither side can tell those from a cast the user wrote, so
         // casts never make two expressions differ.
-        Expr::Cast { expr, .. } => key(expr),
+        Expr::Cast {
+            expr, data_type, ..
+        } => match (&**expr, regclass(data_type)) {
+            // `'"public"."x_seq"'::"regclass"` names the relation `x_seq`:
+            // the string is a name, quoted as names are.
+            (Expr::Value(v), true) => match &v.value {
+                Value::SingleQuotedString(s) => string(&relation_name(s)),
+                _ => key(expr),
+            },
+            _ => key(expr),
+        },
         Expr::TypedString(ts) => literal(&ts.value.value),
         Expr::Interval(iv) => interval(iv).unwrap_or_else(|| fallback(e)),
         Expr::BinaryOp { left, op, right } => binary(left, op, right),
@@ -466,6 +476,62 @@ fn string(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// `regclass`, `pg_catalog.regclass`, `"regclass"`.
+fn regclass(ty: &ast::DataType) -> bool {
+    let ast::DataType::Custom(name, modifiers) = ty else {
+        return false;
+    };
+    let last = name.0.last().and_then(|p| p.as_ident()).map(|id| id.value.as_str());
+    modifiers.is_empty()
+        && last.is_some_and(|n| n.eq_ignore_ascii_case("regclass"))
+        && (name.0.len() == 1
+            || name.0[0]
+                .as_ident()
+                .is_some_and(|id| id.value.eq_ignore_ascii_case("pg_catalog")))
+}
+
+/// The text of a regclass literal as the server prints it for the same
+/// relation: each dotted part unquoted when it needs no quotes, unquoted
+/// parts folded to lower case (`"public"."X_seq"` → `public."X_seq"`).
+/// `None`-free: text that is no dotted name is kept.
+fn relation_name(s: &str) -> String {
+    let mut parts = Vec::new();
+    let mut chars = s.trim().chars().peekable();
+    loop {
+        let mut part = String::new();
+        let quoted = chars.peek() == Some(&'"');
+        if quoted {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    Some('"') => break,
+                    Some(c) => part.push(c),
+                    None => return s.to_string(),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' {
+                    break;
+                }
+                part.push(c.to_ascii_lowercase());
+                chars.next();
+            }
+        }
+        parts.push(ident(&Ident::with_quote('"', part)));
+        match chars.next() {
+            Some('.') => continue,
+            None => break,
+            Some(_) => return s.to_string(),
+        }
+    }
+    parts.join(".")
+}
+
 /// Numbers as values: `1.5e3` and `1500` are one double, but `1.0` and `1`
 /// are two numerics (the scale is kept), so only exponents are expanded.
 fn number(n: &str) -> String {
@@ -637,6 +703,20 @@ mod tests {
             "nextval('public.x_seq'::regclass)",
             "nextval('x_seq'::regclass)",
         );
+        same(
+            "\"nextval\"('\"public\".\"x_seq\"'::\"regclass\")",
+            "nextval('x_seq'::regclass)",
+        );
+        same(
+            "nextval('\"app\".\"Mixed_seq\"'::pg_catalog.regclass)",
+            "nextval('app.\"Mixed_seq\"'::regclass)",
+        );
+        differ(
+            "nextval('\"Mixed_seq\"'::regclass)",
+            "nextval('mixed_seq'::regclass)",
+        );
+        // Only a regclass's text is a name: other strings keep their quotes.
+        differ("x <> '\"a\"'::text", "x <> 'a'::text");
         same("public.twice(x)", "twice(x)");
         same("pg_catalog.lower(x)", "lower(x)");
         differ("app.twice(x)", "twice(x)");

@@ -51,7 +51,9 @@ pub use lint_facts::{
     is_not_null_check, lint_ignores, statement_facts, volatile_call,
 };
 pub use redact::{password_literals, redact_passwords};
-pub use split::{SplitError, SplitErrorKind, Statement, has_sql_standard_body, split_statements};
+pub use split::{
+    SplitError, SplitErrorKind, Statement, copy_from_stdin, has_sql_standard_body, split_statements,
+};
 pub use transaction::{TransactionControl, transaction_control};
 
 /// One SQL source: a schema file or a migration.
@@ -457,6 +459,9 @@ fn interpret(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     }
     let tokens = scan::tokenize(text, schema.dialect)?;
     if let Some(kind) = pgdump::ownership(&tokens) {
+        return Ok(Outcome::Skipped(kind));
+    }
+    if let Some(kind) = pgdump::internal_table(&tokens, schema.dialect) {
         return Ok(Outcome::Skipped(kind));
     }
     match scan::classify(&tokens) {

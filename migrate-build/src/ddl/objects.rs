@@ -140,8 +140,13 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         c.eat(&["AUTHORIZATION"]);
         let name = c.ident()?;
         // `public` is the model's default schema (`None`): it always exists.
-        let exists = schema.dialect.same_name(&name, "public")
-            || schema
+        // `pg_dump -n public` writes `CREATE SCHEMA public;` for it (and a
+        // restore into a new database reports it as existing and goes on):
+        // it says the schema is there, which it is.
+        if schema.dialect.same_name(&name, "public") {
+            return Ok(Outcome::Applied);
+        }
+        let exists = schema
                 .namespaces
                 .iter()
                 .any(|n| schema.dialect.same_name(n, &name));

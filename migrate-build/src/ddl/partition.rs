@@ -247,8 +247,9 @@ fn timestamp(text: &str) -> String {
 }
 
 /// Printed in UTC (introspection reads bounds with `TimeZone` UTC). A value
-/// without an offset is taken in UTC, and an offset other than UTC is kept
-/// as written (and then compares unequal to the server's UTC spelling).
+/// without an offset is taken in UTC; one with an offset (`+01`, `-05:30`)
+/// is moved to UTC, as the server stores it. A spelling this does not read
+/// (`infinity`, a zone name, a BC date) is kept as written.
 fn timestamptz(text: &str) -> String {
     let trimmed = text.trim_end_matches(" UTC").trim_end_matches('Z');
     for suffix in ["+00:00", "+00", "-00"] {
@@ -256,13 +257,74 @@ fn timestamptz(text: &str) -> String {
             return format!("{}+00", timestamp(t));
         }
     }
-    let has_offset = trimmed
+    let offset_at = trimmed
         .rfind(['+', '-'])
-        .is_some_and(|i| i > 10 && trimmed[..i].contains(':'));
-    if has_offset {
-        return text.to_string();
+        .filter(|&i| i > 10 && trimmed[..i].contains(':'));
+    match offset_at {
+        None => format!("{}+00", timestamp(trimmed)),
+        Some(i) => match to_utc(&timestamp(trimmed[..i].trim_end()), &trimmed[i..]) {
+            Some(utc) => format!("{utc}+00"),
+            None => text.to_string(),
+        },
     }
-    format!("{}+00", timestamp(trimmed))
+}
+
+/// `YYYY-MM-DD HH:MM:SS[.frac]` at UTC offset `±HH[:MM[:SS]]` → the same
+/// instant in UTC, in the same spelling.
+fn to_utc(local: &str, offset: &str) -> Option<String> {
+    let (sign, digits) = offset.split_at(1);
+    let sign: i64 = if sign == "-" { -1 } else { 1 };
+    let mut parts = digits.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (
+        parts.next()??,
+        parts.next().unwrap_or(Some(0))?,
+        parts.next().unwrap_or(Some(0))?,
+    );
+    let offset_secs = sign * (h * 3600 + m * 60 + s);
+    let (date, time) = local.split_once(' ')?;
+    let (time, frac) = match time.split_once('.') {
+        Some((t, f)) => (t, Some(f)),
+        None => (time, None),
+    };
+    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (hh, mm, ss) = (t.next()??, t.next()??, t.next()??);
+    if !(1..=12).contains(&month) || year < 1 {
+        return None;
+    }
+    let secs = days_from_civil(year, month, day) * 86_400 + hh * 3600 + mm * 60 + ss - offset_secs;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, mo, da) = civil_from_days(days);
+    let frac = frac.map(|f| format!(".{f}")).unwrap_or_default();
+    Some(format!(
+        "{y:04}-{mo:02}-{da:02} {:02}:{:02}:{:02}{frac}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    ))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// Columns a partition or child gets from its parent: everything but

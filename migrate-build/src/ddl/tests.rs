@@ -349,6 +349,34 @@ fn data_statements_are_skipped_and_reported() {
     assert_eq!((report.skipped[1].line, report.skipped[1].column), (3, 1));
 }
 
+/// `sqlite3 .schema` prints the tables SQLite keeps itself; no statement
+/// may create them, so they are listed as skipped, and `CREATE SCHEMA
+/// public` (`pg_dump -n public`) names the schema every database has.
+#[test]
+fn what_a_dump_lists_of_the_databases_own_objects_is_skipped() {
+    let file = SourceFile {
+        path: "schema.sql",
+        sql: "CREATE TABLE k (id INTEGER PRIMARY KEY AUTOINCREMENT, v NOT NULL);\nCREATE TABLE sqlite_sequence(name,seq);\nCREATE TABLE sqlite_stat1(tbl,idx,stat);",
+    };
+    let (s, report) = parse_schema(Dialect::Sqlite, &[file]).unwrap();
+    assert_eq!(s.tables.len(), 1);
+    let kinds: Vec<_> = report.skipped.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "CREATE TABLE sqlite_sequence (the database's own table)",
+            "CREATE TABLE sqlite_stat1 (the database's own table)"
+        ]
+    );
+    let s = pg("CREATE SCHEMA public;\nCOMMENT ON SCHEMA public IS 'standard public schema';\nCREATE TABLE t (a int);");
+    assert!(s.namespaces.is_empty());
+    assert!(s.namespace_comments.is_empty());
+    assert_eq!(
+        pg("COMMENT ON SCHEMA public IS 'ours';").namespace_comments,
+        vec![("public".to_string(), "ours".to_string())]
+    );
+}
+
 #[test]
 fn errors_name_file_line_and_column() {
     let e = pg_err(

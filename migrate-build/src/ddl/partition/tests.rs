@@ -375,3 +375,30 @@ fn a_partitions_column_list_adds_options_and_constraints_of_its_own() {
         .contains("not modelled")
     );
 }
+
+/// pg_dump writes bounds in the dumping session's zone (`+01`): the server
+/// keeps the instant, and prints it back in UTC.
+#[test]
+fn bounds_with_an_offset_are_the_instant_in_utc() {
+    let s = pg("CREATE TABLE p (at timestamptz) PARTITION BY RANGE (at);
+        CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2022-03-01 00:00:00+00') TO ('2022-04-01 01:00:00+01');
+        CREATE TABLE p2 PARTITION OF p FOR VALUES FROM ('2022-04-01 01:00:00+01') TO ('2023-01-01 04:30:00.5+05:30');
+        CREATE TABLE p3 PARTITION OF p FOR VALUES FROM ('2023-01-01 00:00:00.5+01') TO ('2024-03-01 01:00:00-23');");
+    for (table, printed) in [
+        (
+            "p1",
+            "FOR VALUES FROM ('2022-03-01 00:00:00+00') TO ('2022-04-01 00:00:00+00')",
+        ),
+        (
+            "p2",
+            "FOR VALUES FROM ('2022-04-01 00:00:00+00') TO ('2022-12-31 23:00:00.5+00')",
+        ),
+        (
+            "p3",
+            "FOR VALUES FROM ('2022-12-31 23:00:00.5+00') TO ('2024-03-02 00:00:00+00')",
+        ),
+    ] {
+        let read = parse_bound(printed, Dialect::Postgres).unwrap();
+        assert_eq!(t(&s, table).partition_of.as_ref().unwrap().bound, read, "{table}");
+    }
+}
