@@ -103,8 +103,7 @@ pub(super) fn apply(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome
             return Err(format!("schema `{name}` does not exist"));
         }
         let text = text.filter(|t| {
-            !(d.same_name(&name, "public")
-                && t == crate::dialect::postgres::PUBLIC_SCHEMA_COMMENT)
+            !(d.same_name(&name, "public") && t == crate::dialect::postgres::PUBLIC_SCHEMA_COMMENT)
         });
         set_named(&mut schema.namespace_comments, &name, text);
         return Ok(Outcome::Applied);

@@ -67,9 +67,7 @@ fn word(t: &Tok) -> String {
             text,
             quoted: false,
         } => text.to_ascii_lowercase(),
-        Tok::Word { text, quoted: true } if needs_no_quotes(text) && text != "char" => {
-            text.clone()
-        }
+        Tok::Word { text, quoted: true } if needs_no_quotes(text) && text != "char" => text.clone(),
         Tok::Word { text, quoted: true } => format!("\"{text}\""),
         Tok::Str(s) => format!("'{}'", s.replace('\'', "''")),
         Tok::Num(n) | Tok::Sym(n) => n.clone(),
@@ -90,7 +88,8 @@ fn needs_no_quotes(name: &str) -> bool {
 /// Whether tokens `i`, `i + 1` are the `public.` qualifier pg_dump adds
 /// (`"public".` with --quote-all-identifiers).
 fn public_at(toks: &[Tok], i: usize) -> bool {
-    (toks[i].is_kw("public") || matches!(&toks[i], Tok::Word { text, quoted: true } if text == "public"))
+    (toks[i].is_kw("public")
+        || matches!(&toks[i], Tok::Word { text, quoted: true } if text == "public"))
         && toks.get(i + 1).is_some_and(|t| t.is_sym("."))
         && toks
             .get(i + 2)

@@ -481,7 +481,11 @@ fn regclass(ty: &ast::DataType) -> bool {
     let ast::DataType::Custom(name, modifiers) = ty else {
         return false;
     };
-    let last = name.0.last().and_then(|p| p.as_ident()).map(|id| id.value.as_str());
+    let last = name
+        .0
+        .last()
+        .and_then(|p| p.as_ident())
+        .map(|id| id.value.as_str());
     modifiers.is_empty()
         && last.is_some_and(|n| n.eq_ignore_ascii_case("regclass"))
         && (name.0.len() == 1

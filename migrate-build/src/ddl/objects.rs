@@ -147,9 +147,9 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
             return Ok(Outcome::Applied);
         }
         let exists = schema
-                .namespaces
-                .iter()
-                .any(|n| schema.dialect.same_name(n, &name));
+            .namespaces
+            .iter()
+            .any(|n| schema.dialect.same_name(n, &name));
         if exists {
             return if if_not_exists {
                 Ok(Outcome::Applied)

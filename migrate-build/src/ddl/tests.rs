@@ -368,7 +368,9 @@ fn what_a_dump_lists_of_the_databases_own_objects_is_skipped() {
             "CREATE TABLE sqlite_stat1 (the database's own table)"
         ]
     );
-    let s = pg("CREATE SCHEMA public;\nCOMMENT ON SCHEMA public IS 'standard public schema';\nCREATE TABLE t (a int);");
+    let s = pg(
+        "CREATE SCHEMA public;\nCOMMENT ON SCHEMA public IS 'standard public schema';\nCREATE TABLE t (a int);",
+    );
     assert!(s.namespaces.is_empty());
     assert!(s.namespace_comments.is_empty());
     assert_eq!(

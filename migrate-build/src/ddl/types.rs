@@ -181,8 +181,17 @@ fn catalog_type(name: &str) -> Option<&'static str> {
     let bare = name.strip_prefix("pg_catalog.").unwrap_or(name);
     let alias_only = matches!(
         bare,
-        "int" | "integer" | "bigint" | "smallint" | "boolean" | "float" | "real" | "decimal"
-            | "char" | "character" | "char varying"
+        "int"
+            | "integer"
+            | "bigint"
+            | "smallint"
+            | "boolean"
+            | "float"
+            | "real"
+            | "decimal"
+            | "char"
+            | "character"
+            | "char varying"
     );
     // `"public"."text"` is a type of the user's named `text`.
     if alias_only || bare.contains([' ', '.']) {
@@ -306,7 +315,12 @@ mod tests {
         // Grammar aliases are no type names, and a schema other than
         // pg_catalog holds the user's own types.
         for user in ["\"integer\"", "\"public\".\"text\"", "\"Text\""] {
-            assert!(canonical_type(user, Dialect::Postgres).unwrap().user_defined, "{user}");
+            assert!(
+                canonical_type(user, Dialect::Postgres)
+                    .unwrap()
+                    .user_defined,
+                "{user}"
+            );
         }
     }
 

@@ -399,6 +399,10 @@ fn bounds_with_an_offset_are_the_instant_in_utc() {
         ),
     ] {
         let read = parse_bound(printed, Dialect::Postgres).unwrap();
-        assert_eq!(t(&s, table).partition_of.as_ref().unwrap().bound, read, "{table}");
+        assert_eq!(
+            t(&s, table).partition_of.as_ref().unwrap().bound,
+            read,
+            "{table}"
+        );
     }
 }

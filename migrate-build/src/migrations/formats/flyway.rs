@@ -6,8 +6,11 @@
 //!
 //! Flyway replaces `${placeholder}` text before it runs a file; a file using
 //! one cannot be replayed without Flyway's configuration, so it is refused.
-//! Repeatable migrations (`R__`) are refused too: they are re-run whenever
-//! they change, which a versioned history does not say.
+//!
+//! Repeatable migrations (`R__<description>.sql`) come after every versioned
+//! one, in description order, with the version `R__<description>` (see
+//! [`Migration::is_repeatable`]): the runner runs one again whenever its
+//! checksum differs from the one recorded, and the replay reads them last.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -98,6 +101,7 @@ pub(in crate::migrations) fn load(entries: &[Entry]) -> Result<Vec<Migration>, M
         down: Option<&'e Entry>,
     }
     let mut by_version: Vec<(String, Parts<'_>)> = Vec::new();
+    let mut repeatable: Vec<&Entry> = Vec::new();
     let conf: BTreeMap<&str, &Entry> = entries
         .iter()
         .filter_map(|e| Some((e.name.strip_suffix(".conf")?, e)))
@@ -115,13 +119,16 @@ pub(in crate::migrations) fn load(entries: &[Entry]) -> Result<Vec<Migration>, M
             });
         };
         if name.kind == Kind::Repeatable {
-            return Err(at(
-                &entry.path,
-                1,
-                "a Flyway repeatable migration (`R__`): it is run again whenever it changes, which \
-                 cargo-migrate's history cannot record; make its current text a versioned migration \
-                 (`V<next>__<description>.sql`) and delete the `R__` file",
-            ));
+            if name.description.is_empty() {
+                return Err(MigrationsError::MalformedName {
+                    path: entry.path.clone(),
+                    reason:
+                        "a Flyway repeatable migration needs a description: `R__<description>.sql`"
+                            .to_string(),
+                });
+            }
+            repeatable.push(entry);
+            continue;
         }
         let index = match by_version
             .iter()
@@ -185,6 +192,26 @@ pub(in crate::migrations) fn load(entries: &[Entry]) -> Result<Vec<Migration>, M
                 sql: up,
             },
             down,
+        });
+    }
+    // Flyway's order for repeatables: by description, after all versions.
+    repeatable.sort_by(|a, b| a.name.cmp(&b.name));
+    for entry in repeatable {
+        let description = parse(&entry.name).map_or("", |n| n.description);
+        let sql = read_checked(&entry.path)?;
+        let no_transaction = match conf.get(entry.name.as_str()) {
+            Some(c) => read_conf(&c.path)?,
+            None => false,
+        };
+        migrations.push(Migration {
+            version: format!("{}{description}", crate::migrations::REPEATABLE_PREFIX),
+            name: description.to_string(),
+            no_transaction: no_transaction || super::super::source::has_directive(&sql),
+            up: MigrationFile {
+                path: entry.path.clone(),
+                sql,
+            },
+            down: None,
         });
     }
     Ok(migrations)
@@ -300,6 +327,35 @@ mod tests {
     }
 
     #[test]
+    fn repeatables_come_last_in_description_order() {
+        let tmp = folder(&[
+            (
+                "R__views.sql",
+                "CREATE OR REPLACE VIEW v AS SELECT 1 AS one;",
+            ),
+            ("V2__b.sql", "CREATE TABLE b (a int);"),
+            ("R__functions.sql", "SELECT 1;"),
+            ("R__functions.sql.conf", "executeInTransaction=false\n"),
+            ("V1__a.sql", "CREATE TABLE a (a int);"),
+        ]);
+        let (layout, ms) = load_with_layout(tmp.path(), Dialect::Postgres).unwrap();
+        assert_eq!(layout, Layout::Flyway);
+        let ids: Vec<_> = ms
+            .iter()
+            .map(|m| (m.version.as_str(), m.is_repeatable(), m.no_transaction))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                ("1", false, false),
+                ("2", false, false),
+                ("R__functions", true, true),
+                ("R__views", true, false),
+            ]
+        );
+    }
+
+    #[test]
     fn broken_rules_are_errors() {
         for (files, want) in [
             (
@@ -315,8 +371,8 @@ mod tests {
                 "U2__b.sql: a down migration without",
             ),
             (
-                vec![("V1__a.sql", ""), ("R__views.sql", "")],
-                "R__views.sql:1: a Flyway repeatable",
+                vec![("V1__a.sql", ""), ("R__.sql", "")],
+                "R__.sql: not a migration name: a Flyway repeatable migration needs a description",
             ),
             (
                 vec![(
