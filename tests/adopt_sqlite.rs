@@ -300,3 +300,61 @@ fn refusals_say_what_to_do() {
         .failure()
         .stderr_has("no history table of another tool");
 }
+
+/// Flyway records a repeatable migration with no version and its script's
+/// CRC-32: adopted when the file is as Flyway ran it, pending (and run
+/// again by `apply`, as Flyway would) when it changed since.
+#[test]
+fn flyway_repeatables_are_adopted_or_left_to_run_again() {
+    let view = "DROP VIEW IF EXISTS user_emails;\nCREATE VIEW user_emails AS SELECT id, email FROM users;\n";
+    // zlib.crc32 over the lines without their line ends, as a signed int.
+    let crc = -1_855_701_070_i64;
+    for changed in [false, true] {
+        let ws = prepared("flyway", "flyway");
+        ws.write(
+            "sql/R__user_emails.sql",
+            &if changed {
+                view.replace("id, email", "email, id")
+            } else {
+                view.to_string()
+            },
+        );
+        let schema = ws.read("schema.sql");
+        ws.write(
+            "schema.sql",
+            &format!("{schema}\nCREATE VIEW user_emails AS SELECT id, email FROM users;\n"),
+        );
+        ws.db()
+            .execute_batch(&format!(
+                "{view}INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, \
+                 checksum, installed_by, execution_time, success) VALUES (5, NULL, 'user emails', 'SQL', \
+                 'R__user_emails.sql', {crc}, 'postgres', 3, 1);"
+            ))
+            .unwrap();
+        let dry = ws.migrate(&["adopt", "--dry-run"]).success();
+        let line = dry
+            .stdout()
+            .lines()
+            .find(|l| l.contains("R__user_emails"))
+            .map(str::to_string)
+            .unwrap_or_default();
+        assert_eq!(line.contains("not applied"), changed, "{}", dry.stdout());
+        ws.migrate(&["adopt"]).success();
+        assert_eq!(history_rows(&ws), if changed { 4 } else { 5 });
+        let apply = ws.migrate(&["apply"]).success();
+        assert_eq!(
+            apply.stderr().contains("Applying R__user_emails"),
+            changed,
+            "{}",
+            apply.stderr()
+        );
+        assert_eq!(history_rows(&ws), 5);
+        if changed {
+            ws.write(
+                "schema.sql",
+                &format!("{schema}\nCREATE VIEW user_emails AS SELECT email, id FROM users;\n"),
+            );
+        }
+        ws.migrate(&["check"]).success();
+    }
+}

@@ -236,6 +236,18 @@ pub fn read_and_match<'m>(
                 }
                 match (ty.as_str(), version) {
                     ("SCHEMA" | "DELETE", _) => {}
+                    // A repeatable migration: no version, its script names it.
+                    ("SQL", None) => {
+                        let script = text(&r[4]);
+                        let file = script.rsplit(['/', '\\']).next().unwrap_or_default();
+                        let description = file
+                            .strip_prefix("R__")
+                            .and_then(|f| f.strip_suffix(".sql"))
+                            .unwrap_or(file);
+                        let v = format!("{}{description}", migrate_build::migrations::REPEATABLE_PREFIX);
+                        latest.retain(|(x, _, _)| x != &v);
+                        latest.push((v, r[2].clone(), true));
+                    }
                     ("SQL", Some(v)) => {
                         latest.retain(|(x, _, _)| x != &v);
                         latest.push((v, r[2].clone(), true));
@@ -245,8 +257,7 @@ pub fn read_and_match<'m>(
                         latest.push((v, None, false));
                     }
                     (other, _) => refusals.push(format!(
-                        "Flyway row for {} has type {other}, which is not read (baselines and repeatable migrations \
-                         have no counterpart here)\nhelp: record those migrations by hand with `cargo migrate resolve`, or \
+                        "Flyway row for {} has type {other}, which is not read (baselines have no counterpart here)\nhelp: record those migrations by hand with `cargo migrate resolve`, or \
                          write their state as versioned migrations",
                         text(&r[4])
                     )),
@@ -350,6 +361,11 @@ pub fn read_and_match<'m>(
         };
         row.sum = if ok {
             Sum::Matches(algorithm)
+        } else if row.migration.is_repeatable() {
+            // Changed since Flyway ran it: pending, and `apply` runs it
+            // again, as Flyway would.
+            row.applied = false;
+            Sum::None
         } else {
             Sum::Differs {
                 algorithm,
