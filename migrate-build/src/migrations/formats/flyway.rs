@@ -95,7 +95,26 @@ pub(in crate::migrations) fn version_cmp(a: &str, b: &str) -> Ordering {
     Ordering::Equal
 }
 
+/// The files of the folder and of every folder in it: Flyway reads its
+/// locations recursively, so a migration in a subfolder counts.
+fn files_within(entries: &[Entry]) -> Result<Vec<Entry>, MigrationsError> {
+    let mut out = Vec::new();
+    for e in entries {
+        if e.is_dir {
+            out.extend(files_within(&super::super::source::read_entries(&e.path)?)?);
+        } else {
+            out.push(Entry {
+                name: e.name.clone(),
+                path: e.path.clone(),
+                is_dir: false,
+            });
+        }
+    }
+    Ok(out)
+}
+
 pub(in crate::migrations) fn load(entries: &[Entry]) -> Result<Vec<Migration>, MigrationsError> {
+    let entries = &files_within(entries)?;
     struct Parts<'e> {
         up: Option<(&'e Entry, String)>,
         down: Option<&'e Entry>,
@@ -196,6 +215,13 @@ pub(in crate::migrations) fn load(entries: &[Entry]) -> Result<Vec<Migration>, M
     }
     // Flyway's order for repeatables: by description, after all versions.
     repeatable.sort_by(|a, b| a.name.cmp(&b.name));
+    if let Some(pair) = repeatable.windows(2).find(|p| p[0].name == p[1].name) {
+        return Err(MigrationsError::DuplicateVersion {
+            version: pair[0].name.trim_end_matches(".sql").to_string(),
+            first: pair[0].path.clone(),
+            second: pair[1].path.clone(),
+        });
+    }
     for entry in repeatable {
         let description = parse(&entry.name).map_or("", |n| n.description);
         let sql = read_checked(&entry.path)?;
@@ -353,6 +379,23 @@ mod tests {
                 ("R__views", true, false),
             ]
         );
+    }
+
+    #[test]
+    fn subfolders_are_read_as_flyway_reads_them() {
+        let tmp = folder(&[("V1__a.sql", "CREATE TABLE a (a int);")]);
+        std::fs::create_dir_all(tmp.path().join("v2/views")).unwrap();
+        std::fs::write(tmp.path().join("v2/V2__b.sql"), "CREATE TABLE b (a int);").unwrap();
+        std::fs::write(tmp.path().join("v2/views/R__v.sql"), "SELECT 1;").unwrap();
+        let (_, ms) = load_with_layout(tmp.path(), Dialect::Postgres).unwrap();
+        let ids: Vec<_> = ms.iter().map(|m| m.version.as_str()).collect();
+        assert_eq!(ids, ["1", "2", "R__v"]);
+
+        std::fs::write(tmp.path().join("R__v.sql"), "SELECT 2;").unwrap();
+        let err = load_with_layout(tmp.path(), Dialect::Postgres)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("two migrations with version R__v"), "{err}");
     }
 
     #[test]
