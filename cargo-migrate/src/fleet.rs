@@ -512,7 +512,7 @@ fn run_one(
             // Not for a tenant schema: introspection reads every schema of
             // the database, not the tenant's alone, and would be wrong.
             if matches!(action, Action::Check) && problems.is_empty() && spec.schema.is_none() {
-                match crate::commands::check::drift(ws, migrations, &report, db.as_mut()) {
+                match crate::commands::check::drift(ws, migrations, &report, db.as_mut(), None) {
                     Ok(Ok((drift, _))) => problems.extend(drift),
                     Ok(Err(e)) => problems.push(format!("drift not checked: {e}")),
                     Err(e) => return failed(e.to_string()),

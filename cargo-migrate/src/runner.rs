@@ -65,6 +65,8 @@ impl Report {
                 let state = match row {
                     None => State::Pending,
                     Some(r) if !r.success => State::Failed,
+                    // A repeatable migration that changed runs again.
+                    Some(r) if r.checksum != m.checksum() && m.is_repeatable() => State::Pending,
                     Some(r) if r.checksum != m.checksum() => State::Edited,
                     Some(_) => State::Applied,
                 };
@@ -456,6 +458,29 @@ fn apply_locked(
     for m in &pending {
         refuse_transaction_control(&Script::up(m)?)?;
     }
+    // A changed repeatable migration's row goes before it runs again (it is
+    // written anew when it succeeds; were the run to stop in between, the
+    // migration would only be pending, and repeatables are made to rerun).
+    if !dry_run {
+        for m in pending.iter().filter(|m| m.is_repeatable()) {
+            let recorded = report
+                .migrations
+                .iter()
+                .any(|e| e.version == m.version && e.applied_at.is_some());
+            if recorded {
+                // Reverting with no statements: the row alone goes.
+                let forget = Script {
+                    version: &m.version,
+                    name: &m.name,
+                    checksum: String::new(),
+                    no_transaction: false,
+                    path: display_path(&m.up.path),
+                    statements: Vec::new(),
+                };
+                db.revert(&forget, &mut |_| {})?;
+            }
+        }
+    }
     let outside: Vec<String> = pending
         .iter()
         .filter(|m| m.no_transaction)
@@ -687,10 +712,11 @@ pub fn down(
         .with_state(State::Applied)
         .map(|e| e.version.as_str())
         .collect();
+    // Repeatable migrations have no down: reverting goes past them.
     let applied: Vec<&Migration> = local
         .iter()
         .rev()
-        .filter(|m| applied_versions.contains(m.version.as_str()))
+        .filter(|m| !m.is_repeatable() && applied_versions.contains(m.version.as_str()))
         .collect();
     let chosen: Vec<&Migration> = match target {
         DownTarget::Steps(n) => applied.into_iter().take(*n).collect(),

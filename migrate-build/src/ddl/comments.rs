@@ -111,6 +111,17 @@ pub(super) fn apply(schema: &mut Schema, sql: &str, c: &mut Cursor<'_>) -> Falli
     if c.eat(&["EXTENSION"]) {
         let name = c.ident()?;
         let text = comment_text(c)?;
+        // plpgsql is built in and not modelled: its own comment is the state
+        // of every database; another one the model could not hold.
+        if name == super::objects::BUILT_IN_EXTENSION {
+            return if text.as_deref() == Some(super::objects::BUILT_IN_EXTENSION_COMMENT) {
+                Ok(Outcome::Applied)
+            } else {
+                Err(format!(
+                    "a comment on the built-in extension `{name}` other than its own is not modelled"
+                ))
+            };
+        }
         let e = schema
             .extensions
             .iter_mut()

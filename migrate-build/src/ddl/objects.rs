@@ -14,7 +14,11 @@ use crate::schema::{
 };
 
 /// The extension every PostgreSQL database has from its template.
-const BUILT_IN_EXTENSION: &str = "plpgsql";
+pub(super) const BUILT_IN_EXTENSION: &str = "plpgsql";
+
+/// The comment it comes with (pg_dump writes it after `CREATE EXTENSION IF
+/// NOT EXISTS plpgsql`).
+pub(super) const BUILT_IN_EXTENSION_COMMENT: &str = "PL/pgSQL procedural language";
 
 pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallible<Outcome> {
     if super::policy::is_policy(tokens) {

@@ -218,13 +218,32 @@ fn canonical(raw: Raw, ty: Option<&str>) -> String {
     let text = match &raw {
         Raw::Number(n) | Raw::Text(n) => n.trim(),
     };
+    // `pg_get_expr` prints a constant bare only where reading it back bare
+    // gives the same type and value (ruleutils' get_const_expr): a
+    // non-negative `integer`, a non-negative `numeric` with a point in it;
+    // every other value quoted (`bigint` `'1'`, `integer` `'-5'`).
     match ty {
-        Some("smallint" | "integer" | "bigint") => match text.parse::<i128>() {
-            Ok(n) => n.to_string(),
+        Some(int @ ("smallint" | "integer" | "bigint")) => match text.parse::<i128>() {
+            Ok(n) if int == "integer" && n >= 0 => n.to_string(),
+            Ok(n) => quoted(&n.to_string()),
             Err(_) => text.to_string(),
         },
-        Some("numeric" | "real" | "double precision") => {
-            text.strip_prefix('+').unwrap_or(text).to_string()
+        Some("numeric") => {
+            let n = numeric(text);
+            if !n.starts_with('-') && n.contains('.') {
+                n
+            } else {
+                quoted(&n)
+            }
+        }
+        Some("real" | "double precision") => {
+            let t = text.strip_prefix('+').unwrap_or(text);
+            match t.parse::<f64>() {
+                Ok(v) if v.is_finite() && v.abs() < 1e15 && (v == 0.0 || v.abs() >= 1e-4) => {
+                    quoted(&format!("{v}"))
+                }
+                _ => quoted(t),
+            }
         }
         Some("timestamp without time zone") => quoted(&timestamp(text)),
         Some("timestamp with time zone") => quoted(&timestamptz(text)),
@@ -233,6 +252,65 @@ fn canonical(raw: Raw, ty: Option<&str>) -> String {
             Raw::Number(_) => text.to_string(),
             Raw::Text(_) => quoted(text),
         },
+    }
+}
+
+/// A numeric literal as `numeric_out` prints it: no `+`, exponents
+/// expanded (`1e3` → `1000`, `1.5e-2` → `0.015`), a leading point given
+/// its zero; the written scale kept (`1.50`).
+fn numeric(text: &str) -> String {
+    let t = text.strip_prefix('+').unwrap_or(text);
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let (mantissa, exp) = match t.split_once(['e', 'E']) {
+        Some((m, e)) => match e.parse::<i32>() {
+            Ok(e) => (m, e),
+            Err(_) => return text.to_string(),
+        },
+        None => (t, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !(int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()))
+        || (int.is_empty() && frac.is_empty())
+    {
+        return text.to_string();
+    }
+    let digits = format!("{int}{frac}");
+    let point = int.len() as i64 + i64::from(exp);
+    let scale = (frac.len() as i64 - i64::from(exp)).max(0) as usize;
+    let (whole, fraction) = if point <= 0 {
+        (
+            String::new(),
+            format!("{}{digits}", "0".repeat((-point) as usize)),
+        )
+    } else if point as usize >= digits.len() {
+        (
+            format!("{digits}{}", "0".repeat(point as usize - digits.len())),
+            String::new(),
+        )
+    } else {
+        (
+            digits[..point as usize].to_string(),
+            digits[point as usize..].to_string(),
+        )
+    };
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let mut fraction: String = fraction.chars().take(scale).collect();
+    while fraction.len() < scale {
+        fraction.push('0');
+    }
+    let sign = if neg && (whole != "0" || fraction.chars().any(|c| c != '0')) {
+        "-"
+    } else {
+        ""
+    };
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
     }
 }
 
@@ -797,7 +875,8 @@ fn detach_in_model(
     // Each copy of the parent's indexes stays, by its name, as the
     // table's own index.
     for i in schema.indexes.iter_mut() {
-        i.partition_copies.retain(|c| !c.table.same_as(&child_name, d));
+        i.partition_copies
+            .retain(|c| !c.table.same_as(&child_name, d));
     }
     for index in parent_indexes {
         let name = match index.copy_on(&child_name, d) {

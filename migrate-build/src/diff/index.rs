@@ -3,12 +3,11 @@
 //! go with the table; those of rebuilt tables are part of the rebuild.
 
 use super::Differ;
-use super::order::mentions;
+use super::order::Phase;
 use super::table::TableChanges;
 use crate::dialect::Dialect;
 use crate::pair::Pair;
 use crate::plan::Step;
-use super::order::Phase;
 use crate::schema::{Index, IndexColumn, IndexExpr, QualifiedName};
 
 #[derive(Default)]
@@ -126,7 +125,8 @@ fn push_copy_renames(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
                         .iter_mut()
                         .find(|i| i.name.same_as(&index.name, d))
                     {
-                        i.partition_copies.retain(|c| !c.table.same_as(&copy.table, d));
+                        i.partition_copies
+                            .retain(|c| !c.table.same_as(&copy.table, d));
                     }
                     crate::ddl::server_copy_name(&without, index, &copy.table)
                 }
@@ -197,11 +197,8 @@ fn uses_any(index: &Index, columns: &[&str]) -> bool {
     columns.iter().any(|column| {
         index.columns.iter().any(|c| match &c.expr {
             IndexExpr::Column(name) => name.eq_ignore_ascii_case(column),
-            IndexExpr::Expression(expr) => mentions(&expr.sql, column),
+            IndexExpr::Expression(expr) => expr.mentions(column),
         }) || index.include.iter().any(|c| c.eq_ignore_ascii_case(column))
-            || index
-                .predicate
-                .as_ref()
-                .is_some_and(|p| mentions(&p.sql, column))
+            || index.predicate.as_ref().is_some_and(|p| p.mentions(column))
     })
 }

@@ -420,7 +420,8 @@ fn pair(table: &str, name: &str) -> (String, String) {
     (table.to_string(), name.to_string())
 }
 
-const AUDIT: &str = "CREATE TABLE audit (id bigint NOT NULL, at timestamptz NOT NULL) PARTITION BY RANGE (at);\n";
+const AUDIT: &str =
+    "CREATE TABLE audit (id bigint NOT NULL, at timestamptz NOT NULL) PARTITION BY RANGE (at);\n";
 
 #[test]
 fn an_attached_index_keeps_its_name_as_the_parents_copy() {
@@ -495,7 +496,11 @@ fn a_copy_renamed_detached_or_dropped_follows_the_statement() {
          ALTER TABLE audit DETACH PARTITION audit_2026_01;"
     ));
     assert!(copies(&detached, "audit_at").is_empty());
-    let names: Vec<String> = detached.indexes.iter().map(|i| i.name.to_string()).collect();
+    let names: Vec<String> = detached
+        .indexes
+        .iter()
+        .map(|i| i.name.to_string())
+        .collect();
     assert_eq!(names, vec!["audit_at", "jan_at"]);
     let dropped = pg(&format!("{base}DROP TABLE audit_2026_01;"));
     assert!(copies(&dropped, "audit_at").is_empty());
@@ -504,4 +509,57 @@ fn a_copy_renamed_detached_or_dropped_follows_the_statement() {
         pg_err(&format!("{base}CREATE TABLE audit_2026_01_at_idx (x int);"))
             .contains("audit_2026_01_at_idx")
     );
+}
+
+/// Constants as the server prints them in a bound (PostgreSQL 15's
+/// `pg_get_expr`): bare only a non-negative integer and a numeric with a
+/// point, everything else quoted.
+#[test]
+fn numeric_bounds_take_the_servers_quoting() {
+    let s = pg("CREATE TABLE a (k bigint) PARTITION BY LIST (k);
+        CREATE TABLE a1 PARTITION OF a FOR VALUES IN (1, -2);
+        CREATE TABLE b (k smallint) PARTITION BY LIST (k);
+        CREATE TABLE b1 PARTITION OF b FOR VALUES IN ('1');
+        CREATE TABLE c (k int) PARTITION BY RANGE (k);
+        CREATE TABLE c1 PARTITION OF c FOR VALUES FROM (-5) TO (+10);
+        CREATE TABLE d (k numeric) PARTITION BY RANGE (k);
+        CREATE TABLE d1 PARTITION OF d FOR VALUES FROM (-1.50) TO (1e3);
+        CREATE TABLE d2 PARTITION OF d FOR VALUES FROM (1e3) TO (1000.5);
+        CREATE TABLE f (k double precision) PARTITION BY RANGE (k);
+        CREATE TABLE f1 PARTITION OF f FOR VALUES FROM (-1.5) TO (10);");
+    for (table, printed) in [
+        ("a1", "FOR VALUES IN ('1', '-2')"),
+        ("b1", "FOR VALUES IN ('1')"),
+        ("c1", "FOR VALUES FROM ('-5') TO (10)"),
+        ("d1", "FOR VALUES FROM ('-1.50') TO ('1000')"),
+        ("d2", "FOR VALUES FROM ('1000') TO (1000.5)"),
+        ("f1", "FOR VALUES FROM ('-1.5') TO ('10')"),
+    ] {
+        let bound = &t(&s, table).partition_of.as_ref().unwrap().bound;
+        assert_eq!(bound.to_string(), printed, "{table}");
+        assert_eq!(
+            Some(bound.clone()),
+            parse_bound(printed, Dialect::Postgres),
+            "{table}"
+        );
+    }
+}
+
+/// pg_dump keeps the names partitions' index copies have, as the model
+/// does: one named as the server would, or otherwise (GitLab's `…_00`).
+#[test]
+fn attached_index_copies_keep_their_names() {
+    let base = "CREATE TABLE logs (id bigint NOT NULL, at timestamp NOT NULL) PARTITION BY RANGE (at);
+        CREATE TABLE logs_2025 (id bigint NOT NULL, at timestamp NOT NULL);
+        ALTER TABLE ONLY logs ATTACH PARTITION logs_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+        CREATE INDEX logs_at ON ONLY logs USING btree (at);";
+    for copy in ["logs_2025_at_idx", "logs_at_2025"] {
+        let s = pg(&format!(
+            "{base}
+            CREATE INDEX {copy} ON logs_2025 USING btree (at);
+            ALTER INDEX logs_at ATTACH PARTITION {copy};"
+        ));
+        assert_eq!(s.indexes.len(), 1);
+        assert_eq!(copies(&s, "logs_at"), vec![pair("logs_2025", copy)]);
+    }
 }
