@@ -13,9 +13,9 @@
 //! folded text is its key (see [`normalize::definition_key`]).
 
 use super::facts;
+use super::normalize;
 use super::scan::{Tok, Tokens, tokenize};
 use crate::dialect::Dialect;
-use crate::schema::normalize;
 use crate::schema::{Definition, Expr, OpaqueKind, Schema};
 
 /// The definition `sql` of an opaque object created by `text` (which
@@ -76,7 +76,7 @@ fn word(t: &Tok) -> String {
 
 /// A name the server would print unquoted: lower case letters, digits and
 /// `_`, not starting with a digit.
-fn needs_no_quotes(name: &str) -> bool {
+pub(super) fn needs_no_quotes(name: &str) -> bool {
     name.chars()
         .next()
         .is_some_and(|c| c.is_ascii_lowercase() || c == '_')

@@ -218,13 +218,32 @@ fn canonical(raw: Raw, ty: Option<&str>) -> String {
     let text = match &raw {
         Raw::Number(n) | Raw::Text(n) => n.trim(),
     };
+    // `pg_get_expr` prints a constant bare only where reading it back bare
+    // gives the same type and value (ruleutils' get_const_expr): a
+    // non-negative `integer`, a non-negative `numeric` with a point in it;
+    // every other value quoted (`bigint` `'1'`, `integer` `'-5'`).
     match ty {
-        Some("smallint" | "integer" | "bigint") => match text.parse::<i128>() {
-            Ok(n) => n.to_string(),
+        Some(int @ ("smallint" | "integer" | "bigint")) => match text.parse::<i128>() {
+            Ok(n) if int == "integer" && n >= 0 => n.to_string(),
+            Ok(n) => quoted(&n.to_string()),
             Err(_) => text.to_string(),
         },
-        Some("numeric" | "real" | "double precision") => {
-            text.strip_prefix('+').unwrap_or(text).to_string()
+        Some("numeric") => {
+            let n = numeric(text);
+            if !n.starts_with('-') && n.contains('.') {
+                n
+            } else {
+                quoted(&n)
+            }
+        }
+        Some("real" | "double precision") => {
+            let t = text.strip_prefix('+').unwrap_or(text);
+            match t.parse::<f64>() {
+                Ok(v) if v.is_finite() && v.abs() < 1e15 && (v == 0.0 || v.abs() >= 1e-4) => {
+                    quoted(&format!("{v}"))
+                }
+                _ => quoted(t),
+            }
         }
         Some("timestamp without time zone") => quoted(&timestamp(text)),
         Some("timestamp with time zone") => quoted(&timestamptz(text)),
@@ -233,6 +252,65 @@ fn canonical(raw: Raw, ty: Option<&str>) -> String {
             Raw::Number(_) => text.to_string(),
             Raw::Text(_) => quoted(text),
         },
+    }
+}
+
+/// A numeric literal as `numeric_out` prints it: no `+`, exponents
+/// expanded (`1e3` → `1000`, `1.5e-2` → `0.015`), a leading point given
+/// its zero; the written scale kept (`1.50`).
+fn numeric(text: &str) -> String {
+    let t = text.strip_prefix('+').unwrap_or(text);
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let (mantissa, exp) = match t.split_once(['e', 'E']) {
+        Some((m, e)) => match e.parse::<i32>() {
+            Ok(e) => (m, e),
+            Err(_) => return text.to_string(),
+        },
+        None => (t, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !(int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()))
+        || (int.is_empty() && frac.is_empty())
+    {
+        return text.to_string();
+    }
+    let digits = format!("{int}{frac}");
+    let point = int.len() as i64 + i64::from(exp);
+    let scale = (frac.len() as i64 - i64::from(exp)).max(0) as usize;
+    let (whole, fraction) = if point <= 0 {
+        (
+            String::new(),
+            format!("{}{digits}", "0".repeat((-point) as usize)),
+        )
+    } else if point as usize >= digits.len() {
+        (
+            format!("{digits}{}", "0".repeat(point as usize - digits.len())),
+            String::new(),
+        )
+    } else {
+        (
+            digits[..point as usize].to_string(),
+            digits[point as usize..].to_string(),
+        )
+    };
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let mut fraction: String = fraction.chars().take(scale).collect();
+    while fraction.len() < scale {
+        fraction.push('0');
+    }
+    let sign = if neg && (whole != "0" || fraction.chars().any(|c| c != '0')) {
+        "-"
+    } else {
+        ""
+    };
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
     }
 }
 
@@ -741,8 +819,34 @@ pub(super) fn attach_index(
             "index `{child_index}` is not on a partition of `{parent_table}`"
         ));
     }
-    if schema.index(child_index).is_some() {
+    if let Some(index) = schema.index(child_index).cloned() {
         schema.indexes.retain(|i| !i.name.same_as(child_index, d));
+        // The model lists the parent's index only, and a migration makes the
+        // partitions' copies under the names the server gives them: a copy
+        // named otherwise (GitLab's `…_00`) cannot be modelled, and is
+        // refused rather than left to differ silently.
+        let parts: Vec<Option<String>> = index
+            .columns
+            .iter()
+            .map(|c| match &c.expr {
+                IndexExpr::Column(c) => Some(c.clone()),
+                IndexExpr::Expression(e) => super::index::expression_colname(&e.sql, d),
+            })
+            .collect();
+        let server = names::choose_name(
+            schema,
+            child_table.schema.as_deref(),
+            &child_table.name,
+            Some(&names::column_addition(&parts)),
+            "idx",
+        );
+        if !d.same_name(&server, &child_index.name) {
+            return Err(format!(
+                "index `{child_index}` of partition `{child_table}` is named otherwise than \
+                 PostgreSQL names a partition's copy of `{parent_index}` (`{server}`): the \
+                 names of partitions' copies of an index are not modelled"
+            ));
+        }
         return Ok(());
     }
     if let Some(t) = schema.table_mut(&child_table) {

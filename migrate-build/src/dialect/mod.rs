@@ -138,6 +138,9 @@ pub trait DialectRules: Sync {
     fn has_comments(&self) -> bool;
     fn has_sequences(&self) -> bool;
     fn has_extensions(&self) -> bool;
+    /// Whether `DO` blocks and routine bodies can run DDL the replay does
+    /// not see (PostgreSQL's PL/pgSQL; SQLite has neither).
+    fn bodies_run_ddl(&self) -> bool;
     /// `ALTER INDEX … RENAME TO`; without it a renamed index is dropped and
     /// created under its new name.
     fn can_rename_index(&self) -> bool;

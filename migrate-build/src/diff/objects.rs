@@ -12,10 +12,11 @@ use super::Differ;
 use super::enums::uses_enum;
 use super::index::same_index;
 use super::names::{NameKey, name_key};
-use super::order::{ObjectClass, Phase, Words, object_class};
+use super::order::{ObjectClass, Phase, object_class};
 use super::table::TableChanges;
 use crate::dialect::Dialect;
 use crate::plan::{ColumnChanges, Destructive, Step};
+use crate::schema::Words;
 use crate::schema::{
     Column, Definition, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, View,
 };
@@ -54,10 +55,11 @@ impl<'a> Object<'a> {
 
     /// A view's query is SQL the model does not analyse: the names it
     /// mentions stand for its dependencies. Opaque objects carry theirs.
-    fn words(&self) -> Words {
+    fn words(&self) -> &'a Words {
+        static NONE: std::sync::LazyLock<Words> = std::sync::LazyLock::new(Words::default);
         match self {
-            Object::View(v) => Words::of(v.definition.sql()),
-            Object::Opaque(_) => Words::of(""),
+            Object::View(v) => v.definition.words(),
+            Object::Opaque(_) => &NONE,
         }
     }
 
@@ -209,8 +211,8 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
             recreated.extend(usages.iter().map(|u| u.table.clone()));
         }
     }
-    let previous_words: Vec<Words> = previous.iter().map(Object::words).collect();
-    let next_words: Vec<Words> = next.iter().map(Object::words).collect();
+    let previous_words: Vec<&Words> = previous.iter().map(Object::words).collect();
+    let next_words: Vec<&Words> = next.iter().map(Object::words).collect();
 
     // A routine whose body alone changed is replaced in place
     // (`CREATE OR REPLACE`): what uses it stays.
@@ -563,10 +565,10 @@ fn push_kept_view_index_steps(
 /// `set` it depends on (0: none). Creating in increasing depth and dropping
 /// in decreasing depth respects those dependencies; a cycle is cut where it
 /// is found.
-fn depths(objects: &[Object<'_>], words: &[Words], set: &[usize], d: Dialect) -> Vec<usize> {
+fn depths(objects: &[Object<'_>], words: &[&Words], set: &[usize], d: Dialect) -> Vec<usize> {
     struct Walk<'w, 'o> {
         objects: &'w [Object<'o>],
-        words: &'w [Words],
+        words: &'w [&'w Words],
         set: &'w [usize],
         d: Dialect,
         depth: Vec<Option<usize>>,

@@ -235,7 +235,7 @@ impl ListIndex {
     }
 
     fn take_out(&mut self, pos: usize) {
-        let Some((name, aliases)) = self.keys.get(pos).cloned() else {
+        let Some((name, aliases)) = self.keys.get_mut(pos).map(std::mem::take) else {
             return;
         };
         if let Some(list) = self.names.get_mut(&name) {
@@ -259,12 +259,21 @@ impl ListIndex {
             self.dialect = Some(d);
             self.rebuilds += 1;
         }
-        for pos in std::mem::take(&mut self.touched) {
+        let mut touched = std::mem::take(&mut self.touched);
+        touched.sort_unstable();
+        touched.dedup();
+        for &pos in &touched {
             if pos < self.indexed {
-                self.take_out(pos);
-                self.add(pos, Self::keys_of(&items[pos], d));
+                // Most changes (a column added) leave the names as they were.
+                let keys = Self::keys_of(&items[pos], d);
+                if self.keys.get(pos) != Some(&keys) {
+                    self.take_out(pos);
+                    self.add(pos, keys);
+                }
             }
         }
+        touched.clear();
+        self.touched = touched;
         for (pos, item) in items.iter().enumerate().skip(self.indexed) {
             self.add(pos, Self::keys_of(item, d));
         }
@@ -586,6 +595,41 @@ mod tests {
         list.retain(|t| t.name.name != "z");
         assert_eq!(list.position_named(d, &QualifiedName::new("b")), Some(0));
         assert_eq!(list.index_rebuilds(), 2);
+    }
+
+    #[test]
+    fn keys_tell_qualified_names_apart_and_fold_as_the_dialect_does() {
+        let q = |schema: Option<&str>, name: &str| QualifiedName {
+            schema: schema.map(str::to_string),
+            name: name.to_string(),
+        };
+        let names = [
+            q(Some("a"), "b.c"),
+            q(Some("a.b"), "c"),
+            q(None, "a.b.c"),
+            q(Some(""), "abc"),
+            q(None, "abc"),
+        ];
+        let pg = Dialect::Postgres;
+        let list: ObjectList<Table> = names.iter().cloned().map(Table::new).collect();
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(list.position_named(pg, n), Some(i), "{n:?}");
+            assert_eq!(
+                list.positions_named(pg, n.schema.as_deref(), &n.name),
+                vec![i]
+            );
+        }
+        // PostgreSQL names are compared as stored, SQLite's without case.
+        assert_eq!(list.position_named(pg, &q(None, "ABC")), None);
+        let sqlite: ObjectList<Table> = vec![Table::new(q(None, "Users"))].into();
+        assert_eq!(
+            sqlite.position_named(Dialect::Sqlite, &q(None, "uSERS")),
+            Some(0)
+        );
+        assert_eq!(
+            sqlite.position_named(Dialect::Sqlite, &q(Some("main"), "users")),
+            None
+        );
     }
 
     #[test]

@@ -106,6 +106,9 @@ impl DialectRules for PostgresRules {
     fn has_extensions(&self) -> bool {
         true
     }
+    fn bodies_run_ddl(&self) -> bool {
+        true
+    }
     fn can_rename_index(&self) -> bool {
         true
     }

@@ -132,6 +132,9 @@ impl DialectRules for SqliteRules {
     fn has_extensions(&self) -> bool {
         false
     }
+    fn bodies_run_ddl(&self) -> bool {
+        false
+    }
     fn can_rename_index(&self) -> bool {
         false
     }
