@@ -489,7 +489,9 @@ mod tests {
         // Kept texts are compared whole: a text that only starts like a
         // kept one, or the same text in the other dialect, is tokenized.
         let a = tokenize("SELECT a FROM t", Dialect::Postgres).unwrap().toks;
-        let longer = tokenize("SELECT a FROM t2", Dialect::Postgres).unwrap().toks;
+        let longer = tokenize("SELECT a FROM t2", Dialect::Postgres)
+            .unwrap()
+            .toks;
         assert_ne!(a, longer);
         let again = tokenize("SELECT a FROM t", Dialect::Postgres).unwrap().toks;
         assert_eq!(a, again);
