@@ -416,24 +416,6 @@ impl<'t> Cursor<'t> {
         Ok(names)
     }
 
-    /// Skips a balanced parenthesised group if one starts here.
-    pub(crate) fn skip_parens(&mut self) {
-        if !self.peek().is_some_and(|t| t.is_sym("(")) {
-            return;
-        }
-        let mut depth = 0usize;
-        while let Some(t) = self.next() {
-            if t.is_sym("(") {
-                depth += 1;
-            } else if t.is_sym(")") {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return;
-                }
-            }
-        }
-    }
-
     /// The statement text from the current token to the end.
     pub(crate) fn rest_of<'s>(&self, text: &'s str) -> &'s str {
         let start = self
@@ -470,8 +452,11 @@ mod tests {
 
     #[test]
     fn symbols_are_spelled_as_sqlparser_prints_them() {
-        let text = "( ) , ; . = :: * <= ||";
-        for d in [Dialect::Postgres, Dialect::Sqlite] {
+        // `[ ]` is an array subscript in PostgreSQL, a quoted name in SQLite.
+        for (d, text) in [
+            (Dialect::Postgres, "( ) , ; . = :: * [ ] <= ||"),
+            (Dialect::Sqlite, "( ) , ; . = :: * <= ||"),
+        ] {
             let ours: Vec<Tok> = tokenize(text, d).unwrap().toks;
             let printed: Vec<Tok> = Tokenizer::new(sql_dialect(d), text)
                 .tokenize()

@@ -49,7 +49,7 @@ const DDL: &[&str] = &["CREATE", "ALTER", "DROP", "COMMENT", "TRUNCATE"];
 /// routine definition; empty otherwise (and for statements the tokenizer
 /// cannot read: those are reported by the interpreter itself).
 pub(crate) fn find(text: &str, dialect: Dialect) -> Vec<Unseen> {
-    if dialect != Dialect::Postgres {
+    if !dialect.rules().bodies_run_ddl() {
         return Vec::new();
     }
     let Some(place) = holder(text) else {

@@ -138,6 +138,9 @@ pub trait DialectRules: Sync {
     fn has_comments(&self) -> bool;
     fn has_sequences(&self) -> bool;
     fn has_extensions(&self) -> bool;
+    /// Whether `DO` blocks and routine bodies can run DDL the replay does
+    /// not see (PostgreSQL's PL/pgSQL; SQLite has neither).
+    fn bodies_run_ddl(&self) -> bool;
     /// `ALTER INDEX … RENAME TO`; without it a renamed index is dropped and
     /// created under its new name.
     fn can_rename_index(&self) -> bool;
@@ -147,6 +150,13 @@ pub trait DialectRules: Sync {
     /// `ALTER TABLE … RENAME CONSTRAINT`; without it the table is rebuilt
     /// (where constraint names are compared at all).
     fn can_rename_constraint(&self) -> bool;
+    /// A table the database makes and keeps itself, which a schema dump
+    /// lists (`sqlite3 .schema` prints `CREATE TABLE sqlite_sequence(name,seq)`
+    /// and `sqlite_stat1`) but no statement may create: the statement is
+    /// skipped and listed, not modelled.
+    fn is_internal_table(&self, _name: &str) -> bool {
+        false
+    }
     /// The operator class an index column of type `ty` gets under access
     /// `method` when none is written (writing it changes nothing).
     fn default_opclass(

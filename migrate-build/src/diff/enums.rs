@@ -36,24 +36,23 @@ pub(super) fn push_enum_steps(differ: &mut Differ<'_>) {
 /// new value"), so such a plan recreates the type instead, which is safe
 /// inside the migration's transaction.
 fn new_value_used(next: &crate::Schema, old: &Enum, new: &Enum) -> bool {
-    let added: Vec<String> = new
+    let added: Vec<&String> = new
         .values
         .iter()
         .filter(|v| !old.values.contains(v))
-        .map(|v| format!("'{}'", v.replace('\'', "''")))
         .collect();
-    let mentions = |sql: &str| added.iter().any(|v| sql.contains(v.as_str()));
+    let mentions = |e: &crate::schema::Expr| added.iter().any(|v| e.has_string(v));
     let tables = next.tables.iter().any(|t| {
         t.columns
             .iter()
-            .any(|c| c.default.as_ref().is_some_and(|d| mentions(&d.sql)))
-            || t.checks.iter().any(|k| mentions(&k.expr.sql))
+            .any(|c| c.default.as_ref().is_some_and(mentions))
+            || t.checks.iter().any(|k| mentions(&k.expr))
     });
     tables
         || next
             .indexes
             .iter()
-            .any(|i| i.predicate.as_ref().is_some_and(|p| mentions(&p.sql)))
+            .any(|i| i.predicate.as_ref().is_some_and(mentions))
 }
 
 /// Whether every value of `old` is in `new`, in the same order.

@@ -3,7 +3,6 @@
 //! go with the table; those of rebuilt tables are part of the rebuild.
 
 use super::Differ;
-use super::order::mentions;
 use super::table::TableChanges;
 use crate::dialect::Dialect;
 use crate::pair::Pair;
@@ -137,11 +136,8 @@ fn uses_any(index: &Index, columns: &[&str]) -> bool {
     columns.iter().any(|column| {
         index.columns.iter().any(|c| match &c.expr {
             IndexExpr::Column(name) => name.eq_ignore_ascii_case(column),
-            IndexExpr::Expression(expr) => mentions(&expr.sql, column),
+            IndexExpr::Expression(expr) => expr.mentions(column),
         }) || index.include.iter().any(|c| c.eq_ignore_ascii_case(column))
-            || index
-                .predicate
-                .as_ref()
-                .is_some_and(|p| mentions(&p.sql, column))
+            || index.predicate.as_ref().is_some_and(|p| p.mentions(column))
     })
 }

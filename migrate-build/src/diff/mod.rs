@@ -210,7 +210,7 @@ fn default_mentions(schema: &Schema, name: &str) -> bool {
         .iter()
         .flat_map(|t| &t.columns)
         .filter_map(|c| c.default.as_ref())
-        .any(|d| order::mentions(&d.sql, name))
+        .any(|d| d.mentions(name))
 }
 
 /// Options of views both schemas have with the same body: `ALTER VIEW …

@@ -12,10 +12,11 @@ use super::Differ;
 use super::enums::uses_enum;
 use super::index::same_index;
 use super::names::{NameKey, name_key};
-use super::order::{ObjectClass, Phase, Words, object_class};
+use super::order::{ObjectClass, Phase, object_class};
 use super::table::TableChanges;
 use crate::dialect::Dialect;
 use crate::plan::{ColumnChanges, Destructive, Step};
+use crate::schema::Words;
 use crate::schema::{
     Column, Definition, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, View,
 };
@@ -54,10 +55,11 @@ impl<'a> Object<'a> {
 
     /// A view's query is SQL the model does not analyse: the names it
     /// mentions stand for its dependencies. Opaque objects carry theirs.
-    fn words(&self) -> Words {
+    fn words(&self) -> &'a Words {
+        static NONE: std::sync::LazyLock<Words> = std::sync::LazyLock::new(Words::default);
         match self {
-            Object::View(v) => Words::of(v.definition.sql()),
-            Object::Opaque(_) => Words::of(""),
+            Object::View(v) => v.definition.words(),
+            Object::Opaque(_) => &NONE,
         }
     }
 
@@ -209,8 +211,8 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
             recreated.extend(usages.iter().map(|u| u.table.clone()));
         }
     }
-    let previous_words: Vec<Words> = previous.iter().map(Object::words).collect();
-    let next_words: Vec<Words> = next.iter().map(Object::words).collect();
+    let previous_words: Vec<&Words> = previous.iter().map(Object::words).collect();
+    let next_words: Vec<&Words> = next.iter().map(Object::words).collect();
 
     // A routine whose body alone changed is replaced in place
     // (`CREATE OR REPLACE`): what uses it stays.
@@ -245,7 +247,7 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
                 continue;
             }
             let hit = (0..previous.len()).any(|k| {
-                k != i && gone[k] && depends(&previous[i], &previous_words[i], &previous[k], d)
+                k != i && gone[k] && depends(&previous[i], previous_words[i], &previous[k], d)
             });
             if hit {
                 gone[i] = true;
@@ -367,7 +369,7 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
                 continue;
             }
             let hit = (0..previous.len()).any(|k| {
-                early[k] && k != i && depends(&previous[i], &previous_words[i], &previous[k], d)
+                early[k] && k != i && depends(&previous[i], previous_words[i], &previous[k], d)
             });
             if hit {
                 early[i] = true;
@@ -434,7 +436,7 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
             }
             let hit = creates
                 .iter()
-                .any(|&k| late[k] && k != j && depends(&next[j], &next_words[j], &next[k], d));
+                .any(|&k| late[k] && k != j && depends(&next[j], next_words[j], &next[k], d));
             if hit {
                 late[j] = true;
                 grew = true;
@@ -563,10 +565,10 @@ fn push_kept_view_index_steps(
 /// `set` it depends on (0: none). Creating in increasing depth and dropping
 /// in decreasing depth respects those dependencies; a cycle is cut where it
 /// is found.
-fn depths(objects: &[Object<'_>], words: &[Words], set: &[usize], d: Dialect) -> Vec<usize> {
+fn depths(objects: &[Object<'_>], words: &[&Words], set: &[usize], d: Dialect) -> Vec<usize> {
     struct Walk<'w, 'o> {
         objects: &'w [Object<'o>],
-        words: &'w [Words],
+        words: &'w [&'w Words],
         set: &'w [usize],
         d: Dialect,
         depth: Vec<Option<usize>>,
@@ -583,7 +585,7 @@ fn depths(objects: &[Object<'_>], words: &[Words], set: &[usize], d: Dialect) ->
         let mut deepest = 0;
         for n in 0..w.set.len() {
             let k = w.set[n];
-            if k != i && depends(&w.objects[i], &w.words[i], &w.objects[k], w.d) {
+            if k != i && depends(&w.objects[i], w.words[i], &w.objects[k], w.d) {
                 deepest = deepest.max(visit(w, k) + 1);
             }
         }

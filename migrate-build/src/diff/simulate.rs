@@ -7,7 +7,6 @@
 
 use super::describe;
 use super::enums::uses_enum;
-use super::order::mentions;
 use crate::dialect::Dialect;
 use crate::plan::{EnumValuePosition, Plan, Step};
 use crate::schema::{Column, IndexExpr, QualifiedName, Schema, Sequence, Table};
@@ -82,9 +81,7 @@ fn referenced_elsewhere(s: &Schema, target: &QualifiedName, columns: &[String]) 
 }
 
 fn read_by_view(s: &Schema, table: &QualifiedName) -> bool {
-    s.views
-        .iter()
-        .any(|v| mentions(v.definition.sql(), &table.name))
+    s.views.iter().any(|v| v.definition.mentions(&table.name))
 }
 
 fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result<(), String> {
@@ -559,7 +556,7 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             let read = s
                 .views
                 .iter()
-                .any(|o| !o.name.same_as(&v.name, d) && mentions(o.definition.sql(), &v.name.name));
+                .any(|o| !o.name.same_as(&v.name, d) && o.definition.mentions(&v.name.name));
             check(!read, || "another view reads it".into())?;
             check(s.view(&v.name).is_some(), || "missing".into())?;
             s.views.retain(|x| !x.name.same_as(&v.name, d));
@@ -598,7 +595,7 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
         Step::DropOpaque(o) => {
             let used = s.opaque.iter().any(|x| {
                 !(x.kind == o.kind && x.name.same_as(&o.name, d))
-                    && mentions(x.definition.sql(), &o.name.name)
+                    && x.definition.mentions(&o.name.name)
             });
             check(!used, || "another object uses it".into())?;
             let before = s.opaque.len();
@@ -747,7 +744,10 @@ fn set_comment(
             s.opaque
                 .iter_mut()
                 .find(|x| {
-                    x.kind == o.kind && x.name.same_as(&o.name, d) && x.on_table == o.on_table
+                    x.kind == o.kind
+                        && x.name.same_as(&o.name, d)
+                        && x.on_table == o.on_table
+                        && x.signature == o.signature
                 })
                 .ok_or("missing")?
                 .comment = text

@@ -8,7 +8,7 @@ use super::column::{alterable, column_changes, destructive_change, drop_loses_da
 use super::enums::{recreated_enums, uses_enum};
 use super::index::{IndexChanges, index_changes};
 use super::names::{NameKey, name_key};
-use super::order::{self, Phase, mentions};
+use super::order::{self, Phase};
 use crate::dialect::{Dialect, DialectRules};
 use crate::pair::Pair;
 use crate::plan::{ColumnChanges, Destructive, Step};
@@ -176,9 +176,9 @@ impl<'a> TableDiff<'a> {
         self.uniques.replace_kept(|u| uses(&u.columns));
         self.foreign_keys.replace_kept(|fk| uses(&fk.columns));
         self.checks
-            .replace_kept(|c| recreated.iter().any(|r| mentions(&c.expr.sql, r)));
+            .replace_kept(|c| recreated.iter().any(|r| c.expr.mentions(r)));
         self.exclusions
-            .replace_kept(|x| recreated.iter().any(|r| mentions(&x.definition.sql, r)));
+            .replace_kept(|x| recreated.iter().any(|r| x.definition.mentions(r)));
     }
 
     /// Names of the columns dropped and added again (previous spelling).

@@ -12,7 +12,6 @@
 //! `'x'` are the same default to the database, so they compare equal.
 
 mod list;
-pub mod normalize;
 mod renames;
 
 pub use renames::{Renamed, RenamedFrom, Renames, SourceLocation};
@@ -76,15 +75,55 @@ impl std::fmt::Display for QualifiedName {
 pub struct Expr {
     /// SQL as written (or as the database printed it); valid to render.
     pub sql: String,
-    /// Canonical form, only for comparison (see [`normalize::expr_key`]).
+    /// Canonical form, only for comparison (see `ddl::normalize::expr_key`).
     pub key: String,
+    /// The names it mentions, read once when it is built.
+    words: Words,
+    /// The contents of its string literals.
+    strings: Vec<String>,
 }
 
 impl Expr {
     pub fn new(sql: impl Into<String>, dialect: Dialect) -> Self {
         let sql = sql.into();
-        let key = normalize::expr_key(&sql, dialect);
-        Expr { sql, key }
+        let key = crate::ddl::normalize::expr_key(&sql, dialect);
+        let words = crate::ddl::normalize::words(&sql);
+        let strings = crate::ddl::normalize::string_literals(&sql);
+        Expr {
+            sql,
+            key,
+            words,
+            strings,
+        }
+    }
+
+    /// Whether it names `name` as a whole word (ASCII case-insensitive, a
+    /// quoted name counting as one word). Over-matching is the safe side:
+    /// the callers only order or recreate more than needed.
+    pub fn mentions(&self, name: &str) -> bool {
+        self.words.mention(name)
+    }
+
+    /// Whether one of its string literals is exactly `text`.
+    pub fn has_string(&self, text: &str) -> bool {
+        self.strings.iter().any(|s| s == text)
+    }
+}
+
+/// The words of a SQL text, lower-cased: computed once by the interpreter
+/// when an expression or definition is built, and asked by the differ and
+/// the orderer whether the text mentions a name.
+#[derive(Clone, Debug, Default)]
+pub struct Words(std::collections::HashSet<String>);
+
+impl Words {
+    pub(crate) fn from_set(words: std::collections::HashSet<String>) -> Words {
+        Words(words)
+    }
+
+    /// Whether `name` is one of the words (ASCII case-insensitive).
+    pub fn mention(&self, name: &str) -> bool {
+        !name.is_empty() && self.0.contains(&name.to_ascii_lowercase())
     }
 }
 
@@ -110,30 +149,52 @@ impl Eq for Expr {}
 #[derive(Clone, Debug)]
 pub enum Definition {
     /// From schema.sql or a migration; the key is whitespace- and case-folded.
-    Source { sql: String, key: String },
+    Source {
+        sql: String,
+        key: String,
+        words: Words,
+    },
     /// As a live database printed it.
-    Database { sql: String },
+    Database { sql: String, words: Words },
 }
 
 impl Definition {
     pub fn source(sql: impl Into<String>) -> Self {
         let sql = sql.into();
-        let key = normalize::definition_key(&sql);
-        Definition::Source { sql, key }
+        let key = crate::ddl::normalize::definition_key(&sql);
+        Definition::source_keyed(sql, key)
     }
 
     /// From SQL, with a key the interpreter computed from the statement's
     /// parts (see `ddl::definition`).
     pub fn source_keyed(sql: impl Into<String>, key: String) -> Self {
-        Definition::Source {
-            sql: sql.into(),
-            key,
-        }
+        let sql = sql.into();
+        let words = crate::ddl::normalize::words(&sql);
+        Definition::Source { sql, key, words }
+    }
+
+    /// As a live database printed it.
+    pub fn database(sql: impl Into<String>) -> Self {
+        let sql = sql.into();
+        let words = crate::ddl::normalize::words(&sql);
+        Definition::Database { sql, words }
     }
 
     pub fn sql(&self) -> &str {
         match self {
-            Definition::Source { sql, .. } | Definition::Database { sql } => sql,
+            Definition::Source { sql, .. } | Definition::Database { sql, .. } => sql,
+        }
+    }
+
+    /// Whether the text names `name` as a whole word (see [`Expr::mentions`]).
+    pub fn mentions(&self, name: &str) -> bool {
+        self.words().mention(name)
+    }
+
+    /// The words of the text, read once when it was built.
+    pub fn words(&self) -> &Words {
+        match self {
+            Definition::Source { words, .. } | Definition::Database { words, .. } => words,
         }
     }
 }

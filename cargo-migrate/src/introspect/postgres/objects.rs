@@ -299,7 +299,7 @@ fn database_object(
     signature: Option<String>,
     sql: String,
 ) -> OpaqueObject {
-    let mut o = OpaqueObject::new(kind, name, on_table, Definition::Database { sql });
+    let mut o = OpaqueObject::new(kind, name, on_table, Definition::database(sql));
     o.signature = signature;
     o
 }
@@ -355,9 +355,7 @@ fn views(cx: &mut Context<'_>) -> Result<Vec<View>, IntrospectError> {
                 comment: get(row, 5, what)?,
                 name: qualified(&get::<String>(row, 0, what)?, &get::<String>(row, 1, what)?),
                 materialized: get(row, 2, what)?,
-                definition: Definition::Database {
-                    sql: get(row, 3, what)?,
-                },
+                definition: Definition::database(get::<String>(row, 3, what)?),
                 options: storage_params(get(row, 4, what)?),
             })
         })

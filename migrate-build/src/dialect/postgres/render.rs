@@ -2269,9 +2269,7 @@ mod tests {
             options: Vec::new(),
             name: name("Totals"),
             materialized: true,
-            definition: Definition::Database {
-                sql: " SELECT count(*) AS n\n   FROM users".into(),
-            },
+            definition: Definition::database(" SELECT count(*) AS n\n   FROM users"),
         };
         assert_eq!(
             pg(Step::CreateView(mat.clone())),

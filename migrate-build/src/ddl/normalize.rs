@@ -95,6 +95,39 @@ fn fold_outside_quotes(sql: &str) -> String {
     out
 }
 
+/// The words of a SQL text, lower-cased, for asking many times whether it
+/// mentions a name (a view's dependencies, a column in an index
+/// expression): words are runs of alphanumerics, `_` and non-ASCII
+/// characters; a quoted name is also one word whatever it holds
+/// (`"line items"`).
+pub(crate) fn words(sql: &str) -> crate::schema::Words {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || !c.is_ascii();
+    let mut words: std::collections::HashSet<String> = sql
+        .split(|c: char| !is_word(c))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut rest = sql;
+    while let Some(open) = rest.find('"') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('"') else { break };
+        words.insert(after[..close].to_ascii_lowercase());
+        rest = &after[close + 1..];
+    }
+    crate::schema::Words::from_set(words)
+}
+
+/// The contents of an expression's string literals (`''` unescaped).
+pub(crate) fn string_literals(sql: &str) -> Vec<String> {
+    lex(sql)
+        .into_iter()
+        .filter_map(|t| match t {
+            T::Str(s) => Some(s),
+            _ => None,
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum T {
     /// Lower-cased unquoted word, or quoted identifier as written.
@@ -669,6 +702,35 @@ fn render(toks: &[T]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_whole_words() {
+        let w = |sql: &str, name: &str| words(sql).mention(name);
+        assert!(w("SELECT * FROM users u", "users"));
+        assert!(w("select * from \"Users\"", "users"));
+        assert!(w("select * from public.users", "users"));
+        assert!(!w("select * from users_archive", "users"));
+        assert!(!w("select * from my_users", "users"));
+        assert!(!w("select 1", ""));
+        assert!(w("SELECT café_id FROM t", "café_id"));
+        assert!(!w("SELECT café_id FROM t", "caf"));
+    }
+
+    #[test]
+    fn quoted_names_are_one_word() {
+        let found = words("SELECT id FROM \"line items\" li");
+        assert!(found.mention("line items"));
+        assert!(found.mention("li"));
+        assert!(!found.mention("line items2"));
+    }
+
+    #[test]
+    fn string_literals_are_their_contents() {
+        assert_eq!(
+            string_literals("status = 'it''s' OR status = E'a\\'b' -- 'no'"),
+            ["it's", "a'b"]
+        );
+    }
 
     fn same(a: &str, b: &str) {
         assert_eq!(
