@@ -18,7 +18,7 @@
 # the steadier of the two. Peak RSS from /usr/bin/time.
 #
 #   scripts/bench-scale.sh [engine|apply|fleet|all] (all by default)
-#   N=500 T=1000 DBS=200 M=20 MIGRATE_TEST_PG_URL=postgres://… (default: local server)
+#   N=500 T=1000 DBS=200 M=20 CARGO_MIGRATE=… (default: build the release binary) MIGRATE_TEST_PG_URL=postgres://… (default: local server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -31,9 +31,15 @@ SERVER=${MIGRATE_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-cargo build -q --release -p cargo-migrate --bin cargo-migrate
-cargo build -q --release -p migrate-build --example bench_scale
-bin=$REPO/target/release/cargo-migrate
+# CARGO_MIGRATE=path/to/cargo-migrate: that binary, nothing built (the
+# engine part needs the release bench_scale example all the same).
+if [ -n "${CARGO_MIGRATE:-}" ]; then
+  bin=$(realpath "$CARGO_MIGRATE")
+else
+  cargo build -q --release -p cargo-migrate --bin cargo-migrate
+  cargo build -q --release -p migrate-build --example bench_scale
+  bin=$REPO/target/release/cargo-migrate
+fi
 
 timed() { # label, command...
   local label=$1; shift

@@ -154,6 +154,20 @@ fn history_tables_are_told_by_their_columns_and_config_can_compare_them() {
         .code_is(2)
         .stdout_has("schema_migrations");
     assert!(!run.stderr().contains("left out"), "{}", run.stderr());
+    // Nor is it adopted as dbmate's.
+    let fresh = workspace("dbmate", "sqlite", true);
+    fresh
+        .db()
+        .execute_batch(&format!(
+            "{}CREATE TABLE schema_migrations (version text PRIMARY KEY, title text NOT NULL);\n\
+             INSERT INTO schema_migrations VALUES ('20240101120000', 'users');",
+            schema_sql("sqlite")
+        ))
+        .unwrap();
+    fresh
+        .migrate(&["adopt"])
+        .failure()
+        .stderr_has("no history table of another tool");
     ws.migrate(&["pull", "--force"]).success();
     assert!(
         ws.read("schema.sql")

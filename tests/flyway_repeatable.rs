@@ -250,3 +250,24 @@ fn a_repeatable_without_a_description_is_refused() {
         "R__.sql: not a migration name: a Flyway repeatable migration needs a description",
     );
 }
+
+/// `cargo migrate test` applies them with the rest and compares with the
+/// replay and schema.sql, and says why it does not revert past them.
+#[test]
+fn the_test_command_applies_them_and_says_the_downs_are_not_tested() {
+    let ws = workspace("flyway", "sqlite", true);
+    let schema = ws.read("schema.sql");
+    ws.write("sql/R__a_user_emails.sql", SQLITE.emails);
+    ws.write(
+        "schema.sql",
+        &format!("{schema}\n{}", declared(SQLITE.emails)),
+    );
+    ws.migrate(&["test"])
+        .success()
+        .stderr_has("the downs were not tested: repeatable migrations (`R__`) have no down");
+    ws.write(
+        "sql/R__a_user_emails.sql",
+        &SQLITE.emails.replace("id, email", "email"),
+    );
+    ws.migrate(&["test"]).code_is(2).stdout_has("user_emails");
+}

@@ -33,6 +33,8 @@ const TABLES: &[(&str, &str)] = &[
 /// Every other tool's history table the database has.
 pub fn find_tools(db: &mut dyn Database) -> Result<Vec<Tool>, DbError> {
     let mut found: Vec<Tool> = Vec::new();
+    // Told by its columns too: an application's own table of that name is not the tool's.
+    let mut live: Option<migrate_build::Schema> = None;
     for (name, table) in TABLES {
         if found.iter().any(|t| t.name == *name) {
             continue;
@@ -42,6 +44,25 @@ pub fn find_tools(db: &mut dyn Database) -> Result<Vec<Tool>, DbError> {
             continue;
         }
         if db.table_exists(table)? {
+            if live.is_none() {
+                live = Some(db.introspect()?);
+            }
+            let (schema, bare) = match table.split_once('.') {
+                Some((s, t)) => (Some(s), t),
+                None => (None, *table),
+            };
+            let seen: Vec<&migrate_build::schema::Table> = live
+                .iter()
+                .flat_map(|l| l.tables.iter())
+                .filter(|t| {
+                    t.name.name.eq_ignore_ascii_case(bare)
+                        && schema.is_none_or(|s| t.name.schema.as_deref() == Some(s))
+                })
+                .collect();
+            // Outside what introspection reads (another schema): by its name.
+            if !seen.is_empty() && !seen.iter().any(|t| history_of(t).is_some()) {
+                continue;
+            }
             let name = if *name == "schema_migrations" {
                 if db
                     .select_text("SELECT version, dirty FROM schema_migrations LIMIT 0")

@@ -159,6 +159,15 @@ impl Test<'_> {
             with_data = false;
         }
         // 4. From the newest applied back: down, check, up again, check, down.
+        // Not past repeatable migrations: they have no down, what they made
+        // stays, so no state before them could be reached.
+        if self.migrations.iter().any(|m| m.is_repeatable()) {
+            ctx.out.note(
+                "the downs were not tested: repeatable migrations (`R__`) have no down, and what they make \
+                 stays when the versioned migrations are reverted",
+            );
+            return Ok(());
+        }
         let mut rebuilt = false;
         for i in (0..applied).rev() {
             if !self.round_trip(db, i, with_data && !rebuilt)? {
