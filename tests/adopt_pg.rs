@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::formats::{TOOLS, history_sql, schema_sql, workspace};
+use common::formats::{TOOLS, history_sql, history_table, schema_sql, workspace};
 use common::pg::TestDb;
 use common::workspace::{Run, Workspace};
 
@@ -41,6 +41,37 @@ fn every_tool_is_adopted_and_nothing_runs() {
         assert_eq!(rows, 4, "{tool}");
         run(&ws, &db, &["status"]).success();
         run(&ws, &db, &["check"]).success();
+        // The other tool's table (Atlas's schema, goose's sequence with it)
+        // is no drift and no part of a pull, and that is said.
+        let table = history_table(tool);
+        for args in [
+            &[
+                "diff",
+                "--from",
+                "database",
+                "--to",
+                "migrations",
+                "--exit-code",
+            ][..],
+            &["pull", "--force"][..],
+            &[
+                "diff",
+                "--from",
+                "database",
+                "--to",
+                "schema",
+                "--exit-code",
+            ][..],
+        ] {
+            run(&ws, &db, args)
+                .success()
+                .stderr_has("left out as another tool's migration history: ")
+                .stderr_has(&format!("{table} ("))
+                .stderr_has("DROP TABLE ");
+        }
+        let pulled = ws.read("schema.sql");
+        assert!(!pulled.contains(table), "{tool}: pulled\n{pulled}");
+        assert!(pulled.contains("CREATE TABLE"), "{tool}");
     }
 }
 

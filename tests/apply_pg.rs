@@ -564,3 +564,57 @@ fn drift_is_reported_by_diff_check_and_status() {
     db.exec(&script);
     run(&ws, &db, &["status"]).success();
 }
+
+/// pg_dump's data sections (`COPY … FROM stdin` followed by its rows and
+/// `\.`): in a migration the rows are loaded, a bad row fails the migration
+/// at the COPY and rolls it back; in `schema.sql` the statement and its rows
+/// are one skipped data statement, listed, and the tables around it count.
+#[test]
+fn copy_from_stdin_loads_its_rows_in_migrations_and_is_skipped_in_the_schema() {
+    let mut db = test_db!();
+    let dump = "CREATE TABLE public.t (id integer NOT NULL, name text);\n\
+COPY public.t (id, name) FROM stdin;\n1\talice; the first\n2\t\\N\n\\.\n\
+ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);\n";
+    let ws = workspace(dump);
+    ws.migrate(&["new", "init"])
+        .success()
+        .stderr_has("schema.sql:2:1: `COPY` skipped");
+    hand_written(
+        &ws,
+        "rows",
+        &dump
+            .replace("CREATE TABLE public.t", "CREATE TABLE public.t2")
+            .replace("public.t (id", "public.t2 (id")
+            .replace(
+                "ONLY public.t ADD CONSTRAINT t_pkey",
+                "ONLY public.t2 ADD CONSTRAINT t2_pkey",
+            ),
+        "DROP TABLE public.t2;\n",
+    );
+    run(&ws, &db, &["apply"]).success();
+    let rows: Vec<(i32, Option<String>)> = db
+        .client
+        .query("SELECT id, name FROM t2 ORDER BY id", &[])
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![(1, Some("alice; the first".to_string())), (2, None)]
+    );
+    assert_eq!(count(&mut db, "SELECT count(*) FROM t"), 0);
+
+    let bad = hand_written(
+        &ws,
+        "bad_rows",
+        "CREATE TABLE u (a int);\nCOPY u FROM stdin;\n1\nnot a number\n\\.\n",
+        "DROP TABLE u;\n",
+    );
+    run(&ws, &db, &["apply"])
+        .failure()
+        .stderr_has(&format!("migrations/{bad}/up.sql:2:1:"))
+        .stderr_has("invalid input syntax for type integer")
+        .stderr_has("rolled back");
+    assert!(tables(&mut db, "public").iter().all(|t| t != "u"));
+}

@@ -670,3 +670,74 @@ fn init_on_a_lone_package_uses_package_metadata() {
         .failure()
         .stderr_has("no database URL for dialect postgres");
 }
+
+/// Ctrl-C in a single-database run: the migration running finishes (or
+/// rolls back), no later one starts, the exit code is 130 and the message
+/// says how many were not started; the history matches the tables.
+#[test]
+fn ctrl_c_stops_a_run_between_two_migrations() {
+    let ws = Workspace::new("sqlite", "");
+    let names = ["m1", "m2", "m3", "m4"];
+    for (i, name) in names.iter().enumerate() {
+        let dir = format!("{}_{name}", 20260101000000u64 + i as u64);
+        ws.write(
+            &format!("migrations/{dir}/up.sql"),
+            &format!(
+                "CREATE TABLE {name} AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) SELECT x FROM c;\n"
+            ),
+        );
+    }
+    ws.migrate(&["hash"]).success();
+    let child = ws
+        .command(&["apply"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !ws.path("dev.db").exists()
+        || ws
+            .db()
+            .query_row("SELECT count(*) FROM _migrate_history", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap_or(0)
+            == 0
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no migration was applied"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted by Ctrl-C"), "{stderr}");
+    let rows = history(&ws);
+    assert!(rows.iter().all(|(_, ok)| *ok), "{rows:?}");
+    assert!(
+        (1..names.len()).contains(&rows.len()),
+        "stopped before the end: {rows:?}"
+    );
+    let not_started = names.len() - rows.len();
+    assert!(
+        stderr.contains(&format!("{not_started} not started")),
+        "{stderr}"
+    );
+    for (i, name) in names.iter().enumerate() {
+        let exists = count(
+            &ws,
+            &format!("SELECT count(*) FROM sqlite_schema WHERE name = '{name}'"),
+        ) == 1;
+        assert_eq!(exists, i < rows.len(), "{name}: {rows:?}");
+    }
+    // The next run goes on from there.
+    ws.migrate(&["apply"]).success();
+    assert_eq!(history(&ws).len(), names.len());
+}

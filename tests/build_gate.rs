@@ -160,3 +160,36 @@ fn warn_mode_passes_with_warnings_and_says_it_is_on() {
         off.stderr()
     );
 }
+
+/// A Flyway folder's repeatable migration is part of the gate's replay:
+/// changed without schema.sql, the build fails; changed with it, the build
+/// passes without `hash` (the lock leaves repeatables out).
+#[test]
+fn flyway_repeatables_are_replayed_by_the_gate() {
+    let ws = gated("gate-repeatable");
+    let dir = ws.migration_dirs().remove(0);
+    std::fs::remove_dir_all(ws.path(&format!("migrations/{dir}"))).unwrap();
+    ws.write("migrations/V1__create_users.sql", SCHEMA);
+    let view = |cols: &str| {
+        format!(
+            "DROP VIEW IF EXISTS user_emails;\nCREATE VIEW user_emails AS SELECT {cols} FROM users;\n"
+        )
+    };
+    let declared =
+        |cols: &str| format!("{SCHEMA}CREATE VIEW user_emails AS SELECT {cols} FROM users;\n");
+    ws.write("migrations/R__user_emails.sql", &view("id, email"));
+    ws.write("schema.sql", &declared("id, email"));
+    ws.migrate(&["hash"]).success();
+    cargo_build(&ws, &[]).success();
+
+    ws.write("migrations/R__user_emails.sql", &view("email"));
+    let failed = cargo_build(&ws, &[])
+        .code_is(101)
+        .stderr_has("error: gate-repeatable@0.1.0: migrations/ is behind schema.sql")
+        .stderr_has("user_emails");
+    no_panic(&failed);
+
+    ws.write("schema.sql", &declared("email"));
+    let passed = cargo_build(&ws, &[]).success();
+    assert!(!passed.stderr().contains("error:"), "{}", passed.stderr());
+}

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::pg::{TestDb, with_database};
-use common::workspace::{Run, Workspace};
+use common::workspace::{Run, Workspace, version_of};
 
 const USERS: &str = "CREATE TABLE users (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    email text NOT NULL UNIQUE\n);\n";
 const USERS_POSTS: &str = "CREATE TYPE post_state AS ENUM ('draft', 'published');\n\
@@ -29,21 +29,7 @@ fn run(ws: &Workspace, db: &TestDb, args: &[&str]) -> Run {
 }
 
 fn two_migrations(extra_config: &str) -> (Workspace, Vec<String>) {
-    let ws = Workspace::new("postgres", USERS);
-    if !extra_config.is_empty() {
-        let manifest = ws.read("Cargo.toml");
-        ws.write("Cargo.toml", &format!("{manifest}{extra_config}\n"));
-    }
-    ws.migrate(&["new", "users"]).success();
-    ws.write("schema.sql", USERS_POSTS);
-    ws.migrate(&["new", "posts"]).success();
-    let dirs = ws.migration_dirs();
-    assert_eq!(dirs.len(), 2);
-    (ws, dirs)
-}
-
-fn version(dir: &str) -> &str {
-    dir.split('_').next().unwrap()
+    Workspace::with_two_migrations("postgres", USERS, USERS_POSTS, extra_config)
 }
 
 fn tables(db: &mut TestDb) -> Vec<String> {
@@ -260,7 +246,7 @@ fn seed_failure_rolls_back_with_its_position_and_test_with_data_passes() {
 fn apply_backup_prints_pg_dump_and_its_restore_brings_the_database_back() {
     let mut db = test_db!();
     let (ws, dirs) = two_migrations("");
-    let v1 = version(&dirs[0]);
+    let v1 = version_of(&dirs[0]);
     let url = with_password(&db.url, "hunter2");
     run_with(&ws, &url, &["apply", "--to", v1]).success();
     db.exec("INSERT INTO users (email) VALUES ('a@x'), ('b@x')");
@@ -344,7 +330,7 @@ fn apply_backup_prints_pg_dump_and_its_restore_brings_the_database_back() {
 fn rm_refuses_a_migration_the_database_has_applied() {
     let db = test_db!();
     let (ws, dirs) = two_migrations("");
-    let v2 = version(&dirs[1]);
+    let v2 = version_of(&dirs[1]);
     run(&ws, &db, &["apply"]).success();
     run(&ws, &db, &["rm", v2])
         .failure()
@@ -381,7 +367,7 @@ fn revert_of_a_column_type_change_brings_the_type_back() {
     run(
         &ws,
         &db,
-        &["new", "undo_amount", "--revert", version(&dirs[1])],
+        &["new", "undo_amount", "--revert", version_of(&dirs[1])],
     )
     .success()
     .stderr_has("the schema files still declare what");

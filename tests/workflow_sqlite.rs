@@ -4,29 +4,14 @@
 
 mod common;
 
-use common::workspace::Workspace;
+use common::workspace::{Workspace, version_of};
 
 const USERS: &str = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n";
 const USERS_POSTS: &str = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT);\n\
 CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id), title TEXT NOT NULL);\n";
 
-/// Two migrations written by `new`: users, then posts and `users.name`.
 fn two_migrations(extra_config: &str) -> (Workspace, Vec<String>) {
-    let ws = Workspace::new("sqlite", USERS);
-    if !extra_config.is_empty() {
-        let manifest = ws.read("Cargo.toml");
-        ws.write("Cargo.toml", &format!("{manifest}{extra_config}\n"));
-    }
-    ws.migrate(&["new", "users"]).success();
-    ws.write("schema.sql", USERS_POSTS);
-    ws.migrate(&["new", "posts"]).success();
-    let dirs = ws.migration_dirs();
-    assert_eq!(dirs.len(), 2);
-    (ws, dirs)
-}
-
-fn version(dir: &str) -> &str {
-    dir.split('_').next().unwrap()
+    Workspace::with_two_migrations("sqlite", USERS, USERS_POSTS, extra_config)
 }
 
 fn rows(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
@@ -218,7 +203,7 @@ fn seed_command_gets_the_database_url() {
 #[test]
 fn apply_backup_is_a_copy_that_restores() {
     let (ws, dirs) = two_migrations("");
-    let v1 = version(&dirs[0]);
+    let v1 = version_of(&dirs[0]);
     ws.migrate(&["apply", "--to", v1]).success();
     ws.db()
         .execute_batch("INSERT INTO users (id, email) VALUES (1, 'a@x'), (2, 'b@x');")
@@ -266,7 +251,7 @@ fn apply_backup_is_a_copy_that_restores() {
 #[test]
 fn rm_refuses_an_applied_migration_and_removes_one_that_is_not() {
     let (ws, dirs) = two_migrations("");
-    let (v1, v2) = (version(&dirs[0]), version(&dirs[1]));
+    let (v1, v2) = (version_of(&dirs[0]), version_of(&dirs[1]));
     ws.migrate(&["apply"]).success();
     ws.migrate(&["rm", v2])
         .failure()
@@ -302,7 +287,7 @@ fn rm_refuses_an_applied_migration_and_removes_one_that_is_not() {
 #[test]
 fn rm_refuses_when_later_migrations_need_it() {
     let (ws, dirs) = two_migrations("");
-    ws.migrate(&["rm", version(&dirs[0])])
+    ws.migrate(&["rm", version_of(&dirs[0])])
         .failure()
         .stderr_has("without it they do not replay");
     assert_eq!(ws.migration_dirs().len(), 2);
@@ -327,7 +312,7 @@ fn revert_of_a_column_type_change_brings_the_type_back() {
         .unwrap();
 
     let run = ws
-        .migrate(&["new", "undo_amount", "--revert", version(&dirs[1])])
+        .migrate(&["new", "undo_amount", "--revert", version_of(&dirs[1])])
         .success();
     run.stderr_has("the schema files still declare what");
     let dirs_after = ws.migration_dirs();
@@ -380,7 +365,7 @@ fn revert_refuses_a_down_that_does_not_bring_the_schema_back() {
         &down,
         &text.replace("ALTER TABLE users DROP COLUMN name;", ""),
     );
-    ws.migrate(&["new", "undo", "--revert", version(&dirs[1])])
+    ws.migrate(&["new", "undo", "--revert", version_of(&dirs[1])])
         .failure()
         .stderr_has(&format!(
             "{down} does not bring the schema back to what it was without {}",

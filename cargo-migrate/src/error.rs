@@ -24,6 +24,8 @@ pub mod exit_codes {
     pub const ERROR: i32 = 1;
     /// `diff --exit-code` found differences; `status`/`check` found problems.
     pub const DIFFERENCES: i32 = 2;
+    /// Stopped by Ctrl-C: what ran before it is applied, the rest did not start.
+    pub const INTERRUPTED: i32 = 130;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +121,8 @@ pub enum Outcome {
     Ok,
     /// Differences (`diff --exit-code`) or problems (`status`, `check`).
     Differences,
+    /// Ctrl-C stopped the run between two migrations.
+    Interrupted,
 }
 
 impl Outcome {
@@ -126,6 +130,7 @@ impl Outcome {
         match self {
             Outcome::Ok => exit_codes::OK,
             Outcome::Differences => exit_codes::DIFFERENCES,
+            Outcome::Interrupted => exit_codes::INTERRUPTED,
         }
     }
 }

@@ -285,14 +285,7 @@ pub fn run(
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let interrupted = interrupted.clone();
-        // Refused when a handler is set already (tests calling twice): the
-        // first one does the same.
-        let _ = ctrlc::set_handler(move || {
-            if interrupted.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
-            }
-            runner::request_stop();
-        });
+        runner::stop_on_ctrl_c(move || interrupted.store(true, Ordering::SeqCst));
     }
     let stop_new = AtomicBool::new(false);
     let next = AtomicUsize::new(0);
@@ -519,7 +512,7 @@ fn run_one(
             // Not for a tenant schema: introspection reads every schema of
             // the database, not the tenant's alone, and would be wrong.
             if matches!(action, Action::Check) && problems.is_empty() && spec.schema.is_none() {
-                match crate::commands::check::drift(ws, migrations, &report, db.as_mut()) {
+                match crate::commands::check::drift(ws, migrations, &report, db.as_mut(), None) {
                     Ok(Ok((drift, _))) => problems.extend(drift),
                     Ok(Err(e)) => problems.push(format!("drift not checked: {e}")),
                     Err(e) => return failed(e.to_string()),

@@ -65,6 +65,8 @@ impl Report {
                 let state = match row {
                     None => State::Pending,
                     Some(r) if !r.success => State::Failed,
+                    // A repeatable migration that changed runs again.
+                    Some(r) if r.checksum != m.checksum() && m.is_repeatable() => State::Pending,
                     Some(r) if r.checksum != m.checksum() => State::Edited,
                     Some(_) => State::Applied,
                 };
@@ -307,6 +309,8 @@ pub struct ApplySummary {
     pub skipped_by_other_runner: Vec<String>,
     /// [`request_stop`] was called: the run stopped between two migrations.
     pub stopped: bool,
+    /// Pending migrations the run did not start because it stopped.
+    pub not_started: usize,
 }
 
 static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -320,6 +324,22 @@ pub fn request_stop() {
 
 pub fn stop_requested() -> bool {
     STOP.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Ctrl-C during a run: the first asks the run to stop after its current
+/// migration (which commits or rolls back as it would) and calls
+/// `on_first`; a second ends the process, and the database rolls back
+/// whatever transaction is open.
+#[cfg(feature = "cli")]
+pub fn stop_on_ctrl_c(on_first: impl Fn() + Send + 'static) {
+    // Refused when a handler is set already (tests calling twice): the
+    // first one does the same.
+    let _ = ctrlc::set_handler(move || {
+        if STOP.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(crate::error::exit_codes::INTERRUPTED);
+        }
+        on_first();
+    });
 }
 
 /// Refuses a script that runs in the runner's transaction but has its own
@@ -356,13 +376,7 @@ pub fn apply(
     dry_run: bool,
     out: &Output,
 ) -> Result<ApplySummary, RunnerError> {
-    if let Some(v) = to
-        && !local.iter().any(|m| m.version == v)
-    {
-        return Err(RunnerError::UnknownVersion(v.to_string()));
-    }
-    let mut guard = RunLock::acquire(db)?;
-    apply_locked(guard.db(), local, to, dry_run, false, out)
+    apply_under_lock(db, local, to, dry_run, false, out)
 }
 
 /// `apply --single-transaction`: every pending migration (up to `to`) and
@@ -375,13 +389,24 @@ pub fn apply_single_transaction(
     dry_run: bool,
     out: &Output,
 ) -> Result<ApplySummary, RunnerError> {
+    apply_under_lock(db, local, to, dry_run, true, out)
+}
+
+fn apply_under_lock(
+    db: &mut dyn Database,
+    local: &[Migration],
+    to: Option<&str>,
+    dry_run: bool,
+    one_transaction: bool,
+    out: &Output,
+) -> Result<ApplySummary, RunnerError> {
     if let Some(v) = to
         && !local.iter().any(|m| m.version == v)
     {
         return Err(RunnerError::UnknownVersion(v.to_string()));
     }
     let mut guard = RunLock::acquire(db)?;
-    apply_locked(guard.db(), local, to, dry_run, true, out)
+    apply_locked(guard.db(), local, to, dry_run, one_transaction, out)
 }
 
 /// Drops everything in the database and applies every migration, under one
@@ -433,6 +458,29 @@ fn apply_locked(
     for m in &pending {
         refuse_transaction_control(&Script::up(m)?)?;
     }
+    // A changed repeatable migration's row goes before it runs again (it is
+    // written anew when it succeeds; were the run to stop in between, the
+    // migration would only be pending, and repeatables are made to rerun).
+    if !dry_run {
+        for m in pending.iter().filter(|m| m.is_repeatable()) {
+            let recorded = report
+                .migrations
+                .iter()
+                .any(|e| e.version == m.version && e.applied_at.is_some());
+            if recorded {
+                // Reverting with no statements: the row alone goes.
+                let forget = Script {
+                    version: &m.version,
+                    name: &m.name,
+                    checksum: String::new(),
+                    no_transaction: false,
+                    path: display_path(&m.up.path),
+                    statements: Vec::new(),
+                };
+                db.revert(&forget, &mut |_| {})?;
+            }
+        }
+    }
     let outside: Vec<String> = pending
         .iter()
         .filter(|m| m.no_transaction)
@@ -447,9 +495,11 @@ fn apply_locked(
         return apply_in_one_transaction(db, &pending, out);
     }
     let mut summary = ApplySummary::default();
-    for m in pending {
+    let total = pending.len();
+    for (started, m) in pending.into_iter().enumerate() {
         if stop_requested() {
             summary.stopped = true;
+            summary.not_started = total - started;
             break;
         }
         let id = format!("{}_{}", m.version, m.name);
@@ -662,10 +712,11 @@ pub fn down(
         .with_state(State::Applied)
         .map(|e| e.version.as_str())
         .collect();
+    // Repeatable migrations have no down: reverting goes past them.
     let applied: Vec<&Migration> = local
         .iter()
         .rev()
-        .filter(|m| applied_versions.contains(m.version.as_str()))
+        .filter(|m| !m.is_repeatable() && applied_versions.contains(m.version.as_str()))
         .collect();
     let chosen: Vec<&Migration> = match target {
         DownTarget::Steps(n) => applied.into_iter().take(*n).collect(),

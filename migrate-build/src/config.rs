@@ -15,6 +15,7 @@
 //! seed = "seed.sql"                # optional: a .sql file or a folder of them,
 //!                                  # or { command = "cargo run --bin seed" }
 //! format = "goose"                 # optional: the migrations folder's layout, detected when absent
+//! foreign_history = "ignore"       # default; "compare": other tools' history tables are ordinary tables
 //! ```
 //!
 //! Keys may also be spelled with dashes (`database-url`), as Cargo's own keys
@@ -51,6 +52,10 @@ pub struct Config {
     pub format: Option<crate::migrations::Layout>,
     /// Data loaded by `cargo migrate seed` and after `reset`.
     pub seed: Option<Seed>,
+    /// `foreign_history`: other tools' history tables (told by name and
+    /// columns) are left out of drift, `diff --from database` and `pull`
+    /// (`"ignore"`, the default), or compared like any table (`"compare"`).
+    pub ignore_foreign_history: bool,
 }
 
 /// Where seed data comes from.
@@ -105,8 +110,7 @@ pub struct KeyError {
 
 const PACKAGE: &str = "package.metadata.migrate";
 const WORKSPACE: &str = "workspace.metadata.migrate";
-const KEYS: &str =
-    "dialect, schema, migrations, database_url, history_table, pg_schema, lint, seed, format";
+const KEYS: &str = "dialect, schema, migrations, database_url, history_table, pg_schema, lint, seed, format, foreign_history";
 
 impl Config {
     /// Walks up from `start_dir`: the first `Cargo.toml` with
@@ -308,6 +312,7 @@ fn from_table(
     let mut lint = crate::lint::LintConfig::default();
     let mut seed = None;
     let mut format = None;
+    let mut ignore_foreign_history = true;
     let mut seen: Vec<&'static str> = Vec::new();
     for (key, value) in table_ref.iter() {
         let written = key.get_ref().as_ref();
@@ -321,6 +326,7 @@ fn from_table(
             "lint" => "lint",
             "seed" => "seed",
             "format" => "format",
+            "foreign_history" => "foreign_history",
             _ => {
                 return Err(key_error(
                     written,
@@ -434,6 +440,13 @@ fn from_table(
                     ))
                 })?);
             }
+            "foreign_history" => {
+                ignore_foreign_history = match string(value.get_ref()) {
+                    Some("ignore") => true,
+                    Some("compare") => false,
+                    _ => return Err(err("expected \"ignore\" or \"compare\"".into())),
+                };
+            }
             _ => {
                 let s = string(value.get_ref())
                     .filter(|s| !s.is_empty())
@@ -461,6 +474,7 @@ fn from_table(
         lint,
         seed,
         format,
+        ignore_foreign_history,
     }))
 }
 
@@ -506,6 +520,7 @@ mod tests {
                 lint: crate::lint::LintConfig::default(),
                 seed: None,
                 format: None,
+                ignore_foreign_history: true,
             }
         );
         assert_eq!(Config::from_manifest(&manifest).unwrap(), Some(config));
@@ -660,7 +675,7 @@ pg-schema = "app"
             "[workspace.metadata.migrate]\ndialect = \"sqlite\"\nmigration = \"m\"\n",
         );
         let err = Config::from_manifest(&manifest).unwrap_err().to_string();
-        assert!(err.ends_with(":3:1: [workspace.metadata.migrate] migration: unknown key (expected one of dialect, schema, migrations, database_url, history_table, pg_schema, lint, seed, format)"), "{err}");
+        assert!(err.ends_with(":3:1: [workspace.metadata.migrate] migration: unknown key (expected one of dialect, schema, migrations, database_url, history_table, pg_schema, lint, seed, format, foreign_history)"), "{err}");
 
         write(
             root,

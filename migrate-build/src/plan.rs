@@ -9,6 +9,9 @@ use crate::schema::{
 };
 
 /// One change to a database schema.
+// A plan holds a few steps per changed object, built once and rendered
+// once: boxing the large variants would only add indirection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
     CreateNamespace(String),
@@ -300,6 +303,7 @@ pub enum Rename {
 }
 
 /// What a `SetComment` step comments on.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CommentTarget {
     Index(QualifiedName),

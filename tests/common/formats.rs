@@ -31,6 +31,19 @@ pub const TOOLS: &[(&str, &str)] = &[
     ("atlas", "atlas"),
 ];
 
+/// The history table `tool` keeps (as `TOOLS` names the tool).
+pub fn history_table(tool: &str) -> &'static str {
+    match tool {
+        "prisma" => "_prisma_migrations",
+        "sqlx" => "_sqlx_migrations",
+        "diesel" => "__diesel_schema_migrations",
+        "golang-migrate" | "dbmate" => "schema_migrations",
+        "goose" => "goose_db_version",
+        "flyway" => "flyway_schema_history",
+        _ => "atlas_schema_revisions",
+    }
+}
+
 /// The SQL that creates and fills `tool`'s history table on `dialect`.
 pub fn history_sql(tool: &str, dialect: &str) -> String {
     std::fs::read_to_string(fixtures().join(format!("history/{tool}_{dialect}.sql"))).unwrap()

@@ -128,6 +128,28 @@ impl Workspace {
         names
     }
 
+    /// A workspace whose history is two migrations written by `new`: `users`
+    /// from `first`, then `posts` from `second`, with `extra_config` lines
+    /// appended to the manifest. Returns the migration folder names.
+    pub fn with_two_migrations(
+        dialect: &str,
+        first: &str,
+        second: &str,
+        extra_config: &str,
+    ) -> (Workspace, Vec<String>) {
+        let ws = Workspace::new(dialect, first);
+        if !extra_config.is_empty() {
+            let manifest = ws.read("Cargo.toml");
+            ws.write("Cargo.toml", &format!("{manifest}{extra_config}\n"));
+        }
+        ws.migrate(&["new", "users"]).success();
+        ws.write("schema.sql", second);
+        ws.migrate(&["new", "posts"]).success();
+        let dirs = ws.migration_dirs();
+        assert_eq!(dirs.len(), 2);
+        (ws, dirs)
+    }
+
     /// The default database, `dev.db` beside the manifest.
     pub fn db(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.path("dev.db")).unwrap()
@@ -258,4 +280,9 @@ pub fn versions_redacted(text: &str) -> String {
         }
     }
     out
+}
+
+/// The version of a migration folder name (`<version>_<name>`).
+pub fn version_of(dir: &str) -> &str {
+    dir.split('_').next().unwrap_or(dir)
 }

@@ -236,6 +236,18 @@ pub fn read_and_match<'m>(
                 }
                 match (ty.as_str(), version) {
                     ("SCHEMA" | "DELETE", _) => {}
+                    // A repeatable migration: no version, its script names it.
+                    ("SQL", None) => {
+                        let script = text(&r[4]);
+                        let file = script.rsplit(['/', '\\']).next().unwrap_or_default();
+                        let description = file
+                            .strip_prefix("R__")
+                            .and_then(|f| f.strip_suffix(".sql"))
+                            .unwrap_or(file);
+                        let v = format!("{}{description}", migrate_build::migrations::REPEATABLE_PREFIX);
+                        latest.retain(|(x, _, _)| x != &v);
+                        latest.push((v, r[2].clone(), true));
+                    }
                     ("SQL", Some(v)) => {
                         latest.retain(|(x, _, _)| x != &v);
                         latest.push((v, r[2].clone(), true));
@@ -245,8 +257,7 @@ pub fn read_and_match<'m>(
                         latest.push((v, None, false));
                     }
                     (other, _) => refusals.push(format!(
-                        "Flyway row for {} has type {other}, which is not read (baselines and repeatable migrations \
-                         have no counterpart here)\nhelp: record those migrations by hand with `cargo migrate resolve`, or \
+                        "Flyway row for {} has type {other}, which is not read (baselines have no counterpart here)\nhelp: record those migrations by hand with `cargo migrate resolve`, or \
                          write their state as versioned migrations",
                         text(&r[4])
                     )),
@@ -350,6 +361,11 @@ pub fn read_and_match<'m>(
         };
         row.sum = if ok {
             Sum::Matches(algorithm)
+        } else if row.migration.is_repeatable() {
+            // Changed since Flyway ran it: pending, and `apply` runs it
+            // again, as Flyway would.
+            row.applied = false;
+            Sum::None
         } else {
             Sum::Differs {
                 algorithm,
@@ -385,22 +401,193 @@ pub fn read_and_match<'m>(
     Ok(Matched { rows, refusals })
 }
 
-/// `live` without the history tables of other tools that `expected` does
-/// not have (with their indexes, owned sequences and Atlas's schema): the
-/// other tool made them, no migration did, and adopting leaves them alone.
-pub fn without_foreign_history(live: &mut migrate_build::Schema, expected: &migrate_build::Schema) {
-    let foreign = |name: &migrate_build::schema::QualifiedName| {
-        migrate_build::migrations::FOREIGN_HISTORY_TABLES
+/// The columns each tool's history table has, as the tool creates it: the
+/// ones it always has, and every one it may have (versions add some). A
+/// table of that name is the tool's only when its columns are within these
+/// and include the first list; otherwise it is the application's own.
+const SHAPES: &[(&str, &str, &[&str], &[&str])] = &[
+    (
+        "Prisma",
+        "_prisma_migrations",
+        &["id", "checksum", "migration_name", "started_at"],
+        &[
+            "id",
+            "checksum",
+            "finished_at",
+            "migration_name",
+            "logs",
+            "rolled_back_at",
+            "started_at",
+            "applied_steps_count",
+        ],
+    ),
+    (
+        "sqlx",
+        "_sqlx_migrations",
+        &["version", "checksum", "success"],
+        &[
+            "version",
+            "description",
+            "installed_on",
+            "success",
+            "checksum",
+            "execution_time",
+        ],
+    ),
+    (
+        "diesel",
+        "__diesel_schema_migrations",
+        &["version"],
+        &["version", "run_on"],
+    ),
+    (
+        "golang-migrate, dbmate or Rails",
+        "schema_migrations",
+        &["version"],
+        &["version", "dirty"],
+    ),
+    (
+        "goose",
+        "goose_db_version",
+        &["version_id", "is_applied"],
+        &["id", "version_id", "is_applied", "tstamp"],
+    ),
+    (
+        "Flyway",
+        "flyway_schema_history",
+        &["installed_rank", "version", "script", "success"],
+        &[
+            "installed_rank",
+            "version",
+            "description",
+            "type",
+            "script",
+            "checksum",
+            "installed_by",
+            "installed_on",
+            "execution_time",
+            "success",
+        ],
+    ),
+    (
+        "Atlas",
+        "atlas_schema_revisions",
+        &["version", "applied", "total", "hash"],
+        &[
+            "version",
+            "description",
+            "type",
+            "applied",
+            "total",
+            "executed_at",
+            "execution_time",
+            "error",
+            "error_stmt",
+            "hash",
+            "partial_hashes",
+            "operator_version",
+        ],
+    ),
+];
+
+/// The tool whose history table `table` is, by its name and columns.
+fn history_of(table: &migrate_build::schema::Table) -> Option<&'static str> {
+    let (tool, _, required, allowed) = SHAPES
+        .iter()
+        .find(|(_, name, _, _)| table.name.name.eq_ignore_ascii_case(name))?;
+    let has = |c: &str| {
+        table
+            .columns
             .iter()
-            .any(|t| name.name.eq_ignore_ascii_case(t))
-            && !expected.tables.iter().any(|t| &t.name == name)
+            .any(|col| col.name.eq_ignore_ascii_case(c))
     };
-    live.tables.retain(|t| !foreign(&t.name));
-    live.indexes.retain(|i| !foreign(&i.table));
+    let fits = required.iter().all(|c| has(c))
+        && table
+            .columns
+            .iter()
+            .all(|col| allowed.iter().any(|a| col.name.eq_ignore_ascii_case(a)));
+    fits.then_some(*tool)
+}
+
+/// Another tool's history table left out of a comparison.
+pub struct LeftOut {
+    pub table: migrate_build::schema::QualifiedName,
+    pub tool: &'static str,
+}
+
+/// Takes out of `live` the history tables of other tools that `expected`
+/// does not have, with their indexes, owned sequences and Atlas's schema:
+/// the other tool made them, no migration did, and adopting leaves them
+/// alone. A table is taken by its name and its columns ([`SHAPES`]), so an
+/// application table that merely shares a name stays. Nothing is taken when
+/// the config says `foreign_history = "compare"`.
+pub fn without_foreign_history(
+    live: &mut migrate_build::Schema,
+    expected: &migrate_build::Schema,
+    config: &migrate_build::config::Config,
+) -> Vec<LeftOut> {
+    if !config.ignore_foreign_history {
+        return Vec::new();
+    }
+    let left_out: Vec<LeftOut> = live
+        .tables
+        .iter()
+        .filter(|t| !expected.tables.iter().any(|e| e.name == t.name))
+        .filter_map(|t| {
+            history_of(t).map(|tool| LeftOut {
+                table: t.name.clone(),
+                tool,
+            })
+        })
+        .collect();
+    let gone =
+        |name: &migrate_build::schema::QualifiedName| left_out.iter().any(|l| &l.table == name);
+    live.tables.retain(|t| !gone(&t.name));
+    live.indexes.retain(|i| !gone(&i.table));
     live.sequences
-        .retain(|s| !s.owned_by.as_ref().is_some_and(|(table, _)| foreign(table)));
+        .retain(|s| !s.owned_by.as_ref().is_some_and(|(table, _)| gone(table)));
+    // Atlas keeps its table in a schema of its own: gone with it when empty.
     let atlas = "atlas_schema_revisions";
-    if !expected.namespaces.iter().any(|n| n == atlas) {
+    if !expected.namespaces.iter().any(|n| n == atlas)
+        && left_out
+            .iter()
+            .any(|l| l.table.schema.as_deref() == Some(atlas))
+        && !live
+            .tables
+            .iter()
+            .any(|t| t.name.schema.as_deref() == Some(atlas))
+    {
         live.namespaces.retain(|n| n != atlas);
     }
+    left_out
+}
+
+/// The one line saying which tables were left out, and how to be rid of them.
+pub fn note_left_out(
+    out: &crate::output::Output,
+    dialect: migrate_build::Dialect,
+    left_out: &[LeftOut],
+) {
+    if left_out.is_empty() {
+        return;
+    }
+    let names: Vec<String> = left_out
+        .iter()
+        .map(|l| format!("{} ({})", l.table, l.tool))
+        .collect();
+    let drops: Vec<String> = left_out
+        .iter()
+        .map(|l| {
+            format!(
+                "DROP TABLE {};",
+                migrate_build::dialect::quote::qualified(&l.table, dialect)
+            )
+        })
+        .collect();
+    out.note(format!(
+        "left out as another tool's migration history: {}; once that tool is no longer used, `{}` \
+         (or set `foreign_history = \"compare\"` to compare it as a table of the application)",
+        names.join(", "),
+        drops.join(" ")
+    ));
 }

@@ -43,6 +43,7 @@ pub fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         )?),
         Err(e) => return Err(e),
     };
+    super::stop_after_current_on_ctrl_c(ctx.out);
     let summary = if args.single_transaction {
         runner::apply_single_transaction(
             db.as_mut(),
@@ -60,6 +61,14 @@ pub fn run(args: ApplyArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
             &ctx.out,
         )?
     };
+    if summary.stopped {
+        ctx.out.warn(format!(
+            "interrupted by Ctrl-C: {} applied in this run, {} not started; `cargo migrate apply` goes on from there",
+            summary.applied.len(),
+            summary.not_started
+        ));
+        return Ok(Outcome::Interrupted);
+    }
     if summary.applied.is_empty() && summary.skipped_by_other_runner.is_empty() && !args.dry_run {
         ctx.out.line(format!(
             "{} is up to date ({} migrations applied)",

@@ -13,8 +13,20 @@ use super::Ctx;
 
 pub fn run(args: DiffArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let ws = ctx.workspace()?;
-    let from = load(args.from, &ws, ctx)?;
-    let to = load(args.to, &ws, ctx)?;
+    let mut from = load(args.from, &ws, ctx)?;
+    let mut to = load(args.to, &ws, ctx)?;
+    // Another tool's history table is left out of a database, unless the
+    // other side has it too.
+    let leave_out = |side: &mut Schema, other: &Schema| {
+        let left_out = crate::adopt::without_foreign_history(side, other, &ws.config);
+        crate::adopt::note_left_out(&ctx.out, ws.dialect(), &left_out);
+    };
+    if args.from == Source::Database {
+        leave_out(&mut from, &to);
+    }
+    if args.to == Source::Database {
+        leave_out(&mut to, &from);
+    }
     let plan = try_diff(&from, &to)?;
     if args.script {
         ctx.print(&render_script(&plan, ws.dialect())?)?;

@@ -28,7 +28,15 @@ pub fn run(args: DownArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
         super::backup::before(ctx, &ws, &url, "cargo migrate down")?;
     }
     let mut db = ctx.connect(&ws, &url, Open::MustExist)?;
+    super::stop_after_current_on_ctrl_c(ctx.out);
     let reverted = runner::down(db.as_mut(), &migrations, &target, args.dry_run, &ctx.out)?;
+    if runner::stop_requested() {
+        ctx.out.warn(format!(
+            "interrupted by Ctrl-C: {} reverted in this run, the others asked for not started",
+            reverted.len()
+        ));
+        return Ok(Outcome::Interrupted);
+    }
     if reverted.is_empty() {
         ctx.out.line("nothing to revert");
     }

@@ -186,3 +186,13 @@ pub(crate) fn note_unmodelled(
         out.note(migrate_build::migrations::unmodelled_message(s));
     }
 }
+
+/// A single-database run stops between two migrations on Ctrl-C, as a
+/// many-database run does, and says so at once.
+fn stop_after_current_on_ctrl_c(out: crate::output::Output) {
+    crate::runner::stop_on_ctrl_c(move || {
+        out.warn(
+            "Ctrl-C: stopping after the current migration (it commits or rolls back as it would); press Ctrl-C again to end now",
+        )
+    });
+}

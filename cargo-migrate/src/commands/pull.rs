@@ -54,7 +54,8 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     let mut db = ctx.connect(&ws, &url, Open::MustExist)?;
     let empty = Schema::empty(dialect);
     let mut live = db.introspect()?;
-    crate::adopt::without_foreign_history(&mut live, &empty);
+    let left_out = crate::adopt::without_foreign_history(&mut live, &empty, &ws.config);
+    crate::adopt::note_left_out(&ctx.out, dialect, &left_out);
     live.sort();
     let plan = diff(&empty, &live);
     let script = render_script(&plan, dialect)?;

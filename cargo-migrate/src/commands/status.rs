@@ -48,7 +48,7 @@ pub fn run(args: StatusArgs, ctx: &Ctx) -> Result<Outcome, CliError> {
     // Drift only means something when the history itself is in order.
     let drift = match db.as_mut() {
         Some(db) if report.refusals(&migrations).is_empty() => {
-            super::check::drift(&ws, &migrations, &report, db.as_mut())?
+            super::check::drift(&ws, &migrations, &report, db.as_mut(), Some(&ctx.out))?
                 .map(|(steps, _)| steps)
                 .unwrap_or_else(|e| vec![format!("not checked: {e}")])
         }

@@ -214,6 +214,15 @@ pub trait Database {
     fn select_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError>;
 }
 
+/// The first line of a statement, for an error that quotes it.
+pub(crate) fn first_line(sql: &str) -> String {
+    let trimmed = sql.trim();
+    match trimmed.split_once('\n') {
+        Some((first, _)) => format!("{first} …"),
+        None => trimmed.to_string(),
+    }
+}
+
 /// Lowercase hex of bytes read from another tool's table.
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

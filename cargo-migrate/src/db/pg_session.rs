@@ -17,6 +17,9 @@ pub trait PgSession {
     fn execute(&mut self, sql: &str, params: Params<'_>) -> Result<u64, Error>;
     fn batch_execute(&mut self, sql: &str) -> Result<(), Error>;
     fn simple_query(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>, Error>;
+    /// `COPY … FROM stdin` with its data (pg_dump's text format); `None`
+    /// where the connection cannot stream it (an async client).
+    fn copy_in(&mut self, command: &str, data: &[u8]) -> Option<Result<u64, Error>>;
     /// The blocking client, for what only the CLI does (introspection,
     /// `reset`); `None` on an async client.
     fn blocking(&mut self) -> Option<&mut Client>;
@@ -40,6 +43,14 @@ impl PgSession for Client {
     }
     fn simple_query(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>, Error> {
         Client::simple_query(self, sql)
+    }
+    fn copy_in(&mut self, command: &str, data: &[u8]) -> Option<Result<u64, Error>> {
+        use std::io::Write;
+        Some(Client::copy_in(self, command).and_then(|mut writer| {
+            // A failed write is the connection's failure: `finish` reports it.
+            let _ = writer.write_all(data);
+            writer.finish()
+        }))
     }
     fn blocking(&mut self) -> Option<&mut Client> {
         Some(self)
@@ -107,6 +118,9 @@ impl PgSession for Tokio<'_> {
     }
     fn simple_query(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>, Error> {
         self.runtime.block_on(self.client.simple_query(sql))
+    }
+    fn copy_in(&mut self, _command: &str, _data: &[u8]) -> Option<Result<u64, Error>> {
+        None
     }
     fn blocking(&mut self) -> Option<&mut Client> {
         None

@@ -25,7 +25,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use super::pg_session::{PgSession, Session};
 use super::{
     AppliedRow, ApplyOutcome, Database, DbError, LOCK_POLL, Located, RevertOutcome, Script,
-    StatementHook, lock_timeout,
+    StatementHook, first_line, lock_timeout,
 };
 use crate::url::{PgOptions, SslMode};
 
@@ -390,7 +390,22 @@ fn run_script(
     let total = script.statements.len();
     for (i, st) in script.statements.iter().enumerate() {
         hook(st.text);
-        if let Err(e) = client.batch_execute(st.text) {
+        let result = match migrate_build::ddl::copy_from_stdin(st.text) {
+            Some((command, data)) => match client.copy_in(command, data.as_bytes()) {
+                Some(done) => done.map(|_| ()),
+                None => {
+                    return Err(DbError::Statement {
+                        path: script.path.clone(),
+                        line: st.line,
+                        column: st.column,
+                        statement: first_line(st.text),
+                        message: "COPY … FROM stdin needs a blocking connection: apply this migration with `cargo migrate apply` or a `postgres::Client`".to_string(),
+                    });
+                }
+            },
+            None => client.batch_execute(st.text),
+        };
+        if let Err(e) = result {
             let (line, column) = error_location(st, &e);
             let mut message = server_message(&e);
             if script.no_transaction && i > 0 {
@@ -427,14 +442,6 @@ fn error_location(st: &Located<'_>, e: &postgres::Error) -> (usize, usize) {
         }
     }
     (line, column)
-}
-
-fn first_line(sql: &str) -> String {
-    let trimmed = sql.trim();
-    match trimmed.split_once('\n') {
-        Some((first, _)) => format!("{first} …"),
-        None => trimmed.to_string(),
-    }
 }
 
 impl Database for Postgres<'_> {

@@ -18,7 +18,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
     AppliedRow, ApplyOutcome, Database, DbError, Handle, LOCK_POLL, Open, RevertOutcome, Script,
-    StatementHook, lock_timeout,
+    StatementHook, first_line, lock_timeout,
 };
 
 /// How long a runner waits for another one's write lock.
@@ -418,14 +418,6 @@ impl std::fmt::Display for Violation {
 enum Tx<T> {
     Commit(T),
     Rollback(T),
-}
-
-fn first_line(sql: &str) -> String {
-    let trimmed = sql.trim();
-    match trimmed.split_once('\n') {
-        Some((first, _)) => format!("{first} …"),
-        None => trimmed.to_string(),
-    }
 }
 
 impl Database for Sqlite<'_> {

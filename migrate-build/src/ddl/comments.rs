@@ -26,7 +26,7 @@ fn set_named(list: &mut Vec<(String, String)>, name: &str, text: Option<String>)
 }
 
 /// `COMMENT ON` a kind other than TABLE and COLUMN; the cursor is on the kind.
-pub(super) fn apply(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
+pub(super) fn apply(schema: &mut Schema, sql: &str, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     let d = schema.dialect;
     let opaque = |c: &mut Cursor<'_>| -> Option<OpaqueKind> {
         let kind = match c.peek()? {
@@ -102,12 +102,26 @@ pub(super) fn apply(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome
         if !exists {
             return Err(format!("schema `{name}` does not exist"));
         }
+        let text = text.filter(|t| {
+            !(d.same_name(&name, "public") && t == crate::dialect::postgres::PUBLIC_SCHEMA_COMMENT)
+        });
         set_named(&mut schema.namespace_comments, &name, text);
         return Ok(Outcome::Applied);
     }
     if c.eat(&["EXTENSION"]) {
         let name = c.ident()?;
         let text = comment_text(c)?;
+        // plpgsql is built in and not modelled: its own comment is the state
+        // of every database; another one the model could not hold.
+        if name == super::objects::BUILT_IN_EXTENSION {
+            return if text.as_deref() == Some(super::objects::BUILT_IN_EXTENSION_COMMENT) {
+                Ok(Outcome::Applied)
+            } else {
+                Err(format!(
+                    "a comment on the built-in extension `{name}` other than its own is not modelled"
+                ))
+            };
+        }
         let e = schema
             .extensions
             .iter_mut()
@@ -153,10 +167,9 @@ pub(super) fn apply(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome
         return Ok(Outcome::Applied);
     }
     if let Some(kind) = opaque(c) {
-        let name = c.qualified()?;
-        // An argument list picks an overload; the model keeps one object
-        // per name, so a name alone must be unambiguous.
-        c.skip_parens();
+        // An argument list picks an overload by its signature, as `DROP`
+        // does; a name alone must be unambiguous.
+        let (name, signature) = super::objects::drop_identity(schema, sql, c, kind)?;
         let on_table = if c.eat(&["ON"]) {
             Some(c.qualified()?)
         } else {
@@ -166,6 +179,7 @@ pub(super) fn apply(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome
         let matches = |o: &crate::schema::OpaqueObject| {
             o.kind == kind
                 && o.name.same_as(&name, d)
+                && (signature.is_none() || o.signature == signature)
                 && match (&on_table, &o.on_table) {
                     (Some(a), Some(b)) => a.same_as(b, d),
                     (None, _) => true,
@@ -181,11 +195,12 @@ pub(super) fn apply(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome
                 Ok(Outcome::Applied)
             }
             [] => Err(format!(
-                "{} `{name}` does not exist",
-                kind.as_sql().to_lowercase()
+                "{} `{name}{}` does not exist",
+                kind.as_sql().to_lowercase(),
+                signature.map(|s| format!("({s})")).unwrap_or_default()
             )),
             _ => Err(format!(
-                "COMMENT ON {} `{name}`: the name has overloads, which the model does not tell apart",
+                "COMMENT ON {} `{name}`: the name has overloads; give the argument types of the one meant",
                 kind.as_sql()
             )),
         };

@@ -678,14 +678,44 @@ pub(super) fn apply_constraints(
     let (fks, others): (Vec<_>, Vec<_>) = pending
         .into_iter()
         .partition(|p| matches!(p.kind, PendingKind::ForeignKey { .. }));
+    // SQLite leaves out a unique key that repeats the primary key or another
+    // unique (same columns, same order) as PostgreSQL does (PRAGMA
+    // index_list shows one index: Chromium's `key … UNIQUE PRIMARY KEY`),
+    // unless the primary key is the rowid, which has no index.
     let others = match d {
         Dialect::Postgres => without_redundant_keys(others, d),
-        Dialect::Sqlite => others,
+        Dialect::Sqlite if rowid_key(schema, table_name, &others) => {
+            let (primary, rest): (Vec<_>, Vec<_>) = others
+                .into_iter()
+                .partition(|p| matches!(p.kind, PendingKind::PrimaryKey(..)));
+            primary
+                .into_iter()
+                .chain(without_redundant_keys(rest, d))
+                .collect()
+        }
+        Dialect::Sqlite => without_redundant_keys(others, d),
     };
     for p in others.into_iter().chain(fks) {
         add_constraint(schema, table_name, p)?;
     }
     Ok(Outcome::Applied)
+}
+
+/// Whether the primary key among `pending` is a SQLite rowid table's
+/// `INTEGER PRIMARY KEY`: the rowid itself, no index.
+fn rowid_key(schema: &Schema, table: &QualifiedName, pending: &[Pending]) -> bool {
+    let Some(t) = schema.table(table).filter(|t| !t.without_rowid) else {
+        return false;
+    };
+    pending.iter().any(|p| match &p.kind {
+        PendingKind::PrimaryKey(columns, _) => match columns.as_slice() {
+            [only] => t.column(only, Dialect::Sqlite).is_some_and(|c| {
+                c.ty.name.eq_ignore_ascii_case("INTEGER") && c.ty.modifiers.is_empty()
+            }),
+            _ => false,
+        },
+        _ => false,
+    })
 }
 
 /// What PostgreSQL does with the keys of one statement (`transformIndexConstraints`):
@@ -945,17 +975,17 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     (target.name.clone(), columns)
                 }
                 // SQLite checks references when rows are written, so a table
-                // may name one created later in the script.
-                None if d == Dialect::Sqlite && !referenced.is_empty() => {
-                    (referenced_table, referenced)
-                }
+                // may name one created later in the script. Without columns
+                // it names that table's primary key, which the file's end
+                // fills in (see `resolve_forward_references`).
+                None if d == Dialect::Sqlite => (referenced_table, referenced),
                 None => {
                     return Err(format!(
                         "referenced table `{referenced_table}` does not exist"
                     ));
                 }
             };
-            if referenced_columns.len() != cols.len() {
+            if !referenced_columns.is_empty() && referenced_columns.len() != cols.len() {
                 return Err(format!(
                     "foreign key has {} columns but references {}",
                     cols.len(),

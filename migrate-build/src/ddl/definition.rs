@@ -57,23 +57,39 @@ pub(super) fn trigger(text: &str, d: Dialect) -> Definition {
     }
 }
 
-/// One token as a key word: unquoted words lower-cased, quoted ones kept,
-/// strings by their content.
+/// One token as a key word: unquoted words lower-cased, quoted ones kept
+/// unless they need no quotes (`"plpgsql"`, `"trigger"`, `"touch"`: pg_dump
+/// --quote-all-identifiers quotes every name), strings by their content.
+/// `"char"` keeps its quotes: it is another type than `char`.
 fn word(t: &Tok) -> String {
     match t {
         Tok::Word {
             text,
             quoted: false,
         } => text.to_ascii_lowercase(),
+        Tok::Word { text, quoted: true } if needs_no_quotes(text) && text != "char" => text.clone(),
         Tok::Word { text, quoted: true } => format!("\"{text}\""),
         Tok::Str(s) => format!("'{}'", s.replace('\'', "''")),
         Tok::Num(n) | Tok::Sym(n) => n.clone(),
     }
 }
 
-/// Whether tokens `i`, `i + 1` are the `public.` qualifier pg_dump adds.
+/// A name the server would print unquoted: lower case letters, digits and
+/// `_`, not starting with a digit.
+pub(super) fn needs_no_quotes(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Whether tokens `i`, `i + 1` are the `public.` qualifier pg_dump adds
+/// (`"public".` with --quote-all-identifiers).
 fn public_at(toks: &[Tok], i: usize) -> bool {
-    toks[i].is_kw("public")
+    (toks[i].is_kw("public")
+        || matches!(&toks[i], Tok::Word { text, quoted: true } if text == "public"))
         && toks.get(i + 1).is_some_and(|t| t.is_sym("."))
         && toks
             .get(i + 2)

@@ -86,7 +86,17 @@ fn key(e: &Expr) -> String {
         // coercion (`(x)::text` for a varchar column): without the column
         // types neither side can tell those from a cast the user wrote, so
         // casts never make two expressions differ.
-        Expr::Cast { expr, .. } => key(expr),
+        Expr::Cast {
+            expr, data_type, ..
+        } => match (&**expr, regclass(data_type)) {
+            // `'"public"."x_seq"'::"regclass"` names the relation `x_seq`:
+            // the string is a name, quoted as names are.
+            (Expr::Value(v), true) => match &v.value {
+                Value::SingleQuotedString(s) => string(&relation_name(s)),
+                _ => key(expr),
+            },
+            _ => key(expr),
+        },
         Expr::TypedString(ts) => literal(&ts.value.value),
         Expr::Interval(iv) => interval(iv).unwrap_or_else(|| fallback(e)),
         Expr::BinaryOp { left, op, right } => binary(left, op, right),
@@ -314,9 +324,44 @@ fn key(e: &Expr) -> String {
     }
 }
 
-/// What the AST walk does not canonicalise: sqlparser's own print, folded.
+/// What the AST walk does not canonicalise (a subquery, `EXISTS (…)`):
+/// sqlparser's own print, folded, with the spellings that name the same
+/// thing made one: names quoted that need no quotes (pg_dump
+/// --quote-all-identifiers) unquoted, and the `public.` qualifier pg_dump
+/// writes left out, as the server prints what it finds on its search path.
 fn fallback(e: &Expr) -> String {
-    normalize::definition_key(&e.to_string())
+    let text = e.to_string();
+    let Ok(tokens) = scan::tokenize(&text, Dialect::Postgres) else {
+        return normalize::definition_key(&text);
+    };
+    let toks = &tokens.toks;
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < toks.len() {
+        let public = matches!(&toks[i], scan::Tok::Word { text, .. } if text.eq_ignore_ascii_case("public"))
+            && toks.get(i + 1).is_some_and(|t| t.is_sym("."))
+            && toks
+                .get(i + 2)
+                .is_some_and(|t| matches!(t, scan::Tok::Word { .. }))
+            && !(i > 0 && toks[i - 1].is_sym("."));
+        if public {
+            i += 2;
+            continue;
+        }
+        match &toks[i] {
+            scan::Tok::Word { text, quoted: true }
+                if !(super::definition::needs_no_quotes(text) && text != "char") =>
+            {
+                out.push_str(&format!("\"{}\"", text.replace('"', "\"\"")));
+            }
+            scan::Tok::Word { text, .. } => out.push_str(&text.to_lowercase()),
+            scan::Tok::Str(s) => out.push_str(&format!("'{}'", s.replace('\'', "''"))),
+            scan::Tok::Num(n) | scan::Tok::Sym(n) => out.push_str(n),
+        }
+        out.push(' ');
+        i += 1;
+    }
+    normalize::definition_key(&out)
 }
 
 fn list(items: &[Expr]) -> String {
@@ -385,13 +430,22 @@ fn flatten<'e>(e: &'e Expr, op: &BinaryOperator, out: &mut Vec<&'e Expr>) {
 fn operator(op: &BinaryOperator) -> String {
     match op {
         // `OPERATOR(pg_catalog.~)` is how pg_dump spells `~` with an empty
-        // search_path.
+        // search_path; `OPERATOR(public.~)` an operator of an extension in
+        // the default schema (citext's `~`), which the server prints bare.
         BinaryOperator::PGCustomBinaryOperator(parts) => match parts.as_slice() {
-            [schema, op] if schema.eq_ignore_ascii_case("pg_catalog") => op.clone(),
+            [schema, op] if on_search_path(schema) => op.clone(),
             [op] => op.clone(),
             _ => op.to_string(),
         },
         other => other.to_string(),
+    }
+}
+
+/// `pg_catalog`, `public` (any case), `"pg_catalog"`, `"public"`.
+fn on_search_path(schema: &str) -> bool {
+    match schema.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+        Some(quoted) => quoted == "pg_catalog" || quoted == "public",
+        None => schema.eq_ignore_ascii_case("pg_catalog") || schema.eq_ignore_ascii_case("public"),
     }
 }
 
@@ -465,6 +519,66 @@ fn string(s: &str) -> String {
         normalize::canonical_datetime(normalize::canonical_interval(s))
     };
     format!("'{}'", s.replace('\'', "''"))
+}
+
+/// `regclass`, `pg_catalog.regclass`, `"regclass"`.
+fn regclass(ty: &ast::DataType) -> bool {
+    let ast::DataType::Custom(name, modifiers) = ty else {
+        return false;
+    };
+    let last = name
+        .0
+        .last()
+        .and_then(|p| p.as_ident())
+        .map(|id| id.value.as_str());
+    modifiers.is_empty()
+        && last.is_some_and(|n| n.eq_ignore_ascii_case("regclass"))
+        && (name.0.len() == 1
+            || name.0[0]
+                .as_ident()
+                .is_some_and(|id| id.value.eq_ignore_ascii_case("pg_catalog")))
+}
+
+/// The text of a regclass literal as the server prints it for the same
+/// relation: each dotted part unquoted when it needs no quotes, unquoted
+/// parts folded to lower case (`"public"."X_seq"` → `public."X_seq"`).
+/// `None`-free: text that is no dotted name is kept.
+fn relation_name(s: &str) -> String {
+    let mut parts = Vec::new();
+    let mut chars = s.trim().chars().peekable();
+    loop {
+        let mut part = String::new();
+        let quoted = chars.peek() == Some(&'"');
+        if quoted {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    Some('"') => break,
+                    Some(c) => part.push(c),
+                    None => return s.to_string(),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' {
+                    break;
+                }
+                part.push(c.to_ascii_lowercase());
+                chars.next();
+            }
+        }
+        parts.push(ident(&Ident::with_quote('"', part)));
+        match chars.next() {
+            Some('.') => continue,
+            None => break,
+            Some(_) => return s.to_string(),
+        }
+    }
+    parts.join(".")
 }
 
 /// Numbers as values: `1.5e3` and `1500` are one double, but `1.0` and `1`
@@ -611,6 +725,15 @@ mod tests {
         same("x NOT ILIKE 'a%'", "(x !~~* 'a%'::text)");
         same("x IS NOT DISTINCT FROM 1", "(NOT (x IS DISTINCT FROM 1))");
         same("x OPERATOR(pg_catalog.~) '^a'", "(x ~ '^a'::text)");
+        same(
+            "(username OPERATOR(public.~) '^\\w'::public.citext)",
+            "(username ~ '^\\w'::citext)",
+        );
+        same(
+            "(\"username\" OPERATOR(\"public\".~) 'a'::\"public\".\"citext\")",
+            "(username ~ 'a'::citext)",
+        );
+        differ("x OPERATOR(app.~) 'a'", "x ~ 'a'");
         same("x != 0", "(x <> 0)");
         same("trim(x)", "TRIM(BOTH FROM x)");
         same("substring(x, 1, 2)", "\"substring\"(x, 1, 2)");
@@ -643,6 +766,34 @@ mod tests {
         same(
             "nextval('public.x_seq'::regclass)",
             "nextval('x_seq'::regclass)",
+        );
+        same(
+            "\"nextval\"('\"public\".\"x_seq\"'::\"regclass\")",
+            "nextval('x_seq'::regclass)",
+        );
+        same(
+            "nextval('\"app\".\"Mixed_seq\"'::pg_catalog.regclass)",
+            "nextval('app.\"Mixed_seq\"'::regclass)",
+        );
+        differ(
+            "nextval('\"Mixed_seq\"'::regclass)",
+            "nextval('mixed_seq'::regclass)",
+        );
+        // Only a regclass's text is a name: other strings keep their quotes.
+        differ("x <> '\"a\"'::text", "x <> 'a'::text");
+        // A subquery is keyed by its folded text: pg_dump's quoting and
+        // `public.` and the server's print meet there too.
+        same(
+            "(EXISTS ( SELECT 1 FROM \"public\".\"setlists\" WHERE ((\"setlists\".\"id\" = \"setlist_songs\".\"setlist_id\") AND (\"setlists\".\"owner\" = 'uid'::\"text\"))))",
+            "(EXISTS ( SELECT 1 FROM setlists WHERE ((setlists.id = setlist_songs.setlist_id) AND (setlists.owner = 'uid'::text))))",
+        );
+        differ(
+            "EXISTS (SELECT 1 FROM \"Setlists\")",
+            "EXISTS (SELECT 1 FROM setlists)",
+        );
+        differ(
+            "EXISTS (SELECT 1 FROM app.setlists)",
+            "EXISTS (SELECT 1 FROM setlists)",
         );
         same("public.twice(x)", "twice(x)");
         same("pg_catalog.lower(x)", "lower(x)");

@@ -133,7 +133,12 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
     let method = ci
         .using
         .as_ref()
-        .map(|m| m.to_string().to_ascii_lowercase())
+        .map(|m| match m {
+            // `USING "btree"` (pg_dump --quote-all-identifiers) names the
+            // access method `btree`, folded like any name.
+            ast::IndexType::Custom(id) => names::ident(id, d),
+            other => other.to_string().to_ascii_lowercase(),
+        })
         .filter(|m| m != "btree");
     // `name text_ops` on a text column is `name`: the catalog keeps the
     // class either way and cannot tell the two apart.

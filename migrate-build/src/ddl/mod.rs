@@ -52,7 +52,9 @@ pub use lint_facts::{
     is_not_null_check, lint_ignores, statement_facts, volatile_call,
 };
 pub use redact::{password_literals, redact_passwords};
-pub use split::{SplitError, SplitErrorKind, Statement, has_sql_standard_body, split_statements};
+pub use split::{
+    SplitError, SplitErrorKind, Statement, copy_from_stdin, has_sql_standard_body, split_statements,
+};
 pub use transaction::{TransactionControl, transaction_control};
 
 /// One SQL source: a schema file or a migration.
@@ -168,6 +170,7 @@ fn apply_here(
         error
     };
     let mut gap_start = 0;
+    let mut forward: Vec<((crate::schema::QualifiedName, usize), &Statement<'_>)> = Vec::new();
     let read = annotations == Annotations::Read;
     for statement in &statements {
         let start = offset_in(file.sql, statement.text);
@@ -188,7 +191,13 @@ fn apply_here(
             renames::inside(schema, file, statement).map_err(|e| annotation_error(e, statement))?;
         }
         record(&mut report, &mut temporary, file, statement, outcome);
+        for r in unresolved_references(schema) {
+            if !forward.iter().any(|(f, _)| *f == r) {
+                forward.push((r, statement));
+            }
+        }
     }
+    resolve_forward_references(schema, file, &forward)?;
     if let Some(last) = statements.last().filter(|_| read) {
         renames::above(
             file,
@@ -235,6 +244,66 @@ fn interpret_in(
             None => Err(DdlError::at(file.path, statement, message)),
         },
     }
+}
+
+/// SQLite foreign keys written `REFERENCES t` (no columns) naming a table
+/// not created yet: (table, index of the foreign key).
+fn unresolved_references(schema: &Schema) -> Vec<(crate::schema::QualifiedName, usize)> {
+    if schema.dialect != crate::Dialect::Sqlite {
+        return Vec::new();
+    }
+    schema
+        .tables
+        .iter()
+        .flat_map(|t| {
+            t.foreign_keys
+                .iter()
+                .enumerate()
+                .filter(|(_, fk)| fk.referenced_columns.is_empty())
+                .map(|(i, _)| (t.name.clone(), i))
+        })
+        .collect()
+}
+
+/// At the end of a file, each such reference names its table's primary
+/// key, as SQLite resolves it when rows are written; a table that is still
+/// missing, or has no primary key, is an error at the statement that made
+/// the reference.
+fn resolve_forward_references(
+    schema: &mut Schema,
+    file: SourceFile<'_>,
+    forward: &[((crate::schema::QualifiedName, usize), &Statement<'_>)],
+) -> Result<(), DdlError> {
+    for ((table, i), statement) in forward {
+        let Some(fk) = schema.table(table).and_then(|t| t.foreign_keys.get(*i)) else {
+            continue;
+        };
+        if !fk.referenced_columns.is_empty() {
+            continue;
+        }
+        let target = fk.referenced_table.clone();
+        let width = fk.columns.len();
+        let key = match schema.table(&target) {
+            None => Err(format!("referenced table `{target}` does not exist")),
+            Some(t) => match &t.primary_key {
+                None => Err(format!("referenced table `{target}` has no primary key")),
+                Some(pk) if pk.columns.len() != width => Err(format!(
+                    "foreign key has {width} columns but references {}",
+                    pk.columns.len()
+                )),
+                Some(pk) => Ok((t.name.clone(), pk.columns.clone())),
+            },
+        };
+        let (name, columns) = key.map_err(|m| DdlError::at(file.path, statement, m))?;
+        if let Some(fk) = schema
+            .table_mut(table)
+            .and_then(|t| t.foreign_keys.get_mut(*i))
+        {
+            fk.referenced_table = name;
+            fk.referenced_columns = columns;
+        }
+    }
+    Ok(())
 }
 
 /// Each script runs in its own session: its temporary tables end with it.
@@ -458,6 +527,9 @@ fn interpret(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     }
     let tokens = scan::tokenize(text, schema.dialect)?;
     if let Some(kind) = pgdump::ownership(&tokens) {
+        return Ok(Outcome::Skipped(kind));
+    }
+    if let Some(kind) = pgdump::internal_table(&tokens, schema.dialect) {
         return Ok(Outcome::Skipped(kind));
     }
     match scan::classify(&tokens) {

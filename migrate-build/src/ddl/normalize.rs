@@ -10,6 +10,35 @@ use crate::dialect::Dialect;
 /// The comparison key of an expression: what two spellings of the same
 /// default or check share. Not valid SQL; never rendered.
 pub fn expr_key(sql: &str, dialect: Dialect) -> String {
+    // The same few expressions come back on column after column (`now()`,
+    // `0`, `''`, `CURRENT_TIMESTAMP`): a key is a function of the text and
+    // the dialect alone, so this thread keeps the keys of short texts it has
+    // computed, and parses each text once (unoptimised, as build scripts
+    // run, a parse is thousands of times the cost of the look-up).
+    const SHORT: usize = 64;
+    const KEPT: usize = 256;
+    thread_local! {
+        static KEYS: std::cell::RefCell<std::collections::HashMap<(Dialect, String), String>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if sql.len() > SHORT {
+        return compute_key(sql, dialect);
+    }
+    let probe = (dialect, sql.to_string());
+    if let Some(key) = KEYS.with_borrow(|keys| keys.get(&probe).cloned()) {
+        return key;
+    }
+    let key = compute_key(sql, dialect);
+    KEYS.with_borrow_mut(|keys| {
+        if keys.len() >= KEPT {
+            keys.clear();
+        }
+        keys.insert(probe, key.clone());
+    });
+    key
+}
+
+fn compute_key(sql: &str, dialect: Dialect) -> String {
     match dialect {
         Dialect::Sqlite => sqlite_key(sql),
         Dialect::Postgres => {

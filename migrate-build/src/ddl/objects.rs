@@ -14,7 +14,11 @@ use crate::schema::{
 };
 
 /// The extension every PostgreSQL database has from its template.
-const BUILT_IN_EXTENSION: &str = "plpgsql";
+pub(super) const BUILT_IN_EXTENSION: &str = "plpgsql";
+
+/// The comment it comes with (pg_dump writes it after `CREATE EXTENSION IF
+/// NOT EXISTS plpgsql`).
+pub(super) const BUILT_IN_EXTENSION_COMMENT: &str = "PL/pgSQL procedural language";
 
 pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallible<Outcome> {
     if super::policy::is_policy(tokens) {
@@ -28,7 +32,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallibl
     } else if c.eat(&["ALTER"]) {
         alter(schema, text, &mut c)
     } else if c.eat(&["COMMENT", "ON"]) {
-        comment(schema, &mut c)
+        comment(schema, text, &mut c)
     } else {
         Err(format!("statement {} is not understood", c.here()))
     }
@@ -140,11 +144,16 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         c.eat(&["AUTHORIZATION"]);
         let name = c.ident()?;
         // `public` is the model's default schema (`None`): it always exists.
-        let exists = schema.dialect.same_name(&name, "public")
-            || schema
-                .namespaces
-                .iter()
-                .any(|n| schema.dialect.same_name(n, &name));
+        // `pg_dump -n public` writes `CREATE SCHEMA public;` for it (and a
+        // restore into a new database reports it as existing and goes on):
+        // it says the schema is there, which it is.
+        if schema.dialect.same_name(&name, "public") {
+            return Ok(Outcome::Applied);
+        }
+        let exists = schema
+            .namespaces
+            .iter()
+            .any(|n| schema.dialect.same_name(n, &name));
         if exists {
             return if if_not_exists {
                 Ok(Outcome::Applied)
@@ -797,7 +806,7 @@ fn drop(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome
 
 /// The name of the object a `DROP` names and, when it gives one, the
 /// signature that picks an overload.
-fn drop_identity(
+pub(super) fn drop_identity(
     schema: &Schema,
     text: &str,
     c: &mut Cursor<'_>,
@@ -1325,14 +1334,14 @@ fn index_of(values: &[String], value: &str) -> Fallible<usize> {
         .ok_or_else(|| format!("enum label `{value}` does not exist"))
 }
 
-fn comment(schema: &mut Schema, c: &mut Cursor<'_>) -> Fallible<Outcome> {
+fn comment(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     let d = schema.dialect;
     let target = if c.eat(&["TABLE"]) {
         Target::Table
     } else if c.eat(&["COLUMN"]) {
         Target::Column
     } else {
-        return super::comments::apply(schema, c);
+        return super::comments::apply(schema, text, c);
     };
     let mut parts = vec![c.ident()?];
     while c.eat_sym(".") {

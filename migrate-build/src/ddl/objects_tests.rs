@@ -272,3 +272,29 @@ fn alters_of_functions_and_triggers_that_change_them_are_refused() {
         [(2, "OWNER TO")]
     );
 }
+
+#[test]
+fn a_comment_on_an_overload_lands_on_that_overload() {
+    let s = ok(&format!(
+        "{ADD} COMMENT ON FUNCTION add(integer, int4) IS 'sum'; COMMENT ON FUNCTION public.add(a text, text) IS 'concat';"
+    ));
+    let comments: Vec<_> = s
+        .opaque
+        .iter()
+        .map(|o| (o.signature.as_deref(), o.comment.as_deref()))
+        .collect();
+    assert_eq!(
+        comments,
+        [
+            (Some("integer, integer"), Some("sum")),
+            (Some("text, text"), Some("concat"))
+        ]
+    );
+    assert!(err(&format!("{ADD} COMMENT ON FUNCTION add IS 'x';")).contains("overloads"));
+    assert!(
+        err(&format!(
+            "{ADD} COMMENT ON FUNCTION add(bigint, bigint) IS 'x';"
+        ))
+        .contains("does not exist")
+    );
+}

@@ -218,13 +218,32 @@ fn canonical(raw: Raw, ty: Option<&str>) -> String {
     let text = match &raw {
         Raw::Number(n) | Raw::Text(n) => n.trim(),
     };
+    // `pg_get_expr` prints a constant bare only where reading it back bare
+    // gives the same type and value (ruleutils' get_const_expr): a
+    // non-negative `integer`, a non-negative `numeric` with a point in it;
+    // every other value quoted (`bigint` `'1'`, `integer` `'-5'`).
     match ty {
-        Some("smallint" | "integer" | "bigint") => match text.parse::<i128>() {
-            Ok(n) => n.to_string(),
+        Some(int @ ("smallint" | "integer" | "bigint")) => match text.parse::<i128>() {
+            Ok(n) if int == "integer" && n >= 0 => n.to_string(),
+            Ok(n) => quoted(&n.to_string()),
             Err(_) => text.to_string(),
         },
-        Some("numeric" | "real" | "double precision") => {
-            text.strip_prefix('+').unwrap_or(text).to_string()
+        Some("numeric") => {
+            let n = numeric(text);
+            if !n.starts_with('-') && n.contains('.') {
+                n
+            } else {
+                quoted(&n)
+            }
+        }
+        Some("real" | "double precision") => {
+            let t = text.strip_prefix('+').unwrap_or(text);
+            match t.parse::<f64>() {
+                Ok(v) if v.is_finite() && v.abs() < 1e15 && (v == 0.0 || v.abs() >= 1e-4) => {
+                    quoted(&format!("{v}"))
+                }
+                _ => quoted(t),
+            }
         }
         Some("timestamp without time zone") => quoted(&timestamp(text)),
         Some("timestamp with time zone") => quoted(&timestamptz(text)),
@@ -233,6 +252,65 @@ fn canonical(raw: Raw, ty: Option<&str>) -> String {
             Raw::Number(_) => text.to_string(),
             Raw::Text(_) => quoted(text),
         },
+    }
+}
+
+/// A numeric literal as `numeric_out` prints it: no `+`, exponents
+/// expanded (`1e3` → `1000`, `1.5e-2` → `0.015`), a leading point given
+/// its zero; the written scale kept (`1.50`).
+fn numeric(text: &str) -> String {
+    let t = text.strip_prefix('+').unwrap_or(text);
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let (mantissa, exp) = match t.split_once(['e', 'E']) {
+        Some((m, e)) => match e.parse::<i32>() {
+            Ok(e) => (m, e),
+            Err(_) => return text.to_string(),
+        },
+        None => (t, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !(int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()))
+        || (int.is_empty() && frac.is_empty())
+    {
+        return text.to_string();
+    }
+    let digits = format!("{int}{frac}");
+    let point = int.len() as i64 + i64::from(exp);
+    let scale = (frac.len() as i64 - i64::from(exp)).max(0) as usize;
+    let (whole, fraction) = if point <= 0 {
+        (
+            String::new(),
+            format!("{}{digits}", "0".repeat((-point) as usize)),
+        )
+    } else if point as usize >= digits.len() {
+        (
+            format!("{digits}{}", "0".repeat(point as usize - digits.len())),
+            String::new(),
+        )
+    } else {
+        (
+            digits[..point as usize].to_string(),
+            digits[point as usize..].to_string(),
+        )
+    };
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let mut fraction: String = fraction.chars().take(scale).collect();
+    while fraction.len() < scale {
+        fraction.push('0');
+    }
+    let sign = if neg && (whole != "0" || fraction.chars().any(|c| c != '0')) {
+        "-"
+    } else {
+        ""
+    };
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
     }
 }
 
@@ -247,8 +325,9 @@ fn timestamp(text: &str) -> String {
 }
 
 /// Printed in UTC (introspection reads bounds with `TimeZone` UTC). A value
-/// without an offset is taken in UTC, and an offset other than UTC is kept
-/// as written (and then compares unequal to the server's UTC spelling).
+/// without an offset is taken in UTC; one with an offset (`+01`, `-05:30`)
+/// is moved to UTC, as the server stores it. A spelling this does not read
+/// (`infinity`, a zone name, a BC date) is kept as written.
 fn timestamptz(text: &str) -> String {
     let trimmed = text.trim_end_matches(" UTC").trim_end_matches('Z');
     for suffix in ["+00:00", "+00", "-00"] {
@@ -256,13 +335,74 @@ fn timestamptz(text: &str) -> String {
             return format!("{}+00", timestamp(t));
         }
     }
-    let has_offset = trimmed
+    let offset_at = trimmed
         .rfind(['+', '-'])
-        .is_some_and(|i| i > 10 && trimmed[..i].contains(':'));
-    if has_offset {
-        return text.to_string();
+        .filter(|&i| i > 10 && trimmed[..i].contains(':'));
+    match offset_at {
+        None => format!("{}+00", timestamp(trimmed)),
+        Some(i) => match to_utc(&timestamp(trimmed[..i].trim_end()), &trimmed[i..]) {
+            Some(utc) => format!("{utc}+00"),
+            None => text.to_string(),
+        },
     }
-    format!("{}+00", timestamp(trimmed))
+}
+
+/// `YYYY-MM-DD HH:MM:SS[.frac]` at UTC offset `±HH[:MM[:SS]]` → the same
+/// instant in UTC, in the same spelling.
+fn to_utc(local: &str, offset: &str) -> Option<String> {
+    let (sign, digits) = offset.split_at(1);
+    let sign: i64 = if sign == "-" { -1 } else { 1 };
+    let mut parts = digits.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (
+        parts.next()??,
+        parts.next().unwrap_or(Some(0))?,
+        parts.next().unwrap_or(Some(0))?,
+    );
+    let offset_secs = sign * (h * 3600 + m * 60 + s);
+    let (date, time) = local.split_once(' ')?;
+    let (time, frac) = match time.split_once('.') {
+        Some((t, f)) => (t, Some(f)),
+        None => (time, None),
+    };
+    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (hh, mm, ss) = (t.next()??, t.next()??, t.next()??);
+    if !(1..=12).contains(&month) || year < 1 {
+        return None;
+    }
+    let secs = days_from_civil(year, month, day) * 86_400 + hh * 3600 + mm * 60 + ss - offset_secs;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, mo, da) = civil_from_days(days);
+    let frac = frac.map(|f| format!(".{f}")).unwrap_or_default();
+    Some(format!(
+        "{y:04}-{mo:02}-{da:02} {:02}:{:02}:{:02}{frac}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    ))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// Columns a partition or child gets from its parent: everything but
@@ -679,8 +819,34 @@ pub(super) fn attach_index(
             "index `{child_index}` is not on a partition of `{parent_table}`"
         ));
     }
-    if schema.index(child_index).is_some() {
+    if let Some(index) = schema.index(child_index).cloned() {
         schema.indexes.retain(|i| !i.name.same_as(child_index, d));
+        // The model lists the parent's index only, and a migration makes the
+        // partitions' copies under the names the server gives them: a copy
+        // named otherwise (GitLab's `…_00`) cannot be modelled, and is
+        // refused rather than left to differ silently.
+        let parts: Vec<Option<String>> = index
+            .columns
+            .iter()
+            .map(|c| match &c.expr {
+                IndexExpr::Column(c) => Some(c.clone()),
+                IndexExpr::Expression(e) => super::index::expression_colname(&e.sql, d),
+            })
+            .collect();
+        let server = names::choose_name(
+            schema,
+            child_table.schema.as_deref(),
+            &child_table.name,
+            Some(&names::column_addition(&parts)),
+            "idx",
+        );
+        if !d.same_name(&server, &child_index.name) {
+            return Err(format!(
+                "index `{child_index}` of partition `{child_table}` is named otherwise than \
+                 PostgreSQL names a partition's copy of `{parent_index}` (`{server}`): the \
+                 names of partitions' copies of an index are not modelled"
+            ));
+        }
         return Ok(());
     }
     if let Some(t) = schema.table_mut(&child_table) {

@@ -37,6 +37,31 @@ pub(super) fn ownership(tokens: &Tokens) -> Option<String> {
     Some("OWNER TO".into())
 }
 
+/// `Some("CREATE TABLE sqlite_sequence (the database's own table)")` when
+/// the statement creates a table the dialect keeps itself (see
+/// [`crate::dialect::DialectRules::is_internal_table`]): a schema dump lists
+/// it, the database makes it.
+pub(super) fn internal_table(tokens: &Tokens, d: crate::Dialect) -> Option<String> {
+    let toks = &tokens.toks;
+    if !(toks.first()?.is_kw("CREATE") && toks.get(1)?.is_kw("TABLE")) {
+        return None;
+    }
+    let mut at = 2;
+    if toks.get(at).is_some_and(|t| t.is_kw("IF")) {
+        at += 3;
+    }
+    // `main.sqlite_sequence`.
+    if toks.get(at + 1).is_some_and(|t| t.is_sym(".")) {
+        at += 2;
+    }
+    let Tok::Word { text, .. } = toks.get(at)? else {
+        return None;
+    };
+    d.rules()
+        .is_internal_table(text)
+        .then(|| format!("CREATE TABLE {text} (the database's own table)"))
+}
+
 /// One part of a dotted name as written: its text and whether it was quoted.
 pub(super) type NamePart = (String, bool);
 

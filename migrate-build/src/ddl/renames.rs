@@ -69,6 +69,12 @@ pub(crate) fn above(
     followed_by_statement: bool,
     d: Dialect,
 ) -> Checked<Above> {
+    // Counting the lines up to the gap is a walk from the file's start:
+    // only done for a gap that holds an annotation, or a schema file of
+    // many statements is quadratic in its length.
+    if !gap.contains(DIRECTIVE) {
+        return Ok(Above::none());
+    }
     let found = comments(file.path, line_col(file.sql, gap_start), gap, d)?;
     let mut annotation = None;
     for (comment_end, a) in found {
@@ -338,8 +344,7 @@ pub(crate) fn inside(
     };
     let tokens = scan::tokenize(statement.text, d).map_err(|m| error_at(&stmt_at, m))?;
     let header = header(&tokens, d);
-    let raw = Tokenizer::new(scan::sql_dialect(d), statement.text)
-        .tokenize_with_location()
+    let raw = scan::raw_tokens(statement.text, d)
         .map_err(|e| error_at(&stmt_at, format!("cannot read statement: {e}")))?;
     for (_, a) in found {
         let Some((kind, owner, open)) = &header else {

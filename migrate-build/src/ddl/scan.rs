@@ -6,8 +6,8 @@
 
 use sqlparser::ast;
 use sqlparser::dialect::{Dialect as SqlDialect, PostgreSqlDialect, SQLiteDialect};
-use sqlparser::parser::Parser;
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use super::Fallible;
 use super::names;
@@ -24,11 +24,54 @@ pub(crate) fn sql_dialect(dialect: Dialect) -> &'static dyn SqlDialect {
     }
 }
 
+/// sqlparser's tokens of `text`, as `Parser::try_with_sql` reads them.
+///
+/// A statement is read by several passes (the leading-keyword scan, the
+/// parser, the location of what the replay cannot see, annotations) and each
+/// used to tokenize it again: unoptimised, as build scripts run, tokenizing
+/// was a third of a replay. The last few texts tokenized on this thread are
+/// kept with their tokens; the tokenizer is a function of the text and the
+/// dialect alone, so a text found there has exactly the tokens kept.
+pub(crate) fn raw_tokens(
+    text: &str,
+    dialect: Dialect,
+) -> Result<Vec<TokenWithSpan>, sqlparser::tokenizer::TokenizerError> {
+    /// Texts kept: a statement, the rewritten forms of it that the
+    /// interpreter parses, and an expression of it.
+    const KEPT: usize = 4;
+    thread_local! {
+        static RECENT: std::cell::RefCell<std::collections::VecDeque<(Dialect, String, Vec<TokenWithSpan>)>> =
+            const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+    }
+    let hit = RECENT.with_borrow(|recent| {
+        recent
+            .iter()
+            .find(|(d, t, _)| *d == dialect && t.len() == text.len() && t == text)
+            .map(|(_, _, tokens)| tokens.clone())
+    });
+    if let Some(tokens) = hit {
+        return Ok(tokens);
+    }
+    let tokens = Tokenizer::new(sql_dialect(dialect), text).tokenize_with_location()?;
+    RECENT.with_borrow_mut(|recent| {
+        if recent.len() == KEPT {
+            recent.pop_back();
+        }
+        recent.push_front((dialect, text.to_string(), tokens.clone()));
+    });
+    Ok(tokens)
+}
+
+/// A parser over `text`, its tokens from [`raw_tokens`].
+fn parser_for(text: &str, dialect: Dialect) -> Result<Parser<'static>, ParserError> {
+    let tokens = raw_tokens(text, dialect)?;
+    Ok(Parser::new(sql_dialect(dialect)).with_tokens_with_locations(tokens))
+}
+
 /// Parses exactly one statement.
 pub(crate) fn parse_statement(text: &str, dialect: Dialect) -> Fallible<ast::Statement> {
-    let mut parser = Parser::new(sql_dialect(dialect))
-        .try_with_sql(text)
-        .map_err(|e| format!("cannot parse statement: {e}"))?;
+    let mut parser =
+        parser_for(text, dialect).map_err(|e| format!("cannot parse statement: {e}"))?;
     let statement = parser
         .parse_statement()
         .map_err(|e| format!("cannot parse statement: {e}"))?;
@@ -43,16 +86,14 @@ pub(crate) fn parse_statement(text: &str, dialect: Dialect) -> Fallible<ast::Sta
 
 /// Parses a `SELECT …` (a view's definition).
 pub(crate) fn parse_query(text: &str, dialect: Dialect) -> Fallible<Box<ast::Query>> {
-    let mut parser = Parser::new(sql_dialect(dialect))
-        .try_with_sql(text)
-        .map_err(|e| format!("cannot parse query: {e}"))?;
+    let mut parser = parser_for(text, dialect).map_err(|e| format!("cannot parse query: {e}"))?;
     parser
         .parse_query()
         .map_err(|e| format!("cannot parse query: {e}"))
 }
 
 pub(crate) fn parse_expr(text: &str, dialect: Dialect) -> Option<ast::Expr> {
-    let mut parser = Parser::new(sql_dialect(dialect)).try_with_sql(text).ok()?;
+    let mut parser = parser_for(text, dialect).ok()?;
     let expr = parser.parse_expr().ok()?;
     matches!(parser.peek_token().token, Token::EOF).then_some(expr)
 }
@@ -84,9 +125,7 @@ pub(crate) struct Tokens {
 }
 
 pub(crate) fn tokenize(text: &str, dialect: Dialect) -> Fallible<Tokens> {
-    let raw = Tokenizer::new(sql_dialect(dialect), text)
-        .tokenize_with_location()
-        .map_err(|e| format!("cannot read statement: {e}"))?;
+    let raw = raw_tokens(text, dialect).map_err(|e| format!("cannot read statement: {e}"))?;
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
@@ -131,6 +170,14 @@ pub(crate) fn tokenize(text: &str, dialect: Dialect) -> Fallible<Tokens> {
                 quoted: true,
             },
             Token::Number(n, _) => Tok::Num(n),
+            // The commonest symbols spelled out: formatting a token is most
+            // of this loop's cost unoptimised. Each is the token's `Display`.
+            Token::LParen => Tok::Sym("(".into()),
+            Token::RParen => Tok::Sym(")".into()),
+            Token::Comma => Tok::Sym(",".into()),
+            Token::SemiColon => Tok::Sym(";".into()),
+            Token::Period => Tok::Sym(".".into()),
+            Token::Eq => Tok::Sym("=".into()),
             other => Tok::Sym(other.to_string()),
         };
         toks.push(tok);
@@ -369,24 +416,6 @@ impl<'t> Cursor<'t> {
         Ok(names)
     }
 
-    /// Skips a balanced parenthesised group if one starts here.
-    pub(crate) fn skip_parens(&mut self) {
-        if !self.peek().is_some_and(|t| t.is_sym("(")) {
-            return;
-        }
-        let mut depth = 0usize;
-        while let Some(t) = self.next() {
-            if t.is_sym("(") {
-                depth += 1;
-            } else if t.is_sym(")") {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return;
-                }
-            }
-        }
-    }
-
     /// The statement text from the current token to the end.
     pub(crate) fn rest_of<'s>(&self, text: &'s str) -> &'s str {
         let start = self
@@ -420,6 +449,46 @@ pub(crate) fn describe(tok: &Tok) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn symbols_are_spelled_as_sqlparser_prints_them() {
+        // `[ ]` is an array subscript in PostgreSQL, a quoted name in SQLite.
+        for (d, text) in [
+            (Dialect::Postgres, "( ) , ; . = :: * [ ] <= ||"),
+            (Dialect::Sqlite, "( ) , ; . = :: * <= ||"),
+        ] {
+            let ours: Vec<Tok> = tokenize(text, d).unwrap().toks;
+            let printed: Vec<Tok> = Tokenizer::new(sql_dialect(d), text)
+                .tokenize()
+                .unwrap()
+                .into_iter()
+                .filter(|t| !matches!(t, Token::Whitespace(_)))
+                .map(|t| Tok::Sym(t.to_string()))
+                .collect();
+            assert_eq!(ours, printed);
+        }
+    }
+
+    #[test]
+    fn a_text_tokenized_again_has_the_same_tokens() {
+        // Kept texts are compared whole: a text that only starts like a
+        // kept one, or the same text in the other dialect, is tokenized.
+        let a = tokenize("SELECT a FROM t", Dialect::Postgres).unwrap().toks;
+        let longer = tokenize("SELECT a FROM t2", Dialect::Postgres)
+            .unwrap()
+            .toks;
+        assert_ne!(a, longer);
+        let again = tokenize("SELECT a FROM t", Dialect::Postgres).unwrap().toks;
+        assert_eq!(a, again);
+        // `"x"` is a quoted name in both; `[x]` is one only in SQLite.
+        let pg = tokenize("[x]", Dialect::Postgres).unwrap().toks;
+        let sqlite = tokenize("[x]", Dialect::Sqlite).unwrap().toks;
+        assert_ne!(pg, sqlite);
+        for _ in 0..10 {
+            tokenize(&format!("SELECT {}", "x".repeat(3)), Dialect::Postgres).unwrap();
+        }
+        assert_eq!(tokenize("[x]", Dialect::Postgres).unwrap().toks, pg);
+    }
 
     #[test]
     fn token_offsets_point_at_token_starts() {

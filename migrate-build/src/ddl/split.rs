@@ -39,6 +39,21 @@ pub enum SplitErrorKind {
     QuotedIdentifier(char),
     #[error("unterminated dollar quote: no `{0}` closes it before the end of the file")]
     DollarQuote(String),
+    #[error("COPY … FROM stdin: no `\\.` line ends its data before the end of the file")]
+    CopyData,
+}
+
+/// `COPY … FROM stdin` (pg_dump's data sections): its rows follow the
+/// statement in the script.
+fn copies_from_stdin(text: &str) -> bool {
+    let mut words = text.split_ascii_whitespace();
+    words.next().is_some_and(|w| w.eq_ignore_ascii_case("COPY")) && {
+        let rest: Vec<&str> = words.collect();
+        rest.windows(2).any(|w| {
+            w[0].eq_ignore_ascii_case("FROM")
+                && w[1].trim_end_matches(';').eq_ignore_ascii_case("STDIN")
+        })
+    }
 }
 
 /// Splits `sql` on `;` outside quotes, comments, dollar quotes, SQLite
@@ -72,6 +87,21 @@ pub fn has_sql_standard_body(sql: &str) -> bool {
     splitter.skip_gap().is_ok() && splitter.statement_end_with(&mut words).is_ok() && {
         words.body == BodyKind::Routine && words.standard_body
     }
+}
+
+/// A `COPY … FROM stdin` statement as [`split_statements`] returns it, cut
+/// into the command (without its `;`) and the data lines that follow it
+/// (each ending in a newline, the closing `\.` left out); `None` for any
+/// other statement.
+pub fn copy_from_stdin(statement: &str) -> Option<(&str, &str)> {
+    if !copies_from_stdin(statement) || !statement.ends_with("\\.") {
+        return None;
+    }
+    let command_end = Splitter::new(statement).statement_end().ok()?;
+    let command = statement.get(..command_end)?.trim_end();
+    let data_start = statement[command_end..].find('\n')? + command_end + 1;
+    let data = statement.get(data_start..statement.len() - 2)?;
+    Some((command, data))
 }
 
 /// 1-based line and column (in characters) of byte `offset`.
@@ -242,11 +272,40 @@ impl<'a> Splitter<'a> {
             } else {
                 self.statement_end()?
             };
-            let text = self.sql.get(start..end).unwrap_or_default().trim_end();
+            let mut text = self.sql.get(start..end).unwrap_or_default().trim_end();
+            if copies_from_stdin(text) {
+                // pg_dump's data follows on the next lines, up to `\.`: it
+                // belongs to the statement, not to the script around it.
+                let end = self.copy_data_end(line, column)?;
+                text = self.sql.get(start..end).unwrap_or_default().trim_end();
+            }
             if !text.is_empty() {
                 self.out.push(Statement { text, line, column });
             }
         }
+    }
+
+    /// After `COPY … FROM stdin;`: advances past the data lines and the `\.`
+    /// line that ends them, and returns the offset after `\.`.
+    fn copy_data_end(&mut self, line: usize, column: usize) -> Result<usize, SplitError> {
+        // The data starts on the line after the statement's `;`.
+        self.skip_line_comment();
+        while self.pos < self.bytes.len() {
+            self.advance();
+            let rest = &self.sql[self.pos..];
+            let this_line = rest.split('\n').next().unwrap_or_default();
+            if this_line.trim_end_matches('\r') == "\\." {
+                let end = self.pos + 2;
+                self.advance_to(end);
+                return Ok(end);
+            }
+            self.skip_line_comment();
+        }
+        Err(SplitError {
+            line,
+            column,
+            kind: SplitErrorKind::CopyData,
+        })
     }
 
     /// Advances to the `;` ending the statement starting here (or the end of
@@ -454,6 +513,30 @@ mod tests {
         assert_eq!(stmts[1].text, "DROP TABLE a");
         assert_eq!((stmts[1].line, stmts[1].column), (3, 3));
         assert_eq!((stmts[2].text, stmts[2].line), ("SELECT 1", 4));
+    }
+
+    #[test]
+    fn copy_from_stdin_keeps_its_data_lines() {
+        let sql =
+            "CREATE TABLE t (a text);\nCOPY public.t (a) FROM stdin;\nx;y\n'open\n\\.\nSELECT 1;\n";
+        let stmts = split(sql);
+        assert_eq!(stmts.len(), 3, "{stmts:?}");
+        assert_eq!(
+            stmts[1].text,
+            "COPY public.t (a) FROM stdin;\nx;y\n'open\n\\."
+        );
+        assert_eq!(
+            copy_from_stdin(stmts[1].text),
+            Some(("COPY public.t (a) FROM stdin", "x;y\n'open\n"))
+        );
+        assert_eq!(copy_from_stdin(stmts[0].text), None);
+        assert_eq!((stmts[2].text, stmts[2].line), ("SELECT 1", 6));
+        // Another COPY is a statement like any other.
+        assert_eq!(split("COPY t TO stdout; SELECT 1").len(), 2);
+        assert_eq!(
+            error("SELECT 1;\ncopy t from STDIN with (format csv);\na,b\n"),
+            (2, 1, SplitErrorKind::CopyData)
+        );
     }
 
     #[test]

@@ -349,6 +349,84 @@ fn data_statements_are_skipped_and_reported() {
     assert_eq!((report.skipped[1].line, report.skipped[1].column), (3, 1));
 }
 
+/// `sqlite3 .schema` prints the tables SQLite keeps itself; no statement
+/// may create them, so they are listed as skipped, and `CREATE SCHEMA
+/// public` (`pg_dump -n public`) names the schema every database has.
+#[test]
+fn what_a_dump_lists_of_the_databases_own_objects_is_skipped() {
+    let file = SourceFile {
+        path: "schema.sql",
+        sql: "CREATE TABLE k (id INTEGER PRIMARY KEY AUTOINCREMENT, v NOT NULL);\nCREATE TABLE sqlite_sequence(name,seq);\nCREATE TABLE sqlite_stat1(tbl,idx,stat);",
+    };
+    let (s, report) = parse_schema(Dialect::Sqlite, &[file]).unwrap();
+    assert_eq!(s.tables.len(), 1);
+    let kinds: Vec<_> = report.skipped.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "CREATE TABLE sqlite_sequence (the database's own table)",
+            "CREATE TABLE sqlite_stat1 (the database's own table)"
+        ]
+    );
+    let s = pg(
+        "CREATE EXTENSION IF NOT EXISTS plpgsql WITH SCHEMA pg_catalog;\nCOMMENT ON EXTENSION plpgsql IS 'PL/pgSQL procedural language';",
+    );
+    assert!(s.extensions.is_empty());
+    assert!(
+        pg_err("COMMENT ON EXTENSION plpgsql IS 'ours';")
+            .message
+            .contains("not modelled")
+    );
+    let s = pg(
+        "CREATE SCHEMA public;\nCOMMENT ON SCHEMA public IS 'standard public schema';\nCREATE TABLE t (a int);",
+    );
+    assert!(s.namespaces.is_empty());
+    assert!(s.namespace_comments.is_empty());
+    assert_eq!(
+        pg("COMMENT ON SCHEMA public IS 'ours';").namespace_comments,
+        vec![("public".to_string(), "ours".to_string())]
+    );
+}
+
+/// SQLite resolves `REFERENCES t` when rows are written: a table may name
+/// one created further down (Fossil's `rcvfrom.uid REFERENCES user`), and
+/// the reference is that table's primary key.
+#[test]
+fn sqlite_references_to_tables_created_later_name_their_primary_key() {
+    let s = lite(
+        "CREATE TABLE rcvfrom(rcvid INTEGER PRIMARY KEY, uid INTEGER REFERENCES user);
+         CREATE TABLE user(uid INTEGER PRIMARY KEY, login TEXT);",
+    );
+    let fk = &table(&s, "rcvfrom").foreign_keys[0];
+    assert_eq!(fk.referenced_table.name, "user");
+    assert_eq!(fk.referenced_columns, vec!["uid".to_string()]);
+    let file = SourceFile {
+        path: "schema.sql",
+        sql: "CREATE TABLE a(x INTEGER);\nCREATE TABLE b(y INTEGER REFERENCES nowhere);",
+    };
+    let err = parse_schema(Dialect::Sqlite, &[file]).unwrap_err();
+    assert_eq!((err.line, err.column), (2, 1));
+    assert!(err.message.contains("`nowhere` does not exist"), "{err}");
+}
+
+/// SQLite makes one index for a unique key that repeats the primary key
+/// or another unique key (PRAGMA index_list lists one), except beside a
+/// rowid alias, which is no index.
+#[test]
+fn sqlite_unique_keys_repeating_a_key_are_one_index() {
+    let s = lite(
+        "CREATE TABLE meta(key LONGVARCHAR NOT NULL UNIQUE PRIMARY KEY, value LONGVARCHAR);
+         CREATE TABLE twice(a, b, UNIQUE(a), UNIQUE(a));
+         CREATE TABLE reordered(a, b, UNIQUE(b, a), PRIMARY KEY(a, b));
+         CREATE TABLE alias(a INTEGER PRIMARY KEY UNIQUE);",
+    );
+    assert!(table(&s, "meta").uniques.is_empty());
+    assert!(table(&s, "meta").primary_key.is_some());
+    assert_eq!(table(&s, "twice").uniques.len(), 1);
+    assert_eq!(table(&s, "reordered").uniques.len(), 1);
+    assert_eq!(table(&s, "alias").uniques.len(), 1);
+}
+
 #[test]
 fn errors_name_file_line_and_column() {
     let e = pg_err(
@@ -1069,4 +1147,25 @@ fn like_including_identity_copies_the_identity_options() {
     assert_eq!(copy.identity_options, Some(expected));
     let bare = column("bare");
     assert_eq!((bare.identity, bare.identity_options), (None, None));
+}
+
+#[test]
+fn alter_table_of_one_action_reads_as_the_same_action_on_its_own() {
+    // One action is parsed from the statement's own tokens, several each
+    // as `ALTER TABLE name <action>`: both read the same.
+    let one = pg("CREATE TABLE t (id int PRIMARY KEY);
+                  ALTER TABLE IF EXISTS ONLY t ADD COLUMN a int NOT NULL DEFAULT 0;
+                  ALTER TABLE t ADD COLUMN b text;
+                  ALTER TABLE missing ADD COLUMN c int;"
+        .replace("ALTER TABLE missing", "ALTER TABLE IF EXISTS missing")
+        .as_str());
+    let many = pg("CREATE TABLE t (id int PRIMARY KEY);
+                   ALTER TABLE t ADD COLUMN a int NOT NULL DEFAULT 0, ADD COLUMN b text;");
+    assert_eq!(one, many);
+    let t = table(&one, "t");
+    let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["id", "a", "b"]);
+    // A mistake in the one action is still reported.
+    let err = pg_err("CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN;");
+    assert_eq!(err.line, 2, "{err}");
 }

@@ -131,7 +131,11 @@ fn postgres_type(sql: &str) -> Option<ColumnType> {
         (false, None) => return None,
         // The one-byte `"char"` of pg_catalog, not `char` (`character(1)`).
         (true, _) if words.trim() == "\"char\"" => ("\"char\"".to_string(), false),
-        (true, _) => (strip_public(&name).to_string(), true),
+        (true, _) => match catalog_type(&name) {
+            // `"text"`, `"pg_catalog"."int4"` (pg_dump --quote-all-identifiers).
+            Some(canonical) => (canonical.to_string(), false),
+            None => (strip_public(&name).to_string(), true),
+        },
     };
     // `character` without a length is `character(1)`, and `numeric(p)` is
     // `numeric(p,0)`, as format_type prints them.
@@ -167,6 +171,33 @@ fn strip_public(name: &str) -> &str {
     name.strip_prefix("public.")
         .or_else(|| name.strip_prefix("pg_catalog."))
         .unwrap_or(name)
+}
+
+/// A quoted name that is a pg_catalog type's own name (`"text"`, `"int4"`,
+/// `"timestamptz"`) is that type; the grammar's aliases are no type names
+/// (`"integer"` and `"double precision"` name no type), so they stay
+/// user-defined names.
+fn catalog_type(name: &str) -> Option<&'static str> {
+    let bare = name.strip_prefix("pg_catalog.").unwrap_or(name);
+    let alias_only = matches!(
+        bare,
+        "int"
+            | "integer"
+            | "bigint"
+            | "smallint"
+            | "boolean"
+            | "float"
+            | "real"
+            | "decimal"
+            | "char"
+            | "character"
+            | "char varying"
+    );
+    // `"public"."text"` is a type of the user's named `text`.
+    if alias_only || bare.contains([' ', '.']) {
+        return None;
+    }
+    builtin(bare)
 }
 
 /// `format_type()` spelling of a builtin type, from any of its aliases.
@@ -263,6 +294,34 @@ mod tests {
             "timestamp(3) with time zone"
         );
         assert_eq!(pg("timetz"), "time with time zone");
+    }
+
+    /// pg_dump --quote-all-identifiers (and `supabase db dump`) quote the
+    /// catalog's type names: the same types.
+    #[test]
+    fn quoted_catalog_type_names_are_the_catalog_types() {
+        for (quoted, plain) in [
+            ("\"text\"", "text"),
+            ("\"uuid\"[]", "uuid[]"),
+            ("\"jsonb\"", "jsonb"),
+            ("\"pg_catalog\".\"int4\"", "integer"),
+            ("\"varchar\"(20)", "character varying(20)"),
+            ("\"timestamptz\"", "timestamp with time zone"),
+        ] {
+            let t = canonical_type(quoted, Dialect::Postgres).unwrap();
+            assert!(!t.user_defined, "{quoted}");
+            assert_eq!(t.to_string(), plain);
+        }
+        // Grammar aliases are no type names, and a schema other than
+        // pg_catalog holds the user's own types.
+        for user in ["\"integer\"", "\"public\".\"text\"", "\"Text\""] {
+            assert!(
+                canonical_type(user, Dialect::Postgres)
+                    .unwrap()
+                    .user_defined,
+                "{user}"
+            );
+        }
     }
 
     #[test]

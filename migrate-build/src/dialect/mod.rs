@@ -150,6 +150,13 @@ pub trait DialectRules: Sync {
     /// `ALTER TABLE … RENAME CONSTRAINT`; without it the table is rebuilt
     /// (where constraint names are compared at all).
     fn can_rename_constraint(&self) -> bool;
+    /// A table the database makes and keeps itself, which a schema dump
+    /// lists (`sqlite3 .schema` prints `CREATE TABLE sqlite_sequence(name,seq)`
+    /// and `sqlite_stat1`) but no statement may create: the statement is
+    /// skipped and listed, not modelled.
+    fn is_internal_table(&self, _name: &str) -> bool {
+        false
+    }
     /// The operator class an index column of type `ty` gets under access
     /// `method` when none is written (writing it changes nothing).
     fn default_opclass(

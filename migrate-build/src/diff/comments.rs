@@ -185,6 +185,7 @@ pub(super) fn push_comment_steps(differ: &mut Differ<'_>) {
             .find(|o| {
                 o.kind == object.kind
                     && same(&o.name, &object.name)
+                    && o.signature == object.signature
                     && match (&o.on_table, &object.on_table) {
                         (Some(a), Some(b)) => same(a, b),
                         (None, None) => true,

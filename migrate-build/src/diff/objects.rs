@@ -247,7 +247,7 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
                 continue;
             }
             let hit = (0..previous.len()).any(|k| {
-                k != i && gone[k] && depends(&previous[i], &previous_words[i], &previous[k], d)
+                k != i && gone[k] && depends(&previous[i], previous_words[i], &previous[k], d)
             });
             if hit {
                 gone[i] = true;
@@ -369,7 +369,7 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
                 continue;
             }
             let hit = (0..previous.len()).any(|k| {
-                early[k] && k != i && depends(&previous[i], &previous_words[i], &previous[k], d)
+                early[k] && k != i && depends(&previous[i], previous_words[i], &previous[k], d)
             });
             if hit {
                 early[i] = true;
@@ -436,7 +436,7 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
             }
             let hit = creates
                 .iter()
-                .any(|&k| late[k] && k != j && depends(&next[j], &next_words[j], &next[k], d));
+                .any(|&k| late[k] && k != j && depends(&next[j], next_words[j], &next[k], d));
             if hit {
                 late[j] = true;
                 grew = true;
@@ -585,7 +585,7 @@ fn depths(objects: &[Object<'_>], words: &[&Words], set: &[usize], d: Dialect) -
         let mut deepest = 0;
         for n in 0..w.set.len() {
             let k = w.set[n];
-            if k != i && depends(&w.objects[i], &w.words[i], &w.objects[k], w.d) {
+            if k != i && depends(&w.objects[i], w.words[i], &w.objects[k], w.d) {
                 deepest = deepest.max(visit(w, k) + 1);
             }
         }

@@ -48,9 +48,12 @@ pub(super) fn push_policy_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
             differ.push(Step::CreatePolicy(policy.clone()));
         }
     }
+    // A dropped table would take its policies along, but a policy naming
+    // another table (`USING (EXISTS (SELECT … FROM other …))`) keeps that
+    // one from being dropped first: every policy that goes is dropped on
+    // its own, before the tables.
     for policy in &previous.policies {
-        // A dropped table takes its policies along.
-        if find(&next.policies, policy).is_none() && !tables.is_dropped(&policy.table) {
+        if find(&next.policies, policy).is_none() {
             differ.push(Step::DropPolicy(policy.clone()));
         }
     }

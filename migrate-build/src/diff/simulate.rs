@@ -744,7 +744,10 @@ fn set_comment(
             s.opaque
                 .iter_mut()
                 .find(|x| {
-                    x.kind == o.kind && x.name.same_as(&o.name, d) && x.on_table == o.on_table
+                    x.kind == o.kind
+                        && x.name.same_as(&o.name, d)
+                        && x.on_table == o.on_table
+                        && x.signature == o.signature
                 })
                 .ok_or("missing")?
                 .comment = text

@@ -167,6 +167,7 @@ pub fn compute(dialect: Dialect, migrations: &[Migration]) -> Lock {
     let mut link = seed(dialect);
     let entries = migrations
         .iter()
+        .filter(|m| !m.is_repeatable())
         .map(|m| {
             let checksum = m.checksum();
             link = next_link(&link, &m.version, &m.name, &checksum);
@@ -347,7 +348,7 @@ pub fn verify(dir: &Path, dialect: Dialect, migrations: &[Migration]) -> Result<
     };
     let lock = match read(dir) {
         Ok(Some(lock)) => lock,
-        Ok(None) if migrations.is_empty() => return Ok(()),
+        Ok(None) if migrations.iter().all(Migration::is_repeatable) => return Ok(()),
         Ok(None) => return fail(vec![LockProblem::Missing]),
         Err(e) => return fail(vec![LockProblem::Unreadable(e)]),
     };
@@ -368,6 +369,8 @@ pub fn compare(lock: &Lock, dialect: Dialect, migrations: &[Migration]) -> Vec<L
             configured: dialect,
         });
     }
+    // Repeatable migrations change by design: the lock leaves them out.
+    let migrations: Vec<&Migration> = migrations.iter().filter(|m| !m.is_repeatable()).collect();
     let folder: HashMap<&str, usize> = migrations
         .iter()
         .enumerate()
@@ -383,7 +386,7 @@ pub fn compare(lock: &Lock, dialect: Dialect, migrations: &[Migration]) -> Vec<L
             });
             continue;
         };
-        let m = &migrations[pos];
+        let m = migrations[pos];
         if m.name != entry.name {
             problems.push(LockProblem::Renamed {
                 version: entry.version.clone(),

@@ -133,7 +133,19 @@ pub struct Migration {
     pub no_transaction: bool,
 }
 
+/// The version of a repeatable migration (Flyway's `R__<description>.sql`)
+/// is this prefix and its description: no other format's version starts
+/// with a letter, so the history table tells them apart too.
+pub const REPEATABLE_PREFIX: &str = "R__";
+
 impl Migration {
+    /// A repeatable migration: run after every versioned one, and run again
+    /// whenever its checksum differs from the one recorded. It has no down,
+    /// and the lock file leaves it out (it may change).
+    pub fn is_repeatable(&self) -> bool {
+        self.version.starts_with(REPEATABLE_PREFIX)
+    }
+
     /// The checksum of `up.sql` (see [`checksum()`]).
     pub fn checksum(&self) -> String {
         checksum(self.up.sql.as_bytes())

@@ -191,13 +191,16 @@ impl<'c> Context<'c> {
     /// `public` schema comes with.
     fn namespace_comments(&mut self) -> Result<Vec<(String, String)>, IntrospectError> {
         let what = "schema comments";
-        let sql = "SELECT n.nspname::text, d.description FROM pg_namespace n
-                   JOIN pg_description d ON d.objoid = n.oid
-                        AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
-                   WHERE n.oid = ANY($1)
-                     AND NOT (n.nspname = 'public' AND d.description = 'standard public schema')
-                   ORDER BY 1";
-        self.query(what, sql)?
+        let sql = format!(
+            "SELECT n.nspname::text, d.description FROM pg_namespace n
+             JOIN pg_description d ON d.objoid = n.oid
+                  AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
+             WHERE n.oid = ANY($1)
+               AND NOT (n.nspname = 'public' AND d.description = '{}')
+             ORDER BY 1",
+            migrate_build::dialect::postgres::PUBLIC_SCHEMA_COMMENT
+        );
+        self.query(what, &sql)?
             .iter()
             .map(|row| Ok((get(row, 0, what)?, get(row, 1, what)?)))
             .collect()

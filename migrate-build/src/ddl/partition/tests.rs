@@ -375,3 +375,93 @@ fn a_partitions_column_list_adds_options_and_constraints_of_its_own() {
         .contains("not modelled")
     );
 }
+
+/// pg_dump writes bounds in the dumping session's zone (`+01`): the server
+/// keeps the instant, and prints it back in UTC.
+#[test]
+fn bounds_with_an_offset_are_the_instant_in_utc() {
+    let s = pg("CREATE TABLE p (at timestamptz) PARTITION BY RANGE (at);
+        CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2022-03-01 00:00:00+00') TO ('2022-04-01 01:00:00+01');
+        CREATE TABLE p2 PARTITION OF p FOR VALUES FROM ('2022-04-01 01:00:00+01') TO ('2023-01-01 04:30:00.5+05:30');
+        CREATE TABLE p3 PARTITION OF p FOR VALUES FROM ('2023-01-01 00:00:00.5+01') TO ('2024-03-01 01:00:00-23');");
+    for (table, printed) in [
+        (
+            "p1",
+            "FOR VALUES FROM ('2022-03-01 00:00:00+00') TO ('2022-04-01 00:00:00+00')",
+        ),
+        (
+            "p2",
+            "FOR VALUES FROM ('2022-04-01 00:00:00+00') TO ('2022-12-31 23:00:00.5+00')",
+        ),
+        (
+            "p3",
+            "FOR VALUES FROM ('2022-12-31 23:00:00.5+00') TO ('2024-03-02 00:00:00+00')",
+        ),
+    ] {
+        let read = parse_bound(printed, Dialect::Postgres).unwrap();
+        assert_eq!(
+            t(&s, table).partition_of.as_ref().unwrap().bound,
+            read,
+            "{table}"
+        );
+    }
+}
+
+/// Constants as the server prints them in a bound (PostgreSQL 15's
+/// `pg_get_expr`): bare only a non-negative integer and a numeric with a
+/// point, everything else quoted.
+#[test]
+fn numeric_bounds_take_the_servers_quoting() {
+    let s = pg("CREATE TABLE a (k bigint) PARTITION BY LIST (k);
+        CREATE TABLE a1 PARTITION OF a FOR VALUES IN (1, -2);
+        CREATE TABLE b (k smallint) PARTITION BY LIST (k);
+        CREATE TABLE b1 PARTITION OF b FOR VALUES IN ('1');
+        CREATE TABLE c (k int) PARTITION BY RANGE (k);
+        CREATE TABLE c1 PARTITION OF c FOR VALUES FROM (-5) TO (+10);
+        CREATE TABLE d (k numeric) PARTITION BY RANGE (k);
+        CREATE TABLE d1 PARTITION OF d FOR VALUES FROM (-1.50) TO (1e3);
+        CREATE TABLE d2 PARTITION OF d FOR VALUES FROM (1e3) TO (1000.5);
+        CREATE TABLE f (k double precision) PARTITION BY RANGE (k);
+        CREATE TABLE f1 PARTITION OF f FOR VALUES FROM (-1.5) TO (10);");
+    for (table, printed) in [
+        ("a1", "FOR VALUES IN ('1', '-2')"),
+        ("b1", "FOR VALUES IN ('1')"),
+        ("c1", "FOR VALUES FROM ('-5') TO (10)"),
+        ("d1", "FOR VALUES FROM ('-1.50') TO ('1000')"),
+        ("d2", "FOR VALUES FROM ('1000') TO (1000.5)"),
+        ("f1", "FOR VALUES FROM ('-1.5') TO ('10')"),
+    ] {
+        let bound = &t(&s, table).partition_of.as_ref().unwrap().bound;
+        assert_eq!(bound.to_string(), printed, "{table}");
+        assert_eq!(
+            Some(bound.clone()),
+            parse_bound(printed, Dialect::Postgres),
+            "{table}"
+        );
+    }
+}
+
+/// pg_dump keeps the names partitions' index copies have; the model makes
+/// them as the server names them. One named otherwise is refused, never
+/// left to come out under another name.
+#[test]
+fn attached_index_copies_named_otherwise_are_refused() {
+    let base = "CREATE TABLE logs (id bigint NOT NULL, at timestamp NOT NULL) PARTITION BY RANGE (at);
+        CREATE TABLE logs_2025 (id bigint NOT NULL, at timestamp NOT NULL);
+        ALTER TABLE ONLY logs ATTACH PARTITION logs_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+        CREATE INDEX logs_at ON ONLY logs USING btree (at);";
+    // The server's own name for the copy: modelled as the parent's index.
+    let s = pg(&format!(
+        "{base}
+        CREATE INDEX logs_2025_at_idx ON logs_2025 USING btree (at);
+        ALTER INDEX logs_at ATTACH PARTITION logs_2025_at_idx;"
+    ));
+    assert_eq!(s.indexes.len(), 1);
+    let err = pg_err(&format!(
+        "{base}
+        CREATE INDEX logs_at_2025 ON logs_2025 USING btree (at);
+        ALTER INDEX logs_at ATTACH PARTITION logs_at_2025;"
+    ));
+    assert!(err.contains("`logs_2025_at_idx`"), "{err}");
+    assert!(err.contains("not modelled"), "{err}");
+}

@@ -7,6 +7,11 @@ pub(crate) mod render;
 use super::{Dialect, DialectRules};
 use crate::schema::{Column, ColumnType, QualifiedName, Table};
 
+/// The comment every PostgreSQL 15 database's `public` schema comes with
+/// (pg_dump writes it with `-n public`): the state of a new database, not
+/// one the schema sets.
+pub const PUBLIC_SCHEMA_COMMENT: &str = "standard public schema";
+
 pub struct PostgresRules;
 
 impl DialectRules for PostgresRules {

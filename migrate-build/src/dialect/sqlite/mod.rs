@@ -12,6 +12,16 @@ impl DialectRules for SqliteRules {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }
+    /// `sqlite_sequence` (AUTOINCREMENT's counters) and the `sqlite_stat*`
+    /// tables of ANALYZE: SQLite refuses every other `sqlite_` name too
+    /// ("object name reserved for internal use").
+    fn is_internal_table(&self, name: &str) -> bool {
+        let lower = name.to_ascii_lowercase();
+        lower == "sqlite_sequence"
+            || lower
+                .strip_prefix("sqlite_stat")
+                .is_some_and(|n| matches!(n, "1" | "2" | "3" | "4"))
+    }
     fn can_alter_column_type(&self) -> bool {
         false
     }

@@ -6,8 +6,11 @@
 //!
 //! Flyway replaces `${placeholder}` text before it runs a file; a file using
 //! one cannot be replayed without Flyway's configuration, so it is refused.
-//! Repeatable migrations (`R__`) are refused too: they are re-run whenever
-//! they change, which a versioned history does not say.
+//!
+//! Repeatable migrations (`R__<description>.sql`) come after every versioned
+//! one, in description order, with the version `R__<description>` (see
+//! [`Migration::is_repeatable`]): the runner runs one again whenever its
+//! checksum differs from the one recorded, and the replay reads them last.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -92,12 +95,32 @@ pub(in crate::migrations) fn version_cmp(a: &str, b: &str) -> Ordering {
     Ordering::Equal
 }
 
+/// The files of the folder and of every folder in it: Flyway reads its
+/// locations recursively, so a migration in a subfolder counts.
+fn files_within(entries: &[Entry]) -> Result<Vec<Entry>, MigrationsError> {
+    let mut out = Vec::new();
+    for e in entries {
+        if e.is_dir {
+            out.extend(files_within(&super::super::source::read_entries(&e.path)?)?);
+        } else {
+            out.push(Entry {
+                name: e.name.clone(),
+                path: e.path.clone(),
+                is_dir: false,
+            });
+        }
+    }
+    Ok(out)
+}
+
 pub(in crate::migrations) fn load(entries: &[Entry]) -> Result<Vec<Migration>, MigrationsError> {
+    let entries = &files_within(entries)?;
     struct Parts<'e> {
         up: Option<(&'e Entry, String)>,
         down: Option<&'e Entry>,
     }
     let mut by_version: Vec<(String, Parts<'_>)> = Vec::new();
+    let mut repeatable: Vec<&Entry> = Vec::new();
     let conf: BTreeMap<&str, &Entry> = entries
         .iter()
         .filter_map(|e| Some((e.name.strip_suffix(".conf")?, e)))
@@ -115,13 +138,16 @@ pub(in crate::migrations) fn load(entries: &[Entry]) -> Result<Vec<Migration>, M
             });
         };
         if name.kind == Kind::Repeatable {
-            return Err(at(
-                &entry.path,
-                1,
-                "a Flyway repeatable migration (`R__`): it is run again whenever it changes, which \
-                 cargo-migrate's history cannot record; make its current text a versioned migration \
-                 (`V<next>__<description>.sql`) and delete the `R__` file",
-            ));
+            if name.description.is_empty() {
+                return Err(MigrationsError::MalformedName {
+                    path: entry.path.clone(),
+                    reason:
+                        "a Flyway repeatable migration needs a description: `R__<description>.sql`"
+                            .to_string(),
+                });
+            }
+            repeatable.push(entry);
+            continue;
         }
         let index = match by_version
             .iter()
@@ -185,6 +211,33 @@ pub(in crate::migrations) fn load(entries: &[Entry]) -> Result<Vec<Migration>, M
                 sql: up,
             },
             down,
+        });
+    }
+    // Flyway's order for repeatables: by description, after all versions.
+    repeatable.sort_by(|a, b| a.name.cmp(&b.name));
+    if let Some(pair) = repeatable.windows(2).find(|p| p[0].name == p[1].name) {
+        return Err(MigrationsError::DuplicateVersion {
+            version: pair[0].name.trim_end_matches(".sql").to_string(),
+            first: pair[0].path.clone(),
+            second: pair[1].path.clone(),
+        });
+    }
+    for entry in repeatable {
+        let description = parse(&entry.name).map_or("", |n| n.description);
+        let sql = read_checked(&entry.path)?;
+        let no_transaction = match conf.get(entry.name.as_str()) {
+            Some(c) => read_conf(&c.path)?,
+            None => false,
+        };
+        migrations.push(Migration {
+            version: format!("{}{description}", crate::migrations::REPEATABLE_PREFIX),
+            name: description.to_string(),
+            no_transaction: no_transaction || super::super::source::has_directive(&sql),
+            up: MigrationFile {
+                path: entry.path.clone(),
+                sql,
+            },
+            down: None,
         });
     }
     Ok(migrations)
@@ -300,6 +353,52 @@ mod tests {
     }
 
     #[test]
+    fn repeatables_come_last_in_description_order() {
+        let tmp = folder(&[
+            (
+                "R__views.sql",
+                "CREATE OR REPLACE VIEW v AS SELECT 1 AS one;",
+            ),
+            ("V2__b.sql", "CREATE TABLE b (a int);"),
+            ("R__functions.sql", "SELECT 1;"),
+            ("R__functions.sql.conf", "executeInTransaction=false\n"),
+            ("V1__a.sql", "CREATE TABLE a (a int);"),
+        ]);
+        let (layout, ms) = load_with_layout(tmp.path(), Dialect::Postgres).unwrap();
+        assert_eq!(layout, Layout::Flyway);
+        let ids: Vec<_> = ms
+            .iter()
+            .map(|m| (m.version.as_str(), m.is_repeatable(), m.no_transaction))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                ("1", false, false),
+                ("2", false, false),
+                ("R__functions", true, true),
+                ("R__views", true, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn subfolders_are_read_as_flyway_reads_them() {
+        let tmp = folder(&[("V1__a.sql", "CREATE TABLE a (a int);")]);
+        std::fs::create_dir_all(tmp.path().join("v2/views")).unwrap();
+        std::fs::write(tmp.path().join("v2/V2__b.sql"), "CREATE TABLE b (a int);").unwrap();
+        std::fs::write(tmp.path().join("v2/views/R__v.sql"), "SELECT 1;").unwrap();
+        let (_, ms) = load_with_layout(tmp.path(), Dialect::Postgres).unwrap();
+        let ids: Vec<_> = ms.iter().map(|m| m.version.as_str()).collect();
+        assert_eq!(ids, ["1", "2", "R__v"]);
+
+        std::fs::write(tmp.path().join("R__v.sql"), "SELECT 2;").unwrap();
+        let err = load_with_layout(tmp.path(), Dialect::Postgres)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("two migrations with version R__v"), "{err}");
+    }
+
+    #[test]
     fn broken_rules_are_errors() {
         for (files, want) in [
             (
@@ -315,8 +414,8 @@ mod tests {
                 "U2__b.sql: a down migration without",
             ),
             (
-                vec![("V1__a.sql", ""), ("R__views.sql", "")],
-                "R__views.sql:1: a Flyway repeatable",
+                vec![("V1__a.sql", ""), ("R__.sql", "")],
+                "R__.sql: not a migration name: a Flyway repeatable migration needs a description",
             ),
             (
                 vec![(
