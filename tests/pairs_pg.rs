@@ -128,3 +128,57 @@ fn an_extension_downgrade_is_flagged_when_written() {
         "{down}"
     );
 }
+
+/// `DEFAULT NULL` on a `varchar(n)` is a default the server keeps
+/// (`NULL::character varying`): the tool's database has it as psql's has
+/// it, and `diff` finds nothing either way.
+#[test]
+fn a_null_default_is_applied_as_written() {
+    let mut db = test_db!();
+    let schema = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cases/171_default_null_kept_pg/to.sql"
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ws = Workspace::new("postgres", &schema);
+    ws.migrate(&["new", "invoices"]).success();
+    ws.migrate(&["apply", "--database-url", &db.url]).success();
+    let defaults: Vec<(String, Option<String>)> = db
+        .client
+        .query(
+            "SELECT a.attname::text, pg_get_expr(d.adbin, d.adrelid)
+             FROM pg_attribute a
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+             WHERE a.attrelid = 'invoices'::regclass AND a.attnum > 0
+             ORDER BY a.attnum",
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let of = |name: &str| {
+        defaults
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, d)| d.clone())
+    };
+    assert_eq!(
+        of("memo").as_deref(),
+        Some("NULL::character varying"),
+        "{defaults:?}"
+    );
+    assert_eq!(of("code").as_deref(), Some("NULL::bpchar"), "{defaults:?}");
+    assert_eq!(of("note"), None, "{defaults:?}");
+    ws.migrate(&[
+        "diff",
+        "--from",
+        "database",
+        "--to",
+        "schema",
+        "--exit-code",
+        "--database-url",
+        &db.url,
+    ])
+    .success();
+}

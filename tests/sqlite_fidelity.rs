@@ -308,3 +308,39 @@ fn comments_in_hand_written_expressions_are_no_drift() {
     ]);
     assert_eq!(diff.code(), 0, "{}{}", diff.stdout(), diff.stderr());
 }
+
+/// SQLite matches names without case but keeps them as written: a column
+/// spelled differently in schema.sql is renamed to that spelling, and the
+/// database's column names are the schema's.
+#[test]
+fn a_respelled_column_is_renamed() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cases/172_column_respelled_sqlite"
+    );
+    let from = std::fs::read_to_string(format!("{dir}/from.sql")).unwrap();
+    let to = std::fs::read_to_string(format!("{dir}/to.sql")).unwrap();
+    let ws = workspace();
+    round_trip(&ws, &from, "init");
+    ws.write("schema.sql", &to);
+    ws.migrate(&["new", "respell"]).success();
+    let dir = ws.migration_dirs().last().cloned().unwrap_or_default();
+    let up = ws.read(&format!("migrations/{dir}/up.sql"));
+    assert!(
+        up.contains("RENAME COLUMN \"Entry Id\" TO \"entry id\""),
+        "{up}"
+    );
+    ws.migrate(&["apply"]).success();
+    let names: Vec<String> = {
+        let conn = ws.db();
+        let mut stmt = conn
+            .prepare("SELECT name FROM pragma_table_info('ledger') ORDER BY cid")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(names, ["entry id", "amount", "Memo"]);
+    round_trip(&ws, &to, "again");
+}

@@ -20,6 +20,10 @@ pub enum Step {
     DropExtension(Extension),
     /// `ALTER EXTENSION … UPDATE TO 'version'` (the next schema names one).
     UpdateExtension(Extension),
+    /// `DROP EXTENSION` then `CREATE EXTENSION … VERSION 'version'`: a
+    /// downgrade, for which extensions ship no update path. The drop fails,
+    /// and nothing changes, while objects of the schema depend on it.
+    ReinstallExtension(Extension),
 
     CreateEnum(Enum),
     DropEnum(Enum),
@@ -469,7 +473,7 @@ impl std::fmt::Display for Destructive {
             ),
             Destructive::UpdateExtension { name, from, to } if is_downgrade(from, to) => write!(
                 f,
-                "downgrades extension `{name}` from version {from} to {to}: extensions rarely ship a path back, and without one ALTER EXTENSION fails"
+                "downgrades extension `{name}` from version {from} to {to}: extensions ship no path back, so it is dropped and created at version {to}; objects that depend on it make the drop fail"
             ),
             Destructive::UpdateExtension { name, from, to } => write!(
                 f,
@@ -507,7 +511,7 @@ impl std::fmt::Display for Destructive {
 }
 
 /// `1.10` after `1.9`: versions compared part by part, numbers as numbers.
-fn is_downgrade(from: &str, to: &str) -> bool {
+pub(crate) fn is_downgrade(from: &str, to: &str) -> bool {
     let parts = |v: &str| -> Vec<(u64, String)> {
         v.split(['.', '-'])
             .map(|p| (p.parse().unwrap_or(0), p.to_string()))

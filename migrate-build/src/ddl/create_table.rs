@@ -1170,12 +1170,13 @@ fn quote_spans(text: &str, spans: Vec<(usize, usize)>) -> std::borrow::Cow<'_, s
     std::borrow::Cow::Owned(out)
 }
 
-/// A column default as the database keeps it: PostgreSQL stores no default
-/// for `DEFAULT NULL` (and a `NULL::type` default means the same); SQLite
-/// keeps the text.
+/// A column default as written. `DEFAULT NULL` is kept: PostgreSQL stores
+/// it when the null is coerced (`NULL::character varying` for a
+/// `varchar(n)`), and it compares equal to no default
+/// ([`crate::schema::Column::default_value`]).
 pub(super) fn default_expr(e: &ast::Expr, d: Dialect) -> Option<Expr> {
     match (d, e) {
-        (Dialect::Postgres, _) => Some(Expr::new(e.to_string(), d)).filter(|e| !e.is_null()),
+        (Dialect::Postgres, _) => Some(Expr::new(e.to_string(), d)),
         // SQLite's grammar wants an expression default in parentheses; they
         // are not part of it (`PRAGMA table_info` shows `datetime('now')`).
         (Dialect::Sqlite, ast::Expr::Nested(inner)) => Some(Expr::new(inner.to_string(), d)),

@@ -237,7 +237,8 @@ fn key(e: &Expr) -> String {
             }
             out
         }
-        Expr::Tuple(items) => format!("({})", list(items)),
+        // The server prints a row constructor `ROW(a, b)`.
+        Expr::Tuple(items) => format!("row({})", list(items)),
         Expr::AtTimeZone {
             timestamp,
             time_zone,
@@ -702,6 +703,12 @@ mod tests {
             "x > 0 AND (x < 10 OR x = 100)",
             "x > 0 AND x < 10 OR x = 100",
         );
+    }
+
+    #[test]
+    fn row_constructors_meet() {
+        same("(a, b) > (0, 0)", "(ROW(a, b) > ROW(0, 0))");
+        differ("(a, b) > (0, 0)", "(ROW(a, b) > ROW(0, 1))");
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub(super) fn column_changes(columns: Pair<&Column>, dialect: Dialect) -> Column
     ColumnChanges {
         ty: previous.ty != next.ty,
         nullability: previous.nullable != next.nullable,
-        default: previous.default != next.default,
+        default: previous.default_value() != next.default_value(),
         identity: previous.identity != next.identity
             || previous.autoincrement != next.autoincrement,
         generated: previous.generated != next.generated,

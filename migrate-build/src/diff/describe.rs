@@ -13,6 +13,11 @@ pub fn describe(step: &Step) -> String {
         Step::DropNamespace(name) => format!("drop schema `{name}`"),
         Step::CreateExtension(ext) => format!("create extension `{}`", ext.name),
         Step::DropExtension(ext) => format!("drop extension `{}`", ext.name),
+        Step::ReinstallExtension(ext) => format!(
+            "drop extension `{}` and create it at version {}",
+            ext.name,
+            ext.version.as_deref().unwrap_or("(default)")
+        ),
         Step::UpdateExtension(ext) => format!(
             "update extension `{}` to version {}",
             ext.name,
@@ -412,7 +417,7 @@ fn rebuild_changes(previous: &Table, next: &Table) -> Vec<String> {
         let changes = ColumnChanges {
             ty: old.ty != column.ty,
             nullability: old.nullable != column.nullable,
-            default: old.default != column.default,
+            default: old.default_value() != column.default_value(),
             identity: old.identity != column.identity || old.autoincrement != column.autoincrement,
             generated: old.generated != column.generated,
             collation: match (&old.collation, &column.collation) {

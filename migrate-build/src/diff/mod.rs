@@ -189,13 +189,22 @@ impl<'a> Differ<'a> {
                     if n.version.is_some() && ext.version.is_some() && n.version != ext.version =>
                 {
                     // Only the server knows its update paths: say that this
-                    // one (and the down's reverse) needs one.
+                    // one needs one. A downgrade has none (extensions ship
+                    // upgrade scripts): it reinstalls at the older version.
+                    let from = ext.version.clone().unwrap_or_default();
+                    let to = n.version.clone().unwrap_or_default();
+                    let downgrade = crate::plan::is_downgrade(&from, &to);
                     let warning = Destructive::UpdateExtension {
                         name: n.name.clone(),
-                        from: ext.version.clone().unwrap_or_default(),
-                        to: n.version.clone().unwrap_or_default(),
+                        from,
+                        to,
                     };
-                    self.push_destructive(Step::UpdateExtension(n.clone()), Some(warning))
+                    let step = if downgrade {
+                        Step::ReinstallExtension(n.clone())
+                    } else {
+                        Step::UpdateExtension(n.clone())
+                    };
+                    self.push_destructive(step, Some(warning))
                 }
                 Some(_) => {}
             }

@@ -472,7 +472,7 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
         let mut text = column.clone();
         text.ty = crate::schema::ColumnType::simple("text");
         text.default = None;
-        let default = new_column.default.is_some();
+        let default = new_column.default_value().is_some();
         differ.push_at(
             Phase::AlterColumns,
             Step::AlterColumn {

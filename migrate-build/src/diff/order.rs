@@ -56,7 +56,9 @@ pub(super) fn phase(step: &Step) -> Phase {
     match step {
         Step::CreateNamespace(_) => Phase::CreateNamespaces,
         Step::DropNamespace(_) => Phase::DropNamespaces,
-        Step::CreateExtension(_) | Step::UpdateExtension(_) => Phase::CreateExtensions,
+        Step::CreateExtension(_) | Step::UpdateExtension(_) | Step::ReinstallExtension(_) => {
+            Phase::CreateExtensions
+        }
         Step::DropExtension(_) => Phase::DropExtensions,
         Step::CreateEnum(_) | Step::AddEnumValue { .. } | Step::RecreateEnum { .. } => {
             Phase::CreateTypes

@@ -55,7 +55,8 @@ pub(super) fn resolve(previous: &Schema, next: &Schema) -> Resolved {
         steps: Vec::new(),
         errors: Vec::new(),
     };
-    if previous.renames.0.is_empty() && next.renames.0.is_empty() {
+    let respelled = respelled_columns(previous, next);
+    if previous.renames.0.is_empty() && next.renames.0.is_empty() && respelled.is_empty() {
         return resolved;
     }
     let mut work = previous.clone();
@@ -81,9 +82,43 @@ pub(super) fn resolve(previous: &Schema, next: &Schema) -> Resolved {
             apply(&mut work, step, &mut resolved, &mut touched);
         }
     }
+    for step in respelled {
+        apply(&mut work, step, &mut resolved, &mut touched);
+    }
     follow_default_names(&mut work, next, &touched, &mut resolved);
     resolved.previous = Some(work);
     resolved
+}
+
+/// Columns whose names the dialect compares equal but that are spelled
+/// differently (SQLite: `[Important Data]` and `"important data"` are one
+/// column, which the catalog keeps as it was written and `SELECT *` names
+/// as the catalog has it): renamed to the new spelling, not left as they are.
+fn respelled_columns(previous: &Schema, next: &Schema) -> Vec<Step> {
+    let d = next.dialect;
+    let mut steps = Vec::new();
+    for table in next.tables.iter() {
+        let Some(was) = previous.table(&table.name) else {
+            continue;
+        };
+        for column in &table.columns {
+            let Some(old) = was
+                .columns
+                .iter()
+                .find(|c| d.same_name(&c.name, &column.name))
+            else {
+                continue;
+            };
+            if old.name != column.name {
+                steps.push(Step::Rename(Rename::Column {
+                    table: was.name.clone(),
+                    from: old.name.clone(),
+                    to: column.name.clone(),
+                }));
+            }
+        }
+    }
+    steps
 }
 
 fn apply(work: &mut Schema, step: Step, resolved: &mut Resolved, touched: &mut Vec<QualifiedName>) {

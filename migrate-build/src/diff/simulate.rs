@@ -98,7 +98,7 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
         }
         Step::CreateExtension(e) => s.extensions.push(e.clone()),
         Step::DropExtension(e) => s.extensions.retain(|x| x.name != e.name),
-        Step::UpdateExtension(e) => {
+        Step::UpdateExtension(e) | Step::ReinstallExtension(e) => {
             let x = s
                 .extensions
                 .iter_mut()

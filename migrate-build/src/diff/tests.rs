@@ -1043,12 +1043,24 @@ fn comments_on_postgres_only() {
 
 #[test]
 fn sqlite_names_compare_case_insensitively() {
-    let previous = schema(LITE, vec![keyed("User", LITE, vec![col("Email", "TEXT")])]);
+    let previous = schema(LITE, vec![keyed("User", LITE, vec![col("email", "TEXT")])]);
     let mut next = schema(LITE, vec![keyed("user", LITE, vec![col("email", "TEXT")])]);
     if let Some(pk) = next.tables[0].primary_key.as_mut() {
         pk.columns = vec!["ID".into()];
     }
     assert!(diff(&previous, &next).is_empty());
+}
+
+/// The catalog keeps a column's name as written and `SELECT *` returns it
+/// so: a column matched without case but spelled differently is renamed.
+#[test]
+fn sqlite_respelled_columns_are_renamed() {
+    let previous = schema(LITE, vec![keyed("User", LITE, vec![col("Email", "TEXT")])]);
+    let next = schema(LITE, vec![keyed("user", LITE, vec![col("email", "TEXT")])]);
+    assert_eq!(
+        lines(&diff(&previous, &next)),
+        ["rename column `User.Email` to `User.email`"]
+    );
 }
 
 #[test]

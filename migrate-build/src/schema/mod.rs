@@ -687,6 +687,13 @@ pub struct Column {
 }
 
 impl Column {
+    /// The default that gives a value: `DEFAULT NULL` (kept, so that it is
+    /// rendered as written and compares with what the server prints, e.g.
+    /// `NULL::character varying`) is the same as none.
+    pub fn default_value(&self) -> Option<&Expr> {
+        self.default.as_ref().filter(|e| !e.is_null())
+    }
+
     pub fn new(name: impl Into<String>, ty: ColumnType) -> Self {
         Column {
             name: name.into(),

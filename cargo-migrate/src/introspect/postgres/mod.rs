@@ -355,8 +355,9 @@ impl<'c> Context<'c> {
             // column; otherwise it is the default.
             match get_char(&row, 9, what)? {
                 's' => column.generated = expr.map(|expr| Generated { expr, stored: true }),
-                // `DEFAULT NULL::character varying` is no default.
-                '\0' => column.default = expr.filter(|e| !e.is_null()),
+                // `DEFAULT NULL::character varying` is kept as it is
+                // (it compares equal to no default).
+                '\0' => column.default = expr,
                 other => {
                     return Err(IntrospectError::Unexpected {
                         what: "generated column kind",

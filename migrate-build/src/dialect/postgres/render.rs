@@ -54,6 +54,19 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
             None => format!("ALTER EXTENSION {} UPDATE", ident(&ext.name, PG)),
         }),
         Step::DropExtension(ext) => one(format!("DROP EXTENSION {}", ident(&ext.name, PG))),
+        Step::ReinstallExtension(ext) => {
+            let mut create = format!("CREATE EXTENSION {}", ident(&ext.name, PG));
+            if let Some(schema) = &ext.schema {
+                create.push_str(&format!(" SCHEMA {}", ident(schema, PG)));
+            }
+            if let Some(version) = &ext.version {
+                create.push_str(&format!(" VERSION {}", string(version)));
+            }
+            Ok(vec![
+                format!("DROP EXTENSION {}", ident(&ext.name, PG)),
+                create,
+            ])
+        }
 
         Step::CreateEnum(e) => one(create_enum(&e.name, e)),
         Step::DropEnum(e) => one(format!("DROP TYPE {}", qualified(&e.name, PG))),

@@ -52,9 +52,10 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
         Step::CreateNamespace(name) | Step::DropNamespace(name) => {
             no_object("schemas", name.clone())
         }
-        Step::CreateExtension(ext) | Step::DropExtension(ext) | Step::UpdateExtension(ext) => {
-            no_object("extensions", ext.name.clone())
-        }
+        Step::CreateExtension(ext)
+        | Step::DropExtension(ext)
+        | Step::UpdateExtension(ext)
+        | Step::ReinstallExtension(ext) => no_object("extensions", ext.name.clone()),
         Step::CreateEnum(e) | Step::DropEnum(e) => no_enums(&e.name),
         Step::AddEnumValue { enum_name, .. } => no_enums(enum_name),
         Step::RecreateEnum { next, .. } => no_enums(&next.name),

@@ -1,0 +1,5 @@
+CREATE TABLE shipments (
+    id bigint PRIMARY KEY,
+    zone integer NOT NULL,
+    slot integer NOT NULL
+);
