@@ -113,8 +113,18 @@ impl Expr {
 /// The words of a SQL text, lower-cased: computed once by the interpreter
 /// when an expression or definition is built, and asked by the differ and
 /// the orderer whether the text mentions a name.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Words(std::collections::HashSet<String>);
+
+/// Sorted, so that a model prints the same in every process (a set's
+/// iteration order is not).
+impl std::fmt::Debug for Words {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut words: Vec<&String> = self.0.iter().collect();
+        words.sort();
+        f.debug_tuple("Words").field(&words).finish()
+    }
+}
 
 impl Words {
     pub(crate) fn from_set(words: std::collections::HashSet<String>) -> Words {
