@@ -33,8 +33,8 @@ use migrate_build::diff::{describe, diff};
 use migrate_build::schema::Schema;
 use migrate_build::{Dialect, dialect::render_script};
 
-use common::pg::TestDb;
-use common::workspace::{Run, Workspace, corpora};
+use common::pg::{TestDb, pg_schema_equal};
+use common::workspace::{Run, Workspace, corpora, lemmy_before_postgres_16};
 
 const HISTORY: &str = "public._migrate_history";
 
@@ -56,30 +56,13 @@ fn workspace(migrations: Option<&Path>, cut: Option<&str>) -> Workspace {
     );
     ws.write("schema.sql", "");
     std::fs::create_dir_all(ws.path("migrations")).unwrap();
-    if let Some(from) = migrations {
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if cut.is_some_and(|c| name.as_str() > c) {
-                continue;
-            }
-            copy(&entry.path(), &ws.path("migrations").join(&name));
+    match migrations {
+        Some(from) => ws.add_corpus_migrations(from, cut),
+        None => {
+            ws.migrate(&["hash"]).success();
         }
     }
-    ws.migrate(&["hash"]).success();
     ws
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).unwrap();
-    }
 }
 
 fn run(ws: &Workspace, db: &TestDb, args: &[&str]) -> Run {
@@ -109,38 +92,23 @@ fn pg_dump(db: &TestDb, extra: &[&str]) -> String {
 
 /// `pg-schema-equal A B`: `None` when equal, else each differing statement.
 fn schema_equal(a: &TestDb, b: &TestDb) -> Option<Vec<String>> {
-    let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/pg-schema-equal");
-    let out = Command::new(&tool)
-        .args([&a.url, &b.url, "--exclude-table", HISTORY])
-        .output()
-        .expect("running pg-schema-equal");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    match out.status.code() {
-        Some(0) => None,
-        Some(1) => {
-            // `- …`/`+ …` lines; a statement's continuation lines are indented.
-            let mut statements: Vec<String> = Vec::new();
-            for line in text.lines() {
-                let Some(rest) = line.strip_prefix("- ").or_else(|| line.strip_prefix("+ ")) else {
-                    continue;
-                };
-                if rest.starts_with(char::is_whitespace) || rest.starts_with(')') {
-                    if let Some(last) = statements.last_mut() {
-                        last.push('\n');
-                        last.push_str(line);
-                    }
-                } else {
-                    statements.push(line.to_string());
-                }
+    let text = pg_schema_equal(&a.url, &b.url, HISTORY)?;
+    // `- …`/`+ …` lines; a statement's continuation lines are indented.
+    let mut statements: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix("- ").or_else(|| line.strip_prefix("+ ")) else {
+            continue;
+        };
+        if rest.starts_with(char::is_whitespace) || rest.starts_with(')') {
+            if let Some(last) = statements.last_mut() {
+                last.push('\n');
+                last.push_str(line);
             }
-            Some(statements)
+        } else {
+            statements.push(line.to_string());
         }
-        _ => panic!(
-            "pg-schema-equal failed: {}{}",
-            text,
-            String::from_utf8_lossy(&out.stderr)
-        ),
     }
+    Some(statements)
 }
 
 /// The findings of one subject, each with the open item it belongs to
@@ -344,16 +312,7 @@ fn atuin_server() {
 fn lemmy_up_to_the_postgres_16_migration() {
     let Some(root) = corpora() else { return };
     let folder = root.join("lemmy/migrations");
-    let mut names: Vec<String> = std::fs::read_dir(&folder)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    let pg16 = names
-        .iter()
-        .position(|n| n.ends_with("_smoosh-tables-together"))
-        .expect("lemmy's PostgreSQL 16 migration");
-    round_trip("lemmy", &folder, Some(&names[pg16 - 1]));
+    round_trip("lemmy", &folder, Some(&lemmy_before_postgres_16(&folder)));
 }
 
 /// The SaaS fixture as the one migration of a project.

@@ -14,39 +14,18 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use migrate_build::ddl::split_statements;
 
-use common::pg::TestDb;
-use common::workspace::{Run, Workspace, corpora};
+use common::pg::{TestDb, pg_schema_equal};
+use common::workspace::{Run, Workspace, corpora, lemmy_before_postgres_16};
 
 const HISTORY: &str = "_migrate_history";
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).unwrap();
-    }
-}
 
 /// A workspace holding `migrations` (entries named up to `cut`), locked.
 fn corpus_workspace(dialect: &str, migrations: &Path, cut: Option<&str>) -> Workspace {
     let ws = Workspace::new(dialect, "");
-    for entry in std::fs::read_dir(migrations).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if cut.is_some_and(|c| name.as_str() > c) {
-            continue;
-        }
-        copy(&entry.path(), &ws.path("migrations").join(&name));
-    }
-    ws.migrate(&["hash"]).success();
+    ws.add_corpus_migrations(migrations, cut);
     ws
 }
 
@@ -167,20 +146,7 @@ fn pull_and_rebuild(
 /// `pg-schema-equal A B` (pg_dump's view, history table left out): the
 /// differing statements, empty when equal.
 fn pg_schema_differences(a: &str, b: &str) -> String {
-    let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/pg-schema-equal");
-    let out = Command::new(&tool)
-        .args([a, b, "--exclude-table", &format!("public.{HISTORY}")])
-        .output()
-        .expect("running pg-schema-equal");
-    match out.status.code() {
-        Some(0) => String::new(),
-        Some(1) => String::from_utf8_lossy(&out.stdout).into_owned(),
-        _ => panic!(
-            "pg-schema-equal failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    }
+    pg_schema_equal(a, b, &format!("public.{HISTORY}")).unwrap_or_default()
 }
 
 /// Applies the corpus with the tool, pulls, rebuilds, compares.
@@ -234,16 +200,7 @@ fn pg_atuin_server() {
 fn pg_lemmy_up_to_the_postgres_16_migration() {
     let Some(root) = corpora() else { return };
     let folder = root.join("lemmy/migrations");
-    let mut names: Vec<String> = std::fs::read_dir(&folder)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    let pg16 = names
-        .iter()
-        .position(|n| n.ends_with("_smoosh-tables-together"))
-        .expect("lemmy's PostgreSQL 16 migration");
-    pg_corpus("lemmy", &folder, Some(&names[pg16 - 1]));
+    pg_corpus("lemmy", &folder, Some(&lemmy_before_postgres_16(&folder)));
 }
 
 /// Chinook's PostgreSQL scripts, from after their `\c` (they create their

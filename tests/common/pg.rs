@@ -144,3 +144,23 @@ pub fn without_password(url: &str) -> String {
         _ => url.to_string(),
     }
 }
+
+/// `pg-schema-equal A B --exclude-table T` (pg_dump's view of both):
+/// `None` when equal, else its `- …`/`+ …` report.
+pub fn pg_schema_equal(a: &str, b: &str, exclude_table: &str) -> Option<String> {
+    let tool =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/pg-schema-equal");
+    let out = std::process::Command::new(&tool)
+        .args([a, b, "--exclude-table", exclude_table])
+        .output()
+        .expect("running pg-schema-equal");
+    match out.status.code() {
+        Some(0) => None,
+        Some(1) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        _ => panic!(
+            "pg-schema-equal failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    }
+}

@@ -286,3 +286,47 @@ pub fn versions_redacted(text: &str) -> String {
 pub fn version_of(dir: &str) -> &str {
     dir.split('_').next().unwrap_or(dir)
 }
+
+/// Copies a file or a folder tree.
+pub fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+impl Workspace {
+    /// Copies a corpus's migration entries (those named up to `cut`) into
+    /// the workspace's `migrations` and locks them.
+    pub fn add_corpus_migrations(&self, migrations: &Path, cut: Option<&str>) {
+        for entry in std::fs::read_dir(migrations).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if cut.is_some_and(|c| name.as_str() > c) {
+                continue;
+            }
+            copy_tree(&entry.path(), &self.path("migrations").join(&name));
+        }
+        self.migrate(&["hash"]).success();
+    }
+}
+
+/// The last lemmy migration before its PostgreSQL 16 one
+/// (`…_smoosh-tables-together`, see corpora_pg.rs), for a `cut`.
+pub fn lemmy_before_postgres_16(folder: &Path) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let pg16 = names
+        .iter()
+        .position(|n| n.ends_with("_smoosh-tables-together"))
+        .expect("lemmy's PostgreSQL 16 migration");
+    names[pg16 - 1].clone()
+}

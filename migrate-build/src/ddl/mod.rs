@@ -422,14 +422,7 @@ pub fn replay_migrations(
     dialect: Dialect,
     files: &[SourceFile<'_>],
 ) -> Result<(Schema, ApplyReport), DdlError> {
-    on_parser_stack(|| {
-        let mut schema = Schema::empty(dialect);
-        let mut report = ApplyReport::default();
-        for file in files {
-            report.extend(apply_here(&mut schema, *file, Annotations::Ignore)?);
-        }
-        Ok((schema, report))
-    })
+    apply_files(dialect, files, Annotations::Ignore)
 }
 
 /// Builds a schema from `files` applied in order (a schema folder), with
@@ -438,11 +431,20 @@ pub fn parse_schema(
     dialect: Dialect,
     files: &[SourceFile<'_>],
 ) -> Result<(Schema, ApplyReport), DdlError> {
+    apply_files(dialect, files, Annotations::Read)
+}
+
+/// `files` applied in order to an empty schema.
+fn apply_files(
+    dialect: Dialect,
+    files: &[SourceFile<'_>],
+    annotations: Annotations,
+) -> Result<(Schema, ApplyReport), DdlError> {
     on_parser_stack(|| {
         let mut schema = Schema::empty(dialect);
         let mut report = ApplyReport::default();
         for file in files {
-            report.extend(apply_here(&mut schema, *file, Annotations::Read)?);
+            report.extend(apply_here(&mut schema, *file, annotations)?);
         }
         Ok((schema, report))
     })
