@@ -196,10 +196,11 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
     };
     let on_table = match kind {
         OpaqueKind::Trigger | OpaqueKind::Policy | OpaqueKind::Rule | OpaqueKind::Statistics => {
-            let keyword = if kind == OpaqueKind::Statistics {
-                "FROM"
-            } else {
-                "ON"
+            // `CREATE RULE r AS ON DELETE TO t`: its `ON` names the event.
+            let keyword = match kind {
+                OpaqueKind::Statistics => "FROM",
+                OpaqueKind::Rule => "TO",
+                _ => "ON",
             };
             let mut found = None;
             while let Some(t) = c.next() {

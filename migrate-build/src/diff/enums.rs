@@ -23,6 +23,16 @@ pub(super) fn push_enum_steps(differ: &mut Differ<'_>) {
             Some(old) => push_recreate(differ, Pair::new(old, new)),
         }
     }
+}
+
+/// Removed enums, pushed after the opaque objects' drops: both go in the
+/// same late phase, and a cast, domain, routine or composite type may use
+/// an enum while no enum uses any of them.
+pub(super) fn push_enum_drops(differ: &mut Differ<'_>) {
+    if !differ.rules.has_enums() {
+        return;
+    }
+    let Pair { previous, next } = differ.schemas;
     for old in &previous.enums {
         if next.enum_type(&old.name).is_none() {
             differ.push(Step::DropEnum(old.clone()));

@@ -72,6 +72,7 @@ fn plan(previous: &Schema, next: &Schema) -> (Plan, Vec<RenameError>) {
     index::push_index_steps(&mut differ, &tables);
     push_sequence_steps(&mut differ, &tables);
     objects::push_object_steps(&mut differ, &tables);
+    enums::push_enum_drops(&mut differ);
     differ.push_virtual_table_steps();
     push_view_option_steps(&mut differ);
     policies::push_policy_steps(&mut differ, &tables);

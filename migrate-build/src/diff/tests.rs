@@ -248,9 +248,9 @@ fn rich_schema_to_nothing_on_postgres() {
             "drop trigger `posts_touch`",
             "drop table `posts`",
             "drop table `users`",
-            "drop enum `mood`",
             "drop sequence `invoice_numbers`",
             "drop function `touch`",
+            "drop enum `mood`",
             "drop extension `pgcrypto`",
             "drop schema `audit`",
         ]
