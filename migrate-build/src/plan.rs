@@ -363,6 +363,10 @@ pub struct ColumnChanges {
     pub collation: bool,
     /// `SET STATISTICS`.
     pub statistics: bool,
+    /// `SET STORAGE`, `SET COMPRESSION`, `SET (…)`/`RESET (…)`.
+    pub storage: bool,
+    pub compression: bool,
+    pub attribute_options: bool,
     /// An identity column's sequence options (`SET INCREMENT BY …`).
     pub identity_options: bool,
 }
@@ -376,6 +380,9 @@ impl ColumnChanges {
             || self.generated
             || self.collation
             || self.statistics
+            || self.storage
+            || self.compression
+            || self.attribute_options
             || self.identity_options
     }
 }

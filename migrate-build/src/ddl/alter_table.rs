@@ -6,7 +6,8 @@ use super::create_table::{self, Pending};
 use super::{Fallible, Outcome, names, options, partition, scan, types};
 use crate::dialect::{Dialect, quote};
 use crate::schema::{
-    Deferrable, Expr, Identity, IndexExpr, QualifiedName, ReplicaIdentity, Schema, Table,
+    ColumnStorage, Deferrable, Expr, Identity, IndexExpr, QualifiedName, ReplicaIdentity, Schema,
+    Table,
 };
 
 /// Each action is parsed on its own (as `ALTER TABLE name <action>`), so
@@ -184,13 +185,32 @@ fn token_action(
         c.pos = end;
         return done;
     }
-    // Clustering, tablespace, access method: where rows are kept, not the schema.
-    for words in [
-        &["CLUSTER", "ON"][..],
-        &["SET", "WITHOUT", "CLUSTER"],
-        &["SET", "TABLESPACE"],
-        &["SET", "ACCESS", "METHOD"],
-    ] {
+    if c.eat(&["CLUSTER", "ON"]) {
+        let index = c.ident()?;
+        let in_schema = QualifiedName::with_schema(table.schema.clone(), index.clone());
+        let t = schema
+            .table(table)
+            .ok_or_else(|| format!("table `{table}` does not exist"))?;
+        let on_table = schema
+            .index(&in_schema)
+            .is_some_and(|i| i.table.same_as(table, d))
+            || t.primary_key.iter().any(|k| named(&k.name, &index, d))
+            || t.uniques.iter().any(|u| named(&u.name, &index, d))
+            || t.exclusions.iter().any(|x| named(&x.name, &index, d));
+        if !on_table {
+            return Err(format!("index `{index}` of `{table}` does not exist"));
+        }
+        table_mut(schema, table)?.options.cluster_on = Some(index);
+        c.pos = end;
+        return done;
+    }
+    if c.eat(&["SET", "WITHOUT", "CLUSTER"]) {
+        table_mut(schema, table)?.options.cluster_on = None;
+        c.pos = end;
+        return done;
+    }
+    // Tablespace, access method: where rows are kept, not the schema.
+    for words in [&["SET", "TABLESPACE"][..], &["SET", "ACCESS", "METHOD"]] {
         if c.eat(words) {
             c.pos = end;
             return Ok(Some(TokenAction::Physical(format!(
@@ -241,26 +261,59 @@ fn token_action(
             c.pos = end;
             return done;
         }
-        let physical = if c.eat(&["SET", "STORAGE"]) {
-            Some("SET STORAGE")
-        } else if c.eat(&["SET", "COMPRESSION"]) {
-            Some("SET COMPRESSION")
-        } else if kw_paren(c, "SET") {
-            Some("SET (…)")
-        } else if kw_paren(c, "RESET") {
-            Some("RESET (…)")
-        } else {
-            None
-        };
-        if let Some(what) = physical {
-            schema
+        if c.eat(&["SET", "STORAGE"]) {
+            let word = c.ident()?;
+            let storage = ColumnStorage::parse(&word)
+                .ok_or_else(|| format!("unknown storage `{word}` for column `{col}`"))?;
+            // A user type is named `name` or `schema.name` (see `ColumnType`).
+            let is_enum = |ty: &crate::schema::ColumnType| {
+                let name = match ty.name.split_once('.') {
+                    Some((ns, n)) => {
+                        QualifiedName::with_schema(Some(ns.to_string()), n.to_string())
+                    }
+                    None => QualifiedName::new(ty.name.clone()),
+                };
+                ty.user_defined && schema.enum_type(&name).is_some()
+            };
+            let column = schema
                 .table(table)
                 .and_then(|t| t.column(&col, d))
                 .ok_or_else(|| format!("column `{col}` of `{table}` does not exist"))?;
+            let default = d.rules().default_storage(&column.ty, is_enum(&column.ty));
+            let column = table_mut(schema, table)?
+                .column_mut(&col, d)
+                .ok_or_else(|| format!("column `{col}` of `{table}` does not exist"))?;
+            column.storage = (default != Some(storage)).then_some(storage);
             c.pos = end;
-            return Ok(Some(TokenAction::Physical(format!(
-                "ALTER TABLE … ALTER COLUMN … {what}"
-            ))));
+            return done;
+        }
+        if c.eat(&["SET", "COMPRESSION"]) {
+            let method = c.ident()?.to_ascii_lowercase();
+            let column = table_mut(schema, table)?
+                .column_mut(&col, d)
+                .ok_or_else(|| format!("column `{col}` of `{table}` does not exist"))?;
+            column.compression = (method != "default").then_some(method);
+            c.pos = end;
+            return done;
+        }
+        if c.peek().is_some_and(|t| t.is_kw("SET") || t.is_kw("RESET"))
+            && c.peek_at(1).is_some_and(|t| t.is_sym("("))
+        {
+            let set = c.next().is_some_and(|t| t.is_kw("SET"));
+            let column = table_mut(schema, table)?
+                .column_mut(&col, d)
+                .ok_or_else(|| format!("column `{col}` of `{table}` does not exist"))?;
+            if set {
+                let params = options::storage_params(c)?;
+                crate::schema::set_storage(&mut column.attribute_options, params);
+            } else {
+                let names = options::storage_names(c)?;
+                column
+                    .attribute_options
+                    .retain(|p| !names.contains(&p.name));
+            }
+            c.pos = end;
+            return done;
         }
         // sqlparser does not read `TYPE … COLLATE`.
         let type_at = c.pos;
@@ -289,6 +342,8 @@ fn token_action(
                     .ok_or_else(|| format!("column `{col}` of `{table}` does not exist"))?;
                 column.ty = ty;
                 column.collation = names::collation_of(collation);
+                column.storage = None;
+                column.compression = None;
                 c.pos = end;
                 return done;
             }
@@ -441,15 +496,6 @@ fn identity_sequence_is_default(
 }
 
 /// Consumes `kw (` if it follows.
-fn kw_paren(c: &mut scan::Cursor<'_>, kw: &str) -> bool {
-    let found =
-        c.peek().is_some_and(|t| t.is_kw(kw)) && c.peek_at(1).is_some_and(|t| t.is_sym("("));
-    if found {
-        c.pos += 2;
-    }
-    found
-}
-
 /// Token ranges of the comma-separated actions starting at `from`.
 fn actions(tokens: &scan::Tokens, from: usize) -> Vec<(usize, Option<usize>)> {
     let mut out = Vec::new();
@@ -853,6 +899,7 @@ pub(super) fn drop_constraint(t: &mut Table, cname: &str, d: Dialect) -> bool {
         .is_some_and(|pk| named(&pk.name, cname, d))
     {
         t.primary_key = None;
+        t.index_dropped(cname, d);
         return true;
     }
     let count =
@@ -863,7 +910,11 @@ pub(super) fn drop_constraint(t: &mut Table, cname: &str, d: Dialect) -> bool {
     t.foreign_keys.retain(|f| !named(&f.name, cname, d));
     t.exclusions.retain(|x| !named(&x.name, cname, d));
     t.forget_dropped_constraint_comments(d);
-    before != count(t)
+    let dropped = before != count(t);
+    if dropped {
+        t.index_dropped(cname, d);
+    }
+    dropped
 }
 
 pub(super) fn rename_constraint(t: &mut Table, old: &str, new: &str, d: Dialect) -> bool {
@@ -875,19 +926,25 @@ pub(super) fn rename_constraint(t: &mut Table, old: &str, new: &str, d: Dialect)
         .chain(t.checks.iter_mut().map(|c| &mut c.name))
         .chain(t.foreign_keys.iter_mut().map(|f| &mut f.name))
         .chain(t.exclusions.iter_mut().map(|x| &mut x.name));
+    let mut renamed = false;
     for n in names {
         if named(n, old, d) {
             *n = Some(new.to_string());
-            for (c, _) in &mut t.constraint_comments {
-                if d.same_name(c, old) {
-                    *c = new.to_string();
-                }
-            }
-            t.constraint_comments.sort();
-            return true;
+            renamed = true;
+            break;
         }
     }
-    false
+    if !renamed {
+        return false;
+    }
+    t.index_renamed(old, new, d);
+    for (c, _) in &mut t.constraint_comments {
+        if d.same_name(c, old) {
+            *c = new.to_string();
+        }
+    }
+    t.constraint_comments.sort();
+    true
 }
 
 fn drop_column(
@@ -1215,6 +1272,9 @@ fn alter_column(
             let sql = data_type.to_string();
             column.ty = types::canonical_type(&sql, d)
                 .ok_or_else(|| format!("unknown type `{sql}` for column `{col}`"))?;
+            // A new type brings its own storage and the default compression.
+            column.storage = None;
+            column.compression = None;
             // The identity's sequence follows the column's type.
             if let Some(options) = &column.identity_options {
                 let changes = super::options::SequenceChanges {

@@ -18,6 +18,8 @@ pub(super) struct Including {
     pub identity: bool,
     pub indexes: bool,
     pub statistics: bool,
+    pub storage: bool,
+    pub compression: bool,
 }
 
 /// One `LIKE` element.
@@ -95,9 +97,8 @@ pub(super) fn extract(
                     "IDENTITY" => including.identity = on,
                     "INDEXES" => including.indexes = on,
                     "STATISTICS" => including.statistics = on,
-                    // Column storage and compression are not modelled: the
-                    // copy has what the source has, as far as the model sees.
-                    "STORAGE" | "COMPRESSION" => {}
+                    "STORAGE" => including.storage = on,
+                    "COMPRESSION" => including.compression = on,
                     "ALL" => {
                         including = Including {
                             comments: on,
@@ -107,6 +108,8 @@ pub(super) fn extract(
                             identity: on,
                             indexes: on,
                             statistics: on,
+                            storage: on,
+                            compression: on,
                         }
                     }
                     other => return Err(format!("LIKE option `{other}` is not understood")),
@@ -185,6 +188,12 @@ pub(super) fn columns(schema: &Schema, like: &Like) -> Fallible<Vec<Column>> {
             }
             if like.including.comments {
                 copy.comment = c.comment.clone();
+            }
+            if like.including.storage {
+                copy.storage = c.storage;
+            }
+            if like.including.compression {
+                copy.compression = c.compression.clone();
             }
             copy
         })

@@ -649,9 +649,15 @@ fn drop(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome
         let if_exists = c.eat(&["IF", "EXISTS"]);
         for name in c.qualified_list()? {
             let before = schema.indexes.len();
+            let table = schema.index(&name).map(|i| i.table.clone());
             schema.indexes.retain(|i| !i.name.same_as(&name, d));
             if before == schema.indexes.len() && !if_exists {
                 return Err(format!("index `{name}` does not exist"));
+            }
+            if let Some(t) =
+                table.and_then(|t| schema.tables.iter_mut().find(|x| x.name.same_as(&t, d)))
+            {
+                t.index_dropped(&name.name, d);
             }
         }
         return Ok(Outcome::Applied);

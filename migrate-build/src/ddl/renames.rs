@@ -581,6 +581,10 @@ pub(crate) fn rename_index_found(schema: &mut Schema, name: &QualifiedName, new:
     let d = schema.dialect;
     if let Some(i) = schema.indexes.iter_mut().find(|i| i.name.same_as(name, d)) {
         i.name.name = new.to_string();
+        let table = i.table.clone();
+        if let Some(t) = schema.tables.iter_mut().find(|t| t.name.same_as(&table, d)) {
+            t.index_renamed(&name.name, new, d);
+        }
         return true;
     }
     // A partition's copy of a partitioned index.

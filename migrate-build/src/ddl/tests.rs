@@ -1,6 +1,7 @@
 use super::*;
 use crate::schema::{
-    Deferrable, ForeignKeyAction, Identity, IndexExpr, OpaqueKind, QualifiedName, Table,
+    ColumnStorage, Deferrable, ForeignKeyAction, Identity, IndexExpr, OpaqueKind, QualifiedName,
+    Table,
 };
 
 fn pg(sql: &str) -> Schema {
@@ -1090,11 +1091,15 @@ fn table_options_and_row_security_are_kept() {
 }
 
 #[test]
-fn physical_storage_actions_are_listed_not_dropped_silently() {
-    let sql = "CREATE TABLE t (a text PRIMARY KEY, b int);
+fn where_rows_are_kept_is_listed_and_column_storage_is_modelled() {
+    let sql = "CREATE TABLE t (a text PRIMARY KEY, b int, c text);
         ALTER TABLE t CLUSTER ON t_pkey;
         ALTER TABLE t ALTER COLUMN b SET DEFAULT 1, ALTER COLUMN a SET STORAGE EXTERNAL;
-        ALTER TABLE t SET TABLESPACE pg_default;";
+        ALTER TABLE t SET TABLESPACE pg_default;
+        ALTER TABLE t ALTER COLUMN c SET STORAGE extended, ALTER COLUMN c SET COMPRESSION lz4;
+        ALTER TABLE t ALTER COLUMN b SET (n_distinct = -1, n_distinct_inherited = 5);
+        ALTER TABLE t ALTER COLUMN b RESET (n_distinct_inherited);
+        CREATE TABLE u (LIKE t INCLUDING STORAGE);";
     let file = SourceFile {
         path: "schema.sql",
         sql,
@@ -1105,19 +1110,40 @@ fn physical_storage_actions_are_listed_not_dropped_silently() {
         .iter()
         .map(|k| (k.kind.as_str(), k.line))
         .collect();
-    assert_eq!(
-        kinds,
-        [
-            ("ALTER TABLE … CLUSTER ON", 2),
-            ("ALTER TABLE … ALTER COLUMN … SET STORAGE", 3),
-            ("ALTER TABLE … SET TABLESPACE", 4),
-        ]
-    );
+    assert_eq!(kinds, [("ALTER TABLE … SET TABLESPACE", 4)]);
+    let d = Dialect::Postgres;
+    let t = table(&s, "t");
+    assert_eq!(t.options.cluster_on.as_deref(), Some("t_pkey"));
+    let column = |t: &'_ crate::schema::Table, n: &str| t.column(n, d).expect("column").clone();
     // The modelled action of a mixed statement still applies.
-    let b = table(&s, "t").column("b", Dialect::Postgres).expect("b");
+    let b = column(t, "b");
     assert_eq!(b.default.as_ref().map(|e| e.sql.as_str()), Some("1"));
-    // A column that does not exist is still an error.
+    assert_eq!(
+        b.attribute_options,
+        [crate::schema::StorageParam::from_catalog("n_distinct=-1")]
+    );
+    assert_eq!(column(t, "a").storage, Some(ColumnStorage::External));
+    // EXTENDED is text's own storage: the catalog cannot tell it was said.
+    let c = column(t, "c");
+    assert_eq!((c.storage, c.compression.as_deref()), (None, Some("lz4")));
+    let u = table(&s, "u");
+    assert_eq!(column(u, "a").storage, Some(ColumnStorage::External));
+    assert_eq!(column(u, "c").compression, None);
+    // Dropping the index behind the key ends the clustering.
+    let (s, _) = parse_schema(
+        d,
+        &[SourceFile {
+            path: "schema.sql",
+            sql: "CREATE TABLE t (a text CONSTRAINT t_pkey PRIMARY KEY);
+                  ALTER TABLE t CLUSTER ON t_pkey;
+                  ALTER TABLE t DROP CONSTRAINT t_pkey;",
+        }],
+    )
+    .expect("parses");
+    assert_eq!(table(&s, "t").options.cluster_on, None);
+    // A column or index that does not exist is still an error.
     pg_err("CREATE TABLE t (a text); ALTER TABLE t ALTER COLUMN z SET STORAGE PLAIN;");
+    pg_err("CREATE TABLE t (a text); ALTER TABLE t CLUSTER ON nope;");
 }
 
 /// `LIKE … INCLUDING IDENTITY` copies the identity with its sequence's

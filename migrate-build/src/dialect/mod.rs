@@ -157,6 +157,15 @@ pub trait DialectRules: Sync {
     fn is_internal_table(&self, _name: &str) -> bool {
         false
     }
+    /// The storage a column of type `ty` has without `SET STORAGE`, when
+    /// known (`is_enum`: `ty` names an enum of the schema).
+    fn default_storage(
+        &self,
+        _ty: &crate::schema::ColumnType,
+        _is_enum: bool,
+    ) -> Option<crate::schema::ColumnStorage> {
+        None
+    }
     /// The operator class an index column of type `ty` gets under access
     /// `method` when none is written (writing it changes nothing).
     fn default_opclass(

@@ -23,6 +23,9 @@ pub(super) fn column_changes(columns: Pair<&Column>, dialect: Dialect) -> Column
         generated: previous.generated != next.generated,
         collation,
         statistics: previous.statistics != next.statistics,
+        storage: previous.storage != next.storage,
+        compression: previous.compression != next.compression,
+        attribute_options: previous.attribute_options != next.attribute_options,
         // A new identity is created with its options; only a kept one alters them.
         identity_options: previous.identity.is_some()
             && next.identity.is_some()
@@ -37,7 +40,11 @@ pub(super) fn alterable(changes: &ColumnChanges, rules: &dyn DialectRules) -> bo
         && (!changes.nullability || rules.can_alter_nullability())
         && (!changes.default || rules.can_alter_default())
         && (!(changes.identity || changes.identity_options) || rules.can_alter_identity())
-        && (!changes.statistics || rules.can_alter_column_type())
+        && (!(changes.statistics
+            || changes.storage
+            || changes.compression
+            || changes.attribute_options)
+            || rules.can_alter_column_type())
 }
 
 /// The data an `ALTER COLUMN` (or a rebuild making the same change) can lose:

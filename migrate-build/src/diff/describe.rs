@@ -292,6 +292,21 @@ fn column_change_words(previous: &Column, next: &Column, changes: &ColumnChanges
             None => "default statistics".into(),
         });
     }
+    if changes.storage {
+        what.push(match next.storage {
+            Some(s) => format!("storage {}", s.as_sql().to_ascii_lowercase()),
+            None => "the type's storage".into(),
+        });
+    }
+    if changes.compression {
+        what.push(match &next.compression {
+            Some(c) => format!("compression {c}"),
+            None => "default compression".into(),
+        });
+    }
+    if changes.attribute_options {
+        what.push("attribute options".into());
+    }
     if changes.identity_options {
         what.push("identity options".into());
     }
@@ -381,6 +396,12 @@ fn table_option_words(
             crate::schema::ReplicaIdentity::Index(i) => format!("replica identity using `{i}`"),
         });
     }
+    if previous.cluster_on != next.cluster_on {
+        what.push(match &next.cluster_on {
+            Some(i) => format!("cluster on `{i}`"),
+            None => "set without cluster".into(),
+        });
+    }
     what.join(", ")
 }
 
@@ -425,6 +446,9 @@ fn rebuild_changes(previous: &Table, next: &Table) -> Vec<String> {
                 (a, b) => a.is_some() != b.is_some(),
             },
             statistics: old.statistics != column.statistics,
+            storage: old.storage != column.storage,
+            compression: old.compression != column.compression,
+            attribute_options: old.attribute_options != column.attribute_options,
             identity_options: old.identity_options != column.identity_options,
         };
         if changes.any() {

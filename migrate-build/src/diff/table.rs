@@ -554,7 +554,7 @@ pub(super) fn push_table_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
         if diff.rebuild {
             push_rebuild(differ, diff);
         } else {
-            push_altered_table(differ, diff);
+            push_altered_table(differ, diff, tables);
         }
     }
     push_foreign_keys_of_dropped_keys(differ, tables);
@@ -802,7 +802,7 @@ fn same_column(a: &Column, b: &Column) -> bool {
     a == *b
 }
 
-fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
+fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>, tables: &TableChanges<'_>) {
     push_partition_steps(differ, diff);
     let Pair { previous, next } = diff.tables;
     let (old_name, new_name) = (&previous.name, &next.name);
@@ -960,12 +960,24 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
             name,
         });
     }
-    if previous.options != next.options {
+    // An index created again is no longer the one rows are clustered on.
+    let cluster_index_created = next.options.cluster_on.as_deref().is_some_and(|i| {
+        tables.indexes.created.iter().any(|x| {
+            x.table.same_as(new_name, differ.dialect) && differ.dialect.same_name(&x.name.name, i)
+        })
+    });
+    if previous.options != next.options || cluster_index_created {
         // Persistence changes before foreign keys are added and after they
         // are dropped (a permanent table may reference only permanent
-        // ones); a replica identity index exists only once indexes do.
+        // ones); a replica identity or cluster index exists only once
+        // indexes do.
         let first = crate::schema::TableOptions {
             replica_identity: previous.options.replica_identity.clone(),
+            cluster_on: if cluster_index_created {
+                None
+            } else {
+                previous.options.cluster_on.clone()
+            },
             ..next.options.clone()
         };
         if first != previous.options {

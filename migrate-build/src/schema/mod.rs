@@ -458,6 +458,41 @@ impl Table {
             .chain(self.exclusions.iter().filter_map(|x| x.name.as_deref()))
     }
 
+    /// Follows an index of the table (or the index behind one of its
+    /// keys) to its new name: the options that name it follow it.
+    pub fn index_renamed(&mut self, old: &str, new: &str, dialect: Dialect) {
+        if self
+            .options
+            .cluster_on
+            .as_deref()
+            .is_some_and(|c| dialect.same_name(c, old))
+        {
+            self.options.cluster_on = Some(new.to_string());
+        }
+        if matches!(&self.options.replica_identity, ReplicaIdentity::Index(i) if dialect.same_name(i, old))
+        {
+            self.options.replica_identity = ReplicaIdentity::Index(new.to_string());
+        }
+    }
+
+    /// An index of the table is gone: it orders no `CLUSTER`, and a replica
+    /// identity using it identifies nothing (the server's `relreplident`
+    /// stays `i` with no index to use).
+    pub fn index_dropped(&mut self, name: &str, dialect: Dialect) {
+        if self
+            .options
+            .cluster_on
+            .as_deref()
+            .is_some_and(|c| dialect.same_name(c, name))
+        {
+            self.options.cluster_on = None;
+        }
+        if matches!(&self.options.replica_identity, ReplicaIdentity::Index(i) if dialect.same_name(i, name))
+        {
+            self.options.replica_identity = ReplicaIdentity::Nothing;
+        }
+    }
+
     /// Drops the comments of constraints the table no longer has.
     pub fn forget_dropped_constraint_comments(&mut self, dialect: Dialect) {
         let names: Vec<&str> = self.constraint_names().collect();
@@ -514,6 +549,9 @@ pub struct TableOptions {
     /// `FORCE ROW LEVEL SECURITY`.
     pub force_row_security: bool,
     pub replica_identity: ReplicaIdentity,
+    /// `ALTER TABLE … CLUSTER ON i`: the index (in the table's schema) a
+    /// later `CLUSTER` orders the rows by.
+    pub cluster_on: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -686,6 +724,13 @@ pub struct Column {
     pub comment: Option<String>,
     /// `ALTER COLUMN … SET STATISTICS n`; `None` is the server's default (-1).
     pub statistics: Option<i32>,
+    /// `ALTER COLUMN … SET STORAGE`; `None` is the type's own (`typstorage`).
+    pub storage: Option<ColumnStorage>,
+    /// `COMPRESSION pglz|lz4`; `None` is the server's default method.
+    pub compression: Option<String>,
+    /// `ALTER COLUMN … SET (n_distinct = …)`, as `pg_attribute.attoptions`
+    /// keeps them.
+    pub attribute_options: Vec<StorageParam>,
     /// The options of an identity column's sequence (`GENERATED … AS
     /// IDENTITY (START WITH 10)`), with the server's defaults filled in for
     /// the column's type; `None` unless `identity` is set.
@@ -716,8 +761,42 @@ impl Column {
             collation: None,
             comment: None,
             statistics: None,
+            storage: None,
+            compression: None,
+            attribute_options: Vec::new(),
             identity_options: None,
             inherited: false,
+        }
+    }
+}
+
+/// How PostgreSQL keeps a column's values (`pg_attribute.attstorage`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ColumnStorage {
+    Plain,
+    External,
+    Extended,
+    Main,
+}
+
+impl ColumnStorage {
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            ColumnStorage::Plain => "PLAIN",
+            ColumnStorage::External => "EXTERNAL",
+            ColumnStorage::Extended => "EXTENDED",
+            ColumnStorage::Main => "MAIN",
+        }
+    }
+
+    /// From `SET STORAGE x` (any case) or `attstorage`'s letter.
+    pub fn parse(word: &str) -> Option<ColumnStorage> {
+        match word.to_ascii_lowercase().as_str() {
+            "plain" | "p" => Some(ColumnStorage::Plain),
+            "external" | "e" => Some(ColumnStorage::External),
+            "extended" | "x" => Some(ColumnStorage::Extended),
+            "main" | "m" => Some(ColumnStorage::Main),
+            _ => None,
         }
     }
 }

@@ -18,9 +18,9 @@ use ::postgres::types::FromSql;
 use ::postgres::{Client, Row};
 use migrate_build::Dialect;
 use migrate_build::schema::{
-    CheckConstraint, Column, Deferrable, ExclusionConstraint, Expr, ForeignKey, ForeignKeyAction,
-    Generated, Identity, PrimaryKey, QualifiedName, ReplicaIdentity, Schema, SequenceOptions,
-    StorageParam, Table, UniqueConstraint,
+    CheckConstraint, Column, ColumnStorage, Deferrable, ExclusionConstraint, Expr, ForeignKey,
+    ForeignKeyAction, Generated, Identity, PrimaryKey, QualifiedName, ReplicaIdentity, Schema,
+    SequenceOptions, StorageParam, Table, UniqueConstraint,
 };
 
 /// Why a database could not be read. Messages never contain the connection
@@ -240,7 +240,9 @@ impl<'c> Context<'c> {
                     c.relpersistence = 'u', COALESCE(c.reloptions, '{{}}')::text[],
                     c.relrowsecurity, c.relforcerowsecurity, c.relreplident,
                     (SELECT ri.relname::text FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid
-                     WHERE x.indrelid = c.oid AND x.indisreplident)
+                     WHERE x.indrelid = c.oid AND x.indisreplident),
+                    (SELECT ci.relname::text FROM pg_index x JOIN pg_class ci ON ci.oid = x.indexrelid
+                     WHERE x.indrelid = c.oid AND x.indisclustered)
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE c.relnamespace = ANY($1) AND c.relkind IN ('r', 'p') AND {}
              ORDER BY n.nspname, c.relname",
@@ -277,6 +279,7 @@ impl<'c> Context<'c> {
                     });
                 }
             };
+            table.options.cluster_on = get(&row, 10, what)?;
             by_oid.insert(get(&row, 0, what)?, tables.len());
             tables.push(table);
         }
@@ -302,7 +305,10 @@ impl<'c> Context<'c> {
                     col_description(a.attrelid, a.attnum), a.attstattarget::int,
                     format_type(sq.seqtypid, NULL), sq.seqstart, sq.seqincrement, sq.seqmax,
                     sq.seqmin, sq.seqcache, sq.seqcycle,
-                    NOT a.attislocal AND NOT c.relispartition
+                    NOT a.attislocal AND NOT c.relispartition,
+                    CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END,
+                    NULLIF(a.attcompression::text, ''),
+                    ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\\_attver=%')
              FROM pg_attribute a
              JOIN pg_class c ON c.oid = a.attrelid
              JOIN pg_type t ON t.oid = a.atttypid
@@ -379,6 +385,29 @@ impl<'c> Context<'c> {
                 }
             }
             column.inherited = get(&row, 22, what)?;
+            column.storage = match get::<Option<String>>(&row, 23, what)? {
+                None => None,
+                Some(letter) => Some(ColumnStorage::parse(&letter).ok_or(
+                    IntrospectError::Unexpected {
+                        what: "column storage",
+                        value: letter,
+                    },
+                )?),
+            };
+            column.compression = match get::<Option<String>>(&row, 24, what)?.as_deref() {
+                None => None,
+                Some("p") => Some("pglz".into()),
+                Some("l") => Some("lz4".into()),
+                Some(other) => {
+                    return Err(IntrospectError::Unexpected {
+                        what: "column compression",
+                        value: other.to_string(),
+                    });
+                }
+            };
+            // This server keeps a `pg_attver=…` entry of its own in every
+            // column's `attoptions`, which pg_dump leaves out too.
+            column.attribute_options = storage_params(get(&row, 25, what)?);
             tables[pos].columns.push(column);
         }
         Ok(())

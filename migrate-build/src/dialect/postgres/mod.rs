@@ -3,9 +3,10 @@
 mod casts;
 mod opclass;
 pub(crate) mod render;
+mod storage;
 
 use super::{Dialect, DialectRules};
-use crate::schema::{Column, ColumnType, QualifiedName, Table};
+use crate::schema::{Column, ColumnStorage, ColumnType, QualifiedName, Table};
 
 /// The comment every PostgreSQL 15 database's `public` schema comes with
 /// (pg_dump writes it with `-n public`): the state of a new database, not
@@ -81,6 +82,9 @@ impl DialectRules for PostgresRules {
     }
     fn default_opclass(&self, method: &str, ty: &ColumnType) -> Option<&'static str> {
         opclass::default_for(method, ty)
+    }
+    fn default_storage(&self, ty: &ColumnType, is_enum: bool) -> Option<ColumnStorage> {
+        storage::default_for(ty, is_enum)
     }
     fn can_drop_every_column(&self) -> bool {
         true

@@ -1,16 +1,17 @@
 //! PostgreSQL renderer: every step is an ALTER/CREATE/DROP in place.
 
-use crate::dialect::Dialect;
+use super::PostgresRules;
 use crate::dialect::quote::{ident, qualified, string};
 use crate::dialect::render::{
     RenderError, RenderedStep, alter_table, check_clause, column_list, constraint_prefix,
     deferrable_suffix, foreign_key_clause, index_column, statement_text,
 };
+use crate::dialect::{Dialect, DialectRules};
 use crate::plan::{ColumnChanges, CommentTarget, EnumUsage, EnumValuePosition, PlannedStep, Step};
 use crate::schema::{
-    Column, ColumnType, Enum, ExclusionConstraint, Expr, Identity, Index, IndexExpr, OpaqueKind,
-    OpaqueObject, Policy, PolicyCommand, QualifiedName, ReplicaIdentity, Sequence, SequenceOptions,
-    StorageParam, Table, TableOptions, UniqueConstraint, View,
+    Column, ColumnStorage, ColumnType, Enum, ExclusionConstraint, Expr, Identity, Index, IndexExpr,
+    OpaqueKind, OpaqueObject, Policy, PolicyCommand, QualifiedName, ReplicaIdentity, Sequence,
+    SequenceOptions, StorageParam, Table, TableOptions, UniqueConstraint, View,
 };
 
 const PG: Dialect = Dialect::Postgres;
@@ -704,6 +705,12 @@ fn alter_table_options(
             ReplicaIdentity::Index(i) => format!("REPLICA IDENTITY USING INDEX {}", ident(i, PG)),
         });
     }
+    if previous.cluster_on != next.cluster_on {
+        actions.push(match &next.cluster_on {
+            Some(i) => format!("CLUSTER ON {}", ident(i, PG)),
+            None => "SET WITHOUT CLUSTER".into(),
+        });
+    }
     match actions.as_slice() {
         [] => Vec::new(),
         [one] => vec![format!("{head} {one}")],
@@ -751,14 +758,28 @@ fn identity_actions(previous: &SequenceOptions, next: &SequenceOptions) -> Vec<S
     vec![out.join(" ")]
 }
 
-/// `ALTER COLUMN … SET STATISTICS n` for columns with a target of their own.
+/// What a column has besides its definition, as pg_dump writes it after
+/// `CREATE TABLE`: `SET STATISTICS n`, `SET STORAGE`, `SET COMPRESSION`,
+/// `SET (…)`.
 fn column_statistics(table: &QualifiedName, columns: &[Column]) -> Vec<String> {
     columns
         .iter()
         .filter_map(|c| {
-            c.statistics.map(|n| {
-                alter_column_statement(table, &ident(&c.name, PG), &[format!("SET STATISTICS {n}")])
-            })
+            let mut actions = Vec::new();
+            if let Some(n) = c.statistics {
+                actions.push(format!("SET STATISTICS {n}"));
+            }
+            if let Some(storage) = c.storage {
+                actions.push(format!("SET STORAGE {}", storage.as_sql()));
+            }
+            if let Some(method) = &c.compression {
+                actions.push(format!("SET COMPRESSION {method}"));
+            }
+            if !c.attribute_options.is_empty() {
+                actions.push(format!("SET {}", storage_list(&c.attribute_options)));
+            }
+            (!actions.is_empty())
+                .then(|| alter_column_statement(table, &ident(&c.name, PG), &actions))
         })
         .collect()
 }
@@ -1049,6 +1070,29 @@ fn alter_column(
     }
     if changes.statistics {
         actions.push(format!("SET STATISTICS {}", next.statistics.unwrap_or(-1)));
+    }
+    // `TYPE` gives the column its new type's storage and the default
+    // compression: a column's own is said again.
+    if changes.storage || (changes.ty && next.storage.is_some()) {
+        // A type whose storage is not known here is a variable-length one
+        // (a fixed-length type takes only PLAIN, its default): EXTENDED.
+        let storage = next.storage.unwrap_or_else(|| {
+            PostgresRules
+                .default_storage(&next.ty, false)
+                .unwrap_or(ColumnStorage::Extended)
+        });
+        actions.push(format!("SET STORAGE {}", storage.as_sql()));
+    }
+    if changes.compression || (changes.ty && next.compression.is_some()) {
+        let method = next.compression.as_deref().unwrap_or("DEFAULT");
+        actions.push(format!("SET COMPRESSION {method}"));
+    }
+    if changes.attribute_options {
+        actions.extend(
+            alter_storage("", &previous.attribute_options, &next.attribute_options)
+                .into_iter()
+                .map(|a| a.trim().to_string()),
+        );
     }
     if changes.identity_options
         && let (Some(a), Some(b)) = (&previous.identity_options, &next.identity_options)
