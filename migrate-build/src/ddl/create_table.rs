@@ -912,6 +912,16 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
             if d != Dialect::Postgres {
                 return Err("EXCLUDE constraints are PostgreSQL's".into());
             }
+            // PostgreSQL 15 refuses them (17 copies them onto partitions,
+            // which the model does not).
+            if schema
+                .table(table_name)
+                .is_some_and(|t| t.partition_by.is_some())
+            {
+                return Err(format!(
+                    "an EXCLUDE constraint on the partitioned table `{table_name}` is not modelled"
+                ));
+            }
             let addition =
                 names::column_addition(&columns.iter().cloned().map(Some).collect::<Vec<_>>());
             let name = p.name.or_else(|| choose(Some(&addition), "excl"));

@@ -914,6 +914,11 @@ fn drop_table(schema: &mut Schema, name: &QualifiedName, cascade: bool) -> Falli
     for i in schema.indexes.iter_mut() {
         i.partition_copies.retain(|c| !c.table.same_as(name, d));
     }
+    for t in schema.tables.iter_mut() {
+        if !t.constraint_copies.is_empty() {
+            t.constraint_copies.retain(|c| !c.table.same_as(name, d));
+        }
+    }
     schema
         .sequences
         .retain(|s| !s.owned_by.as_ref().is_some_and(|(t, _)| t.same_as(name, d)));

@@ -409,6 +409,22 @@ pub struct Table {
     pub inherits: Vec<QualifiedName>,
     /// PostgreSQL `EXCLUDE` constraints.
     pub exclusions: Vec<ExclusionConstraint>,
+    /// PostgreSQL, a partitioned table: the name of the copy of its primary
+    /// key and of each unique constraint on each partition (the constraint
+    /// and its index share the name), sorted. Set by `ALTER INDEX … ATTACH
+    /// PARTITION` of the partition's constraint, or as the server names the
+    /// copies it makes itself.
+    pub constraint_copies: Vec<ConstraintCopy>,
+}
+
+/// A partition's copy of a partitioned table's primary key or unique
+/// constraint.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ConstraintCopy {
+    /// The partitioned table's constraint.
+    pub constraint: String,
+    pub table: QualifiedName,
+    pub name: String,
 }
 
 impl Table {
@@ -429,7 +445,43 @@ impl Table {
             partition_of: None,
             inherits: Vec::new(),
             exclusions: Vec::new(),
+            constraint_copies: Vec::new(),
         }
+    }
+
+    /// The name of the copy of the constraint `constraint` on `table`.
+    pub fn constraint_copy_on(
+        &self,
+        constraint: &str,
+        table: &QualifiedName,
+        dialect: Dialect,
+    ) -> Option<&str> {
+        self.constraint_copies
+            .iter()
+            .find(|c| {
+                dialect.same_name(&c.constraint, constraint) && c.table.same_as(table, dialect)
+            })
+            .map(|c| c.name.as_str())
+    }
+
+    /// Records `name` as the copy of `constraint` on `table` (replacing an
+    /// earlier one).
+    pub fn set_constraint_copy(
+        &mut self,
+        constraint: &str,
+        table: QualifiedName,
+        name: String,
+        dialect: Dialect,
+    ) {
+        self.constraint_copies.retain(|c| {
+            !(dialect.same_name(&c.constraint, constraint) && c.table.same_as(&table, dialect))
+        });
+        self.constraint_copies.push(ConstraintCopy {
+            constraint: constraint.to_string(),
+            table,
+            name,
+        });
+        self.constraint_copies.sort();
     }
 
     /// Whether this table is a partition or an inheritance child of `parent`.
@@ -471,6 +523,18 @@ impl Table {
             .retain(|_| keep.next().unwrap_or(false));
     }
 
+    /// Drops the copies of keys the table no longer has.
+    pub fn forget_dropped_constraint_copies(&mut self, dialect: Dialect) {
+        let keys: Vec<String> = self
+            .primary_key
+            .iter()
+            .filter_map(|k| k.name.clone())
+            .chain(self.uniques.iter().filter_map(|u| u.name.clone()))
+            .collect();
+        self.constraint_copies
+            .retain(|c| keys.iter().any(|k| dialect.same_name(k, &c.constraint)));
+    }
+
     pub fn column_mut(&mut self, name: &str, dialect: Dialect) -> Option<&mut Column> {
         self.columns
             .iter_mut()
@@ -488,6 +552,7 @@ impl Table {
         self.options.storage.sort();
         self.constraint_comments.sort();
         self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.constraint_copies.sort();
     }
 }
 

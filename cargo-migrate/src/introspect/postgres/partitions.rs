@@ -91,5 +91,46 @@ pub(super) fn read(
         let name: String = get(&row, 2, what)?;
         tables[pos].inherits.push(qualified(&schema, &name));
     }
+
+    // A partition's copy of its parent's primary key or unique constraint
+    // (conparentid) is part of the parent's: its name is the parent's to
+    // keep. A copy on a sub-partition (a copy of a copy) belongs to the
+    // constraint at the top.
+    let what = "partition copies of keys";
+    let sql = "WITH RECURSIVE copies(oid, root) AS (
+                   SELECT con.oid, con.conparentid FROM pg_constraint con
+                   JOIN pg_constraint p ON p.oid = con.conparentid AND p.conparentid = 0
+                   WHERE con.contype IN ('p', 'u')
+                 UNION ALL
+                   SELECT con.oid, copies.root FROM pg_constraint con
+                   JOIN copies ON con.conparentid = copies.oid
+                   WHERE con.contype IN ('p', 'u'))
+               SELECT r.conrelid, r.conname::text, n.nspname::text, c.relname::text,
+                      con.conname::text
+               FROM copies
+               JOIN pg_constraint con ON con.oid = copies.oid
+               JOIN pg_constraint r ON r.oid = copies.root
+               JOIN pg_class c ON c.oid = con.conrelid
+               JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE c.relnamespace = ANY($1)";
+    for row in cx.query(what, sql)? {
+        let oid: u32 = get(&row, 0, what)?;
+        let Some(&pos) = by_oid.get(&oid) else {
+            continue;
+        };
+        let constraint: String = get(&row, 1, what)?;
+        let schema: String = get(&row, 2, what)?;
+        let table: String = get(&row, 3, what)?;
+        let name: String = get(&row, 4, what)?;
+        if cx.is_ignored(&schema, &table) {
+            continue;
+        }
+        tables[pos].set_constraint_copy(
+            &constraint,
+            qualified(&schema, &table),
+            name,
+            Dialect::Postgres,
+        );
+    }
     Ok(())
 }
