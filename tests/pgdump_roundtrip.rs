@@ -666,3 +666,43 @@ fn partition_key_copies_by_name() {
     assert!(differs, "a renamed copy of a key reads as in sync");
     assert!(said.contains("orders_2026_pk"), "{said}");
 }
+
+const STORAGE_ORDER_SQL: &str = "
+CREATE TABLE jobs (id bigint PRIMARY KEY, payload text) WITH (fillfactor = 70, autovacuum_enabled = false);
+-- set again: fillfactor moves to the end of reloptions
+ALTER TABLE jobs SET (toast_tuple_target = 200, fillfactor = 60);
+CREATE TABLE runs (id bigint PRIMARY KEY) WITH (autovacuum_enabled = true, fillfactor = 80);
+";
+
+/// Storage parameters in the order the server keeps them (pg_dump prints
+/// that order, and the tool creates them in it), compared regardless of
+/// order: written in another order, they are no drift.
+#[test]
+fn table_storage_parameters_keep_the_servers_order() {
+    let Some((db, dump)) = psql_dump_round_trip("storage order", STORAGE_ORDER_SQL) else {
+        return;
+    };
+    assert!(
+        dump.contains(
+            "WITH (autovacuum_enabled='false', toast_tuple_target='200', fillfactor='60')"
+        ),
+        "{dump}"
+    );
+    let (differs, said) = drifts_from(
+        &db,
+        "CREATE TABLE jobs (id bigint PRIMARY KEY, payload text)
+             WITH (fillfactor = 60, toast_tuple_target = 200, autovacuum_enabled = false);
+         CREATE TABLE runs (id bigint PRIMARY KEY) WITH (fillfactor = 80, autovacuum_enabled = true);",
+    );
+    assert!(
+        !differs,
+        "storage parameters in another order read as drift:\n{said}"
+    );
+    let (differs, _) = drifts_from(
+        &db,
+        "CREATE TABLE jobs (id bigint PRIMARY KEY, payload text)
+             WITH (fillfactor = 60, toast_tuple_target = 200, autovacuum_enabled = false);
+         CREATE TABLE runs (id bigint PRIMARY KEY) WITH (fillfactor = 80);",
+    );
+    assert!(differs, "a storage parameter left out reads as in sync");
+}

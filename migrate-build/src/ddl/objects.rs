@@ -516,6 +516,7 @@ fn create_view(
     } else {
         Vec::new()
     };
+    options.sort();
     c.expect(&["AS"])?;
     let body_start = c.pos;
     // `WITH [LOCAL|CASCADED] CHECK OPTION` ends the body; the server keeps

@@ -41,14 +41,25 @@ pub(super) fn storage_params_ast(options: &[ast::SqlOption]) -> Fallible<Vec<Sto
             Some(ast::Expr::Identifier(id)) => Some(id.value.clone()),
             Some(other) => Some(other.to_string()),
         };
-        out.push(StorageParam::new(&name.value, value.as_deref()));
+        push_param(&mut out, StorageParam::new(&name.value, value.as_deref()))?;
     }
-    out.sort();
     Ok(out)
 }
 
+/// The server refuses a parameter given twice in one list.
+fn push_param(out: &mut Vec<StorageParam>, param: StorageParam) -> Fallible<()> {
+    if out.iter().any(|p| p.name == param.name) {
+        return Err(format!(
+            "storage parameter `{}` is given more than once",
+            param.name
+        ));
+    }
+    out.push(param);
+    Ok(())
+}
+
 /// `WITH (…)` of a `CREATE INDEX`, which sqlparser reads as expressions
-/// (`fillfactor = 70`).
+/// (`fillfactor = 70`), sorted as the model keeps an index's.
 pub(super) fn storage_params_exprs(exprs: &[ast::Expr]) -> Fallible<Vec<StorageParam>> {
     let options = exprs
         .iter()
@@ -70,10 +81,13 @@ pub(super) fn storage_params_exprs(exprs: &[ast::Expr]) -> Fallible<Vec<StorageP
             _ => Err(format!("storage parameter `{e}` is not modelled")),
         })
         .collect::<Fallible<Vec<_>>>()?;
-    storage_params_ast(&options)
+    let mut params = storage_params_ast(&options)?;
+    params.sort();
+    Ok(params)
 }
 
-/// `( name [= value] [, …] )` from tokens; the cursor is on the `(`.
+/// `( name [= value] [, …] )` from tokens, in the order written; the
+/// cursor is on the `(`.
 pub(super) fn storage_params(c: &mut Cursor<'_>) -> Fallible<Vec<StorageParam>> {
     if !c.eat_sym("(") {
         return Err(format!("expected `(` {}", c.here()));
@@ -103,7 +117,7 @@ pub(super) fn storage_params(c: &mut Cursor<'_>) -> Fallible<Vec<StorageParam>> 
         } else {
             None
         };
-        out.push(StorageParam::new(&name, value.as_deref()));
+        push_param(&mut out, StorageParam::new(&name, value.as_deref()))?;
         if c.eat_sym(")") {
             break;
         }
@@ -111,7 +125,6 @@ pub(super) fn storage_params(c: &mut Cursor<'_>) -> Fallible<Vec<StorageParam>> 
             return Err(format!("expected `,` or `)` {}", c.here()));
         }
     }
-    out.sort();
     Ok(out)
 }
 

@@ -549,7 +549,6 @@ impl Table {
             .sort_by(|a, b| (&a.name, &a.expr.key).cmp(&(&b.name, &b.expr.key)));
         self.foreign_keys
             .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
-        self.options.storage.sort();
         self.constraint_comments.sort();
         self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
         self.constraint_copies.sort();
@@ -568,17 +567,36 @@ pub struct ExclusionConstraint {
 
 /// What PostgreSQL keeps on a table besides its columns and constraints.
 /// Every field's default is what `CREATE TABLE` without options gives.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Eq)]
 pub struct TableOptions {
     /// `CREATE UNLOGGED TABLE` / `SET UNLOGGED`.
     pub unlogged: bool,
-    /// `WITH (fillfactor = 70, …)` / `SET (…)`, sorted by name.
+    /// `WITH (fillfactor = 70, …)` / `SET (…)`, in the order the server
+    /// keeps them (`reloptions`: as written, a parameter set again moves to
+    /// the end), which pg_dump prints; compared regardless of order.
     pub storage: Vec<StorageParam>,
     /// `ENABLE ROW LEVEL SECURITY`.
     pub row_security: bool,
     /// `FORCE ROW LEVEL SECURITY`.
     pub force_row_security: bool,
     pub replica_identity: ReplicaIdentity,
+}
+
+/// Storage parameters compare as sets: their order changes nothing on the
+/// server.
+impl PartialEq for TableOptions {
+    fn eq(&self, other: &Self) -> bool {
+        self.unlogged == other.unlogged
+            && same_storage(&self.storage, &other.storage)
+            && self.row_security == other.row_security
+            && self.force_row_security == other.force_row_security
+            && self.replica_identity == other.replica_identity
+    }
+}
+
+/// Whether two lists hold the same storage parameters, in any order.
+pub fn same_storage(a: &[StorageParam], b: &[StorageParam]) -> bool {
+    a.len() == b.len() && a.iter().all(|p| b.contains(p))
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -730,11 +748,17 @@ impl std::fmt::Display for PartitionBound {
 
 /// Sets or replaces `params` in `list` (kept sorted), as `SET (…)` does.
 pub fn set_storage(list: &mut Vec<StorageParam>, params: Vec<StorageParam>) {
+    set_storage_in_order(list, params);
+    list.sort();
+}
+
+/// `SET (…)` as the server keeps it: the parameters it names go to the
+/// end, in its order.
+pub fn set_storage_in_order(list: &mut Vec<StorageParam>, params: Vec<StorageParam>) {
     for p in params {
         list.retain(|q| q.name != p.name);
         list.push(p);
     }
-    list.sort();
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -257,7 +257,11 @@ impl<'c> Context<'c> {
             let mut table = Table::new(qualified(&nsp, &name));
             table.comment = get(&row, 3, what)?;
             table.options.unlogged = get(&row, 4, what)?;
-            table.options.storage = storage_params(get(&row, 5, what)?);
+            // In the catalog's order, which pg_dump prints.
+            table.options.storage = get::<Vec<String>>(&row, 5, what)?
+                .iter()
+                .map(|e| StorageParam::from_catalog(e))
+                .collect();
             table.options.row_security = get(&row, 6, what)?;
             table.options.force_row_security = get(&row, 7, what)?;
             table.options.replica_identity = match get_char(&row, 8, what)? {
