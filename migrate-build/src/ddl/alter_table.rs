@@ -183,7 +183,9 @@ fn token_action(
     if c.peek().is_some_and(|t| t.is_kw("SET")) && c.peek_at(1).is_some_and(|t| t.is_sym("(")) {
         c.next();
         let params = options::storage_params(c)?;
-        crate::schema::set_storage_in_order(&mut table_mut(schema, table)?.options.storage, params);
+        let t = table_mut(schema, table)?;
+        crate::schema::set_storage_in_order(&mut t.options.storage, params);
+        options::check_toast(t)?;
         c.pos = end;
         return done;
     }

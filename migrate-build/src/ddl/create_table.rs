@@ -113,6 +113,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
             Err(_) if ct.temporary => Vec::new(),
             Err(e) => return Err(e),
         };
+        super::options::check_toast(&table)?;
         schema.tables.push(table);
         return Ok(outcome);
     }
@@ -152,6 +153,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         pending.push(Pending::from_table_constraint(constraint, d)?);
     }
     apply_constraints(schema, &name, pending)?;
+    super::options::check_toast(table_ref(schema, &name)?)?;
     partition::merge_inherited_checks(schema, &name);
     if let Some(by) = schema.table(&name).and_then(|t| t.partition_by.as_ref()) {
         let created = table_ref(schema, &name)?;

@@ -516,6 +516,7 @@ fn create_view(
     } else {
         Vec::new()
     };
+    options::no_toast(&options, "a view")?;
     options.sort();
     c.expect(&["AS"])?;
     let body_start = c.pos;
@@ -993,6 +994,7 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
         {
             c.next();
             let params = options::storage_params(c)?;
+            options::no_toast(&params, "an index")?;
             let Some(i) = schema.indexes.iter_mut().find(|i| i.name.same_as(&name, d)) else {
                 return if if_exists {
                     Ok(Outcome::Applied)
@@ -1106,6 +1108,7 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
         {
             c.next();
             let params = options::storage_params(c)?;
+            options::no_toast(&params, "a view")?;
             crate::schema::set_storage(&mut schema.views[pos].options, params);
         } else if c.peek().is_some_and(|t| t.is_kw("RESET"))
             && c.peek_at(1).is_some_and(|t| t.is_sym("("))

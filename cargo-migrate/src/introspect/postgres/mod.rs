@@ -240,8 +240,10 @@ impl<'c> Context<'c> {
                     c.relpersistence = 'u', COALESCE(c.reloptions, '{{}}')::text[],
                     c.relrowsecurity, c.relforcerowsecurity, c.relreplident,
                     (SELECT ri.relname::text FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid
-                     WHERE x.indrelid = c.oid AND x.indisreplident)
+                     WHERE x.indrelid = c.oid AND x.indisreplident),
+                    COALESCE(toast.reloptions, '{{}}')::text[]
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             LEFT JOIN pg_class toast ON toast.oid = c.reltoastrelid
              WHERE c.relnamespace = ANY($1) AND c.relkind IN ('r', 'p') AND {}
              ORDER BY n.nspname, c.relname",
             not_in_extension("pg_class", "c")
@@ -257,10 +259,16 @@ impl<'c> Context<'c> {
             let mut table = Table::new(qualified(&nsp, &name));
             table.comment = get(&row, 3, what)?;
             table.options.unlogged = get(&row, 4, what)?;
-            // In the catalog's order, which pg_dump prints.
+            // In the catalog's order, which pg_dump prints: the table's,
+            // then its TOAST table's (`toast.`).
             table.options.storage = get::<Vec<String>>(&row, 5, what)?
                 .iter()
                 .map(|e| StorageParam::from_catalog(e))
+                .chain(
+                    get::<Vec<String>>(&row, 10, what)?
+                        .iter()
+                        .map(|e| StorageParam::from_catalog(&format!("toast.{e}"))),
+                )
                 .collect();
             table.options.row_security = get(&row, 6, what)?;
             table.options.force_row_security = get(&row, 7, what)?;
