@@ -347,6 +347,7 @@ const CASES: &[&str] = &[
     "116_inherit_existing_table_pg",
     "161_partition_index_copy_names_pg",
     "200_partition_key_copy_names_pg",
+    "203_sub_partitions_pg",
 ];
 
 fn parse(sql: &str, path: &str) -> Schema {
@@ -738,4 +739,43 @@ fn toast_storage_parameters_round_trip() {
         "a TOAST table's parameter left out reads as in sync"
     );
     assert!(said.contains("`docs`"), "{said}");
+}
+
+const SUB_PARTITIONS_SQL: &str = "
+CREATE TABLE metrics (id bigint NOT NULL, at date NOT NULL, region text NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE metrics_2026 PARTITION OF metrics FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')
+    PARTITION BY LIST (region);
+CREATE TABLE metrics_2026_eu PARTITION OF metrics_2026 FOR VALUES IN ('eu');
+CREATE TABLE metrics_2026_us PARTITION OF metrics_2026 FOR VALUES IN ('us');
+ALTER TABLE metrics_2026 ADD PRIMARY KEY (id, region);
+CREATE INDEX ON metrics_2026 (at);
+ALTER INDEX metrics_2026_us_at_idx RENAME TO metrics_2026_us_at;
+";
+
+/// A sub-partitioned tree, with the indexes and keys of a partitioned
+/// partition copied onto its partitions, round-trips through pg_dump; an
+/// index or key of the table at the top would be copied onto the
+/// sub-partitions as copies of a copy, which are refused: by the schema's
+/// reader at the statement, and by introspection.
+#[test]
+fn sub_partitions_round_trip_and_copies_of_copies_are_refused() {
+    let Some((_db, dump)) = psql_dump_round_trip("sub-partitions", SUB_PARTITIONS_SQL) else {
+        return;
+    };
+    assert!(dump.contains("PARTITION BY LIST (region)"), "{dump}");
+    let Some(mut db) = TestDb::new() else { return };
+    db.exec(SUB_PARTITIONS_SQL);
+    db.exec("CREATE INDEX metrics_region ON metrics (region);");
+    let e = introspect(&mut db.client, &[], &[]).expect_err("a copy of a copy is read");
+    assert!(e.to_string().contains("is not modelled"), "{e}");
+    let dump = pg_dump(&db, &["--no-owner", "--no-privileges"]);
+    let ws = workspace(None, None);
+    ws.write("schema.sql", &dump);
+    let out = run(&ws, &db, &["diff", "--from", "empty", "--to", "schema"]);
+    assert_eq!(out.code(), 1, "{}", out.stdout());
+    let said = out.stderr();
+    assert!(
+        said.contains("schema.sql:") && said.contains("copies of a copy"),
+        "{said}"
+    );
 }

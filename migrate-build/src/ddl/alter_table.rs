@@ -118,7 +118,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
                 // A key added to a partitioned table is copied onto its partitions.
                 for key in key_names(schema, &name) {
                     if !keys_before.iter().any(|k| d.same_name(k, &key)) {
-                        partition::copy_key_onto_partitions(schema, &name, &key);
+                        partition::copy_key_onto_partitions(schema, &name, &key)?;
                     }
                 }
             }

@@ -443,6 +443,52 @@ pub(super) fn merge_inherited_checks(schema: &mut Schema, child: &QualifiedName)
     }
 }
 
+/// The copy of another table's index or key that `table` holds, if any:
+/// such a table is a partition, and copies on its own partitions would be
+/// copies of a copy, which are not modelled.
+fn held_copy(schema: &Schema, table: &QualifiedName) -> Option<String> {
+    let d = schema.dialect;
+    schema
+        .indexes
+        .iter()
+        .find_map(|i| i.copy_on(table, d).map(str::to_string))
+        .or_else(|| {
+            schema.tables.iter().find_map(|t| {
+                t.constraint_copies
+                    .iter()
+                    .find(|c| c.table.same_as(table, d))
+                    .map(|c| c.name.clone())
+            })
+        })
+}
+
+fn sub_partition_copies(table: &QualifiedName, copy: &str) -> String {
+    format!(
+        "`{table}` holds `{copy}`, a copy of its parent's index or key: copies of it on \
+         partitions of `{table}` (copies of a copy, on sub-partitions) are not modelled"
+    )
+}
+
+/// Whether `table` has partitions.
+fn has_partitions(schema: &Schema, table: &QualifiedName) -> bool {
+    let d = schema.dialect;
+    schema.tables.iter().any(|t| {
+        t.partition_of
+            .as_ref()
+            .is_some_and(|p| p.parent.same_as(table, d))
+    })
+}
+
+/// Whether the server copies something of `table` onto its partitions: an
+/// index or key of its own, or one it holds as a copy.
+fn copies_onto_partitions(schema: &Schema, table: &QualifiedName) -> bool {
+    schema.indexes_on(table).next().is_some()
+        || schema
+            .table(table)
+            .is_some_and(|t| t.primary_key.is_some() || !t.uniques.is_empty())
+        || held_copy(schema, table).is_some()
+}
+
 /// `CREATE TABLE name PARTITION OF parent [(constraints)] FOR VALUES …`.
 pub(super) fn create_partition(
     schema: &mut Schema,
@@ -456,6 +502,9 @@ pub(super) fn create_partition(
         .table(&parent_name)
         .ok_or_else(|| format!("table `{parent_name}` does not exist"))?;
     let for_values = for_values.ok_or("PARTITION OF needs FOR VALUES or DEFAULT")?;
+    if let Some(copy) = held_copy(schema, &parent.name) {
+        return Err(sub_partition_copies(&parent.name, &copy));
+    }
     let bound = bound(for_values, parent, d)?;
     check_overlap(schema, &parent.name, &table.name, &bound)?;
     table.columns = parent.columns.iter().map(inherited_column).collect();
@@ -537,15 +586,16 @@ pub(super) fn copy_key_onto_partitions(
     schema: &mut Schema,
     parent: &QualifiedName,
     constraint: &str,
-) {
+) -> Fallible<()> {
     let d = schema.dialect;
     let Some(key) = schema.table(parent).and_then(|t| {
         keys_of(t)
             .into_iter()
             .find(|(n, _)| d.same_name(n, constraint))
     }) else {
-        return;
+        return Ok(());
     };
+    refuse_sub_partitions(schema, parent)?;
     let partitions: Vec<QualifiedName> = schema
         .tables
         .iter()
@@ -567,6 +617,27 @@ pub(super) fn copy_key_onto_partitions(
         if let Some(p) = schema.table_mut(parent) {
             p.set_constraint_copy(&key.0, table, name, d);
         }
+    }
+    Ok(())
+}
+
+/// Copies of `table`'s index or key onto a partition that has partitions
+/// itself would be copied on again there.
+fn refuse_sub_partitions(schema: &Schema, table: &QualifiedName) -> Fallible<()> {
+    let d = schema.dialect;
+    let sub = schema.tables.iter().find(|t| {
+        t.partition_of
+            .as_ref()
+            .is_some_and(|p| p.parent.same_as(table, d))
+            && has_partitions(schema, &t.name)
+    });
+    match sub {
+        Some(t) => Err(format!(
+            "`{table}` has a partition with partitions, `{}`: copies of an index or key on \
+             them (copies of a copy, on sub-partitions) are not modelled",
+            t.name
+        )),
+        None => Ok(()),
     }
 }
 
@@ -621,9 +692,10 @@ pub(crate) fn server_copy_name(
 /// `CREATE INDEX` (without `ONLY`) on a partitioned table: on each
 /// partition, the server attaches an index of the same shape the partition
 /// has, or makes a copy it names itself.
-pub(super) fn copy_onto_partitions(schema: &mut Schema, pos: usize) {
+pub(super) fn copy_onto_partitions(schema: &mut Schema, pos: usize) -> Fallible<()> {
     let d = schema.dialect;
     let parent = schema.indexes[pos].clone();
+    refuse_sub_partitions(schema, &parent.table)?;
     let partitions: Vec<QualifiedName> = schema
         .tables
         .iter()
@@ -655,6 +727,7 @@ pub(super) fn copy_onto_partitions(schema: &mut Schema, pos: usize) {
             index.set_copy(table, name, d);
         }
     }
+    Ok(())
 }
 
 /// Records on each index of `parent` the name of its copy on the partition
@@ -794,6 +867,17 @@ pub(super) fn attach(
         ));
     }
     check_overlap(schema, &parent.name, &child_name, &bound)?;
+    if let Some(copy) = held_copy(schema, &parent.name) {
+        return Err(sub_partition_copies(&parent.name, &copy));
+    }
+    if has_partitions(schema, &child_name) && copies_onto_partitions(schema, &parent.name) {
+        return Err(format!(
+            "attaching `{child_name}`, which has partitions, to `{}`, which has indexes or \
+             keys: their copies on the partitions of `{child_name}` (copies of a copy) are \
+             not modelled",
+            parent.name
+        ));
+    }
     // The server requires the same columns (by name, type and NOT NULL),
     // in any order.
     if child.columns.len() != parent.columns.len() {
@@ -1042,8 +1126,25 @@ pub(super) fn attach_index(
     let parent_table = schema
         .index(parent_index)
         .map(|i| i.table.clone())
-        .or_else(|| constraint_table(schema, parent_index))
-        .ok_or_else(|| format!("index `{parent_index}` does not exist"))?;
+        .or_else(|| constraint_table(schema, parent_index));
+    let Some(parent_table) = parent_table else {
+        let copy_on = schema
+            .indexes
+            .iter()
+            .flat_map(|i| i.partition_copies.iter().map(|c| (&c.table, &c.name)))
+            .chain(
+                schema
+                    .tables
+                    .iter()
+                    .flat_map(|t| t.constraint_copies.iter().map(|c| (&c.table, &c.name))),
+            )
+            .find(|(t, n)| t.schema == parent_index.schema && d.same_name(n, &parent_index.name))
+            .map(|(t, _)| t.clone());
+        return Err(match copy_on {
+            Some(table) => sub_partition_copies(&table, &parent_index.name),
+            None => format!("index `{parent_index}` does not exist"),
+        });
+    };
     let child_table = schema
         .index(child_index)
         .map(|i| i.table.clone())
@@ -1067,6 +1168,9 @@ pub(super) fn attach_index(
         ));
     }
     if let Some(child) = schema.index(child_index) {
+        if let Some(c) = child.partition_copies.first() {
+            return Err(sub_partition_copies(&child_table, &c.name));
+        }
         let copy = child.name.name.clone();
         schema.indexes.retain(|i| !i.name.same_as(child_index, d));
         if let Some(parent) = schema
@@ -1107,6 +1211,13 @@ pub(super) fn attach_index(
         return Err(format!(
             "index `{child_index}` does not match `{parent_index}`"
         ));
+    }
+    if let Some(c) = schema.table(&child_table).and_then(|t| {
+        t.constraint_copies
+            .iter()
+            .find(|c| d.same_name(&c.constraint, &child_index.name))
+    }) {
+        return Err(sub_partition_copies(&child_table, &c.name));
     }
     if let Some(t) = schema.table_mut(&child_table) {
         let named = |n: &Option<String>| {

@@ -34,6 +34,8 @@ pub enum IntrospectError {
     },
     #[error("unexpected {what} in the PostgreSQL catalog: `{value}`")]
     Unexpected { what: &'static str, value: String },
+    #[error("{what} `{name}` is not modelled")]
+    NotModelled { what: &'static str, name: String },
 }
 
 /// Reads the schema of the database `client` is connected to, sorted

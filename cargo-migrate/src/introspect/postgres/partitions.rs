@@ -94,26 +94,25 @@ pub(super) fn read(
 
     // A partition's copy of its parent's primary key or unique constraint
     // (conparentid) is part of the parent's: its name is the parent's to
-    // keep. A copy on a sub-partition (a copy of a copy) belongs to the
-    // constraint at the top.
+    // keep. A copy on a sub-partition (a copy of a copy) is not modelled.
     let what = "partition copies of keys";
-    let sql = "WITH RECURSIVE copies(oid, root) AS (
-                   SELECT con.oid, con.conparentid FROM pg_constraint con
-                   JOIN pg_constraint p ON p.oid = con.conparentid AND p.conparentid = 0
-                   WHERE con.contype IN ('p', 'u')
-                 UNION ALL
-                   SELECT con.oid, copies.root FROM pg_constraint con
-                   JOIN copies ON con.conparentid = copies.oid
-                   WHERE con.contype IN ('p', 'u'))
-               SELECT r.conrelid, r.conname::text, n.nspname::text, c.relname::text,
-                      con.conname::text
-               FROM copies
-               JOIN pg_constraint con ON con.oid = copies.oid
-               JOIN pg_constraint r ON r.oid = copies.root
+    let sql = "SELECT p.conrelid, p.conname::text, n.nspname::text, c.relname::text,
+                      con.conname::text, p.conparentid <> 0
+               FROM pg_constraint con
+               JOIN pg_constraint p ON p.oid = con.conparentid
                JOIN pg_class c ON c.oid = con.conrelid
                JOIN pg_namespace n ON n.oid = c.relnamespace
-               WHERE c.relnamespace = ANY($1)";
+               WHERE c.relnamespace = ANY($1) AND con.contype IN ('p', 'u')
+               ORDER BY n.nspname, c.relname, con.conname";
     for row in cx.query(what, sql)? {
+        if get::<bool>(&row, 5, what)? {
+            let schema: String = get(&row, 2, what)?;
+            let name: String = get(&row, 4, what)?;
+            return Err(IntrospectError::NotModelled {
+                what: "a sub-partition's copy of a copy of a key",
+                name: format!("{schema}.{name}"),
+            });
+        }
         let oid: u32 = get(&row, 0, what)?;
         let Some(&pos) = by_oid.get(&oid) else {
             continue;

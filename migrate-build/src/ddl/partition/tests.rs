@@ -326,7 +326,7 @@ fn dropping_a_parent_takes_its_partitions_and_needs_cascade_for_children() {
     let s = pg("CREATE TABLE p (a int) PARTITION BY LIST (a);
         CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1) PARTITION BY LIST (a);
         CREATE TABLE p11 PARTITION OF p1 FOR VALUES IN (1);
-        CREATE INDEX ON p (a);
+        CREATE INDEX ON p1 (a);
         CREATE TABLE keep (a int);
         DROP TABLE p;");
     let names: Vec<&str> = s.tables.iter().map(|t| t.name.name.as_str()).collect();
@@ -735,5 +735,67 @@ fn an_exclusion_constraint_on_a_partitioned_table_is_refused() {
     ] {
         let e = pg_err(sql);
         assert!(e.contains("partitioned"), "{e}");
+    }
+}
+
+const TREE: &str = "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE r1 PARTITION OF r FOR VALUES FROM ('2026-01-01') TO ('2026-02-01') PARTITION BY LIST (k);
+CREATE TABLE r1a PARTITION OF r1 FOR VALUES IN ('a');\n";
+
+/// Sub-partitions are modelled without indexes or keys copied onto them;
+/// anything that would make a copy of a copy is refused, not left out.
+#[test]
+fn copies_on_sub_partitions_are_refused() {
+    let s = pg(&format!("{TREE}CREATE INDEX ON r1 (k);"));
+    assert_eq!(copies(&s, "r1_k_idx"), vec![pair("r1a", "r1a_k_idx")]);
+    for sql in [
+        format!("{TREE}CREATE INDEX ON r (k);"),
+        format!("{TREE}ALTER TABLE r ADD PRIMARY KEY (id, at, k);"),
+        format!("{TREE}ALTER TABLE r ADD UNIQUE (id, at, k);"),
+        "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY RANGE (at);
+         CREATE INDEX ON r (k);
+         CREATE TABLE r1 PARTITION OF r FOR VALUES FROM ('2026-01-01') TO ('2026-02-01') PARTITION BY LIST (k);
+         CREATE TABLE r1a PARTITION OF r1 FOR VALUES IN ('a');"
+            .to_string(),
+        "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL, PRIMARY KEY (id, at, k))
+             PARTITION BY RANGE (at);
+         CREATE TABLE r1 PARTITION OF r FOR VALUES FROM ('2026-01-01') TO ('2026-02-01') PARTITION BY LIST (k);
+         CREATE TABLE r1a (id int NOT NULL, at date NOT NULL, k text NOT NULL);
+         ALTER TABLE r1 ATTACH PARTITION r1a FOR VALUES IN ('a');"
+            .to_string(),
+        // pg_dump's order: the copy on r1 attached, then r1a's to it.
+        "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY RANGE (at);
+         CREATE TABLE r1 (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY LIST (k);
+         CREATE TABLE r1a (id int NOT NULL, at date NOT NULL, k text NOT NULL);
+         ALTER TABLE ONLY r ATTACH PARTITION r1 FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+         ALTER TABLE ONLY r1 ATTACH PARTITION r1a FOR VALUES IN ('a');
+         CREATE INDEX r_k_idx ON ONLY r USING btree (k);
+         CREATE INDEX r1_k_idx ON ONLY r1 USING btree (k);
+         CREATE INDEX r1a_k_idx ON r1a USING btree (k);
+         ALTER INDEX r_k_idx ATTACH PARTITION r1_k_idx;
+         ALTER INDEX r1_k_idx ATTACH PARTITION r1a_k_idx;"
+            .to_string(),
+        // The other order: r1's index has its copy when it is attached.
+        "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY RANGE (at);
+         CREATE TABLE r1 (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY LIST (k);
+         CREATE TABLE r1a (id int NOT NULL, at date NOT NULL, k text NOT NULL);
+         ALTER TABLE ONLY r ATTACH PARTITION r1 FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+         ALTER TABLE ONLY r1 ATTACH PARTITION r1a FOR VALUES IN ('a');
+         CREATE INDEX r_k_idx ON ONLY r USING btree (k);
+         CREATE INDEX r1_k_idx ON ONLY r1 USING btree (k);
+         CREATE INDEX r1a_k_idx ON r1a USING btree (k);
+         ALTER INDEX r1_k_idx ATTACH PARTITION r1a_k_idx;
+         ALTER INDEX r_k_idx ATTACH PARTITION r1_k_idx;"
+            .to_string(),
+        // A partitioned table with partitions attached under an index.
+        "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY RANGE (at);
+         CREATE INDEX ON r (k);
+         CREATE TABLE r1 (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY LIST (k);
+         CREATE TABLE r1a PARTITION OF r1 FOR VALUES IN ('a');
+         ALTER TABLE r ATTACH PARTITION r1 FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');"
+            .to_string(),
+    ] {
+        let e = pg_err(&sql);
+        assert!(e.contains("copies of a copy"), "{sql}\n{e}");
     }
 }
