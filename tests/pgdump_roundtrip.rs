@@ -345,6 +345,9 @@ const CASES: &[&str] = &[
     "114_partition_column_added_pg",
     "115_inherits_pg",
     "116_inherit_existing_table_pg",
+    "161_partition_index_copy_names_pg",
+    "200_partition_key_copy_names_pg",
+    "203_sub_partitions_pg",
 ];
 
 fn parse(sql: &str, path: &str) -> Schema {
@@ -529,4 +532,250 @@ fn grants_and_owners_are_skipped_alike_everywhere() {
     client
         .batch_execute(&format!("GRANT ALL ON SCHEMA public TO PUBLIC; ALTER TABLE notes OWNER TO postgres; ALTER TYPE mood OWNER TO postgres; ALTER SEQUENCE counter OWNER TO postgres; DROP OWNED BY {role}; DROP ROLE {role}"))
         .unwrap();
+}
+
+// ---- schemas applied with psql, their pg_dump as schema.sql ----
+
+/// `sql` applied with psql; its `pg_dump --schema-only` as the `schema.sql`
+/// of a project: the database reads back in sync with it, and the tool
+/// builds from it a database pg_dump cannot tell from the first. Returns
+/// the psql-built database and the dump.
+fn psql_dump_round_trip(subject: &str, sql: &str) -> Option<(TestDb, String)> {
+    let source = TestDb::new()?;
+    let psql = Command::new("psql")
+        .args([
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            &source.url,
+            "-c",
+            sql,
+        ])
+        .output()
+        .expect("running psql");
+    assert!(
+        psql.status.success(),
+        "{subject}: psql: {}",
+        String::from_utf8_lossy(&psql.stderr)
+    );
+    let dump = pg_dump(&source, &["--no-owner", "--no-privileges"]);
+    let ws = workspace(None, None);
+    ws.write("schema.sql", &dump);
+    let drift = run(
+        &ws,
+        &source,
+        &[
+            "diff",
+            "--from",
+            "database",
+            "--to",
+            "schema",
+            "--exit-code",
+        ],
+    );
+    assert_eq!(
+        drift.code(),
+        0,
+        "{subject}: the psql-built database against its own dump:\n{}{}\n--- dump\n{dump}",
+        drift.stdout(),
+        drift.stderr()
+    );
+    let rebuilt = TestDb::new()?;
+    run(&ws, &rebuilt, &["new", "from_dump"]).success();
+    run(&ws, &rebuilt, &["apply"]).success();
+    if let Some(statements) = schema_equal(&source, &rebuilt) {
+        panic!(
+            "{subject}: the database the tool built from the dump differs:\n{}\n--- dump\n{dump}",
+            statements.join("\n")
+        );
+    }
+    Some((source, dump))
+}
+
+/// Whether the database differs from `schema.sql` (`diff --exit-code` 2),
+/// with what it says.
+fn drifts_from(db: &TestDb, schema: &str) -> (bool, String) {
+    let ws = workspace(None, None);
+    ws.write("schema.sql", schema);
+    let out = run(
+        &ws,
+        db,
+        &[
+            "diff",
+            "--from",
+            "database",
+            "--to",
+            "schema",
+            "--exit-code",
+        ],
+    );
+    assert!(
+        matches!(out.code(), 0 | 2),
+        "diff --exit-code: {}",
+        out.stderr()
+    );
+    (out.code() == 2, out.stdout())
+}
+
+const KEY_COPIES_SQL: &str = "
+CREATE TABLE orders (
+    id bigint NOT NULL,
+    placed date NOT NULL,
+    code text,
+    PRIMARY KEY (id, placed),
+    UNIQUE (code, placed)
+) PARTITION BY RANGE (placed);
+CREATE TABLE orders_2025 PARTITION OF orders FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE orders_2026 PARTITION OF orders FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE orders_2027 (id bigint NOT NULL, placed date NOT NULL, code text,
+    CONSTRAINT orders_2027_own_pk PRIMARY KEY (id, placed));
+ALTER TABLE orders ATTACH PARTITION orders_2027 FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
+-- the server's names taken: the next copy gets a counter
+CREATE TABLE orders_2028_pkey (x int);
+CREATE TABLE orders_2028 PARTITION OF orders FOR VALUES FROM ('2028-01-01') TO ('2029-01-01');
+ALTER TABLE orders_2026 RENAME CONSTRAINT orders_2026_pkey TO orders_2026_pk;
+ALTER INDEX orders_2025_code_placed_key RENAME TO orders_2025_code;
+";
+
+/// Partitions' copies of primary keys and unique constraints, named by the
+/// server (with a counter where its name is taken), renamed, and attached
+/// from a table's own key: pg_dump writes each by its name, and the tool
+/// rebuilds them by those names.
+#[test]
+fn partition_key_copies_by_name() {
+    let Some((db, dump)) = psql_dump_round_trip("key copies", KEY_COPIES_SQL) else {
+        return;
+    };
+    for name in [
+        "orders_2025_pkey",
+        "orders_2026_pk",
+        "orders_2027_own_pk",
+        "orders_2028_pkey1",
+        "orders_2025_code",
+        "orders_2026_code_placed_key",
+    ] {
+        assert!(
+            dump.contains(&format!("ADD CONSTRAINT {name} ")),
+            "{name}:\n{dump}"
+        );
+    }
+    // A copy named otherwise is drift, not "in sync".
+    let renamed = dump.replace("orders_2026_pk", "orders_2026_pkey");
+    let (differs, said) = drifts_from(&db, &renamed);
+    assert!(differs, "a renamed copy of a key reads as in sync");
+    assert!(said.contains("orders_2026_pk"), "{said}");
+}
+
+const STORAGE_ORDER_SQL: &str = "
+CREATE TABLE jobs (id bigint PRIMARY KEY, payload text) WITH (fillfactor = 70, autovacuum_enabled = false);
+-- set again: fillfactor moves to the end of reloptions
+ALTER TABLE jobs SET (toast_tuple_target = 200, fillfactor = 60);
+CREATE TABLE runs (id bigint PRIMARY KEY) WITH (autovacuum_enabled = true, fillfactor = 80);
+";
+
+/// Storage parameters in the order the server keeps them (pg_dump prints
+/// that order, and the tool creates them in it), compared regardless of
+/// order: written in another order, they are no drift.
+#[test]
+fn table_storage_parameters_keep_the_servers_order() {
+    let Some((db, dump)) = psql_dump_round_trip("storage order", STORAGE_ORDER_SQL) else {
+        return;
+    };
+    assert!(
+        dump.contains(
+            "WITH (autovacuum_enabled='false', toast_tuple_target='200', fillfactor='60')"
+        ),
+        "{dump}"
+    );
+    let (differs, said) = drifts_from(
+        &db,
+        "CREATE TABLE jobs (id bigint PRIMARY KEY, payload text)
+             WITH (fillfactor = 60, toast_tuple_target = 200, autovacuum_enabled = false);
+         CREATE TABLE runs (id bigint PRIMARY KEY) WITH (fillfactor = 80, autovacuum_enabled = true);",
+    );
+    assert!(
+        !differs,
+        "storage parameters in another order read as drift:\n{said}"
+    );
+    let (differs, _) = drifts_from(
+        &db,
+        "CREATE TABLE jobs (id bigint PRIMARY KEY, payload text)
+             WITH (fillfactor = 60, toast_tuple_target = 200, autovacuum_enabled = false);
+         CREATE TABLE runs (id bigint PRIMARY KEY) WITH (fillfactor = 80);",
+    );
+    assert!(differs, "a storage parameter left out reads as in sync");
+}
+
+const TOAST_SQL: &str = "
+CREATE TABLE docs (id bigint PRIMARY KEY, body text)
+    WITH (toast.autovacuum_enabled = false, fillfactor = 70, toast.vacuum_truncate = false);
+CREATE TABLE notes (id bigint PRIMARY KEY, tags text[]);
+ALTER TABLE notes SET (toast.autovacuum_vacuum_scale_factor = 0.05, autovacuum_enabled = false);
+ALTER TABLE docs RESET (toast.vacuum_truncate);
+";
+
+/// The TOAST table's storage parameters (`toast.…`), kept on the TOAST
+/// table by the server: pg_dump prints them after the table's, the tool
+/// creates them, introspection reads them, and one left out is drift.
+#[test]
+fn toast_storage_parameters_round_trip() {
+    let Some((db, dump)) = psql_dump_round_trip("toast", TOAST_SQL) else {
+        return;
+    };
+    assert!(
+        dump.contains("WITH (fillfactor='70', toast.autovacuum_enabled='false')"),
+        "{dump}"
+    );
+    let (differs, said) = drifts_from(
+        &db,
+        "CREATE TABLE docs (id bigint PRIMARY KEY, body text) WITH (fillfactor = 70);
+         CREATE TABLE notes (id bigint PRIMARY KEY, tags text[])
+             WITH (autovacuum_enabled = false, toast.autovacuum_vacuum_scale_factor = 0.05);",
+    );
+    assert!(
+        differs,
+        "a TOAST table's parameter left out reads as in sync"
+    );
+    assert!(said.contains("`docs`"), "{said}");
+}
+
+const SUB_PARTITIONS_SQL: &str = "
+CREATE TABLE metrics (id bigint NOT NULL, at date NOT NULL, region text NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE metrics_2026 PARTITION OF metrics FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')
+    PARTITION BY LIST (region);
+CREATE TABLE metrics_2026_eu PARTITION OF metrics_2026 FOR VALUES IN ('eu');
+CREATE TABLE metrics_2026_us PARTITION OF metrics_2026 FOR VALUES IN ('us');
+ALTER TABLE metrics_2026 ADD PRIMARY KEY (id, region);
+CREATE INDEX ON metrics_2026 (at);
+ALTER INDEX metrics_2026_us_at_idx RENAME TO metrics_2026_us_at;
+";
+
+/// A sub-partitioned tree, with the indexes and keys of a partitioned
+/// partition copied onto its partitions, round-trips through pg_dump; an
+/// index or key of the table at the top would be copied onto the
+/// sub-partitions as copies of a copy, which are refused: by the schema's
+/// reader at the statement, and by introspection.
+#[test]
+fn sub_partitions_round_trip_and_copies_of_copies_are_refused() {
+    let Some((_db, dump)) = psql_dump_round_trip("sub-partitions", SUB_PARTITIONS_SQL) else {
+        return;
+    };
+    assert!(dump.contains("PARTITION BY LIST (region)"), "{dump}");
+    let Some(mut db) = TestDb::new() else { return };
+    db.exec(SUB_PARTITIONS_SQL);
+    db.exec("CREATE INDEX metrics_region ON metrics (region);");
+    let e = introspect(&mut db.client, &[], &[]).expect_err("a copy of a copy is read");
+    assert!(e.to_string().contains("is not modelled"), "{e}");
+    let dump = pg_dump(&db, &["--no-owner", "--no-privileges"]);
+    let ws = workspace(None, None);
+    ws.write("schema.sql", &dump);
+    let out = run(&ws, &db, &["diff", "--from", "empty", "--to", "schema"]);
+    assert_eq!(out.code(), 1, "{}", out.stdout());
+    let said = out.stderr();
+    assert!(
+        said.contains("schema.sql:") && said.contains("copies of a copy"),
+        "{said}"
+    );
 }

@@ -108,8 +108,21 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
             } else {
                 partition::children(schema, &name)
             };
+            let keys_before = key_names(schema, &name);
             name = apply_op(schema, &name, op)?;
             apply_to_children(schema, &children, op)?;
+            let adds = matches!(
+                op,
+                AlterTableOperation::AddConstraint { .. } | AlterTableOperation::AddColumn { .. }
+            );
+            if adds && !only {
+                // A key added to a partitioned table is copied onto its partitions.
+                for key in key_names(schema, &name) {
+                    if !keys_before.iter().any(|k| d.same_name(k, &key)) {
+                        partition::copy_key_onto_partitions(schema, &name, &key)?;
+                    }
+                }
+            }
         }
     }
     Ok(match (skipped.is_empty(), modelled) {
@@ -171,7 +184,9 @@ fn token_action(
     if c.peek().is_some_and(|t| t.is_kw("SET")) && c.peek_at(1).is_some_and(|t| t.is_sym("(")) {
         c.next();
         let params = options::storage_params(c)?;
-        crate::schema::set_storage(&mut table_mut(schema, table)?.options.storage, params);
+        let t = table_mut(schema, table)?;
+        crate::schema::set_storage_in_order(&mut t.options.storage, params);
+        options::check_toast(t)?;
         c.pos = end;
         return done;
     }
@@ -612,6 +627,7 @@ fn apply_op(
             if t.primary_key.take().is_none() {
                 return Err(format!("table `{name}` has no primary key"));
             }
+            t.forget_dropped_constraint_copies(d);
         }
         AlterTableOperation::DropColumn {
             column_names,
@@ -653,7 +669,9 @@ fn apply_op(
             let old = names::ident(old_name, d);
             let new = names::ident(new_name, d);
             let t = table_mut(schema, name)?;
-            if !rename_constraint(t, &old, &new, d) {
+            if !rename_constraint(t, &old, &new, d)
+                && !rename_constraint_copy(schema, Some(name), None, &old, &new)
+            {
                 return Err(format!("constraint `{old}` of `{name}` does not exist"));
             }
         }
@@ -889,6 +907,20 @@ fn table_mut<'s>(schema: &'s mut Schema, name: &QualifiedName) -> Fallible<&'s m
         .ok_or_else(|| format!("table `{name}` does not exist"))
 }
 
+/// The names of a table's primary key and unique constraints.
+fn key_names(schema: &Schema, name: &QualifiedName) -> Vec<String> {
+    schema
+        .table(name)
+        .map(|t| {
+            t.primary_key
+                .iter()
+                .filter_map(|k| k.name.clone())
+                .chain(t.uniques.iter().filter_map(|u| u.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn named(n: &Option<String>, name: &str, d: Dialect) -> bool {
     n.as_deref().is_some_and(|n| d.same_name(n, name))
 }
@@ -900,6 +932,7 @@ pub(super) fn drop_constraint(t: &mut Table, cname: &str, d: Dialect) -> bool {
     {
         t.primary_key = None;
         t.index_dropped(cname, d);
+        t.forget_dropped_constraint_copies(d);
         return true;
     }
     let count =
@@ -910,6 +943,7 @@ pub(super) fn drop_constraint(t: &mut Table, cname: &str, d: Dialect) -> bool {
     t.foreign_keys.retain(|f| !named(&f.name, cname, d));
     t.exclusions.retain(|x| !named(&x.name, cname, d));
     t.forget_dropped_constraint_comments(d);
+    t.forget_dropped_constraint_copies(d);
     let dropped = before != count(t);
     if dropped {
         t.index_dropped(cname, d);
@@ -944,7 +978,41 @@ pub(super) fn rename_constraint(t: &mut Table, old: &str, new: &str, d: Dialect)
         }
     }
     t.constraint_comments.sort();
+    for c in &mut t.constraint_copies {
+        if d.same_name(&c.constraint, old) {
+            c.constraint = new.to_string();
+        }
+    }
+    t.constraint_copies.sort();
     true
+}
+
+/// `RENAME CONSTRAINT` of a partition's copy of its parent's key (or
+/// `ALTER INDEX` of the copy's index): the copy named `old` on `table`.
+pub(super) fn rename_constraint_copy(
+    schema: &mut Schema,
+    table: Option<&QualifiedName>,
+    namespace: Option<&str>,
+    old: &str,
+    new: &str,
+) -> bool {
+    let d = schema.dialect;
+    let found = schema
+        .tables
+        .iter_mut()
+        .flat_map(|t| t.constraint_copies.iter_mut())
+        .find(|c| {
+            table.map_or(c.table.schema.as_deref() == namespace, |t| {
+                c.table.same_as(t, d)
+            }) && d.same_name(&c.name, old)
+        });
+    match found {
+        Some(c) => {
+            c.name = new.to_string();
+            true
+        }
+        None => false,
+    }
 }
 
 fn drop_column(
@@ -995,6 +1063,7 @@ fn drop_column(
     t.checks.retain(|c| !column_words(&c.expr));
     t.exclusions.retain(|x| !column_words(&x.definition));
     t.forget_dropped_constraint_comments(d);
+    t.forget_dropped_constraint_copies(d);
     schema.indexes.retain(|i| {
         !(i.table.same_as(name, d)
             && (i.columns.iter().any(|c| match &c.expr {
@@ -1213,6 +1282,17 @@ pub(super) fn rename_table(
             }
         }
         i.partition_copies.sort();
+    }
+    for t in &mut schema.tables {
+        if t.constraint_copies.is_empty() {
+            continue;
+        }
+        for c in &mut t.constraint_copies {
+            if c.table.same_as(old, d) {
+                c.table = new.clone();
+            }
+        }
+        t.constraint_copies.sort();
     }
     for s in &mut schema.sequences {
         if let Some((t, _)) = &mut s.owned_by

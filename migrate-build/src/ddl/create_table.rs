@@ -113,6 +113,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
             Err(_) if ct.temporary => Vec::new(),
             Err(e) => return Err(e),
         };
+        super::options::check_toast(&table)?;
         schema.tables.push(table);
         return Ok(outcome);
     }
@@ -152,6 +153,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         pending.push(Pending::from_table_constraint(constraint, d)?);
     }
     apply_constraints(schema, &name, pending)?;
+    super::options::check_toast(table_ref(schema, &name)?)?;
     partition::merge_inherited_checks(schema, &name);
     if let Some(by) = schema.table(&name).and_then(|t| t.partition_by.as_ref()) {
         let created = table_ref(schema, &name)?;
@@ -911,6 +913,16 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
         } => {
             if d != Dialect::Postgres {
                 return Err("EXCLUDE constraints are PostgreSQL's".into());
+            }
+            // PostgreSQL 15 refuses them (17 copies them onto partitions,
+            // which the model does not).
+            if schema
+                .table(table_name)
+                .is_some_and(|t| t.partition_by.is_some())
+            {
+                return Err(format!(
+                    "an EXCLUDE constraint on the partitioned table `{table_name}` is not modelled"
+                ));
             }
             let addition =
                 names::column_addition(&columns.iter().cloned().map(Some).collect::<Vec<_>>());

@@ -183,7 +183,7 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
         storage,
     });
     if only.is_none() {
-        super::partition::copy_onto_partitions(schema, schema.indexes.len() - 1);
+        super::partition::copy_onto_partitions(schema, schema.indexes.len() - 1)?;
     }
     Ok(Outcome::Applied)
 }

@@ -492,7 +492,7 @@ pub fn parse_partition_key(sql: &str, dialect: Dialect) -> Option<crate::schema:
     partition::parse_key(sql, dialect)
 }
 
-pub(crate) use partition::{detached, server_copy_name, uninherited};
+pub(crate) use partition::{detached, server_copy_name, server_key_copy_name, uninherited};
 
 /// What one statement did.
 pub(crate) enum Outcome {

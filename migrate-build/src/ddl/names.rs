@@ -181,6 +181,7 @@ pub(crate) fn relation_taken(schema: &Schema, namespace: Option<&str>, name: &st
                 .iter()
                 .any(|c| c.table.schema.as_deref() == namespace && d.same_name(&c.name, name))
         })
+        || copy_of_key_named(schema, namespace, name)
         || named_in(&schema.views, d, namespace, name).any(|v| in_ns(&v.name))
         || named_in(&schema.sequences, d, namespace, name).any(|s| in_ns(&s.name))
         || schema
@@ -214,20 +215,32 @@ pub(crate) fn type_taken(schema: &Schema, namespace: Option<&str>, name: &str) -
             .any(|o| matches!(o.kind, OpaqueKind::Type | OpaqueKind::Domain) && in_ns(&o.name))
 }
 
+/// Whether a partition of `namespace` has a copy of its parent's key of
+/// this name (a constraint, and its index).
+fn copy_of_key_named(schema: &Schema, namespace: Option<&str>, name: &str) -> bool {
+    let d = schema.dialect;
+    schema.tables.iter().any(|t| {
+        t.constraint_copies
+            .iter()
+            .any(|c| c.table.schema.as_deref() == namespace && d.same_name(&c.name, name))
+    })
+}
+
 /// Whether a table of `namespace` has a constraint of this name.
 fn constraint_in_namespace(schema: &Schema, namespace: Option<&str>, name: &str) -> bool {
-    schema
-        .tables
-        .positions_aliased(
-            schema.dialect,
-            crate::schema::Alias::Constraint,
-            namespace,
-            name,
-        )
-        .into_iter()
-        .map(|i| &schema.tables[i])
-        .filter(|t| t.name.schema.as_deref() == namespace)
-        .any(|t| table_has_constraint(t, name, schema.dialect))
+    copy_of_key_named(schema, namespace, name)
+        || schema
+            .tables
+            .positions_aliased(
+                schema.dialect,
+                crate::schema::Alias::Constraint,
+                namespace,
+                name,
+            )
+            .into_iter()
+            .map(|i| &schema.tables[i])
+            .filter(|t| t.name.schema.as_deref() == namespace)
+            .any(|t| table_has_constraint(t, name, schema.dialect))
 }
 
 /// Whether `table` has a constraint of this name (of any kind).
@@ -252,6 +265,11 @@ pub(crate) fn constraint_name_taken(
     schema
         .table(table)
         .is_some_and(|t| table_has_constraint(t, name, d))
+        || schema.tables.iter().any(|t| {
+            t.constraint_copies
+                .iter()
+                .any(|c| c.table.same_as(table, d) && d.same_name(&c.name, name))
+        })
         || (index_backed && relation_taken(schema, table.schema.as_deref(), name))
 }
 

@@ -517,6 +517,8 @@ fn create_view(
     } else {
         Vec::new()
     };
+    options::no_toast(&options, "a view")?;
+    options.sort();
     c.expect(&["AS"])?;
     let body_start = c.pos;
     // `WITH [LOCAL|CASCADED] CHECK OPTION` ends the body; the server keeps
@@ -921,6 +923,11 @@ fn drop_table(schema: &mut Schema, name: &QualifiedName, cascade: bool) -> Falli
     for i in schema.indexes.iter_mut() {
         i.partition_copies.retain(|c| !c.table.same_as(name, d));
     }
+    for t in schema.tables.iter_mut() {
+        if !t.constraint_copies.is_empty() {
+            t.constraint_copies.retain(|c| !c.table.same_as(name, d));
+        }
+    }
     schema
         .sequences
         .retain(|s| !s.owned_by.as_ref().is_some_and(|(t, _)| t.same_as(name, d)));
@@ -994,6 +1001,7 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
         {
             c.next();
             let params = options::storage_params(c)?;
+            options::no_toast(&params, "an index")?;
             let Some(i) = schema.indexes.iter_mut().find(|i| i.name.same_as(&name, d)) else {
                 return if if_exists {
                     Ok(Outcome::Applied)
@@ -1107,6 +1115,7 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
         {
             c.next();
             let params = options::storage_params(c)?;
+            options::no_toast(&params, "a view")?;
             crate::schema::set_storage(&mut schema.views[pos].options, params);
         } else if c.peek().is_some_and(|t| t.is_kw("RESET"))
             && c.peek_at(1).is_some_and(|t| t.is_sym("("))

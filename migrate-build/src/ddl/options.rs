@@ -19,11 +19,17 @@ pub(super) fn storage_params_ast(options: &[ast::SqlOption]) -> Fallible<Vec<Sto
             ast::SqlOption::KeyValue { key, value } => (key, Some(value)),
             other => return Err(format!("storage parameter `{other}` is not modelled")),
         };
-        let [name] = key.0.as_slice() else {
-            // `toast.autovacuum_enabled` sets the TOAST table's options.
-            return Err(format!("storage parameter `{key}` is not modelled"));
+        // `toast.autovacuum_enabled` sets the TOAST table's options.
+        let name = match key.0.as_slice() {
+            [name] => name.as_ident().map(|n| n.value.clone()),
+            [space, name] => space
+                .as_ident()
+                .filter(|s| s.value.eq_ignore_ascii_case(TOAST))
+                .and(name.as_ident())
+                .map(|n| format!("{TOAST}.{}", n.value)),
+            _ => None,
         };
-        let Some(name) = name.as_ident() else {
+        let Some(name) = name else {
             return Err(format!("storage parameter `{key}` is not modelled"));
         };
         let value = match value {
@@ -41,14 +47,84 @@ pub(super) fn storage_params_ast(options: &[ast::SqlOption]) -> Fallible<Vec<Sto
             Some(ast::Expr::Identifier(id)) => Some(id.value.clone()),
             Some(other) => Some(other.to_string()),
         };
-        out.push(StorageParam::new(&name.value, value.as_deref()));
+        push_param(&mut out, StorageParam::new(&name, value.as_deref()))?;
     }
-    out.sort();
     Ok(out)
 }
 
+/// The namespace of the TOAST table's parameters.
+const TOAST: &str = "toast";
+
+/// `toast.…` of an index (which the server refuses) or a view (a
+/// materialized view's TOAST table is not modelled).
+pub(super) fn no_toast(params: &[StorageParam], of: &str) -> Fallible<()> {
+    match params.iter().find(|p| is_toast(p)) {
+        Some(p) => Err(format!(
+            "storage parameter `{}` of {of} is not modelled",
+            p.name
+        )),
+        None => Ok(()),
+    }
+}
+
+fn is_toast(p: &StorageParam) -> bool {
+    p.name.starts_with("toast.")
+}
+
+/// The server keeps `toast.…` parameters on the table's TOAST table, and
+/// silently drops them when the table has none (a partitioned table, or
+/// one with no column that can be stored out of line): such a table's are
+/// refused rather than kept in the model. The columns that give a table a
+/// TOAST table are told conservatively (one of unknown length).
+pub(super) fn check_toast(table: &crate::schema::Table) -> Fallible<()> {
+    let Some(p) = table.options.storage.iter().find(|p| is_toast(p)) else {
+        return Ok(());
+    };
+    let toastable = |ty: &crate::schema::ColumnType| {
+        ty.array_dims > 0
+            || !ty.user_defined
+                && (matches!(
+                    ty.name.as_str(),
+                    "text"
+                        | "bytea"
+                        | "json"
+                        | "jsonb"
+                        | "xml"
+                        | "tsvector"
+                        | "tsquery"
+                        | "inet"
+                        | "cidr"
+                        | "numeric"
+                        | "path"
+                        | "polygon"
+                ) || matches!(ty.name.as_str(), "character varying" | "bit varying")
+                    && ty.modifiers.is_empty())
+    };
+    if table.partition_by.is_none() && table.columns.iter().any(|c| toastable(&c.ty)) {
+        return Ok(());
+    }
+    Err(format!(
+        "storage parameter `{}` of `{}`, which has no TOAST table the model can tell (a \
+         partitioned table has none; another has one with a column of type text, bytea, \
+         json, jsonb, numeric, an array…), is not modelled",
+        p.name, table.name
+    ))
+}
+
+/// The server refuses a parameter given twice in one list.
+fn push_param(out: &mut Vec<StorageParam>, param: StorageParam) -> Fallible<()> {
+    if out.iter().any(|p| p.name == param.name) {
+        return Err(format!(
+            "storage parameter `{}` is given more than once",
+            param.name
+        ));
+    }
+    out.push(param);
+    Ok(())
+}
+
 /// `WITH (…)` of a `CREATE INDEX`, which sqlparser reads as expressions
-/// (`fillfactor = 70`).
+/// (`fillfactor = 70`), sorted as the model keeps an index's.
 pub(super) fn storage_params_exprs(exprs: &[ast::Expr]) -> Fallible<Vec<StorageParam>> {
     let options = exprs
         .iter()
@@ -70,22 +146,35 @@ pub(super) fn storage_params_exprs(exprs: &[ast::Expr]) -> Fallible<Vec<StorageP
             _ => Err(format!("storage parameter `{e}` is not modelled")),
         })
         .collect::<Fallible<Vec<_>>>()?;
-    storage_params_ast(&options)
+    let mut params = storage_params_ast(&options)?;
+    no_toast(&params, "an index")?;
+    params.sort();
+    Ok(params)
 }
 
-/// `( name [= value] [, …] )` from tokens; the cursor is on the `(`.
+/// `( name [= value] [, …] )` from tokens, in the order written; the
+/// cursor is on the `(`.
 pub(super) fn storage_params(c: &mut Cursor<'_>) -> Fallible<Vec<StorageParam>> {
     if !c.eat_sym("(") {
         return Err(format!("expected `(` {}", c.here()));
     }
     let mut out = Vec::new();
     loop {
-        let name = match c.next() {
+        let mut name = match c.next() {
             Some(Tok::Word { text, .. }) => text.to_ascii_lowercase(),
             _ => return Err(format!("expected a storage parameter {}", c.here())),
         };
         if c.peek().is_some_and(|t| t.is_sym(".")) {
-            return Err(format!("storage parameter `{name}.…` is not modelled"));
+            if name != TOAST {
+                return Err(format!("storage parameter `{name}.…` is not modelled"));
+            }
+            c.next();
+            match c.next() {
+                Some(Tok::Word { text, .. }) => {
+                    name = format!("{TOAST}.{}", text.to_ascii_lowercase())
+                }
+                _ => return Err(format!("expected a storage parameter {}", c.here())),
+            }
         }
         let value = if c.eat_sym("=") {
             let negative = c.eat_sym("-");
@@ -103,7 +192,7 @@ pub(super) fn storage_params(c: &mut Cursor<'_>) -> Fallible<Vec<StorageParam>> 
         } else {
             None
         };
-        out.push(StorageParam::new(&name, value.as_deref()));
+        push_param(&mut out, StorageParam::new(&name, value.as_deref()))?;
         if c.eat_sym(")") {
             break;
         }
@@ -111,7 +200,6 @@ pub(super) fn storage_params(c: &mut Cursor<'_>) -> Fallible<Vec<StorageParam>> 
             return Err(format!("expected `,` or `)` {}", c.here()));
         }
     }
-    out.sort();
     Ok(out)
 }
 

@@ -443,6 +443,52 @@ pub(super) fn merge_inherited_checks(schema: &mut Schema, child: &QualifiedName)
     }
 }
 
+/// The copy of another table's index or key that `table` holds, if any:
+/// such a table is a partition, and copies on its own partitions would be
+/// copies of a copy, which are not modelled.
+fn held_copy(schema: &Schema, table: &QualifiedName) -> Option<String> {
+    let d = schema.dialect;
+    schema
+        .indexes
+        .iter()
+        .find_map(|i| i.copy_on(table, d).map(str::to_string))
+        .or_else(|| {
+            schema.tables.iter().find_map(|t| {
+                t.constraint_copies
+                    .iter()
+                    .find(|c| c.table.same_as(table, d))
+                    .map(|c| c.name.clone())
+            })
+        })
+}
+
+fn sub_partition_copies(table: &QualifiedName, copy: &str) -> String {
+    format!(
+        "`{table}` holds `{copy}`, a copy of its parent's index or key: copies of it on \
+         partitions of `{table}` (copies of a copy, on sub-partitions) are not modelled"
+    )
+}
+
+/// Whether `table` has partitions.
+fn has_partitions(schema: &Schema, table: &QualifiedName) -> bool {
+    let d = schema.dialect;
+    schema.tables.iter().any(|t| {
+        t.partition_of
+            .as_ref()
+            .is_some_and(|p| p.parent.same_as(table, d))
+    })
+}
+
+/// Whether the server copies something of `table` onto its partitions: an
+/// index or key of its own, or one it holds as a copy.
+fn copies_onto_partitions(schema: &Schema, table: &QualifiedName) -> bool {
+    schema.indexes_on(table).next().is_some()
+        || schema
+            .table(table)
+            .is_some_and(|t| t.primary_key.is_some() || !t.uniques.is_empty())
+        || held_copy(schema, table).is_some()
+}
+
 /// `CREATE TABLE name PARTITION OF parent [(constraints)] FOR VALUES …`.
 pub(super) fn create_partition(
     schema: &mut Schema,
@@ -456,6 +502,9 @@ pub(super) fn create_partition(
         .table(&parent_name)
         .ok_or_else(|| format!("table `{parent_name}` does not exist"))?;
     let for_values = for_values.ok_or("PARTITION OF needs FOR VALUES or DEFAULT")?;
+    if let Some(copy) = held_copy(schema, &parent.name) {
+        return Err(sub_partition_copies(&parent.name, &copy));
+    }
     let bound = bound(for_values, parent, d)?;
     check_overlap(schema, &parent.name, &table.name, &bound)?;
     table.columns = parent.columns.iter().map(inherited_column).collect();
@@ -464,10 +513,154 @@ pub(super) fn create_partition(
         parent: parent_name.clone(),
         bound,
     }));
-    // The server copies each of the parent's indexes onto the partition,
-    // naming the copies itself.
+    // The server copies each of the parent's keys and indexes onto the
+    // partition, naming the copies itself.
+    name_key_copies(schema, &parent_name, &table.name, &[]);
     name_copies(schema, &parent_name, &table.name, &[]);
     Ok(table)
+}
+
+/// The primary key (`None`) and unique constraints (their columns) of a
+/// table, by name: what a partition gets a copy of.
+fn keys_of(table: &Table) -> Vec<(String, Option<Vec<String>>)> {
+    table
+        .primary_key
+        .iter()
+        .filter_map(|pk| Some((pk.name.clone()?, None)))
+        .chain(
+            table
+                .uniques
+                .iter()
+                .filter_map(|u| Some((u.name.clone()?, Some(u.columns.clone())))),
+        )
+        .collect()
+}
+
+/// The name the server gives the copy it makes on `table` of a primary key
+/// (`None`) or of a unique constraint on `columns` (`ChooseIndexName`:
+/// `<table>_pkey`, `<table>_<columns>_key`).
+pub(crate) fn server_key_copy_name(
+    schema: &Schema,
+    table: &QualifiedName,
+    columns: Option<&[String]>,
+) -> String {
+    let ns = table.schema.as_deref();
+    match columns {
+        None => names::choose_name(schema, ns, &table.name, None, "pkey"),
+        Some(columns) => {
+            let parts: Vec<Option<String>> = columns.iter().cloned().map(Some).collect();
+            let addition = names::column_addition(&parts);
+            names::choose_name(schema, ns, &table.name, Some(&addition), "key")
+        }
+    }
+}
+
+/// Records on `parent` the name of the copy of each of its keys on the
+/// partition `table`: the name in `attached` (a constraint of the table
+/// the server attaches), or the one the server chooses.
+fn name_key_copies(
+    schema: &mut Schema,
+    parent: &QualifiedName,
+    table: &QualifiedName,
+    attached: &[(String, String)],
+) {
+    let d = schema.dialect;
+    let Some(keys) = schema.table(parent).map(keys_of) else {
+        return;
+    };
+    for (constraint, columns) in keys {
+        let name = match attached.iter().find(|(p, _)| d.same_name(p, &constraint)) {
+            Some((_, name)) => name.clone(),
+            None => server_key_copy_name(schema, table, columns.as_deref()),
+        };
+        if let Some(p) = schema.table_mut(parent) {
+            p.set_constraint_copy(&constraint, table.clone(), name, d);
+        }
+    }
+}
+
+/// `ALTER TABLE parent ADD CONSTRAINT` of a primary key or unique (without
+/// `ONLY`): on each partition, the server attaches the partition's own
+/// constraint of the same shape, or makes a copy it names itself.
+pub(super) fn copy_key_onto_partitions(
+    schema: &mut Schema,
+    parent: &QualifiedName,
+    constraint: &str,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let Some(key) = schema.table(parent).and_then(|t| {
+        keys_of(t)
+            .into_iter()
+            .find(|(n, _)| d.same_name(n, constraint))
+    }) else {
+        return Ok(());
+    };
+    refuse_sub_partitions(schema, parent)?;
+    let partitions: Vec<QualifiedName> = schema
+        .tables
+        .iter()
+        .filter(|t| {
+            t.partition_of
+                .as_ref()
+                .is_some_and(|p| p.parent.same_as(parent, d))
+        })
+        .map(|t| t.name.clone())
+        .collect();
+    for table in partitions {
+        let own = schema
+            .table_mut(&table)
+            .and_then(|t| take_matching_key(t, &key.1, d));
+        let name = match own {
+            Some(name) => name,
+            None => server_key_copy_name(schema, &table, key.1.as_deref()),
+        };
+        if let Some(p) = schema.table_mut(parent) {
+            p.set_constraint_copy(&key.0, table, name, d);
+        }
+    }
+    Ok(())
+}
+
+/// Copies of `table`'s index or key onto a partition that has partitions
+/// itself would be copied on again there.
+fn refuse_sub_partitions(schema: &Schema, table: &QualifiedName) -> Fallible<()> {
+    let d = schema.dialect;
+    let sub = schema.tables.iter().find(|t| {
+        t.partition_of
+            .as_ref()
+            .is_some_and(|p| p.parent.same_as(table, d))
+            && has_partitions(schema, &t.name)
+    });
+    match sub {
+        Some(t) => Err(format!(
+            "`{table}` has a partition with partitions, `{}`: copies of an index or key on \
+             them (copies of a copy, on sub-partitions) are not modelled",
+            t.name
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Removes from `table` its own primary key (`columns` `None`) or unique
+/// constraint on `columns`, returning its name.
+fn take_matching_key(
+    table: &mut Table,
+    columns: &Option<Vec<String>>,
+    d: Dialect,
+) -> Option<String> {
+    let same_cols = |a: &[String], b: &[String]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| d.same_name(x, y))
+    };
+    match columns {
+        None => table.primary_key.take().and_then(|pk| pk.name),
+        Some(columns) => {
+            let pos = table
+                .uniques
+                .iter()
+                .position(|u| same_cols(&u.columns, columns))?;
+            table.uniques.remove(pos).name
+        }
+    }
 }
 
 /// The name the server gives the copy of `index` it makes on `table`
@@ -499,9 +692,10 @@ pub(crate) fn server_copy_name(
 /// `CREATE INDEX` (without `ONLY`) on a partitioned table: on each
 /// partition, the server attaches an index of the same shape the partition
 /// has, or makes a copy it names itself.
-pub(super) fn copy_onto_partitions(schema: &mut Schema, pos: usize) {
+pub(super) fn copy_onto_partitions(schema: &mut Schema, pos: usize) -> Fallible<()> {
     let d = schema.dialect;
     let parent = schema.indexes[pos].clone();
+    refuse_sub_partitions(schema, &parent.table)?;
     let partitions: Vec<QualifiedName> = schema
         .tables
         .iter()
@@ -533,6 +727,7 @@ pub(super) fn copy_onto_partitions(schema: &mut Schema, pos: usize) {
             index.set_copy(table, name, d);
         }
     }
+    Ok(())
 }
 
 /// Records on each index of `parent` the name of its copy on the partition
@@ -672,6 +867,17 @@ pub(super) fn attach(
         ));
     }
     check_overlap(schema, &parent.name, &child_name, &bound)?;
+    if let Some(copy) = held_copy(schema, &parent.name) {
+        return Err(sub_partition_copies(&parent.name, &copy));
+    }
+    if has_partitions(schema, &child_name) && copies_onto_partitions(schema, &parent.name) {
+        return Err(format!(
+            "attaching `{child_name}`, which has partitions, to `{}`, which has indexes or \
+             keys: their copies on the partitions of `{child_name}` (copies of a copy) are \
+             not modelled",
+            parent.name
+        ));
+    }
     // The server requires the same columns (by name, type and NOT NULL),
     // in any order.
     if child.columns.len() != parent.columns.len() {
@@ -720,6 +926,7 @@ fn absorb_inherited(schema: &mut Schema, parent: &Table, child_name: &QualifiedN
     };
     let parent_indexes: Vec<crate::schema::Index> =
         schema.indexes_on(&parent.name).cloned().collect();
+    let mut attached_keys: Vec<(String, String)> = Vec::new();
     if let Some(child) = schema.table_mut(child_name) {
         child.checks.retain(|c| {
             !parent
@@ -727,17 +934,28 @@ fn absorb_inherited(schema: &mut Schema, parent: &Table, child_name: &QualifiedN
                 .iter()
                 .any(|p| c.name.is_some() && p.name == c.name && p.expr == c.expr)
         });
+        // The child's keys matching the parent's are attached to them: they
+        // stay, as the parent's copies on the child.
         if let (Some(ppk), Some(cpk)) = (&parent.primary_key, &child.primary_key)
             && same_cols(&ppk.columns, &cpk.columns)
         {
+            if let (Some(p), Some(c)) = (&ppk.name, &cpk.name) {
+                attached_keys.push((p.clone(), c.clone()));
+            }
             child.primary_key = None;
         }
-        child.uniques.retain(|u| {
-            !parent
+        for p in &parent.uniques {
+            if let Some(pos) = child
                 .uniques
                 .iter()
-                .any(|p| same_cols(&p.columns, &u.columns))
-        });
+                .position(|u| same_cols(&p.columns, &u.columns))
+            {
+                let u = child.uniques.remove(pos);
+                if let (Some(p), Some(c)) = (&p.name, u.name) {
+                    attached_keys.push((p.clone(), c));
+                }
+            }
+        }
         child.foreign_keys.retain(|f| {
             !parent.foreign_keys.iter().any(|p| {
                 same_cols(&p.columns, &f.columns)
@@ -746,6 +964,7 @@ fn absorb_inherited(schema: &mut Schema, parent: &Table, child_name: &QualifiedN
             })
         });
     }
+    name_key_copies(schema, &parent.name, child_name, &attached_keys);
     // The child's index matching a parent's is attached to it: it stays,
     // as the parent's copy on the child.
     let mut attached: Vec<(QualifiedName, String)> = Vec::new();
@@ -837,10 +1056,17 @@ fn detach_in_model(
         .map(|t| t.name.clone())
         .unwrap_or(child_name);
     let ns = child_name.schema.clone();
+    // Each copy of the parent's keys stays, by its name, as the table's own.
+    let copy_name = |schema: &Schema, constraint: &Option<String>, columns: Option<&[String]>| {
+        constraint
+            .as_deref()
+            .and_then(|c| parent.constraint_copy_on(c, &child_name, d))
+            .map(str::to_string)
+            .unwrap_or_else(|| server_key_copy_name(schema, &child_name, columns))
+    };
     let mut keys = Vec::new();
     if let Some(pk) = &parent.primary_key {
-        let name = names::choose_name(schema, ns.as_deref(), &child_name.name, None, "pkey");
-        keys.push((name, pk.clone()));
+        keys.push((copy_name(schema, &pk.name, None), pk.clone()));
     }
     let parent_indexes: Vec<crate::schema::Index> =
         schema.indexes_on(&parent.name).cloned().collect();
@@ -856,16 +1082,12 @@ fn detach_in_model(
         pk.name = Some(name);
         table.primary_key = Some(pk);
     }
+    if let Some(p) = schema.table_mut(&parent.name) {
+        p.constraint_copies
+            .retain(|c| !c.table.same_as(&child_name, d));
+    }
     for u in &parent.uniques {
-        let addition =
-            names::column_addition(&u.columns.iter().cloned().map(Some).collect::<Vec<_>>());
-        let name = names::choose_name(
-            schema,
-            ns.as_deref(),
-            &child_name.name,
-            Some(&addition),
-            "key",
-        );
+        let name = copy_name(schema, &u.name, Some(&u.columns));
         let mut copy = u.clone();
         copy.name = Some(name);
         if let Some(t) = schema.table_mut(&child_name) {
@@ -904,8 +1126,25 @@ pub(super) fn attach_index(
     let parent_table = schema
         .index(parent_index)
         .map(|i| i.table.clone())
-        .or_else(|| constraint_table(schema, parent_index))
-        .ok_or_else(|| format!("index `{parent_index}` does not exist"))?;
+        .or_else(|| constraint_table(schema, parent_index));
+    let Some(parent_table) = parent_table else {
+        let copy_on = schema
+            .indexes
+            .iter()
+            .flat_map(|i| i.partition_copies.iter().map(|c| (&c.table, &c.name)))
+            .chain(
+                schema
+                    .tables
+                    .iter()
+                    .flat_map(|t| t.constraint_copies.iter().map(|c| (&c.table, &c.name))),
+            )
+            .find(|(t, n)| t.schema == parent_index.schema && d.same_name(n, &parent_index.name))
+            .map(|(t, _)| t.clone());
+        return Err(match copy_on {
+            Some(table) => sub_partition_copies(&table, &parent_index.name),
+            None => format!("index `{parent_index}` does not exist"),
+        });
+    };
     let child_table = schema
         .index(child_index)
         .map(|i| i.table.clone())
@@ -921,7 +1160,17 @@ pub(super) fn attach_index(
             "index `{child_index}` is not on a partition of `{parent_table}`"
         ));
     }
+    let parent_is_index = schema.index(parent_index).is_some();
+    let child_is_index = schema.index(child_index).is_some();
+    if parent_is_index != child_is_index {
+        return Err(format!(
+            "attaching `{child_index}` to `{parent_index}`, one a constraint's index and the other not, is not modelled"
+        ));
+    }
     if let Some(child) = schema.index(child_index) {
+        if let Some(c) = child.partition_copies.first() {
+            return Err(sub_partition_copies(&child_table, &c.name));
+        }
         let copy = child.name.name.clone();
         schema.indexes.retain(|i| !i.name.same_as(child_index, d));
         if let Some(parent) = schema
@@ -933,6 +1182,43 @@ pub(super) fn attach_index(
         }
         return Ok(());
     }
+    // A partition's primary key or unique constraint becomes the copy of
+    // its parent's of the same kind and columns (the server refuses others).
+    let key = schema
+        .table(&parent_table)
+        .and_then(|t| {
+            keys_of(t)
+                .into_iter()
+                .find(|(n, _)| d.same_name(n, &parent_index.name))
+        })
+        .ok_or_else(|| format!("index `{parent_index}` does not exist"))?;
+    let child_key = schema.table(&child_table).and_then(|t| {
+        keys_of(t)
+            .into_iter()
+            .find(|(n, _)| d.same_name(n, &child_index.name))
+    });
+    let same_cols = |a: &[String], b: &[String]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| d.same_name(x, y))
+    };
+    let matches = child_key
+        .as_ref()
+        .is_some_and(|(_, cols)| match (cols, &key.1) {
+            (None, None) => true,
+            (Some(a), Some(b)) => same_cols(a, b),
+            _ => false,
+        });
+    if !matches {
+        return Err(format!(
+            "index `{child_index}` does not match `{parent_index}`"
+        ));
+    }
+    if let Some(c) = schema.table(&child_table).and_then(|t| {
+        t.constraint_copies
+            .iter()
+            .find(|c| d.same_name(&c.constraint, &child_index.name))
+    }) {
+        return Err(sub_partition_copies(&child_table, &c.name));
+    }
     if let Some(t) = schema.table_mut(&child_table) {
         let named = |n: &Option<String>| {
             n.as_deref()
@@ -942,6 +1228,10 @@ pub(super) fn attach_index(
             t.primary_key = None;
         }
         t.uniques.retain(|u| !named(&u.name));
+    }
+    let copy = child_key.map(|(n, _)| n).unwrap_or_default();
+    if let Some(p) = schema.table_mut(&parent_table) {
+        p.set_constraint_copy(&key.0, child_table, copy, d);
     }
     Ok(())
 }

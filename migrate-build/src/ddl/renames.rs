@@ -598,10 +598,16 @@ pub(crate) fn rename_index_found(schema: &mut Schema, name: &QualifiedName, new:
         return true;
     }
     // The index behind a primary key or unique constraint: renaming it
-    // renames the constraint.
+    // renames the constraint (a partition's copy of its parent's too).
     schema.tables.iter_mut().any(|t| {
         t.name.schema == name.schema && super::alter_table::rename_constraint(t, &name.name, new, d)
-    })
+    }) || super::alter_table::rename_constraint_copy(
+        schema,
+        None,
+        name.schema.as_deref(),
+        &name.name,
+        new,
+    )
 }
 
 fn rename_index(schema: &mut Schema, name: &QualifiedName, new: &str) -> Fallible<()> {

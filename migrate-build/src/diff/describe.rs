@@ -362,7 +362,7 @@ fn table_option_words(
     if previous.unlogged != next.unlogged {
         what.push(if next.unlogged { "unlogged" } else { "logged" }.to_string());
     }
-    if previous.storage != next.storage {
+    if !crate::schema::same_storage(&previous.storage, &next.storage) {
         what.push(format!(
             "storage parameters ({})",
             storage_words(&next.storage)

@@ -186,6 +186,178 @@ fn copies_left(
     }
 }
 
+/// The copies of a partitioned table's keys on its partitions, by the next
+/// schema's names (a created partition has them in its `CREATE TABLE`):
+/// - a key added to the parent is added on each partition it already had
+///   first, by the copy's name, for the parent's to attach;
+/// - a copy the server names itself (on a partition attached under a key)
+///   or that has another name already is renamed.
+pub(super) fn push_key_copies(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
+    let d = differ.dialect;
+    let next = differ.schemas.next;
+    // (the parent's add step, the partitions' add steps before it)
+    let mut before: Vec<(Step, Vec<Step>)> = Vec::new();
+    let mut renames: Vec<(Phase, Step)> = Vec::new();
+    for diff in &tables.matched {
+        let Pair {
+            previous: was,
+            next: is,
+        } = diff.tables;
+        if is.constraint_copies.is_empty() {
+            continue;
+        }
+        // The parent's keys in the next schema, each with its previous name
+        // when it is kept, and the step adding it otherwise.
+        let mut keys: Vec<(Option<String>, Step)> = Vec::new();
+        if let Some(pk) = &is.primary_key {
+            let kept = (!diff.primary_key_changed)
+                .then(|| was.primary_key.as_ref().and_then(|k| k.name.clone()))
+                .flatten();
+            keys.push((
+                kept,
+                Step::AddPrimaryKey {
+                    table: is.name.clone(),
+                    primary_key: pk.clone(),
+                },
+            ));
+        }
+        for u in &is.uniques {
+            let kept = diff
+                .uniques
+                .kept
+                .iter()
+                .find(|p| p.next.name == u.name)
+                .and_then(|p| p.previous.name.clone());
+            keys.push((
+                kept,
+                Step::AddUnique {
+                    table: is.name.clone(),
+                    unique: u.clone(),
+                },
+            ));
+        }
+        for (kept, add) in keys {
+            let (name, columns) = match &add {
+                Step::AddPrimaryKey { primary_key, .. } => (primary_key.name.as_deref(), None),
+                Step::AddUnique { unique, .. } => {
+                    (unique.name.as_deref(), Some(unique.columns.clone()))
+                }
+                _ => continue,
+            };
+            let Some(name) = name else { continue };
+            let mut children = Vec::new();
+            for copy in is
+                .constraint_copies
+                .iter()
+                .filter(|c| d.same_name(&c.constraint, name))
+            {
+                if tables.is_created(&copy.table) {
+                    continue;
+                }
+                // The partition as it was, when it was one of this table's.
+                let was_partition = tables
+                    .matched
+                    .iter()
+                    .find(|m| m.tables.next.name.same_as(&copy.table, d))
+                    .map(|m| m.tables.previous)
+                    .filter(|t| {
+                        t.partition_of
+                            .as_ref()
+                            .is_some_and(|p| p.parent.same_as(&was.name, d))
+                    });
+                let server_name = match (&kept, was_partition) {
+                    (None, Some(_)) => {
+                        children.push(key_copy_step(&add, &copy.table, &copy.name));
+                        continue;
+                    }
+                    (Some(kept), Some(t)) => {
+                        was.constraint_copy_on(kept, &t.name, d).map(str::to_string)
+                    }
+                    (_, None) => None,
+                };
+                let (server_name, phase) = match server_name {
+                    Some(n) => (n, Phase::Renames),
+                    // Attached under the key: the server names its copy.
+                    None => {
+                        let mut without = next.clone();
+                        if let Some(t) = without.table_mut(&is.name) {
+                            t.constraint_copies.retain(|c| {
+                                !(c.table.same_as(&copy.table, d)
+                                    && d.same_name(&c.constraint, name))
+                            });
+                        }
+                        (
+                            crate::ddl::server_key_copy_name(
+                                &without,
+                                &copy.table,
+                                columns.as_deref(),
+                            ),
+                            Phase::CreateIndexes,
+                        )
+                    }
+                };
+                if !d.same_name(&server_name, &copy.name) {
+                    renames.push((
+                        phase,
+                        Step::Rename(crate::plan::Rename::Index {
+                            from: QualifiedName::with_schema(
+                                copy.table.schema.clone(),
+                                server_name,
+                            ),
+                            to: copy.name.clone(),
+                        }),
+                    ));
+                }
+            }
+            if !children.is_empty() {
+                before.push((add, children));
+            }
+        }
+    }
+    for (add, children) in before {
+        let Some(pos) = differ.steps.iter().position(|(_, s)| s.step == add) else {
+            continue;
+        };
+        let phase = differ.steps[pos].0;
+        for (i, step) in children.into_iter().enumerate() {
+            differ.steps.insert(
+                pos + i,
+                (
+                    phase,
+                    crate::plan::PlannedStep {
+                        step,
+                        destructive: None,
+                    },
+                ),
+            );
+        }
+    }
+    for (phase, step) in renames {
+        differ.push_at(phase, step, None);
+    }
+}
+
+/// The step adding the copy `name` on `table` of the key `add` adds.
+fn key_copy_step(add: &Step, table: &QualifiedName, name: &str) -> Step {
+    match add {
+        Step::AddPrimaryKey { primary_key, .. } => Step::AddPrimaryKey {
+            table: table.clone(),
+            primary_key: crate::schema::PrimaryKey {
+                name: Some(name.to_string()),
+                ..primary_key.clone()
+            },
+        },
+        Step::AddUnique { unique, .. } => Step::AddUnique {
+            table: table.clone(),
+            unique: crate::schema::UniqueConstraint {
+                name: Some(name.to_string()),
+                ..unique.clone()
+            },
+        },
+        other => other.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::ddl::{SourceFile, parse_schema};

@@ -466,6 +466,30 @@ pub(super) fn push_table_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
         if let Some(partition) = created.partition_of.take() {
             // ATTACH PARTITION wants the parent's checks on the table.
             if let Some(parent) = differ.schemas.next.table(&partition.parent) {
+                // The copies of the parent's keys, by their names: the
+                // attach takes them for the parent's.
+                let copy = |constraint: &Option<String>| {
+                    constraint
+                        .as_deref()
+                        .and_then(|c| parent.constraint_copy_on(c, &table.name, differ.dialect))
+                        .map(str::to_string)
+                };
+                if let Some(pk) = &parent.primary_key
+                    && let Some(name) = copy(&pk.name)
+                {
+                    created.primary_key = Some(crate::schema::PrimaryKey {
+                        name: Some(name),
+                        ..pk.clone()
+                    });
+                }
+                for u in &parent.uniques {
+                    if let Some(name) = copy(&u.name) {
+                        created.uniques.push(UniqueConstraint {
+                            name: Some(name),
+                            ..u.clone()
+                        });
+                    }
+                }
                 for check in &parent.checks {
                     if !created.checks.iter().any(|c| c.name == check.name) {
                         // A new table has no rows to leave unchecked, and
@@ -559,6 +583,7 @@ pub(super) fn push_table_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
     }
     push_foreign_keys_of_dropped_keys(differ, tables);
     drop_steps_the_parent_makes(differ, tables);
+    super::partition::push_key_copies(differ, tables);
 }
 
 fn push_rebuild(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {

@@ -409,6 +409,22 @@ pub struct Table {
     pub inherits: Vec<QualifiedName>,
     /// PostgreSQL `EXCLUDE` constraints.
     pub exclusions: Vec<ExclusionConstraint>,
+    /// PostgreSQL, a partitioned table: the name of the copy of its primary
+    /// key and of each unique constraint on each partition (the constraint
+    /// and its index share the name), sorted. Set by `ALTER INDEX … ATTACH
+    /// PARTITION` of the partition's constraint, or as the server names the
+    /// copies it makes itself.
+    pub constraint_copies: Vec<ConstraintCopy>,
+}
+
+/// A partition's copy of a partitioned table's primary key or unique
+/// constraint.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ConstraintCopy {
+    /// The partitioned table's constraint.
+    pub constraint: String,
+    pub table: QualifiedName,
+    pub name: String,
 }
 
 impl Table {
@@ -429,7 +445,43 @@ impl Table {
             partition_of: None,
             inherits: Vec::new(),
             exclusions: Vec::new(),
+            constraint_copies: Vec::new(),
         }
+    }
+
+    /// The name of the copy of the constraint `constraint` on `table`.
+    pub fn constraint_copy_on(
+        &self,
+        constraint: &str,
+        table: &QualifiedName,
+        dialect: Dialect,
+    ) -> Option<&str> {
+        self.constraint_copies
+            .iter()
+            .find(|c| {
+                dialect.same_name(&c.constraint, constraint) && c.table.same_as(table, dialect)
+            })
+            .map(|c| c.name.as_str())
+    }
+
+    /// Records `name` as the copy of `constraint` on `table` (replacing an
+    /// earlier one).
+    pub fn set_constraint_copy(
+        &mut self,
+        constraint: &str,
+        table: QualifiedName,
+        name: String,
+        dialect: Dialect,
+    ) {
+        self.constraint_copies.retain(|c| {
+            !(dialect.same_name(&c.constraint, constraint) && c.table.same_as(&table, dialect))
+        });
+        self.constraint_copies.push(ConstraintCopy {
+            constraint: constraint.to_string(),
+            table,
+            name,
+        });
+        self.constraint_copies.sort();
     }
 
     /// Whether this table is a partition or an inheritance child of `parent`.
@@ -506,6 +558,18 @@ impl Table {
             .retain(|_| keep.next().unwrap_or(false));
     }
 
+    /// Drops the copies of keys the table no longer has.
+    pub fn forget_dropped_constraint_copies(&mut self, dialect: Dialect) {
+        let keys: Vec<String> = self
+            .primary_key
+            .iter()
+            .filter_map(|k| k.name.clone())
+            .chain(self.uniques.iter().filter_map(|u| u.name.clone()))
+            .collect();
+        self.constraint_copies
+            .retain(|c| keys.iter().any(|k| dialect.same_name(k, &c.constraint)));
+    }
+
     pub fn column_mut(&mut self, name: &str, dialect: Dialect) -> Option<&mut Column> {
         self.columns
             .iter_mut()
@@ -520,9 +584,9 @@ impl Table {
             .sort_by(|a, b| (&a.name, &a.expr.key).cmp(&(&b.name, &b.expr.key)));
         self.foreign_keys
             .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
-        self.options.storage.sort();
         self.constraint_comments.sort();
         self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.constraint_copies.sort();
     }
 }
 
@@ -538,11 +602,13 @@ pub struct ExclusionConstraint {
 
 /// What PostgreSQL keeps on a table besides its columns and constraints.
 /// Every field's default is what `CREATE TABLE` without options gives.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Eq)]
 pub struct TableOptions {
     /// `CREATE UNLOGGED TABLE` / `SET UNLOGGED`.
     pub unlogged: bool,
-    /// `WITH (fillfactor = 70, …)` / `SET (…)`, sorted by name.
+    /// `WITH (fillfactor = 70, …)` / `SET (…)`, in the order the server
+    /// keeps them (`reloptions`: as written, a parameter set again moves to
+    /// the end), which pg_dump prints; compared regardless of order.
     pub storage: Vec<StorageParam>,
     /// `ENABLE ROW LEVEL SECURITY`.
     pub row_security: bool,
@@ -552,6 +618,24 @@ pub struct TableOptions {
     /// `ALTER TABLE … CLUSTER ON i`: the index (in the table's schema) a
     /// later `CLUSTER` orders the rows by.
     pub cluster_on: Option<String>,
+}
+
+/// Storage parameters compare as sets: their order changes nothing on the
+/// server.
+impl PartialEq for TableOptions {
+    fn eq(&self, other: &Self) -> bool {
+        self.unlogged == other.unlogged
+            && same_storage(&self.storage, &other.storage)
+            && self.row_security == other.row_security
+            && self.force_row_security == other.force_row_security
+            && self.replica_identity == other.replica_identity
+            && self.cluster_on == other.cluster_on
+    }
+}
+
+/// Whether two lists hold the same storage parameters, in any order.
+pub fn same_storage(a: &[StorageParam], b: &[StorageParam]) -> bool {
+    a.len() == b.len() && a.iter().all(|p| b.contains(p))
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -703,11 +787,17 @@ impl std::fmt::Display for PartitionBound {
 
 /// Sets or replaces `params` in `list` (kept sorted), as `SET (…)` does.
 pub fn set_storage(list: &mut Vec<StorageParam>, params: Vec<StorageParam>) {
+    set_storage_in_order(list, params);
+    list.sort();
+}
+
+/// `SET (…)` as the server keeps it: the parameters it names go to the
+/// end, in its order.
+pub fn set_storage_in_order(list: &mut Vec<StorageParam>, params: Vec<StorageParam>) {
     for p in params {
         list.retain(|q| q.name != p.name);
         list.push(p);
     }
-    list.sort();
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

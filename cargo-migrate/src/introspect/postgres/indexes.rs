@@ -162,7 +162,8 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
     // A partition's copy of a partitioned index is the index attached to it
     // (pg_inherits between the two indexes): its name is the parent's to keep.
     let what = "partition copies of indexes";
-    let sql = "SELECT inh.inhparent, n.nspname::text, c.relname::text, ic.relname::text
+    let sql = "SELECT inh.inhparent, n.nspname::text, c.relname::text, ic.relname::text,
+                EXISTS (SELECT 1 FROM pg_inherits up WHERE up.inhrelid = inh.inhparent)
          FROM pg_inherits inh
          JOIN pg_class ic ON ic.oid = inh.inhrelid AND ic.relkind IN ('i', 'I')
          JOIN pg_index i ON i.indexrelid = inh.inhrelid
@@ -171,6 +172,14 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
          WHERE c.relnamespace = ANY($1)
          ORDER BY n.nspname, c.relname";
     for row in cx.query(what, sql)? {
+        if get::<bool>(&row, 4, what)? {
+            let nsp: String = get(&row, 1, what)?;
+            let name: String = get(&row, 3, what)?;
+            return Err(IntrospectError::NotModelled {
+                what: "a sub-partition's copy of a copy of an index",
+                name: format!("{nsp}.{name}"),
+            });
+        }
         let parent: u32 = get(&row, 0, what)?;
         let Some(&(pos, _)) = by_oid.get(&parent) else {
             continue;

@@ -34,6 +34,8 @@ pub enum IntrospectError {
     },
     #[error("unexpected {what} in the PostgreSQL catalog: `{value}`")]
     Unexpected { what: &'static str, value: String },
+    #[error("{what} `{name}` is not modelled")]
+    NotModelled { what: &'static str, name: String },
 }
 
 /// Reads the schema of the database `client` is connected to, sorted
@@ -242,8 +244,10 @@ impl<'c> Context<'c> {
                     (SELECT ri.relname::text FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid
                      WHERE x.indrelid = c.oid AND x.indisreplident),
                     (SELECT ci.relname::text FROM pg_index x JOIN pg_class ci ON ci.oid = x.indexrelid
-                     WHERE x.indrelid = c.oid AND x.indisclustered)
+                     WHERE x.indrelid = c.oid AND x.indisclustered),
+                    COALESCE(toast.reloptions, '{{}}')::text[]
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             LEFT JOIN pg_class toast ON toast.oid = c.reltoastrelid
              WHERE c.relnamespace = ANY($1) AND c.relkind IN ('r', 'p') AND {}
              ORDER BY n.nspname, c.relname",
             not_in_extension("pg_class", "c")
@@ -259,7 +263,17 @@ impl<'c> Context<'c> {
             let mut table = Table::new(qualified(&nsp, &name));
             table.comment = get(&row, 3, what)?;
             table.options.unlogged = get(&row, 4, what)?;
-            table.options.storage = storage_params(get(&row, 5, what)?);
+            // In the catalog's order, which pg_dump prints: the table's,
+            // then its TOAST table's (`toast.`).
+            table.options.storage = get::<Vec<String>>(&row, 5, what)?
+                .iter()
+                .map(|e| StorageParam::from_catalog(e))
+                .chain(
+                    get::<Vec<String>>(&row, 11, what)?
+                        .iter()
+                        .map(|e| StorageParam::from_catalog(&format!("toast.{e}"))),
+                )
+                .collect();
             table.options.row_security = get(&row, 6, what)?;
             table.options.force_row_security = get(&row, 7, what)?;
             table.options.replica_identity = match get_char(&row, 8, what)? {

@@ -91,5 +91,45 @@ pub(super) fn read(
         let name: String = get(&row, 2, what)?;
         tables[pos].inherits.push(qualified(&schema, &name));
     }
+
+    // A partition's copy of its parent's primary key or unique constraint
+    // (conparentid) is part of the parent's: its name is the parent's to
+    // keep. A copy on a sub-partition (a copy of a copy) is not modelled.
+    let what = "partition copies of keys";
+    let sql = "SELECT p.conrelid, p.conname::text, n.nspname::text, c.relname::text,
+                      con.conname::text, p.conparentid <> 0
+               FROM pg_constraint con
+               JOIN pg_constraint p ON p.oid = con.conparentid
+               JOIN pg_class c ON c.oid = con.conrelid
+               JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE c.relnamespace = ANY($1) AND con.contype IN ('p', 'u')
+               ORDER BY n.nspname, c.relname, con.conname";
+    for row in cx.query(what, sql)? {
+        if get::<bool>(&row, 5, what)? {
+            let schema: String = get(&row, 2, what)?;
+            let name: String = get(&row, 4, what)?;
+            return Err(IntrospectError::NotModelled {
+                what: "a sub-partition's copy of a copy of a key",
+                name: format!("{schema}.{name}"),
+            });
+        }
+        let oid: u32 = get(&row, 0, what)?;
+        let Some(&pos) = by_oid.get(&oid) else {
+            continue;
+        };
+        let constraint: String = get(&row, 1, what)?;
+        let schema: String = get(&row, 2, what)?;
+        let table: String = get(&row, 3, what)?;
+        let name: String = get(&row, 4, what)?;
+        if cx.is_ignored(&schema, &table) {
+            continue;
+        }
+        tables[pos].set_constraint_copy(
+            &constraint,
+            qualified(&schema, &table),
+            name,
+            Dialect::Postgres,
+        );
+    }
     Ok(())
 }

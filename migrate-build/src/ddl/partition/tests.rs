@@ -326,7 +326,7 @@ fn dropping_a_parent_takes_its_partitions_and_needs_cascade_for_children() {
     let s = pg("CREATE TABLE p (a int) PARTITION BY LIST (a);
         CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1) PARTITION BY LIST (a);
         CREATE TABLE p11 PARTITION OF p1 FOR VALUES IN (1);
-        CREATE INDEX ON p (a);
+        CREATE INDEX ON p1 (a);
         CREATE TABLE keep (a int);
         DROP TABLE p;");
     let names: Vec<&str> = s.tables.iter().map(|t| t.name.name.as_str()).collect();
@@ -561,5 +561,241 @@ fn attached_index_copies_keep_their_names() {
         ));
         assert_eq!(s.indexes.len(), 1);
         assert_eq!(copies(&s, "logs_at"), vec![pair("logs_2025", copy)]);
+    }
+}
+
+fn key_copies(s: &Schema, table: &str) -> Vec<(String, String, String)> {
+    t(s, table)
+        .constraint_copies
+        .iter()
+        .map(|c| (c.constraint.clone(), c.table.to_string(), c.name.clone()))
+        .collect()
+}
+
+fn key_copy(constraint: &str, table: &str, name: &str) -> (String, String, String) {
+    (constraint.into(), table.into(), name.into())
+}
+
+const ORDERS: &str = "CREATE TABLE orders (id bigint NOT NULL, placed date NOT NULL, code text,
+    PRIMARY KEY (id, placed), UNIQUE (code, placed)) PARTITION BY RANGE (placed);\n";
+
+#[test]
+fn key_copies_are_named_as_the_server_names_them() {
+    // Created under the keys, attached with a matching key of its own,
+    // attached without one (its name taken: the counter), and keys added
+    // to the parent afterwards.
+    let s = pg(&format!(
+        "{ORDERS}CREATE TABLE orders_1 PARTITION OF orders FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+         CREATE TABLE orders_2 (id bigint NOT NULL, placed date NOT NULL, code text,
+             CONSTRAINT mine PRIMARY KEY (id, placed));
+         ALTER TABLE orders ATTACH PARTITION orders_2 FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+         CREATE TABLE orders_3_pkey (x int);
+         CREATE TABLE orders_3 (id bigint NOT NULL, placed date NOT NULL, code text);
+         ALTER TABLE orders ATTACH PARTITION orders_3 FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+         ALTER TABLE orders_2 ADD CONSTRAINT two_id UNIQUE (id, placed);
+         ALTER TABLE orders ADD UNIQUE (id, placed);"
+    ));
+    assert_eq!(
+        key_copies(&s, "orders"),
+        vec![
+            key_copy(
+                "orders_code_placed_key",
+                "orders_1",
+                "orders_1_code_placed_key"
+            ),
+            key_copy(
+                "orders_code_placed_key",
+                "orders_2",
+                "orders_2_code_placed_key"
+            ),
+            key_copy(
+                "orders_code_placed_key",
+                "orders_3",
+                "orders_3_code_placed_key"
+            ),
+            key_copy("orders_id_placed_key", "orders_1", "orders_1_id_placed_key"),
+            key_copy("orders_id_placed_key", "orders_2", "two_id"),
+            key_copy("orders_id_placed_key", "orders_3", "orders_3_id_placed_key"),
+            key_copy("orders_pkey", "orders_1", "orders_1_pkey"),
+            key_copy("orders_pkey", "orders_2", "mine"),
+            key_copy("orders_pkey", "orders_3", "orders_3_pkey1"),
+        ]
+    );
+    // What the partitions have because their parent has it is the parent's.
+    for p in ["orders_1", "orders_2", "orders_3"] {
+        assert!(
+            t(&s, p).primary_key.is_none() && t(&s, p).uniques.is_empty(),
+            "{p}"
+        );
+    }
+}
+
+/// pg_dump's way: each partition's key added `ONLY` by its name, then
+/// attached to the parent's.
+#[test]
+fn attached_key_copies_keep_their_names_through_rename_detach_and_drop() {
+    let s = pg(&format!(
+        "{ORDERS}CREATE TABLE orders_1 PARTITION OF orders FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');"
+    ));
+    let dumped = pg("CREATE TABLE orders (id bigint NOT NULL, placed date NOT NULL, code text)
+             PARTITION BY RANGE (placed);
+         CREATE TABLE orders_1 (id bigint NOT NULL, placed date NOT NULL, code text);
+         ALTER TABLE ONLY orders ATTACH PARTITION orders_1 FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+         ALTER TABLE ONLY orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id, placed);
+         ALTER TABLE ONLY orders_1 ADD CONSTRAINT orders_1_pk PRIMARY KEY (id, placed);
+         ALTER TABLE ONLY orders ADD CONSTRAINT orders_code_placed_key UNIQUE (code, placed);
+         ALTER TABLE ONLY orders_1 ADD CONSTRAINT orders_1_code_placed_key UNIQUE (code, placed);
+         ALTER INDEX orders_pkey ATTACH PARTITION orders_1_pk;
+         ALTER INDEX orders_code_placed_key ATTACH PARTITION orders_1_code_placed_key;");
+    assert_eq!(
+        key_copies(&dumped, "orders"),
+        vec![
+            key_copy(
+                "orders_code_placed_key",
+                "orders_1",
+                "orders_1_code_placed_key"
+            ),
+            key_copy("orders_pkey", "orders_1", "orders_1_pk"),
+        ]
+    );
+    assert_ne!(s, dumped);
+    let mut renamed = s.clone();
+    crate::ddl::apply(
+        &mut renamed,
+        SourceFile {
+            path: "m.sql",
+            sql: "ALTER INDEX orders_1_pkey RENAME TO orders_1_pk;",
+        },
+    )
+    .unwrap();
+    assert_eq!(renamed, dumped);
+    // Renamed as a constraint, it is the same copy; the parent's key
+    // renamed keeps its copies.
+    let mut again = s.clone();
+    crate::ddl::apply(
+        &mut again,
+        SourceFile {
+            path: "m.sql",
+            sql: "ALTER TABLE orders_1 RENAME CONSTRAINT orders_1_pkey TO orders_1_pk;
+                  ALTER TABLE orders RENAME CONSTRAINT orders_pkey TO orders_key;",
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        key_copies(&again, "orders")[1],
+        key_copy("orders_key", "orders_1", "orders_1_pk")
+    );
+    // Detached, the partition keeps its copies as its own, by their names.
+    let mut detached = dumped.clone();
+    crate::ddl::apply(
+        &mut detached,
+        SourceFile {
+            path: "m.sql",
+            sql: "ALTER TABLE orders DETACH PARTITION orders_1;",
+        },
+    )
+    .unwrap();
+    assert!(key_copies(&detached, "orders").is_empty());
+    let own = t(&detached, "orders_1");
+    assert_eq!(
+        own.primary_key.as_ref().and_then(|k| k.name.as_deref()),
+        Some("orders_1_pk")
+    );
+    // A dropped key takes its copies along.
+    let mut dropped = dumped.clone();
+    crate::ddl::apply(
+        &mut dropped,
+        SourceFile {
+            path: "m.sql",
+            sql: "ALTER TABLE orders DROP CONSTRAINT orders_pkey;",
+        },
+    )
+    .unwrap();
+    assert_eq!(key_copies(&dropped, "orders").len(), 1);
+}
+
+#[test]
+fn a_key_copy_attached_to_another_kind_of_index_is_refused() {
+    let e = pg_err(&format!(
+        "{ORDERS}CREATE TABLE orders_1 (id bigint NOT NULL, placed date NOT NULL, code text);
+         ALTER TABLE ONLY orders ATTACH PARTITION orders_1 FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+         CREATE INDEX orders_1_id ON orders_1 (id, placed);
+         ALTER INDEX orders_pkey ATTACH PARTITION orders_1_id;"
+    ));
+    assert!(e.contains("is not modelled"), "{e}");
+}
+
+/// PostgreSQL 15 has no exclusion constraints on partitioned tables.
+#[test]
+fn an_exclusion_constraint_on_a_partitioned_table_is_refused() {
+    for sql in [
+        "CREATE TABLE r (during tstzrange, at date NOT NULL, EXCLUDE USING gist (during WITH &&)) PARTITION BY RANGE (at);",
+        "CREATE TABLE r (during tstzrange, at date NOT NULL) PARTITION BY RANGE (at);
+         ALTER TABLE r ADD CONSTRAINT r_excl EXCLUDE USING gist (during WITH &&);",
+    ] {
+        let e = pg_err(sql);
+        assert!(e.contains("partitioned"), "{e}");
+    }
+}
+
+const TREE: &str = "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE r1 PARTITION OF r FOR VALUES FROM ('2026-01-01') TO ('2026-02-01') PARTITION BY LIST (k);
+CREATE TABLE r1a PARTITION OF r1 FOR VALUES IN ('a');\n";
+
+/// Sub-partitions are modelled without indexes or keys copied onto them;
+/// anything that would make a copy of a copy is refused, not left out.
+#[test]
+fn copies_on_sub_partitions_are_refused() {
+    let s = pg(&format!("{TREE}CREATE INDEX ON r1 (k);"));
+    assert_eq!(copies(&s, "r1_k_idx"), vec![pair("r1a", "r1a_k_idx")]);
+    for sql in [
+        format!("{TREE}CREATE INDEX ON r (k);"),
+        format!("{TREE}ALTER TABLE r ADD PRIMARY KEY (id, at, k);"),
+        format!("{TREE}ALTER TABLE r ADD UNIQUE (id, at, k);"),
+        "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY RANGE (at);
+         CREATE INDEX ON r (k);
+         CREATE TABLE r1 PARTITION OF r FOR VALUES FROM ('2026-01-01') TO ('2026-02-01') PARTITION BY LIST (k);
+         CREATE TABLE r1a PARTITION OF r1 FOR VALUES IN ('a');"
+            .to_string(),
+        "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL, PRIMARY KEY (id, at, k))
+             PARTITION BY RANGE (at);
+         CREATE TABLE r1 PARTITION OF r FOR VALUES FROM ('2026-01-01') TO ('2026-02-01') PARTITION BY LIST (k);
+         CREATE TABLE r1a (id int NOT NULL, at date NOT NULL, k text NOT NULL);
+         ALTER TABLE r1 ATTACH PARTITION r1a FOR VALUES IN ('a');"
+            .to_string(),
+        // pg_dump's order: the copy on r1 attached, then r1a's to it.
+        "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY RANGE (at);
+         CREATE TABLE r1 (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY LIST (k);
+         CREATE TABLE r1a (id int NOT NULL, at date NOT NULL, k text NOT NULL);
+         ALTER TABLE ONLY r ATTACH PARTITION r1 FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+         ALTER TABLE ONLY r1 ATTACH PARTITION r1a FOR VALUES IN ('a');
+         CREATE INDEX r_k_idx ON ONLY r USING btree (k);
+         CREATE INDEX r1_k_idx ON ONLY r1 USING btree (k);
+         CREATE INDEX r1a_k_idx ON r1a USING btree (k);
+         ALTER INDEX r_k_idx ATTACH PARTITION r1_k_idx;
+         ALTER INDEX r1_k_idx ATTACH PARTITION r1a_k_idx;"
+            .to_string(),
+        // The other order: r1's index has its copy when it is attached.
+        "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY RANGE (at);
+         CREATE TABLE r1 (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY LIST (k);
+         CREATE TABLE r1a (id int NOT NULL, at date NOT NULL, k text NOT NULL);
+         ALTER TABLE ONLY r ATTACH PARTITION r1 FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+         ALTER TABLE ONLY r1 ATTACH PARTITION r1a FOR VALUES IN ('a');
+         CREATE INDEX r_k_idx ON ONLY r USING btree (k);
+         CREATE INDEX r1_k_idx ON ONLY r1 USING btree (k);
+         CREATE INDEX r1a_k_idx ON r1a USING btree (k);
+         ALTER INDEX r1_k_idx ATTACH PARTITION r1a_k_idx;
+         ALTER INDEX r_k_idx ATTACH PARTITION r1_k_idx;"
+            .to_string(),
+        // A partitioned table with partitions attached under an index.
+        "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY RANGE (at);
+         CREATE INDEX ON r (k);
+         CREATE TABLE r1 (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY LIST (k);
+         CREATE TABLE r1a PARTITION OF r1 FOR VALUES IN ('a');
+         ALTER TABLE r ATTACH PARTITION r1 FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');"
+            .to_string(),
+    ] {
+        let e = pg_err(&sql);
+        assert!(e.contains("copies of a copy"), "{sql}\n{e}");
     }
 }
