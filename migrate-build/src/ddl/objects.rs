@@ -191,8 +191,7 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         | OpaqueKind::Statistics
         | OpaqueKind::Policy
         | OpaqueKind::Rule
-        | OpaqueKind::Collation
-        | OpaqueKind::Other => c.pos,
+        | OpaqueKind::Collation => c.pos,
     };
     let on_table = match kind {
         OpaqueKind::Trigger | OpaqueKind::Policy | OpaqueKind::Rule | OpaqueKind::Statistics => {
@@ -304,8 +303,7 @@ fn object_identity(
         | OpaqueKind::Statistics
         | OpaqueKind::Policy
         | OpaqueKind::Rule
-        | OpaqueKind::Collation
-        | OpaqueKind::Other => Ok((c.qualified()?, None)),
+        | OpaqueKind::Collation => Ok((c.qualified()?, None)),
     }
 }
 
@@ -379,8 +377,7 @@ fn ref_kind_of(kind: OpaqueKind) -> Option<RefKind> {
         | OpaqueKind::Policy
         | OpaqueKind::Rule
         | OpaqueKind::Operator
-        | OpaqueKind::Cast
-        | OpaqueKind::Other => return None,
+        | OpaqueKind::Cast => return None,
     };
     Some(kind)
 }
@@ -863,8 +860,7 @@ pub(super) fn drop_identity(
         | OpaqueKind::Statistics
         | OpaqueKind::Policy
         | OpaqueKind::Rule
-        | OpaqueKind::Collation
-        | OpaqueKind::Other => Ok((c.qualified()?, None)),
+        | OpaqueKind::Collation => Ok((c.qualified()?, None)),
     }
 }
 

@@ -1129,7 +1129,6 @@ pub enum OpaqueKind {
     Operator,
     /// Named `source AS target` (canonical type names).
     Cast,
-    Other,
 }
 
 impl OpaqueKind {
@@ -1147,7 +1146,6 @@ impl OpaqueKind {
             OpaqueKind::Collation => "COLLATION",
             OpaqueKind::Operator => "OPERATOR",
             OpaqueKind::Cast => "CAST",
-            OpaqueKind::Other => "OBJECT",
         }
     }
 }

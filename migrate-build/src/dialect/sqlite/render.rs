@@ -230,7 +230,6 @@ fn opaque_kind_name(kind: OpaqueKind) -> &'static str {
         OpaqueKind::Collation => "collations",
         OpaqueKind::Operator => "operators",
         OpaqueKind::Cast => "casts",
-        OpaqueKind::Other => "objects of this kind",
     }
 }
 
