@@ -1120,6 +1120,7 @@ pub(super) fn rename_column(
             rename_in_expr(e, old, new, d);
         }
     }
+    super::policy::rekey(schema, name);
     Ok(())
 }
 
@@ -1181,6 +1182,7 @@ pub(super) fn rename_table(
             p.table = new.clone();
         }
     }
+    super::policy::rekey(schema, new);
     Ok(())
 }
 

@@ -36,6 +36,7 @@ mod policy;
 mod query;
 mod redact;
 mod renames;
+mod resolve;
 mod scan;
 mod split;
 mod stored;

@@ -113,6 +113,15 @@ impl Expr {
         }
     }
 
+    /// `sql` as written, keyed as `same` is: the same expression with the
+    /// names the server resolves spelled out (see `ddl::resolve`).
+    pub(crate) fn keyed_as(sql: impl Into<String>, same: &str, dialect: Dialect) -> Self {
+        Expr {
+            key: crate::ddl::normalize::expr_key(same, dialect),
+            ..Expr::new(sql, dialect)
+        }
+    }
+
     /// Whether it is one literal value (see [`Literal`]).
     pub fn literal(&self) -> Option<Literal> {
         self.literal
