@@ -587,3 +587,103 @@ fn applied_by_the_tool_the_schema_shows_no_drift() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+/// The tables and function the policy clauses below read.
+const POLICY_PRELUDE: &str = "CREATE FUNCTION current_user_id() RETURNS integer LANGUAGE sql STABLE AS 'SELECT 1';\n\
+CREATE TABLE memberships (tenant_id integer, user_id integer, role text);\n\
+CREATE TABLE teams (id integer, lead integer);\n\
+CREATE TABLE docs (id integer, tenant_id integer, owner integer, body text);\n";
+
+/// `USING` clauses of row-level policies on `docs` as users write them,
+/// with subqueries: the server prints every column inside a subquery
+/// qualified by its relation (`docs.owner` for the policy's own table).
+const POLICY_CLAUSES: &[&str] = &[
+    "tenant_id IN (SELECT tenant_id FROM memberships WHERE user_id = current_user_id())",
+    "EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = docs.tenant_id AND m.user_id = current_user_id())",
+    "EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = tenant_id AND owner = user_id AND role = 'admin')",
+    "tenant_id NOT IN (SELECT tenant_id FROM memberships)",
+    "owner = (SELECT max(user_id) FROM memberships)",
+    "tenant_id = ANY (SELECT m.tenant_id FROM memberships m JOIN teams t ON t.id = m.tenant_id WHERE lead = owner)",
+    "NOT EXISTS (SELECT 1 FROM memberships WHERE memberships.user_id = owner)",
+    "EXISTS (SELECT count(*) FROM memberships GROUP BY tenant_id HAVING count(*) > 1)",
+    "EXISTS (SELECT 1 FROM public.memberships AS m WHERE m.tenant_id = docs.tenant_id)",
+    "owner IN (SELECT user_id FROM memberships WHERE tenant_id IN (SELECT id FROM teams WHERE lead = owner))",
+    "owner = current_user_id() OR EXISTS (SELECT 1 FROM memberships m WHERE m.role IN ('admin', 'owner') AND m.user_id = owner)",
+    "EXISTS (SELECT 1 FROM memberships m, teams t WHERE t.id = m.tenant_id AND t.lead = docs.owner)",
+];
+
+fn policies(sql: &str) -> String {
+    (0..POLICY_CLAUSES.len())
+        .map(|i| {
+            format!(
+                "CREATE POLICY q{i} ON docs USING ({});\n",
+                POLICY_CLAUSES[i]
+            )
+        })
+        .fold(sql.to_string(), |mut out, p| {
+            out.push_str(&p);
+            out
+        })
+}
+
+#[test]
+fn policy_subqueries_the_server_prints_back_equal_what_was_written() {
+    let mut db = test_db!();
+    let sql = policies(POLICY_PRELUDE);
+    db.exec(&sql);
+    let written = interpret(&sql);
+    let server = read(&mut db);
+    // pg_dump writes the server's text with every relation and function
+    // qualified by its schema.
+    let dump = std::process::Command::new("pg_dump")
+        .args(["--schema-only", &db.url])
+        .output()
+        .expect("running pg_dump");
+    assert!(
+        dump.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dump.stderr)
+    );
+    let dumped = interpret(&String::from_utf8_lossy(&dump.stdout));
+    let mut problems = Vec::new();
+    for (i, clause) in POLICY_CLAUSES.iter().enumerate() {
+        let name = format!("q{i}");
+        let find = |s: &Schema| {
+            s.policies
+                .iter()
+                .find(|p| p.name == name)
+                .and_then(|p| p.using.clone())
+        };
+        let (w, s, d) = (find(&written), find(&server), find(&dumped));
+        if w.is_none() || w != s || d != s {
+            problems.push(format!(
+                "{clause}\n  written key {:?}\n  server  key {:?} ({:?})\n  dumped  key {:?}",
+                w.map(|e| e.key),
+                s.as_ref().map(|e| e.key.clone()),
+                s.map(|e| e.sql),
+                d.map(|e| (e.key, e.sql)),
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} of the policies read back differently:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    // What a bare name inside a subquery resolves to is part of the key:
+    // `tenant_id` there is the membership's, not the document's.
+    let changed = interpret(&format!(
+        "{POLICY_PRELUDE}CREATE POLICY q ON docs USING (EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = tenant_id));\n\
+         CREATE POLICY r ON docs USING (EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = docs.tenant_id));"
+    ));
+    let key = |name: &str| {
+        changed
+            .policies
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.using.clone())
+            .map(|e| e.key)
+    };
+    assert_ne!(key("q"), key("r"));
+}

@@ -5,21 +5,19 @@
 //! direction). What they leave out — constraint names, CHECK expressions,
 //! generated-column expressions, AUTOINCREMENT, collations, DEFERRABLE,
 //! partial-index predicates, index expressions — SQLite keeps in the
-//! `CREATE` text of `sqlite_schema`, which a small scanner below reads.
-//! SQLite parsed that text when it stored it, so the scanner can be simple:
-//! it splits tokens and parentheses, it does not validate.
+//! `CREATE` text of `sqlite_schema`, which the DDL interpreter reads
+//! ([`migrate_build::ddl::read_stored`]), as it reads a migration.
 //!
 //! Names keep the spelling of the `CREATE` statements, as the DDL interpreter
 //! keeps them, so that a database and the SQL that built it give equal models.
 
-use std::ops::Range;
-
 use migrate_build::Dialect;
+use migrate_build::ddl::{Stored, read_stored};
 use migrate_build::schema::Definition;
 use migrate_build::schema::{
-    CheckConstraint, Column, ColumnType, Deferrable, Expr, ForeignKey, ForeignKeyAction, Generated,
-    Index, IndexColumn, IndexExpr, OpaqueKind, OpaqueObject, PrimaryKey, QualifiedName, Schema,
-    Table, UniqueConstraint, View,
+    Column, ColumnType, Deferrable, Expr, ForeignKey, ForeignKeyAction, Generated, Index,
+    IndexColumn, OpaqueKind, OpaqueObject, PrimaryKey, QualifiedName, Schema, Table,
+    UniqueConstraint, View,
 };
 use rusqlite::Connection;
 
@@ -145,7 +143,11 @@ fn stored_sql_error(kind: &'static str, name: &str, message: impl Into<String>) 
 
 fn read_table(conn: &Connection, obj: &StoredObject) -> Result<Table, IntrospectError> {
     let sql = obj.sql.as_deref().unwrap_or_default();
-    let text = parse_create_table(sql).map_err(|m| stored_sql_error("table", &obj.name, m))?;
+    let text = match read_stored(D, sql, None) {
+        Ok(Stored::Table(table)) => table,
+        Ok(_) => return Err(stored_sql_error("table", &obj.name, "not a CREATE TABLE")),
+        Err(m) => return Err(stored_sql_error("table", &obj.name, m)),
+    };
     let mut table = Table::new(QualifiedName::new(&obj.name));
 
     let (without_rowid, strict) = conn.query_row(
@@ -188,7 +190,7 @@ fn read_table(conn: &Connection, obj: &StoredObject) -> Result<Table, Introspect
             column.collation = c.collation.clone();
             column.autoincrement = c.autoincrement;
             column.generated = c.generated.as_ref().map(|g| Generated {
-                expr: Expr::new(g.as_str(), D),
+                expr: g.expr.clone(),
                 stored: hidden == 3,
             });
         }
@@ -208,7 +210,9 @@ fn read_table(conn: &Connection, obj: &StoredObject) -> Result<Table, Introspect
     if !pk.is_empty() {
         let pk_columns: Vec<String> = pk.into_iter().map(|(_, n)| n).collect();
         let (name, columns) = match &text.primary_key {
-            Some((name, cols)) if same_columns(cols, &pk_columns) => (name.clone(), cols.clone()),
+            Some(written) if same_columns(&written.columns, &pk_columns) => {
+                (written.name.clone(), written.columns.clone())
+            }
             _ => (None, pk_columns),
         };
         table.primary_key = Some(PrimaryKey {
@@ -219,16 +223,7 @@ fn read_table(conn: &Connection, obj: &StoredObject) -> Result<Table, Introspect
     }
 
     table.uniques = read_uniques(conn, &obj.name, &text)?;
-    table.checks = text
-        .checks
-        .iter()
-        .map(|(name, expr)| CheckConstraint {
-            name: name.clone(),
-            expr: Expr::new(expr.as_str(), D),
-            no_inherit: false,
-            not_valid: false,
-        })
-        .collect();
+    table.checks = text.checks.clone();
     table.foreign_keys = read_foreign_keys(conn, &obj.name, &text)?;
     Ok(table)
 }
@@ -281,7 +276,7 @@ fn index_key_columns(
 fn read_uniques(
     conn: &Connection,
     table: &str,
-    text: &TableText,
+    text: &Table,
 ) -> Result<Vec<UniqueConstraint>, IntrospectError> {
     let mut uniques = Vec::new();
     let mut used = vec![false; text.uniques.len()];
@@ -297,11 +292,11 @@ fn read_uniques(
             .uniques
             .iter()
             .enumerate()
-            .find(|(i, (_, cols))| !used[*i] && same_columns(cols, &columns));
+            .find(|(i, u)| !used[*i] && same_columns(&u.columns, &columns));
         let (name, columns) = match found {
-            Some((i, (name, cols))) => {
+            Some((i, u)) => {
                 used[i] = true;
-                (name.clone(), cols.clone())
+                (u.name.clone(), u.columns.clone())
             }
             None => (None, columns),
         };
@@ -318,7 +313,7 @@ fn read_uniques(
 fn read_foreign_keys(
     conn: &Connection,
     table: &str,
-    text: &TableText,
+    text: &Table,
 ) -> Result<Vec<ForeignKey>, IntrospectError> {
     // id, seq, table, from, to, on_update, on_delete
     type Row = (i64, String, String, Option<String>, String, String);
@@ -372,7 +367,9 @@ fn read_foreign_keys(
         let found = text.foreign_keys.iter().enumerate().find(|(i, t)| {
             !used[*i]
                 && same_columns(&t.columns, &fk.columns)
-                && t.table.eq_ignore_ascii_case(&fk.referenced_table.name)
+                && t.referenced_table
+                    .name
+                    .eq_ignore_ascii_case(&fk.referenced_table.name)
         });
         if let Some((i, t)) = found {
             used[i] = true;
@@ -408,7 +405,6 @@ fn read_indexes(
     table: &Table,
     objects: &[StoredObject],
 ) -> Result<Vec<Index>, IntrospectError> {
-    let declared = &table.columns;
     let mut indexes = Vec::new();
     for info in index_list(conn, &table.name.name)? {
         // `pk` and `u` indexes are the primary key and UNIQUE constraints.
@@ -420,632 +416,80 @@ fn read_indexes(
             .find(|o| o.kind == "index" && o.name == info.name)
             .and_then(|o| o.sql.as_deref())
             .unwrap_or_default();
-        let text = parse_create_index(sql).map_err(|m| stored_sql_error("index", &info.name, m))?;
+        let stored = match read_stored(D, sql, Some(table)) {
+            Ok(Stored::Index(index)) => index,
+            Ok(_) => return Err(stored_sql_error("index", &info.name, "not a CREATE INDEX")),
+            Err(m) => return Err(stored_sql_error("index", &info.name, m)),
+        };
         let keys = index_key_columns(conn, &info.name)?;
-        if keys.len() != text.columns.len() {
+        if keys.len() != stored.columns.len() {
             return Err(stored_sql_error(
                 "index",
                 &info.name,
                 format!(
                     "{} key columns in PRAGMA index_xinfo, {} in the CREATE INDEX text",
                     keys.len(),
-                    text.columns.len()
+                    stored.columns.len()
                 ),
             ));
         }
-        let columns = keys
-            .into_iter()
-            .zip(text.columns)
-            .map(|((_, descending), item)| {
-                // A collation the column has anyway is no collation, as
-                // PostgreSQL reports it and the interpreter models it.
-                let own = item.column.as_deref().and_then(|name| {
-                    let column = declared
-                        .iter()
-                        .find(|c| c.name.eq_ignore_ascii_case(name))?;
-                    column.collation.as_deref()
-                });
-                let collation = item
-                    .collation
-                    .filter(|c| !own.is_some_and(|own| own.eq_ignore_ascii_case(c)));
-                IndexColumn {
-                    expr: match item.column {
-                        Some(name) => IndexExpr::Column(name),
-                        None => IndexExpr::Expression(Expr::new(item.expr, D)),
-                    },
-                    descending,
-                    nulls_first: None,
-                    opclass: None,
-                    collation,
-                }
-            })
-            .collect();
-        if info.partial != text.predicate.is_some() {
+        if info.partial != stored.predicate.is_some() {
             return Err(stored_sql_error(
                 "index",
                 &info.name,
                 "cannot find the WHERE clause",
             ));
         }
+        let columns = keys
+            .into_iter()
+            .zip(stored.columns.iter().cloned())
+            .map(|((_, descending), item)| IndexColumn { descending, ..item })
+            .collect();
         indexes.push(Index {
-            partition_copies: Vec::new(),
-            comment: None,
             name: QualifiedName::new(&info.name),
-            table: QualifiedName::new(text.table),
             unique: info.unique,
             columns,
-            predicate: text.predicate.map(|p| Expr::new(p, D)),
-            method: None,
-            include: Vec::new(),
-            nulls_not_distinct: false,
-            storage: Vec::new(),
+            ..stored
         });
     }
     Ok(indexes)
 }
 
+/// The interpreter reads the stored statement as it reads a migration, so
+/// both turn `CREATE VIEW v (a, b) AS SELECT …` into the same body.
 fn read_view(obj: &StoredObject) -> Result<View, IntrospectError> {
     let sql = obj.sql.as_deref().unwrap_or_default();
-    // The interpreter reads the stored statement as it reads a migration, so
-    // both turn `CREATE VIEW v (a, b) AS SELECT …` into the same body.
-    let mut scratch = migrate_build::Schema::empty(D);
-    let stored = migrate_build::ddl::SourceFile {
-        path: "sqlite_schema",
-        sql,
+    let view = match read_stored(D, sql, None) {
+        Ok(Stored::View(view)) => view,
+        Ok(_) => return Err(stored_sql_error("view", &obj.name, "not a CREATE VIEW")),
+        Err(m) => return Err(stored_sql_error("view", &obj.name, m)),
     };
-    if migrate_build::ddl::apply(&mut scratch, stored).is_ok()
-        && let Some(view) = scratch.views.pop()
-    {
-        return Ok(View {
-            column_comments: Vec::new(),
-            comment: None,
-            name: QualifiedName::new(&obj.name),
-            materialized: false,
-            definition: view.definition,
-            options: Vec::new(),
-        });
-    }
-    let select =
-        view_select(sql).ok_or_else(|| stored_sql_error("view", &obj.name, "no AS SELECT"))?;
     Ok(View {
         column_comments: Vec::new(),
         comment: None,
         name: QualifiedName::new(&obj.name),
         materialized: false,
-        definition: Definition::source(select),
+        definition: view.definition,
         options: Vec::new(),
     })
-}
-
-// ----------------------------------------------------------------- scanner
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    /// Unquoted word: keyword or identifier.
-    Word,
-    /// `"x"`, `[x]` or `` `x` ``.
-    Quoted,
-    /// `'x'`
-    Str,
-    Number,
-    Punct(u8),
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Token {
-    kind: Kind,
-    span: (usize, usize),
-}
-
-fn tokenize(sql: &str) -> Vec<Token> {
-    let b = sql.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    // Finds the end of a quoted run opened at `i` and closed by `close`,
-    // where a doubled closer is an escaped one.
-    let quoted_end = |i: usize, close: u8, doubles: bool| {
-        let mut j = i + 1;
-        while j < b.len() {
-            if b[j] == close {
-                if doubles && b.get(j + 1) == Some(&close) {
-                    j += 2;
-                    continue;
-                }
-                return j + 1;
-            }
-            j += 1;
-        }
-        b.len()
-    };
-    while i < b.len() {
-        let c = b[i];
-        let start = i;
-        let kind = match c {
-            _ if c.is_ascii_whitespace() => {
-                i += 1;
-                continue;
-            }
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                i = b[i..]
-                    .iter()
-                    .position(|&x| x == b'\n')
-                    .map_or(b.len(), |p| i + p + 1);
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i = sql[i + 2..].find("*/").map_or(b.len(), |p| i + 2 + p + 2);
-                continue;
-            }
-            b'\'' => {
-                i = quoted_end(i, b'\'', true);
-                Kind::Str
-            }
-            b'"' | b'`' => {
-                i = quoted_end(i, c, true);
-                Kind::Quoted
-            }
-            b'[' => {
-                i = quoted_end(i, b']', false);
-                Kind::Quoted
-            }
-            _ if c.is_ascii_digit()
-                || (c == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) =>
-            {
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.') {
-                    let exp =
-                        matches!(b[i], b'e' | b'E') && matches!(b.get(i + 1), Some(b'+' | b'-'));
-                    i += if exp { 2 } else { 1 };
-                }
-                Kind::Number
-            }
-            _ if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
-                while i < b.len()
-                    && (b[i].is_ascii_alphanumeric()
-                        || b[i] == b'_'
-                        || b[i] == b'$'
-                        || b[i] >= 0x80)
-                {
-                    i += 1;
-                }
-                Kind::Word
-            }
-            _ => {
-                i += 1;
-                Kind::Punct(c)
-            }
-        };
-        out.push(Token {
-            kind,
-            span: (start, i),
-        });
-    }
-    out
-}
-
-/// A token stream over one statement's text.
-struct Cursor<'s> {
-    sql: &'s str,
-    toks: Vec<Token>,
-}
-
-impl<'s> Cursor<'s> {
-    fn new(sql: &'s str) -> Self {
-        Cursor {
-            sql,
-            toks: tokenize(sql),
-        }
-    }
-
-    fn text(&self, i: usize) -> &'s str {
-        self.toks
-            .get(i)
-            .and_then(|t| self.sql.get(t.span.0..t.span.1))
-            .unwrap_or("")
-    }
-
-    fn is_kw(&self, i: usize, kw: &str) -> bool {
-        self.toks.get(i).is_some_and(|t| t.kind == Kind::Word)
-            && self.text(i).eq_ignore_ascii_case(kw)
-    }
-
-    fn is_punct(&self, i: usize, p: u8) -> bool {
-        self.toks.get(i).is_some_and(|t| t.kind == Kind::Punct(p))
-    }
-
-    /// The identifier at `i`, unquoted.
-    fn ident(&self, i: usize) -> Option<String> {
-        let t = self.toks.get(i)?;
-        let text = self.text(i);
-        match t.kind {
-            Kind::Word => Some(text.to_string()),
-            Kind::Quoted | Kind::Str => {
-                let inner = text.get(1..text.len().saturating_sub(1))?;
-                Some(match text.as_bytes().first() {
-                    Some(b'"') => inner.replace("\"\"", "\""),
-                    Some(b'`') => inner.replace("``", "`"),
-                    Some(b'\'') => inner.replace("''", "'"),
-                    _ => inner.to_string(),
-                })
-            }
-            Kind::Number | Kind::Punct(_) => None,
-        }
-    }
-
-    /// The index of the `)` matching the `(` at `open`.
-    fn close_of(&self, open: usize) -> Option<usize> {
-        let mut depth = 0usize;
-        for i in open..self.toks.len() {
-            if self.is_punct(i, b'(') {
-                depth += 1;
-            } else if self.is_punct(i, b')') {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-        }
-        None
-    }
-
-    /// The source text of tokens `range`, comments inside kept.
-    fn slice(&self, range: Range<usize>) -> String {
-        match (
-            self.toks.get(range.start),
-            range.end.checked_sub(1).and_then(|e| self.toks.get(e)),
-        ) {
-            (Some(a), Some(b)) if range.start < range.end => self
-                .sql
-                .get(a.span.0..b.span.1)
-                .unwrap_or("")
-                .trim()
-                .to_string(),
-            _ => String::new(),
-        }
-    }
-
-    /// Ranges of the comma-separated items between `open` and `close`.
-    fn items(&self, open: usize, close: usize) -> Vec<Range<usize>> {
-        let mut items = Vec::new();
-        let mut depth = 0usize;
-        let mut start = open + 1;
-        for i in open + 1..close {
-            if self.is_punct(i, b'(') {
-                depth += 1;
-            } else if self.is_punct(i, b')') {
-                depth = depth.saturating_sub(1);
-            } else if depth == 0 && self.is_punct(i, b',') {
-                items.push(start..i);
-                start = i + 1;
-            }
-        }
-        if start < close {
-            items.push(start..close);
-        }
-        items
-    }
-
-    /// The first identifier of each item of the list opened at `open`
-    /// (`(a COLLATE nocase, b DESC)` → `[a, b]`).
-    fn name_list(&self, open: usize) -> Option<(Vec<String>, usize)> {
-        let close = self.close_of(open)?;
-        let names = self
-            .items(open, close)
-            .into_iter()
-            .map(|r| self.ident(r.start))
-            .collect::<Option<Vec<_>>>()?;
-        Some((names, close))
-    }
-
-    /// The first `(` at or after `from` at parenthesis depth 0.
-    fn first_paren(&self, from: usize) -> Option<usize> {
-        (from..self.toks.len()).find(|&i| self.is_punct(i, b'('))
-    }
-}
-
-#[derive(Default)]
-struct TableText {
-    columns: Vec<ColumnText>,
-    primary_key: Option<(Option<String>, Vec<String>)>,
-    uniques: Vec<(Option<String>, Vec<String>)>,
-    checks: Vec<(Option<String>, String)>,
-    foreign_keys: Vec<ForeignKeyText>,
-}
-
-struct ColumnText {
-    name: String,
-    collation: Option<String>,
-    generated: Option<String>,
-    autoincrement: bool,
-}
-
-struct ForeignKeyText {
-    name: Option<String>,
-    columns: Vec<String>,
-    table: String,
-    deferrable: Deferrable,
-}
-
-const COLUMN_CONSTRAINT_START: &[&str] = &[
-    "CONSTRAINT",
-    "PRIMARY",
-    "NOT",
-    "NULL",
-    "UNIQUE",
-    "CHECK",
-    "DEFAULT",
-    "COLLATE",
-    "REFERENCES",
-    "GENERATED",
-    "AS",
-];
-
-fn parse_create_table(sql: &str) -> Result<TableText, String> {
-    let c = Cursor::new(sql);
-    let open = c.first_paren(0).ok_or("no column list")?;
-    let close = c.close_of(open).ok_or("unbalanced parentheses")?;
-    let mut text = TableText::default();
-    for item in c.items(open, close) {
-        let first = item.start;
-        let is_constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
-            .iter()
-            .any(|kw| c.is_kw(first, kw));
-        if is_constraint {
-            table_constraint(&c, item, &mut text)?;
-        } else {
-            column_def(&c, item, &mut text)?;
-        }
-    }
-    Ok(text)
-}
-
-fn column_def(c: &Cursor<'_>, item: Range<usize>, text: &mut TableText) -> Result<(), String> {
-    let name = c.ident(item.start).ok_or("column without a name")?;
-    let mut col = ColumnText {
-        name: name.clone(),
-        collation: None,
-        generated: None,
-        autoincrement: false,
-    };
-    // Skip the type, which may hold parentheses: `DECIMAL(10, 2)`.
-    let mut i = item.start + 1;
-    while i < item.end && !COLUMN_CONSTRAINT_START.iter().any(|kw| c.is_kw(i, kw)) {
-        i = if c.is_punct(i, b'(') {
-            c.close_of(i).ok_or("unbalanced type")? + 1
-        } else {
-            i + 1
-        };
-    }
-    let mut pending_name: Option<String> = None;
-    while i < item.end {
-        if c.is_kw(i, "CONSTRAINT") {
-            pending_name = c.ident(i + 1);
-            i += 2;
-            continue;
-        }
-        if c.is_kw(i, "PRIMARY") {
-            text.primary_key = Some((pending_name.take(), vec![name.clone()]));
-            i += 2;
-            while i < item.end && !COLUMN_CONSTRAINT_START.iter().any(|kw| c.is_kw(i, kw)) {
-                if c.is_kw(i, "AUTOINCREMENT") {
-                    col.autoincrement = true;
-                }
-                i += 1;
-            }
-        } else if c.is_kw(i, "UNIQUE") {
-            text.uniques.push((pending_name.take(), vec![name.clone()]));
-            i += 1;
-        } else if c.is_kw(i, "CHECK") {
-            let close = c.close_of(i + 1).ok_or("unbalanced CHECK")?;
-            text.checks
-                .push((pending_name.take(), c.slice(i + 2..close)));
-            i = close + 1;
-        } else if c.is_kw(i, "DEFAULT") {
-            pending_name = None;
-            i += 1;
-            if c.is_punct(i, b'(') {
-                i = c.close_of(i).ok_or("unbalanced DEFAULT")? + 1;
-            } else {
-                if c.is_punct(i, b'+') || c.is_punct(i, b'-') {
-                    i += 1;
-                }
-                i += 1;
-            }
-        } else if c.is_kw(i, "COLLATE") {
-            pending_name = None;
-            col.collation = c.ident(i + 1);
-            i += 2;
-        } else if c.is_kw(i, "REFERENCES") {
-            let (fk, next) = references(c, i, pending_name.take(), vec![name.clone()])?;
-            text.foreign_keys.push(fk);
-            i = next;
-        } else if c.is_kw(i, "GENERATED") || c.is_kw(i, "AS") {
-            let open = c.first_paren(i).ok_or("generated column without (…)")?;
-            let close = c.close_of(open).ok_or("unbalanced AS (…)")?;
-            col.generated = Some(c.slice(open + 1..close));
-            pending_name = None;
-            i = close + 1;
-        } else {
-            // NOT NULL, NULL, ON CONFLICT …, STORED, VIRTUAL: nothing to keep.
-            i += 1;
-        }
-    }
-    text.columns.push(col);
-    Ok(())
-}
-
-/// `REFERENCES t [(cols)] [ON DELETE|UPDATE action | MATCH x]* [[NOT] DEFERRABLE [INITIALLY …]]`
-/// starting at `i`; returns the foreign key and the index after it.
-fn references(
-    c: &Cursor<'_>,
-    i: usize,
-    name: Option<String>,
-    columns: Vec<String>,
-) -> Result<(ForeignKeyText, usize), String> {
-    let table = c.ident(i + 1).ok_or("REFERENCES without a table")?;
-    let mut i = i + 2;
-    if c.is_punct(i, b'(') {
-        i = c.close_of(i).ok_or("unbalanced REFERENCES")? + 1;
-    }
-    let mut deferrable = Deferrable::NotDeferrable;
-    loop {
-        if c.is_kw(i, "ON") {
-            i += if c.is_kw(i + 2, "SET") || c.is_kw(i + 2, "NO") {
-                4
-            } else {
-                3
-            };
-        } else if c.is_kw(i, "MATCH") {
-            i += 2;
-        } else if c.is_kw(i, "NOT") && c.is_kw(i + 1, "DEFERRABLE") {
-            deferrable = Deferrable::NotDeferrable;
-            i += 2;
-            if c.is_kw(i, "INITIALLY") {
-                i += 2;
-            }
-        } else if c.is_kw(i, "DEFERRABLE") {
-            deferrable = if c.is_kw(i + 1, "INITIALLY") && c.is_kw(i + 2, "DEFERRED") {
-                Deferrable::InitiallyDeferred
-            } else {
-                Deferrable::InitiallyImmediate
-            };
-            i += if c.is_kw(i + 1, "INITIALLY") { 3 } else { 1 };
-        } else {
-            break;
-        }
-    }
-    Ok((
-        ForeignKeyText {
-            name,
-            columns,
-            table,
-            deferrable,
-        },
-        i,
-    ))
-}
-
-fn table_constraint(
-    c: &Cursor<'_>,
-    item: Range<usize>,
-    text: &mut TableText,
-) -> Result<(), String> {
-    let mut i = item.start;
-    let mut name = None;
-    if c.is_kw(i, "CONSTRAINT") {
-        name = c.ident(i + 1);
-        i += 2;
-    }
-    if c.is_kw(i, "PRIMARY") || c.is_kw(i, "UNIQUE") {
-        let open = c.first_paren(i).ok_or("key without columns")?;
-        let (cols, _) = c.name_list(open).ok_or("unreadable key columns")?;
-        if c.is_kw(i, "PRIMARY") {
-            text.primary_key = Some((name, cols));
-        } else {
-            text.uniques.push((name, cols));
-        }
-    } else if c.is_kw(i, "CHECK") {
-        let close = c.close_of(i + 1).ok_or("unbalanced CHECK")?;
-        text.checks.push((name, c.slice(i + 2..close)));
-    } else if c.is_kw(i, "FOREIGN") {
-        let open = c.first_paren(i).ok_or("FOREIGN KEY without columns")?;
-        let (cols, close) = c.name_list(open).ok_or("unreadable FOREIGN KEY columns")?;
-        if !c.is_kw(close + 1, "REFERENCES") {
-            return Err("FOREIGN KEY without REFERENCES".to_string());
-        }
-        let (fk, _) = references(c, close + 1, name, cols)?;
-        text.foreign_keys.push(fk);
-    }
-    Ok(())
-}
-
-struct IndexText {
-    table: String,
-    columns: Vec<IndexItemText>,
-    predicate: Option<String>,
-}
-
-struct IndexItemText {
-    /// Set when the item is a bare column name.
-    column: Option<String>,
-    expr: String,
-    collation: Option<String>,
-}
-
-/// `CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (items) [WHERE expr]`
-fn parse_create_index(sql: &str) -> Result<IndexText, String> {
-    let c = Cursor::new(sql);
-    let on = (0..c.toks.len())
-        .find(|&i| c.is_kw(i, "ON"))
-        .ok_or("no ON")?;
-    let table = c.ident(on + 1).ok_or("no table after ON")?;
-    let open = c.first_paren(on).ok_or("no column list")?;
-    let close = c.close_of(open).ok_or("unbalanced parentheses")?;
-    let mut columns = Vec::new();
-    for item in c.items(open, close) {
-        let mut end = item.end;
-        if c.is_kw(end - 1, "ASC") || c.is_kw(end - 1, "DESC") {
-            end -= 1;
-        }
-        let mut collation = None;
-        if end >= item.start + 3 && c.is_kw(end - 2, "COLLATE") {
-            collation = c.ident(end - 1);
-            end -= 2;
-        }
-        let single = end == item.start + 1
-            && c.toks
-                .get(item.start)
-                .is_some_and(|t| matches!(t.kind, Kind::Word | Kind::Quoted));
-        columns.push(IndexItemText {
-            column: if single { c.ident(item.start) } else { None },
-            expr: c.slice(item.start..end),
-            collation,
-        });
-    }
-    let predicate = if c.is_kw(close + 1, "WHERE") {
-        let mut end = c.toks.len();
-        while end > close + 2 && c.is_punct(end - 1, b';') {
-            end -= 1;
-        }
-        Some(c.slice(close + 2..end))
-    } else {
-        None
-    };
-    Ok(IndexText {
-        table,
-        columns,
-        predicate,
-    })
-}
-
-/// The `SELECT …` of `CREATE VIEW name [(cols)] AS SELECT …`.
-fn view_select(sql: &str) -> Option<String> {
-    let c = Cursor::new(sql);
-    let mut i = 0;
-    while i < c.toks.len() {
-        if c.is_punct(i, b'(') {
-            i = c.close_of(i)? + 1;
-            continue;
-        }
-        if c.is_kw(i, "AS") {
-            let mut end = c.toks.len();
-            while end > i + 1 && c.is_punct(end - 1, b';') {
-                end -= 1;
-            }
-            return Some(c.slice(i + 1..end));
-        }
-        i += 1;
-    }
-    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn read(sql: &str) -> Schema {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(sql).unwrap();
+        introspect(&conn, &[]).unwrap()
+    }
+
     #[test]
-    fn scanner_reads_constraints() {
-        let t = parse_create_table(
-            r#"CREATE TABLE "Order" (
+    fn stored_text_gives_what_the_pragmas_leave_out() {
+        let s = read(
+            r#"CREATE TABLE customer (id INTEGER PRIMARY KEY);
+            CREATE TABLE other (a INT, b INT, PRIMARY KEY (a, b));
+            CREATE TABLE "Order" (
                 id INTEGER CONSTRAINT pk PRIMARY KEY AUTOINCREMENT, -- a comment, with a comma
                 [Total] decimal(10, 2) NOT NULL DEFAULT (0) CHECK ("Total" >= 0),
                 note TEXT COLLATE NOCASE UNIQUE,
@@ -1054,56 +498,78 @@ mod tests {
                 CONSTRAINT uq UNIQUE (note, "Total"),
                 CONSTRAINT fk FOREIGN KEY (cust, twice) REFERENCES other (a, b) ON UPDATE CASCADE,
                 CHECK (twice > 0)
-            ) STRICT"#,
-        )
-        .unwrap();
+            );
+            CREATE UNIQUE INDEX IF NOT EXISTS ix ON "Order" (lower(note) DESC, note COLLATE binary ASC, [Total]) WHERE cust IS NULL AND (twice > 1);
+            CREATE VIEW v (a, b) AS SELECT 1 AS a, 2 AS b;"#,
+        );
+        let t = s.table(&QualifiedName::new("Order")).unwrap();
         let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["id", "Total", "note", "cust", "twice"]);
         assert!(t.columns[0].autoincrement);
         assert_eq!(t.columns[2].collation.as_deref(), Some("NOCASE"));
-        assert_eq!(t.columns[4].generated.as_deref(), Some("cust * 2"));
+        let twice = t.columns[4].generated.as_ref().unwrap();
+        assert!(twice.stored);
+        assert_eq!(twice.expr, Expr::new("cust * 2", D));
+        assert_eq!(t.primary_key.as_ref().unwrap().name.as_deref(), Some("pk"));
+        let uniques: Vec<_> = t.uniques.iter().map(|u| u.name.as_deref()).collect();
+        assert_eq!(uniques.len(), 2);
+        assert!(uniques.contains(&Some("uq")));
+        let mut checks: Vec<_> = t.checks.iter().map(|c| c.expr.key.clone()).collect();
+        checks.sort();
+        let mut written = [
+            Expr::new("\"Total\" >= 0", D).key,
+            Expr::new("twice > 0", D).key,
+        ];
+        written.sort();
+        assert_eq!(checks, written);
+        let fk = |name: &str| {
+            t.foreign_keys
+                .iter()
+                .find(|f| f.referenced_table.name == name)
+                .unwrap()
+        };
+        assert_eq!(fk("customer").deferrable, Deferrable::InitiallyDeferred);
+        assert_eq!(fk("customer").on_delete, ForeignKeyAction::SetNull);
+        assert_eq!(fk("other").name.as_deref(), Some("fk"));
+        assert_eq!(fk("other").columns, ["cust", "twice"]);
+        let ix = &s.indexes[0];
+        assert_eq!(ix.table.name, "Order");
+        assert!(ix.unique);
+        let directions: Vec<bool> = ix.columns.iter().map(|c| c.descending).collect();
+        assert_eq!(directions, [true, false, false]);
+        assert_eq!(ix.columns[1].collation.as_deref(), Some("binary"));
         assert_eq!(
-            t.primary_key,
-            Some((Some("pk".to_string()), vec!["id".to_string()]))
+            ix.predicate,
+            Some(Expr::new("cust IS NULL AND (twice > 1)", D))
         );
-        assert_eq!(t.uniques.len(), 2);
-        assert_eq!(
-            t.uniques[1],
-            (
-                Some("uq".to_string()),
-                vec!["note".to_string(), "Total".to_string()]
-            )
-        );
-        let checks: Vec<&str> = t.checks.iter().map(|(_, e)| e.as_str()).collect();
-        assert_eq!(checks, ["\"Total\" >= 0", "twice > 0"]);
-        assert_eq!(t.foreign_keys.len(), 2);
-        assert_eq!(t.foreign_keys[0].deferrable, Deferrable::InitiallyDeferred);
-        assert_eq!(t.foreign_keys[1].name.as_deref(), Some("fk"));
-        assert_eq!(t.foreign_keys[1].columns, ["cust", "twice"]);
+        assert_eq!(s.views[0].definition.sql(), "SELECT 1 AS a, 2 AS b");
     }
 
     #[test]
-    fn scanner_reads_indexes_and_views() {
-        let i = parse_create_index(
-            "CREATE UNIQUE INDEX IF NOT EXISTS ix ON \"T\" (lower(name) DESC, b COLLATE nocase ASC, [c d]) WHERE deleted_at IS NULL AND (x > 1);",
-        )
-        .unwrap();
-        assert_eq!(i.table, "T");
-        assert_eq!(i.columns.len(), 3);
-        assert_eq!(
-            (i.columns[0].column.as_deref(), i.columns[0].expr.as_str()),
-            (None, "lower(name)")
+    fn quotes_and_comments_in_stored_text_mean_what_sqlite_read() {
+        let s = read(
+            "CREATE TABLE \"a)b\" (\n\
+               \"c)d\" TEXT CONSTRAINT \"k)\" CHECK (\"c)d\" <> '-- not a comment, )'), -- a ) comment\n\
+               e INT CONSTRAINT nn NOT NULL CHECK (e > 0) /* , ) */ COLLATE NOCASE\n\
+             );\n\
+             CREATE INDEX \"i)x\" ON \"a)b\" (\"c)d\") WHERE \"c)d\" <> ')';",
         );
-        assert_eq!(i.columns[1].column.as_deref(), Some("b"));
-        assert_eq!(i.columns[1].collation.as_deref(), Some("nocase"));
-        assert_eq!(i.columns[2].column.as_deref(), Some("c d"));
-        assert_eq!(
-            i.predicate.as_deref(),
-            Some("deleted_at IS NULL AND (x > 1)")
-        );
-        assert_eq!(
-            view_select("CREATE VIEW v (a, b) AS SELECT 1 AS a, 2 AS b;").as_deref(),
-            Some("SELECT 1 AS a, 2 AS b")
+        let t = s.table(&QualifiedName::new("a)b")).unwrap();
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["c)d", "e"]);
+        assert_eq!(t.columns[1].collation.as_deref(), Some("NOCASE"));
+        let check =
+            |name: Option<&str>| t.checks.iter().find(|c| c.name.as_deref() == name).unwrap();
+        assert!(check(Some("k)")).expr.has_string("-- not a comment, )"));
+        // `CONSTRAINT nn` names the NOT NULL, not the CHECK after it.
+        assert_eq!(check(None).expr, Expr::new("e > 0", D));
+        assert_eq!(t.checks.len(), 2);
+        assert_eq!(s.indexes[0].name.name, "i)x");
+        assert!(
+            s.indexes[0]
+                .predicate
+                .as_ref()
+                .is_some_and(|p| p.has_string(")"))
         );
     }
 }

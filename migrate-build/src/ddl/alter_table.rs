@@ -1246,6 +1246,7 @@ pub(super) fn rename_column(
             rename_in_expr(e, old, new, d);
         }
     }
+    super::policy::rekey(schema, name);
     Ok(())
 }
 
@@ -1318,6 +1319,7 @@ pub(super) fn rename_table(
             p.table = new.clone();
         }
     }
+    super::policy::rekey(schema, new);
     Ok(())
 }
 

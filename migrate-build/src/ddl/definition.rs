@@ -619,6 +619,18 @@ fn view_key(schema: &Schema, body: &str) -> Option<String> {
         i += 1;
     }
     let mut query = super::scan::parse_query(&text, d).ok()?;
+    query_shape(&mut query);
+    Some(format!(
+        "view|{}",
+        normalize::definition_key(&query.to_string())
+    ))
+}
+
+/// A query in the shape the server prints it back: each item named as the
+/// server names it, joins and conditions keyed as expressions are, nested
+/// joins unwrapped. Its print is compared, never rendered.
+pub(super) fn query_shape(query: &mut sqlparser::ast::Query) {
+    use sqlparser::ast;
     fn keyed(e: &mut ast::Expr) {
         let k = super::expr_key::of(e);
         *e = ast::Expr::Identifier(ast::Ident::new(format!("<{k}>")));
@@ -666,6 +678,34 @@ fn view_key(schema: &Schema, body: &str) -> Option<String> {
             );
             *f = inner;
             factor(f);
+            return;
+        }
+        match f {
+            // Names as the server prints them: folded, and without the
+            // `public.` pg_dump writes.
+            ast::TableFactor::Table { name, alias, .. } => {
+                let mut parts: Vec<String> = name
+                    .0
+                    .iter()
+                    .filter_map(|p| p.as_ident())
+                    .map(super::expr_key::name)
+                    .collect();
+                if parts.len() > 1 && (parts[0] == "public" || parts[0] == "pg_catalog") {
+                    parts.remove(0);
+                }
+                if parts.len() == name.0.len() || parts.len() + 1 == name.0.len() {
+                    name.0 = parts
+                        .into_iter()
+                        .map(|p| ast::ObjectNamePart::Identifier(ast::Ident::new(p)))
+                        .collect();
+                }
+                if let Some(a) = alias {
+                    a.name = ast::Ident::new(super::expr_key::name(&a.name));
+                    a.explicit = false;
+                }
+            }
+            ast::TableFactor::Derived { subquery, .. } => query_shape(subquery),
+            _ => {}
         }
     }
     fn joins(t: &mut ast::TableWithJoins) {
@@ -793,8 +833,4 @@ fn view_key(schema: &Schema, body: &str) -> Option<String> {
         }
     }
     set(&mut query.body);
-    Some(format!(
-        "view|{}",
-        normalize::definition_key(&query.to_string())
-    ))
 }

@@ -134,12 +134,15 @@ fn key(e: &Expr) -> String {
             compare_op,
             right,
             is_some: _,
-        } => format!(
-            "({} {} any {})",
-            key(left),
-            operator(compare_op),
-            quantified(right)
-        ),
+        } => match (compare_op, unwrapped(right)) {
+            (BinaryOperator::Eq, Expr::Subquery(q)) => format!("({} in ({}))", key(left), query(q)),
+            _ => format!(
+                "({} {} any {})",
+                key(left),
+                operator(compare_op),
+                quantified(right)
+            ),
+        },
         Expr::AllOp {
             left,
             compare_op,
@@ -320,8 +323,35 @@ fn key(e: &Expr) -> String {
             let field = field.to_string().to_ascii_lowercase();
             format!("extract({} from {})", field.trim_matches('\''), key(expr))
         }
+        // The server prints `x = ANY (SELECT …)` as `x IN (SELECT …)`, and
+        // `NOT IN` / `NOT EXISTS` as `NOT (…)`.
+        Expr::In {
+            expr,
+            target: InTarget::Subquery(subquery),
+            negated,
+            global: false,
+        } => negate(
+            format!("({} in ({}))", key(expr), query(subquery)),
+            *negated,
+        ),
+        Expr::Exists { subquery, negated } => {
+            negate(format!("exists({})", query(subquery)), *negated)
+        }
+        Expr::Subquery(q) => format!("({})", query(q)),
         _ => fallback(e),
     }
+}
+
+fn negate(key: String, negated: bool) -> String {
+    if negated { format!("(not {key})") } else { key }
+}
+
+/// A subquery's key: its shape as the server prints it back (see
+/// [`super::definition::query_shape`]), folded.
+fn query(q: &ast::Query) -> String {
+    let mut q = q.clone();
+    super::definition::query_shape(&mut q);
+    normalize::definition_key(&q.to_string())
 }
 
 /// What the AST walk does not canonicalise (a subquery, `EXISTS (…)`):
@@ -370,6 +400,14 @@ fn list(items: &[Expr]) -> String {
 
 fn array(items: &[Expr]) -> String {
     format!("array[{}]", list(items))
+}
+
+/// `e` without the parentheses around it.
+fn unwrapped(e: &Expr) -> &Expr {
+    match e {
+        Expr::Nested(inner) => unwrapped(inner),
+        other => other,
+    }
 }
 
 /// The right side of `= ANY (…)`: an array constructor, possibly cast.
@@ -651,6 +689,11 @@ fn qualified<'i>(parts: impl Iterator<Item = &'i Ident>) -> String {
         parts.remove(0);
     }
     parts.join(".")
+}
+
+/// A name's key (see [`ident`]).
+pub(super) fn name(id: &Ident) -> String {
+    ident(id)
 }
 
 /// Unquoted names fold to lower case; a quoted name that needs no quotes

@@ -36,8 +36,10 @@ mod policy;
 mod query;
 mod redact;
 mod renames;
+mod resolve;
 mod scan;
 mod split;
+mod stored;
 mod transaction;
 mod types;
 mod unseen;
@@ -55,6 +57,7 @@ pub use redact::{password_literals, redact_passwords};
 pub use split::{
     SplitError, SplitErrorKind, Statement, copy_from_stdin, has_sql_standard_body, split_statements,
 };
+pub use stored::{Stored, read_stored};
 pub use transaction::{TransactionControl, transaction_control};
 
 /// One SQL source: a schema file or a migration.

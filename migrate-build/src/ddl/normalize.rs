@@ -6,6 +6,7 @@
 //! database compares equal to the one written in a source file.
 
 use crate::dialect::Dialect;
+use crate::schema::Literal;
 
 /// The comparison key of an expression: what two spellings of the same
 /// default or check share. Not valid SQL; never rendered.
@@ -126,6 +127,45 @@ pub(crate) fn string_literals(sql: &str) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// Whether `sql` is one literal value, as SQLite's `DEFAULT` takes one
+/// without parentheses: a keyword constant, a signed number, a string or a
+/// blob. Anything else (an operation, a call, a comment) is none.
+pub(crate) fn literal(sql: &str) -> Option<Literal> {
+    let sql = sql.trim();
+    const CLOCK: &[&str] = &["CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP"];
+    if CLOCK.iter().any(|k| sql.eq_ignore_ascii_case(k)) {
+        return Some(Literal::Clock);
+    }
+    if ["NULL", "TRUE", "FALSE"]
+        .iter()
+        .any(|k| sql.eq_ignore_ascii_case(k))
+    {
+        return Some(Literal::Constant);
+    }
+    let unsigned = sql.strip_prefix(['+', '-']).unwrap_or(sql);
+    let number = !unsigned.is_empty()
+        && unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && unsigned
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '+' || c == '-');
+    let string = sql
+        .strip_prefix(['x', 'X'])
+        .filter(|rest| rest.starts_with('\''))
+        .unwrap_or(sql);
+    (number || is_single_string(string)).then_some(Literal::Constant)
+}
+
+/// `'…'` with only doubled quotes inside: one string literal, not `'a' || 'b'`.
+fn is_single_string(sql: &str) -> bool {
+    let Some(inner) = sql
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix('\''))
+    else {
+        return false;
+    };
+    inner.replace("''", "").chars().all(|c| c != '\'')
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -191,8 +191,7 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         | OpaqueKind::Statistics
         | OpaqueKind::Policy
         | OpaqueKind::Rule
-        | OpaqueKind::Collation
-        | OpaqueKind::Other => c.pos,
+        | OpaqueKind::Collation => c.pos,
     };
     let on_table = match kind {
         OpaqueKind::Trigger | OpaqueKind::Policy | OpaqueKind::Rule | OpaqueKind::Statistics => {
@@ -305,8 +304,7 @@ fn object_identity(
         | OpaqueKind::Statistics
         | OpaqueKind::Policy
         | OpaqueKind::Rule
-        | OpaqueKind::Collation
-        | OpaqueKind::Other => Ok((c.qualified()?, None)),
+        | OpaqueKind::Collation => Ok((c.qualified()?, None)),
     }
 }
 
@@ -380,8 +378,7 @@ fn ref_kind_of(kind: OpaqueKind) -> Option<RefKind> {
         | OpaqueKind::Policy
         | OpaqueKind::Rule
         | OpaqueKind::Operator
-        | OpaqueKind::Cast
-        | OpaqueKind::Other => return None,
+        | OpaqueKind::Cast => return None,
     };
     Some(kind)
 }
@@ -872,8 +869,7 @@ pub(super) fn drop_identity(
         | OpaqueKind::Statistics
         | OpaqueKind::Policy
         | OpaqueKind::Rule
-        | OpaqueKind::Collation
-        | OpaqueKind::Other => Ok((c.qualified()?, None)),
+        | OpaqueKind::Collation => Ok((c.qualified()?, None)),
     }
 }
 

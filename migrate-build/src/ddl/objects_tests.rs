@@ -298,3 +298,14 @@ fn a_comment_on_an_overload_lands_on_that_overload() {
         .contains("does not exist")
     );
 }
+
+/// Every opaque object's kind is one the model names (and so can drop and
+/// comment on): a `CREATE` of another kind is refused where it is written.
+#[test]
+fn objects_of_kinds_the_model_does_not_name_are_refused_where_written() {
+    let sql = "CREATE TABLE t (id int);\n\
+               CREATE TEXT SEARCH CONFIGURATION english_simple (COPY = english);";
+    let e = pg(sql).map(|s| s.opaque).unwrap_err();
+    assert_eq!((e.line, e.column), (2, 1));
+    assert!(e.message.contains("TEXT"), "{}", e.message);
+}

@@ -24,6 +24,14 @@ pub(super) fn ownership(tokens: &Tokens) -> Option<String> {
     if !(toks[owner_at].is_kw("OWNER") && toks[owner_at + 1].is_kw("TO")) {
         return None;
     }
+    // `RENAME [COLUMN] owner TO author` renames something named `owner`.
+    let renamed = ["RENAME", "COLUMN", "CONSTRAINT", "ATTRIBUTE"];
+    if owner_at
+        .checked_sub(1)
+        .is_some_and(|i| renamed.iter().any(|k| toks[i].is_kw(k)))
+    {
+        return None;
+    }
     let mut depth = 0usize;
     for t in &toks[..owner_at] {
         if t.is_sym("(") {
@@ -119,6 +127,22 @@ mod tests {
         ] {
             assert_eq!(owner(sql).as_deref(), Some("OWNER TO"), "{sql}");
         }
+    }
+
+    #[test]
+    fn renaming_something_named_owner_is_no_ownership() {
+        for sql in [
+            "ALTER TABLE docs RENAME COLUMN owner TO author",
+            "ALTER TABLE docs RENAME owner TO author",
+            "ALTER TABLE docs RENAME CONSTRAINT owner TO author",
+            "ALTER TYPE pair RENAME ATTRIBUTE owner TO author",
+        ] {
+            assert_eq!(owner(sql), None, "{sql}");
+        }
+        let (schema, _) = run("CREATE TABLE docs (owner int);\n\
+                               ALTER TABLE docs RENAME COLUMN owner TO author;")
+        .unwrap();
+        assert_eq!(schema.tables[0].columns[0].name, "author");
     }
 
     fn run(sql: &str) -> Result<(crate::schema::Schema, crate::ddl::ApplyReport), String> {

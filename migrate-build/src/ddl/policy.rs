@@ -37,6 +37,8 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
             if find(schema, &table, &name).is_some() {
                 return Err(format!("policy `{name}` of `{table}` already exists"));
             }
+            let using = using.map(|e| clause(schema, &table, &e));
+            let with_check = with_check.map(|e| clause(schema, &table, &e));
             let policy = Policy {
                 comment: None,
                 name,
@@ -50,8 +52,8 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
                     Some(ast::CreatePolicyCommand::Delete) => PolicyCommand::Delete,
                 },
                 roles: roles(to.as_deref().unwrap_or_default(), d)?,
-                using: using.map(|e| Expr::new(e.to_string(), d)),
-                with_check: with_check.map(|e| Expr::new(e.to_string(), d)),
+                using,
+                with_check,
             };
             check_clauses(&policy)?;
             schema.policies.push(policy);
@@ -78,15 +80,17 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
                     using,
                     with_check,
                 } => {
+                    let using = using.map(|e| clause(schema, &table, &e));
+                    let with_check = with_check.map(|e| clause(schema, &table, &e));
                     let p = &mut schema.policies[i];
                     if let Some(to) = to {
                         p.roles = roles(&to, d)?;
                     }
-                    if let Some(e) = using {
-                        p.using = Some(Expr::new(e.to_string(), d));
+                    if using.is_some() {
+                        p.using = using;
                     }
-                    if let Some(e) = with_check {
-                        p.with_check = Some(Expr::new(e.to_string(), d));
+                    if with_check.is_some() {
+                        p.with_check = with_check;
                     }
                     check_clauses(p)?;
                 }
@@ -111,6 +115,41 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         other => return Err(format!("expected a POLICY statement, not `{other}`")),
     }
     Ok(Outcome::Applied)
+}
+
+/// A `USING` or `WITH CHECK` clause, kept as written and keyed as the
+/// server prints it back: the columns inside its subqueries qualified by
+/// their relations (see [`super::resolve`]).
+fn clause(schema: &Schema, table: &QualifiedName, e: &ast::Expr) -> Expr {
+    let d = schema.dialect;
+    let resolved = super::resolve::in_subqueries(schema, table, e);
+    if resolved == *e {
+        return Expr::new(e.to_string(), d);
+    }
+    Expr::keyed_as(e.to_string(), &resolved.to_string(), d)
+}
+
+/// The policies on `table` keyed again from their text after a rename (of
+/// the table or one of its columns) changed what their names resolve to.
+pub(super) fn rekey(schema: &mut Schema, table: &QualifiedName) {
+    let d = schema.dialect;
+    let mut keyed = Vec::new();
+    for (i, p) in schema.policies.iter().enumerate() {
+        if !p.table.same_as(table, d) {
+            continue;
+        }
+        let again = |e: &Option<Expr>| {
+            e.as_ref().map(|e| match scan::parse_expr(&e.sql, d) {
+                Some(parsed) => clause(schema, table, &parsed),
+                None => e.clone(),
+            })
+        };
+        keyed.push((i, again(&p.using), again(&p.with_check)));
+    }
+    for (i, using, with_check) in keyed {
+        schema.policies[i].using = using;
+        schema.policies[i].with_check = with_check;
+    }
 }
 
 /// The server refuses a `WITH CHECK` where no row is written, and a

@@ -629,21 +629,7 @@ fn opaque_name(o: &crate::schema::OpaqueObject) -> String {
 }
 
 fn kind_words(kind: OpaqueKind) -> String {
-    match kind {
-        OpaqueKind::Other => "object".into(),
-        OpaqueKind::Function
-        | OpaqueKind::Procedure
-        | OpaqueKind::Collation
-        | OpaqueKind::Operator
-        | OpaqueKind::Cast
-        | OpaqueKind::Trigger
-        | OpaqueKind::Type
-        | OpaqueKind::Domain
-        | OpaqueKind::Statistics
-        | OpaqueKind::Policy
-        | OpaqueKind::Rule
-        | OpaqueKind::Aggregate => kind.as_sql().to_ascii_lowercase(),
-    }
+    kind.as_sql().to_ascii_lowercase()
 }
 
 #[cfg(test)]

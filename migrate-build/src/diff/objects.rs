@@ -159,8 +159,7 @@ fn ref_kind(kind: OpaqueKind) -> Option<RefKind> {
         | OpaqueKind::Policy
         | OpaqueKind::Rule
         | OpaqueKind::Operator
-        | OpaqueKind::Cast
-        | OpaqueKind::Other => None,
+        | OpaqueKind::Cast => None,
     }
 }
 

@@ -81,6 +81,20 @@ pub struct Expr {
     words: Words,
     /// The contents of its string literals.
     strings: Vec<String>,
+    /// Whether it is one literal value, and which kind.
+    literal: Option<Literal>,
+}
+
+/// An expression that is one literal value: a (signed) number, a string, a
+/// blob, a keyword constant. Read once when the expression is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Literal {
+    /// The same value whenever it is read: a number, string, blob, `NULL`,
+    /// `TRUE` or `FALSE`.
+    Constant,
+    /// `CURRENT_TIME`, `CURRENT_DATE` or `CURRENT_TIMESTAMP`: a keyword
+    /// whose value is read from the clock when a row is written.
+    Clock,
 }
 
 impl Expr {
@@ -89,12 +103,28 @@ impl Expr {
         let key = crate::ddl::normalize::expr_key(&sql, dialect);
         let words = crate::ddl::normalize::words(&sql);
         let strings = crate::ddl::normalize::string_literals(&sql);
+        let literal = crate::ddl::normalize::literal(&sql);
         Expr {
             sql,
             key,
             words,
             strings,
+            literal,
         }
+    }
+
+    /// `sql` as written, keyed as `same` is: the same expression with the
+    /// names the server resolves spelled out (see `ddl::resolve`).
+    pub(crate) fn keyed_as(sql: impl Into<String>, same: &str, dialect: Dialect) -> Self {
+        Expr {
+            key: crate::ddl::normalize::expr_key(same, dialect),
+            ..Expr::new(sql, dialect)
+        }
+    }
+
+    /// Whether it is one literal value (see [`Literal`]).
+    pub fn literal(&self) -> Option<Literal> {
+        self.literal
     }
 
     /// Whether it names `name` as a whole word (ASCII case-insensitive, a
@@ -1298,7 +1328,6 @@ pub enum OpaqueKind {
     Operator,
     /// Named `source AS target` (canonical type names).
     Cast,
-    Other,
 }
 
 impl OpaqueKind {
@@ -1316,7 +1345,6 @@ impl OpaqueKind {
             OpaqueKind::Collation => "COLLATION",
             OpaqueKind::Operator => "OPERATOR",
             OpaqueKind::Cast => "CAST",
-            OpaqueKind::Other => "OBJECT",
         }
     }
 }

@@ -1382,16 +1382,6 @@ fn comment_target(target: &CommentTarget) -> Result<String, RenderError> {
                         });
                     }
                 },
-                OpaqueKind::Other => match kind_words(o) {
-                    Some(words) => format!("{words} {name}"),
-                    None => {
-                        return Err(RenderError::UnsupportedFeature {
-                            dialect: PG,
-                            feature: "comments on an object of unknown kind",
-                            object: o.name.to_string(),
-                        });
-                    }
-                },
             }
         }
     })
@@ -1468,38 +1458,7 @@ fn drop_opaque(object: &OpaqueObject) -> Result<String, RenderError> {
         OpaqueKind::Type | OpaqueKind::Domain | OpaqueKind::Statistics | OpaqueKind::Collation => {
             Ok(format!("DROP {kind} {name}"))
         }
-        OpaqueKind::Other => match kind_words(object) {
-            Some(words) => Ok(format!("DROP {words} {name}")),
-            None => Err(cannot("its definition does not name its kind")),
-        },
     }
-}
-
-/// For objects the model does not name (operators, text search
-/// configurations…): the words between `CREATE [OR REPLACE]` and the
-/// object's name in its definition, e.g. `TEXT SEARCH CONFIGURATION`.
-fn kind_words(object: &OpaqueObject) -> Option<String> {
-    let mut words = object.definition.sql().split_whitespace();
-    if !words.next()?.eq_ignore_ascii_case("CREATE") {
-        return None;
-    }
-    let mut kind: Vec<String> = Vec::new();
-    for word in words {
-        let bare = word.split('(').next().unwrap_or(word);
-        let last = bare.rsplit('.').next().unwrap_or(bare).trim_matches('"');
-        if last == object.name.name || last.eq_ignore_ascii_case(&object.name.name) {
-            return (!kind.is_empty()).then(|| kind.join(" "));
-        }
-        if !word.chars().all(|c| c.is_ascii_alphabetic()) {
-            return None;
-        }
-        let upper = word.to_ascii_uppercase();
-        if kind.is_empty() && (upper == "OR" || upper == "REPLACE") {
-            continue;
-        }
-        kind.push(upper);
-    }
-    None
 }
 
 /// What a script must say before its steps. The differ creates functions
@@ -2466,16 +2425,6 @@ mod tests {
             "CREATE DOMAIN email AS text",
         );
         assert_eq!(pg(Step::DropOpaque(domain)), vec!["DROP DOMAIN email"]);
-        let config = opaque(
-            OpaqueKind::Other,
-            "english_simple",
-            None,
-            "CREATE TEXT SEARCH CONFIGURATION public.english_simple (COPY = english)",
-        );
-        assert_eq!(
-            pg(Step::DropOpaque(config)),
-            vec!["DROP TEXT SEARCH CONFIGURATION english_simple"]
-        );
     }
 
     #[test]
@@ -2493,14 +2442,6 @@ mod tests {
             pg_err(Step::DropOpaque(orphan)),
             RenderError::CannotDropOpaque {
                 kind: OpaqueKind::Trigger,
-                ..
-            }
-        ));
-        let unknown = opaque(OpaqueKind::Other, "x", None, "SELECT 1");
-        assert!(matches!(
-            pg_err(Step::DropOpaque(unknown)),
-            RenderError::CannotDropOpaque {
-                kind: OpaqueKind::Other,
                 ..
             }
         ));

@@ -4,7 +4,7 @@ mod rebuild;
 pub(crate) mod render;
 
 use super::{Dialect, DialectRules};
-use crate::schema::{Column, ColumnType, QualifiedName, Table};
+use crate::schema::{Column, ColumnType, Literal, QualifiedName, Table};
 
 pub struct SqliteRules;
 
@@ -75,10 +75,11 @@ impl DialectRules for SqliteRules {
         // ALTER TABLE ADD COLUMN refuses CURRENT_TIME/DATE/TIMESTAMP and
         // parenthesised expressions as defaults (SQLite's lang_altertable);
         // the model keeps an expression without its parentheses, so anything
-        // but a literal counts.
-        let non_constant_default = column.default.as_ref().is_some_and(|d| {
-            !render::is_literal(d.sql.trim()) || d.sql.to_ascii_lowercase().contains("current_")
-        });
+        // but a constant literal counts.
+        let non_constant_default = column
+            .default
+            .as_ref()
+            .is_some_and(|d| d.literal() != Some(Literal::Constant));
         let in_fk = table.foreign_keys.iter().any(|fk| {
             fk.columns
                 .iter()
@@ -209,7 +210,16 @@ mod tests {
         // As the interpreter keeps `DEFAULT (datetime('now'))`.
         assert!(!r.can_add_column(&column(Some("datetime('now')"), true), &table));
         assert!(!r.can_add_column(&column(Some("'a' || 'b'"), true), &table));
-        for literal in ["-1.5", "0", "'it''s'", "X'41'", "TRUE"] {
+        // Words the clock keywords start with, inside a string, are text.
+        for literal in [
+            "-1.5",
+            "0",
+            "'it''s'",
+            "X'41'",
+            "TRUE",
+            "'current_time'",
+            "'CURRENT_DATE'",
+        ] {
             assert!(
                 r.can_add_column(&column(Some(literal), true), &table),
                 "{literal}"

@@ -10,7 +10,7 @@ use crate::dialect::render::{
     foreign_key_clause, index_column, parenthesized, statement_text,
 };
 use crate::plan::{PlannedStep, Step};
-use crate::schema::{Column, Deferrable, Index, OpaqueKind, QualifiedName, Table};
+use crate::schema::{Column, Deferrable, Expr, Index, OpaqueKind, QualifiedName, Table};
 
 const SQLITE: Dialect = Dialect::Sqlite;
 
@@ -230,7 +230,6 @@ fn opaque_kind_name(kind: OpaqueKind) -> &'static str {
         OpaqueKind::Collation => "collations",
         OpaqueKind::Operator => "operators",
         OpaqueKind::Cast => "casts",
-        OpaqueKind::Other => "objects of this kind",
     }
 }
 
@@ -334,7 +333,7 @@ fn column_definition(table: &QualifiedName, column: &Column) -> Result<String, R
     }
     if let Some(default) = &column.default {
         sql.push_str(" DEFAULT ");
-        sql.push_str(&default_sql(&default.sql));
+        sql.push_str(&default_sql(default));
     }
     if let Some(collation) = &column.collation {
         sql.push_str(" COLLATE ");
@@ -356,52 +355,13 @@ fn column_definition(table: &QualifiedName, column: &Column) -> Result<String, R
 
 /// SQLite's DEFAULT takes a literal, a signed number, or an expression in
 /// parentheses: anything but a literal is wrapped.
-fn default_sql(sql: &str) -> String {
-    let sql = sql.trim();
-    if is_literal(sql) {
+fn default_sql(default: &Expr) -> String {
+    let sql = default.sql.trim();
+    if default.literal().is_some() {
         sql.to_string()
     } else {
         parenthesized(sql)
     }
-}
-
-pub(super) fn is_literal(sql: &str) -> bool {
-    const KEYWORDS: &[&str] = &[
-        "NULL",
-        "TRUE",
-        "FALSE",
-        "CURRENT_TIME",
-        "CURRENT_DATE",
-        "CURRENT_TIMESTAMP",
-    ];
-    if KEYWORDS.iter().any(|k| sql.eq_ignore_ascii_case(k)) {
-        return true;
-    }
-    let unsigned = sql.strip_prefix(['+', '-']).unwrap_or(sql);
-    let number = !unsigned.is_empty()
-        && unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        && unsigned
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '+' || c == '-');
-    if number {
-        return true;
-    }
-    let string = sql
-        .strip_prefix(['x', 'X'])
-        .filter(|rest| rest.starts_with('\''))
-        .unwrap_or(sql);
-    is_single_string(string)
-}
-
-/// `'…'` with only doubled quotes inside: one string literal, not `'a' || 'b'`.
-fn is_single_string(sql: &str) -> bool {
-    let Some(inner) = sql
-        .strip_prefix('\'')
-        .and_then(|rest| rest.strip_suffix('\''))
-    else {
-        return false;
-    };
-    inner.replace("''", "").chars().all(|c| c != '\'')
 }
 
 pub(super) fn create_index(index: &Index) -> Result<String, RenderError> {
@@ -607,7 +567,11 @@ mod tests {
             ("(1 + 1)", "(1 + 1)"),
             ("datetime('now')", "(datetime('now'))"),
         ] {
-            assert_eq!(default_sql(default), rendered, "default {default}");
+            assert_eq!(
+                default_sql(&Expr::new(default, SQLITE)),
+                rendered,
+                "default {default}"
+            );
         }
     }
 

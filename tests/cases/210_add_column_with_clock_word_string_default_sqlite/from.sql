@@ -1,0 +1,3 @@
+CREATE TABLE shifts (
+    id INTEGER NOT NULL
+);
