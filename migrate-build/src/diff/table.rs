@@ -802,6 +802,25 @@ fn same_column(a: &Column, b: &Column) -> bool {
     a == *b
 }
 
+/// The first column the table keeps that `next` declares after `column`:
+/// `ADD COLUMN` puts a column after every one the table has, so the table's
+/// order then differs from the schema's (which nothing compares).
+fn placed_before<'a, 'c>(
+    next: &'a Table,
+    column: &Column,
+    added: impl Iterator<Item = &'c Column> + Clone,
+    d: Dialect,
+) -> Option<&'a str> {
+    let at = next
+        .columns
+        .iter()
+        .position(|c| d.same_name(&c.name, &column.name))?;
+    next.columns[at + 1..]
+        .iter()
+        .find(|c| !added.clone().any(|a| d.same_name(&a.name, &c.name)))
+        .map(|c| c.name.as_str())
+}
+
 fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
     push_partition_steps(differ, diff);
     let Pair { previous, next } = diff.tables;
@@ -866,10 +885,18 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
         .map(|p| p.next)
         .chain(diff.added_columns.iter().copied());
     for column in added.clone() {
-        differ.push(Step::AddColumn {
-            table: new_name.clone(),
-            column: column.clone(),
-        });
+        let before = placed_before(next, column, added.clone(), differ.dialect);
+        differ.push_destructive(
+            Step::AddColumn {
+                table: new_name.clone(),
+                column: column.clone(),
+            },
+            before.map(|before| Destructive::ColumnAddedLast {
+                table: new_name.clone(),
+                column: column.name.clone(),
+                before: before.to_string(),
+            }),
+        );
     }
     let recreated = recreated_enums(differ);
     for (pair, changes) in &diff.altered_columns {
