@@ -22,6 +22,15 @@ impl DialectRules for SqliteRules {
                 .strip_prefix("sqlite_stat")
                 .is_some_and(|n| matches!(n, "1" | "2" | "3" | "4"))
     }
+    /// Each module's `xShadowName` (SQLite's ext/fts3, ext/fts5, ext/rtree).
+    fn shadow_table_suffixes(&self, module: &str) -> &'static [&'static str] {
+        match module {
+            "fts3" | "fts4" => &["content", "segments", "segdir", "docsize", "stat"],
+            "fts5" => &["data", "idx", "content", "docsize", "config"],
+            "rtree" | "rtree_i32" | "geopoly" => &["node", "rowid", "parent"],
+            _ => &[],
+        }
+    }
     fn can_alter_column_type(&self) -> bool {
         false
     }
