@@ -390,7 +390,23 @@ pub(super) fn is_literal(sql: &str) -> bool {
         .strip_prefix(['x', 'X'])
         .filter(|rest| rest.starts_with('\''))
         .unwrap_or(sql);
-    is_single_string(string)
+    is_single_string(string) || is_name_as_string(sql)
+}
+
+/// SQLite's DEFAULT takes a name as the string it spells (`DEFAULT ""`,
+/// `DEFAULT "{}"`, as calibre writes its defaults; `PRAGMA table_info`
+/// prints it as written). In parentheses it would be a column reference,
+/// which a default may not hold.
+fn is_name_as_string(sql: &str) -> bool {
+    let quoted = sql
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .is_some_and(|inner| !inner.replace("\"\"", "").contains('"'));
+    let bare = sql.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && sql
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    quoted || bare
 }
 
 /// `'…'` with only doubled quotes inside: one string literal, not `'a' || 'b'`.
