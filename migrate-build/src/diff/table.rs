@@ -802,22 +802,25 @@ fn same_column(a: &Column, b: &Column) -> bool {
     a == *b
 }
 
-/// The first column the table keeps that `next` declares after `column`:
-/// `ADD COLUMN` puts a column after every one the table has, so the table's
-/// order then differs from the schema's (which nothing compares).
-fn placed_before<'a, 'c>(
+/// The first column `next` declares after `column` that the table has
+/// before it once `column` is appended: one it keeps, or one appended
+/// earlier (`ADD COLUMN` puts a column after every one the table has). The
+/// table's order then differs from the schema's, which nothing compares.
+fn placed_before<'a>(
     next: &'a Table,
     column: &Column,
-    added: impl Iterator<Item = &'c Column> + Clone,
+    added: &[&Column],
+    appended_earlier: &[&Column],
     d: Dialect,
 ) -> Option<&'a str> {
+    let has = |list: &[&Column], c: &Column| list.iter().any(|a| d.same_name(&a.name, &c.name));
     let at = next
         .columns
         .iter()
         .position(|c| d.same_name(&c.name, &column.name))?;
     next.columns[at + 1..]
         .iter()
-        .find(|c| !added.clone().any(|a| d.same_name(&a.name, &c.name)))
+        .find(|c| !has(added, c) || has(appended_earlier, c))
         .map(|c| c.name.as_str())
 }
 
@@ -879,17 +882,27 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
             destructive,
         );
     }
-    let added = diff
+    // Appended in the schema's order (generated columns after the others,
+    // as their phase runs them), so that added columns keep their order
+    // among themselves.
+    let position = |c: &Column| {
+        next.columns
+            .iter()
+            .position(|n| differ.dialect.same_name(&n.name, &c.name))
+    };
+    let mut added: Vec<&Column> = diff
         .recreated_columns
         .iter()
         .map(|p| p.next)
-        .chain(diff.added_columns.iter().copied());
-    for column in added.clone() {
-        let before = placed_before(next, column, added.clone(), differ.dialect);
+        .chain(diff.added_columns.iter().copied())
+        .collect();
+    added.sort_by_key(|c| (c.generated.is_some(), position(c)));
+    for (at, column) in added.iter().enumerate() {
+        let before = placed_before(next, column, &added, &added[..at], differ.dialect);
         differ.push_destructive(
             Step::AddColumn {
                 table: new_name.clone(),
-                column: column.clone(),
+                column: (*column).clone(),
             },
             before.map(|before| Destructive::ColumnAddedLast {
                 table: new_name.clone(),
@@ -1028,7 +1041,7 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>) {
                 comment: column.comment.clone(),
             });
         }
-        push_column_comments(differ, new_name, added);
+        push_column_comments(differ, new_name, added.into_iter());
     }
 }
 
