@@ -284,6 +284,52 @@ fn other_modules_and_their_shadow_tables() {
     assert_eq!(read(&ws).virtual_tables.len(), 3);
 }
 
+/// `sqlite3 .schema` of a database with virtual tables prints their shadow
+/// tables after them (`CREATE TABLE IF NOT EXISTS 'notes_content'(…)`, the
+/// name as a string): as `schema.sql` they are the module's, skipped and
+/// listed, never created as tables of their own (which makes the module's
+/// own creation fail).
+#[test]
+fn shadow_tables_printed_by_dot_schema_are_the_modules() {
+    let sql = "CREATE VIRTUAL TABLE notes USING fts4 ( title, body )\n\
+               /* notes(title,body) */;\n\
+               CREATE TABLE IF NOT EXISTS 'notes_content'(docid INTEGER PRIMARY KEY, 'c0title', 'c1body');\n\
+               CREATE TABLE IF NOT EXISTS 'notes_segments'(blockid INTEGER PRIMARY KEY, block BLOB);\n\
+               CREATE TABLE IF NOT EXISTS 'notes_segdir'(level INTEGER,idx INTEGER,start_block INTEGER,leaves_end_block INTEGER,end_block INTEGER,root BLOB,PRIMARY KEY(level, idx));\n\
+               CREATE TABLE IF NOT EXISTS 'notes_docsize'(docid INTEGER PRIMARY KEY, size BLOB);\n\
+               CREATE TABLE IF NOT EXISTS 'notes_stat'(id INTEGER PRIMARY KEY, value BLOB);\n\
+               CREATE VIRTUAL TABLE tags USING fts5(tag)\n\
+               /* tags(tag) */;\n\
+               CREATE TABLE IF NOT EXISTS 'tags_data'(id INTEGER PRIMARY KEY, block BLOB);\n\
+               CREATE TABLE IF NOT EXISTS 'tags_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;\n\
+               CREATE TABLE IF NOT EXISTS 'tags_content'(id INTEGER PRIMARY KEY, c0);\n\
+               CREATE TABLE IF NOT EXISTS 'tags_docsize'(id INTEGER PRIMARY KEY, sz BLOB);\n\
+               CREATE TABLE IF NOT EXISTS 'tags_config'(k PRIMARY KEY, v) WITHOUT ROWID;\n\
+               CREATE VIRTUAL TABLE boxes USING rtree(id, x0, x1)\n\
+               /* boxes(id,x0,x1) */;\n\
+               CREATE TABLE IF NOT EXISTS \"boxes_rowid\"(rowid INTEGER PRIMARY KEY,nodeno);\n\
+               CREATE TABLE IF NOT EXISTS \"boxes_node\"(nodeno INTEGER PRIMARY KEY,data);\n\
+               CREATE TABLE IF NOT EXISTS \"boxes_parent\"(nodeno INTEGER PRIMARY KEY,parentnode);\n\
+               CREATE TABLE notes_archive (id INTEGER PRIMARY KEY);\n";
+    let model = interpret(sql);
+    assert_eq!(model.virtual_tables.len(), 3);
+    let tables: Vec<&str> = model.tables.iter().map(|t| t.name.name.as_str()).collect();
+    assert_eq!(tables, ["notes_archive"], "only the table of its own");
+    let ws = workspace();
+    ws.write("schema.sql", sql);
+    ws.migrate(&["new", "init"])
+        .success()
+        .stderr_has("schema.sql:3:1: `CREATE TABLE notes_content (a shadow table of virtual table notes)` skipped");
+    ws.migrate(&["apply"]).success();
+    round_trip(&ws, sql, "again");
+    ws.db()
+        .execute(
+            "INSERT INTO notes (title, body) VALUES ('a', 'hello world')",
+            [],
+        )
+        .unwrap();
+}
+
 /// A migration written by hand keeps its comments in the database's text
 /// (`PRAGMA table_info` prints a default as written): they are white space.
 #[test]

@@ -387,7 +387,8 @@ impl ColumnChanges {
     }
 }
 
-/// Why a step can lose data, for `-- WARNING` comments and CLI warnings.
+/// Why a step can lose data, or not do all the schema says, for `-- WARNING`
+/// comments and CLI warnings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Destructive {
     DropTable(QualifiedName),
@@ -439,6 +440,13 @@ pub enum Destructive {
     RestartIdentity {
         table: QualifiedName,
         column: String,
+    },
+    /// `ADD COLUMN` puts the column last, where the schema declares it
+    /// before `before`: column order is not part of the model (README).
+    ColumnAddedLast {
+        table: QualifiedName,
+        column: String,
+        before: String,
     },
 }
 
@@ -508,6 +516,14 @@ impl std::fmt::Display for Destructive {
             Destructive::RestartIdentity { table, column } => write!(
                 f,
                 "narrows the bounds of the identity of `{table}.{column}` and restarts it at its START value; values it gave out before may come again"
+            ),
+            Destructive::ColumnAddedLast {
+                table,
+                column,
+                before,
+            } => write!(
+                f,
+                "adds `{table}.{column}` as the last column, not before `{before}` as declared: ADD COLUMN cannot place a column, and column order is not compared, so nothing reports it after this"
             ),
             Destructive::RestartSequence(s) => write!(
                 f,

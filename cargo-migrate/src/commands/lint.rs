@@ -290,7 +290,8 @@ pub fn repeated_by(destructive: &Destructive) -> &'static [&'static str] {
         | Destructive::RebuildDropsColumns { .. }
         | Destructive::DropView(_)
         | Destructive::RestartSequence(_)
-        | Destructive::RestartIdentity { .. } => &[],
+        | Destructive::RestartIdentity { .. }
+        | Destructive::ColumnAddedLast { .. } => &[],
     }
 }
 

@@ -537,6 +537,9 @@ fn interpret(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     if let Some(kind) = pgdump::internal_table(&tokens, schema.dialect) {
         return Ok(Outcome::Skipped(kind));
     }
+    if let Some(kind) = virtual_table::shadow_table(schema, &tokens) {
+        return Ok(Outcome::Skipped(kind));
+    }
     match scan::classify(&tokens) {
         scan::Kind::CreateTable => create_table::apply(schema, text),
         scan::Kind::AlterTable => alter_table::apply(schema, text, &tokens),

@@ -154,7 +154,18 @@ pub(crate) fn literal(sql: &str) -> Option<Literal> {
         .strip_prefix(['x', 'X'])
         .filter(|rest| rest.starts_with('\''))
         .unwrap_or(sql);
-    (number || is_single_string(string)).then_some(Literal::Constant)
+    if number || is_single_string(string) {
+        return Some(Literal::Constant);
+    }
+    let quoted = sql
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .is_some_and(|inner| !inner.replace("\"\"", "").contains('"'));
+    let bare = sql.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && sql
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    (quoted || bare).then_some(Literal::Name)
 }
 
 /// `'…'` with only doubled quotes inside: one string literal, not `'a' || 'b'`.

@@ -4,7 +4,7 @@
 //! top-level commas and hands each one to the module as text. The model
 //! does the same, so the arguments compare as the module sees them.
 
-use super::scan::{self, Cursor, Tok};
+use super::scan::{self, Cursor, Tok, Tokens};
 use super::{Fallible, Outcome};
 use crate::dialect::Dialect;
 use crate::schema::{Schema, VirtualTable};
@@ -29,6 +29,44 @@ pub(super) fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fal
     }
     schema.virtual_tables.push(table);
     Ok(Outcome::Applied)
+}
+
+/// `Some("CREATE TABLE docs_content (a shadow table of virtual table docs)")`
+/// when the statement creates a shadow table of a virtual table `schema`
+/// already has: `sqlite3 .schema` prints them after their virtual table (as
+/// `CREATE TABLE IF NOT EXISTS 'docs_content'(…)`), and the module makes
+/// them itself. Skipped and listed, as the tables SQLite keeps are.
+pub(super) fn shadow_table(schema: &Schema, tokens: &Tokens) -> Option<String> {
+    let toks = &tokens.toks;
+    if !(toks.first()?.is_kw("CREATE") && toks.get(1)?.is_kw("TABLE")) {
+        return None;
+    }
+    let mut at = 2;
+    if toks.get(at).is_some_and(|t| t.is_kw("IF")) {
+        at += 3;
+    }
+    if toks.get(at + 1).is_some_and(|t| t.is_sym(".")) {
+        at += 2;
+    }
+    // SQLite takes a string where a name is expected, and `.schema` writes one.
+    let name = match toks.get(at)? {
+        Tok::Word { text, .. } | Tok::Str(text) => text,
+        Tok::Num(_) | Tok::Sym(_) => return None,
+    };
+    let rules = schema.dialect.rules();
+    schema.virtual_tables.iter().find_map(|v| {
+        let owner = &v.name.name;
+        let suffix = name
+            .get(..owner.len())
+            .filter(|p| p.eq_ignore_ascii_case(owner))
+            .and_then(|_| name.get(owner.len()..))?
+            .strip_prefix('_')?;
+        rules
+            .shadow_table_suffixes(&v.module)
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(suffix))
+            .then(|| format!("CREATE TABLE {name} (a shadow table of virtual table {owner})"))
+    })
 }
 
 /// A stored `CREATE VIRTUAL TABLE` statement (SQLite's `sqlite_schema.sql`).

@@ -166,6 +166,12 @@ pub trait DialectRules: Sync {
     ) -> Option<crate::schema::ColumnStorage> {
         None
     }
+    /// The suffixes of the shadow tables a virtual table's `module` keeps
+    /// (`<name>_content` …): the module creates them with the virtual
+    /// table, and a schema dump lists them after it.
+    fn shadow_table_suffixes(&self, _module: &str) -> &'static [&'static str] {
+        &[]
+    }
     /// The operator class an index column of type `ty` gets under access
     /// `method` when none is written (writing it changes nothing).
     fn default_opclass(

@@ -827,6 +827,28 @@ fn same_column(a: &Column, b: &Column) -> bool {
     a == *b
 }
 
+/// The first column `next` declares after `column` that the table has
+/// before it once `column` is appended: one it keeps, or one appended
+/// earlier (`ADD COLUMN` puts a column after every one the table has). The
+/// table's order then differs from the schema's, which nothing compares.
+fn placed_before<'a>(
+    next: &'a Table,
+    column: &Column,
+    added: &[&Column],
+    appended_earlier: &[&Column],
+    d: Dialect,
+) -> Option<&'a str> {
+    let has = |list: &[&Column], c: &Column| list.iter().any(|a| d.same_name(&a.name, &c.name));
+    let at = next
+        .columns
+        .iter()
+        .position(|c| d.same_name(&c.name, &column.name))?;
+    next.columns[at + 1..]
+        .iter()
+        .find(|c| !has(added, c) || has(appended_earlier, c))
+        .map(|c| c.name.as_str())
+}
+
 fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>, tables: &TableChanges<'_>) {
     push_partition_steps(differ, diff);
     let Pair { previous, next } = diff.tables;
@@ -885,16 +907,34 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>, tables: &Ta
             destructive,
         );
     }
-    let added = diff
+    // Appended in the schema's order (generated columns after the others,
+    // as their phase runs them), so that added columns keep their order
+    // among themselves.
+    let position = |c: &Column| {
+        next.columns
+            .iter()
+            .position(|n| differ.dialect.same_name(&n.name, &c.name))
+    };
+    let mut added: Vec<&Column> = diff
         .recreated_columns
         .iter()
         .map(|p| p.next)
-        .chain(diff.added_columns.iter().copied());
-    for column in added.clone() {
-        differ.push(Step::AddColumn {
-            table: new_name.clone(),
-            column: column.clone(),
-        });
+        .chain(diff.added_columns.iter().copied())
+        .collect();
+    added.sort_by_key(|c| (c.generated.is_some(), position(c)));
+    for (at, column) in added.iter().enumerate() {
+        let before = placed_before(next, column, &added, &added[..at], differ.dialect);
+        differ.push_destructive(
+            Step::AddColumn {
+                table: new_name.clone(),
+                column: (*column).clone(),
+            },
+            before.map(|before| Destructive::ColumnAddedLast {
+                table: new_name.clone(),
+                column: column.name.clone(),
+                before: before.to_string(),
+            }),
+        );
     }
     let recreated = recreated_enums(differ);
     for (pair, changes) in &diff.altered_columns {
@@ -1038,7 +1078,7 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>, tables: &Ta
                 comment: column.comment.clone(),
             });
         }
-        push_column_comments(differ, new_name, added);
+        push_column_comments(differ, new_name, added.into_iter());
     }
 }
 

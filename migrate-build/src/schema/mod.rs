@@ -95,6 +95,10 @@ pub enum Literal {
     /// `CURRENT_TIME`, `CURRENT_DATE` or `CURRENT_TIMESTAMP`: a keyword
     /// whose value is read from the clock when a row is written.
     Clock,
+    /// One name, bare or double-quoted (`DEFAULT ""`, `DEFAULT "{}"`, as
+    /// calibre writes its defaults): SQLite's `DEFAULT` takes it as the
+    /// string it spells; in parentheses it would read as a column.
+    Name,
 }
 
 impl Expr {

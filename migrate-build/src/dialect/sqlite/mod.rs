@@ -22,6 +22,15 @@ impl DialectRules for SqliteRules {
                 .strip_prefix("sqlite_stat")
                 .is_some_and(|n| matches!(n, "1" | "2" | "3" | "4"))
     }
+    /// Each module's `xShadowName` (SQLite's ext/fts3, ext/fts5, ext/rtree).
+    fn shadow_table_suffixes(&self, module: &str) -> &'static [&'static str] {
+        match module {
+            "fts3" | "fts4" => &["content", "segments", "segdir", "docsize", "stat"],
+            "fts5" => &["data", "idx", "content", "docsize", "config"],
+            "rtree" | "rtree_i32" | "geopoly" => &["node", "rowid", "parent"],
+            _ => &[],
+        }
+    }
     fn can_alter_column_type(&self) -> bool {
         false
     }
@@ -79,7 +88,7 @@ impl DialectRules for SqliteRules {
         let non_constant_default = column
             .default
             .as_ref()
-            .is_some_and(|d| d.literal() != Some(Literal::Constant));
+            .is_some_and(|d| !matches!(d.literal(), Some(Literal::Constant | Literal::Name)));
         let in_fk = table.foreign_keys.iter().any(|fk| {
             fk.columns
                 .iter()

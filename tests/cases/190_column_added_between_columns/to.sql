@@ -1,0 +1,6 @@
+CREATE TABLE users (
+    id bigint NOT NULL,
+    name text,
+    age integer,
+    email text
+);
