@@ -572,4 +572,18 @@ mod tests {
                 .is_some_and(|p| p.has_string(")"))
         );
     }
+
+    /// What the interpreter does not model is refused, not dropped: a
+    /// model without the clause would render a table that behaves otherwise.
+    #[test]
+    fn stored_clauses_the_model_does_not_hold_are_refused_by_name() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (a INTEGER PRIMARY KEY ON CONFLICT REPLACE);")
+            .unwrap();
+        let e = introspect(&conn, &[]).unwrap_err().to_string();
+        assert!(
+            e.contains("table `t`") && e.contains("ON CONFLICT REPLACE"),
+            "{e}"
+        );
+    }
 }
