@@ -621,6 +621,14 @@ fn summarize(
             ctx.print(&text)?;
         }
     }
+    // Ctrl-C with no target failed ends as an interrupted single run does
+    // (exit 130); a failure says more, and keeps exit 1.
+    if interrupted && failed == 0 {
+        ctx.out.warn(format!(
+            "interrupted by Ctrl-C: {stopped} of {total} target(s) stopped mid-run, {not_started} not started; `cargo migrate {command}` goes on from there"
+        ));
+        return Ok(Outcome::Interrupted);
+    }
     if failed > 0 || stopped > 0 || not_started > 0 {
         return Err(CliError::Refused(format!(
             "{failed} of {total} target(s) failed{}{}",
