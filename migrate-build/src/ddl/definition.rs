@@ -34,12 +34,40 @@ pub(super) fn opaque(
             routine_key(schema, text, tokens, from)
         }
         (Dialect::Postgres, OpaqueKind::Trigger) => trigger_key(text, tokens, from),
+        (Dialect::Postgres, OpaqueKind::EventTrigger) => Some(event_trigger_key(tokens, from)),
         (Dialect::Postgres, _) => Some(format!("{kind:?}|{}", words(text, tokens, from, None))),
     };
     match key {
         Some(key) => Definition::source_keyed(sql, key),
         None => Definition::source(sql),
     }
+}
+
+/// An event trigger's key: the server keeps its tags upper-cased
+/// (`'create table'` is `'CREATE TABLE'`), and `EXECUTE PROCEDURE` is
+/// `EXECUTE FUNCTION`, as pg_dump prints them.
+fn event_trigger_key(tokens: &Tokens, from: usize) -> String {
+    let toks = &tokens.toks;
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < toks.len() {
+        if public_at(toks, i) {
+            i += 2;
+            continue;
+        }
+        if toks[i].is_sym(";") && i + 1 == toks.len() {
+            break;
+        }
+        out.push(match &toks[i] {
+            Tok::Str(tag) => format!("'{}'", tag.to_ascii_uppercase().replace('\'', "''")),
+            t if t.is_kw("PROCEDURE") && i > 0 && toks[i - 1].is_kw("EXECUTE") => {
+                "function".to_string()
+            }
+            t => word(t),
+        });
+        i += 1;
+    }
+    format!("EventTrigger|{}", out.join(" "))
 }
 
 /// A trigger's definition from its whole text (after a rename).

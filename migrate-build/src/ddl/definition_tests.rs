@@ -175,3 +175,34 @@ fn a_qualifier_that_tells_two_columns_apart_is_kept() {
     ));
     assert_eq!(later, dumped);
 }
+
+const EVENT_FN: &str =
+    "CREATE FUNCTION log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;\n";
+
+fn same_event_trigger(a: &str, b: &str) -> bool {
+    one(&format!("{EVENT_FN}{a}"), OpaqueKind::EventTrigger)
+        == one(&format!("{EVENT_FN}{b}"), OpaqueKind::EventTrigger)
+}
+
+/// The server keeps the tags upper-cased and prints `EXECUTE FUNCTION`
+/// with the function's schema.
+#[test]
+fn an_event_trigger_as_pg_dump_prints_it_is_the_one_written() {
+    let written = "create event trigger audit on ddl_command_end when tag in ('create table', 'alter table') execute procedure log_ddl();";
+    let dump = "CREATE EVENT TRIGGER audit ON ddl_command_end\n         WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')\n   EXECUTE FUNCTION public.log_ddl();";
+    assert!(same_event_trigger(written, dump));
+    for other in [
+        dump.replace("ddl_command_end", "ddl_command_start"),
+        dump.replace(", 'ALTER TABLE'", ""),
+        "CREATE EVENT TRIGGER audit ON ddl_command_end EXECUTE FUNCTION log_ddl();".to_string(),
+    ] {
+        assert!(!same_event_trigger(written, &other), "{other}");
+    }
+    let o = one(&format!("{EVENT_FN}{written}"), OpaqueKind::EventTrigger);
+    assert_eq!(o.name.schema, None);
+    assert!(
+        o.references.iter().any(|r| r.name.name == "log_ddl"),
+        "{:?}",
+        o.references
+    );
+}

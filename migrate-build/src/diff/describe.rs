@@ -607,6 +607,7 @@ fn opaque_name(o: &crate::schema::OpaqueObject) -> String {
 fn kind_words(kind: OpaqueKind) -> String {
     match kind {
         OpaqueKind::Other => "object".into(),
+        OpaqueKind::EventTrigger => "event trigger".into(),
         OpaqueKind::Function
         | OpaqueKind::Procedure
         | OpaqueKind::Collation

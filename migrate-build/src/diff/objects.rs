@@ -160,6 +160,7 @@ fn ref_kind(kind: OpaqueKind) -> Option<RefKind> {
         | OpaqueKind::Rule
         | OpaqueKind::Operator
         | OpaqueKind::Cast
+        | OpaqueKind::EventTrigger
         | OpaqueKind::Other => None,
     }
 }

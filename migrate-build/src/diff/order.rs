@@ -138,6 +138,7 @@ pub(super) fn object_class(kind: OpaqueKind) -> ObjectClass {
         | OpaqueKind::Statistics
         | OpaqueKind::Policy
         | OpaqueKind::Rule
+        | OpaqueKind::EventTrigger
         | OpaqueKind::Other => ObjectClass::Dependent,
     }
 }

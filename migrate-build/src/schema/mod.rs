@@ -1129,6 +1129,8 @@ pub enum OpaqueKind {
     Operator,
     /// Named `source AS target` (canonical type names).
     Cast,
+    /// Database-wide, named without a schema (`pg_event_trigger`).
+    EventTrigger,
     Other,
 }
 
@@ -1147,6 +1149,7 @@ impl OpaqueKind {
             OpaqueKind::Collation => "COLLATION",
             OpaqueKind::Operator => "OPERATOR",
             OpaqueKind::Cast => "CAST",
+            OpaqueKind::EventTrigger => "EVENT TRIGGER",
             OpaqueKind::Other => "OBJECT",
         }
     }

@@ -1316,7 +1316,8 @@ fn comment_target(target: &CommentTarget) -> Result<String, RenderError> {
                 OpaqueKind::Type
                 | OpaqueKind::Domain
                 | OpaqueKind::Statistics
-                | OpaqueKind::Collation => format!("{kind} {name}"),
+                | OpaqueKind::Collation
+                | OpaqueKind::EventTrigger => format!("{kind} {name}"),
                 // Named `source AS target`.
                 OpaqueKind::Cast => format!("{kind} ({})", o.name.name),
                 // An operator's name is made of symbols: never quoted.
@@ -1421,9 +1422,11 @@ fn drop_opaque(object: &OpaqueObject) -> Result<String, RenderError> {
             )),
             None => Err(cannot("the table it belongs to is unknown")),
         },
-        OpaqueKind::Type | OpaqueKind::Domain | OpaqueKind::Statistics | OpaqueKind::Collation => {
-            Ok(format!("DROP {kind} {name}"))
-        }
+        OpaqueKind::Type
+        | OpaqueKind::Domain
+        | OpaqueKind::Statistics
+        | OpaqueKind::Collation
+        | OpaqueKind::EventTrigger => Ok(format!("DROP {kind} {name}")),
         OpaqueKind::Other => match kind_words(object) {
             Some(words) => Ok(format!("DROP {words} {name}")),
             None => Err(cannot("its definition does not name its kind")),
