@@ -41,6 +41,7 @@ pub(super) fn apply(schema: &mut Schema, sql: &str, c: &mut Cursor<'_>) -> Falli
                 c.next();
                 OpaqueKind::EventTrigger
             }
+            t if t.is_kw("PUBLICATION") => OpaqueKind::Publication,
             _ => return None,
         };
         c.next();

@@ -35,6 +35,7 @@ pub(super) fn opaque(
         }
         (Dialect::Postgres, OpaqueKind::Trigger) => trigger_key(text, tokens, from),
         (Dialect::Postgres, OpaqueKind::EventTrigger) => Some(event_trigger_key(tokens, from)),
+        (Dialect::Postgres, OpaqueKind::Publication) => Some(publication_key(tokens, from)),
         (Dialect::Postgres, _) => Some(format!("{kind:?}|{}", words(text, tokens, from, None))),
     };
     match key {
@@ -68,6 +69,64 @@ fn event_trigger_key(tokens: &Tokens, from: usize) -> String {
         i += 1;
     }
     format!("EventTrigger|{}", out.join(" "))
+}
+
+/// A publication's key with its options as the server keeps them: every
+/// operation published unless `publish` lists some (in any order), not
+/// through the partition root unless said. pg_dump writes the `publish`
+/// list out in full.
+fn publication_key(tokens: &Tokens, from: usize) -> String {
+    let toks = &tokens.toks;
+    let all_tables = toks
+        .windows(3)
+        .skip(from)
+        .any(|w| w[0].is_kw("FOR") && w[1].is_kw("ALL") && w[2].is_kw("TABLES"));
+    let mut publish = vec!["delete", "insert", "truncate", "update"]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    let mut via_root = false;
+    let mut other = Vec::new();
+    if let Some(open) = (from..toks.len()).find(|&i| toks[i].is_kw("WITH")) {
+        let mut i = open + 1;
+        while i < toks.len() {
+            let (Some(Tok::Word { text: key, .. }), Some(eq)) = (toks.get(i), toks.get(i + 1))
+            else {
+                i += 1;
+                continue;
+            };
+            let value = if eq.is_sym("=") {
+                toks.get(i + 2)
+            } else {
+                None
+            };
+            match (key.to_ascii_lowercase().as_str(), value) {
+                ("publish", Some(Tok::Str(list))) => {
+                    publish = list
+                        .split(',')
+                        .map(|op| op.trim().to_ascii_lowercase())
+                        .filter(|op| !op.is_empty())
+                        .collect();
+                    publish.sort();
+                    publish.dedup();
+                }
+                ("publish_via_partition_root", Some(v)) => {
+                    via_root = matches!(
+                        word(v).trim_matches('\'').to_ascii_lowercase().as_str(),
+                        "true" | "on" | "1" | "yes"
+                    );
+                }
+                (_, Some(v)) => other.push(format!("{}={}", key.to_ascii_lowercase(), word(v))),
+                (_, None) => {}
+            }
+            i += 3;
+        }
+    }
+    format!(
+        "Publication|all_tables={all_tables}|publish={}|via_root={via_root}|{}",
+        publish.join(","),
+        other.join(",")
+    )
 }
 
 /// A trigger's definition from its whole text (after a rename).

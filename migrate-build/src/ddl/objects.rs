@@ -55,6 +55,7 @@ fn opaque_kind(c: &mut Cursor<'_>) -> Option<OpaqueKind> {
             c.next();
             OpaqueKind::EventTrigger
         }
+        t if t.is_kw("PUBLICATION") => OpaqueKind::Publication,
         _ => return None,
     };
     c.next();
@@ -182,6 +183,16 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         .filter(|_| if_not_exists);
     let after_kind = c.pos;
     let (name, signature) = object_identity(schema, text, c, kind)?;
+    if kind == OpaqueKind::Publication
+        && c.peek().is_some_and(|t| t.is_kw("FOR"))
+        && !c.peek_at(1).is_some_and(|t| t.is_kw("ALL"))
+    {
+        return Err(format!(
+            "CREATE PUBLICATION `{name}` {} is not modelled: which tables a publication \
+             publishes is not part of the model (FOR ALL TABLES is)",
+            c.here()
+        ));
+    }
     // A routine's signature names types; other objects' names are no reference.
     let refs_from = match kind {
         OpaqueKind::Function
@@ -197,6 +208,7 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         | OpaqueKind::Rule
         | OpaqueKind::Collation
         | OpaqueKind::EventTrigger
+        | OpaqueKind::Publication
         | OpaqueKind::Other => c.pos,
     };
     let on_table = match kind {
@@ -311,6 +323,7 @@ fn object_identity(
         | OpaqueKind::Rule
         | OpaqueKind::Collation
         | OpaqueKind::EventTrigger
+        | OpaqueKind::Publication
         | OpaqueKind::Other => Ok((c.qualified()?, None)),
     }
 }
@@ -387,6 +400,7 @@ fn ref_kind_of(kind: OpaqueKind) -> Option<RefKind> {
         | OpaqueKind::Operator
         | OpaqueKind::Cast
         | OpaqueKind::EventTrigger
+        | OpaqueKind::Publication
         | OpaqueKind::Other => return None,
     };
     Some(kind)
@@ -872,6 +886,7 @@ pub(super) fn drop_identity(
         | OpaqueKind::Rule
         | OpaqueKind::Collation
         | OpaqueKind::EventTrigger
+        | OpaqueKind::Publication
         | OpaqueKind::Other => Ok((c.qualified()?, None)),
     }
 }
@@ -1189,6 +1204,13 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
     // Ownership is deliberately not modelled (README): skipped and listed.
     if c.eat(&["OWNER", "TO"]) {
         return Ok(Outcome::Skipped("OWNER TO".into()));
+    }
+    if kind == OpaqueKind::Publication {
+        return Err(format!(
+            "ALTER PUBLICATION {} is not modelled: the model holds a publication's CREATE \
+             without its tables; drop it and create it as wanted",
+            c.here()
+        ));
     }
     if kind == OpaqueKind::EventTrigger {
         // ENABLE / DISABLE / ENABLE REPLICA / ENABLE ALWAYS: the model holds

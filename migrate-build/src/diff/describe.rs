@@ -608,6 +608,7 @@ fn kind_words(kind: OpaqueKind) -> String {
     match kind {
         OpaqueKind::Other => "object".into(),
         OpaqueKind::EventTrigger => "event trigger".into(),
+        OpaqueKind::Publication => "publication".into(),
         OpaqueKind::Function
         | OpaqueKind::Procedure
         | OpaqueKind::Collation

@@ -161,6 +161,7 @@ fn ref_kind(kind: OpaqueKind) -> Option<RefKind> {
         | OpaqueKind::Operator
         | OpaqueKind::Cast
         | OpaqueKind::EventTrigger
+        | OpaqueKind::Publication
         | OpaqueKind::Other => None,
     }
 }

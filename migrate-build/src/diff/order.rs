@@ -139,6 +139,7 @@ pub(super) fn object_class(kind: OpaqueKind) -> ObjectClass {
         | OpaqueKind::Policy
         | OpaqueKind::Rule
         | OpaqueKind::EventTrigger
+        | OpaqueKind::Publication
         | OpaqueKind::Other => ObjectClass::Dependent,
     }
 }

@@ -1131,6 +1131,8 @@ pub enum OpaqueKind {
     Cast,
     /// Database-wide, named without a schema (`pg_event_trigger`).
     EventTrigger,
+    /// Database-wide, named without a schema (`pg_publication`).
+    Publication,
     Other,
 }
 
@@ -1150,6 +1152,7 @@ impl OpaqueKind {
             OpaqueKind::Operator => "OPERATOR",
             OpaqueKind::Cast => "CAST",
             OpaqueKind::EventTrigger => "EVENT TRIGGER",
+            OpaqueKind::Publication => "PUBLICATION",
             OpaqueKind::Other => "OBJECT",
         }
     }

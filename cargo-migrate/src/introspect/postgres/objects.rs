@@ -285,6 +285,48 @@ fn standalone_objects(
         object.comment = get(&row, 7, what)?;
         out.push(object);
     }
+    // Publications are the database's too. Which tables one publishes is
+    // not modelled (schema files refuse FOR TABLE and ALTER PUBLICATION …
+    // ADD TABLE); the text says it for what it is worth.
+    let what = "publications";
+    let sql = "SELECT p.oid, p.pubname::text, p.puballtables, p.pubinsert, p.pubupdate,
+                p.pubdelete, p.pubtruncate, p.pubviaroot,
+                EXISTS (SELECT 1 FROM pg_publication_rel r WHERE r.prpubid = p.oid)
+                  OR EXISTS (SELECT 1 FROM pg_publication_namespace s WHERE s.pnpubid = p.oid),
+                obj_description(p.oid, 'pg_publication')
+         FROM pg_publication p ORDER BY 2";
+    for row in cx.query_database(what, sql)? {
+        let name: String = get(&row, 1, what)?;
+        let mut sql = format!(
+            "CREATE PUBLICATION {}",
+            quote::ident(&name, Dialect::Postgres)
+        );
+        if get::<bool>(&row, 2, what)? {
+            sql.push_str(" FOR ALL TABLES");
+        }
+        let ops: Vec<&str> = [(3, "insert"), (4, "update"), (5, "delete"), (6, "truncate")]
+            .into_iter()
+            .filter_map(|(i, op)| get::<bool>(&row, i, what).ok().filter(|&on| on).map(|_| op))
+            .collect();
+        sql.push_str(&format!(" WITH (publish = '{}'", ops.join(", ")));
+        if get::<bool>(&row, 7, what)? {
+            sql.push_str(", publish_via_partition_root = true");
+        }
+        sql.push(')');
+        if get::<bool>(&row, 8, what)? {
+            sql.push_str(" /* and the tables it was given */");
+        }
+        oids.push((out.len(), ("pg_publication".into(), get(&row, 0, what)?)));
+        let mut object = database_object(
+            OpaqueKind::Publication,
+            QualifiedName::new(name),
+            None,
+            None,
+            sql,
+        );
+        object.comment = get(&row, 9, what)?;
+        out.push(object);
+    }
     // Casts between types of the selected schemas' users; the builtin
     // casts have oids below FirstNormalObjectId.
     let what = "casts";

@@ -1317,7 +1317,8 @@ fn comment_target(target: &CommentTarget) -> Result<String, RenderError> {
                 | OpaqueKind::Domain
                 | OpaqueKind::Statistics
                 | OpaqueKind::Collation
-                | OpaqueKind::EventTrigger => format!("{kind} {name}"),
+                | OpaqueKind::EventTrigger
+                | OpaqueKind::Publication => format!("{kind} {name}"),
                 // Named `source AS target`.
                 OpaqueKind::Cast => format!("{kind} ({})", o.name.name),
                 // An operator's name is made of symbols: never quoted.
@@ -1426,7 +1427,8 @@ fn drop_opaque(object: &OpaqueObject) -> Result<String, RenderError> {
         | OpaqueKind::Domain
         | OpaqueKind::Statistics
         | OpaqueKind::Collation
-        | OpaqueKind::EventTrigger => Ok(format!("DROP {kind} {name}")),
+        | OpaqueKind::EventTrigger
+        | OpaqueKind::Publication => Ok(format!("DROP {kind} {name}")),
         OpaqueKind::Other => match kind_words(object) {
             Some(words) => Ok(format!("DROP {words} {name}")),
             None => Err(cannot("its definition does not name its kind")),

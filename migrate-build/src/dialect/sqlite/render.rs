@@ -231,6 +231,7 @@ fn opaque_kind_name(kind: OpaqueKind) -> &'static str {
         OpaqueKind::Operator => "operators",
         OpaqueKind::Cast => "casts",
         OpaqueKind::EventTrigger => "event triggers",
+        OpaqueKind::Publication => "publications",
         OpaqueKind::Other => "objects of this kind",
     }
 }
