@@ -344,6 +344,8 @@ fn object_catalogue_cases_apply_and_revert_on_the_server() {
         "92_function_returning_setof_new_table_pg",
         "93_function_used_by_default_and_check_pg",
         "94_collation_changed_under_a_column_pg",
+        "180_event_triggers_pg",
+        "181_publications_pg",
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
     for case in cases {
@@ -414,4 +416,104 @@ fn introspection_gives_the_interpreters_signatures_and_references() {
         );
     }
     assert_eq!(facts(&live), parsed_facts);
+}
+
+/// Event triggers as pg_dump prints them (tags upper-cased, `EXECUTE
+/// FUNCTION public.f()`, `ALTER EVENT TRIGGER … OWNER TO`) are the ones the
+/// schema wrote; their state cannot be written in a CREATE, so `ALTER EVENT
+/// TRIGGER … DISABLE` is refused at its line rather than forgotten.
+#[test]
+fn event_triggers_read_back_from_pg_dump_and_their_state_is_refused() {
+    let Some(db) = TestDb::new() else { return };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let to = std::fs::read_to_string(root.join("180_event_triggers_pg/to.sql")).unwrap();
+    let ws = Workspace::new("postgres", "");
+    step(&ws, &db, &to, "event_triggers");
+    let out = std::process::Command::new("pg_dump")
+        .args([
+            "--schema-only",
+            "--exclude-table",
+            "public._migrate_history",
+        ])
+        .arg(&db.url)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let dump = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        dump.contains("WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')")
+            && dump.contains("ALTER EVENT TRIGGER note_drops OWNER TO"),
+        "{dump}"
+    );
+    ws.write("schema.sql", &dump);
+    in_sync_with_schema(&ws, &db);
+    run(&ws, &db, &["new", "again", "--no-interactive"])
+        .success()
+        .stderr_has("in sync");
+    ws.write(
+        "schema.sql",
+        &format!("{to}\nALTER EVENT TRIGGER note_drops DISABLE;\n"),
+    );
+    run(&ws, &db, &["new", "disable", "--no-interactive"])
+        .failure()
+        .stderr_has("ALTER EVENT TRIGGER near `DISABLE` is not modelled");
+    run(&ws, &db, &["down"]).success();
+    let mut client = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+    let left: i64 = client
+        .query_one("SELECT count(*) FROM pg_event_trigger", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
+}
+
+/// A publication as pg_dump prints it (the `publish` list written out,
+/// `ALTER PUBLICATION … OWNER TO`) is the one the schema wrote; the tables
+/// it is given (`ALTER PUBLICATION … ADD TABLE`, pg_dump's way) are
+/// refused at their line rather than skipped.
+#[test]
+fn publications_read_back_from_pg_dump_and_their_tables_are_refused() {
+    let Some(db) = TestDb::new() else { return };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let to = std::fs::read_to_string(root.join("181_publications_pg/to.sql")).unwrap();
+    let ws = Workspace::new("postgres", "");
+    step(&ws, &db, &to, "publications");
+    let dump = |db: &TestDb| {
+        let out = std::process::Command::new("pg_dump")
+            .args([
+                "--schema-only",
+                "--exclude-table",
+                "public._migrate_history",
+            ])
+            .arg(&db.url)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let printed = dump(&db);
+    assert!(
+        printed.contains("CREATE PUBLICATION changes WITH (publish = 'insert, update');"),
+        "{printed}"
+    );
+    ws.write("schema.sql", &printed);
+    in_sync_with_schema(&ws, &db);
+    run(&ws, &db, &["new", "again", "--no-interactive"])
+        .success()
+        .stderr_has("in sync");
+    let mut client = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+    client
+        .batch_execute("ALTER PUBLICATION changes ADD TABLE orders")
+        .unwrap();
+    let printed = dump(&db);
+    assert!(printed.contains("ALTER PUBLICATION changes ADD TABLE ONLY public.orders;"));
+    ws.write("schema.sql", &printed);
+    run(&ws, &db, &["new", "tables", "--no-interactive"])
+        .failure()
+        .stderr_has("ALTER PUBLICATION near `ADD` is not modelled");
+    run(&ws, &db, &["down"]).success();
+    let left: i64 = client
+        .query_one("SELECT count(*) FROM pg_publication", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
 }

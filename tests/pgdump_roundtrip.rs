@@ -779,3 +779,32 @@ fn sub_partitions_round_trip_and_copies_of_copies_are_refused() {
         "{said}"
     );
 }
+
+// ---- pg_dump 9.x: objects placed by search_path ----
+
+/// pg_dump before version 10 writes `SET search_path = app, pg_catalog;`
+/// before a schema's objects and leaves their names unqualified. The
+/// server creates them in `app`; the model would put them in `public`, so
+/// the statement is refused at its line rather than read into the wrong
+/// schema, and nothing is written.
+#[test]
+fn a_dump_placing_objects_by_search_path_is_refused_at_the_set() {
+    let ws = workspace(None, None);
+    ws.write(
+        "schema.sql",
+        "SET statement_timeout = 0;
+CREATE SCHEMA app;
+SET search_path = public, pg_catalog;
+CREATE TABLE accounts (id integer NOT NULL);
+SET search_path = app, pg_catalog;
+CREATE TABLE items (id bigint NOT NULL);
+",
+    );
+    ws.migrate(&["new", "init", "--no-interactive"])
+        .failure()
+        .stderr_has("schema.sql:5:1: search_path set to `app, pg_catalog` is not modelled");
+    assert!(ws.migration_dirs().is_empty());
+    ws.migrate(&["diff", "--from", "empty", "--to", "schema"])
+        .failure()
+        .stderr_has("schema.sql:5:1:");
+}

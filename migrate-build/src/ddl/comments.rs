@@ -37,6 +37,11 @@ pub(super) fn apply(schema: &mut Schema, sql: &str, c: &mut Cursor<'_>) -> Falli
             t if t.is_kw("TRIGGER") => OpaqueKind::Trigger,
             t if t.is_kw("RULE") => OpaqueKind::Rule,
             t if t.is_kw("STATISTICS") => OpaqueKind::Statistics,
+            t if t.is_kw("EVENT") && c.peek_at(1).is_some_and(|t| t.is_kw("TRIGGER")) => {
+                c.next();
+                OpaqueKind::EventTrigger
+            }
+            t if t.is_kw("PUBLICATION") => OpaqueKind::Publication,
             _ => return None,
         };
         c.next();

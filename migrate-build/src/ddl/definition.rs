@@ -34,12 +34,99 @@ pub(super) fn opaque(
             routine_key(schema, text, tokens, from)
         }
         (Dialect::Postgres, OpaqueKind::Trigger) => trigger_key(text, tokens, from),
+        (Dialect::Postgres, OpaqueKind::EventTrigger) => Some(event_trigger_key(tokens, from)),
+        (Dialect::Postgres, OpaqueKind::Publication) => Some(publication_key(tokens, from)),
         (Dialect::Postgres, _) => Some(format!("{kind:?}|{}", words(text, tokens, from, None))),
     };
     match key {
         Some(key) => Definition::source_keyed(sql, key),
         None => Definition::source(sql),
     }
+}
+
+/// An event trigger's key: the server keeps its tags upper-cased
+/// (`'create table'` is `'CREATE TABLE'`), and `EXECUTE PROCEDURE` is
+/// `EXECUTE FUNCTION`, as pg_dump prints them.
+fn event_trigger_key(tokens: &Tokens, from: usize) -> String {
+    let toks = &tokens.toks;
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < toks.len() {
+        if public_at(toks, i) {
+            i += 2;
+            continue;
+        }
+        if toks[i].is_sym(";") && i + 1 == toks.len() {
+            break;
+        }
+        out.push(match &toks[i] {
+            Tok::Str(tag) => format!("'{}'", tag.to_ascii_uppercase().replace('\'', "''")),
+            t if t.is_kw("PROCEDURE") && i > 0 && toks[i - 1].is_kw("EXECUTE") => {
+                "function".to_string()
+            }
+            t => word(t),
+        });
+        i += 1;
+    }
+    format!("EventTrigger|{}", out.join(" "))
+}
+
+/// A publication's key with its options as the server keeps them: every
+/// operation published unless `publish` lists some (in any order), not
+/// through the partition root unless said. pg_dump writes the `publish`
+/// list out in full.
+fn publication_key(tokens: &Tokens, from: usize) -> String {
+    let toks = &tokens.toks;
+    let all_tables = toks
+        .windows(3)
+        .skip(from)
+        .any(|w| w[0].is_kw("FOR") && w[1].is_kw("ALL") && w[2].is_kw("TABLES"));
+    let mut publish = vec!["delete", "insert", "truncate", "update"]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    let mut via_root = false;
+    let mut other = Vec::new();
+    if let Some(open) = (from..toks.len()).find(|&i| toks[i].is_kw("WITH")) {
+        let mut i = open + 1;
+        while i < toks.len() {
+            let (Some(Tok::Word { text: key, .. }), Some(eq)) = (toks.get(i), toks.get(i + 1))
+            else {
+                i += 1;
+                continue;
+            };
+            let value = if eq.is_sym("=") {
+                toks.get(i + 2)
+            } else {
+                None
+            };
+            match (key.to_ascii_lowercase().as_str(), value) {
+                ("publish", Some(Tok::Str(list))) => {
+                    publish = list
+                        .split(',')
+                        .map(|op| op.trim().to_ascii_lowercase())
+                        .filter(|op| !op.is_empty())
+                        .collect();
+                    publish.sort();
+                    publish.dedup();
+                }
+                ("publish_via_partition_root", Some(v)) => {
+                    via_root = matches!(
+                        word(v).trim_matches('\'').to_ascii_lowercase().as_str(),
+                        "true" | "on" | "1" | "yes"
+                    );
+                }
+                (_, Some(v)) => other.push(format!("{}={}", key.to_ascii_lowercase(), word(v))),
+                (_, None) => {}
+            }
+            i += 3;
+        }
+    }
+    format!(
+        "Publication|all_tables={all_tables}|publish={}|via_root={via_root}|{}",
+        publish.join(","),
+        other.join(",")
+    )
 }
 
 /// A trigger's definition from its whole text (after a rename).

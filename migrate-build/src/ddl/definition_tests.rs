@@ -175,3 +175,90 @@ fn a_qualifier_that_tells_two_columns_apart_is_kept() {
     ));
     assert_eq!(later, dumped);
 }
+
+const EVENT_FN: &str =
+    "CREATE FUNCTION log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;\n";
+
+fn same_event_trigger(a: &str, b: &str) -> bool {
+    one(&format!("{EVENT_FN}{a}"), OpaqueKind::EventTrigger)
+        == one(&format!("{EVENT_FN}{b}"), OpaqueKind::EventTrigger)
+}
+
+/// The server keeps the tags upper-cased and prints `EXECUTE FUNCTION`
+/// with the function's schema.
+#[test]
+fn an_event_trigger_as_pg_dump_prints_it_is_the_one_written() {
+    let written = "create event trigger audit on ddl_command_end when tag in ('create table', 'alter table') execute procedure log_ddl();";
+    let dump = "CREATE EVENT TRIGGER audit ON ddl_command_end\n         WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')\n   EXECUTE FUNCTION public.log_ddl();";
+    assert!(same_event_trigger(written, dump));
+    for other in [
+        dump.replace("ddl_command_end", "ddl_command_start"),
+        dump.replace(", 'ALTER TABLE'", ""),
+        "CREATE EVENT TRIGGER audit ON ddl_command_end EXECUTE FUNCTION log_ddl();".to_string(),
+    ] {
+        assert!(!same_event_trigger(written, &other), "{other}");
+    }
+    let o = one(&format!("{EVENT_FN}{written}"), OpaqueKind::EventTrigger);
+    assert_eq!(o.name.schema, None);
+    assert!(
+        o.references.iter().any(|r| r.name.name == "log_ddl"),
+        "{:?}",
+        o.references
+    );
+}
+
+fn publication(sql: &str) -> OpaqueObject {
+    one(sql, OpaqueKind::Publication)
+}
+
+/// pg_dump writes the `publish` list out in full; the server keeps the
+/// operations as flags, in no order.
+#[test]
+fn a_publication_as_pg_dump_prints_it_is_the_one_written() {
+    let dump =
+        publication("CREATE PUBLICATION feed WITH (publish = 'insert, update, delete, truncate');");
+    assert_eq!(publication("CREATE PUBLICATION feed;"), dump);
+    assert_eq!(
+        publication("CREATE PUBLICATION feed WITH (publish = 'update,insert')"),
+        publication("CREATE PUBLICATION feed WITH (publish = 'insert, update')")
+    );
+    for other in [
+        "CREATE PUBLICATION feed WITH (publish = 'insert')",
+        "CREATE PUBLICATION feed FOR ALL TABLES",
+        "CREATE PUBLICATION feed WITH (publish_via_partition_root = true)",
+    ] {
+        assert_ne!(publication(other), dump, "{other}");
+    }
+}
+
+/// Which tables a publication publishes is not modelled: refused where it
+/// is written, never skipped.
+#[test]
+fn a_publications_tables_are_refused() {
+    for (sql, needle) in [
+        (
+            "CREATE TABLE t (id int);\nCREATE PUBLICATION feed FOR TABLE t;",
+            "schema.sql:2:1: CREATE PUBLICATION `feed` near `FOR`",
+        ),
+        (
+            "CREATE TABLE t (id int);\nCREATE PUBLICATION feed;\nALTER PUBLICATION feed ADD TABLE ONLY public.t;",
+            "schema.sql:3:1: ALTER PUBLICATION near `ADD` is not modelled",
+        ),
+    ] {
+        let file = SourceFile {
+            path: "schema.sql",
+            sql,
+        };
+        let e = parse_schema(Dialect::Postgres, &[file])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(needle), "{e}");
+    }
+    let file = SourceFile {
+        path: "schema.sql",
+        sql: "CREATE PUBLICATION feed;\nALTER PUBLICATION feed OWNER TO postgres;\nDROP PUBLICATION feed;",
+    };
+    let (s, report) = parse_schema(Dialect::Postgres, &[file]).unwrap();
+    assert!(s.opaque.is_empty());
+    assert_eq!(report.skipped.len(), 1);
+}

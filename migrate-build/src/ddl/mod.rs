@@ -528,6 +528,17 @@ fn interpret(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         return Ok(Outcome::Skipped(format!("\\{command}")));
     }
     if let Some(kind) = scan::data_statement(text) {
+        let sets_path = match kind.as_str() {
+            "SET" => true,
+            "SELECT" => text.to_ascii_lowercase().contains("search_path"),
+            _ => false,
+        };
+        if sets_path
+            && schema.dialect == crate::Dialect::Postgres
+            && let Ok(tokens) = scan::tokenize(text, schema.dialect)
+        {
+            pgdump::search_path(&tokens)?;
+        }
         return Ok(Outcome::Skipped(kind));
     }
     let tokens = scan::tokenize(text, schema.dialect)?;

@@ -288,7 +288,7 @@ pub(crate) fn classify(tokens: &Tokens) -> Kind {
                 "TABLE" => Kind::CreateTable,
                 "INDEX" => Kind::CreateIndex,
                 "UNIQUE" if w(i + 1) == "INDEX" => Kind::CreateIndex,
-                "DATABASE" | "ROLE" | "USER" | "PUBLICATION" | "SUBSCRIPTION" | "TABLESPACE" => {
+                "DATABASE" | "ROLE" | "USER" | "SUBSCRIPTION" | "TABLESPACE" => {
                     Kind::Skip(format!("CREATE {}", w(i)))
                 }
                 _ => Kind::Other,
@@ -296,14 +296,16 @@ pub(crate) fn classify(tokens: &Tokens) -> Kind {
         }
         "ALTER" => match w(1) {
             "TABLE" => Kind::AlterTable,
-            "DATABASE" | "ROLE" | "USER" | "SYSTEM" | "PUBLICATION" | "SUBSCRIPTION"
-            | "TABLESPACE" => Kind::Skip(format!("ALTER {}", w(1))),
+            "DATABASE" | "ROLE" | "USER" | "SYSTEM" | "SUBSCRIPTION" | "TABLESPACE" => {
+                Kind::Skip(format!("ALTER {}", w(1)))
+            }
             "DEFAULT" => Kind::Skip("ALTER DEFAULT PRIVILEGES".into()),
             _ => Kind::Other,
         },
         "DROP" => match w(1) {
-            "DATABASE" | "ROLE" | "USER" | "OWNED" | "PUBLICATION" | "SUBSCRIPTION"
-            | "TABLESPACE" => Kind::Skip(format!("DROP {}", w(1))),
+            "DATABASE" | "ROLE" | "USER" | "OWNED" | "SUBSCRIPTION" | "TABLESPACE" => {
+                Kind::Skip(format!("DROP {}", w(1)))
+            }
             _ => Kind::Other,
         },
         "COMMENT" => Kind::Other,

@@ -629,7 +629,22 @@ fn opaque_name(o: &crate::schema::OpaqueObject) -> String {
 }
 
 fn kind_words(kind: OpaqueKind) -> String {
-    kind.as_sql().to_ascii_lowercase()
+    match kind {
+        OpaqueKind::EventTrigger => "event trigger".into(),
+        OpaqueKind::Publication => "publication".into(),
+        OpaqueKind::Function
+        | OpaqueKind::Procedure
+        | OpaqueKind::Collation
+        | OpaqueKind::Operator
+        | OpaqueKind::Cast
+        | OpaqueKind::Trigger
+        | OpaqueKind::Type
+        | OpaqueKind::Domain
+        | OpaqueKind::Statistics
+        | OpaqueKind::Policy
+        | OpaqueKind::Rule
+        | OpaqueKind::Aggregate => kind.as_sql().to_ascii_lowercase(),
+    }
 }
 
 #[cfg(test)]

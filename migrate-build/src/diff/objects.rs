@@ -159,7 +159,9 @@ fn ref_kind(kind: OpaqueKind) -> Option<RefKind> {
         | OpaqueKind::Policy
         | OpaqueKind::Rule
         | OpaqueKind::Operator
-        | OpaqueKind::Cast => None,
+        | OpaqueKind::Cast
+        | OpaqueKind::EventTrigger
+        | OpaqueKind::Publication => None,
     }
 }
 

@@ -134,8 +134,11 @@ pub(super) fn object_class(kind: OpaqueKind) -> ObjectClass {
         | OpaqueKind::Aggregate
         | OpaqueKind::Operator
         | OpaqueKind::Cast => ObjectClass::FunctionLike,
-        OpaqueKind::Trigger | OpaqueKind::Statistics | OpaqueKind::Policy | OpaqueKind::Rule => {
-            ObjectClass::Dependent
-        }
+        OpaqueKind::Trigger
+        | OpaqueKind::Statistics
+        | OpaqueKind::Policy
+        | OpaqueKind::Rule
+        | OpaqueKind::EventTrigger
+        | OpaqueKind::Publication => ObjectClass::Dependent,
     }
 }

@@ -1332,6 +1332,10 @@ pub enum OpaqueKind {
     Operator,
     /// Named `source AS target` (canonical type names).
     Cast,
+    /// Database-wide, named without a schema (`pg_event_trigger`).
+    EventTrigger,
+    /// Database-wide, named without a schema (`pg_publication`).
+    Publication,
 }
 
 impl OpaqueKind {
@@ -1349,6 +1353,8 @@ impl OpaqueKind {
             OpaqueKind::Collation => "COLLATION",
             OpaqueKind::Operator => "OPERATOR",
             OpaqueKind::Cast => "CAST",
+            OpaqueKind::EventTrigger => "EVENT TRIGGER",
+            OpaqueKind::Publication => "PUBLICATION",
         }
     }
 }

@@ -107,7 +107,7 @@ fn dependencies(
            WHERE classid IN ('pg_proc'::regclass, 'pg_type'::regclass, 'pg_trigger'::regclass,
                              'pg_rewrite'::regclass, 'pg_collation'::regclass,
                              'pg_operator'::regclass, 'pg_cast'::regclass,
-                             'pg_statistic_ext'::regclass)
+                             'pg_statistic_ext'::regclass, 'pg_event_trigger'::regclass)
            UNION ALL
            SELECT 'pg_type', t.oid, d.refclassid, d.refobjid FROM d
            JOIN pg_type t ON d.classid = 'pg_class'::regclass AND d.objid = t.typrelid
@@ -236,6 +236,96 @@ fn standalone_objects(
             Some(signature),
             String::new(),
         ));
+    }
+    // Event triggers are the database's, not a schema's: they go with the
+    // schema of the function they run. A disabled one (`evtenabled` other
+    // than 'O') prints its state too, which no CREATE states.
+    let what = "event triggers";
+    let sql = format!(
+        "SELECT e.oid, e.evtname::text, e.evtevent::text, e.evttags, n.nspname::text,
+                p.proname::text, e.evtenabled::text, obj_description(e.oid, 'pg_event_trigger')
+         FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid
+         JOIN pg_namespace n ON n.oid = p.pronamespace
+         WHERE p.pronamespace = ANY($1) AND {}
+         ORDER BY 2",
+        not_in_extension("pg_event_trigger", "e")
+    );
+    for row in cx.query(what, &sql)? {
+        let name: String = get(&row, 1, what)?;
+        let tags: Option<Vec<String>> = get(&row, 3, what)?;
+        let function = qualified(
+            &get::<String>(&row, 4, what)?,
+            &get::<String>(&row, 5, what)?,
+        );
+        let mut sql = format!(
+            "CREATE EVENT TRIGGER {} ON {}",
+            quote::ident(&name, Dialect::Postgres),
+            get::<String>(&row, 2, what)?
+        );
+        if let Some(tags) = tags.filter(|t| !t.is_empty()) {
+            let tags: Vec<String> = tags.iter().map(|t| quote::string(t)).collect();
+            sql.push_str(&format!("\n         WHEN TAG IN ({})", tags.join(", ")));
+        }
+        sql.push_str(&format!(
+            "\n   EXECUTE FUNCTION {}()",
+            quote::qualified(&function, Dialect::Postgres)
+        ));
+        let enabled: String = get(&row, 6, what)?;
+        if enabled != "O" {
+            sql.push_str(&format!(" /* evtenabled {enabled} */"));
+        }
+        oids.push((out.len(), ("pg_event_trigger".into(), get(&row, 0, what)?)));
+        let mut object = database_object(
+            OpaqueKind::EventTrigger,
+            QualifiedName::new(name),
+            None,
+            None,
+            sql,
+        );
+        object.comment = get(&row, 7, what)?;
+        out.push(object);
+    }
+    // Publications are the database's too. Which tables one publishes is
+    // not modelled (schema files refuse FOR TABLE and ALTER PUBLICATION …
+    // ADD TABLE); the text says it for what it is worth.
+    let what = "publications";
+    let sql = "SELECT p.oid, p.pubname::text, p.puballtables, p.pubinsert, p.pubupdate,
+                p.pubdelete, p.pubtruncate, p.pubviaroot,
+                EXISTS (SELECT 1 FROM pg_publication_rel r WHERE r.prpubid = p.oid)
+                  OR EXISTS (SELECT 1 FROM pg_publication_namespace s WHERE s.pnpubid = p.oid),
+                obj_description(p.oid, 'pg_publication')
+         FROM pg_publication p ORDER BY 2";
+    for row in cx.query_database(what, sql)? {
+        let name: String = get(&row, 1, what)?;
+        let mut sql = format!(
+            "CREATE PUBLICATION {}",
+            quote::ident(&name, Dialect::Postgres)
+        );
+        if get::<bool>(&row, 2, what)? {
+            sql.push_str(" FOR ALL TABLES");
+        }
+        let ops: Vec<&str> = [(3, "insert"), (4, "update"), (5, "delete"), (6, "truncate")]
+            .into_iter()
+            .filter_map(|(i, op)| get::<bool>(&row, i, what).ok().filter(|&on| on).map(|_| op))
+            .collect();
+        sql.push_str(&format!(" WITH (publish = '{}'", ops.join(", ")));
+        if get::<bool>(&row, 7, what)? {
+            sql.push_str(", publish_via_partition_root = true");
+        }
+        sql.push(')');
+        if get::<bool>(&row, 8, what)? {
+            sql.push_str(" /* and the tables it was given */");
+        }
+        oids.push((out.len(), ("pg_publication".into(), get(&row, 0, what)?)));
+        let mut object = database_object(
+            OpaqueKind::Publication,
+            QualifiedName::new(name),
+            None,
+            None,
+            sql,
+        );
+        object.comment = get(&row, 9, what)?;
+        out.push(object);
     }
     // Casts between types of the selected schemas' users; the builtin
     // casts have oids below FirstNormalObjectId.

@@ -1360,7 +1360,9 @@ fn comment_target(target: &CommentTarget) -> Result<String, RenderError> {
                 OpaqueKind::Type
                 | OpaqueKind::Domain
                 | OpaqueKind::Statistics
-                | OpaqueKind::Collation => format!("{kind} {name}"),
+                | OpaqueKind::Collation
+                | OpaqueKind::EventTrigger
+                | OpaqueKind::Publication => format!("{kind} {name}"),
                 // Named `source AS target`.
                 OpaqueKind::Cast => format!("{kind} ({})", o.name.name),
                 // An operator's name is made of symbols: never quoted.
@@ -1455,9 +1457,12 @@ fn drop_opaque(object: &OpaqueObject) -> Result<String, RenderError> {
             )),
             None => Err(cannot("the table it belongs to is unknown")),
         },
-        OpaqueKind::Type | OpaqueKind::Domain | OpaqueKind::Statistics | OpaqueKind::Collation => {
-            Ok(format!("DROP {kind} {name}"))
-        }
+        OpaqueKind::Type
+        | OpaqueKind::Domain
+        | OpaqueKind::Statistics
+        | OpaqueKind::Collation
+        | OpaqueKind::EventTrigger
+        | OpaqueKind::Publication => Ok(format!("DROP {kind} {name}")),
     }
 }
 

@@ -230,6 +230,8 @@ fn opaque_kind_name(kind: OpaqueKind) -> &'static str {
         OpaqueKind::Collation => "collations",
         OpaqueKind::Operator => "operators",
         OpaqueKind::Cast => "casts",
+        OpaqueKind::EventTrigger => "event triggers",
+        OpaqueKind::Publication => "publications",
     }
 }
 
