@@ -182,3 +182,51 @@ fn a_null_default_is_applied_as_written() {
     ])
     .success();
 }
+
+/// A column the schema declares between two others (sqldef's and migra's
+/// suites add them so) goes last on the server; `new` says so in up.sql and
+/// on stderr, and the database is in sync with the schema all the same:
+/// column order is not compared (README, Column order).
+#[test]
+fn a_column_declared_in_the_middle_goes_last_and_is_in_sync() {
+    let mut db = test_db!();
+    let schema = |middle: &str| {
+        format!("CREATE TABLE users (\n    id bigint NOT NULL,\n{middle}    age integer\n);\n")
+    };
+    let ws = Workspace::new("postgres", &schema(""));
+    ws.migrate(&["new", "start"]).success();
+    ws.write("schema.sql", &schema("    name text,\n"));
+    ws.migrate(&["new", "name"])
+        .success()
+        .stderr_has("adds `users.name` as the last column, not before `age` as declared");
+    let dir = ws.migration_dirs().last().cloned().unwrap_or_default();
+    let up = ws.read(&format!("migrations/{dir}/up.sql"));
+    assert!(
+        up.contains("-- WARNING: adds `users.name` as the last column")
+            && up.contains("ALTER TABLE users ADD COLUMN name text;"),
+        "{up}"
+    );
+    ws.migrate(&["apply", "--database-url", &db.url]).success();
+    let order: Vec<String> = db
+        .client
+        .query(
+            "SELECT attname::text FROM pg_attribute WHERE attrelid = 'users'::regclass AND attnum > 0 ORDER BY attnum",
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(order, ["id", "age", "name"]);
+    ws.migrate(&[
+        "diff",
+        "--from",
+        "database",
+        "--to",
+        "schema",
+        "--exit-code",
+        "--database-url",
+        &db.url,
+    ])
+    .success();
+}

@@ -40,7 +40,9 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         Dialect::Sqlite => sqlite_declared_types(text)?,
         Dialect::Postgres => std::borrow::Cow::Borrowed(text),
     };
-    let ast::Statement::CreateTable(ct) = scan::parse_statement(&declared, d)? else {
+    let parsed = scan::parse_statement(&declared, d)
+        .map_err(|e| conflict_clause(&declared, d).unwrap_or(e))?;
+    let ast::Statement::CreateTable(ct) = parsed else {
         return Err("expected a CREATE TABLE statement".into());
     };
     let name = names::object_name(&ct.name, d)?;
@@ -626,6 +628,10 @@ pub(super) fn add_column(
             {
                 column.autoincrement = true
             }
+            // `PRIMARY KEY ASC` is the order a key has anyway (an INTEGER one
+            // stays the rowid); `DESC` makes it no rowid and stays refused.
+            ColumnOption::DialectSpecific(tokens)
+                if matches!(tokens.as_slice(), [sqlparser::tokenizer::Token::Word(w)] if w.value.eq_ignore_ascii_case("ASC")) => {}
             other => return Err(format!("column option `{other}` is not modelled")),
         }
     }
@@ -1077,6 +1083,25 @@ const SQLITE_COLUMN_CONSTRAINTS: &[&str] = &[
 /// to sqlparser as one quoted name, which [`types`] reads back as the
 /// declared text, as `PRAGMA table_info` prints it. Reads the column list of
 /// a `CREATE TABLE` and the column of an `ALTER TABLE … ADD [COLUMN]`.
+/// The refusal of SQLite's conflict clause on a table constraint
+/// (`UNIQUE (a, b) ON CONFLICT REPLACE`), which the parser does not read:
+/// named, rather than the parser's "expected `,`". The model holds no
+/// conflict resolution, so it cannot be kept.
+fn conflict_clause(text: &str, d: Dialect) -> Option<String> {
+    let tokens = scan::tokenize(text, d).ok()?;
+    let at = tokens
+        .toks
+        .windows(3)
+        .position(|w| w[0].is_kw("ON") && w[1].is_kw("CONFLICT"))?;
+    let action = match tokens.toks.get(at + 2)? {
+        scan::Tok::Word { text, .. } => text.to_ascii_uppercase(),
+        _ => String::new(),
+    };
+    Some(format!(
+        "`ON CONFLICT {action}` on a table constraint is not modelled: the model has no conflict resolution"
+    ))
+}
+
 pub(super) fn sqlite_declared_types(text: &str) -> Fallible<std::borrow::Cow<'_, str>> {
     let tokens = scan::tokenize(text, Dialect::Sqlite)?;
     let toks = &tokens.toks;

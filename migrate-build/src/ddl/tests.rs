@@ -1233,3 +1233,40 @@ fn toast_storage_parameters_are_kept_with_the_tables_in_the_order_written() {
         pg_err(sql);
     }
 }
+
+/// `PRIMARY KEY ASC` is a key's own order (an INTEGER key stays the rowid,
+/// AUTOINCREMENT too); `DESC` and SQLite's conflict clauses, which the
+/// model cannot hold, are refused by name, on a column and on a table
+/// constraint alike.
+#[test]
+fn sqlite_key_order_and_conflict_clauses() {
+    let s = lite("CREATE TABLE t (id INTEGER PRIMARY KEY ASC AUTOINCREMENT, v TEXT);");
+    let t = table(&s, "t");
+    assert!(t.columns[0].autoincrement);
+    assert_eq!(
+        t.primary_key.as_ref().map(|pk| pk.columns.clone()),
+        Some(vec!["id".to_string()])
+    );
+    let refused = |sql: &str| {
+        let file = SourceFile {
+            path: "schema.sql",
+            sql,
+        };
+        parse_schema(Dialect::Sqlite, &[file])
+            .expect_err("expected an error")
+            .message
+    };
+    assert!(
+        refused("CREATE TABLE t (id INTEGER PRIMARY KEY DESC);").contains("`DESC` is not modelled")
+    );
+    assert!(
+        refused("CREATE TABLE t (k TEXT UNIQUE ON CONFLICT IGNORE);")
+            .contains("`ON CONFLICT IGNORE` is not modelled")
+    );
+    let table_level =
+        refused("CREATE TABLE t (a INT, b INT, PRIMARY KEY (a, b) ON CONFLICT REPLACE);");
+    assert!(
+        table_level.contains("`ON CONFLICT REPLACE` on a table constraint is not modelled"),
+        "{table_level}"
+    );
+}
