@@ -3,7 +3,7 @@
 //! so that a file checked out with CRLF line endings on Windows, or saved with
 //! a BOM by an editor, keeps the checksum it was applied with.
 
-use sha2::{Digest, Sha256};
+use super::sha256::Sha256;
 
 /// SHA-256 of `bytes` as 64 lowercase hex digits, after stripping a leading
 /// UTF-8 byte-order mark and turning every CRLF into LF.

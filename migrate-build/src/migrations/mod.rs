@@ -14,6 +14,7 @@ mod checksum;
 mod corpus_tests;
 mod formats;
 pub mod lock;
+mod sha256;
 mod source;
 
 pub(crate) use source::line_col;

@@ -6,7 +6,7 @@
 //! refused, naming the first file that differs. `-- atlas:txmode none` in
 //! a file's header runs it outside a transaction.
 
-use sha2::{Digest, Sha256};
+use crate::migrations::sha256::Sha256;
 
 use super::super::{
     Migration, MigrationFile, MigrationsError, source::Entry, source::read_sql_file,
