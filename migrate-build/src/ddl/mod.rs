@@ -37,6 +37,7 @@ mod query;
 mod redact;
 mod renames;
 mod scan;
+mod simple_tokens;
 mod split;
 mod transaction;
 mod types;

@@ -52,7 +52,10 @@ pub(crate) fn raw_tokens(
     if let Some(tokens) = hit {
         return Ok(tokens);
     }
-    let tokens = Tokenizer::new(sql_dialect(dialect), text).tokenize_with_location()?;
+    let tokens = match super::simple_tokens::tokens(text) {
+        Some(tokens) => tokens,
+        None => Tokenizer::new(sql_dialect(dialect), text).tokenize_with_location()?,
+    };
     RECENT.with_borrow_mut(|recent| {
         if recent.len() == KEPT {
             recent.pop_back();
