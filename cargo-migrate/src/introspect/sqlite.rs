@@ -50,12 +50,13 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
     };
     let mut schema = Schema::empty(D);
     let objects = stored_objects(conn)?;
+    let kinds = table_kinds(conn, &objects)?;
     for obj in &objects {
         if ignored(&obj.name) || ignored(&obj.tbl_name) {
             continue;
         }
         match obj.kind.as_str() {
-            "table" => match table_kind(conn, &obj.name)?.as_str() {
+            "table" => match kinds.get(&obj.name).map_or("table", String::as_str) {
                 "shadow" => {}
                 "virtual" => schema.virtual_tables.push(
                     migrate_build::ddl::parse_virtual_table(obj.sql.as_deref().unwrap_or_default())
@@ -119,18 +120,38 @@ fn stored_objects(conn: &Connection) -> Result<Vec<StoredObject>, IntrospectErro
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// `table`, `virtual` or `shadow` (PRAGMA table_list, SQLite 3.37+).
-fn table_kind(conn: &Connection, name: &str) -> Result<String, IntrospectError> {
-    let kind = conn.query_row(
-        "SELECT type FROM pragma_table_list WHERE schema = 'main' AND name = ?1",
-        [name],
-        |r| r.get::<_, String>(0),
-    );
-    match kind {
-        Ok(kind) => Ok(kind),
-        Err(rusqlite::Error::QueryReturnedNoRows) => Ok("table".to_string()),
-        Err(e) => Err(e.into()),
+/// `virtual` or `shadow` (PRAGMA table_list, SQLite 3.37+) for the tables
+/// that are; the others are plain tables.
+///
+/// `pragma_table_list` first works out the columns of every view, each view
+/// through the views it reads, whatever table is asked for: 3,000 views each
+/// reading the one before took seconds a query. Only a schema with a virtual
+/// table can hold a virtual or shadow table (SQLite stores a virtual table's
+/// statement as `CREATE VIRTUAL TABLE`), and the list is then read once.
+fn table_kinds(
+    conn: &Connection,
+    objects: &[StoredObject],
+) -> Result<std::collections::HashMap<String, String>, IntrospectError> {
+    let virtual_table = |o: &StoredObject| {
+        o.kind == "table"
+            && o.sql
+                .as_deref()
+                .and_then(|s| s.get(..20))
+                .is_some_and(|p| p.eq_ignore_ascii_case("CREATE VIRTUAL TABLE"))
+    };
+    let mut kinds = std::collections::HashMap::new();
+    if !objects.iter().any(virtual_table) {
+        return Ok(kinds);
     }
+    let mut stmt = conn.prepare(
+        "SELECT name, type FROM pragma_table_list WHERE schema = 'main' AND type IN ('virtual', 'shadow')",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (name, kind) = row?;
+        kinds.insert(name, kind);
+    }
+    Ok(kinds)
 }
 
 fn stored_sql_error(kind: &'static str, name: &str, message: impl Into<String>) -> IntrospectError {
@@ -148,13 +169,10 @@ fn read_table(conn: &Connection, obj: &StoredObject) -> Result<Table, Introspect
     let text = parse_create_table(sql).map_err(|m| stored_sql_error("table", &obj.name, m))?;
     let mut table = Table::new(QualifiedName::new(&obj.name));
 
-    let (without_rowid, strict) = conn.query_row(
-        "SELECT wr, strict FROM pragma_table_list WHERE schema = 'main' AND name = ?1",
-        [&obj.name],
-        |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?)),
-    )?;
-    table.without_rowid = without_rowid;
-    table.strict = strict;
+    // From the stored text, which SQLite parsed to set them, rather than
+    // `pragma_table_list` (see [`table_kinds`]); a test compares the two.
+    table.without_rowid = text.without_rowid;
+    table.strict = text.strict;
 
     // (pk position, name) of primary-key columns.
     let mut pk: Vec<(i64, String)> = Vec::new();
@@ -749,6 +767,8 @@ struct TableText {
     uniques: Vec<(Option<String>, Vec<String>)>,
     checks: Vec<(Option<String>, String)>,
     foreign_keys: Vec<ForeignKeyText>,
+    without_rowid: bool,
+    strict: bool,
 }
 
 struct ColumnText {
@@ -793,6 +813,21 @@ fn parse_create_table(sql: &str) -> Result<TableText, String> {
             table_constraint(&c, item, &mut text)?;
         } else {
             column_def(&c, item, &mut text)?;
+        }
+    }
+    // The table options, comma-separated after the column list.
+    let mut i = close + 1;
+    while i < c.toks.len() {
+        if c.is_kw(i, "WITHOUT") && c.is_kw(i + 1, "ROWID") {
+            text.without_rowid = true;
+            i += 2;
+        } else if c.is_kw(i, "STRICT") {
+            text.strict = true;
+            i += 1;
+        } else if c.is_punct(i, b',') || c.is_punct(i, b';') {
+            i += 1;
+        } else {
+            return Err(format!("unknown table option `{}`", c.text(i)));
         }
     }
     Ok(text)
@@ -1080,6 +1115,38 @@ mod tests {
         assert_eq!(t.foreign_keys[0].deferrable, Deferrable::InitiallyDeferred);
         assert_eq!(t.foreign_keys[1].name.as_deref(), Some("fk"));
         assert_eq!(t.foreign_keys[1].columns, ["cust", "twice"]);
+    }
+
+    #[test]
+    fn table_options_read_from_the_text_are_those_sqlite_lists() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE plain (a INTEGER PRIMARY KEY);
+             CREATE TABLE wr (a INTEGER PRIMARY KEY) WITHOUT ROWID;
+             CREATE TABLE st (a INTEGER PRIMARY KEY) STRICT;
+             CREATE TABLE both1 (a INTEGER PRIMARY KEY) without   rowid , strict;
+             CREATE TABLE both2 (a INTEGER PRIMARY KEY) STRICT,/* c */WITHOUT -- c
+               ROWID;
+             CREATE TABLE \"odd(\" (\"a)\" TEXT PRIMARY KEY, b TEXT CHECK (b <> ')')) WITHOUT ROWID;",
+        )
+        .unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT s.sql, l.wr, l.strict FROM sqlite_schema s \
+                 JOIN pragma_table_list l ON l.name = s.name AND l.schema = 'main' \
+                 WHERE s.type = 'table' AND s.name NOT LIKE 'sqlite_%'",
+            )
+            .unwrap();
+        let rows: Vec<(String, bool, bool)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows.len(), 6);
+        for (sql, wr, strict) in rows {
+            let text = parse_create_table(&sql).unwrap();
+            assert_eq!((text.without_rowid, text.strict), (wr, strict), "{sql}");
+        }
     }
 
     #[test]
