@@ -102,6 +102,9 @@ pub enum Alias {
     Constraint,
     /// An index, by the table it is on.
     OnTable,
+    /// An index, by the name of each of its copies on partitions, in the
+    /// partition's schema: those names are relations too.
+    PartitionCopy,
 }
 
 impl Alias {
@@ -110,6 +113,7 @@ impl Alias {
             Alias::RelationConstraint => 0,
             Alias::Constraint => 1,
             Alias::OnTable => 2,
+            Alias::PartitionCopy => 3,
         }
     }
 }
@@ -170,6 +174,12 @@ impl Named for Index {
             Alias::OnTable,
             name_key(d, self.table.schema.as_deref(), &self.table.name),
         ));
+        for c in &self.partition_copies {
+            out.push((
+                Alias::PartitionCopy,
+                name_key(d, c.table.schema.as_deref(), &c.name),
+            ));
+        }
     }
 }
 
@@ -191,7 +201,7 @@ struct ListIndex {
     touched: Vec<usize>,
     names: KeyMap,
     /// One map per kind of alias, in [`Alias::slot`] order.
-    aliases: [KeyMap; 3],
+    aliases: [KeyMap; 4],
     /// What each position was indexed under, to take it out again.
     keys: Vec<(NameKey, Vec<(Alias, NameKey)>)>,
     /// Times the index was rebuilt whole (tests count work with it).
