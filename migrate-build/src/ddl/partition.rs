@@ -501,6 +501,15 @@ pub(crate) fn server_copy_name(
 /// has, or makes a copy it names itself.
 pub(super) fn copy_onto_partitions(schema: &mut Schema, pos: usize) {
     let d = schema.dialect;
+    // Only a partitioned table has partitions (`PARTITION OF` and `ATTACH`
+    // refuse any other parent): the scan of every table below, for every
+    // index, made a schema of 8,000 tables quadratic.
+    let partitioned = schema
+        .table(&schema.indexes[pos].table)
+        .is_some_and(|t| t.partition_by.is_some());
+    if !partitioned {
+        return;
+    }
     let parent = schema.indexes[pos].clone();
     let partitions: Vec<QualifiedName> = schema
         .tables
