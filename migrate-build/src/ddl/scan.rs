@@ -43,6 +43,11 @@ pub(crate) fn raw_tokens(
         static RECENT: std::cell::RefCell<std::collections::VecDeque<(Dialect, String, Vec<TokenWithSpan>)>> =
             const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
     }
+    // A plain text is read again: that costs about what keeping a copy of
+    // its tokens and cloning it back does.
+    if let Some(tokens) = super::simple_tokens::tokens(text) {
+        return Ok(tokens);
+    }
     let hit = RECENT.with_borrow(|recent| {
         recent
             .iter()
@@ -52,10 +57,7 @@ pub(crate) fn raw_tokens(
     if let Some(tokens) = hit {
         return Ok(tokens);
     }
-    let tokens = match super::simple_tokens::tokens(text) {
-        Some(tokens) => tokens,
-        None => Tokenizer::new(sql_dialect(dialect), text).tokenize_with_location()?,
-    };
+    let tokens = Tokenizer::new(sql_dialect(dialect), text).tokenize_with_location()?;
     RECENT.with_borrow_mut(|recent| {
         if recent.len() == KEPT {
             recent.pop_back();
@@ -242,12 +244,12 @@ const DATA_WORDS: &[&str] = &[
 /// The kind of a data statement from its first word alone, so that large
 /// `INSERT`s (most of a seed script's bytes) are not tokenized.
 pub(crate) fn data_statement(text: &str) -> Option<String> {
-    let word = text
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect::<String>()
-        .to_ascii_uppercase();
-    DATA_WORDS.contains(&word.as_str()).then_some(word)
+    let len = text.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let word = text.get(..len)?;
+    DATA_WORDS
+        .iter()
+        .find(|w| w.eq_ignore_ascii_case(word))
+        .map(|w| w.to_string())
 }
 
 /// What the interpreter does with a statement.
