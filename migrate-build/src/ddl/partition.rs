@@ -1036,10 +1036,20 @@ pub(super) fn set_inherit(
 /// Tables whose columns follow `parent`'s: its partitions and inheritance
 /// children (a column change recurses into them unless `ONLY`).
 pub(super) fn children(schema: &Schema, parent: &QualifiedName) -> Vec<QualifiedName> {
+    // Every `ALTER TABLE … ADD COLUMN` asks: the list's index gives the
+    // candidates (a scan of every table made a replay quadratic).
+    let d = schema.dialect;
     schema
         .tables
-        .iter()
-        .filter(|t| t.is_child_of(parent, schema.dialect))
+        .positions_aliased(
+            d,
+            crate::schema::Alias::ChildOf,
+            parent.schema.as_deref(),
+            &parent.name,
+        )
+        .into_iter()
+        .map(|i| &schema.tables[i])
+        .filter(|t| t.is_child_of(parent, d))
         .map(|t| t.name.clone())
         .collect()
 }
