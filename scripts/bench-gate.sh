@@ -16,10 +16,8 @@ OUT=$REPO/target/bench-gate
 mkdir -p "$OUT"
 what=${1:-all}
 
-# The overrides recommended in README.md (## The build gate): about 10 s more CPU
-# to compile cold, the crates-io check 96 -> 62 ms CPU.
-OPT=(--config 'profile.dev.package.migrate-build.opt-level=1'
-     --config 'profile.dev.package.sha2.opt-level=3')
+# The override recommended in README.md (## The build gate).
+OPT=(--config 'profile.dev.package.migrate-build.opt-level=1')
 # Faster still, but sqlparser takes minutes to compile optimised.
 OPT_FULL=("${OPT[@]}" --config 'profile.dev.package.sqlparser.opt-level=3')
 
@@ -100,7 +98,7 @@ fi
 if [ "$what" = all ] || [ "$what" = check ]; then
   make_dump
   check_times "dev profile (default for build scripts)"
-  check_times "dev profile + README overrides (migrate-build, sha2)" "${OPT[@]}"
+  check_times "dev profile + README override (migrate-build)" "${OPT[@]}"
   check_times "dev profile + README overrides + sqlparser" "${OPT_FULL[@]}"
   check_times "release profile" --release
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scale benchmarks, each part in one run with its peers where they exist:
-#   engine   schema.sql of 1,000 / 8,000 / 20,000 tables (a foreign key and an
-#            index each; 20,000 tables is 4.8 MB): parse, diff from empty,
+#   engine   schema.sql of 1,000 / 8,000 / 17,000 tables (a foreign key and an
+#            index each; 17,000 tables is 4.1 MB): parse, diff from empty,
 #            render, self-diff (`bench_scale` example), and the CLI's
 #            `diff --from empty --to schema` on the same files
 #   apply    N one-statement migrations (default 500), on SQLite and on
@@ -9,6 +9,12 @@
 #            beside diesel, sqlx-cli and dbmate (one transaction each) on the
 #            same migrations, and `sqlite3` / `psql -f` / `psql -1 -f` on the
 #            same SQL; each run's history rows are counted
+#   history  MIGS generated migrations (default 10,000; the build gate's
+#            kinds: tables, columns, indexes, foreign keys, renames):
+#            `diff --from migrations --to schema` against the schema they make
+#   views    a SQLite database of one table and VIEWS views (default 3,000),
+#            each selecting from the one before: `status` and
+#            `diff --from database --to migrations`
 #   fleet    DBS tenant databases (default 200) and T tenant schemas of one
 #            PostgreSQL database (default 1,000), M migrations each (default
 #            20): `apply --databases` / `apply --schemas`, `--jobs 8`, against
@@ -18,7 +24,7 @@
 # the steadier of the two. Peak RSS from /usr/bin/time.
 #
 #   scripts/bench-scale.sh [engine|apply|fleet|all] (all by default)
-#   N=500 T=1000 DBS=200 M=20 CARGO_MIGRATE=… (default: build the release binary) MIGRATE_TEST_PG_URL=postgres://… (default: local server)
+#   N=500 T=1000 DBS=200 M=20 MIGS=10000 VIEWS=3000 CARGO_MIGRATE=… (default: build the release binary) MIGRATE_TEST_PG_URL=postgres://… (default: local server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -27,6 +33,8 @@ N=${N:-500}
 T=${T:-1000}
 DBS=${DBS:-200}
 M=${M:-20}
+MIGS=${MIGS:-10000}
+VIEWS=${VIEWS:-3000}
 SERVER=${MIGRATE_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -56,7 +64,7 @@ workspace() { # dir, dialect
 }
 
 engine() {
-  for n in 1000 8000 20000; do
+  for n in 1000 8000 17000; do
     local dir=$work/engine$n
     workspace "$dir" postgres
     for i in $(seq 1 "$n"); do
@@ -215,6 +223,46 @@ fleet_databases() {
   done
 }
 
+history() {
+  local dir=$work/history
+  workspace "$dir" postgres
+  local tables=0 i t sql
+  for ((i = 0; i < MIGS; i++)); do
+    t=$((tables > 0 ? tables - 1 : 0))
+    case $((i % 5)) in
+      0) tables=$((tables + 1))
+         sql="CREATE TABLE t$tables (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now());" ;;
+      1) sql="ALTER TABLE t$tables ADD COLUMN note VARCHAR(200);" ;;
+      2) sql="CREATE INDEX t${tables}_name_idx ON t$tables (name, created_at);" ;;
+      3) if [ "$t" -gt 0 ]; then sql="ALTER TABLE t$tables ADD COLUMN parent_id BIGINT REFERENCES t$t (id) ON DELETE CASCADE;"
+         else sql="ALTER TABLE t$tables ADD COLUMN parent_id BIGINT;"; fi ;;
+      *) sql="ALTER TABLE t$tables RENAME COLUMN note TO remark;" ;;
+    esac
+    mkdir -p "$dir/migrations/$((20000000000000 + i))_step_$i"
+    echo "$sql" > "$dir/migrations/$((20000000000000 + i))_step_$i/up.sql"
+  done
+  (cd "$dir" && "$bin" migrate hash >/dev/null 2>&1 &&
+    "$bin" migrate diff --from empty --to migrations --script > schema.sql 2>/dev/null)
+  (cd "$dir" && timed "diff --from migrations --to schema, $MIGS migrations" "$bin" migrate diff --from migrations --to schema)
+}
+
+views() {
+  local dir=$work/views
+  workspace "$dir" sqlite
+  mkdir -p "$dir/migrations/20260000000001_views"
+  { echo "CREATE TABLE t0 (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+    echo "CREATE VIEW v1 AS SELECT id, name FROM t0;"
+    for ((i = 2; i <= VIEWS; i++)); do echo "CREATE VIEW v$i AS SELECT id, name FROM v$((i - 1));"; done
+  } > "$dir/migrations/20260000000001_views/up.sql"
+  cp "$dir/migrations/20260000000001_views/up.sql" "$dir/schema.sql"
+  cd "$dir"
+  "$bin" migrate hash >/dev/null 2>&1
+  "$bin" migrate --database-url sqlite:views.db apply >/dev/null 2>&1
+  timed "status, 1 table and $VIEWS chained views" "$bin" migrate --database-url sqlite:views.db status
+  timed "diff --from database --to migrations, $VIEWS chained views" "$bin" migrate --database-url sqlite:views.db diff --from database --to migrations
+  cd "$REPO"
+}
+
 fleet() {
   psql "$SERVER" -Atqc 'select 1' >/dev/null 2>&1 || { echo "(no PostgreSQL server at $SERVER: skipped)"; return; }
   fleet_databases
@@ -225,6 +273,8 @@ echo "== $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 case $what in
   engine) engine ;;
   apply) apply_sqlite; apply_pg ;;
+  history) history ;;
+  views) views ;;
   fleet) fleet ;;
-  all) engine; apply_sqlite; apply_pg; fleet ;;
+  all) engine; history; views; apply_sqlite; apply_pg; fleet ;;
 esac

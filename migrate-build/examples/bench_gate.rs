@@ -179,17 +179,8 @@ fn phases(ws: &Path, dir: &Path, dialect: Dialect) -> Result<(), Box<dyn std::er
     lap("load", &mut out);
     lock::verify(dir, dialect, &all)?;
     lap("lock", &mut out);
-    let mut replayed = Schema::empty(dialect);
-    for m in &all {
-        ddl::apply(
-            &mut replayed,
-            SourceFile {
-                path: "",
-                sql: &m.up.sql,
-            },
-        )?;
-    }
-    replayed.sort();
+    // As the check replays: all files on one interpreter thread.
+    let (replayed, _) = migrations::replay_with_report(dialect, &all, |_| String::new())?;
     lap("replay", &mut out);
     let sql = std::fs::read_to_string(ws.join("schema.sql"))?;
     let (mut declared, _) = ddl::parse_schema(

@@ -408,9 +408,23 @@ impl Check {
                         migrations::load_as(&inputs.migrations_dir, inputs.dialect, inputs.format)?
                             .1;
                 }
-                let lock = lock::verify(&inputs.migrations_dir, inputs.dialect, &migrations).err();
-                let replayed = replay(inputs.dialect, &migrations, &shown)?;
-                Ok((migrations, lock, replayed))
+                // The lock's hashes are independent of the replay too.
+                let (lock, replayed) = std::thread::scope(|scope| {
+                    let verify =
+                        || lock::verify(&inputs.migrations_dir, inputs.dialect, &migrations).err();
+                    let verifying = std::thread::Builder::new()
+                        .name("migrate-build-lock".into())
+                        .spawn_scoped(scope, verify);
+                    let replayed = replay(inputs.dialect, &migrations, &shown);
+                    let lock = match verifying {
+                        Ok(handle) => handle
+                            .join()
+                            .unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
+                        Err(_) => verify(),
+                    };
+                    (lock, replayed)
+                });
+                Ok((migrations, lock, replayed?))
             };
             let rest = rest();
             let declared = match parsing {

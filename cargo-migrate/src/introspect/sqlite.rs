@@ -48,12 +48,13 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
     };
     let mut schema = Schema::empty(D);
     let objects = stored_objects(conn)?;
+    let kinds = table_kinds(conn, &objects)?;
     for obj in &objects {
         if ignored(&obj.name) || ignored(&obj.tbl_name) {
             continue;
         }
         match obj.kind.as_str() {
-            "table" => match table_kind(conn, &obj.name)?.as_str() {
+            "table" => match kinds.get(&obj.name).map_or("table", String::as_str) {
                 "shadow" => {}
                 "virtual" => schema.virtual_tables.push(
                     migrate_build::ddl::parse_virtual_table(obj.sql.as_deref().unwrap_or_default())
@@ -117,18 +118,38 @@ fn stored_objects(conn: &Connection) -> Result<Vec<StoredObject>, IntrospectErro
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// `table`, `virtual` or `shadow` (PRAGMA table_list, SQLite 3.37+).
-fn table_kind(conn: &Connection, name: &str) -> Result<String, IntrospectError> {
-    let kind = conn.query_row(
-        "SELECT type FROM pragma_table_list WHERE schema = 'main' AND name = ?1",
-        [name],
-        |r| r.get::<_, String>(0),
-    );
-    match kind {
-        Ok(kind) => Ok(kind),
-        Err(rusqlite::Error::QueryReturnedNoRows) => Ok("table".to_string()),
-        Err(e) => Err(e.into()),
+/// `virtual` or `shadow` (PRAGMA table_list, SQLite 3.37+) for the tables
+/// that are; the others are plain tables.
+///
+/// `pragma_table_list` first works out the columns of every view, each view
+/// through the views it reads, whatever table is asked for: 3,000 views each
+/// reading the one before took seconds a query. Only a schema with a virtual
+/// table can hold a virtual or shadow table (SQLite stores a virtual table's
+/// statement as `CREATE VIRTUAL TABLE`), and the list is then read once.
+fn table_kinds(
+    conn: &Connection,
+    objects: &[StoredObject],
+) -> Result<std::collections::HashMap<String, String>, IntrospectError> {
+    let virtual_table = |o: &StoredObject| {
+        o.kind == "table"
+            && o.sql
+                .as_deref()
+                .and_then(|s| s.get(..20))
+                .is_some_and(|p| p.eq_ignore_ascii_case("CREATE VIRTUAL TABLE"))
+    };
+    let mut kinds = std::collections::HashMap::new();
+    if !objects.iter().any(virtual_table) {
+        return Ok(kinds);
     }
+    let mut stmt = conn.prepare(
+        "SELECT name, type FROM pragma_table_list WHERE schema = 'main' AND type IN ('virtual', 'shadow')",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (name, kind) = row?;
+        kinds.insert(name, kind);
+    }
+    Ok(kinds)
 }
 
 fn stored_sql_error(kind: &'static str, name: &str, message: impl Into<String>) -> IntrospectError {
@@ -150,13 +171,10 @@ fn read_table(conn: &Connection, obj: &StoredObject) -> Result<Table, Introspect
     };
     let mut table = Table::new(QualifiedName::new(&obj.name));
 
-    let (without_rowid, strict) = conn.query_row(
-        "SELECT wr, strict FROM pragma_table_list WHERE schema = 'main' AND name = ?1",
-        [&obj.name],
-        |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?)),
-    )?;
-    table.without_rowid = without_rowid;
-    table.strict = strict;
+    // From the stored text, which SQLite parsed to set them, rather than
+    // `pragma_table_list` (see [`table_kinds`]); a test compares the two.
+    table.without_rowid = text.without_rowid;
+    table.strict = text.strict;
 
     // (pk position, name) of primary-key columns.
     let mut pk: Vec<(i64, String)> = Vec::new();

@@ -38,6 +38,7 @@ mod redact;
 mod renames;
 mod resolve;
 mod scan;
+mod simple_tokens;
 mod split;
 mod stored;
 mod transaction;

@@ -176,11 +176,16 @@ pub(crate) fn relation_taken(schema: &Schema, namespace: Option<&str>, name: &st
         )
         .any(table)
         || named_in(&schema.indexes, d, namespace, name).any(|i| in_ns(&i.name))
-        || schema.indexes.iter().any(|i| {
-            i.partition_copies
-                .iter()
-                .any(|c| c.table.schema.as_deref() == namespace && d.same_name(&c.name, name))
-        })
+        || schema
+            .indexes
+            .positions_aliased(d, Alias::PartitionCopy, namespace, name)
+            .into_iter()
+            .any(|i| {
+                schema.indexes[i]
+                    .partition_copies
+                    .iter()
+                    .any(|c| c.table.schema.as_deref() == namespace && d.same_name(&c.name, name))
+            })
         || copy_of_key_named(schema, namespace, name)
         || named_in(&schema.views, d, namespace, name).any(|v| in_ns(&v.name))
         || named_in(&schema.sequences, d, namespace, name).any(|s| in_ns(&s.name))

@@ -694,6 +694,15 @@ pub(crate) fn server_copy_name(
 /// has, or makes a copy it names itself.
 pub(super) fn copy_onto_partitions(schema: &mut Schema, pos: usize) -> Fallible<()> {
     let d = schema.dialect;
+    // Only a partitioned table has partitions (`PARTITION OF` and `ATTACH`
+    // refuse any other parent): the scan of every table below, for every
+    // index, made a schema of 8,000 tables quadratic.
+    let partitioned = schema
+        .table(&schema.indexes[pos].table)
+        .is_some_and(|t| t.partition_by.is_some());
+    if !partitioned {
+        return Ok(());
+    }
     let parent = schema.indexes[pos].clone();
     refuse_sub_partitions(schema, &parent.table)?;
     let partitions: Vec<QualifiedName> = schema
@@ -1317,10 +1326,20 @@ pub(super) fn set_inherit(
 /// Tables whose columns follow `parent`'s: its partitions and inheritance
 /// children (a column change recurses into them unless `ONLY`).
 pub(super) fn children(schema: &Schema, parent: &QualifiedName) -> Vec<QualifiedName> {
+    // Every `ALTER TABLE … ADD COLUMN` asks: the list's index gives the
+    // candidates (a scan of every table made a replay quadratic).
+    let d = schema.dialect;
     schema
         .tables
-        .iter()
-        .filter(|t| t.is_child_of(parent, schema.dialect))
+        .positions_aliased(
+            d,
+            crate::schema::Alias::ChildOf,
+            parent.schema.as_deref(),
+            &parent.name,
+        )
+        .into_iter()
+        .map(|i| &schema.tables[i])
+        .filter(|t| t.is_child_of(parent, d))
         .map(|t| t.name.clone())
         .collect()
 }

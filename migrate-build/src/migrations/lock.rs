@@ -26,9 +26,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use super::checksum::hex;
+use sha2::{Digest, Sha256};
 use super::{Migration, MigrationsError};
 use crate::dialect::Dialect;
 
@@ -151,15 +150,15 @@ fn is_hash(s: &str) -> bool {
 }
 
 fn seed(dialect: Dialect) -> String {
-    hex(&Sha256::digest(format!(
-        "migrate.lock v1\ndialect {dialect}\n"
-    )))
+    hex(&Sha256::digest(
+        format!("migrate.lock v1\ndialect {dialect}\n").as_bytes(),
+    ))
 }
 
 fn next_link(previous: &str, version: &str, name: &str, checksum: &str) -> String {
-    hex(&Sha256::digest(format!(
-        "{previous}\n{version}\n{name}\n{checksum}\n"
-    )))
+    hex(&Sha256::digest(
+        format!("{previous}\n{version}\n{name}\n{checksum}\n").as_bytes(),
+    ))
 }
 
 /// The lock for `migrations` (in the order given, which is application order).

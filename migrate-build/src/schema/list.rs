@@ -102,6 +102,12 @@ pub enum Alias {
     Constraint,
     /// An index, by the table it is on.
     OnTable,
+    /// An index, by the name of each of its copies on partitions, in the
+    /// partition's schema: those names are relations too.
+    PartitionCopy,
+    /// A table, by the table it is a partition of and those it inherits
+    /// from.
+    ChildOf,
 }
 
 impl Alias {
@@ -110,6 +116,8 @@ impl Alias {
             Alias::RelationConstraint => 0,
             Alias::Constraint => 1,
             Alias::OnTable => 2,
+            Alias::PartitionCopy => 3,
+            Alias::ChildOf => 4,
         }
     }
 }
@@ -157,6 +165,10 @@ impl Named for Table {
         for n in relation.chain(other) {
             out.push((Alias::Constraint, name_key(d, ns, n)));
         }
+        let parents = self.partition_of.iter().map(|p| &p.parent);
+        for p in parents.chain(&self.inherits) {
+            out.push((Alias::ChildOf, name_key(d, p.schema.as_deref(), &p.name)));
+        }
     }
 }
 
@@ -170,6 +182,12 @@ impl Named for Index {
             Alias::OnTable,
             name_key(d, self.table.schema.as_deref(), &self.table.name),
         ));
+        for c in &self.partition_copies {
+            out.push((
+                Alias::PartitionCopy,
+                name_key(d, c.table.schema.as_deref(), &c.name),
+            ));
+        }
     }
 }
 
@@ -191,7 +209,7 @@ struct ListIndex {
     touched: Vec<usize>,
     names: KeyMap,
     /// One map per kind of alias, in [`Alias::slot`] order.
-    aliases: [KeyMap; 3],
+    aliases: [KeyMap; 5],
     /// What each position was indexed under, to take it out again.
     keys: Vec<(NameKey, Vec<(Alias, NameKey)>)>,
     /// Times the index was rebuilt whole (tests count work with it).

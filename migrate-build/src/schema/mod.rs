@@ -103,18 +103,48 @@ pub enum Literal {
 
 impl Expr {
     pub fn new(sql: impl Into<String>, dialect: Dialect) -> Self {
+        // The same short defaults come back column after column (`now()`,
+        // `0`, `''`), and unoptimised, as build scripts run, reading one is
+        // tens of thousands of instructions. An expression is a function of
+        // its text and the dialect: this thread keeps the last few short ones.
+        const SHORT: usize = 64;
+        const KEPT: usize = 16;
+        thread_local! {
+            static RECENT: std::cell::RefCell<std::collections::VecDeque<(Dialect, Expr)>> =
+                const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+        }
         let sql = sql.into();
+        let short = sql.len() <= SHORT;
+        if short
+            && let Some(expr) = RECENT.with_borrow(|recent| {
+                recent
+                    .iter()
+                    .find(|(d, e)| *d == dialect && e.sql == sql)
+                    .map(|(_, e)| e.clone())
+            })
+        {
+            return expr;
+        }
         let key = crate::ddl::normalize::expr_key(&sql, dialect);
         let words = crate::ddl::normalize::words(&sql);
         let strings = crate::ddl::normalize::string_literals(&sql);
         let literal = crate::ddl::normalize::literal(&sql);
-        Expr {
+        let expr = Expr {
             sql,
             key,
             words,
             strings,
             literal,
+        };
+        if short {
+            RECENT.with_borrow_mut(|recent| {
+                if recent.len() == KEPT {
+                    recent.pop_back();
+                }
+                recent.push_front((dialect, expr.clone()));
+            });
         }
+        expr
     }
 
     /// `sql` as written, keyed as `same` is: the same expression with the
@@ -1440,4 +1470,38 @@ pub enum RefKind {
     /// A function, procedure or aggregate (by name: any of its overloads).
     Function,
     Collation,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_expression_built_again_is_the_same() {
+        let d = Dialect::Postgres;
+        let first = Expr::new("lower(note) = 'x'", d);
+        // Enough other texts to push the first out of those kept.
+        for i in 0..40 {
+            let again = Expr::new("lower(note) = 'x'", d);
+            assert_eq!(
+                (&again.sql, &again.key, &again.strings),
+                (&first.sql, &first.key, &first.strings)
+            );
+            assert!(again.mentions("note") && again.mentions("lower") && !again.mentions("n1"));
+            Expr::new(format!("n{i} + 1"), d);
+        }
+        // Kept per dialect: SQLite folds names, PostgreSQL does not.
+        let pg = Expr::new("\"A\" = 1", Dialect::Postgres);
+        let sqlite = Expr::new("\"A\" = 1", Dialect::Sqlite);
+        assert_eq!(pg.key, Expr::new("\"A\" = 1", Dialect::Postgres).key);
+        assert_eq!(sqlite.key, Expr::new("\"A\" = 1", Dialect::Sqlite).key);
+        assert_eq!(
+            sqlite.key,
+            crate::ddl::normalize::expr_key("\"A\" = 1", Dialect::Sqlite)
+        );
+        assert_eq!(
+            pg.key,
+            crate::ddl::normalize::expr_key("\"A\" = 1", Dialect::Postgres)
+        );
+    }
 }
