@@ -97,6 +97,11 @@ pub trait DialectRules: Sync {
     /// Whether identity (PostgreSQL `GENERATED … AS IDENTITY`, SQLite
     /// `AUTOINCREMENT`) can be added, changed or removed in place.
     fn can_alter_identity(&self) -> bool;
+    /// `ALTER COLUMN … DROP EXPRESSION`: a generated column becomes a plain
+    /// one and keeps its values.
+    fn can_drop_generation_expression(&self) -> bool {
+        false
+    }
     /// The sequence that creating `column` in `table` makes implicitly
     /// (PostgreSQL renders such a column `serial`), so the differ neither
     /// creates it nor leaves it out. `None` when the column is rendered as

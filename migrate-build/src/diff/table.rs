@@ -72,7 +72,24 @@ impl<'a> TableDiff<'a> {
             };
             let pair = Pair::new(old, column);
             let changes = column_changes(pair, dialect);
-            if changes.generated {
+            // A generated column becoming a plain one keeps its values where
+            // the dialect can drop the expression in place; any other change
+            // of the generation drops the column and adds it again.
+            // (Not when the expression reads a column dropped here: that
+            // drop runs first, and the server refuses it while the
+            // expression stands.)
+            let reads_dropped = old.generated.as_ref().is_some_and(|g| {
+                previous
+                    .columns
+                    .iter()
+                    .filter(|c| next.column(&c.name, dialect).is_none())
+                    .any(|c| g.expr.mentions(&c.name))
+            });
+            let drops_expression = old.generated.is_some()
+                && column.generated.is_none()
+                && !reads_dropped
+                && rules.can_drop_generation_expression();
+            if changes.generated && !drops_expression {
                 recreated_columns.push(pair);
                 continue;
             }

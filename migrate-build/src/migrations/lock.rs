@@ -27,9 +27,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::checksum::hex;
-use sha2::{Digest, Sha256};
 use super::{Migration, MigrationsError};
 use crate::dialect::Dialect;
+use sha2::{Digest, Sha256};
 
 /// The lock file's name inside the migrations folder.
 pub const FILE_NAME: &str = "migrate.lock";

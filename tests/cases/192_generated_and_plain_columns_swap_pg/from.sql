@@ -1,7 +1,7 @@
 -- One column stops being generated and the next one becomes it (migra's
--- `generated` fixture): both are dropped and added again, in the order the
--- schema declares them, generated columns after plain ones; where that
--- cannot give the schema's order, a warning says so.
+-- `generated` fixture): the first keeps its values (DROP EXPRESSION), the
+-- second is dropped and added again; where that cannot give the schema's
+-- order, a warning says so.
 CREATE TABLE demo_gencol (
     id serial PRIMARY KEY,
     the_column text GENERATED ALWAYS AS ('the original generated value') STORED,

@@ -86,6 +86,9 @@ impl DialectRules for PostgresRules {
     fn default_storage(&self, ty: &ColumnType, is_enum: bool) -> Option<ColumnStorage> {
         storage::default_for(ty, is_enum)
     }
+    fn can_drop_generation_expression(&self) -> bool {
+        true
+    }
     fn can_drop_every_column(&self) -> bool {
         true
     }
