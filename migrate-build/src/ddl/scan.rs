@@ -69,8 +69,30 @@ pub(crate) fn raw_tokens(
 
 /// A parser over `text`, its tokens from [`raw_tokens`].
 fn parser_for(text: &str, dialect: Dialect) -> Result<Parser<'static>, ParserError> {
-    let tokens = raw_tokens(text, dialect)?;
+    let tokens = match take_handed_over(text, dialect) {
+        Some(tokens) => tokens,
+        None => raw_tokens(text, dialect)?,
+    };
     Ok(Parser::new(sql_dialect(dialect)).with_tokens_with_locations(tokens))
+}
+
+thread_local! {
+    /// The raw tokens of the text [`tokenize`] read last on this thread,
+    /// for the parser of the same statement (the interpreter reads a
+    /// statement's leading keywords, then parses it): taken, not copied.
+    static HANDED_OVER: std::cell::RefCell<Option<(Dialect, String, Vec<TokenWithSpan>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The tokens handed over by [`tokenize`] when they are `text`'s (compared
+/// whole: the tokens are a function of the text and the dialect alone).
+fn take_handed_over(text: &str, dialect: Dialect) -> Option<Vec<TokenWithSpan>> {
+    HANDED_OVER.with_borrow_mut(|slot| match slot {
+        Some((d, t, _)) if *d == dialect && t.len() == text.len() && t == text => {
+            slot.take().map(|(_, _, tokens)| tokens)
+        }
+        _ => None,
+    })
 }
 
 /// Parses exactly one statement.
@@ -172,22 +194,22 @@ pub(crate) fn tokenize(text: &str, dialect: Dialect) -> Fallible<Tokens> {
     };
     let mut toks = Vec::new();
     let mut offsets = Vec::new();
-    for t in raw {
-        let tok = match t.token {
+    for t in &raw {
+        let tok = match &t.token {
             Token::Whitespace(_) | Token::EOF => continue,
             Token::Word(w) => Tok::Word {
-                text: w.value,
+                text: w.value.clone(),
                 quoted: w.quote_style.is_some(),
             },
             Token::SingleQuotedString(s)
             | Token::EscapedStringLiteral(s)
-            | Token::NationalStringLiteral(s) => Tok::Str(s),
-            Token::DollarQuotedString(s) => Tok::Str(s.value),
+            | Token::NationalStringLiteral(s) => Tok::Str(s.clone()),
+            Token::DollarQuotedString(s) => Tok::Str(s.value.clone()),
             Token::DoubleQuotedString(s) => Tok::Word {
-                text: s,
+                text: s.clone(),
                 quoted: true,
             },
-            Token::Number(n, _) => Tok::Num(n),
+            Token::Number(n, _) => Tok::Num(n.clone()),
             // The commonest symbols spelled out: formatting a token is most
             // of this loop's cost unoptimised. Each is the token's `Display`.
             Token::LParen => Tok::Sym("(".into()),
@@ -201,6 +223,7 @@ pub(crate) fn tokenize(text: &str, dialect: Dialect) -> Fallible<Tokens> {
         toks.push(tok);
         offsets.push(offset_of(t.span.start.line, t.span.start.column));
     }
+    HANDED_OVER.set(Some((dialect, text.to_string(), raw)));
     Ok(Tokens { toks, offsets })
 }
 
@@ -508,6 +531,37 @@ mod tests {
             tokenize(&format!("SELECT {}", "x".repeat(3)), Dialect::Postgres).unwrap();
         }
         assert_eq!(tokenize("[x]", Dialect::Postgres).unwrap().toks, pg);
+    }
+
+    #[test]
+    fn handed_over_tokens_are_only_those_of_the_same_text() {
+        let fresh =
+            |text: &str, d: Dialect| Parser::parse_sql(sql_dialect(d), text).unwrap().remove(0);
+        let d = Dialect::Postgres;
+        tokenize("CREATE TABLE a (x int)", d).unwrap();
+        // The same length, another text: parsed from its own tokens.
+        let other = "CREATE TABLE b (y int)";
+        assert_eq!(parse_statement(other, d).unwrap(), fresh(other, d));
+        let same = "CREATE TABLE a (x int)";
+        tokenize(same, d).unwrap();
+        assert_eq!(parse_statement(same, d).unwrap(), fresh(same, d));
+        // Taken once: the next parse reads the text again.
+        assert_eq!(parse_statement(same, d).unwrap(), fresh(same, d));
+        // `[x]` is a quoted name in SQLite only: the other dialect's tokens
+        // are not taken.
+        let text = "SELECT [x] FROM t";
+        tokenize(text, Dialect::Sqlite).unwrap();
+        assert_eq!(
+            parse_query(text, Dialect::Postgres)
+                .ok()
+                .map(|q| q.to_string()),
+            Parser::new(sql_dialect(Dialect::Postgres))
+                .try_with_sql(text)
+                .unwrap()
+                .parse_query()
+                .ok()
+                .map(|q| q.to_string())
+        );
     }
 
     #[test]
