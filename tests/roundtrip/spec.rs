@@ -844,6 +844,7 @@ impl Spec {
                             nulls_first: None,
                             opclass: None,
                             collation: None,
+                            statistics: None,
                         })
                         .collect(),
                     predicate: i

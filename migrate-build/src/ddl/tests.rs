@@ -1050,6 +1050,54 @@ fn sequence_options_have_the_servers_defaults_filled_in() {
 }
 
 #[test]
+fn index_statistics_targets_of_expression_columns() {
+    let s = pg("CREATE TABLE t (a int, b text);
+        CREATE INDEX i ON t ((a + 1), b, lower(b)) INCLUDE (a);
+        ALTER INDEX i ALTER COLUMN 1 SET STATISTICS 100;
+        ALTER INDEX IF EXISTS i ALTER 3 SET STATISTICS 20000;
+        ALTER INDEX i ALTER COLUMN 1 SET STATISTICS -1;
+        ALTER INDEX IF EXISTS nope ALTER COLUMN 1 SET STATISTICS 5;");
+    let targets: Vec<Option<i32>> = s.indexes[0].columns.iter().map(|c| c.statistics).collect();
+    // -1 is the default; the server lowers a target above 10000.
+    assert_eq!(targets, [None, None, Some(10000)]);
+    let base = "CREATE TABLE t (a int, b text);
+        CREATE INDEX i ON t ((a + 1), b) INCLUDE (a);\n";
+    for (alter, says) in [
+        (
+            "ALTER INDEX i ALTER COLUMN 2 SET STATISTICS 5;",
+            "non-expression column 2",
+        ),
+        (
+            "ALTER INDEX i ALTER COLUMN 3 SET STATISTICS 5;",
+            "included column 3",
+        ),
+        (
+            "ALTER INDEX i ALTER COLUMN 4 SET STATISTICS 5;",
+            "column number 4",
+        ),
+        ("ALTER INDEX i ALTER COLUMN 1 SET STATISTICS -2;", "too low"),
+        (
+            "ALTER INDEX i ALTER COLUMN 1 SET (n_distinct = 1);",
+            "not modelled",
+        ),
+        (
+            "ALTER INDEX nope ALTER COLUMN 1 SET STATISTICS 5;",
+            "does not exist",
+        ),
+    ] {
+        let e = pg_err(&format!("{base}{alter}"));
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains(says), "{alter}: {e}");
+    }
+    let e = pg_err(
+        "CREATE TABLE p (a int) PARTITION BY RANGE (a);
+        CREATE INDEX pi ON p ((a * 2));
+        ALTER INDEX pi ALTER COLUMN 1 SET STATISTICS 50;",
+    );
+    assert!(e.message.contains("partitioned table"), "{e}");
+}
+
+#[test]
 fn table_options_and_row_security_are_kept() {
     let s = pg("CREATE UNLOGGED TABLE t (id int PRIMARY KEY, n serial) WITH (fillfactor = 070, autovacuum_enabled = FALSE);
         ALTER TABLE t ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
