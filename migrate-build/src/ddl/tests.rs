@@ -1139,6 +1139,27 @@ fn table_options_and_row_security_are_kept() {
 }
 
 #[test]
+fn inline_compression_of_a_column_definition() {
+    let s = pg("CREATE TABLE t (
+            id int PRIMARY KEY,
+            body text COMPRESSION lz4 NOT NULL,
+            \"compression\" text compression PGLZ DEFAULT 'x',
+            c varchar(10) COMPRESSION default CHECK (c <> 'compression'),
+            CONSTRAINT k CHECK (length(body) > 0)
+        );");
+    let t = table(&s, "t");
+    let d = Dialect::Postgres;
+    let method = |n: &str| t.column(n, d).expect("column").compression.clone();
+    assert_eq!(method("body").as_deref(), Some("lz4"));
+    assert_eq!(method("compression").as_deref(), Some("pglz"));
+    assert_eq!(method("c"), None);
+    assert!(!t.column("body", d).expect("body").nullable);
+    assert_eq!(t.checks.len(), 2);
+    let e = pg_err("CREATE TABLE t (body text COMPRESSION);");
+    assert!(e.message.contains("expected a name"), "{e}");
+}
+
+#[test]
 fn where_rows_are_kept_is_listed_and_column_storage_is_modelled() {
     let sql = "CREATE TABLE t (a text PRIMARY KEY, b int, c text);
         ALTER TABLE t CLUSTER ON t_pkey;
