@@ -61,6 +61,7 @@ fn key_column(name: &str) -> IndexColumn {
         nulls_first: None,
         opclass: None,
         collation: None,
+        statistics: None,
     }
 }
 

@@ -86,6 +86,13 @@ pub enum Step {
         previous: Vec<StorageParam>,
         next: Vec<StorageParam>,
     },
+    /// `ALTER INDEX … ALTER COLUMN n SET STATISTICS k`: the statistics
+    /// targets of a kept index's columns, one a column (`None` the default).
+    AlterIndexStatistics {
+        index: QualifiedName,
+        previous: Vec<Option<i32>>,
+        next: Vec<Option<i32>>,
+    },
     /// `ALTER [MATERIALIZED] VIEW … SET (…)/RESET (…)`.
     AlterViewOptions {
         view: QualifiedName,

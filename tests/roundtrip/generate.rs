@@ -73,7 +73,7 @@ pub struct RawIndex {
 #[derive(Clone, Debug)]
 pub struct RawTable {
     name: u8,
-    pg_options: u8,
+    pg_options: u16,
     comment: bool,
     column_comments: Vec<u8>,
     /// Bit 0: NULLS NOT DISTINCT, bit 1: DEFERRABLE (uniques, PostgreSQL).
@@ -193,7 +193,7 @@ fn raw_table() -> impl Strategy<Value = RawTable> {
             any::<bool>(),
             vec(any::<u8>(), 0..2),
             any::<u8>(),
-            prop_oneof![3 => Just(0u8), 1 => any::<u8>()],
+            prop_oneof![3 => Just(0u16), 1 => any::<u16>()],
         ),
     )
         .prop_map(
@@ -270,7 +270,7 @@ fn raw_edit() -> impl Strategy<Value = RawEdit> {
         1 => (b(), vec(b(), 1..3)).prop_map(|(t, c)| RawEdit::AddView(t, c)),
         1 => b().prop_map(RawEdit::DropView),
         1 => (b(), proptest::option::of(b())).prop_map(|(t, c)| RawEdit::ToggleComment(t, c)),
-        1 => (b(), 0u8..5).prop_map(|(t, o)| RawEdit::ToggleTableOption(t, o)),
+        2 => (b(), 0u8..super::spec::PG_OPTION_COUNT).prop_map(|(t, o)| RawEdit::ToggleTableOption(t, o)),
     ]
 }
 
@@ -466,7 +466,7 @@ impl Builder {
             comment: raw.comment.then(|| format!("the {name} table")),
             column_comments: Vec::new(),
             without_rowid: raw.unique_flags & 0x80 != 0,
-            pg_options: raw.pg_options & 0x1f,
+            pg_options: raw.pg_options & super::spec::PG_OPTIONS,
         };
         for c in &raw.columns {
             if let Some(column) = self.column(spec, &table, c) {

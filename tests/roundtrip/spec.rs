@@ -407,6 +407,19 @@ pub struct IndexSpec {
     pub include: Vec<String>,
 }
 
+/// How many bits of `TableSpec::pg_options` there are, and their mask.
+pub const PG_OPTION_COUNT: u8 = 13;
+pub const PG_OPTIONS: u16 = (1 << PG_OPTION_COUNT) - 1;
+
+/// Types whose columns the server may store out of line (a TOAST table;
+/// storage and compression other than PLAIN), as the model tells them.
+fn stored_out_of_line(ty: &Ty) -> bool {
+    matches!(
+        ty,
+        Ty::Text | Ty::Bytes | Ty::Json | Ty::Jsonb | Ty::IntArray | Ty::TextArray | Ty::Varchar(0)
+    )
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableSpec {
     pub name: String,
@@ -423,8 +436,13 @@ pub struct TableSpec {
     pub without_rowid: bool,
     /// PostgreSQL table options, one bit each: `UNLOGGED`, `fillfactor=70`,
     /// `ENABLE ROW LEVEL SECURITY`, `FORCE ROW LEVEL SECURITY`, `REPLICA
-    /// IDENTITY FULL`.
-    pub pg_options: u8,
+    /// IDENTITY FULL`, `autovacuum_enabled=false`, the storage parameters in
+    /// the other order, `toast.autovacuum_enabled=false`, `CLUSTER ON` an
+    /// index, `SET STORAGE EXTERNAL` and `COMPRESSION lz4` of a column
+    /// stored out of line, `n_distinct` of a column, a statistics target of
+    /// an expression index column. Those that do not fit the table (no such
+    /// column or index) are left out when it is built.
+    pub pg_options: u16,
 }
 
 /// `CREATE VIEW name AS SELECT columns FROM table`.
@@ -780,6 +798,9 @@ impl Spec {
             if bit(4) {
                 table.options.replica_identity = ReplicaIdentity::Full;
             }
+            if dialect == Dialect::Postgres {
+                self.pg_column_options(t, &mut table, bit);
+            }
             table.without_rowid = t.without_rowid;
             for c in &mut table.columns {
                 if t.column_comments.contains(&c.name) {
@@ -844,6 +865,7 @@ impl Spec {
                             nulls_first: None,
                             opclass: None,
                             collation: None,
+                            statistics: (matches!(p, Part::Lower(_)) && bit(12)).then_some(100),
                         })
                         .collect(),
                     predicate: i
@@ -872,6 +894,56 @@ impl Spec {
             });
         }
         schema
+    }
+}
+
+impl Spec {
+    /// The options of `pg_options` bits 5 and up: storage parameters in
+    /// either order, TOAST parameters, clustering, column storage,
+    /// compression and attribute options.
+    fn pg_column_options(&self, t: &TableSpec, table: &mut Table, bit: impl Fn(u8) -> bool) {
+        let out_of_line: Vec<usize> = t
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| stored_out_of_line(&c.ty) && c.special == Special::None)
+            .map(|(i, _)| i)
+            .collect();
+        if bit(5) {
+            table
+                .options
+                .storage
+                .push(StorageParam::new("autovacuum_enabled", Some("false")));
+        }
+        if bit(7) && !out_of_line.is_empty() {
+            table
+                .options
+                .storage
+                .push(StorageParam::new("toast.autovacuum_enabled", Some("false")));
+        }
+        if bit(6) {
+            table.options.storage.reverse();
+        }
+        if bit(8)
+            && let Some(i) = t.indexes.iter().find(|i| i.predicate.is_none())
+        {
+            table.options.cluster_on = Some(i.name.clone());
+        }
+        if bit(9)
+            && let Some(&c) = out_of_line.first()
+        {
+            table.columns[c].storage = Some(migrate_build::schema::ColumnStorage::External);
+        }
+        if bit(10)
+            && let Some(&c) = out_of_line.last()
+        {
+            table.columns[c].compression = Some("lz4".into());
+        }
+        if bit(11)
+            && let Some(c) = table.columns.first_mut()
+        {
+            c.attribute_options = vec![StorageParam::from_catalog("n_distinct=-1")];
+        }
     }
 }
 

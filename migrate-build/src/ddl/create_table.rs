@@ -16,6 +16,8 @@ use crate::schema::{
 
 pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     let d = schema.dialect;
+    let (text, compression) = inline_compression(text, d)?;
+    let text = text.as_ref();
     // Most tables copy nothing: tokenize only those that may.
     let may_copy = text
         .as_bytes()
@@ -148,6 +150,13 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
             None => pending.extend(add_column(schema, &name, column)?),
         }
     }
+    for (column, method) in compression {
+        let table = table_mut(schema, &name)?;
+        let c = table
+            .column_mut(&column, d)
+            .ok_or_else(|| format!("column `{column}` of `{name}` does not exist"))?;
+        c.compression = (method != "default").then_some(method);
+    }
     if !likes.is_empty() {
         pending.extend(copy_likes(schema, &name, &likes)?);
     }
@@ -170,6 +179,82 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         }
     }
     Ok(outcome)
+}
+
+/// (column, method) pairs of `COMPRESSION method` clauses.
+type Compressions = Vec<(String, String)>;
+
+/// `name type COMPRESSION method` in a PostgreSQL column definition, which
+/// sqlparser does not read: the statement without it, and (column, method)
+/// for each column that has it.
+fn inline_compression(
+    text: &str,
+    d: Dialect,
+) -> Fallible<(std::borrow::Cow<'_, str>, Compressions)> {
+    let written = text
+        .as_bytes()
+        .windows(11)
+        .any(|w| w.eq_ignore_ascii_case(b"COMPRESSION"));
+    if d != Dialect::Postgres || !written {
+        return Ok((std::borrow::Cow::Borrowed(text), Vec::new()));
+    }
+    let tokens = scan::tokenize(text, d)?;
+    let toks = &tokens.toks;
+    let offset = |i: usize| tokens.offsets.get(i).copied().unwrap_or(text.len());
+    let Some(open) = toks.iter().position(|t| t.is_sym("(")) else {
+        return Ok((std::borrow::Cow::Borrowed(text), Vec::new()));
+    };
+    let mut found = Vec::new();
+    let mut cut = Vec::new();
+    let mut depth = 0usize;
+    let mut element = open + 1;
+    for (i, t) in toks.iter().enumerate().skip(open) {
+        if t.is_sym("(") {
+            depth += 1;
+        } else if t.is_sym(")") {
+            depth -= 1;
+            if depth == 0 {
+                break;
+            }
+        } else if t.is_sym(",") && depth == 1 {
+            element = i + 1;
+        } else if depth == 1 && i > element + 1 && t.is_kw("COMPRESSION") {
+            let constraint = toks.get(element).is_some_and(|t| {
+                [
+                    "CONSTRAINT",
+                    "PRIMARY",
+                    "UNIQUE",
+                    "CHECK",
+                    "FOREIGN",
+                    "EXCLUDE",
+                    "LIKE",
+                ]
+                .iter()
+                .any(|kw| t.is_kw(kw))
+            });
+            if constraint {
+                continue;
+            }
+            let mut c = scan::Cursor::new(&tokens, d);
+            c.pos = element;
+            let column = c.ident()?;
+            c.pos = i + 1;
+            let method = c.ident()?.to_ascii_lowercase();
+            found.push((column, method));
+            cut.push(offset(i)..offset(i + 2));
+        }
+    }
+    if cut.is_empty() {
+        return Ok((std::borrow::Cow::Borrowed(text), Vec::new()));
+    }
+    let mut rest = String::with_capacity(text.len());
+    let mut from = 0;
+    for span in cut {
+        rest.push_str(&text[from..span.start]);
+        from = span.end;
+    }
+    rest.push_str(&text[from..]);
+    Ok((std::borrow::Cow::Owned(rest), found))
 }
 
 /// Puts the columns of each `LIKE` element where it stood among the

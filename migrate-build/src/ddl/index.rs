@@ -86,6 +86,7 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
                 .map(|o| names::object_name(o, d).map(|q| q.to_string()))
                 .transpose()?,
             collation,
+            statistics: None,
         });
     }
     let name = match &ci.name {

@@ -1051,8 +1051,13 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
             super::partition::attach_index(schema, &name, &child)?;
             return Ok(Outcome::Applied);
         }
+        if c.peek().is_some_and(|t| t.is_kw("ALTER")) {
+            c.next();
+            c.eat(&["COLUMN"]);
+            return alter_index_statistics(schema, &name, if_exists, c);
+        }
         if !c.eat(&["RENAME", "TO"]) {
-            // SET TABLESPACE, ATTACH PARTITION, ALTER COLUMN … SET STATISTICS: not modelled.
+            // SET TABLESPACE, DEPENDS ON EXTENSION: not modelled.
             return Err(format!("ALTER INDEX {} is not modelled", c.here()));
         }
         let new = c.ident()?;
@@ -1329,6 +1334,82 @@ fn trigger_function(sql: &str, d: Dialect) -> Option<(String, std::ops::Range<us
     let end = offsets.get(j + 1).copied().unwrap_or(sql.len());
     let end = begin + sql.get(begin..end)?.trim_end().len();
     Some((names::fold(text, *quoted, d), begin..end))
+}
+
+/// `ALTER INDEX i ALTER [COLUMN] n SET STATISTICS k`, as pg_dump writes it
+/// after an expression index: the server takes it on expression columns
+/// only, and lowers a target above 10000 to 10000.
+fn alter_index_statistics(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    if_exists: bool,
+    c: &mut Cursor<'_>,
+) -> Fallible<Outcome> {
+    let number = |c: &mut Cursor<'_>| {
+        let negative = c.eat_sym("-");
+        match c.next() {
+            Some(Tok::Num(n)) => n.parse::<i32>().ok().map(|n| if negative { -n } else { n }),
+            _ => None,
+        }
+    };
+    let position = number(c)
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("expected a column number after ALTER COLUMN {}", c.here()))?;
+    if !c.eat(&["SET", "STATISTICS"]) {
+        return Err(format!(
+            "ALTER INDEX … ALTER COLUMN {} is not modelled",
+            c.here()
+        ));
+    }
+    let target =
+        number(c).ok_or_else(|| format!("expected a number after SET STATISTICS {}", c.here()))?;
+    if target < -1 {
+        return Err(format!("statistics target {target} is too low"));
+    }
+    if !c.at_end() {
+        return Err(format!(
+            "ALTER INDEX … SET STATISTICS {} is not modelled",
+            c.here()
+        ));
+    }
+    let d = schema.dialect;
+    let Some(index) = schema.indexes.iter_mut().find(|i| i.name.same_as(name, d)) else {
+        return if if_exists {
+            Ok(Outcome::Applied)
+        } else {
+            Err(format!(
+                "index `{name}` does not exist (statistics of a constraint's index are not modelled)"
+            ))
+        };
+    };
+    let partitioned = schema
+        .tables
+        .iter()
+        .any(|t| t.name.same_as(&index.table, d) && t.partition_by.is_some());
+    if partitioned {
+        // The server sets it on the partitions' copies that exist then, not
+        // on those made later: the copies would need a target of their own.
+        return Err(format!(
+            "statistics of index `{name}` on a partitioned table are not modelled"
+        ));
+    }
+    let slot = usize::try_from(position - 1).unwrap_or(usize::MAX);
+    let key_columns = index.columns.len();
+    let Some(column) = index.columns.get_mut(slot) else {
+        return Err(if slot < key_columns + index.include.len() {
+            format!("cannot alter statistics on included column {position} of index `{name}`")
+        } else {
+            format!("column number {position} of index `{name}` does not exist")
+        });
+    };
+    if matches!(column.expr, crate::schema::IndexExpr::Column(_)) {
+        return Err(format!(
+            "cannot alter statistics on non-expression column {position} of index `{name}`: \
+             alter statistics on the table column instead"
+        ));
+    }
+    column.statistics = (target != -1).then_some(target.min(10000));
+    Ok(Outcome::Applied)
 }
 
 fn alter_type(schema: &mut Schema, c: &mut Cursor<'_>, name: &QualifiedName) -> Fallible<Outcome> {

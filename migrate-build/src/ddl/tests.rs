@@ -1050,6 +1050,54 @@ fn sequence_options_have_the_servers_defaults_filled_in() {
 }
 
 #[test]
+fn index_statistics_targets_of_expression_columns() {
+    let s = pg("CREATE TABLE t (a int, b text);
+        CREATE INDEX i ON t ((a + 1), b, lower(b)) INCLUDE (a);
+        ALTER INDEX i ALTER COLUMN 1 SET STATISTICS 100;
+        ALTER INDEX IF EXISTS i ALTER 3 SET STATISTICS 20000;
+        ALTER INDEX i ALTER COLUMN 1 SET STATISTICS -1;
+        ALTER INDEX IF EXISTS nope ALTER COLUMN 1 SET STATISTICS 5;");
+    let targets: Vec<Option<i32>> = s.indexes[0].columns.iter().map(|c| c.statistics).collect();
+    // -1 is the default; the server lowers a target above 10000.
+    assert_eq!(targets, [None, None, Some(10000)]);
+    let base = "CREATE TABLE t (a int, b text);
+        CREATE INDEX i ON t ((a + 1), b) INCLUDE (a);\n";
+    for (alter, says) in [
+        (
+            "ALTER INDEX i ALTER COLUMN 2 SET STATISTICS 5;",
+            "non-expression column 2",
+        ),
+        (
+            "ALTER INDEX i ALTER COLUMN 3 SET STATISTICS 5;",
+            "included column 3",
+        ),
+        (
+            "ALTER INDEX i ALTER COLUMN 4 SET STATISTICS 5;",
+            "column number 4",
+        ),
+        ("ALTER INDEX i ALTER COLUMN 1 SET STATISTICS -2;", "too low"),
+        (
+            "ALTER INDEX i ALTER COLUMN 1 SET (n_distinct = 1);",
+            "not modelled",
+        ),
+        (
+            "ALTER INDEX nope ALTER COLUMN 1 SET STATISTICS 5;",
+            "does not exist",
+        ),
+    ] {
+        let e = pg_err(&format!("{base}{alter}"));
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains(says), "{alter}: {e}");
+    }
+    let e = pg_err(
+        "CREATE TABLE p (a int) PARTITION BY RANGE (a);
+        CREATE INDEX pi ON p ((a * 2));
+        ALTER INDEX pi ALTER COLUMN 1 SET STATISTICS 50;",
+    );
+    assert!(e.message.contains("partitioned table"), "{e}");
+}
+
+#[test]
 fn table_options_and_row_security_are_kept() {
     let s = pg("CREATE UNLOGGED TABLE t (id int PRIMARY KEY, n serial) WITH (fillfactor = 070, autovacuum_enabled = FALSE);
         ALTER TABLE t ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
@@ -1088,6 +1136,27 @@ fn table_options_and_row_security_are_kept() {
     ] {
         pg_err(sql);
     }
+}
+
+#[test]
+fn inline_compression_of_a_column_definition() {
+    let s = pg("CREATE TABLE t (
+            id int PRIMARY KEY,
+            body text COMPRESSION lz4 NOT NULL,
+            \"compression\" text compression PGLZ DEFAULT 'x',
+            c varchar(10) COMPRESSION default CHECK (c <> 'compression'),
+            CONSTRAINT k CHECK (length(body) > 0)
+        );");
+    let t = table(&s, "t");
+    let d = Dialect::Postgres;
+    let method = |n: &str| t.column(n, d).expect("column").compression.clone();
+    assert_eq!(method("body").as_deref(), Some("lz4"));
+    assert_eq!(method("compression").as_deref(), Some("pglz"));
+    assert_eq!(method("c"), None);
+    assert!(!t.column("body", d).expect("body").nullable);
+    assert_eq!(t.checks.len(), 2);
+    let e = pg_err("CREATE TABLE t (body text COMPRESSION);");
+    assert!(e.message.contains("expected a name"), "{e}");
 }
 
 #[test]

@@ -80,6 +80,23 @@ pub fn describe(step: &Step) -> String {
             "set storage parameters of index `{index}` to ({})",
             storage_words(next)
         ),
+        Step::AlterIndexStatistics {
+            index,
+            previous,
+            next,
+        } => {
+            let changed: Vec<String> = previous
+                .iter()
+                .zip(next)
+                .enumerate()
+                .filter(|(_, (old, new))| old != new)
+                .map(|(i, (_, new))| match new {
+                    Some(n) => format!("column {} statistics {n}", i + 1),
+                    None => format!("column {} default statistics", i + 1),
+                })
+                .collect();
+            format!("alter index `{index}` ({})", changed.join(", "))
+        }
         Step::AlterViewOptions {
             view,
             materialized: m,

@@ -14,7 +14,8 @@ use crate::schema::{Index, IndexColumn, IndexExpr, QualifiedName};
 pub(super) struct IndexChanges<'a> {
     pub created: Vec<&'a Index>,
     pub dropped: Vec<&'a Index>,
-    /// Kept indexes of kept tables whose storage parameters change.
+    /// Kept indexes of kept tables whose storage parameters or statistics
+    /// targets change.
     pub restored: Vec<Pair<&'a Index>>,
 }
 
@@ -64,7 +65,9 @@ pub(super) fn index_changes<'a>(
         .filter(|new| !tables.is_created(&new.table))
         .filter_map(|new| {
             let old = names.previous.index(&new.name)?;
-            (unchanged(old, new) && old.storage != new.storage).then(|| Pair::new(old, new))
+            (unchanged(old, new)
+                && (old.storage != new.storage || statistics(old) != statistics(new)))
+            .then(|| Pair::new(old, new))
         })
         .collect();
     IndexChanges {
@@ -83,12 +86,27 @@ pub(super) fn push_index_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
     }
     push_copy_renames(differ, tables);
     for pair in &tables.indexes.restored {
-        differ.push(Step::AlterIndexStorage {
-            index: pair.next.name.clone(),
-            previous: pair.previous.storage.clone(),
-            next: pair.next.storage.clone(),
-        });
+        if pair.previous.storage != pair.next.storage {
+            differ.push(Step::AlterIndexStorage {
+                index: pair.next.name.clone(),
+                previous: pair.previous.storage.clone(),
+                next: pair.next.storage.clone(),
+            });
+        }
+        if statistics(pair.previous) != statistics(pair.next) {
+            differ.push(Step::AlterIndexStatistics {
+                index: pair.next.name.clone(),
+                previous: statistics(pair.previous),
+                next: statistics(pair.next),
+            });
+        }
     }
+}
+
+/// The statistics targets of an index's columns (not part of what makes it
+/// the same index: the server changes them in place).
+pub(crate) fn statistics(index: &Index) -> Vec<Option<i32>> {
+    index.columns.iter().map(|c| c.statistics).collect()
 }
 
 /// The names of partitions' copies of a kept partitioned index: a copy the

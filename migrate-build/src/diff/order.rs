@@ -91,7 +91,7 @@ pub(super) fn phase(step: &Step) -> Phase {
         | Step::AlterSequence { .. }
         | Step::AlterTableOptions { .. }
         | Step::ValidateConstraint { .. } => Phase::AddForeignKeys,
-        Step::AlterIndexStorage { .. } => Phase::CreateIndexes,
+        Step::AlterIndexStorage { .. } | Step::AlterIndexStatistics { .. } => Phase::CreateIndexes,
         Step::CreatePolicy(_) | Step::AlterPolicy { .. } => Phase::CreateDependents,
         Step::DropPolicy(_) => Phase::DropDependents,
         Step::AlterViewOptions { .. } => Phase::CreateDependents,

@@ -237,6 +237,24 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             check(i.storage == *previous, || "storage differs".into())?;
             i.storage = next.clone();
         }
+        Step::AlterIndexStatistics {
+            index,
+            previous,
+            next,
+        } => {
+            let i = s
+                .indexes
+                .iter_mut()
+                .find(|i| i.name.same_as(index, d))
+                .ok_or("missing")?;
+            check(super::index::statistics(i) == *previous, || {
+                "statistics differ".into()
+            })?;
+            check(i.columns.len() == next.len(), || "columns differ".into())?;
+            for (column, target) in i.columns.iter_mut().zip(next) {
+                column.statistics = *target;
+            }
+        }
         Step::AlterViewOptions {
             view,
             previous,

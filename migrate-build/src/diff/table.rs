@@ -1052,8 +1052,20 @@ fn push_altered_table(differ: &mut Differ<'_>, diff: &TableDiff<'_>, tables: &Ta
         // Persistence changes before foreign keys are added and after they
         // are dropped (a permanent table may reference only permanent
         // ones); a replica identity or cluster index exists only once
-        // indexes do.
+        // indexes do. TOAST parameters (`toast.…`) wait for the columns: a
+        // table gets its TOAST table with its first column stored out of
+        // line, and the server drops parameters set before it silently.
+        let toast = |p: &&crate::schema::StorageParam| p.name.starts_with("toast.");
+        let storage = next
+            .options
+            .storage
+            .iter()
+            .filter(|p| !toast(p))
+            .chain(previous.options.storage.iter().filter(toast))
+            .cloned()
+            .collect();
         let first = crate::schema::TableOptions {
+            storage,
             replica_identity: previous.options.replica_identity.clone(),
             cluster_on: if cluster_index_created {
                 None

@@ -84,6 +84,7 @@ fn index(name: &str, on: &str, columns: &[&str]) -> Index {
                 nulls_first: None,
                 opclass: None,
                 collation: None,
+                statistics: None,
             })
             .collect(),
         predicate: None,

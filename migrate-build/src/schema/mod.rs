@@ -1158,6 +1158,9 @@ pub struct IndexColumn {
     pub nulls_first: Option<bool>,
     pub opclass: Option<String>,
     pub collation: Option<String>,
+    /// PostgreSQL `ALTER INDEX … ALTER COLUMN n SET STATISTICS k` of an
+    /// expression column; `None` is the server's default (-1).
+    pub statistics: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

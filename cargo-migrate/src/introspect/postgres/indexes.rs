@@ -28,7 +28,8 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
         "SELECT i.indexrelid, n.nspname::text, ic.relname::text, tn.nspname::text,
                 c.relname::text, i.indisunique, {nulls_not_distinct}, am.amname::text,
                 pg_get_expr(i.indpred, i.indrelid), i.indnkeyatts,
-                COALESCE(ic.reloptions, '{{}}')::text[], obj_description(i.indexrelid, 'pg_class')
+                COALESCE(ic.reloptions, '{{}}')::text[], obj_description(i.indexrelid, 'pg_class'),
+                ic.relkind = 'I'
          FROM pg_index i
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_namespace n ON n.oid = ic.relnamespace
@@ -45,6 +46,7 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
         super::not_in_extension("pg_class", "c")
     );
     let mut by_oid: HashMap<u32, (usize, i16)> = HashMap::new();
+    let mut partitioned = Vec::new();
     for row in cx.query(what, &sql)? {
         let table_schema: String = get(&row, 3, what)?;
         let table_name: String = get(&row, 4, what)?;
@@ -59,6 +61,9 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
             get(&row, 0, what)?,
             (schema.indexes.len(), get(&row, 9, what)?),
         );
+        if get::<bool>(&row, 12, what)? {
+            partitioned.push(schema.indexes.len());
+        }
         schema.indexes.push(Index {
             partition_copies: Vec::new(),
             name: qualified(&nsp, &name),
@@ -84,7 +89,7 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
                       pg_get_indexdef(i.indexrelid, k.ord::int, true),
                       i.indoption[k.ord - 1], opc.opcname::text, opcn.nspname::text, opc.opcdefault,
                       i.indcollation[k.ord - 1], a.attcollation,
-                      coll.collname::text, colln.nspname::text
+                      coll.collname::text, colln.nspname::text, ia.attstattarget::int
          FROM pg_index i
          JOIN pg_class c ON c.oid = i.indrelid
          CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
@@ -94,6 +99,7 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
          LEFT JOIN pg_namespace opcn ON opcn.oid = opc.opcnamespace
          LEFT JOIN pg_collation coll ON coll.oid = i.indcollation[k.ord - 1]
          LEFT JOIN pg_namespace colln ON colln.oid = coll.collnamespace
+         LEFT JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.ord
          WHERE c.relnamespace = ANY($1)
          ORDER BY i.indexrelid, k.ord";
     for row in cx.query(what, sql)? {
@@ -156,14 +162,30 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
             nulls_first: (nulls_first != descending).then_some(nulls_first),
             opclass,
             collation,
+            // -1 up to PostgreSQL 16, NULL since 17.
+            statistics: get::<Option<i32>>(&row, 12, what)?.filter(|n| *n != -1),
         });
+    }
+
+    // The server sets a partitioned index's targets on the copies that exist
+    // then and not on later ones: the model has no target per copy.
+    for &pos in &partitioned {
+        let index = &schema.indexes[pos];
+        if index.columns.iter().any(|c| c.statistics.is_some()) {
+            return Err(IntrospectError::NotModelled {
+                what: "statistics targets of a partitioned index",
+                name: index.name.to_string(),
+            });
+        }
     }
 
     // A partition's copy of a partitioned index is the index attached to it
     // (pg_inherits between the two indexes): its name is the parent's to keep.
     let what = "partition copies of indexes";
     let sql = "SELECT inh.inhparent, n.nspname::text, c.relname::text, ic.relname::text,
-                EXISTS (SELECT 1 FROM pg_inherits up WHERE up.inhrelid = inh.inhparent)
+                EXISTS (SELECT 1 FROM pg_inherits up WHERE up.inhrelid = inh.inhparent),
+                EXISTS (SELECT 1 FROM pg_attribute s WHERE s.attrelid = inh.inhrelid
+                        AND s.attstattarget <> -1)
          FROM pg_inherits inh
          JOIN pg_class ic ON ic.oid = inh.inhrelid AND ic.relkind IN ('i', 'I')
          JOIN pg_index i ON i.indexrelid = inh.inhrelid
@@ -189,6 +211,12 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
         let name: String = get(&row, 3, what)?;
         if cx.is_ignored(&nsp, &table) {
             continue;
+        }
+        if get::<bool>(&row, 5, what)? {
+            return Err(IntrospectError::NotModelled {
+                what: "statistics targets of a partition's copy of an index",
+                name: format!("{nsp}.{name}"),
+            });
         }
         schema.indexes[pos].set_copy(qualified(&nsp, &table), name, Dialect::Postgres);
     }

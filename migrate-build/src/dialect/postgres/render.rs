@@ -140,6 +140,17 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
             previous,
             next,
         )),
+        Step::AlterIndexStatistics {
+            index,
+            previous,
+            next,
+        } => Ok(previous
+            .iter()
+            .zip(next)
+            .enumerate()
+            .filter(|(_, (old, new))| old != new)
+            .map(|(i, (_, new))| index_statistics(index, i, *new))
+            .collect()),
         Step::AlterViewOptions {
             view,
             materialized,
@@ -1247,7 +1258,12 @@ fn default_constraint_name(
 /// copies it makes itself).
 fn create_partitioned_index(index: &Index) -> Vec<String> {
     if index.partition_copies.is_empty() {
-        return vec![create_index(index)];
+        let mut out = vec![create_index(index)];
+        out.extend(index.columns.iter().enumerate().filter_map(|(i, c)| {
+            c.statistics
+                .map(|n| index_statistics(&index.name, i, Some(n)))
+        }));
+        return out;
     }
     let mut out = vec![create_index_on(index, "ONLY ")];
     for copy in &index.partition_copies {
@@ -1263,6 +1279,17 @@ fn create_partitioned_index(index: &Index) -> Vec<String> {
         ));
     }
     out
+}
+
+/// The statistics target of the index's column at `position` (from 0), as
+/// pg_dump writes it after the index (-1 is the default).
+fn index_statistics(index: &QualifiedName, position: usize, target: Option<i32>) -> String {
+    format!(
+        "ALTER INDEX {} ALTER COLUMN {} SET STATISTICS {}",
+        qualified(index, PG),
+        position + 1,
+        target.unwrap_or(-1)
+    )
 }
 
 fn create_index(index: &Index) -> String {
@@ -2143,6 +2170,7 @@ mod tests {
                     nulls_first: Some(false),
                     opclass: None,
                     collation: None,
+                    statistics: None,
                 },
                 IndexColumn {
                     expr: IndexExpr::Expression(Expr::new("lower(email)", PG)),
@@ -2150,6 +2178,7 @@ mod tests {
                     nulls_first: None,
                     opclass: Some("text_pattern_ops".into()),
                     collation: Some("C".into()),
+                    statistics: None,
                 },
             ],
             predicate: Some(Expr::new("deleted_at IS NULL", PG)),
@@ -2182,6 +2211,7 @@ mod tests {
                 nulls_first: None,
                 opclass: None,
                 collation: None,
+                statistics: None,
             }],
             predicate: None,
             method: Some("gin".into()),

@@ -205,6 +205,7 @@ mod tests {
                 nulls_first: None,
                 opclass: None,
                 collation: None,
+                statistics: None,
             }],
             predicate: None,
             method: None,

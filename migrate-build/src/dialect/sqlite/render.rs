@@ -74,6 +74,11 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
             feature: "index storage parameters",
             object: index.to_string(),
         }),
+        Step::AlterIndexStatistics { index, .. } => Err(RenderError::UnsupportedFeature {
+            dialect: SQLITE,
+            feature: "index statistics targets",
+            object: index.to_string(),
+        }),
         Step::AlterViewOptions { view, .. } => Err(RenderError::UnsupportedFeature {
             dialect: SQLITE,
             feature: "view options",
@@ -455,6 +460,7 @@ mod tests {
             nulls_first: None,
             opclass: None,
             collation: None,
+            statistics: None,
         }
     }
 
