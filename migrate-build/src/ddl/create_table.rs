@@ -741,17 +741,17 @@ pub(super) fn apply_constraints(
     // index_list shows one index: Chromium's `key … UNIQUE PRIMARY KEY`),
     // unless the primary key is the rowid, which has no index.
     let others = match d {
-        Dialect::Postgres => without_redundant_keys(others, d),
+        Dialect::Postgres => without_redundant_keys(others, d)?,
         Dialect::Sqlite if rowid_key(schema, table_name, &others) => {
             let (primary, rest): (Vec<_>, Vec<_>) = others
                 .into_iter()
                 .partition(|p| matches!(p.kind, PendingKind::PrimaryKey(..)));
             primary
                 .into_iter()
-                .chain(without_redundant_keys(rest, d))
+                .chain(without_redundant_keys(rest, d)?)
                 .collect()
         }
-        Dialect::Sqlite => without_redundant_keys(others, d),
+        Dialect::Sqlite => without_redundant_keys(others, d)?,
     };
     for p in others.into_iter().chain(fks) {
         add_constraint(schema, table_name, p)?;
@@ -780,8 +780,9 @@ fn rowid_key(schema: &Schema, table: &QualifiedName, pending: &[Pending]) -> boo
 /// the primary key first, then each unique in order is left out when a kept
 /// key has the same columns (in order), `NULLS NOT DISTINCT` and deferrability
 /// (`id int PRIMARY KEY UNIQUE` makes one index). A kept key written without
-/// a name takes the name of the one left out.
-fn without_redundant_keys(pending: Vec<Pending>, d: Dialect) -> Vec<Pending> {
+/// a name takes the name of the one left out, and its conflict clause
+/// (SQLite's `sqlite3CreateIndex`, which refuses two different ones).
+fn without_redundant_keys(pending: Vec<Pending>, d: Dialect) -> Fallible<Vec<Pending>> {
     let (keys, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|p| {
         matches!(
             p.kind,
@@ -827,12 +828,19 @@ fn without_redundant_keys(pending: Vec<Pending>, d: Dialect) -> Vec<Pending> {
                 if prior.name.is_none() {
                     prior.name = u.name;
                 }
+                match (prior.on_conflict, u.on_conflict) {
+                    (Some(a), Some(b)) if a != b => {
+                        return Err("conflicting ON CONFLICT clauses on one key".into());
+                    }
+                    (None, Some(b)) => prior.on_conflict = Some(b),
+                    _ => {}
+                }
             }
             None => kept.push(u),
         }
     }
     kept.extend(rest);
-    kept
+    Ok(kept)
 }
 
 fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -> Fallible<()> {

@@ -1295,6 +1295,20 @@ fn sqlite_conflict_clauses() {
         };
         parse_schema(d, &[file]).expect_err(sql).message
     };
+    // One index for a unique repeating the key, as in SQLite: it takes the
+    // clause written on either, and two different ones are an error.
+    let merged = lite("CREATE TABLE k (key TEXT UNIQUE ON CONFLICT REPLACE PRIMARY KEY, v TEXT);");
+    let k = table(&merged, "k");
+    assert!(k.uniques.is_empty());
+    assert_eq!(
+        k.primary_key.as_ref().and_then(|k| k.on_conflict),
+        Some(ConflictAction::Replace)
+    );
+    let twice = refused(
+        Dialect::Sqlite,
+        "CREATE TABLE k (key TEXT UNIQUE ON CONFLICT REPLACE PRIMARY KEY ON CONFLICT IGNORE);",
+    );
+    assert!(twice.contains("conflicting ON CONFLICT"), "{twice}");
     let not_null = refused(
         Dialect::Sqlite,
         "CREATE TABLE t (k TEXT NOT NULL ON CONFLICT IGNORE);",
