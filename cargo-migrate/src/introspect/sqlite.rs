@@ -617,5 +617,14 @@ mod tests {
             "{uniques:?}"
         );
         assert!(uniques.contains(&Some(ConflictAction::Fail)), "{uniques:?}");
+        // On NOT NULL the model has no place for it: refused, not dropped.
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE n (a TEXT NOT NULL ON CONFLICT IGNORE);")
+            .unwrap();
+        let e = introspect(&conn, &[]).unwrap_err().to_string();
+        assert!(
+            e.contains("table `n`") && e.contains("ON CONFLICT IGNORE"),
+            "{e}"
+        );
     }
 }

@@ -1142,6 +1142,9 @@ const SQLITE_COLUMN_CONSTRAINTS: &[&str] = &[
 /// it is not SQLite's (`UNIQUE (a, b) ON CONFLICT REPLACE` on PostgreSQL),
 /// named rather than the parser's "expected `,`".
 fn conflict_clause(text: &str, d: Dialect) -> Option<String> {
+    if d == Dialect::Sqlite {
+        return None;
+    }
     let tokens = scan::tokenize(text, d).ok()?;
     let at = tokens
         .toks
