@@ -368,12 +368,14 @@ fn primary_unique_check_and_foreign_key_constraints() {
         parent.uniques,
         vec![
             UniqueConstraint {
+                on_conflict: None,
                 name: Some("parent_ba_key".into()),
                 columns: vec!["b".into(), "a".into()],
                 nulls_not_distinct: false,
                 deferrable: Deferrable::InitiallyImmediate,
             },
             UniqueConstraint {
+                on_conflict: None,
                 name: Some("parent_c_key".into()),
                 columns: vec!["c".into()],
                 nulls_not_distinct: true,

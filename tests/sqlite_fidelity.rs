@@ -390,3 +390,47 @@ fn a_respelled_column_is_renamed() {
     assert_eq!(names, ["entry id", "amount", "Memo"]);
     round_trip(&ws, &to, "again");
 }
+
+/// PRAGMA shows no conflict clause, so it is read from the stored text; it
+/// round-trips, and the table behaves as written: an INSERT on the REPLACE
+/// key replaces the row, one on the IGNORE key is dropped.
+#[test]
+fn conflict_clauses_round_trip_and_resolve_conflicts() {
+    let sql = "CREATE TABLE settings (\n    scope TEXT NOT NULL,\n    name TEXT NOT NULL,\n    \
+               value TEXT,\n    PRIMARY KEY (scope, name) ON CONFLICT REPLACE\n);\n\
+               CREATE TABLE contacts (\n    id INTEGER PRIMARY KEY ON CONFLICT ROLLBACK AUTOINCREMENT,\n    \
+               email TEXT UNIQUE ON CONFLICT IGNORE,\n    phone TEXT,\n    \
+               CONSTRAINT one_phone UNIQUE (phone) ON CONFLICT FAIL\n);\n";
+    let ws = workspace();
+    round_trip(&ws, sql, "init");
+    let db = ws.db();
+    db.execute_batch(
+        "INSERT INTO settings VALUES ('app', 'theme', 'light');
+         INSERT INTO settings VALUES ('app', 'theme', 'dark');
+         INSERT INTO contacts (email) VALUES ('a@example.com');
+         INSERT INTO contacts (email) VALUES ('a@example.com');",
+    )
+    .unwrap();
+    let settings: Vec<String> = db
+        .prepare("SELECT value FROM settings")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(settings, ["dark"]);
+    let contacts: i64 = db
+        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(contacts, 1);
+
+    // A changed clause rebuilds the table, and the rebuilt one resolves
+    // the new way.
+    let changed = sql.replace("ON CONFLICT REPLACE", "ON CONFLICT ABORT");
+    round_trip(&ws, &changed, "abort");
+    assert!(
+        ws.db()
+            .execute("INSERT INTO settings VALUES ('app', 'theme', 'x')", [])
+            .is_err()
+    );
+}

@@ -777,6 +777,7 @@ impl Spec {
                 .uniques
                 .iter()
                 .map(|k| UniqueConstraint {
+                    on_conflict: None,
                     name: k.name.clone(),
                     columns: k.columns.clone(),
                     nulls_not_distinct: k.nulls_not_distinct,

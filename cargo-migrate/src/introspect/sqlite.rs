@@ -227,15 +227,19 @@ fn read_table(conn: &Connection, obj: &StoredObject) -> Result<Table, Introspect
     pk.sort();
     if !pk.is_empty() {
         let pk_columns: Vec<String> = pk.into_iter().map(|(_, n)| n).collect();
-        let (name, columns) = match &text.primary_key {
-            Some(written) if same_columns(&written.columns, &pk_columns) => {
-                (written.name.clone(), written.columns.clone())
-            }
-            _ => (None, pk_columns),
+        // PRAGMA shows no conflict clause: the stored text has it.
+        let (name, columns, on_conflict) = match &text.primary_key {
+            Some(written) if same_columns(&written.columns, &pk_columns) => (
+                written.name.clone(),
+                written.columns.clone(),
+                written.on_conflict,
+            ),
+            _ => (None, pk_columns, None),
         };
         table.primary_key = Some(PrimaryKey {
             name,
             columns,
+            on_conflict,
             ..Default::default()
         });
     }
@@ -311,18 +315,19 @@ fn read_uniques(
             .iter()
             .enumerate()
             .find(|(i, u)| !used[*i] && same_columns(&u.columns, &columns));
-        let (name, columns) = match found {
+        let (name, columns, on_conflict) = match found {
             Some((i, u)) => {
                 used[i] = true;
-                (u.name.clone(), u.columns.clone())
+                (u.name.clone(), u.columns.clone(), u.on_conflict)
             }
-            None => (None, columns),
+            None => (None, columns, None),
         };
         uniques.push(UniqueConstraint {
             name,
             columns,
             nulls_not_distinct: false,
             deferrable: Deferrable::NotDeferrable,
+            on_conflict,
         });
     }
     Ok(uniques)
@@ -495,6 +500,7 @@ fn read_view(obj: &StoredObject) -> Result<View, IntrospectError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use migrate_build::schema::ConflictAction;
 
     fn read(sql: &str) -> Schema {
         let conn = Connection::open_in_memory().unwrap();
@@ -591,16 +597,33 @@ mod tests {
         );
     }
 
-    /// What the interpreter does not model is refused, not dropped: a
-    /// model without the clause would render a table that behaves otherwise.
+    /// PRAGMA shows no conflict clause; the stored text does, and a model
+    /// without it would render a table that behaves otherwise.
     #[test]
-    fn stored_clauses_the_model_does_not_hold_are_refused_by_name() {
+    fn conflict_clauses_are_read_from_the_stored_text() {
         let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch("CREATE TABLE t (a INTEGER PRIMARY KEY ON CONFLICT REPLACE);")
+        conn.execute_batch(
+            "CREATE TABLE t (a INTEGER PRIMARY KEY ON CONFLICT REPLACE, \
+             b TEXT UNIQUE ON CONFLICT IGNORE, c INT, d INT, UNIQUE (c, d) ON CONFLICT FAIL);",
+        )
+        .unwrap();
+        let s = introspect(&conn, &[]).unwrap();
+        let t = &s.tables[0];
+        let key = t.primary_key.as_ref().and_then(|k| k.on_conflict);
+        assert_eq!(key, Some(ConflictAction::Replace));
+        let uniques: Vec<_> = t.uniques.iter().map(|u| u.on_conflict).collect();
+        assert!(
+            uniques.contains(&Some(ConflictAction::Ignore)),
+            "{uniques:?}"
+        );
+        assert!(uniques.contains(&Some(ConflictAction::Fail)), "{uniques:?}");
+        // On NOT NULL the model has no place for it: refused, not dropped.
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE n (a TEXT NOT NULL ON CONFLICT IGNORE);")
             .unwrap();
         let e = introspect(&conn, &[]).unwrap_err().to_string();
         assert!(
-            e.contains("table `t`") && e.contains("ON CONFLICT REPLACE"),
+            e.contains("table `n`") && e.contains("ON CONFLICT IGNORE"),
             "{e}"
         );
     }

@@ -9,9 +9,9 @@ use super::scan::{self, Tok};
 use super::{Fallible, Outcome, like, names, partition, types};
 use crate::dialect::Dialect;
 use crate::schema::{
-    CheckConstraint, Column, ColumnType, Deferrable, Expr, ForeignKey, ForeignKeyAction, Generated,
-    Identity, PrimaryKey, QualifiedName, Schema, Sequence, SequenceOptions, Table,
-    UniqueConstraint,
+    CheckConstraint, Column, ColumnType, ConflictAction, Deferrable, Expr, ForeignKey,
+    ForeignKeyAction, Generated, Identity, PrimaryKey, QualifiedName, Schema, Sequence,
+    SequenceOptions, Table, UniqueConstraint,
 };
 
 pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
@@ -36,6 +36,11 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         Some((rest, likes)) if d == Dialect::Postgres => (std::borrow::Cow::Owned(rest), likes),
         Some(_) => return Err("SQLite has no CREATE TABLE … (LIKE …)".into()),
         None => (std::borrow::Cow::Borrowed(text), Vec::new()),
+    };
+    let text = text.as_ref();
+    let (text, mut conflicts) = match d {
+        Dialect::Sqlite => table_conflict_clauses(text)?,
+        Dialect::Postgres => (std::borrow::Cow::Borrowed(text), Vec::new()),
     };
     let text = text.as_ref();
     let declared = match d {
@@ -160,8 +165,22 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     if !likes.is_empty() {
         pending.extend(copy_likes(schema, &name, &likes)?);
     }
-    for constraint in &ct.constraints {
-        pending.push(Pending::from_table_constraint(constraint, d)?);
+    conflicts.resize(ct.constraints.len(), None);
+    for (constraint, on_conflict) in ct.constraints.iter().zip(conflicts) {
+        let mut p = Pending::from_table_constraint(constraint, d)?;
+        if on_conflict.is_some() {
+            match p.kind {
+                PendingKind::PrimaryKey(..) | PendingKind::Unique { .. } => {
+                    p.on_conflict = on_conflict
+                }
+                _ => {
+                    return Err(
+                        "`ON CONFLICT` belongs to a PRIMARY KEY or UNIQUE constraint".into(),
+                    );
+                }
+            }
+        }
+        pending.push(p);
     }
     apply_constraints(schema, &name, pending)?;
     super::options::check_toast(table_ref(schema, &name)?)?;
@@ -307,6 +326,7 @@ fn copy_likes(
                     },
                     // The copy is a new constraint: the server checks it.
                     not_valid: false,
+                    on_conflict: None,
                 });
             }
         }
@@ -316,6 +336,7 @@ fn copy_likes(
                     name: None,
                     kind: PendingKind::PrimaryKey(pk.columns.clone(), pk.deferrable),
                     not_valid: false,
+                    on_conflict: None,
                 });
             }
             for u in &source.uniques {
@@ -327,6 +348,7 @@ fn copy_likes(
                         deferrable: u.deferrable,
                     },
                     not_valid: false,
+                    on_conflict: None,
                 });
             }
             copied_indexes.extend(schema.indexes_on(&source.name).cloned());
@@ -397,6 +419,8 @@ pub(super) struct Pending {
     kind: PendingKind,
     /// `ADD CONSTRAINT … NOT VALID` (checks and foreign keys).
     pub(super) not_valid: bool,
+    /// SQLite's `ON CONFLICT …` on a primary key or unique constraint.
+    on_conflict: Option<ConflictAction>,
 }
 
 enum PendingKind {
@@ -468,6 +492,7 @@ impl Pending {
                     deferrable(pk.characteristics.as_ref()),
                 ),
                 not_valid: false,
+                on_conflict: None,
             },
             TableConstraint::Unique(u) => Pending {
                 name: u.name.as_ref().map(|n| names::ident(n, d)),
@@ -480,11 +505,13 @@ impl Pending {
                     deferrable: deferrable(u.characteristics.as_ref()),
                 },
                 not_valid: false,
+                on_conflict: None,
             },
             TableConstraint::Check(ck) => Pending {
                 name: ck.name.as_ref().map(|n| names::ident(n, d)),
                 kind: check_kind(ck)?,
                 not_valid: false,
+                on_conflict: None,
             },
             TableConstraint::ForeignKey(fk)
                 if unmodelled_fk(&fk.match_kind, fk.characteristics.as_ref()) =>
@@ -504,6 +531,7 @@ impl Pending {
                     deferrable: deferrable(fk.characteristics.as_ref()),
                 },
                 not_valid: false,
+                on_conflict: None,
             },
             TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
                 Pending {
@@ -514,6 +542,7 @@ impl Pending {
                         deferrable: deferrable(u.characteristics.as_ref()),
                     },
                     not_valid: false,
+                    on_conflict: None,
                 }
             }
             TableConstraint::Exclude(x) => {
@@ -541,6 +570,7 @@ impl Pending {
                         deferrable: deferrable(x.characteristics.as_ref()),
                     },
                     not_valid: false,
+                    on_conflict: None,
                 }
             }
             other => return Err(format!("table constraint `{other}` is not modelled")),
@@ -611,10 +641,26 @@ pub(super) fn add_column(
             .ok_or_else(|| format!("unknown type `{type_sql}` for column `{col_name}`"))?,
     };
     let mut column = Column::new(col_name.clone(), ty);
-    let mut pending = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut previous: Option<&ColumnOption> = None;
     for option in &def.options {
         let cname = option.name.as_ref().map(|n| names::ident(n, d));
+        let before = previous.replace(&option.option);
         match &option.option {
+            // SQLite's conflict clause follows the constraint it resolves.
+            ColumnOption::OnConflict(keyword)
+                if d == Dialect::Sqlite
+                    && matches!(
+                    before,
+                    Some(ColumnOption::PrimaryKey(_) | ColumnOption::Unique(_))
+                ) =>
+            {
+                let action = ConflictAction::from_keyword(&keyword.to_string())
+                    .ok_or_else(|| format!("`ON CONFLICT {keyword}` is not modelled"))?;
+                if let Some(last) = pending.last_mut() {
+                    last.on_conflict = Some(action);
+                }
+            }
             ColumnOption::Null => column.nullable = true,
             ColumnOption::NotNull => column.nullable = false,
             ColumnOption::Default(e) => column.default = default_expr(e, d),
@@ -626,6 +672,7 @@ pub(super) fn add_column(
                         deferrable(pk.characteristics.as_ref()),
                     ),
                     not_valid: false,
+                    on_conflict: None,
                 });
             }
             ColumnOption::Unique(u) => pending.push(Pending {
@@ -639,6 +686,7 @@ pub(super) fn add_column(
                     deferrable: deferrable(u.characteristics.as_ref()),
                 },
                 not_valid: false,
+                on_conflict: None,
             }),
             ColumnOption::ForeignKey(fk)
                 if unmodelled_fk(&fk.match_kind, fk.characteristics.as_ref()) =>
@@ -658,11 +706,13 @@ pub(super) fn add_column(
                     deferrable: deferrable(fk.characteristics.as_ref()),
                 },
                 not_valid: false,
+                on_conflict: None,
             }),
             ColumnOption::Check(ck) => pending.push(Pending {
                 name: cname.or_else(|| ck.name.as_ref().map(|n| names::ident(n, d))),
                 kind: check_kind(ck)?,
                 not_valid: false,
+                on_conflict: None,
             }),
             ColumnOption::Collation(c) => column.collation = names::collation(c, d)?,
             ColumnOption::Comment(c) => column.comment = Some(c.clone()),
@@ -776,17 +826,17 @@ pub(super) fn apply_constraints(
     // index_list shows one index: Chromium's `key … UNIQUE PRIMARY KEY`),
     // unless the primary key is the rowid, which has no index.
     let others = match d {
-        Dialect::Postgres => without_redundant_keys(others, d),
+        Dialect::Postgres => without_redundant_keys(others, d)?,
         Dialect::Sqlite if rowid_key(schema, table_name, &others) => {
             let (primary, rest): (Vec<_>, Vec<_>) = others
                 .into_iter()
                 .partition(|p| matches!(p.kind, PendingKind::PrimaryKey(..)));
             primary
                 .into_iter()
-                .chain(without_redundant_keys(rest, d))
+                .chain(without_redundant_keys(rest, d)?)
                 .collect()
         }
-        Dialect::Sqlite => without_redundant_keys(others, d),
+        Dialect::Sqlite => without_redundant_keys(others, d)?,
     };
     for p in others.into_iter().chain(fks) {
         add_constraint(schema, table_name, p)?;
@@ -815,8 +865,9 @@ fn rowid_key(schema: &Schema, table: &QualifiedName, pending: &[Pending]) -> boo
 /// the primary key first, then each unique in order is left out when a kept
 /// key has the same columns (in order), `NULLS NOT DISTINCT` and deferrability
 /// (`id int PRIMARY KEY UNIQUE` makes one index). A kept key written without
-/// a name takes the name of the one left out.
-fn without_redundant_keys(pending: Vec<Pending>, d: Dialect) -> Vec<Pending> {
+/// a name takes the name of the one left out, and its conflict clause
+/// (SQLite's `sqlite3CreateIndex`, which refuses two different ones).
+fn without_redundant_keys(pending: Vec<Pending>, d: Dialect) -> Fallible<Vec<Pending>> {
     let (keys, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|p| {
         matches!(
             p.kind,
@@ -862,12 +913,19 @@ fn without_redundant_keys(pending: Vec<Pending>, d: Dialect) -> Vec<Pending> {
                 if prior.name.is_none() {
                     prior.name = u.name;
                 }
+                match (prior.on_conflict, u.on_conflict) {
+                    (Some(a), Some(b)) if a != b => {
+                        return Err("conflicting ON CONFLICT clauses on one key".into());
+                    }
+                    (None, Some(b)) => prior.on_conflict = Some(b),
+                    _ => {}
+                }
             }
             None => kept.push(u),
         }
     }
     kept.extend(rest);
-    kept
+    Ok(kept)
 }
 
 fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -> Fallible<()> {
@@ -926,6 +984,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                 name,
                 columns: cols,
                 deferrable,
+                on_conflict: p.on_conflict,
             });
         }
         PendingKind::Unique {
@@ -944,6 +1003,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     columns: cols,
                     nulls_not_distinct,
                     deferrable,
+                    on_conflict: p.on_conflict,
                 });
         }
         PendingKind::UsingIndex {
@@ -987,6 +1047,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     name,
                     columns,
                     deferrable,
+                    on_conflict: None,
                 });
             } else {
                 table.uniques.push(UniqueConstraint {
@@ -994,6 +1055,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     columns,
                     nulls_not_distinct: false,
                     deferrable,
+                    on_conflict: None,
                 });
             }
         }
@@ -1161,18 +1223,13 @@ const SQLITE_COLUMN_CONSTRAINTS: &[&str] = &[
     "AS",
 ];
 
-/// SQLite takes any run of names, with an optional `(n)` or `(n, m)`, as a
-/// column's type (`BLOB SUB_TYPE TEXT`, `varchar[10]`, `UNSIGNED BIG INT`)
-/// and keeps that text as the declared type; sqlparser reads only the types
-/// it knows. A type of more than one word (or with a `[…]` part) is handed
-/// to sqlparser as one quoted name, which [`types`] reads back as the
-/// declared text, as `PRAGMA table_info` prints it. Reads the column list of
-/// a `CREATE TABLE` and the column of an `ALTER TABLE … ADD [COLUMN]`.
-/// The refusal of SQLite's conflict clause on a table constraint
-/// (`UNIQUE (a, b) ON CONFLICT REPLACE`), which the parser does not read:
-/// named, rather than the parser's "expected `,`". The model holds no
-/// conflict resolution, so it cannot be kept.
+/// The refusal of SQLite's conflict clause on a table constraint where
+/// it is not SQLite's (`UNIQUE (a, b) ON CONFLICT REPLACE` on PostgreSQL),
+/// named rather than the parser's "expected `,`".
 fn conflict_clause(text: &str, d: Dialect) -> Option<String> {
+    if d == Dialect::Sqlite {
+        return None;
+    }
     let tokens = scan::tokenize(text, d).ok()?;
     let at = tokens
         .toks
@@ -1183,10 +1240,97 @@ fn conflict_clause(text: &str, d: Dialect) -> Option<String> {
         _ => String::new(),
     };
     Some(format!(
-        "`ON CONFLICT {action}` on a table constraint is not modelled: the model has no conflict resolution"
+        "`ON CONFLICT {action}` on a table constraint is SQLite's: PostgreSQL has no conflict clause"
     ))
 }
 
+/// SQLite's conflict clause on a table constraint (`UNIQUE (a, b) ON
+/// CONFLICT REPLACE`), which sqlparser does not read: cut from the text,
+/// and returned per table constraint, in order (`None` for one without).
+/// Column items keep theirs: sqlparser reads a column's clause.
+fn table_conflict_clauses(
+    text: &str,
+) -> Fallible<(std::borrow::Cow<'_, str>, Vec<Option<ConflictAction>>)> {
+    let tokens = scan::tokenize(text, Dialect::Sqlite)?;
+    let toks = &tokens.toks;
+    let offset = |i: usize| tokens.offsets.get(i).copied().unwrap_or(text.len());
+    let mut actions = Vec::new();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let Some(open) = toks.iter().position(|t| t.is_sym("(") || t.is_kw("AS")) else {
+        return Ok((std::borrow::Cow::Borrowed(text), actions));
+    };
+    if !toks[open].is_sym("(") {
+        return Ok((std::borrow::Cow::Borrowed(text), actions));
+    }
+    let mut depth = 0usize;
+    let mut constraint = false;
+    let mut item_start = true;
+    let mut i = open + 1;
+    while i < toks.len() {
+        let t = &toks[i];
+        if depth == 0 && item_start {
+            item_start = false;
+            constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
+                .iter()
+                .any(|kw| t.is_kw(kw));
+            if constraint {
+                actions.push(None);
+            }
+        }
+        if t.is_sym("(") {
+            depth += 1;
+        } else if t.is_sym(")") {
+            if depth == 0 {
+                break;
+            }
+            depth -= 1;
+        } else if t.is_sym(",") && depth == 0 {
+            item_start = true;
+        } else if depth == 0
+            && constraint
+            && t.is_kw("ON")
+            && toks.get(i + 1).is_some_and(|t| t.is_kw("CONFLICT"))
+        {
+            let action = match toks.get(i + 2) {
+                Some(Tok::Word {
+                    text,
+                    quoted: false,
+                }) => ConflictAction::from_keyword(text),
+                _ => None,
+            }
+            .ok_or("`ON CONFLICT` wants ROLLBACK, ABORT, FAIL, IGNORE or REPLACE")?;
+            if let Some(last) = actions.last_mut() {
+                *last = Some(action);
+            }
+            cuts.push((offset(i), offset(i + 3)));
+            i += 3;
+            continue;
+        }
+        i += 1;
+    }
+    if cuts.is_empty() {
+        return Ok((std::borrow::Cow::Borrowed(text), actions));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    // Blanked rather than removed: later errors keep their line:col.
+    for (start, end) in cuts {
+        out.push_str(text.get(at..start).unwrap_or_default());
+        let cut = text.get(start..end).unwrap_or_default();
+        out.extend(cut.chars().map(|c| if c == '\n' { c } else { ' ' }));
+        at = end;
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    Ok((std::borrow::Cow::Owned(out), actions))
+}
+
+/// SQLite takes any run of names, with an optional `(n)` or `(n, m)`, as a
+/// column's type (`BLOB SUB_TYPE TEXT`, `varchar[10]`, `UNSIGNED BIG INT`)
+/// and keeps that text as the declared type; sqlparser reads only the types
+/// it knows. A type of more than one word (or with a `[…]` part) is handed
+/// to sqlparser as one quoted name, which [`types`] reads back as the
+/// declared text, as `PRAGMA table_info` prints it. Reads the column list of
+/// a `CREATE TABLE` and the column of an `ALTER TABLE … ADD [COLUMN]`.
 pub(super) fn sqlite_declared_types(text: &str) -> Fallible<std::borrow::Cow<'_, str>> {
     let tokens = scan::tokenize(text, Dialect::Sqlite)?;
     let toks = &tokens.toks;

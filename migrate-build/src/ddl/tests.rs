@@ -1304,11 +1304,9 @@ fn toast_storage_parameters_are_kept_with_the_tables_in_the_order_written() {
 }
 
 /// `PRIMARY KEY ASC` is a key's own order (an INTEGER key stays the rowid,
-/// AUTOINCREMENT too); `DESC` and SQLite's conflict clauses, which the
-/// model cannot hold, are refused by name, on a column and on a table
-/// constraint alike.
+/// AUTOINCREMENT too); `DESC` is refused by name.
 #[test]
-fn sqlite_key_order_and_conflict_clauses() {
+fn sqlite_key_order() {
     let s = lite("CREATE TABLE t (id INTEGER PRIMARY KEY ASC AUTOINCREMENT, v TEXT);");
     let t = table(&s, "t");
     assert!(t.columns[0].autoincrement);
@@ -1316,26 +1314,83 @@ fn sqlite_key_order_and_conflict_clauses() {
         t.primary_key.as_ref().map(|pk| pk.columns.clone()),
         Some(vec!["id".to_string()])
     );
-    let refused = |sql: &str| {
+    let file = SourceFile {
+        path: "schema.sql",
+        sql: "CREATE TABLE t (id INTEGER PRIMARY KEY DESC);",
+    };
+    let e = parse_schema(Dialect::Sqlite, &[file]).expect_err("expected an error");
+    assert!(e.message.contains("`DESC` is not modelled"), "{e}");
+}
+
+/// SQLite's conflict clause belongs to its key, on a column and on a table
+/// constraint alike (sqlparser reads only the column's). On NOT NULL it is
+/// not modelled, and PostgreSQL has none.
+#[test]
+fn sqlite_conflict_clauses() {
+    use crate::schema::ConflictAction;
+    let s = lite(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY ON CONFLICT IGNORE AUTOINCREMENT, \
+         k TEXT UNIQUE ON CONFLICT ROLLBACK, a INT, b INT, \
+         CONSTRAINT ab UNIQUE (a, b) ON CONFLICT REPLACE, CHECK (a > 0), UNIQUE (b));
+         CREATE TABLE u (a INT, b INT, PRIMARY KEY (a, b) ON CONFLICT FAIL);",
+    );
+    let t = table(&s, "t");
+    assert!(t.columns[0].autoincrement);
+    assert_eq!(
+        t.primary_key.as_ref().and_then(|k| k.on_conflict),
+        Some(ConflictAction::Ignore)
+    );
+    let uniques: Vec<_> = t.uniques.iter().map(|u| u.on_conflict).collect();
+    assert_eq!(
+        uniques,
+        [
+            Some(ConflictAction::Rollback),
+            Some(ConflictAction::Replace),
+            None
+        ]
+    );
+    assert_eq!(t.uniques[1].name.as_deref(), Some("ab"));
+    assert_eq!(
+        table(&s, "u")
+            .primary_key
+            .as_ref()
+            .and_then(|k| k.on_conflict),
+        Some(ConflictAction::Fail)
+    );
+    let refused = |d: Dialect, sql: &str| {
         let file = SourceFile {
             path: "schema.sql",
             sql,
         };
-        parse_schema(Dialect::Sqlite, &[file])
-            .expect_err("expected an error")
-            .message
+        parse_schema(d, &[file]).expect_err(sql).message
     };
-    assert!(
-        refused("CREATE TABLE t (id INTEGER PRIMARY KEY DESC);").contains("`DESC` is not modelled")
+    // One index for a unique repeating the key, as in SQLite: it takes the
+    // clause written on either, and two different ones are an error.
+    let merged = lite("CREATE TABLE k (key TEXT UNIQUE ON CONFLICT REPLACE PRIMARY KEY, v TEXT);");
+    let k = table(&merged, "k");
+    assert!(k.uniques.is_empty());
+    assert_eq!(
+        k.primary_key.as_ref().and_then(|k| k.on_conflict),
+        Some(ConflictAction::Replace)
     );
-    assert!(
-        refused("CREATE TABLE t (k TEXT UNIQUE ON CONFLICT IGNORE);")
-            .contains("`ON CONFLICT IGNORE` is not modelled")
+    let twice = refused(
+        Dialect::Sqlite,
+        "CREATE TABLE k (key TEXT UNIQUE ON CONFLICT REPLACE PRIMARY KEY ON CONFLICT IGNORE);",
     );
-    let table_level =
-        refused("CREATE TABLE t (a INT, b INT, PRIMARY KEY (a, b) ON CONFLICT REPLACE);");
-    assert!(
-        table_level.contains("`ON CONFLICT REPLACE` on a table constraint is not modelled"),
-        "{table_level}"
+    assert!(twice.contains("conflicting ON CONFLICT"), "{twice}");
+    let not_null = refused(
+        Dialect::Sqlite,
+        "CREATE TABLE t (k TEXT NOT NULL ON CONFLICT IGNORE);",
     );
+    assert!(not_null.contains("ON CONFLICT IGNORE"), "{not_null}");
+    let pg = refused(
+        Dialect::Postgres,
+        "CREATE TABLE t (a INT, b INT, UNIQUE (a, b) ON CONFLICT REPLACE);",
+    );
+    assert!(pg.contains("`ON CONFLICT REPLACE`"), "{pg}");
+    let pg_column = refused(
+        Dialect::Postgres,
+        "CREATE TABLE t (a INT UNIQUE ON CONFLICT REPLACE);",
+    );
+    assert!(pg_column.contains("ON CONFLICT"), "{pg_column}");
 }

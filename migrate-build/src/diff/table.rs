@@ -113,6 +113,7 @@ impl<'a> TableDiff<'a> {
                 !same_columns(&a.columns, &b.columns, dialect)
                     || (by_name && names_differ(a.name.as_deref(), b.name.as_deref(), dialect))
                     || a.deferrable != b.deferrable
+                    || a.on_conflict != b.on_conflict
             }
             (Some(_), None) | (None, Some(_)) => true,
         };
@@ -1257,6 +1258,7 @@ fn same_unique(a: &UniqueConstraint, b: &UniqueConstraint, dialect: Dialect) -> 
     same_columns(&a.columns, &b.columns, dialect)
         && a.nulls_not_distinct == b.nulls_not_distinct
         && a.deferrable == b.deferrable
+        && a.on_conflict == b.on_conflict
 }
 
 fn same_foreign_key(a: &ForeignKey, b: &ForeignKey, dialect: Dialect) -> bool {

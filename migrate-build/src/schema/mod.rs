@@ -1034,15 +1034,56 @@ pub struct PrimaryKey {
     pub columns: Vec<String>,
     /// PostgreSQL `DEFERRABLE [INITIALLY DEFERRED]`.
     pub deferrable: Deferrable,
+    /// SQLite `ON CONFLICT …`: what an INSERT or UPDATE that breaks the key
+    /// does when the statement names no resolution of its own.
+    pub on_conflict: Option<ConflictAction>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UniqueConstraint {
     pub name: Option<String>,
     pub columns: Vec<String>,
     /// PostgreSQL 15 `NULLS NOT DISTINCT`.
     pub nulls_not_distinct: bool,
     pub deferrable: Deferrable,
+    /// SQLite `ON CONFLICT …`, as on [`PrimaryKey`].
+    pub on_conflict: Option<ConflictAction>,
+}
+
+/// SQLite's conflict clause on a key (`ON CONFLICT REPLACE`). `ABORT` is
+/// the default SQLite applies without a clause, but is kept as written: the
+/// stored CREATE text shows it, so introspection reads it back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConflictAction {
+    Rollback,
+    Abort,
+    Fail,
+    Ignore,
+    Replace,
+}
+
+impl ConflictAction {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ConflictAction::Rollback => "ROLLBACK",
+            ConflictAction::Abort => "ABORT",
+            ConflictAction::Fail => "FAIL",
+            ConflictAction::Ignore => "IGNORE",
+            ConflictAction::Replace => "REPLACE",
+        }
+    }
+
+    pub fn from_keyword(word: &str) -> Option<Self> {
+        [
+            ConflictAction::Rollback,
+            ConflictAction::Abort,
+            ConflictAction::Fail,
+            ConflictAction::Ignore,
+            ConflictAction::Replace,
+        ]
+        .into_iter()
+        .find(|a| a.keyword().eq_ignore_ascii_case(word))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -487,12 +487,14 @@ impl<'c> Context<'c> {
             match get_char(&row, 2, what)? {
                 'p' => {
                     table.primary_key = Some(PrimaryKey {
+                        on_conflict: None,
                         name: Some(name),
                         columns,
                         deferrable,
                     })
                 }
                 'u' => table.uniques.push(UniqueConstraint {
+                    on_conflict: None,
                     name: Some(name),
                     columns,
                     nulls_not_distinct: get(&row, 12, what)?,

@@ -479,6 +479,15 @@ fn create_table(table: &Table, implicit: &[QualifiedName]) -> Result<Vec<String>
             object: table.name.to_string(),
         });
     }
+    let conflict_clause = table.primary_key.iter().any(|k| k.on_conflict.is_some())
+        || table.uniques.iter().any(|u| u.on_conflict.is_some());
+    if conflict_clause {
+        return Err(RenderError::UnsupportedFeature {
+            dialect: PG,
+            feature: "SQLite's ON CONFLICT clause on a key",
+            object: table.name.to_string(),
+        });
+    }
     let mut lines = Vec::new();
     // Columns only inherited come with INHERITS.
     for column in table.columns.iter().filter(|c| !c.inherited) {
@@ -1576,6 +1585,7 @@ mod tests {
     fn create_table_with_constraints_and_comments() {
         let mut t = users();
         t.uniques.push(UniqueConstraint {
+            on_conflict: None,
             name: Some("users_email_key".into()),
             columns: vec!["email".into()],
             nulls_not_distinct: true,
@@ -2054,6 +2064,7 @@ mod tests {
             vec!["ALTER TABLE users DROP CONSTRAINT users_pkey"]
         );
         let unique = UniqueConstraint {
+            on_conflict: None,
             name: None,
             columns: vec!["org".into(), "email".into()],
             nulls_not_distinct: false,
@@ -2137,6 +2148,7 @@ mod tests {
         );
         let long = "x".repeat(60);
         let unique = UniqueConstraint {
+            on_conflict: None,
             name: None,
             columns: vec![long],
             nulls_not_distinct: false,

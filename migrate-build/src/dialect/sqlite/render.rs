@@ -152,7 +152,7 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
         Step::AddColumn { table, column } => one(format!(
             "{} ADD COLUMN {}",
             alter_table(table, SQLITE),
-            column_definition(table, column)?
+            column_definition(table, column, None)?
         )),
         Step::DropColumn { table, column, .. } => one(format!(
             "{} DROP COLUMN {}",
@@ -260,15 +260,17 @@ pub(super) fn create_table(table: &Table, name: &QualifiedName) -> Result<String
     }
     let mut lines = Vec::new();
     for column in &table.columns {
-        lines.push(column_definition(&table.name, column)?);
+        let key = table.primary_key.as_ref().and_then(|pk| pk.on_conflict);
+        lines.push(column_definition(&table.name, column, key)?);
     }
     // An AUTOINCREMENT column declares the primary key inline.
     let inline_pk = table.columns.iter().any(|c| c.autoincrement);
     if let (Some(pk), false) = (&table.primary_key, inline_pk) {
         lines.push(format!(
-            "{}PRIMARY KEY {}",
+            "{}PRIMARY KEY {}{}",
             constraint_prefix(pk.name.as_deref(), SQLITE),
-            column_list(&pk.columns, SQLITE)
+            column_list(&pk.columns, SQLITE),
+            on_conflict(pk.on_conflict)
         ));
     }
     for unique in &table.uniques {
@@ -287,9 +289,10 @@ pub(super) fn create_table(table: &Table, name: &QualifiedName) -> Result<String
             }
         }
         lines.push(format!(
-            "{}UNIQUE {}",
+            "{}UNIQUE {}{}",
             constraint_prefix(unique.name.as_deref(), SQLITE),
-            column_list(&unique.columns, SQLITE)
+            column_list(&unique.columns, SQLITE),
+            on_conflict(unique.on_conflict)
         ));
     }
     lines.extend(table.checks.iter().map(|c| check_clause(c, SQLITE)));
@@ -318,7 +321,19 @@ pub(super) fn create_table(table: &Table, name: &QualifiedName) -> Result<String
     Ok(sql)
 }
 
-fn column_definition(table: &QualifiedName, column: &Column) -> Result<String, RenderError> {
+fn on_conflict(action: Option<crate::schema::ConflictAction>) -> String {
+    action
+        .map(|a| format!(" ON CONFLICT {}", a.keyword()))
+        .unwrap_or_default()
+}
+
+/// `key_conflict` is the primary key's clause, written inline when the
+/// column declares the key (AUTOINCREMENT).
+fn column_definition(
+    table: &QualifiedName,
+    column: &Column,
+    key_conflict: Option<crate::schema::ConflictAction>,
+) -> Result<String, RenderError> {
     if column.identity.is_some() {
         return Err(RenderError::UnsupportedFeature {
             dialect: SQLITE,
@@ -336,7 +351,9 @@ fn column_definition(table: &QualifiedName, column: &Column) -> Result<String, R
         sql.push_str(" NOT NULL");
     }
     if column.autoincrement {
-        sql.push_str(" PRIMARY KEY AUTOINCREMENT");
+        sql.push_str(" PRIMARY KEY");
+        sql.push_str(&on_conflict(key_conflict));
+        sql.push_str(" AUTOINCREMENT");
     }
     if let Some(default) = &column.default {
         sql.push_str(" DEFAULT ");
@@ -487,6 +504,7 @@ mod tests {
             ..Default::default()
         });
         t.uniques.push(UniqueConstraint {
+            on_conflict: None,
             name: None,
             columns: vec!["name".into(), "author_id".into()],
             nulls_not_distinct: false,
@@ -818,6 +836,7 @@ mod tests {
             ..Default::default()
         };
         let unique = UniqueConstraint {
+            on_conflict: None,
             name: None,
             columns: vec!["a".into()],
             nulls_not_distinct: false,
@@ -1019,6 +1038,7 @@ mod tests {
         ));
         let mut t = table("t", vec![col("a", "TEXT")]);
         t.uniques.push(UniqueConstraint {
+            on_conflict: None,
             name: None,
             columns: vec!["a".into()],
             nulls_not_distinct: true,

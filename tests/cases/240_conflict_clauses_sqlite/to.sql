@@ -1,0 +1,17 @@
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    email TEXT UNIQUE ON CONFLICT REPLACE,
+    phone TEXT
+);
+CREATE TABLE settings (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT,
+    PRIMARY KEY (scope, key) ON CONFLICT REPLACE
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY ON CONFLICT FAIL AUTOINCREMENT,
+    device TEXT,
+    seq INTEGER,
+    CONSTRAINT events_once UNIQUE (device, seq) ON CONFLICT ABORT
+);
