@@ -1100,6 +1100,10 @@ pub struct Index {
 pub struct IndexCopy {
     pub table: QualifiedName,
     pub name: String,
+    /// On a sub-partition, the partitioned partition whose copy this one
+    /// is attached to (a copy of a copy); `None` when attached to the index
+    /// itself.
+    pub under: Option<QualifiedName>,
 }
 
 impl Index {
@@ -1113,10 +1117,37 @@ impl Index {
 
     /// Records `name` as the copy on `table` (replacing an earlier one).
     pub fn set_copy(&mut self, table: QualifiedName, name: String, d: crate::dialect::Dialect) {
+        self.set_copy_under(table, name, None, d);
+    }
+
+    /// Records `name` as the copy on `table`, attached to the copy on the
+    /// partitioned partition `under` (or to the index itself).
+    pub fn set_copy_under(
+        &mut self,
+        table: QualifiedName,
+        name: String,
+        under: Option<QualifiedName>,
+        d: crate::dialect::Dialect,
+    ) {
         self.partition_copies
             .retain(|c| !c.table.same_as(&table, d));
-        self.partition_copies.push(IndexCopy { table, name });
+        self.partition_copies.push(IndexCopy { table, name, under });
         self.partition_copies.sort();
+    }
+
+    /// The name of the index a copy on `under` is attached to: the copy
+    /// there, or the index itself.
+    pub fn copy_parent(
+        &self,
+        under: Option<&QualifiedName>,
+        d: crate::dialect::Dialect,
+    ) -> Option<QualifiedName> {
+        match under {
+            None => Some(self.name.clone()),
+            Some(t) => self
+                .copy_on(t, d)
+                .map(|n| QualifiedName::with_schema(t.schema.clone(), n)),
+        }
     }
 }
 

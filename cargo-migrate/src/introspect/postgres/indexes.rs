@@ -161,25 +161,32 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
 
     // A partition's copy of a partitioned index is the index attached to it
     // (pg_inherits between the two indexes): its name is the parent's to keep.
+    // On a sub-partition, the copy is attached to the copy on the
+    // partitioned partition above it (a copy of a copy): it belongs to the
+    // index at the top, under that partition.
     let what = "partition copies of indexes";
-    let sql = "SELECT inh.inhparent, n.nspname::text, c.relname::text, ic.relname::text,
-                EXISTS (SELECT 1 FROM pg_inherits up WHERE up.inhrelid = inh.inhparent)
-         FROM pg_inherits inh
-         JOIN pg_class ic ON ic.oid = inh.inhrelid AND ic.relkind IN ('i', 'I')
-         JOIN pg_index i ON i.indexrelid = inh.inhrelid
+    let sql = "WITH RECURSIVE copies(idx, root, under) AS (
+               SELECT inh.inhrelid, inh.inhparent, NULL::oid
+               FROM pg_inherits inh
+               JOIN pg_class ic ON ic.oid = inh.inhrelid AND ic.relkind IN ('i', 'I')
+               WHERE NOT EXISTS (SELECT 1 FROM pg_inherits up WHERE up.inhrelid = inh.inhparent)
+             UNION ALL
+               SELECT inh.inhrelid, copies.root, pi.indrelid
+               FROM pg_inherits inh
+               JOIN copies ON inh.inhparent = copies.idx
+               JOIN pg_index pi ON pi.indexrelid = copies.idx)
+         SELECT copies.root, n.nspname::text, c.relname::text, ic.relname::text,
+                un.nspname::text, u.relname::text
+         FROM copies
+         JOIN pg_class ic ON ic.oid = copies.idx
+         JOIN pg_index i ON i.indexrelid = copies.idx
          JOIN pg_class c ON c.oid = i.indrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_class u ON u.oid = copies.under
+         LEFT JOIN pg_namespace un ON un.oid = u.relnamespace
          WHERE c.relnamespace = ANY($1)
          ORDER BY n.nspname, c.relname";
     for row in cx.query(what, sql)? {
-        if get::<bool>(&row, 4, what)? {
-            let nsp: String = get(&row, 1, what)?;
-            let name: String = get(&row, 3, what)?;
-            return Err(IntrospectError::NotModelled {
-                what: "a sub-partition's copy of a copy of an index",
-                name: format!("{nsp}.{name}"),
-            });
-        }
         let parent: u32 = get(&row, 0, what)?;
         let Some(&(pos, _)) = by_oid.get(&parent) else {
             continue;
@@ -190,7 +197,10 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
         if cx.is_ignored(&nsp, &table) {
             continue;
         }
-        schema.indexes[pos].set_copy(qualified(&nsp, &table), name, Dialect::Postgres);
+        let under_nsp: Option<String> = get(&row, 4, what)?;
+        let under_rel: Option<String> = get(&row, 5, what)?;
+        let under = under_nsp.zip(under_rel).map(|(n, t)| qualified(&n, &t));
+        schema.indexes[pos].set_copy_under(qualified(&nsp, &table), name, under, Dialect::Postgres);
     }
     Ok(())
 }
