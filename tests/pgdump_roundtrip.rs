@@ -836,3 +836,57 @@ fn copies_of_a_copy_of_an_index_round_trip() {
         Some("audit_acme")
     );
 }
+
+const INDEX_VIEW_STORAGE_SQL: &str = "
+CREATE TABLE notes (id bigint NOT NULL, body text, owner text);
+CREATE INDEX notes_owner ON notes (owner) WITH (fillfactor=70, deduplicate_items=off);
+CREATE INDEX notes_body ON notes USING hash (body) WITH (fillfactor=80);
+ALTER INDEX notes_body SET (fillfactor=60);
+CREATE INDEX notes_id ON notes (id) WITH (fillfactor=90, deduplicate_items=on);
+ALTER INDEX notes_id SET (fillfactor=95);
+CREATE VIEW mine WITH (security_invoker=true, security_barrier) AS SELECT id, owner FROM notes
+    WHERE owner = current_user WITH LOCAL CHECK OPTION;
+CREATE VIEW theirs WITH (security_barrier=true, check_option=cascaded, security_invoker=false)
+    AS SELECT id FROM notes;
+ALTER VIEW theirs SET (security_barrier=false);
+";
+
+/// Indexes' and views' storage parameters written unsorted, and set again
+/// (which moves one to the end), are kept in the server's order: the
+/// database the tool builds from the dump prints them as the psql-built one
+/// does, and introspection reads them in that order.
+#[test]
+fn index_and_view_storage_parameters_keep_the_servers_order() {
+    let Some((mut db, dump)) =
+        psql_dump_round_trip("index and view storage", INDEX_VIEW_STORAGE_SQL)
+    else {
+        return;
+    };
+    assert!(
+        dump.contains("WITH (fillfactor='70', deduplicate_items=off)"),
+        "{dump}"
+    );
+    assert!(
+        dump.contains("WITH (deduplicate_items='on', fillfactor='95')"),
+        "{dump}"
+    );
+    let schema = introspect(&mut db.client, &[], &[]).expect("introspect");
+    let names = |storage: &[migrate_build::schema::StorageParam]| {
+        storage.iter().map(|p| p.name.clone()).collect::<Vec<_>>()
+    };
+    let id = schema
+        .indexes
+        .iter()
+        .find(|i| i.name.name == "notes_id")
+        .expect("notes_id");
+    assert_eq!(names(&id.storage), ["deduplicate_items", "fillfactor"]);
+    let theirs = schema
+        .views
+        .iter()
+        .find(|v| v.name.name == "theirs")
+        .expect("theirs");
+    assert_eq!(
+        names(&theirs.options),
+        ["check_option", "security_invoker", "security_barrier"]
+    );
+}

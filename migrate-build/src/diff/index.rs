@@ -64,7 +64,8 @@ pub(super) fn index_changes<'a>(
         .filter(|new| !tables.is_created(&new.table))
         .filter_map(|new| {
             let old = names.previous.index(&new.name)?;
-            (unchanged(old, new) && old.storage != new.storage).then(|| Pair::new(old, new))
+            (unchanged(old, new) && !crate::schema::same_storage(&old.storage, &new.storage))
+                .then(|| Pair::new(old, new))
         })
         .collect();
     IndexChanges {

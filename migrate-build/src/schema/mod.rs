@@ -383,13 +383,9 @@ impl Schema {
             t.sort();
         }
         self.indexes.sort_by_key(|a| key(d, &a.name));
-        for i in &mut self.indexes {
-            i.storage.sort();
-        }
         self.enums.sort_by_key(|a| key(d, &a.name));
         self.views.sort_by_key(|a| key(d, &a.name));
         for v in &mut self.views {
-            v.options.sort();
             v.column_comments.sort();
         }
         self.sequences.sort_by_key(|a| key(d, &a.name));
@@ -1071,7 +1067,7 @@ pub enum Deferrable {
     InitiallyDeferred,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub struct Index {
     /// Schema-qualified like its table on PostgreSQL. SQLite indexes are named too.
     pub name: QualifiedName,
@@ -1085,7 +1081,9 @@ pub struct Index {
     /// PostgreSQL `INCLUDE (...)` columns.
     pub include: Vec<String>,
     pub nulls_not_distinct: bool,
-    /// PostgreSQL `WITH (fillfactor = 70, …)`, sorted by name.
+    /// PostgreSQL `WITH (fillfactor = 70, …)` / `SET (…)`, in the order the
+    /// server keeps them (`reloptions`: as written, a parameter set again
+    /// moves to the end), which pg_dump prints; compared regardless of order.
     pub storage: Vec<StorageParam>,
     pub comment: Option<String>,
     /// PostgreSQL, an index on a partitioned table: the name of its copy on
@@ -1093,6 +1091,38 @@ pub struct Index {
     /// sorted by partition. Set by `ALTER INDEX … ATTACH PARTITION`, or as
     /// the server names the copies it makes itself.
     pub partition_copies: Vec<IndexCopy>,
+}
+
+/// Storage parameters compare as sets: their order changes nothing on the
+/// server.
+impl PartialEq for Index {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured, so that a field added is compared too.
+        let Index {
+            name,
+            table,
+            unique,
+            columns,
+            predicate,
+            method,
+            include,
+            nulls_not_distinct,
+            storage,
+            comment,
+            partition_copies,
+        } = self;
+        *name == other.name
+            && *table == other.table
+            && *unique == other.unique
+            && *columns == other.columns
+            && *predicate == other.predicate
+            && *method == other.method
+            && *include == other.include
+            && *nulls_not_distinct == other.nulls_not_distinct
+            && same_storage(storage, &other.storage)
+            && *comment == other.comment
+            && *partition_copies == other.partition_copies
+    }
 }
 
 /// A partition's copy of a partitioned index.
@@ -1175,18 +1205,41 @@ pub struct Enum {
     pub comment: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub struct View {
     pub name: QualifiedName,
     pub materialized: bool,
     /// The `SELECT …` (without `CREATE VIEW … AS`).
     pub definition: Definition,
     /// `WITH (security_barrier, …)` and `WITH [LOCAL|CASCADED] CHECK OPTION`
-    /// (kept by PostgreSQL as `check_option=local|cascaded`), sorted by name.
+    /// (kept by PostgreSQL as `check_option=local|cascaded`, after the
+    /// others), in the order the server keeps them (`reloptions`, as for
+    /// tables' parameters); compared regardless of order.
     pub options: Vec<StorageParam>,
     pub comment: Option<String>,
     /// `COMMENT ON COLUMN v.c`: (column, comment), sorted.
     pub column_comments: Vec<(String, String)>,
+}
+
+/// Options compare as sets: their order changes nothing on the server.
+impl PartialEq for View {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured, so that a field added is compared too.
+        let View {
+            name,
+            materialized,
+            definition,
+            options,
+            comment,
+            column_comments,
+        } = self;
+        *name == other.name
+            && *materialized == other.materialized
+            && *definition == other.definition
+            && same_storage(options, &other.options)
+            && *comment == other.comment
+            && *column_comments == other.column_comments
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

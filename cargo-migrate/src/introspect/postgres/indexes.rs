@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use migrate_build::Dialect;
 use migrate_build::schema::{Expr, Index, IndexColumn, IndexExpr, Schema};
 
-use super::{Context, IntrospectError, catalog_object_name, get, qualified, storage_params};
+use super::{
+    Context, IntrospectError, catalog_object_name, get, qualified, storage_params_in_order,
+};
 
 /// `pg_index.indoption` bits (`INDOPTION_DESC`, `INDOPTION_NULLS_FIRST`).
 const INDOPTION_DESC: i16 = 0x0001;
@@ -69,7 +71,7 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
             method: (method != "btree").then_some(method),
             include: Vec::new(),
             nulls_not_distinct: get(&row, 6, what)?,
-            storage: storage_params(get(&row, 10, what)?),
+            storage: storage_params_in_order(get(&row, 10, what)?),
             comment: get(&row, 11, what)?,
         });
     }
