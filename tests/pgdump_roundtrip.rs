@@ -890,3 +890,36 @@ fn index_and_view_storage_parameters_keep_the_servers_order() {
         ["check_option", "security_invoker", "security_barrier"]
     );
 }
+
+/// A key added with `ALTER TABLE ONLY parent` and attached on one partition
+/// only leaves the server an invalid partitioned index: introspection
+/// refuses it (`indisvalid`), and so does the reader of its pg_dump, at the
+/// statement that made it.
+#[test]
+fn an_invalid_partitioned_index_is_refused_by_both_readers() {
+    let Some(mut db) = TestDb::new() else { return };
+    db.exec(
+        "CREATE TABLE orders (id bigint NOT NULL, region text NOT NULL) PARTITION BY LIST (region);
+         CREATE TABLE orders_eu PARTITION OF orders FOR VALUES IN ('eu');
+         CREATE TABLE orders_us PARTITION OF orders FOR VALUES IN ('us');
+         ALTER TABLE ONLY orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id, region);
+         ALTER TABLE ONLY orders_eu ADD CONSTRAINT orders_eu_pkey PRIMARY KEY (id, region);
+         ALTER INDEX orders_pkey ATTACH PARTITION orders_eu_pkey;",
+    );
+    let e = introspect(&mut db.client, &[], &[]).expect_err("an invalid index is read");
+    assert!(
+        e.to_string().contains("invalid partitioned index")
+            && e.to_string().contains("orders_pkey"),
+        "{e}"
+    );
+    let dump = pg_dump(&db, &["--no-owner", "--no-privileges"]);
+    let ws = workspace(None, None);
+    ws.write("schema.sql", &dump);
+    let out = run(&ws, &db, &["diff", "--from", "empty", "--to", "schema"]);
+    assert_eq!(out.code(), 1, "{}", out.stdout());
+    let said = out.stderr();
+    assert!(
+        said.contains("schema.sql:") && said.contains("orders_us") && said.contains("invalid"),
+        "{said}"
+    );
+}

@@ -1444,3 +1444,45 @@ pub(crate) fn parse_key(sql: &str, d: Dialect) -> Option<PartitionBy> {
 
 #[cfg(test)]
 mod tests;
+
+/// What the server would keep as an invalid partitioned index: an index
+/// (`ON ONLY`) or a key (`ALTER TABLE ONLY … ADD`) of a partitioned table
+/// with a partition, at any level, that has no copy of it attached. Each
+/// as (what, the partition).
+pub(super) fn missing_copies(schema: &Schema) -> Vec<(String, QualifiedName)> {
+    let d = schema.dialect;
+    let mut out = Vec::new();
+    if !schema.tables.iter().any(|t| t.partition_by.is_some()) {
+        return out;
+    }
+    for i in &schema.indexes {
+        if schema
+            .table(&i.table)
+            .is_none_or(|t| t.partition_by.is_none())
+        {
+            continue;
+        }
+        for p in descendants(schema, &i.table) {
+            if i.copy_on(&p, d).is_none() {
+                out.push((format!("index `{}`", i.name), p));
+            }
+        }
+    }
+    for t in schema.tables.iter().filter(|t| t.partition_by.is_some()) {
+        for (key, _) in keys_of(t) {
+            for p in partitions_of(schema, &t.name) {
+                if t.constraint_copy_on(&key, &p, d).is_none() {
+                    out.push((format!("key `{key}` of `{}`", t.name), p));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn invalid_index(what: &str, partition: &QualifiedName) -> String {
+    format!(
+        "{what} has no copy attached on partition `{partition}` (made with ONLY and never \
+         attached there): the server keeps such an index invalid, which is not modelled"
+    )
+}

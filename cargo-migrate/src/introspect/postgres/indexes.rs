@@ -17,6 +17,7 @@ const INDOPTION_NULLS_FIRST: i16 = 0x0002;
 const DEFAULT_COLLATION_OID: u32 = 100;
 
 pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), IntrospectError> {
+    refuse_invalid(cx)?;
     let what = "indexes";
     let nulls_not_distinct = if cx.server_version >= 150000 {
         "i.indnullsnotdistinct"
@@ -203,6 +204,32 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
         let under_rel: Option<String> = get(&row, 5, what)?;
         let under = under_nsp.zip(under_rel).map(|(n, t)| qualified(&n, &t));
         schema.indexes[pos].set_copy_under(qualified(&nsp, &table), name, under, Dialect::Postgres);
+    }
+    Ok(())
+}
+
+/// A partitioned index with a partition that has no copy attached (made
+/// with ONLY, never attached there) is invalid (`indisvalid`): not modelled.
+fn refuse_invalid(cx: &mut Context<'_>) -> Result<(), IntrospectError> {
+    let what = "invalid partitioned indexes";
+    let sql = "SELECT n.nspname::text, t.relname::text, ic.relname::text
+         FROM pg_index i
+         JOIN pg_class ic ON ic.oid = i.indexrelid AND ic.relkind = 'I'
+         JOIN pg_class t ON t.oid = i.indrelid
+         JOIN pg_namespace n ON n.oid = t.relnamespace
+         WHERE NOT i.indisvalid AND t.relnamespace = ANY($1)
+         ORDER BY 1, 2, 3";
+    for row in cx.query(what, sql)? {
+        let nsp: String = get(&row, 0, what)?;
+        let table: String = get(&row, 1, what)?;
+        if cx.is_ignored(&nsp, &table) {
+            continue;
+        }
+        let name: String = get(&row, 2, what)?;
+        return Err(IntrospectError::NotModelled {
+            what: "an invalid partitioned index (a partition has no copy of it attached)",
+            name: format!("{nsp}.{name}"),
+        });
     }
     Ok(())
 }

@@ -858,3 +858,76 @@ fn copies_of_a_copy_of_a_key_are_refused() {
         assert!(e.contains("copies of a copy of a key"), "{sql}\n{e}");
     }
 }
+
+/// An index or key made with ONLY is complete once every partition's copy
+/// is attached; one left without is an invalid index the server keeps,
+/// refused at the statement that left it so.
+#[test]
+fn an_index_or_key_left_without_a_partitions_copy_is_refused() {
+    let two = "CREATE TABLE p (id int NOT NULL, a int NOT NULL) PARTITION BY LIST (a);
+        CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);
+        CREATE TABLE p2 PARTITION OF p FOR VALUES IN (2);\n";
+    // Complete: every copy attached further down, as pg_dump writes it.
+    pg(&format!(
+        "{two}CREATE INDEX p_a ON ONLY p (a);
+         CREATE INDEX p1_a ON p1 (a);
+         CREATE INDEX p2_a ON p2 (a);
+         ALTER INDEX p_a ATTACH PARTITION p1_a;
+         ALTER INDEX p_a ATTACH PARTITION p2_a;
+         ALTER TABLE ONLY p ADD CONSTRAINT p_pkey PRIMARY KEY (id, a);
+         ALTER TABLE ONLY p1 ADD CONSTRAINT p1_pkey PRIMARY KEY (id, a);
+         ALTER TABLE ONLY p2 ADD CONSTRAINT p2_pkey PRIMARY KEY (id, a);
+         ALTER INDEX p_pkey ATTACH PARTITION p1_pkey;
+         ALTER INDEX p_pkey ATTACH PARTITION p2_pkey;"
+    ));
+    // A migration history may attach them in a later migration (after
+    // `CREATE INDEX CONCURRENTLY` on each partition).
+    let first = format!("{two}CREATE INDEX p_a ON ONLY p (a);");
+    let later = "CREATE INDEX p1_a ON p1 (a);
+        CREATE INDEX p2_a ON p2 (a);
+        ALTER INDEX p_a ATTACH PARTITION p1_a;
+        ALTER INDEX p_a ATTACH PARTITION p2_a;";
+    let files = [
+        SourceFile {
+            path: "1/up.sql",
+            sql: &first,
+        },
+        SourceFile {
+            path: "2/up.sql",
+            sql: later,
+        },
+    ];
+    crate::ddl::replay_migrations(Dialect::Postgres, &files).expect("attached later");
+    let e =
+        crate::ddl::replay_migrations(Dialect::Postgres, &files[..1]).expect_err("never attached");
+    assert_eq!((e.path.as_str(), e.line), ("1/up.sql", 4), "{e}");
+    for (sql, line) in [
+        (
+            format!(
+                "{two}CREATE INDEX p_a ON ONLY p (a);
+                 CREATE INDEX p1_a ON p1 (a);
+                 ALTER INDEX p_a ATTACH PARTITION p1_a;"
+            ),
+            4,
+        ),
+        (
+            format!(
+                "{two}ALTER TABLE ONLY p ADD CONSTRAINT p_pkey PRIMARY KEY (id, a);
+                 ALTER TABLE ONLY p1 ADD CONSTRAINT p1_pkey PRIMARY KEY (id, a);
+                 ALTER INDEX p_pkey ATTACH PARTITION p1_pkey;"
+            ),
+            4,
+        ),
+    ] {
+        let file = SourceFile {
+            path: "schema.sql",
+            sql: &sql,
+        };
+        let e = parse_schema(Dialect::Postgres, &[file]).expect_err("an invalid index is read");
+        assert_eq!(e.line, line, "{sql}\n{e}");
+        assert!(
+            e.message.contains("p2`") && e.message.contains("invalid"),
+            "{e}"
+        );
+    }
+}
