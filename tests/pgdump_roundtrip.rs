@@ -835,6 +835,10 @@ fn copies_of_a_copy_of_an_index_round_trip() {
         copy.under.as_ref().map(|u| u.name.as_str()),
         Some("audit_acme")
     );
+    // A copy of a copy named otherwise in schema.sql is drift.
+    let renamed = dump.replace("audit_acme_2026_02_by_at", "audit_acme_2026_02_at_x");
+    let (drifts, said) = drifts_from(&db, &renamed);
+    assert!(drifts && said.contains("audit_acme_2026_02_at_x"), "{said}");
 }
 
 const INDEX_VIEW_STORAGE_SQL: &str = "
