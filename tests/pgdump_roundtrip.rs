@@ -348,6 +348,7 @@ const CASES: &[&str] = &[
     "161_partition_index_copy_names_pg",
     "200_partition_key_copy_names_pg",
     "203_sub_partitions_pg",
+    "230_copies_of_a_copy_of_an_index_pg",
 ];
 
 fn parse(sql: &str, path: &str) -> Schema {
@@ -787,10 +788,10 @@ ALTER INDEX metrics_2026_us_at_idx RENAME TO metrics_2026_us_at;
 ";
 
 /// A sub-partitioned tree, with the indexes and keys of a partitioned
-/// partition copied onto its partitions, round-trips through pg_dump; an
-/// index or key of the table at the top would be copied onto the
-/// sub-partitions as copies of a copy, which are refused: by the schema's
-/// reader at the statement, and by introspection.
+/// partition copied onto its partitions, round-trips through pg_dump; a key
+/// of the table at the top would be copied onto the sub-partitions as
+/// copies of a copy of a key, which are refused: by the schema's reader at
+/// the statement, and by introspection.
 #[test]
 fn sub_partitions_round_trip_and_copies_of_copies_are_refused() {
     let Some((_db, dump)) = psql_dump_round_trip("sub-partitions", SUB_PARTITIONS_SQL) else {
@@ -799,8 +800,8 @@ fn sub_partitions_round_trip_and_copies_of_copies_are_refused() {
     assert!(dump.contains("PARTITION BY LIST (region)"), "{dump}");
     let Some(mut db) = TestDb::new() else { return };
     db.exec(SUB_PARTITIONS_SQL);
-    db.exec("CREATE INDEX metrics_region ON metrics (region);");
-    let e = introspect(&mut db.client, &[], &[]).expect_err("a copy of a copy is read");
+    db.exec("ALTER TABLE metrics ADD UNIQUE (id, at, region);");
+    let e = introspect(&mut db.client, &[], &[]).expect_err("a copy of a copy of a key is read");
     assert!(e.to_string().contains("is not modelled"), "{e}");
     let dump = pg_dump(&db, &["--no-owner", "--no-privileges"]);
     let ws = workspace(None, None);
@@ -841,4 +842,151 @@ CREATE TABLE items (id bigint NOT NULL);
     ws.migrate(&["diff", "--from", "empty", "--to", "schema"])
         .failure()
         .stderr_has("schema.sql:5:1:");
+}
+
+const AUDIT_TREE_SQL: &str = "
+CREATE TABLE audit_log (id bigint NOT NULL, tenant text NOT NULL, at timestamptz NOT NULL, what text)
+    PARTITION BY LIST (tenant);
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE TABLE audit_acme PARTITION OF audit_log FOR VALUES IN ('acme') PARTITION BY RANGE (at);
+CREATE TABLE audit_acme_2026_01 PARTITION OF audit_acme
+    FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+CREATE TABLE audit_acme_2026_02 (id bigint NOT NULL, tenant text NOT NULL, at timestamptz NOT NULL, what text);
+CREATE INDEX audit_acme_2026_02_by_at ON audit_acme_2026_02 (at);
+ALTER TABLE audit_acme ATTACH PARTITION audit_acme_2026_02
+    FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+CREATE TABLE audit_globex PARTITION OF audit_log FOR VALUES IN ('globex') PARTITION BY RANGE (at);
+CREATE TABLE audit_globex_2026 PARTITION OF audit_globex
+    FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE audit_other PARTITION OF audit_log DEFAULT;
+CREATE INDEX audit_log_what ON audit_log (what, id);
+CREATE INDEX audit_acme_id ON audit_acme (id);
+ALTER INDEX audit_globex_at_idx RENAME TO audit_globex_at;
+ALTER INDEX audit_globex_2026_what_id_idx RENAME TO audit_globex_2026_what;
+";
+
+/// An audit log partitioned by tenant, then by month: the indexes of the
+/// table at the top are copied onto each level (copies of a copy on the
+/// months, attached to the tenant's copy), by the server's names or
+/// others; the psql-built database, its pg_dump, and the database the tool
+/// builds from that dump are one schema, and introspection agrees.
+#[test]
+fn copies_of_a_copy_of_an_index_round_trip() {
+    let Some((db, dump)) = psql_dump_round_trip("copies of a copy", AUDIT_TREE_SQL) else {
+        return;
+    };
+    assert!(
+        dump.contains(
+            "ALTER INDEX public.audit_acme_at_idx ATTACH PARTITION public.audit_acme_2026_02_by_at"
+        ),
+        "{dump}"
+    );
+    let mut db = db;
+    let schema = introspect(&mut db.client, &[], &[]).expect("introspect");
+    let at = schema
+        .indexes
+        .iter()
+        .find(|i| i.name.name == "audit_log_at")
+        .expect("audit_log_at");
+    let copy = at
+        .partition_copies
+        .iter()
+        .find(|c| c.table.name == "audit_acme_2026_02")
+        .expect("a copy on a month");
+    assert_eq!(copy.name, "audit_acme_2026_02_by_at");
+    assert_eq!(
+        copy.under.as_ref().map(|u| u.name.as_str()),
+        Some("audit_acme")
+    );
+    // A copy of a copy named otherwise in schema.sql is drift.
+    let renamed = dump.replace("audit_acme_2026_02_by_at", "audit_acme_2026_02_at_x");
+    let (drifts, said) = drifts_from(&db, &renamed);
+    assert!(drifts && said.contains("audit_acme_2026_02_at_x"), "{said}");
+}
+
+const INDEX_VIEW_STORAGE_SQL: &str = "
+CREATE TABLE notes (id bigint NOT NULL, body text, owner text);
+CREATE INDEX notes_owner ON notes (owner) WITH (fillfactor=70, deduplicate_items=off);
+CREATE INDEX notes_body ON notes USING hash (body) WITH (fillfactor=80);
+ALTER INDEX notes_body SET (fillfactor=60);
+CREATE INDEX notes_id ON notes (id) WITH (fillfactor=90, deduplicate_items=on);
+ALTER INDEX notes_id SET (fillfactor=95);
+CREATE VIEW mine WITH (security_invoker=true, security_barrier) AS SELECT id, owner FROM notes
+    WHERE owner = current_user WITH LOCAL CHECK OPTION;
+CREATE VIEW theirs WITH (security_barrier=true, check_option=cascaded, security_invoker=false)
+    AS SELECT id FROM notes;
+ALTER VIEW theirs SET (security_barrier=false);
+";
+
+/// Indexes' and views' storage parameters written unsorted, and set again
+/// (which moves one to the end), are kept in the server's order: the
+/// database the tool builds from the dump prints them as the psql-built one
+/// does, and introspection reads them in that order.
+#[test]
+fn index_and_view_storage_parameters_keep_the_servers_order() {
+    let Some((mut db, dump)) =
+        psql_dump_round_trip("index and view storage", INDEX_VIEW_STORAGE_SQL)
+    else {
+        return;
+    };
+    assert!(
+        dump.contains("WITH (fillfactor='70', deduplicate_items=off)"),
+        "{dump}"
+    );
+    assert!(
+        dump.contains("WITH (deduplicate_items='on', fillfactor='95')"),
+        "{dump}"
+    );
+    let schema = introspect(&mut db.client, &[], &[]).expect("introspect");
+    let names = |storage: &[migrate_build::schema::StorageParam]| {
+        storage.iter().map(|p| p.name.clone()).collect::<Vec<_>>()
+    };
+    let id = schema
+        .indexes
+        .iter()
+        .find(|i| i.name.name == "notes_id")
+        .expect("notes_id");
+    assert_eq!(names(&id.storage), ["deduplicate_items", "fillfactor"]);
+    let theirs = schema
+        .views
+        .iter()
+        .find(|v| v.name.name == "theirs")
+        .expect("theirs");
+    assert_eq!(
+        names(&theirs.options),
+        ["check_option", "security_invoker", "security_barrier"]
+    );
+}
+
+/// A key added with `ALTER TABLE ONLY parent` and attached on one partition
+/// only leaves the server an invalid partitioned index: introspection
+/// refuses it (`indisvalid`), and so does the reader of its pg_dump, at the
+/// statement that made it.
+#[test]
+fn an_invalid_partitioned_index_is_refused_by_both_readers() {
+    let Some(mut db) = TestDb::new() else { return };
+    db.exec(
+        "CREATE TABLE orders (id bigint NOT NULL, region text NOT NULL) PARTITION BY LIST (region);
+         CREATE TABLE orders_eu PARTITION OF orders FOR VALUES IN ('eu');
+         CREATE TABLE orders_us PARTITION OF orders FOR VALUES IN ('us');
+         ALTER TABLE ONLY orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id, region);
+         ALTER TABLE ONLY orders_eu ADD CONSTRAINT orders_eu_pkey PRIMARY KEY (id, region);
+         ALTER INDEX orders_pkey ATTACH PARTITION orders_eu_pkey;",
+    );
+    let e = introspect(&mut db.client, &[], &[]).expect_err("an invalid index is read");
+    assert!(
+        e.to_string().contains("invalid partitioned index")
+            && e.to_string().contains("orders_pkey"),
+        "{e}"
+    );
+    let dump = pg_dump(&db, &["--no-owner", "--no-privileges"]);
+    let ws = workspace(None, None);
+    ws.write("schema.sql", &dump);
+    let out = run(&ws, &db, &["diff", "--from", "empty", "--to", "schema"]);
+    assert_eq!(out.code(), 1, "{}", out.stdout());
+    let said = out.stderr();
+    assert!(
+        said.contains("schema.sql:") && said.contains("orders_us") && said.contains("invalid"),
+        "{said}"
+    );
 }

@@ -1281,6 +1281,9 @@ pub(super) fn rename_table(
             if c.table.same_as(old, d) {
                 c.table = new.clone();
             }
+            if c.under.as_ref().is_some_and(|u| u.same_as(old, d)) {
+                c.under = Some(new.clone());
+            }
         }
         i.partition_copies.sort();
     }

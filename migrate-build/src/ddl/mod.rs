@@ -98,7 +98,28 @@ pub struct Skipped {
 /// Applies every statement of `file` to `schema`, in order, stopping at the
 /// first statement that cannot be modelled.
 pub fn apply(schema: &mut Schema, file: SourceFile<'_>) -> Result<ApplyReport, DdlError> {
-    on_parser_stack(|| apply_here(schema, file, Annotations::Ignore))
+    on_parser_stack(|| {
+        let mut invalid = Vec::new();
+        let report = apply_here(schema, file, Annotations::Ignore, &mut invalid)?;
+        refuse_invalid_indexes(schema, &invalid)?;
+        Ok(report)
+    })
+}
+
+/// Partitioned indexes and keys left without a partition's copy (see
+/// `partition::missing_copies`), each with the error blaming the statement
+/// that left it so.
+type MissingCopies = Vec<((String, crate::schema::QualifiedName), DdlError)>;
+
+/// An index or key made with ONLY is complete once each partition's copy
+/// is attached, which pg_dump does further down (and a migration history
+/// may do in a later migration): checked once everything is read.
+fn refuse_invalid_indexes(schema: &Schema, invalid: &MissingCopies) -> Result<(), DdlError> {
+    let missing = partition::missing_copies(schema);
+    match invalid.iter().find(|(m, _)| missing.contains(m)) {
+        Some((_, e)) => Err(e.clone()),
+        None => Ok(()),
+    }
 }
 
 /// The stack sqlparser needs: it recurses a few frames per nesting level,
@@ -162,6 +183,7 @@ fn apply_here(
     schema: &mut Schema,
     file: SourceFile<'_>,
     annotations: Annotations,
+    invalid: &mut MissingCopies,
 ) -> Result<ApplyReport, DdlError> {
     let mut report = ApplyReport::default();
     let mut temporary = Vec::new();
@@ -195,6 +217,12 @@ fn apply_here(
             renames::inside(schema, file, statement).map_err(|e| annotation_error(e, statement))?;
         }
         record(&mut report, &mut temporary, file, statement, outcome);
+        for m in partition::missing_copies(schema) {
+            if !invalid.iter().any(|(x, _)| *x == m) {
+                let e = DdlError::at(file.path, statement, partition::invalid_index(&m.0, &m.1));
+                invalid.push((m, e));
+            }
+        }
         for r in unresolved_references(schema) {
             if !forward.iter().any(|(f, _)| *f == r) {
                 forward.push((r, statement));
@@ -447,9 +475,11 @@ fn apply_files(
     on_parser_stack(|| {
         let mut schema = Schema::empty(dialect);
         let mut report = ApplyReport::default();
+        let mut invalid = Vec::new();
         for file in files {
-            report.extend(apply_here(&mut schema, *file, annotations)?);
+            report.extend(apply_here(&mut schema, *file, annotations, &mut invalid)?);
         }
+        refuse_invalid_indexes(&schema, &invalid)?;
         Ok((schema, report))
     })
 }

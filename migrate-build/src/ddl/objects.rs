@@ -536,7 +536,6 @@ fn create_view(
         Vec::new()
     };
     options::no_toast(&options, "a view")?;
-    options.sort();
     c.expect(&["AS"])?;
     let body_start = c.pos;
     // `WITH [LOCAL|CASCADED] CHECK OPTION` ends the body; the server keeps
@@ -569,7 +568,7 @@ fn create_view(
             .unwrap_or(text.len());
         let start = c.tokens.offsets.get(body_start).copied().unwrap_or(0);
         body = text.get(start..cut).unwrap_or_default().trim();
-        crate::schema::set_storage(
+        crate::schema::set_storage_in_order(
             &mut options,
             vec![crate::schema::StorageParam::new("check_option", Some(kind))],
         );
@@ -1031,7 +1030,7 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
                 };
             };
             if set {
-                crate::schema::set_storage(&mut i.storage, params);
+                crate::schema::set_storage_in_order(&mut i.storage, params);
             } else {
                 i.storage
                     .retain(|p| !params.iter().any(|q| q.name == p.name));
@@ -1140,7 +1139,7 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
             c.next();
             let params = options::storage_params(c)?;
             options::no_toast(&params, "a view")?;
-            crate::schema::set_storage(&mut schema.views[pos].options, params);
+            crate::schema::set_storage_in_order(&mut schema.views[pos].options, params);
         } else if c.peek().is_some_and(|t| t.is_kw("RESET"))
             && c.peek_at(1).is_some_and(|t| t.is_sym("("))
         {

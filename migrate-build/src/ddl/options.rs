@@ -124,7 +124,7 @@ fn push_param(out: &mut Vec<StorageParam>, param: StorageParam) -> Fallible<()> 
 }
 
 /// `WITH (…)` of a `CREATE INDEX`, which sqlparser reads as expressions
-/// (`fillfactor = 70`), sorted as the model keeps an index's.
+/// (`fillfactor = 70`), in the order written, as the server keeps them.
 pub(super) fn storage_params_exprs(exprs: &[ast::Expr]) -> Fallible<Vec<StorageParam>> {
     let options = exprs
         .iter()
@@ -146,9 +146,8 @@ pub(super) fn storage_params_exprs(exprs: &[ast::Expr]) -> Fallible<Vec<StorageP
             _ => Err(format!("storage parameter `{e}` is not modelled")),
         })
         .collect::<Fallible<Vec<_>>>()?;
-    let mut params = storage_params_ast(&options)?;
+    let params = storage_params_ast(&options)?;
     no_toast(&params, "an index")?;
-    params.sort();
     Ok(params)
 }
 

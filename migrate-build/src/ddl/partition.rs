@@ -443,30 +443,131 @@ pub(super) fn merge_inherited_checks(schema: &mut Schema, child: &QualifiedName)
     }
 }
 
-/// The copy of another table's index or key that `table` holds, if any:
-/// such a table is a partition, and copies on its own partitions would be
-/// copies of a copy, which are not modelled.
-fn held_copy(schema: &Schema, table: &QualifiedName) -> Option<String> {
+/// The copy of another table's key that `table` holds, if any: such a
+/// table is a partition, and copies on its own partitions would be copies
+/// of a copy of a key, which are not modelled (those of an index are).
+fn held_key_copy(schema: &Schema, table: &QualifiedName) -> Option<String> {
     let d = schema.dialect;
-    schema
-        .indexes
-        .iter()
-        .find_map(|i| i.copy_on(table, d).map(str::to_string))
-        .or_else(|| {
-            schema.tables.iter().find_map(|t| {
-                t.constraint_copies
-                    .iter()
-                    .find(|c| c.table.same_as(table, d))
-                    .map(|c| c.name.clone())
-            })
-        })
+    schema.tables.iter().find_map(|t| {
+        t.constraint_copies
+            .iter()
+            .find(|c| c.table.same_as(table, d))
+            .map(|c| c.name.clone())
+    })
 }
 
 fn sub_partition_copies(table: &QualifiedName, copy: &str) -> String {
     format!(
-        "`{table}` holds `{copy}`, a copy of its parent's index or key: copies of it on \
-         partitions of `{table}` (copies of a copy, on sub-partitions) are not modelled"
+        "`{table}` holds `{copy}`, a copy of its parent's key: copies of it on partitions \
+         of `{table}` (copies of a copy of a key, on sub-partitions) are not modelled"
     )
+}
+
+/// The partitions of `table`.
+fn partitions_of(schema: &Schema, table: &QualifiedName) -> Vec<QualifiedName> {
+    let d = schema.dialect;
+    schema
+        .tables
+        .iter()
+        .filter(|t| {
+            t.partition_of
+                .as_ref()
+                .is_some_and(|p| p.parent.same_as(table, d))
+        })
+        .map(|t| t.name.clone())
+        .collect()
+}
+
+/// The indexes the server copies onto the partitions of `table`, in the
+/// schema's order: its own (`None`), and those it holds a copy of (the
+/// copies on its partitions attach to the one on `table`).
+fn indexes_copied_from(
+    schema: &Schema,
+    table: &QualifiedName,
+) -> Vec<(QualifiedName, Option<QualifiedName>)> {
+    let d = schema.dialect;
+    schema
+        .indexes
+        .iter()
+        .filter_map(|i| {
+            if i.table.same_as(table, d) {
+                Some((i.name.clone(), None))
+            } else {
+                i.copy_on(table, d)
+                    .map(|_| (i.name.clone(), Some(table.clone())))
+            }
+        })
+        .collect()
+}
+
+/// The index whose copy on a partition is named `name`, and that partition.
+fn index_copy_named(
+    schema: &Schema,
+    name: &QualifiedName,
+) -> Option<(QualifiedName, QualifiedName)> {
+    let d = schema.dialect;
+    schema.indexes.iter().find_map(|i| {
+        i.partition_copies
+            .iter()
+            .find(|c| c.table.schema == name.schema && d.same_name(&c.name, &name.name))
+            .map(|c| (i.name.clone(), c.table.clone()))
+    })
+}
+
+/// The partition's own index `own` becomes the copy of `index` on its
+/// table, attached under `under`; its own copies on the table's partitions
+/// come with it, as copies of a copy.
+fn attach_own_index(
+    schema: &mut Schema,
+    index: &QualifiedName,
+    own: &QualifiedName,
+    under: Option<QualifiedName>,
+) {
+    let d = schema.dialect;
+    let Some(pos) = schema.indexes.iter().position(|i| i.name.same_as(own, d)) else {
+        return;
+    };
+    let own = schema.indexes.remove(pos);
+    let Some(top) = schema.indexes.iter_mut().find(|i| i.name.same_as(index, d)) else {
+        return;
+    };
+    top.set_copy_under(own.table.clone(), own.name.name, under, d);
+    for c in own.partition_copies {
+        let under = c.under.unwrap_or_else(|| own.table.clone());
+        top.set_copy_under(c.table, c.name, Some(under), d);
+    }
+}
+
+/// The server gives `index` a copy on `table`, a partition of `under` (or
+/// of the index's table): it attaches the partition's own index of the
+/// same shape, or makes one it names itself and copies that onto the
+/// partitions of `table` in turn.
+fn copy_index_onto(
+    schema: &mut Schema,
+    index: &QualifiedName,
+    table: &QualifiedName,
+    under: Option<QualifiedName>,
+) {
+    let d = schema.dialect;
+    let Some(top) = schema.index(index).cloned() else {
+        return;
+    };
+    let matching = schema
+        .indexes
+        .iter()
+        .find(|i| i.table.same_as(table, d) && same_index_shape(&top, i))
+        .map(|i| i.name.clone());
+    if let Some(own) = matching {
+        attach_own_index(schema, index, &own, under);
+        return;
+    }
+    let name = server_copy_name(schema, &top, table);
+    if let Some(top) = schema.indexes.iter_mut().find(|i| i.name.same_as(index, d)) {
+        top.set_copy_under(table.clone(), name, under, d);
+    }
+    for p in partitions_of(schema, table) {
+        copy_index_onto(schema, index, &p, Some(table.clone()));
+    }
 }
 
 /// Whether `table` has partitions.
@@ -479,14 +580,13 @@ fn has_partitions(schema: &Schema, table: &QualifiedName) -> bool {
     })
 }
 
-/// Whether the server copies something of `table` onto its partitions: an
-/// index or key of its own, or one it holds as a copy.
-fn copies_onto_partitions(schema: &Schema, table: &QualifiedName) -> bool {
-    schema.indexes_on(table).next().is_some()
-        || schema
-            .table(table)
-            .is_some_and(|t| t.primary_key.is_some() || !t.uniques.is_empty())
-        || held_copy(schema, table).is_some()
+/// Whether the server copies a key of `table` onto its partitions: one of
+/// its own, or one it holds as a copy.
+fn copies_keys_onto_partitions(schema: &Schema, table: &QualifiedName) -> bool {
+    schema
+        .table(table)
+        .is_some_and(|t| t.primary_key.is_some() || !t.uniques.is_empty())
+        || held_key_copy(schema, table).is_some()
 }
 
 /// `CREATE TABLE name PARTITION OF parent [(constraints)] FOR VALUES …`.
@@ -502,7 +602,7 @@ pub(super) fn create_partition(
         .table(&parent_name)
         .ok_or_else(|| format!("table `{parent_name}` does not exist"))?;
     let for_values = for_values.ok_or("PARTITION OF needs FOR VALUES or DEFAULT")?;
-    if let Some(copy) = held_copy(schema, &parent.name) {
+    if let Some(copy) = held_key_copy(schema, &parent.name) {
         return Err(sub_partition_copies(&parent.name, &copy));
     }
     let bound = bound(for_values, parent, d)?;
@@ -516,7 +616,9 @@ pub(super) fn create_partition(
     // The server copies each of the parent's keys and indexes onto the
     // partition, naming the copies itself.
     name_key_copies(schema, &parent_name, &table.name, &[]);
-    name_copies(schema, &parent_name, &table.name, &[]);
+    for (index, under) in indexes_copied_from(schema, &parent_name) {
+        copy_index_onto(schema, &index, &table.name, under);
+    }
     Ok(table)
 }
 
@@ -633,8 +735,8 @@ fn refuse_sub_partitions(schema: &Schema, table: &QualifiedName) -> Fallible<()>
     });
     match sub {
         Some(t) => Err(format!(
-            "`{table}` has a partition with partitions, `{}`: copies of an index or key on \
-             them (copies of a copy, on sub-partitions) are not modelled",
+            "`{table}` has a partition with partitions, `{}`: copies of a key on them \
+             (copies of a copy of a key, on sub-partitions) are not modelled",
             t.name
         )),
         None => Ok(()),
@@ -691,9 +793,9 @@ pub(crate) fn server_copy_name(
 
 /// `CREATE INDEX` (without `ONLY`) on a partitioned table: on each
 /// partition, the server attaches an index of the same shape the partition
-/// has, or makes a copy it names itself.
+/// has, or makes a copy it names itself (and, on a partitioned partition,
+/// copies that onto its partitions in turn).
 pub(super) fn copy_onto_partitions(schema: &mut Schema, pos: usize) -> Fallible<()> {
-    let d = schema.dialect;
     // Only a partitioned table has partitions (`PARTITION OF` and `ATTACH`
     // refuse any other parent): the scan of every table below, for every
     // index, made a schema of 8,000 tables quadratic.
@@ -704,62 +806,10 @@ pub(super) fn copy_onto_partitions(schema: &mut Schema, pos: usize) -> Fallible<
         return Ok(());
     }
     let parent = schema.indexes[pos].clone();
-    refuse_sub_partitions(schema, &parent.table)?;
-    let partitions: Vec<QualifiedName> = schema
-        .tables
-        .iter()
-        .filter(|t| {
-            t.partition_of
-                .as_ref()
-                .is_some_and(|p| p.parent.same_as(&parent.table, d))
-        })
-        .map(|t| t.name.clone())
-        .collect();
-    for table in partitions {
-        let matching = schema
-            .indexes
-            .iter()
-            .find(|i| i.table.same_as(&table, d) && same_index_shape(&parent, i))
-            .map(|i| i.name.clone());
-        let name = match matching {
-            Some(existing) => {
-                schema.indexes.retain(|i| !i.name.same_as(&existing, d));
-                existing.name
-            }
-            None => server_copy_name(schema, &parent, &table),
-        };
-        if let Some(index) = schema
-            .indexes
-            .iter_mut()
-            .find(|i| i.name.same_as(&parent.name, d))
-        {
-            index.set_copy(table, name, d);
-        }
+    for table in partitions_of(schema, &parent.table) {
+        copy_index_onto(schema, &parent.name, &table, None);
     }
     Ok(())
-}
-
-/// Records on each index of `parent` the name of its copy on the partition
-/// `table`: the name in `attached` (an index of the table the server
-/// attaches), or the one the server chooses, in the parent's index order.
-fn name_copies(
-    schema: &mut Schema,
-    parent: &QualifiedName,
-    table: &QualifiedName,
-    attached: &[(QualifiedName, String)],
-) {
-    let d = schema.dialect;
-    let positions: Vec<usize> = (0..schema.indexes.len())
-        .filter(|&i| schema.indexes[i].table.same_as(parent, d))
-        .collect();
-    for pos in positions {
-        let index_name = &schema.indexes[pos].name;
-        let name = match attached.iter().find(|(p, _)| p.same_as(index_name, d)) {
-            Some((_, name)) => name.clone(),
-            None => server_copy_name(schema, &schema.indexes[pos], table),
-        };
-        schema.indexes[pos].set_copy(table.clone(), name, d);
-    }
 }
 
 /// Two DEFAULT partitions, or one bound given twice, are refused by the
@@ -876,14 +926,14 @@ pub(super) fn attach(
         ));
     }
     check_overlap(schema, &parent.name, &child_name, &bound)?;
-    if let Some(copy) = held_copy(schema, &parent.name) {
+    if let Some(copy) = held_key_copy(schema, &parent.name) {
         return Err(sub_partition_copies(&parent.name, &copy));
     }
-    if has_partitions(schema, &child_name) && copies_onto_partitions(schema, &parent.name) {
+    if has_partitions(schema, &child_name) && copies_keys_onto_partitions(schema, &parent.name) {
         return Err(format!(
-            "attaching `{child_name}`, which has partitions, to `{}`, which has indexes or \
-             keys: their copies on the partitions of `{child_name}` (copies of a copy) are \
-             not modelled",
+            "attaching `{child_name}`, which has partitions, to `{}`, which has keys: their \
+             copies on the partitions of `{child_name}` (copies of a copy of a key) are not \
+             modelled",
             parent.name
         ));
     }
@@ -933,8 +983,6 @@ fn absorb_inherited(schema: &mut Schema, parent: &Table, child_name: &QualifiedN
     let same_cols = |a: &[String], b: &[String]| {
         a.len() == b.len() && a.iter().zip(b).all(|(x, y)| d.same_name(x, y))
     };
-    let parent_indexes: Vec<crate::schema::Index> =
-        schema.indexes_on(&parent.name).cloned().collect();
     let mut attached_keys: Vec<(String, String)> = Vec::new();
     if let Some(child) = schema.table_mut(child_name) {
         child.checks.retain(|c| {
@@ -976,22 +1024,9 @@ fn absorb_inherited(schema: &mut Schema, parent: &Table, child_name: &QualifiedN
     name_key_copies(schema, &parent.name, child_name, &attached_keys);
     // The child's index matching a parent's is attached to it: it stays,
     // as the parent's copy on the child.
-    let mut attached: Vec<(QualifiedName, String)> = Vec::new();
-    for p in parent_indexes.iter() {
-        let matching = schema.indexes.iter().find(|i| {
-            i.table.same_as(child_name, d)
-                && same_index_shape(p, i)
-                && !attached.iter().any(|(_, n)| d.same_name(n, &i.name.name))
-        });
-        if let Some(i) = matching {
-            attached.push((p.name.clone(), i.name.name.clone()));
-        }
+    for (index, under) in indexes_copied_from(schema, &parent.name) {
+        copy_index_onto(schema, &index, child_name, under);
     }
-    schema.indexes.retain(|i| {
-        !(i.table.same_as(child_name, d)
-            && attached.iter().any(|(_, n)| d.same_name(n, &i.name.name)))
-    });
-    name_copies(schema, &parent.name, child_name, &attached);
 }
 
 fn same_index_shape(a: &crate::schema::Index, b: &crate::schema::Index) -> bool {
@@ -1077,8 +1112,7 @@ fn detach_in_model(
     if let Some(pk) = &parent.primary_key {
         keys.push((copy_name(schema, &pk.name, None), pk.clone()));
     }
-    let parent_indexes: Vec<crate::schema::Index> =
-        schema.indexes_on(&parent.name).cloned().collect();
+    let parent_indexes = indexes_copied_from(schema, &parent.name);
     let table = schema
         .table_mut(&child_name)
         .ok_or_else(|| format!("table `{child_name}` does not exist"))?;
@@ -1103,24 +1137,58 @@ fn detach_in_model(
             t.uniques.push(copy);
         }
     }
-    // Each copy of the parent's indexes stays, by its name, as the
-    // table's own index.
-    for i in schema.indexes.iter_mut() {
-        i.partition_copies
-            .retain(|c| !c.table.same_as(&child_name, d));
-    }
-    for index in parent_indexes {
+    // Each copy of the parent's indexes (its own, and those it holds a
+    // copy of) stays, by its name, as the table's own index, with the
+    // copies of it on the table's own partitions.
+    let below = descendants(schema, &child_name);
+    for (index_name, _) in parent_indexes {
+        let Some(index) = schema.index(&index_name).cloned() else {
+            continue;
+        };
         let name = match index.copy_on(&child_name, d) {
             Some(name) => name.to_string(),
             None => server_copy_name(schema, &index, &child_name),
         };
+        let (moved, kept): (Vec<_>, Vec<_>) = index
+            .partition_copies
+            .iter()
+            .filter(|c| !c.table.same_as(&child_name, d))
+            .cloned()
+            .partition(|c| below.iter().any(|t| t.same_as(&c.table, d)));
         let mut copy = index.clone();
         copy.name = QualifiedName::with_schema(ns.clone(), name);
         copy.table = child_name.clone();
-        copy.partition_copies.clear();
+        copy.partition_copies = moved
+            .into_iter()
+            .map(|mut c| {
+                if c.under.as_ref().is_some_and(|u| u.same_as(&child_name, d)) {
+                    c.under = None;
+                }
+                c
+            })
+            .collect();
+        if let Some(i) = schema
+            .indexes
+            .iter_mut()
+            .find(|i| i.name.same_as(&index_name, d))
+        {
+            i.partition_copies = kept;
+        }
         schema.indexes.push(copy);
     }
     Ok(())
+}
+
+/// The partitions of `table`, theirs, and so on down.
+fn descendants(schema: &Schema, table: &QualifiedName) -> Vec<QualifiedName> {
+    let mut out = partitions_of(schema, table);
+    let mut i = 0;
+    while i < out.len() {
+        let more = partitions_of(schema, &out[i]);
+        out.extend(more);
+        i += 1;
+    }
+    out
 }
 
 /// `ALTER INDEX parent_index ATTACH PARTITION child_index` (pg_dump's way of
@@ -1137,16 +1205,30 @@ pub(super) fn attach_index(
         .map(|i| i.table.clone())
         .or_else(|| constraint_table(schema, parent_index));
     let Some(parent_table) = parent_table else {
+        // The parent is a partitioned partition's copy of an index: the
+        // child becomes a copy of that copy.
+        if let Some((top, under)) = index_copy_named(schema, parent_index) {
+            let child = schema
+                .index(child_index)
+                .ok_or_else(|| format!("index `{child_index}` does not exist"))?;
+            let is_partition = schema.table(&child.table).is_some_and(|t| {
+                t.partition_of
+                    .as_ref()
+                    .is_some_and(|p| p.parent.same_as(&under, d))
+            });
+            if !is_partition {
+                return Err(format!(
+                    "index `{child_index}` is not on a partition of `{under}`"
+                ));
+            }
+            let own = child.name.clone();
+            attach_own_index(schema, &top, &own, Some(under));
+            return Ok(());
+        }
         let copy_on = schema
-            .indexes
+            .tables
             .iter()
-            .flat_map(|i| i.partition_copies.iter().map(|c| (&c.table, &c.name)))
-            .chain(
-                schema
-                    .tables
-                    .iter()
-                    .flat_map(|t| t.constraint_copies.iter().map(|c| (&c.table, &c.name))),
-            )
+            .flat_map(|t| t.constraint_copies.iter().map(|c| (&c.table, &c.name)))
             .find(|(t, n)| t.schema == parent_index.schema && d.same_name(n, &parent_index.name))
             .map(|(t, _)| t.clone());
         return Err(match copy_on {
@@ -1177,18 +1259,8 @@ pub(super) fn attach_index(
         ));
     }
     if let Some(child) = schema.index(child_index) {
-        if let Some(c) = child.partition_copies.first() {
-            return Err(sub_partition_copies(&child_table, &c.name));
-        }
-        let copy = child.name.name.clone();
-        schema.indexes.retain(|i| !i.name.same_as(child_index, d));
-        if let Some(parent) = schema
-            .indexes
-            .iter_mut()
-            .find(|i| i.name.same_as(parent_index, d))
-        {
-            parent.set_copy(child_table, copy, d);
-        }
+        let own = child.name.clone();
+        attach_own_index(schema, parent_index, &own, None);
         return Ok(());
     }
     // A partition's primary key or unique constraint becomes the copy of
@@ -1391,3 +1463,45 @@ pub(crate) fn parse_key(sql: &str, d: Dialect) -> Option<PartitionBy> {
 
 #[cfg(test)]
 mod tests;
+
+/// What the server would keep as an invalid partitioned index: an index
+/// (`ON ONLY`) or a key (`ALTER TABLE ONLY … ADD`) of a partitioned table
+/// with a partition, at any level, that has no copy of it attached. Each
+/// as (what, the partition).
+pub(super) fn missing_copies(schema: &Schema) -> Vec<(String, QualifiedName)> {
+    let d = schema.dialect;
+    let mut out = Vec::new();
+    if !schema.tables.iter().any(|t| t.partition_by.is_some()) {
+        return out;
+    }
+    for i in &schema.indexes {
+        if schema
+            .table(&i.table)
+            .is_none_or(|t| t.partition_by.is_none())
+        {
+            continue;
+        }
+        for p in descendants(schema, &i.table) {
+            if i.copy_on(&p, d).is_none() {
+                out.push((format!("index `{}`", i.name), p));
+            }
+        }
+    }
+    for t in schema.tables.iter().filter(|t| t.partition_by.is_some()) {
+        for (key, _) in keys_of(t) {
+            for p in partitions_of(schema, &t.name) {
+                if t.constraint_copy_on(&key, &p, d).is_none() {
+                    out.push((format!("key `{key}` of `{}`", t.name), p));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn invalid_index(what: &str, partition: &QualifiedName) -> String {
+    format!(
+        "{what} has no copy attached on partition `{partition}` (made with ONLY and never \
+         attached there): the server keeps such an index invalid, which is not modelled"
+    )
+}

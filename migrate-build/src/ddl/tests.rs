@@ -1394,3 +1394,39 @@ fn sqlite_conflict_clauses() {
     );
     assert!(pg_column.contains("ON CONFLICT"), "{pg_column}");
 }
+
+#[test]
+fn index_and_view_parameters_are_kept_in_the_servers_order_and_compared_as_sets() {
+    let sql = "CREATE TABLE t (a int, b text);
+        CREATE INDEX t_a ON t (a) WITH (fillfactor = 70, deduplicate_items = off);
+        ALTER INDEX t_a SET (fillfactor = 80);
+        CREATE VIEW v WITH (security_invoker, security_barrier = true)
+            AS SELECT a FROM t WITH LOCAL CHECK OPTION;
+        ALTER VIEW v SET (security_invoker = false);";
+    let s = pg(sql);
+    let words = |list: &[crate::schema::StorageParam]| -> Vec<String> {
+        list.iter()
+            .map(|p| format!("{}={}", p.name, p.value))
+            .collect()
+    };
+    let index = s.index(&QualifiedName::new("t_a")).expect("t_a");
+    assert_eq!(
+        words(&index.storage),
+        ["deduplicate_items=off", "fillfactor=80"]
+    );
+    let view = s.views.iter().find(|v| v.name.name == "v").expect("v");
+    assert_eq!(
+        words(&view.options),
+        [
+            "security_barrier=true",
+            "check_option=local",
+            "security_invoker=false"
+        ]
+    );
+    // The same parameters in another order are the same schema.
+    let other = pg("CREATE TABLE t (a int, b text);
+        CREATE INDEX t_a ON t (a) WITH (fillfactor = 80, deduplicate_items = off);
+        CREATE VIEW v WITH (check_option = local, security_invoker = false, security_barrier)
+            AS SELECT a FROM t;");
+    assert_eq!(s, other);
+}

@@ -66,7 +66,8 @@ pub(super) fn index_changes<'a>(
         .filter_map(|new| {
             let old = names.previous.index(&new.name)?;
             (unchanged(old, new)
-                && (old.storage != new.storage || statistics(old) != statistics(new)))
+                && (!crate::schema::same_storage(&old.storage, &new.storage)
+                    || statistics(old) != statistics(new)))
             .then(|| Pair::new(old, new))
         })
         .collect();
@@ -129,10 +130,13 @@ fn push_copy_renames(differ: &mut Differ<'_>, tables: &TableChanges<'_>) {
             continue;
         };
         for copy in &index.partition_copies {
+            // A partition of the same table then (the index's, or the
+            // partitioned partition's whose copy this one is a copy of).
+            let level = copy.under.as_ref().unwrap_or(&index.table);
             let was_partition = previous.table(&copy.table).is_some_and(|t| {
                 t.partition_of
                     .as_ref()
-                    .is_some_and(|p| p.parent.same_as(&index.table, d))
+                    .is_some_and(|p| p.parent.same_as(level, d))
             }) && !tables.is_created(&copy.table);
             let server_name = match old.copy_on(&copy.table, d) {
                 Some(name) if was_partition => name.to_string(),

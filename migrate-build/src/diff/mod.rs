@@ -236,7 +236,7 @@ fn push_view_option_steps(differ: &mut Differ<'_>) {
         let recreated = differ.steps.iter().any(|(_, s)| {
             matches!(&s.step, Step::DropView(v) | Step::CreateView(v) if v.name.same_as(&view.name, d))
         });
-        if old.options != view.options && !recreated {
+        if !crate::schema::same_storage(&old.options, &view.options) && !recreated {
             differ.push(Step::AlterViewOptions {
                 view: view.name.clone(),
                 materialized: view.materialized,

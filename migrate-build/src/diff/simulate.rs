@@ -234,7 +234,9 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
                 .iter_mut()
                 .find(|i| i.name.same_as(index, d))
                 .ok_or("missing")?;
-            check(i.storage == *previous, || "storage differs".into())?;
+            check(crate::schema::same_storage(&i.storage, previous), || {
+                "storage differs".into()
+            })?;
             i.storage = next.clone();
         }
         Step::AlterIndexStatistics {
@@ -266,7 +268,9 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
                 .iter_mut()
                 .find(|v| v.name.same_as(view, d))
                 .ok_or("missing")?;
-            check(v.options == *previous, || "options differ".into())?;
+            check(crate::schema::same_storage(&v.options, previous), || {
+                "options differ".into()
+            })?;
             v.options = next.clone();
         }
         // Comments change nothing a later step depends on; the differ's

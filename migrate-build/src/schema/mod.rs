@@ -413,13 +413,9 @@ impl Schema {
             t.sort();
         }
         self.indexes.sort_by_key(|a| key(d, &a.name));
-        for i in &mut self.indexes {
-            i.storage.sort();
-        }
         self.enums.sort_by_key(|a| key(d, &a.name));
         self.views.sort_by_key(|a| key(d, &a.name));
         for v in &mut self.views {
-            v.options.sort();
             v.column_comments.sort();
         }
         self.sequences.sort_by_key(|a| key(d, &a.name));
@@ -1142,7 +1138,7 @@ pub enum Deferrable {
     InitiallyDeferred,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub struct Index {
     /// Schema-qualified like its table on PostgreSQL. SQLite indexes are named too.
     pub name: QualifiedName,
@@ -1156,7 +1152,9 @@ pub struct Index {
     /// PostgreSQL `INCLUDE (...)` columns.
     pub include: Vec<String>,
     pub nulls_not_distinct: bool,
-    /// PostgreSQL `WITH (fillfactor = 70, …)`, sorted by name.
+    /// PostgreSQL `WITH (fillfactor = 70, …)` / `SET (…)`, in the order the
+    /// server keeps them (`reloptions`: as written, a parameter set again
+    /// moves to the end), which pg_dump prints; compared regardless of order.
     pub storage: Vec<StorageParam>,
     pub comment: Option<String>,
     /// PostgreSQL, an index on a partitioned table: the name of its copy on
@@ -1166,11 +1164,47 @@ pub struct Index {
     pub partition_copies: Vec<IndexCopy>,
 }
 
+/// Storage parameters compare as sets: their order changes nothing on the
+/// server.
+impl PartialEq for Index {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured, so that a field added is compared too.
+        let Index {
+            name,
+            table,
+            unique,
+            columns,
+            predicate,
+            method,
+            include,
+            nulls_not_distinct,
+            storage,
+            comment,
+            partition_copies,
+        } = self;
+        *name == other.name
+            && *table == other.table
+            && *unique == other.unique
+            && *columns == other.columns
+            && *predicate == other.predicate
+            && *method == other.method
+            && *include == other.include
+            && *nulls_not_distinct == other.nulls_not_distinct
+            && same_storage(storage, &other.storage)
+            && *comment == other.comment
+            && *partition_copies == other.partition_copies
+    }
+}
+
 /// A partition's copy of a partitioned index.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct IndexCopy {
     pub table: QualifiedName,
     pub name: String,
+    /// On a sub-partition, the partitioned partition whose copy this one
+    /// is attached to (a copy of a copy); `None` when attached to the index
+    /// itself.
+    pub under: Option<QualifiedName>,
 }
 
 impl Index {
@@ -1184,10 +1218,37 @@ impl Index {
 
     /// Records `name` as the copy on `table` (replacing an earlier one).
     pub fn set_copy(&mut self, table: QualifiedName, name: String, d: crate::dialect::Dialect) {
+        self.set_copy_under(table, name, None, d);
+    }
+
+    /// Records `name` as the copy on `table`, attached to the copy on the
+    /// partitioned partition `under` (or to the index itself).
+    pub fn set_copy_under(
+        &mut self,
+        table: QualifiedName,
+        name: String,
+        under: Option<QualifiedName>,
+        d: crate::dialect::Dialect,
+    ) {
         self.partition_copies
             .retain(|c| !c.table.same_as(&table, d));
-        self.partition_copies.push(IndexCopy { table, name });
+        self.partition_copies.push(IndexCopy { table, name, under });
         self.partition_copies.sort();
+    }
+
+    /// The name of the index a copy on `under` is attached to: the copy
+    /// there, or the index itself.
+    pub fn copy_parent(
+        &self,
+        under: Option<&QualifiedName>,
+        d: crate::dialect::Dialect,
+    ) -> Option<QualifiedName> {
+        match under {
+            None => Some(self.name.clone()),
+            Some(t) => self
+                .copy_on(t, d)
+                .map(|n| QualifiedName::with_schema(t.schema.clone(), n)),
+        }
     }
 }
 
@@ -1218,18 +1279,41 @@ pub struct Enum {
     pub comment: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub struct View {
     pub name: QualifiedName,
     pub materialized: bool,
     /// The `SELECT …` (without `CREATE VIEW … AS`).
     pub definition: Definition,
     /// `WITH (security_barrier, …)` and `WITH [LOCAL|CASCADED] CHECK OPTION`
-    /// (kept by PostgreSQL as `check_option=local|cascaded`), sorted by name.
+    /// (kept by PostgreSQL as `check_option=local|cascaded`, after the
+    /// others), in the order the server keeps them (`reloptions`, as for
+    /// tables' parameters); compared regardless of order.
     pub options: Vec<StorageParam>,
     pub comment: Option<String>,
     /// `COMMENT ON COLUMN v.c`: (column, comment), sorted.
     pub column_comments: Vec<(String, String)>,
+}
+
+/// Options compare as sets: their order changes nothing on the server.
+impl PartialEq for View {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured, so that a field added is compared too.
+        let View {
+            name,
+            materialized,
+            definition,
+            options,
+            comment,
+            column_comments,
+        } = self;
+        *name == other.name
+            && *materialized == other.materialized
+            && *definition == other.definition
+            && same_storage(options, &other.options)
+            && *comment == other.comment
+            && *column_comments == other.column_comments
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

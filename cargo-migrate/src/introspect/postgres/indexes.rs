@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use migrate_build::Dialect;
 use migrate_build::schema::{Expr, Index, IndexColumn, IndexExpr, Schema};
 
-use super::{Context, IntrospectError, catalog_object_name, get, qualified, storage_params};
+use super::{
+    Context, IntrospectError, catalog_object_name, get, qualified, storage_params_in_order,
+};
 
 /// `pg_index.indoption` bits (`INDOPTION_DESC`, `INDOPTION_NULLS_FIRST`).
 const INDOPTION_DESC: i16 = 0x0001;
@@ -15,6 +17,7 @@ const INDOPTION_NULLS_FIRST: i16 = 0x0002;
 const DEFAULT_COLLATION_OID: u32 = 100;
 
 pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), IntrospectError> {
+    refuse_invalid(cx)?;
     let what = "indexes";
     let nulls_not_distinct = if cx.server_version >= 150000 {
         "i.indnullsnotdistinct"
@@ -74,7 +77,7 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
             method: (method != "btree").then_some(method),
             include: Vec::new(),
             nulls_not_distinct: get(&row, 6, what)?,
-            storage: storage_params(get(&row, 10, what)?),
+            storage: storage_params_in_order(get(&row, 10, what)?),
             comment: get(&row, 11, what)?,
         });
     }
@@ -181,27 +184,34 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
 
     // A partition's copy of a partitioned index is the index attached to it
     // (pg_inherits between the two indexes): its name is the parent's to keep.
+    // On a sub-partition, the copy is attached to the copy on the
+    // partitioned partition above it (a copy of a copy): it belongs to the
+    // index at the top, under that partition.
     let what = "partition copies of indexes";
-    let sql = "SELECT inh.inhparent, n.nspname::text, c.relname::text, ic.relname::text,
-                EXISTS (SELECT 1 FROM pg_inherits up WHERE up.inhrelid = inh.inhparent),
-                EXISTS (SELECT 1 FROM pg_attribute s WHERE s.attrelid = inh.inhrelid
+    let sql = "WITH RECURSIVE copies(idx, root, under) AS (
+               SELECT inh.inhrelid, inh.inhparent, NULL::oid
+               FROM pg_inherits inh
+               JOIN pg_class ic ON ic.oid = inh.inhrelid AND ic.relkind IN ('i', 'I')
+               WHERE NOT EXISTS (SELECT 1 FROM pg_inherits up WHERE up.inhrelid = inh.inhparent)
+             UNION ALL
+               SELECT inh.inhrelid, copies.root, pi.indrelid
+               FROM pg_inherits inh
+               JOIN copies ON inh.inhparent = copies.idx
+               JOIN pg_index pi ON pi.indexrelid = copies.idx)
+         SELECT copies.root, n.nspname::text, c.relname::text, ic.relname::text,
+                un.nspname::text, u.relname::text,
+                EXISTS (SELECT 1 FROM pg_attribute s WHERE s.attrelid = copies.idx
                         AND s.attstattarget <> -1)
-         FROM pg_inherits inh
-         JOIN pg_class ic ON ic.oid = inh.inhrelid AND ic.relkind IN ('i', 'I')
-         JOIN pg_index i ON i.indexrelid = inh.inhrelid
+         FROM copies
+         JOIN pg_class ic ON ic.oid = copies.idx
+         JOIN pg_index i ON i.indexrelid = copies.idx
          JOIN pg_class c ON c.oid = i.indrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_class u ON u.oid = copies.under
+         LEFT JOIN pg_namespace un ON un.oid = u.relnamespace
          WHERE c.relnamespace = ANY($1)
          ORDER BY n.nspname, c.relname";
     for row in cx.query(what, sql)? {
-        if get::<bool>(&row, 4, what)? {
-            let nsp: String = get(&row, 1, what)?;
-            let name: String = get(&row, 3, what)?;
-            return Err(IntrospectError::NotModelled {
-                what: "a sub-partition's copy of a copy of an index",
-                name: format!("{nsp}.{name}"),
-            });
-        }
         let parent: u32 = get(&row, 0, what)?;
         let Some(&(pos, _)) = by_oid.get(&parent) else {
             continue;
@@ -212,13 +222,42 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
         if cx.is_ignored(&nsp, &table) {
             continue;
         }
-        if get::<bool>(&row, 5, what)? {
+        if get::<bool>(&row, 6, what)? {
             return Err(IntrospectError::NotModelled {
                 what: "statistics targets of a partition's copy of an index",
                 name: format!("{nsp}.{name}"),
             });
         }
-        schema.indexes[pos].set_copy(qualified(&nsp, &table), name, Dialect::Postgres);
+        let under_nsp: Option<String> = get(&row, 4, what)?;
+        let under_rel: Option<String> = get(&row, 5, what)?;
+        let under = under_nsp.zip(under_rel).map(|(n, t)| qualified(&n, &t));
+        schema.indexes[pos].set_copy_under(qualified(&nsp, &table), name, under, Dialect::Postgres);
+    }
+    Ok(())
+}
+
+/// A partitioned index with a partition that has no copy attached (made
+/// with ONLY, never attached there) is invalid (`indisvalid`): not modelled.
+fn refuse_invalid(cx: &mut Context<'_>) -> Result<(), IntrospectError> {
+    let what = "invalid partitioned indexes";
+    let sql = "SELECT n.nspname::text, t.relname::text, ic.relname::text
+         FROM pg_index i
+         JOIN pg_class ic ON ic.oid = i.indexrelid AND ic.relkind = 'I'
+         JOIN pg_class t ON t.oid = i.indrelid
+         JOIN pg_namespace n ON n.oid = t.relnamespace
+         WHERE NOT i.indisvalid AND t.relnamespace = ANY($1)
+         ORDER BY 1, 2, 3";
+    for row in cx.query(what, sql)? {
+        let nsp: String = get(&row, 0, what)?;
+        let table: String = get(&row, 1, what)?;
+        if cx.is_ignored(&nsp, &table) {
+            continue;
+        }
+        let name: String = get(&row, 2, what)?;
+        return Err(IntrospectError::NotModelled {
+            what: "an invalid partitioned index (a partition has no copy of it attached)",
+            name: format!("{nsp}.{name}"),
+        });
     }
     Ok(())
 }

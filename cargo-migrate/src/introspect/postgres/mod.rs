@@ -101,14 +101,20 @@ fn get_char(row: &Row, idx: usize, what: &'static str) -> Result<char, Introspec
     Ok(c as u8 as char)
 }
 
-/// `reloptions` entries (`fillfactor=70`), sorted as the model keeps them.
+/// `attoptions` entries (`n_distinct=100`), sorted as the model keeps them.
 fn storage_params(entries: Vec<String>) -> Vec<StorageParam> {
-    let mut out: Vec<StorageParam> = entries
-        .iter()
-        .map(|e| StorageParam::from_catalog(e))
-        .collect();
+    let mut out = storage_params_in_order(entries);
     out.sort();
     out
+}
+
+/// `reloptions` entries (`fillfactor=70`) in the server's order, as the
+/// model keeps an index's or a view's.
+fn storage_params_in_order(entries: Vec<String>) -> Vec<StorageParam> {
+    entries
+        .iter()
+        .map(|e| StorageParam::from_catalog(e))
+        .collect()
 }
 
 /// A `pg_sequence` row's options (columns `at`..`at + 6`: type, start,

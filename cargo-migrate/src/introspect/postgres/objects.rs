@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use super::{
     Context, IntrospectError, get, get_char, not_in_extension, qualified, schema_of,
-    sequence_options, storage_params, types,
+    sequence_options, storage_params_in_order, types,
 };
 
 pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), IntrospectError> {
@@ -446,7 +446,7 @@ fn views(cx: &mut Context<'_>) -> Result<Vec<View>, IntrospectError> {
                 name: qualified(&get::<String>(row, 0, what)?, &get::<String>(row, 1, what)?),
                 materialized: get(row, 2, what)?,
                 definition: Definition::database(get::<String>(row, 3, what)?),
-                options: storage_params(get(row, 4, what)?),
+                options: storage_params_in_order(get(row, 4, what)?),
             })
         })
         .collect()

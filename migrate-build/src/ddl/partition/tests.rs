@@ -742,26 +742,38 @@ const TREE: &str = "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NO
 CREATE TABLE r1 PARTITION OF r FOR VALUES FROM ('2026-01-01') TO ('2026-02-01') PARTITION BY LIST (k);
 CREATE TABLE r1a PARTITION OF r1 FOR VALUES IN ('a');\n";
 
-/// Sub-partitions are modelled without indexes or keys copied onto them;
-/// anything that would make a copy of a copy is refused, not left out.
+fn copies_under(s: &Schema, index: &str) -> Vec<(String, String, Option<String>)> {
+    s.index(&QualifiedName::new(index))
+        .expect("index")
+        .partition_copies
+        .iter()
+        .map(|c| {
+            (
+                c.table.to_string(),
+                c.name.clone(),
+                c.under.as_ref().map(|u| u.to_string()),
+            )
+        })
+        .collect()
+}
+
+/// An index of the table at the top is copied onto each level: the copy
+/// on a partitioned partition, and the copies of that copy on its
+/// partitions, attached to it; every way of writing it gives one model.
 #[test]
-fn copies_on_sub_partitions_are_refused() {
-    let s = pg(&format!("{TREE}CREATE INDEX ON r1 (k);"));
-    assert_eq!(copies(&s, "r1_k_idx"), vec![pair("r1a", "r1a_k_idx")]);
+fn copies_of_a_copy_of_an_index_belong_to_the_index_at_the_top() {
+    let under =
+        |t: &str, n: &str, u: Option<&str>| (t.to_string(), n.to_string(), u.map(str::to_string));
+    let expected = vec![
+        under("r1", "r1_k_idx", None),
+        under("r1a", "r1a_k_idx", Some("r1")),
+    ];
     for sql in [
-        format!("{TREE}CREATE INDEX ON r (k);"),
-        format!("{TREE}ALTER TABLE r ADD PRIMARY KEY (id, at, k);"),
-        format!("{TREE}ALTER TABLE r ADD UNIQUE (id, at, k);"),
+        format!("{TREE}CREATE INDEX r_k_idx ON r (k);"),
         "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY RANGE (at);
-         CREATE INDEX ON r (k);
+         CREATE INDEX r_k_idx ON r (k);
          CREATE TABLE r1 PARTITION OF r FOR VALUES FROM ('2026-01-01') TO ('2026-02-01') PARTITION BY LIST (k);
          CREATE TABLE r1a PARTITION OF r1 FOR VALUES IN ('a');"
-            .to_string(),
-        "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL, PRIMARY KEY (id, at, k))
-             PARTITION BY RANGE (at);
-         CREATE TABLE r1 PARTITION OF r FOR VALUES FROM ('2026-01-01') TO ('2026-02-01') PARTITION BY LIST (k);
-         CREATE TABLE r1a (id int NOT NULL, at date NOT NULL, k text NOT NULL);
-         ALTER TABLE r1 ATTACH PARTITION r1a FOR VALUES IN ('a');"
             .to_string(),
         // pg_dump's order: the copy on r1 attached, then r1a's to it.
         "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY RANGE (at);
@@ -789,13 +801,133 @@ fn copies_on_sub_partitions_are_refused() {
             .to_string(),
         // A partitioned table with partitions attached under an index.
         "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY RANGE (at);
-         CREATE INDEX ON r (k);
+         CREATE INDEX r_k_idx ON r (k);
+         CREATE TABLE r1 (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY LIST (k);
+         CREATE TABLE r1a PARTITION OF r1 FOR VALUES IN ('a');
+         ALTER TABLE r ATTACH PARTITION r1 FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');"
+            .to_string(),
+        // r1's own index of the same shape, with its copy, is attached.
+        format!("{TREE}CREATE INDEX r1_k_idx ON r1 (k); CREATE INDEX r_k_idx ON r (k);"),
+    ] {
+        let s = pg(&sql);
+        assert_eq!(copies_under(&s, "r_k_idx"), expected, "{sql}");
+        assert_eq!(s.indexes.len(), 1, "{sql}");
+    }
+    // Detached, the partitioned partition keeps its copy as its own index,
+    // with the copies below it.
+    let s = pg(&format!(
+        "{TREE}CREATE INDEX r_k_idx ON r (k); ALTER TABLE r DETACH PARTITION r1;"
+    ));
+    assert!(copies_under(&s, "r_k_idx").is_empty());
+    assert_eq!(
+        copies_under(&s, "r1_k_idx"),
+        vec![under("r1a", "r1a_k_idx", None)]
+    );
+    // Detached from the sub-partitioned partition, a leaf keeps its copy.
+    let s = pg(&format!(
+        "{TREE}CREATE INDEX r_k_idx ON r (k); ALTER TABLE r1 DETACH PARTITION r1a;"
+    ));
+    assert_eq!(
+        copies_under(&s, "r_k_idx"),
+        vec![under("r1", "r1_k_idx", None)]
+    );
+    assert!(copies_under(&s, "r1a_k_idx").is_empty());
+}
+
+/// Keys of the table at the top would be copied onto the sub-partitions as
+/// copies of a copy of a key, which are not modelled: refused, not left out.
+#[test]
+fn copies_of_a_copy_of_a_key_are_refused() {
+    for sql in [
+        format!("{TREE}ALTER TABLE r ADD PRIMARY KEY (id, at, k);"),
+        format!("{TREE}ALTER TABLE r ADD UNIQUE (id, at, k);"),
+        "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL, PRIMARY KEY (id, at, k))
+             PARTITION BY RANGE (at);
+         CREATE TABLE r1 PARTITION OF r FOR VALUES FROM ('2026-01-01') TO ('2026-02-01') PARTITION BY LIST (k);
+         CREATE TABLE r1a (id int NOT NULL, at date NOT NULL, k text NOT NULL);
+         ALTER TABLE r1 ATTACH PARTITION r1a FOR VALUES IN ('a');"
+            .to_string(),
+        "CREATE TABLE r (id int NOT NULL, at date NOT NULL, k text NOT NULL, PRIMARY KEY (id, at, k))
+             PARTITION BY RANGE (at);
          CREATE TABLE r1 (id int NOT NULL, at date NOT NULL, k text NOT NULL) PARTITION BY LIST (k);
          CREATE TABLE r1a PARTITION OF r1 FOR VALUES IN ('a');
          ALTER TABLE r ATTACH PARTITION r1 FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');"
             .to_string(),
     ] {
         let e = pg_err(&sql);
-        assert!(e.contains("copies of a copy"), "{sql}\n{e}");
+        assert!(e.contains("copies of a copy of a key"), "{sql}\n{e}");
+    }
+}
+
+/// An index or key made with ONLY is complete once every partition's copy
+/// is attached; one left without is an invalid index the server keeps,
+/// refused at the statement that left it so.
+#[test]
+fn an_index_or_key_left_without_a_partitions_copy_is_refused() {
+    let two = "CREATE TABLE p (id int NOT NULL, a int NOT NULL) PARTITION BY LIST (a);
+        CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);
+        CREATE TABLE p2 PARTITION OF p FOR VALUES IN (2);\n";
+    // Complete: every copy attached further down, as pg_dump writes it.
+    pg(&format!(
+        "{two}CREATE INDEX p_a ON ONLY p (a);
+         CREATE INDEX p1_a ON p1 (a);
+         CREATE INDEX p2_a ON p2 (a);
+         ALTER INDEX p_a ATTACH PARTITION p1_a;
+         ALTER INDEX p_a ATTACH PARTITION p2_a;
+         ALTER TABLE ONLY p ADD CONSTRAINT p_pkey PRIMARY KEY (id, a);
+         ALTER TABLE ONLY p1 ADD CONSTRAINT p1_pkey PRIMARY KEY (id, a);
+         ALTER TABLE ONLY p2 ADD CONSTRAINT p2_pkey PRIMARY KEY (id, a);
+         ALTER INDEX p_pkey ATTACH PARTITION p1_pkey;
+         ALTER INDEX p_pkey ATTACH PARTITION p2_pkey;"
+    ));
+    // A migration history may attach them in a later migration (after
+    // `CREATE INDEX CONCURRENTLY` on each partition).
+    let first = format!("{two}CREATE INDEX p_a ON ONLY p (a);");
+    let later = "CREATE INDEX p1_a ON p1 (a);
+        CREATE INDEX p2_a ON p2 (a);
+        ALTER INDEX p_a ATTACH PARTITION p1_a;
+        ALTER INDEX p_a ATTACH PARTITION p2_a;";
+    let files = [
+        SourceFile {
+            path: "1/up.sql",
+            sql: &first,
+        },
+        SourceFile {
+            path: "2/up.sql",
+            sql: later,
+        },
+    ];
+    crate::ddl::replay_migrations(Dialect::Postgres, &files).expect("attached later");
+    let e =
+        crate::ddl::replay_migrations(Dialect::Postgres, &files[..1]).expect_err("never attached");
+    assert_eq!((e.path.as_str(), e.line), ("1/up.sql", 4), "{e}");
+    for (sql, line) in [
+        (
+            format!(
+                "{two}CREATE INDEX p_a ON ONLY p (a);
+                 CREATE INDEX p1_a ON p1 (a);
+                 ALTER INDEX p_a ATTACH PARTITION p1_a;"
+            ),
+            4,
+        ),
+        (
+            format!(
+                "{two}ALTER TABLE ONLY p ADD CONSTRAINT p_pkey PRIMARY KEY (id, a);
+                 ALTER TABLE ONLY p1 ADD CONSTRAINT p1_pkey PRIMARY KEY (id, a);
+                 ALTER INDEX p_pkey ATTACH PARTITION p1_pkey;"
+            ),
+            4,
+        ),
+    ] {
+        let file = SourceFile {
+            path: "schema.sql",
+            sql: &sql,
+        };
+        let e = parse_schema(Dialect::Postgres, &[file]).expect_err("an invalid index is read");
+        assert_eq!(e.line, line, "{sql}\n{e}");
+        assert!(
+            e.message.contains("p2`") && e.message.contains("invalid"),
+            "{e}"
+        );
     }
 }

@@ -1265,6 +1265,10 @@ fn default_constraint_name(
 /// by the model's names, as pg_dump writes them: the parent `ON ONLY`, each
 /// copy on its partition, then `ATTACH PARTITION` (the server would name
 /// copies it makes itself).
+///
+/// On a sub-partitioned tree, a copy on a partitioned partition is made
+/// `ON ONLY` too, and the copies on its partitions (copies of a copy) are
+/// attached to it, each level after the one above.
 fn create_partitioned_index(index: &Index) -> Vec<String> {
     if index.partition_copies.is_empty() {
         let mut out = vec![create_index(index)];
@@ -1274,16 +1278,48 @@ fn create_partitioned_index(index: &Index) -> Vec<String> {
         }));
         return out;
     }
+    let d = crate::dialect::Dialect::Postgres;
+    let depth = |copy: &crate::schema::IndexCopy| {
+        let mut copy = copy;
+        let mut n = 0;
+        while let Some(up) = copy.under.as_ref().and_then(|u| {
+            index
+                .partition_copies
+                .iter()
+                .find(|c| c.table.same_as(u, d))
+        }) {
+            n += 1;
+            copy = up;
+            if n > index.partition_copies.len() {
+                break;
+            }
+        }
+        n
+    };
+    let mut copies: Vec<&crate::schema::IndexCopy> = index.partition_copies.iter().collect();
+    copies.sort_by_key(|c| depth(c));
     let mut out = vec![create_index_on(index, "ONLY ")];
-    for copy in &index.partition_copies {
+    for copy in copies {
+        // A copy under a partition holding none is no model the reader
+        // makes: the server refuses the attachment, loudly.
+        let parent = index
+            .copy_parent(copy.under.as_ref(), d)
+            .unwrap_or_else(|| index.name.clone());
         let mut on_partition = index.clone();
         on_partition.name = QualifiedName::with_schema(copy.table.schema.clone(), &copy.name);
         on_partition.table = copy.table.clone();
         on_partition.partition_copies.clear();
-        out.push(create_index(&on_partition));
+        let partitioned = index
+            .partition_copies
+            .iter()
+            .any(|c| c.under.as_ref().is_some_and(|u| u.same_as(&copy.table, d)));
+        out.push(create_index_on(
+            &on_partition,
+            if partitioned { "ONLY " } else { "" },
+        ));
         out.push(format!(
             "ALTER INDEX {} ATTACH PARTITION {}",
-            qualified(&index.name, PG),
+            qualified(&parent, PG),
             qualified(&on_partition.name, PG)
         ));
     }
