@@ -1093,7 +1093,11 @@ fn alter_column(
     }
     // `TYPE` gives the column its new type's storage and the default
     // compression: a column's own is said again.
-    if changes.storage || (changes.ty && next.storage.is_some()) {
+    // `TYPE` gives the column the new type's own storage and the default
+    // compression: after it only a method of the column's own is said (the
+    // new type may take no other storage than PLAIN).
+    let said = |changed: bool, own: bool| if changes.ty { own } else { changed };
+    if said(changes.storage, next.storage.is_some()) {
         // A type whose storage is not known here is a variable-length one
         // (a fixed-length type takes only PLAIN, its default): EXTENDED.
         let storage = next.storage.unwrap_or_else(|| {
@@ -1103,7 +1107,7 @@ fn alter_column(
         });
         actions.push(format!("SET STORAGE {}", storage.as_sql()));
     }
-    if changes.compression || (changes.ty && next.compression.is_some()) {
+    if said(changes.compression, next.compression.is_some()) {
         let method = next.compression.as_deref().unwrap_or("DEFAULT");
         actions.push(format!("SET COMPRESSION {method}"));
     }
