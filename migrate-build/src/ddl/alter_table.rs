@@ -1389,5 +1389,12 @@ fn alter_column(
         }
         other => return Err(format!("ALTER COLUMN action `{other}` is not modelled")),
     }
+    if matches!(op, AlterColumnOperation::SetDataType { .. }) {
+        for index in schema.indexes.iter_mut() {
+            if index.table.same_as(name, schema.dialect) && index.reads(col) {
+                index.forget_statistics();
+            }
+        }
+    }
     Ok(())
 }

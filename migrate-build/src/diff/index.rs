@@ -67,7 +67,7 @@ pub(super) fn index_changes<'a>(
             let old = names.previous.index(&new.name)?;
             (unchanged(old, new)
                 && (!crate::schema::same_storage(&old.storage, &new.storage)
-                    || statistics(old) != statistics(new)))
+                    || statistics_after(old, tables) != statistics(new)))
             .then(|| Pair::new(old, new))
         })
         .collect();
@@ -94,13 +94,24 @@ pub(super) fn push_index_steps(differ: &mut Differ<'_>, tables: &TableChanges<'_
                 next: pair.next.storage.clone(),
             });
         }
-        if statistics(pair.previous) != statistics(pair.next) {
+        let previous = statistics_after(pair.previous, tables);
+        if previous != statistics(pair.next) {
             differ.push(Step::AlterIndexStatistics {
                 index: pair.next.name.clone(),
-                previous: statistics(pair.previous),
+                previous,
                 next: statistics(pair.next),
             });
         }
+    }
+}
+
+/// The statistics targets a kept index has once its table's columns are
+/// altered: none when one it reads changes type (the server builds it again).
+fn statistics_after(index: &Index, tables: &TableChanges<'_>) -> Vec<Option<i32>> {
+    if uses_any(index, &tables.retyped_columns_of(&index.table)) {
+        vec![None; index.columns.len()]
+    } else {
+        statistics(index)
     }
 }
 
@@ -216,11 +227,5 @@ fn same_optional_name(a: Option<&str>, b: Option<&str>, d: Dialect) -> bool {
 /// Whether an index reads any of `columns` (by name, in an expression, in
 /// its predicate or its INCLUDE list): dropping one of them drops the index.
 fn uses_any(index: &Index, columns: &[&str]) -> bool {
-    columns.iter().any(|column| {
-        index.columns.iter().any(|c| match &c.expr {
-            IndexExpr::Column(name) => name.eq_ignore_ascii_case(column),
-            IndexExpr::Expression(expr) => expr.mentions(column),
-        }) || index.include.iter().any(|c| c.eq_ignore_ascii_case(column))
-            || index.predicate.as_ref().is_some_and(|p| p.mentions(column))
-    })
+    columns.iter().any(|column| index.reads(column))
 }

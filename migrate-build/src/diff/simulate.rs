@@ -465,6 +465,13 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
                 comment: c.comment.clone(),
                 ..next.clone()
             };
+            if pg && (changes.ty || changes.collation) {
+                for i in s.indexes.iter_mut() {
+                    if i.table.same_as(name, d) && i.reads(&next.name) {
+                        i.forget_statistics();
+                    }
+                }
+            }
         }
         Step::AddPrimaryKey {
             table: name,

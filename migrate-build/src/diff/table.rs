@@ -390,6 +390,21 @@ impl<'a> TableChanges<'a> {
     }
 
     /// Columns of a table that the plan drops and adds again.
+    /// Kept columns of a kept table that `ALTER … TYPE` changes (a type or
+    /// a collation).
+    pub fn retyped_columns_of(&self, table: &QualifiedName) -> Vec<&'a str> {
+        self.diff_of(table)
+            .filter(|d| !d.rebuild)
+            .map(|d| {
+                d.altered_columns
+                    .iter()
+                    .filter(|(_, c)| c.ty || c.collation)
+                    .map(|(p, _)| p.previous.name.as_str())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn recreated_columns_of(&self, table: &QualifiedName) -> Vec<&'a str> {
         self.diff_of(table)
             .filter(|d| !d.rebuild)

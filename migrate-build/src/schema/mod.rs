@@ -1208,6 +1208,24 @@ pub struct IndexCopy {
 }
 
 impl Index {
+    /// Whether the index reads `column` (by name, in an expression, in its
+    /// predicate or its INCLUDE list).
+    pub fn reads(&self, column: &str) -> bool {
+        self.columns.iter().any(|c| match &c.expr {
+            IndexExpr::Column(name) => name.eq_ignore_ascii_case(column),
+            IndexExpr::Expression(expr) => expr.mentions(column),
+        }) || self.include.iter().any(|c| c.eq_ignore_ascii_case(column))
+            || self.predicate.as_ref().is_some_and(|p| p.mentions(column))
+    }
+
+    /// The server builds an index again from its definition when a column
+    /// it reads changes type, leaving out its statistics targets.
+    pub fn forget_statistics(&mut self) {
+        for c in &mut self.columns {
+            c.statistics = None;
+        }
+    }
+
     /// The name of the copy of this index on `table`, when it has one.
     pub fn copy_on(&self, table: &QualifiedName, d: crate::dialect::Dialect) -> Option<&str> {
         self.partition_copies
