@@ -63,5 +63,9 @@ setup_mariadb() {
 setup_postgres
 setup_mariadb
 
+# The example application is a workspace of its own, which tests/embedded.rs
+# builds offline: its dependencies (sea-query…) must be in cargo's cache.
+cargo fetch --locked --manifest-path examples/embedded-app/Cargo.toml
+
 export INSTA_UPDATE=no
 cargo test --workspace --all-targets --locked "$@"
