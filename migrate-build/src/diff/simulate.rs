@@ -9,7 +9,7 @@ use super::describe;
 use super::enums::uses_enum;
 use crate::dialect::Dialect;
 use crate::plan::{EnumValuePosition, Plan, Step};
-use crate::schema::{Column, IndexExpr, QualifiedName, Schema, Sequence, Table};
+use crate::schema::{Column, Index, IndexExpr, QualifiedName, Schema, Sequence, Table};
 
 pub(super) fn apply(schema: &Schema, plan: &Plan) -> Result<Schema, String> {
     let mut s = schema.clone();
@@ -39,6 +39,14 @@ fn check(ok: bool, message: impl FnOnce() -> String) -> Result<(), String> {
 
 fn table<'a>(s: &'a mut Schema, name: &QualifiedName) -> Result<&'a mut Table, String> {
     s.table_mut(name).ok_or_else(|| format!("no table {name}"))
+}
+
+fn index_mut<'a>(s: &'a mut Schema, name: &QualifiedName) -> Result<&'a mut Index, String> {
+    let d = s.dialect;
+    s.indexes
+        .iter_mut()
+        .find(|i| i.name.same_as(name, d))
+        .ok_or_else(|| format!("no index {name}"))
 }
 
 fn type_exists(s: &Schema, column: &Column) -> bool {
@@ -229,11 +237,7 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             previous,
             next,
         } => {
-            let i = s
-                .indexes
-                .iter_mut()
-                .find(|i| i.name.same_as(index, d))
-                .ok_or("missing")?;
+            let i = index_mut(s, index)?;
             check(crate::schema::same_storage(&i.storage, previous), || {
                 "storage differs".into()
             })?;
@@ -244,11 +248,7 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             previous,
             next,
         } => {
-            let i = s
-                .indexes
-                .iter_mut()
-                .find(|i| i.name.same_as(index, d))
-                .ok_or("missing")?;
+            let i = index_mut(s, index)?;
             check(super::index::statistics(i) == *previous, || {
                 "statistics differ".into()
             })?;
