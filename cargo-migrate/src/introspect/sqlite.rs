@@ -323,6 +323,7 @@ fn read_uniques(
             None => (None, columns, None),
         };
         uniques.push(UniqueConstraint {
+            index: Default::default(),
             name,
             columns,
             nulls_not_distinct: false,

@@ -57,6 +57,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
             None => modelled += 1,
         }
         let without_sequence_name;
+        let mut key_storage = None;
         let action = match super::pgdump::identity_sequence_name(tokens, start, action_end) {
             Some((range, parts)) => {
                 identity_sequence_is_default(schema, &name, &mut ac, &parts)?;
@@ -75,7 +76,19 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
                 };
                 without_sequence_name.as_str()
             }
-            None => action,
+            None => match create_table::key_storage_in_action(tokens, start, action_end)? {
+                Some((range, params)) => {
+                    let offset = |i: usize| tokens.offsets.get(i).copied().unwrap_or(text.len());
+                    without_sequence_name = format!(
+                        "{}{}",
+                        &text[tokens.offsets[start]..offset(range.start)],
+                        &text[offset(range.end)..end.map_or(text.len(), |e| tokens.offsets[e])]
+                    );
+                    key_storage = Some(params);
+                    without_sequence_name.as_str()
+                }
+                None => action,
+            },
         };
         // The statement of one action, unchanged, is that action's
         // statement: its tokens are read already (tokenizing again was a
@@ -110,6 +123,9 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
             };
             let keys_before = key_names(schema, &name);
             name = apply_op(schema, &name, op)?;
+            if let Some(storage) = key_storage.take() {
+                set_new_key_storage(schema, &name, &keys_before, storage)?;
+            }
             apply_to_children(schema, &children, op)?;
             let adds = matches!(
                 op,
@@ -580,6 +596,31 @@ fn alter_constraint(
         (true, true) => Deferrable::InitiallyDeferred,
         (true, false) => Deferrable::InitiallyImmediate,
     };
+    Ok(())
+}
+
+/// Gives the key an action added (the one not in `before`) the storage
+/// parameters its `WITH (…)` said.
+fn set_new_key_storage(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    before: &[String],
+    storage: Vec<crate::schema::StorageParam>,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let is_new = |n: &Option<String>| {
+        n.as_ref()
+            .is_some_and(|n| !before.iter().any(|b| d.same_name(b, n)))
+    };
+    let t = table_mut(schema, name)?;
+    let index = if let Some(pk) = t.primary_key.as_mut().filter(|k| is_new(&k.name)) {
+        &mut pk.index
+    } else if let Some(u) = t.uniques.iter_mut().find(|k| is_new(&k.name)) {
+        &mut u.index
+    } else {
+        return Err("`WITH (…)` of a key that was not added".into());
+    };
+    index.storage = storage;
     Ok(())
 }
 

@@ -10,8 +10,8 @@ use super::{Fallible, Outcome, like, names, partition, types};
 use crate::dialect::Dialect;
 use crate::schema::{
     CheckConstraint, Column, ColumnType, ConflictAction, Deferrable, Expr, ForeignKey,
-    ForeignKeyAction, Generated, Identity, PrimaryKey, QualifiedName, Schema, Sequence,
-    SequenceOptions, Table, UniqueConstraint,
+    ForeignKeyAction, Generated, Identity, KeyIndex, PrimaryKey, QualifiedName, Schema, Sequence,
+    SequenceOptions, StorageParam, Table, UniqueConstraint,
 };
 
 pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
@@ -37,6 +37,8 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         Some(_) => return Err("SQLite has no CREATE TABLE … (LIKE …)".into()),
         None => (std::borrow::Cow::Borrowed(text), Vec::new()),
     };
+    let text = text.as_ref();
+    let (text, key_storage) = key_storage_clauses(text, d)?;
     let text = text.as_ref();
     let (text, mut conflicts) = match d {
         Dialect::Sqlite => table_conflict_clauses(text)?,
@@ -165,9 +167,33 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     if !likes.is_empty() {
         pending.extend(copy_likes(schema, &name, &likes)?);
     }
+    for (column, primary, storage) in key_storage.columns {
+        let key = pending.iter_mut().find(|p| match &p.kind {
+            PendingKind::PrimaryKey(cols, _) => primary && cols.len() == 1 && cols[0] == column,
+            PendingKind::Unique { columns, .. } => {
+                !primary && columns.len() == 1 && columns[0] == column
+            }
+            _ => false,
+        });
+        match key {
+            Some(p) if p.index.storage.is_empty() => p.index.storage = storage,
+            _ => {
+                return Err(format!(
+                    "`WITH (…)` after a key of column `{column}` is not understood"
+                ));
+            }
+        }
+    }
     conflicts.resize(ct.constraints.len(), None);
-    for (constraint, on_conflict) in ct.constraints.iter().zip(conflicts) {
+    let mut key_storage = key_storage.constraints;
+    key_storage.resize(ct.constraints.len(), None);
+    for ((constraint, on_conflict), storage) in
+        ct.constraints.iter().zip(conflicts).zip(key_storage)
+    {
         let mut p = Pending::from_table_constraint(constraint, d)?;
+        if let Some(storage) = storage {
+            p.set_key_storage(storage)?;
+        }
         if on_conflict.is_some() {
             match p.kind {
                 PendingKind::PrimaryKey(..) | PendingKind::Unique { .. } => {
@@ -327,6 +353,7 @@ fn copy_likes(
                     // The copy is a new constraint: the server checks it.
                     not_valid: false,
                     on_conflict: None,
+                    index: KeyIndex::default(),
                 });
             }
         }
@@ -337,6 +364,7 @@ fn copy_likes(
                     kind: PendingKind::PrimaryKey(pk.columns.clone(), pk.deferrable),
                     not_valid: false,
                     on_conflict: None,
+                    index: pk.index.clone(),
                 });
             }
             for u in &source.uniques {
@@ -349,6 +377,7 @@ fn copy_likes(
                     },
                     not_valid: false,
                     on_conflict: None,
+                    index: u.index.clone(),
                 });
             }
             copied_indexes.extend(schema.indexes_on(&source.name).cloned());
@@ -421,6 +450,8 @@ pub(super) struct Pending {
     pub(super) not_valid: bool,
     /// SQLite's `ON CONFLICT …` on a primary key or unique constraint.
     on_conflict: Option<ConflictAction>,
+    /// PostgreSQL: `INCLUDE (…)` and `WITH (…)` of a key's index.
+    pub(super) index: KeyIndex,
 }
 
 enum PendingKind {
@@ -485,33 +516,54 @@ impl Pending {
                 .collect()
         };
         Ok(match c {
-            TableConstraint::PrimaryKey(pk) => Pending {
-                name: pk.name.as_ref().map(|n| names::ident(n, d)),
-                kind: PendingKind::PrimaryKey(
-                    index_columns(&pk.columns)?,
-                    deferrable(pk.characteristics.as_ref()),
-                ),
-                not_valid: false,
-                on_conflict: None,
-            },
-            TableConstraint::Unique(u) => Pending {
-                name: u.name.as_ref().map(|n| names::ident(n, d)),
-                kind: PendingKind::Unique {
-                    columns: index_columns(&u.columns)?,
-                    nulls_not_distinct: matches!(
-                        u.nulls_distinct,
-                        ast::NullsDistinctOption::NotDistinct
+            TableConstraint::PrimaryKey(pk) => {
+                let index = key_index(
+                    &pk.index_name,
+                    &pk.index_type,
+                    &pk.index_options,
+                    &pk.include,
+                    d,
+                )?;
+                Pending {
+                    name: pk.name.as_ref().map(|n| names::ident(n, d)),
+                    kind: PendingKind::PrimaryKey(
+                        index_columns(&pk.columns)?,
+                        deferrable(pk.characteristics.as_ref()),
                     ),
-                    deferrable: deferrable(u.characteristics.as_ref()),
-                },
-                not_valid: false,
-                on_conflict: None,
-            },
+                    not_valid: false,
+                    on_conflict: None,
+                    index,
+                }
+            }
+            TableConstraint::Unique(u) => {
+                let index = key_index(
+                    &u.index_name,
+                    &u.index_type,
+                    &u.index_options,
+                    &u.include,
+                    d,
+                )?;
+                Pending {
+                    name: u.name.as_ref().map(|n| names::ident(n, d)),
+                    kind: PendingKind::Unique {
+                        columns: index_columns(&u.columns)?,
+                        nulls_not_distinct: matches!(
+                            u.nulls_distinct,
+                            ast::NullsDistinctOption::NotDistinct
+                        ),
+                        deferrable: deferrable(u.characteristics.as_ref()),
+                    },
+                    not_valid: false,
+                    on_conflict: None,
+                    index,
+                }
+            }
             TableConstraint::Check(ck) => Pending {
                 name: ck.name.as_ref().map(|n| names::ident(n, d)),
                 kind: check_kind(ck)?,
                 not_valid: false,
                 on_conflict: None,
+                index: KeyIndex::default(),
             },
             TableConstraint::ForeignKey(fk)
                 if unmodelled_fk(&fk.match_kind, fk.characteristics.as_ref()) =>
@@ -532,6 +584,7 @@ impl Pending {
                 },
                 not_valid: false,
                 on_conflict: None,
+                index: KeyIndex::default(),
             },
             TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
                 Pending {
@@ -543,6 +596,7 @@ impl Pending {
                     },
                     not_valid: false,
                     on_conflict: None,
+                    index: KeyIndex::default(),
                 }
             }
             TableConstraint::Exclude(x) => {
@@ -561,6 +615,7 @@ impl Pending {
                         ast::Expr::Identifier(id) => Some(names::ident(id, d)),
                         _ => None,
                     })
+                    .chain(x.include.iter().map(|i| names::ident(i, d)))
                     .collect();
                 Pending {
                     name: x.name.as_ref().map(|n| names::ident(n, d)),
@@ -571,11 +626,199 @@ impl Pending {
                     },
                     not_valid: false,
                     on_conflict: None,
+                    index: KeyIndex::default(),
                 }
             }
             other => return Err(format!("table constraint `{other}` is not modelled")),
         })
     }
+}
+
+impl Pending {
+    /// A key's `WITH (…)`, read from tokens: only keys build an index.
+    pub(super) fn set_key_storage(&mut self, storage: Vec<StorageParam>) -> Fallible<()> {
+        match self.kind {
+            PendingKind::PrimaryKey(..) | PendingKind::Unique { .. } => {}
+            PendingKind::Exclusion { .. } => {
+                return Err("`WITH (…)` on an EXCLUDE constraint is not modelled".into());
+            }
+            PendingKind::Check { .. }
+            | PendingKind::UsingIndex { .. }
+            | PendingKind::ForeignKey { .. } => {
+                return Err("`WITH (…)` belongs to a PRIMARY KEY or UNIQUE constraint".into());
+            }
+        }
+        super::options::no_toast(&storage, "a key's index")?;
+        self.index.storage = storage;
+        Ok(())
+    }
+}
+
+/// The `WITH (…)` clauses of a PostgreSQL CREATE TABLE's keys.
+#[derive(Default)]
+struct KeyStorage {
+    /// By table constraint, in order (`None`: no clause).
+    constraints: Vec<Option<Vec<StorageParam>>>,
+    /// (column, primary key rather than unique, parameters) of column keys.
+    columns: Vec<(String, bool, Vec<StorageParam>)>,
+}
+
+/// `PRIMARY KEY (a) WITH (fillfactor = 70)` and the like in a PostgreSQL
+/// CREATE TABLE, which sqlparser does not read: the statement with those
+/// clauses blanked (later errors keep their line:col) and the parameters.
+fn key_storage_clauses(
+    text: &str,
+    d: Dialect,
+) -> Fallible<(std::borrow::Cow<'_, str>, KeyStorage)> {
+    let mut found = KeyStorage::default();
+    let written = text
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"WITH"));
+    if d != Dialect::Postgres || !written {
+        return Ok((std::borrow::Cow::Borrowed(text), found));
+    }
+    let tokens = scan::tokenize(text, d)?;
+    let toks = &tokens.toks;
+    let offset = |i: usize| tokens.offsets.get(i).copied().unwrap_or(text.len());
+    let Some(open) = toks.iter().position(|t| t.is_sym("(")) else {
+        return Ok((std::borrow::Cow::Borrowed(text), found));
+    };
+    let mut cuts = Vec::new();
+    let mut depth = 0usize;
+    let mut element = open + 1;
+    // The element's column (None: a table constraint) and the key it is in.
+    let mut column: Option<String> = None;
+    let mut key: Option<bool> = None;
+    let mut exclusion = false;
+    let mut i = open;
+    while i < toks.len() {
+        let t = &toks[i];
+        if depth == 1 && i == element {
+            key = None;
+            exclusion = false;
+            let constraint = [
+                "CONSTRAINT",
+                "PRIMARY",
+                "UNIQUE",
+                "CHECK",
+                "FOREIGN",
+                "EXCLUDE",
+            ]
+            .iter()
+            .any(|kw| t.is_kw(kw));
+            column = None;
+            if constraint {
+                found.constraints.push(None);
+            } else {
+                // Not a column when the parentheses are a partition bound's.
+                let mut c = scan::Cursor::new(&tokens, d);
+                c.pos = i;
+                column = Some(c.ident().unwrap_or_default());
+            }
+        }
+        if t.is_sym("(") {
+            depth += 1;
+        } else if t.is_sym(")") {
+            depth = depth.saturating_sub(1);
+            if depth == 0 {
+                break;
+            }
+        } else if depth == 1 && t.is_sym(",") {
+            element = i + 1;
+        } else if depth == 1 && t.is_kw("PRIMARY") {
+            key = Some(true);
+        } else if depth == 1 && t.is_kw("UNIQUE") {
+            key = Some(false);
+        } else if depth == 1 && t.is_kw("EXCLUDE") {
+            exclusion = true;
+        } else if depth == 1
+            && t.is_kw("WITH")
+            && toks.get(i + 1).is_some_and(|t| t.is_sym("("))
+            && (key.is_some() || exclusion)
+        {
+            let Some(primary) = key.filter(|_| !exclusion) else {
+                return Err("`WITH (…)` on an EXCLUDE constraint is not modelled".into());
+            };
+            let mut c = scan::Cursor::new(&tokens, d);
+            c.pos = i + 1;
+            let params = super::options::storage_params(&mut c)?;
+            cuts.push(offset(i)..offset(c.pos));
+            match &column {
+                Some(col) => found.columns.push((col.clone(), primary, params)),
+                None => {
+                    if let Some(last) = found.constraints.last_mut() {
+                        *last = Some(params);
+                    }
+                }
+            }
+            i = c.pos;
+            continue;
+        }
+        i += 1;
+    }
+    if cuts.is_empty() {
+        return Ok((std::borrow::Cow::Borrowed(text), found));
+    }
+    Ok((std::borrow::Cow::Owned(blank(text, &cuts)), found))
+}
+
+/// The `WITH (…)` of an `ALTER TABLE … ADD [CONSTRAINT n] PRIMARY KEY /
+/// UNIQUE / EXCLUDE …` action (tokens `start..end`), as pg_dump writes a
+/// key with storage parameters: the clause's token range and parameters.
+pub(super) fn key_storage_in_action(
+    tokens: &scan::Tokens,
+    start: usize,
+    end: usize,
+) -> Fallible<Option<(std::ops::Range<usize>, Vec<StorageParam>)>> {
+    let toks = &tokens.toks;
+    if !toks.get(start).is_some_and(|t| t.is_kw("ADD")) {
+        return Ok(None);
+    }
+    let mut depth = 0usize;
+    let mut key = false;
+    let mut exclusion = false;
+    for i in start..end.min(toks.len()) {
+        let t = &toks[i];
+        if t.is_sym("(") {
+            depth += 1;
+        } else if t.is_sym(")") {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && (t.is_kw("PRIMARY") || t.is_kw("UNIQUE")) {
+            key = true;
+        } else if depth == 0 && t.is_kw("EXCLUDE") {
+            exclusion = true;
+        } else if depth == 0
+            && (key || exclusion)
+            && t.is_kw("WITH")
+            && toks.get(i + 1).is_some_and(|t| t.is_sym("("))
+        {
+            if exclusion {
+                return Err("`WITH (…)` on an EXCLUDE constraint is not modelled".into());
+            }
+            let mut c = scan::Cursor::new(tokens, Dialect::Postgres);
+            c.pos = i + 1;
+            let params = super::options::storage_params(&mut c)?;
+            super::options::no_toast(&params, "a key's index")?;
+            return Ok(Some((i..c.pos, params)));
+        }
+    }
+    Ok(None)
+}
+
+/// `text` with each span replaced by spaces (newlines kept), so that
+/// positions in what remains are those of the source.
+fn blank(text: &str, spans: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for span in spans {
+        out.push_str(text.get(at..span.start).unwrap_or_default());
+        let cut = text.get(span.clone()).unwrap_or_default();
+        out.extend(cut.chars().map(|c| if c == '\n' { c } else { ' ' }));
+        at = span.end;
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    out
 }
 
 fn unmodelled_fk(
@@ -586,6 +829,51 @@ fn unmodelled_fk(
         m,
         Some(ast::ConstraintReferenceMatchKind::Full | ast::ConstraintReferenceMatchKind::Partial)
     ) || c.is_some_and(|c| c.enforced == Some(false))
+}
+
+/// INCLUDE columns must exist.
+fn check_included(
+    table: &Table,
+    index: &KeyIndex,
+    table_name: &QualifiedName,
+    d: Dialect,
+) -> Fallible<()> {
+    match index.include.iter().find(|c| table.column(c, d).is_none()) {
+        Some(c) => Err(format!(
+            "column `{c}` named in INCLUDE does not exist in `{table_name}`"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A key's `INCLUDE (…)`; MySQL's index names, types and options on a key
+/// are refused (PostgreSQL's `WITH (…)` is read from tokens before parsing:
+/// [`key_storage_clauses`]).
+fn key_index(
+    index_name: &Option<ast::Ident>,
+    index_type: &Option<ast::IndexType>,
+    index_options: &[ast::IndexOption],
+    include: &[ast::Ident],
+    d: Dialect,
+) -> Fallible<KeyIndex> {
+    if let Some(n) = index_name {
+        return Err(format!("an index name `{n}` on a key is not modelled"));
+    }
+    if let Some(t) = index_type {
+        return Err(format!(
+            "an index type `USING {t}` on a key is not modelled"
+        ));
+    }
+    if let Some(o) = index_options.first() {
+        return Err(format!("index option `{o}` on a key is not modelled"));
+    }
+    if !include.is_empty() && d != Dialect::Postgres {
+        return Err("INCLUDE (…) on a key is PostgreSQL's".into());
+    }
+    Ok(KeyIndex {
+        include: include.iter().map(|i| names::ident(i, d)).collect(),
+        storage: Vec::new(),
+    })
 }
 
 fn check_kind(ck: &ast::CheckConstraint) -> Fallible<PendingKind> {
@@ -673,6 +961,13 @@ pub(super) fn add_column(
                     ),
                     not_valid: false,
                     on_conflict: None,
+                    index: key_index(
+                        &pk.index_name,
+                        &pk.index_type,
+                        &pk.index_options,
+                        &pk.include,
+                        d,
+                    )?,
                 });
             }
             ColumnOption::Unique(u) => pending.push(Pending {
@@ -687,6 +982,7 @@ pub(super) fn add_column(
                 },
                 not_valid: false,
                 on_conflict: None,
+                index: key_index(&u.index_name, &u.index_type, &u.index_options, &u.include, d)?,
             }),
             ColumnOption::ForeignKey(fk)
                 if unmodelled_fk(&fk.match_kind, fk.characteristics.as_ref()) =>
@@ -707,12 +1003,14 @@ pub(super) fn add_column(
                 },
                 not_valid: false,
                 on_conflict: None,
+                index: KeyIndex::default(),
             }),
             ColumnOption::Check(ck) => pending.push(Pending {
                 name: cname.or_else(|| ck.name.as_ref().map(|n| names::ident(n, d))),
                 kind: check_kind(ck)?,
                 not_valid: false,
                 on_conflict: None,
+                index: KeyIndex::default(),
             }),
             ColumnOption::Collation(c) => column.collation = names::collation(c, d)?,
             ColumnOption::Comment(c) => column.comment = Some(c.clone()),
@@ -907,7 +1205,7 @@ fn without_redundant_keys(pending: Vec<Pending>, d: Dialect) -> Fallible<Vec<Pen
         };
         match kept
             .iter_mut()
-            .find(|k| shape(k).is_some_and(|s| same(&s, &this)))
+            .find(|k| k.index == u.index && shape(k).is_some_and(|s| same(&s, &this)))
         {
             Some(prior) => {
                 if prior.name.is_none() {
@@ -980,11 +1278,13 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     }
                 }
             }
+            check_included(table, &p.index, table_name, d)?;
             table.primary_key = Some(PrimaryKey {
                 name,
                 columns: cols,
                 deferrable,
                 on_conflict: p.on_conflict,
+                index: p.index,
             });
         }
         PendingKind::Unique {
@@ -993,8 +1293,17 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
             deferrable,
         } => {
             let cols = check_columns(&columns)?;
-            let addition =
-                names::column_addition(&cols.iter().cloned().map(Some).collect::<Vec<_>>());
+            check_included(table, &p.index, table_name, d)?;
+            // The server names a key after all its index's columns,
+            // INCLUDE ones too (ChooseIndexColumnNames).
+            let addition = names::column_addition(
+                &cols
+                    .iter()
+                    .chain(&p.index.include)
+                    .cloned()
+                    .map(Some)
+                    .collect::<Vec<_>>(),
+            );
             let name = p.name.or_else(|| choose(Some(&addition), "key"));
             table_mut(schema, table_name)?
                 .uniques
@@ -1004,6 +1313,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     nulls_not_distinct,
                     deferrable,
                     on_conflict: p.on_conflict,
+                    index: p.index,
                 });
         }
         PendingKind::UsingIndex {
@@ -1028,9 +1338,20 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     }
                 })
                 .collect::<Fallible<Vec<_>>>()?;
-            if !idx.unique || idx.predicate.is_some() {
+            if !idx.unique || idx.predicate.is_some() || idx.method.is_some() {
                 return Err(format!("index `{index_name}` is not a plain unique index"));
             }
+            if primary && idx.nulls_not_distinct {
+                return Err(format!(
+                    "index `{index_name}` is NULLS NOT DISTINCT: a primary key cannot use it"
+                ));
+            }
+            // The constraint takes over the index as it is.
+            let index = KeyIndex {
+                include: idx.include.clone(),
+                storage: idx.storage.clone(),
+            };
+            let nulls_not_distinct = idx.nulls_not_distinct;
             let name = Some(p.name.unwrap_or_else(|| index_name.name.clone()));
             schema.indexes.remove(pos);
             let table = table_mut(schema, table_name)?;
@@ -1048,14 +1369,16 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     columns,
                     deferrable,
                     on_conflict: None,
+                    index,
                 });
             } else {
                 table.uniques.push(UniqueConstraint {
                     name,
                     columns,
-                    nulls_not_distinct: false,
+                    nulls_not_distinct,
                     deferrable,
                     on_conflict: None,
+                    index,
                 });
             }
         }
@@ -1311,17 +1634,9 @@ fn table_conflict_clauses(
     if cuts.is_empty() {
         return Ok((std::borrow::Cow::Borrowed(text), actions));
     }
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
     // Blanked rather than removed: later errors keep their line:col.
-    for (start, end) in cuts {
-        out.push_str(text.get(at..start).unwrap_or_default());
-        let cut = text.get(start..end).unwrap_or_default();
-        out.extend(cut.chars().map(|c| if c == '\n' { c } else { ' ' }));
-        at = end;
-    }
-    out.push_str(text.get(at..).unwrap_or_default());
-    Ok((std::borrow::Cow::Owned(out), actions))
+    let spans: Vec<_> = cuts.into_iter().map(|(start, end)| start..end).collect();
+    Ok((std::borrow::Cow::Owned(blank(text, &spans)), actions))
 }
 
 /// SQLite takes any run of names, with an optional `(n)` or `(n, m)`, as a

@@ -1,7 +1,7 @@
 use super::*;
 use crate::schema::{
     ColumnStorage, Deferrable, ForeignKeyAction, Identity, IndexExpr, OpaqueKind, QualifiedName,
-    Table,
+    StorageParam, Table,
 };
 
 fn pg(sql: &str) -> Schema {
@@ -1429,4 +1429,71 @@ fn index_and_view_parameters_are_kept_in_the_servers_order_and_compared_as_sets(
         CREATE VIEW v WITH (check_option = local, security_invoker = false, security_barrier)
             AS SELECT a FROM t;");
     assert_eq!(s, other);
+}
+
+#[test]
+fn keys_keep_their_index_include_and_storage() {
+    let s = pg(
+        "CREATE TABLE t (a int PRIMARY KEY WITH (fillfactor = 70), b int, c int,\n\
+                  UNIQUE (b) INCLUDE (c, a) WITH (fillfactor = '60', deduplicate_items = off) DEFERRABLE);\n\
+                CREATE TABLE u (a int, b int);\n\
+                ALTER TABLE ONLY u ADD CONSTRAINT u_pkey PRIMARY KEY (a) INCLUDE (b) WITH (fillfactor='80');",
+    );
+    let t = table(&s, "t");
+    let pk = t.primary_key.as_ref().expect("primary key");
+    assert_eq!(
+        pk.index.storage,
+        vec![StorageParam::new("fillfactor", Some("70"))]
+    );
+    let unique = &t.uniques[0];
+    // The server names a key after its INCLUDE columns too.
+    assert_eq!(unique.name.as_deref(), Some("t_b_c_a_key"));
+    assert_eq!(unique.index.include, ["c", "a"]);
+    assert_eq!(
+        unique.index.storage,
+        vec![
+            StorageParam::new("fillfactor", Some("60")),
+            StorageParam::new("deduplicate_items", Some("off")),
+        ]
+    );
+    assert_eq!(unique.deferrable, Deferrable::InitiallyImmediate);
+    let u = table(&s, "u").primary_key.as_ref().expect("primary key");
+    assert_eq!(u.index.include, ["b"]);
+    assert_eq!(
+        u.index.storage,
+        vec![StorageParam::new("fillfactor", Some("80"))]
+    );
+}
+
+#[test]
+fn a_unique_index_taken_over_by_a_key_keeps_what_it_carries() {
+    let s = pg("CREATE TABLE t (a int, b int);\n\
+                CREATE UNIQUE INDEX t_a ON t (a) INCLUDE (b) WITH (fillfactor = 50);\n\
+                ALTER TABLE t ADD CONSTRAINT t_a UNIQUE USING INDEX t_a;");
+    let unique = &table(&s, "t").uniques[0];
+    assert_eq!(unique.index.include, ["b"]);
+    assert_eq!(
+        unique.index.storage,
+        vec![StorageParam::new("fillfactor", Some("50"))]
+    );
+    assert!(s.indexes.is_empty());
+}
+
+#[test]
+fn key_index_clauses_not_modelled_are_refused_where_written() {
+    let e = pg_err(
+        "CREATE TABLE t (r int4range);\nALTER TABLE t ADD EXCLUDE USING gist (r WITH &&) WITH (fillfactor = 80);",
+    );
+    assert_eq!((e.line, e.column), (2, 1));
+    assert!(e.message.contains("EXCLUDE"), "{e}");
+    let e = pg_err(
+        "CREATE TABLE t (r int4range,\n  EXCLUDE USING gist (r WITH &&) WITH (fillfactor = 80));",
+    );
+    assert!(e.message.contains("EXCLUDE"), "{e}");
+    let e = pg_err("CREATE TABLE t (a int, b int, UNIQUE (a) INCLUDE (nope));");
+    assert!(e.message.contains("nope"), "{e}");
+    let e = pg_err(
+        "CREATE TABLE t (a int, CHECK (a > 0), UNIQUE (a) WITH (toast.autovacuum_enabled = false));",
+    );
+    assert!(e.message.contains("toast"), "{e}");
 }

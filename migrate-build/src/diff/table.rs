@@ -13,7 +13,8 @@ use crate::dialect::{Dialect, DialectRules};
 use crate::pair::Pair;
 use crate::plan::{ColumnChanges, Destructive, Step};
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, QualifiedName, Schema, Table, UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, KeyIndex, PrimaryKey, QualifiedName, Schema, Table,
+    UniqueConstraint,
 };
 
 /// Constraints of one kind on a pair of tables.
@@ -110,10 +111,19 @@ impl<'a> TableDiff<'a> {
         let primary_key_changed = match (&previous.primary_key, &next.primary_key) {
             (None, None) => false,
             (Some(a), Some(b)) => {
-                !same_columns(&a.columns, &b.columns, dialect)
-                    || (by_name && names_differ(a.name.as_deref(), b.name.as_deref(), dialect))
-                    || a.deferrable != b.deferrable
-                    || a.on_conflict != b.on_conflict
+                // Destructured, so that a field added is compared too.
+                let PrimaryKey {
+                    name,
+                    columns,
+                    deferrable,
+                    on_conflict,
+                    index,
+                } = a;
+                !same_columns(columns, &b.columns, dialect)
+                    || (by_name && names_differ(name.as_deref(), b.name.as_deref(), dialect))
+                    || *deferrable != b.deferrable
+                    || *on_conflict != b.on_conflict
+                    || !same_key_index(index, &b.index, dialect)
             }
             (Some(_), None) | (None, Some(_)) => true,
         };
@@ -1269,11 +1279,26 @@ fn names_differ(a: Option<&str>, b: Option<&str>, dialect: Dialect) -> bool {
     }
 }
 
+/// Names are matched apart (by name or not, per dialect).
 fn same_unique(a: &UniqueConstraint, b: &UniqueConstraint, dialect: Dialect) -> bool {
-    same_columns(&a.columns, &b.columns, dialect)
-        && a.nulls_not_distinct == b.nulls_not_distinct
-        && a.deferrable == b.deferrable
-        && a.on_conflict == b.on_conflict
+    let UniqueConstraint {
+        name: _,
+        columns,
+        nulls_not_distinct,
+        deferrable,
+        on_conflict,
+        index,
+    } = a;
+    same_columns(columns, &b.columns, dialect)
+        && *nulls_not_distinct == b.nulls_not_distinct
+        && *deferrable == b.deferrable
+        && *on_conflict == b.on_conflict
+        && same_key_index(index, &b.index, dialect)
+}
+
+fn same_key_index(a: &KeyIndex, b: &KeyIndex, dialect: Dialect) -> bool {
+    let KeyIndex { include, storage } = a;
+    same_columns(include, &b.include, dialect) && crate::schema::same_storage(storage, &b.storage)
 }
 
 fn same_foreign_key(a: &ForeignKey, b: &ForeignKey, dialect: Dialect) -> bool {

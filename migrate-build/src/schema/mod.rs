@@ -1033,6 +1033,8 @@ pub struct PrimaryKey {
     /// SQLite `ON CONFLICT …`: what an INSERT or UPDATE that breaks the key
     /// does when the statement names no resolution of its own.
     pub on_conflict: Option<ConflictAction>,
+    /// PostgreSQL: what the key's index carries besides its columns.
+    pub index: KeyIndex,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -1044,6 +1046,35 @@ pub struct UniqueConstraint {
     pub deferrable: Deferrable,
     /// SQLite `ON CONFLICT …`, as on [`PrimaryKey`].
     pub on_conflict: Option<ConflictAction>,
+    /// PostgreSQL: what the key's index carries besides its columns.
+    pub index: KeyIndex,
+}
+
+/// What the index behind a PostgreSQL primary key or unique constraint
+/// carries besides its key: `INCLUDE (…)` columns and `WITH (…)`
+/// storage parameters, as `pg_get_constraintdef` prints them after the key.
+#[derive(Clone, Debug, Default, Eq)]
+pub struct KeyIndex {
+    /// `INCLUDE (…)`, in order.
+    pub include: Vec<String>,
+    /// `WITH (fillfactor = 70, …)`, in the server's order (`reloptions`);
+    /// compared regardless of order.
+    pub storage: Vec<StorageParam>,
+}
+
+impl KeyIndex {
+    pub fn is_plain(&self) -> bool {
+        self.include.is_empty() && self.storage.is_empty()
+    }
+}
+
+/// Storage parameters compare as sets: their order changes nothing on the
+/// server.
+impl PartialEq for KeyIndex {
+    fn eq(&self, other: &Self) -> bool {
+        let KeyIndex { include, storage } = self;
+        *include == other.include && same_storage(storage, &other.storage)
+    }
 }
 
 /// SQLite's conflict clause on a key (`ON CONFLICT REPLACE`). `ABORT` is

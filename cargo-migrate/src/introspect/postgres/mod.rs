@@ -19,8 +19,8 @@ use ::postgres::{Client, Row};
 use migrate_build::Dialect;
 use migrate_build::schema::{
     CheckConstraint, Column, ColumnStorage, Deferrable, ExclusionConstraint, Expr, ForeignKey,
-    ForeignKeyAction, Generated, Identity, PrimaryKey, QualifiedName, ReplicaIdentity, Schema,
-    SequenceOptions, StorageParam, Table, UniqueConstraint,
+    ForeignKeyAction, Generated, Identity, KeyIndex, PrimaryKey, QualifiedName, ReplicaIdentity,
+    Schema, SequenceOptions, StorageParam, Table, UniqueConstraint,
 };
 
 /// Why a database could not be read. Messages never contain the connection
@@ -457,12 +457,18 @@ impl<'c> Context<'c> {
                fn.nspname::text, fc.relname::text, con.confupdtype, con.confdeltype,
                con.condeferrable, con.condeferred, pg_get_expr(con.conbin, con.conrelid),
                {nulls_not_distinct}, pg_get_constraintdef(con.oid), con.connoinherit,
-               con.convalidated, obj_description(con.oid, 'pg_constraint')
+               con.convalidated, obj_description(con.oid, 'pg_constraint'),
+               ARRAY(SELECT a.attname::text FROM unnest(ki.indkey) WITH ORDINALITY k(num, ord)
+                     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
+                     WHERE k.ord > ki.indnkeyatts ORDER BY k.ord),
+               COALESCE(kc.reloptions, '{{}}')::text[]
              FROM pg_constraint con
              JOIN pg_class c ON c.oid = con.conrelid
              LEFT JOIN pg_class fc ON fc.oid = con.confrelid
              LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
              LEFT JOIN pg_index i ON i.indexrelid = con.conindid AND con.contype = 'u'
+             LEFT JOIN pg_index ki ON ki.indexrelid = con.conindid AND con.contype IN ('p', 'u')
+             LEFT JOIN pg_class kc ON kc.oid = ki.indexrelid
              WHERE c.relnamespace = ANY($1) AND c.relkind IN ('r', 'p')
                AND con.contype IN ('p', 'u', 'c', 'f', 'x')
                -- copies a partitioned table's constraint makes on its partitions
@@ -490,6 +496,12 @@ impl<'c> Context<'c> {
                 (true, false) => Deferrable::InitiallyImmediate,
                 (true, true) => Deferrable::InitiallyDeferred,
             };
+            let key_index = || -> Result<KeyIndex, IntrospectError> {
+                Ok(KeyIndex {
+                    include: get(&row, 17, what)?,
+                    storage: storage_params_in_order(get(&row, 18, what)?),
+                })
+            };
             match get_char(&row, 2, what)? {
                 'p' => {
                     table.primary_key = Some(PrimaryKey {
@@ -497,6 +509,7 @@ impl<'c> Context<'c> {
                         name: Some(name),
                         columns,
                         deferrable,
+                        index: key_index()?,
                     })
                 }
                 'u' => table.uniques.push(UniqueConstraint {
@@ -505,6 +518,7 @@ impl<'c> Context<'c> {
                     columns,
                     nulls_not_distinct: get(&row, 12, what)?,
                     deferrable,
+                    index: key_index()?,
                 }),
                 'c' => {
                     let expr: Option<String> = get(&row, 11, what)?;
