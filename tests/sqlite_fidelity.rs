@@ -434,3 +434,52 @@ fn conflict_clauses_round_trip_and_resolve_conflicts() {
             .is_err()
     );
 }
+
+/// SQLite declares a `CREATE TABLE … AS SELECT` table's columns by the
+/// affinity of each expression (`TEXT`, `INT`, `NUM`, `REAL`), none for an
+/// expression without one: what SQLite itself stores is what the model says.
+#[test]
+fn tables_created_as_select_declare_their_affinities() {
+    let sql = "CREATE TABLE s (a VARCHAR(10), b INTEGER, c DECIMAL(5,2), d BLOB, e, f DATETIME, g REAL);\n\
+               CREATE VIEW v AS SELECT a, b + 1 AS n FROM s;\n\
+               CREATE TABLE t AS SELECT a, b, c, d, e, f, g, 1 AS x, CAST(b AS TEXT) AS y,\n  \
+               a || 'x' AS w, s.b AS q FROM s;\n\
+               CREATE TABLE u AS SELECT * FROM v;\n\
+               CREATE TABLE w AS SELECT z.a FROM (SELECT a FROM s) AS z;\n";
+    let model = interpret(sql);
+    let declared = |table: &str| -> Vec<String> {
+        let t = model
+            .tables
+            .iter()
+            .find(|t| t.name.name == table)
+            .expect("table");
+        t.columns.iter().map(|c| c.ty.to_string()).collect()
+    };
+    assert_eq!(
+        declared("t"),
+        ["TEXT", "INT", "NUM", "", "", "NUM", "REAL", "", "TEXT", "", "INT"]
+    );
+    assert_eq!(declared("u"), ["TEXT", ""]);
+    // SQLite itself, given the same SQL, stores the same columns.
+    let ws = workspace();
+    ws.db().execute_batch(sql).unwrap();
+    let mut live = read(&ws);
+    live.views.clear();
+    let mut expected = model.clone();
+    expected.views.clear();
+    assert_eq!(live, expected, "SQLite's own CREATE TABLE … AS SELECT");
+    // And the tool builds the same.
+    let ws = workspace();
+    round_trip(&ws, sql, "init");
+
+    let e = migrate_build::ddl::parse_schema(
+        D,
+        &[SourceFile {
+            path: "schema.sql",
+            sql: "CREATE TABLE s (b INTEGER);\nCREATE TABLE t AS SELECT b + 1 FROM s;",
+        }],
+    )
+    .expect_err("an unnamed expression");
+    assert_eq!((e.line, e.column), (2, 1));
+    assert!(e.message.contains("AS name"), "{e}");
+}

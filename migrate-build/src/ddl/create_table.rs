@@ -117,7 +117,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         Outcome::Applied
     };
     if let Some(query) = &ct.query {
-        table.columns = match super::query::columns(schema, query) {
+        table.columns = match super::query::table_columns(schema, query) {
             Ok(columns) => columns,
             // A temporary table is gone when the script's session ends, so
             // its shape never reaches a schema; only its name matters.

@@ -10,14 +10,20 @@ use sqlparser::ast::{
 };
 
 use super::{Fallible, names, scan, types};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, QueryColumnSource};
 use crate::schema::{Column, ColumnType, Schema};
 
 /// Views nest; a limit keeps a self-referencing definition from looping.
 const MAX_DEPTH: usize = 16;
 
 pub(super) fn columns(schema: &Schema, query: &ast::Query) -> Fallible<Vec<Column>> {
-    query_columns(schema, query, 0)
+    query_columns(schema, query, 0, false)
+}
+
+/// The columns `CREATE TABLE … AS SELECT` gives its table: names, and the
+/// types the dialect declares for them (SQLite: the expressions' affinity).
+pub(super) fn table_columns(schema: &Schema, query: &ast::Query) -> Fallible<Vec<Column>> {
+    query_columns(schema, query, 0, true)
 }
 
 struct Relation {
@@ -26,27 +32,42 @@ struct Relation {
     columns: Vec<Column>,
 }
 
-fn query_columns(schema: &Schema, query: &ast::Query, depth: usize) -> Fallible<Vec<Column>> {
+fn query_columns(
+    schema: &Schema,
+    query: &ast::Query,
+    depth: usize,
+    declared: bool,
+) -> Fallible<Vec<Column>> {
     if depth > MAX_DEPTH {
         return Err("views nest too deeply to work out their columns".into());
     }
     if query.with.is_some() {
         return Err("the columns of a query with WITH are not worked out".into());
     }
-    set_expr_columns(schema, &query.body, depth)
+    set_expr_columns(schema, &query.body, depth, declared)
 }
 
-fn set_expr_columns(schema: &Schema, body: &SetExpr, depth: usize) -> Fallible<Vec<Column>> {
+fn set_expr_columns(
+    schema: &Schema,
+    body: &SetExpr,
+    depth: usize,
+    declared: bool,
+) -> Fallible<Vec<Column>> {
     match body {
-        SetExpr::Select(select) => select_columns(schema, select, depth),
-        SetExpr::Query(q) => query_columns(schema, q, depth + 1),
+        SetExpr::Select(select) => select_columns(schema, select, depth, declared),
+        SetExpr::Query(q) => query_columns(schema, q, depth + 1, declared),
         // The first branch names and types a UNION's columns.
-        SetExpr::SetOperation { left, .. } => set_expr_columns(schema, left, depth),
+        SetExpr::SetOperation { left, .. } => set_expr_columns(schema, left, depth, declared),
         other => Err(format!("the columns of `{other}` are not worked out")),
     }
 }
 
-fn relation(schema: &Schema, factor: &TableFactor, depth: usize) -> Fallible<Relation> {
+fn relation(
+    schema: &Schema,
+    factor: &TableFactor,
+    depth: usize,
+    declared: bool,
+) -> Fallible<Relation> {
     let d = schema.dialect;
     let (name, alias, columns) = match factor {
         TableFactor::Table { name, alias, .. } => {
@@ -55,7 +76,7 @@ fn relation(schema: &Schema, factor: &TableFactor, depth: usize) -> Fallible<Rel
                 (Some(t), _) => t.columns.clone(),
                 (None, Some(v)) => {
                     let query = scan::parse_query(v.definition.sql(), d)?;
-                    query_columns(schema, &query, depth + 1)?
+                    query_columns(schema, &query, depth + 1, declared)?
                 }
                 (None, None) => return Err(format!("relation `{qn}` does not exist")),
             };
@@ -66,7 +87,7 @@ fn relation(schema: &Schema, factor: &TableFactor, depth: usize) -> Fallible<Rel
         } => (
             String::new(),
             alias,
-            query_columns(schema, subquery, depth + 1)?,
+            query_columns(schema, subquery, depth + 1, declared)?,
         ),
         other => return Err(format!("the columns of `{other}` are not worked out")),
     };
@@ -82,17 +103,29 @@ fn relation(schema: &Schema, factor: &TableFactor, depth: usize) -> Fallible<Rel
     })
 }
 
-fn select_columns(schema: &Schema, select: &ast::Select, depth: usize) -> Fallible<Vec<Column>> {
+fn select_columns(
+    schema: &Schema,
+    select: &ast::Select,
+    depth: usize,
+    declared: bool,
+) -> Fallible<Vec<Column>> {
     let d = schema.dialect;
     let mut rels = Vec::new();
     for from in &select.from {
-        rels.push(relation(schema, &from.relation, depth)?);
+        rels.push(relation(schema, &from.relation, depth, declared)?);
         for join in &from.joins {
-            rels.push(relation(schema, &join.relation, depth)?);
+            rels.push(relation(schema, &join.relation, depth, declared)?);
         }
     }
+    let typed = |expr: &ast::Expr, source| match declared {
+        true => d
+            .rules()
+            .type_created_as_select(infer(schema, expr, &rels), source),
+        false => infer(schema, expr, &rels),
+    };
     let mut out = Vec::new();
     for item in &select.projection {
+        let first = out.len();
         match item {
             SelectItem::Wildcard(_) => {
                 for r in &rels {
@@ -108,19 +141,46 @@ fn select_columns(schema: &Schema, select: &ast::Select, depth: usize) -> Fallib
                 out.extend(r.columns.iter().map(plain));
             }
             SelectItem::UnnamedExpr(expr) => {
+                let source = source_of(expr);
+                if declared && d == Dialect::Sqlite && source != QueryColumnSource::Column {
+                    // SQLite names it by its text as written.
+                    return Err(format!(
+                        "the column `{expr}` needs a name (`AS name`) to be worked out"
+                    ));
+                }
                 let name = colname(expr, d).unwrap_or_else(|| "?column?".to_string());
-                out.push(Column::new(name, infer(schema, expr, &rels)?));
+                out.push(Column::new(name, typed(expr, source)?));
+                continue;
             }
             SelectItem::ExprWithAlias { expr, alias } => {
                 out.push(Column::new(
                     names::ident(alias, d),
-                    infer(schema, expr, &rels)?,
+                    typed(expr, source_of(expr))?,
                 ));
+                continue;
             }
             other => return Err(format!("the column `{other}` is not worked out")),
         }
+        // A wildcard's columns are columns.
+        if declared {
+            for column in &mut out[first..] {
+                column.ty = d
+                    .rules()
+                    .type_created_as_select(Ok(column.ty.clone()), QueryColumnSource::Column)?;
+            }
+        }
     }
     Ok(out)
+}
+
+/// Whether an output expression is a column, a cast or anything else.
+fn source_of(expr: &ast::Expr) -> QueryColumnSource {
+    match expr {
+        ast::Expr::Identifier(_) | ast::Expr::CompoundIdentifier(_) => QueryColumnSource::Column,
+        ast::Expr::Nested(e) => source_of(e),
+        ast::Expr::Cast { .. } => QueryColumnSource::Cast,
+        _ => QueryColumnSource::Expression,
+    }
 }
 
 /// A query's column keeps the type and collation, not constraints or defaults.

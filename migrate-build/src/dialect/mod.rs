@@ -84,6 +84,17 @@ pub struct UnknownDialect(pub String);
 
 /// Yes/no questions the differ asks about a dialect. Each dialect answers
 /// them in its own module; the differ has no `if dialect == …`.
+/// What a query's output column is, as far as its declared type goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryColumnSource {
+    /// A column of a table, view or subquery (`a`, `t.a`, `*`).
+    Column,
+    /// `CAST(x AS type)`.
+    Cast,
+    /// Any other expression: a literal, an operator, a function call.
+    Expression,
+}
+
 pub trait DialectRules: Sync {
     fn dialect(&self) -> Dialect;
     /// Whether `ALTER TABLE` can change this aspect of an existing table, or
@@ -119,6 +130,19 @@ pub trait DialectRules: Sync {
         _to: &crate::schema::ColumnType,
     ) -> Option<crate::plan::NoCast> {
         None
+    }
+    /// The type `CREATE TABLE … AS SELECT` declares for an output column
+    /// that the query types `ty`: PostgreSQL keeps the query's type; SQLite
+    /// declares the name of the expression's affinity (`TEXT`, `INT`,
+    /// `NUM`, `REAL`), which only a column or a `CAST` has, so it needs no
+    /// type of any other expression (`ty` is the query's type, or why it
+    /// cannot be worked out).
+    fn type_created_as_select(
+        &self,
+        ty: Result<crate::schema::ColumnType, String>,
+        _source: QueryColumnSource,
+    ) -> Result<crate::schema::ColumnType, String> {
+        ty
     }
     /// Whether changing a column from `from` to `to` keeps every value (a
     /// known widening such as `integer` → `bigint`). Other type changes are

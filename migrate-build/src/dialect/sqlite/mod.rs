@@ -3,7 +3,7 @@
 mod rebuild;
 pub(crate) mod render;
 
-use super::{Dialect, DialectRules};
+use super::{Dialect, DialectRules, QueryColumnSource};
 use crate::schema::{Column, ColumnType, Literal, QualifiedName, Table};
 
 pub struct SqliteRules;
@@ -153,6 +153,27 @@ impl DialectRules for SqliteRules {
     }
     fn can_rename_constraint(&self) -> bool {
         false
+    }
+    fn type_created_as_select(
+        &self,
+        ty: Result<ColumnType, String>,
+        source: QueryColumnSource,
+    ) -> Result<ColumnType, String> {
+        // sqlite3AffinityType's names, as `CREATE TABLE t AS SELECT` stores
+        // them; an expression without affinity declares no type.
+        let name = match source {
+            QueryColumnSource::Expression => "",
+            QueryColumnSource::Column | QueryColumnSource::Cast => {
+                match affinity(&ty?.to_string()) {
+                    Affinity::Integer => "INT",
+                    Affinity::Text => "TEXT",
+                    Affinity::Real => "REAL",
+                    Affinity::Numeric => "NUM",
+                    Affinity::Blob => "",
+                }
+            }
+        };
+        Ok(ColumnType::simple(name))
     }
 }
 
