@@ -162,6 +162,7 @@ fn rich(d: Dialect) -> Schema {
         signature: None,
         references: Vec::new(),
         head: None,
+        text_search: None,
     });
     if d == Dialect::Postgres {
         s.enums.push(Enum {
@@ -196,6 +197,7 @@ fn rich(d: Dialect) -> Schema {
             signature: None,
             references: Vec::new(),
             head: None,
+            text_search: None,
         });
     }
     s
@@ -1424,6 +1426,7 @@ fn large(d: Dialect) -> Schema {
             signature: None,
             references: Vec::new(),
             head: None,
+            text_search: None,
         });
     }
     for i in 0..50 {

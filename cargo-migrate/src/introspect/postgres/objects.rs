@@ -25,6 +25,7 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
     types(cx, &mut schema.opaque, &mut oids)?;
     table_objects(cx, &mut schema.opaque, &mut oids)?;
     standalone_objects(cx, &mut schema.opaque, &mut oids)?;
+    super::text_search::read(cx, &mut schema.opaque)?;
     let mut references = dependencies(cx)?;
     for (object, key) in oids {
         if let (Some(o), Some(refs)) = (schema.opaque.get_mut(object), references.remove(&key)) {
