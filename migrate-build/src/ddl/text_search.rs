@@ -43,8 +43,14 @@ pub(super) fn create(
     c: &mut Cursor<'_>,
     kind: OpaqueKind,
 ) -> Fallible<Outcome> {
-    let name = c.qualified()?;
     let d = schema.dialect;
+    if d != crate::dialect::Dialect::Postgres {
+        return Err(format!(
+            "CREATE {} is PostgreSQL's: {d} has no text search objects",
+            kind.as_sql()
+        ));
+    }
+    let name = c.qualified()?;
     if schema
         .opaque
         .iter()

@@ -174,3 +174,41 @@ fn what_the_server_refuses_or_the_model_does_not_hold_is_refused() {
         assert!(e.message.contains(said), "{sql}: {}", e.message);
     }
 }
+
+#[test]
+fn a_regconfig_literal_is_a_reference_to_the_configuration() {
+    let s = pg("CREATE TEXT SEARCH CONFIGURATION docs (COPY = simple);
+        CREATE FUNCTION f(q text, cfg regconfig DEFAULT 'public.docs'::regconfig) RETURNS tsquery
+            LANGUAGE sql AS $$ SELECT to_tsquery(cfg, q) $$;
+        CREATE FUNCTION g(q text) RETURNS tsquery
+            LANGUAGE sql RETURN to_tsquery('english'::pg_catalog.regconfig, q);")
+    .unwrap_or_else(|e| panic!("{e}"));
+    let refs = |name: &str| {
+        s.opaque
+            .iter()
+            .find(|o| o.kind == OpaqueKind::Function && o.name.name == name)
+            .map(|o| o.references.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        refs("f"),
+        vec![crate::schema::ObjectRef {
+            kind: crate::schema::RefKind::TextSearchConfiguration,
+            name: QualifiedName::new("docs"),
+        }]
+    );
+    // A built-in configuration is no object of the schema.
+    assert!(refs("g").is_empty(), "{:?}", refs("g"));
+}
+
+#[test]
+fn sqlite_has_no_text_search_objects() {
+    let file = SourceFile {
+        path: "schema.sql",
+        sql: "CREATE TEXT SEARCH CONFIGURATION c (COPY = simple);",
+    };
+    let e = parse_schema(Dialect::Sqlite, &[file])
+        .map(|_| ())
+        .unwrap_err();
+    assert!(e.message.contains("PostgreSQL's"), "{}", e.message);
+}
