@@ -219,6 +219,12 @@ pub enum Step {
 
     CreateOpaque(OpaqueObject),
     DropOpaque(OpaqueObject),
+    /// A text search configuration's mappings or a dictionary's options
+    /// change in place (`ALTER TEXT SEARCH …`); parser and template stay.
+    AlterTextSearch {
+        previous: OpaqueObject,
+        next: OpaqueObject,
+    },
 
     /// `COMMENT ON <object> IS …`; `None` removes it. Tables and columns
     /// have their own steps.

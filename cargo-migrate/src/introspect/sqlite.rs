@@ -75,6 +75,7 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
                 signature: None,
                 references: Vec::new(),
                 head: None,
+                text_search: None,
             }),
             // Indexes are read per table, from index_list, below.
             _ => {}

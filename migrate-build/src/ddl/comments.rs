@@ -171,7 +171,11 @@ pub(super) fn apply(schema: &mut Schema, sql: &str, c: &mut Cursor<'_>) -> Falli
         p.comment = text;
         return Ok(Outcome::Applied);
     }
-    if let Some(kind) = opaque(c) {
+    let text_search = match super::text_search::kind(c, "COMMENT ON") {
+        Some(kind) => Some(kind?),
+        None => None,
+    };
+    if let Some(kind) = text_search.or_else(|| opaque(c)) {
         // An argument list picks an overload by its signature, as `DROP`
         // does; a name alone must be unambiguous.
         let (name, signature) = super::objects::drop_identity(schema, sql, c, kind)?;

@@ -173,6 +173,11 @@ pub(super) fn references(
     let mut out: Vec<ObjectRef> = Vec::new();
     let mut i = from;
     while i < toks.len() {
+        if let Some(r) = regconfig_literal(schema, toks, i)
+            && !out.contains(&r)
+        {
+            out.push(r);
+        }
         let Tok::Word { .. } = toks[i] else {
             i += 1;
             continue;
@@ -245,6 +250,43 @@ pub(super) fn references(
         }
     }
     out
+}
+
+/// `'name'::regconfig` at `i` naming a configuration of the schema: the
+/// server records the dependency of a default or body on it.
+fn regconfig_literal(schema: &Schema, toks: &[Tok], i: usize) -> Option<ObjectRef> {
+    let Tok::Str(text) = &toks[i] else {
+        return None;
+    };
+    if !toks.get(i + 1)?.is_sym("::") {
+        return None;
+    }
+    let cast = match (toks.get(i + 2)?, toks.get(i + 3), toks.get(i + 4)) {
+        (t, Some(dot), Some(ty)) if t.is_kw("pg_catalog") && dot.is_sym(".") => ty,
+        (t, _, _) => t,
+    };
+    if !cast.is_kw("regconfig") {
+        return None;
+    }
+    let d = schema.dialect;
+    let parts: Vec<String> = text
+        .split('.')
+        .map(
+            |p| match p.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+                Some(quoted) => quoted.to_string(),
+                None => names::fold(p, false, d),
+            },
+        )
+        .collect();
+    let name = names::qualify(parts, d);
+    schema
+        .opaque
+        .iter()
+        .find(|o| o.kind == OpaqueKind::TextSearchConfiguration && o.name.same_as(&name, d))
+        .map(|o| ObjectRef {
+            kind: RefKind::TextSearchConfiguration,
+            name: o.name.clone(),
+        })
 }
 
 /// Unquoted words that are syntax in the statements references are read

@@ -41,6 +41,9 @@ mod scan;
 mod simple_tokens;
 mod split;
 mod stored;
+mod text_search;
+#[cfg(test)]
+mod text_search_tests;
 mod transaction;
 mod types;
 mod unseen;

@@ -38,8 +38,14 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallibl
     }
 }
 
-fn opaque_kind(c: &mut Cursor<'_>) -> Option<OpaqueKind> {
-    let kind = match c.peek()? {
+fn opaque_kind(c: &mut Cursor<'_>, verb: &str) -> Fallible<Option<OpaqueKind>> {
+    if let Some(kind) = super::text_search::kind(c, verb) {
+        return kind.map(Some);
+    }
+    let Some(next) = c.peek() else {
+        return Ok(None);
+    };
+    let kind = match next {
         t if t.is_kw("FUNCTION") => OpaqueKind::Function,
         t if t.is_kw("PROCEDURE") => OpaqueKind::Procedure,
         t if t.is_kw("TRIGGER") => OpaqueKind::Trigger,
@@ -56,10 +62,10 @@ fn opaque_kind(c: &mut Cursor<'_>) -> Option<OpaqueKind> {
             OpaqueKind::EventTrigger
         }
         t if t.is_kw("PUBLICATION") => OpaqueKind::Publication,
-        _ => return None,
+        _ => return Ok(None),
     };
     c.next();
-    Some(kind)
+    Ok(Some(kind))
 }
 
 fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome> {
@@ -172,9 +178,15 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
     if c.eat(&["VIRTUAL", "TABLE"]) {
         return super::virtual_table::create(schema, text, c);
     }
-    let Some(kind) = opaque_kind(c) else {
+    let Some(kind) = opaque_kind(c, "CREATE")? else {
         return Err(format!("CREATE statement {} is not modelled", c.here()));
     };
+    if matches!(
+        kind,
+        OpaqueKind::TextSearchConfiguration | OpaqueKind::TextSearchDictionary
+    ) {
+        return super::text_search::create(schema, c, kind);
+    }
     let _ = constraint;
     let if_not_exists_from = c.tokens.offsets.get(c.pos).copied();
     let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
@@ -208,7 +220,9 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         | OpaqueKind::Rule
         | OpaqueKind::Collation
         | OpaqueKind::EventTrigger
-        | OpaqueKind::Publication => c.pos,
+        | OpaqueKind::Publication
+        | OpaqueKind::TextSearchConfiguration
+        | OpaqueKind::TextSearchDictionary => c.pos,
     };
     let on_table = match kind {
         OpaqueKind::Trigger | OpaqueKind::Policy | OpaqueKind::Rule | OpaqueKind::Statistics => {
@@ -272,6 +286,7 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         signature,
         references,
         head,
+        text_search: None,
     };
     match find_opaque(schema, &object) {
         Some(_) if if_not_exists => {}
@@ -323,7 +338,9 @@ fn object_identity(
         | OpaqueKind::Rule
         | OpaqueKind::Collation
         | OpaqueKind::EventTrigger
-        | OpaqueKind::Publication => Ok((c.qualified()?, None)),
+        | OpaqueKind::Publication
+        | OpaqueKind::TextSearchConfiguration
+        | OpaqueKind::TextSearchDictionary => Ok((c.qualified()?, None)),
     }
 }
 
@@ -392,6 +409,8 @@ fn ref_kind_of(kind: OpaqueKind) -> Option<RefKind> {
         OpaqueKind::Function | OpaqueKind::Procedure | OpaqueKind::Aggregate => RefKind::Function,
         OpaqueKind::Type | OpaqueKind::Domain => RefKind::Type,
         OpaqueKind::Collation => RefKind::Collation,
+        OpaqueKind::TextSearchConfiguration => RefKind::TextSearchConfiguration,
+        OpaqueKind::TextSearchDictionary => RefKind::TextSearchDictionary,
         OpaqueKind::Trigger
         | OpaqueKind::Statistics
         | OpaqueKind::Policy
@@ -418,7 +437,11 @@ fn drop_dependents(schema: &mut Schema, mut gone: Vec<ObjectRef>, cascade: bool)
                 .opaque
                 .iter()
                 .any(|o| as_reference(o).as_ref() == Some(&r)),
-            RefKind::Relation | RefKind::Type | RefKind::Collation => false,
+            RefKind::Relation
+            | RefKind::Type
+            | RefKind::Collation
+            | RefKind::TextSearchConfiguration
+            | RefKind::TextSearchDictionary => false,
         };
         if still_there {
             continue;
@@ -501,6 +524,7 @@ fn create_type(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<
             signature: None,
             references,
             head: None,
+            text_search: None,
         });
     }
     Ok(Outcome::Applied)
@@ -779,7 +803,7 @@ fn drop(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome
         }
         return Ok(Outcome::Applied);
     }
-    let Some(kind) = opaque_kind(c) else {
+    let Some(kind) = opaque_kind(c, "DROP")? else {
         return Err(format!("DROP statement {} is not modelled", c.here()));
     };
     let if_exists = c.eat(&["IF", "EXISTS"]);
@@ -891,7 +915,9 @@ pub(super) fn drop_identity(
         | OpaqueKind::Rule
         | OpaqueKind::Collation
         | OpaqueKind::EventTrigger
-        | OpaqueKind::Publication => Ok((c.qualified()?, None)),
+        | OpaqueKind::Publication
+        | OpaqueKind::TextSearchConfiguration
+        | OpaqueKind::TextSearchDictionary => Ok((c.qualified()?, None)),
     }
 }
 
@@ -1177,7 +1203,7 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
     {
         return Ok(Outcome::Skipped("ALTER EXTENSION".into()));
     }
-    let Some(kind) = opaque_kind(c) else {
+    let Some(kind) = opaque_kind(c, "ALTER")? else {
         return Err(format!("ALTER statement {} is not modelled", c.here()));
     };
     let (name, signature) = drop_identity(schema, text, c, kind)?;
@@ -1205,6 +1231,9 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
             ));
         }
     };
+    if let Some(done) = super::text_search::alter(schema, c, pos) {
+        return done;
+    }
     let allowed = c.peek_at(1).is_some_and(|t| t.is_kw("TO"))
         && c.peek()
             .is_some_and(|t| t.is_kw("RENAME") || t.is_kw("OWNER"))
@@ -1254,7 +1283,9 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
         let target = c.ident()?;
         let moved = names::qualify(vec![target, name.name.clone()], d);
         let before = as_reference(&schema.opaque[pos]);
+        let old_name = schema.opaque[pos].name.clone();
         schema.opaque[pos].name.schema = moved.schema.clone();
+        super::text_search::renamed(schema, pos, &old_name);
         if let Some(before) = before {
             for o in &mut schema.opaque {
                 for r in &mut o.references {
@@ -1268,7 +1299,9 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
     }
     if c.eat(&["RENAME", "TO"]) {
         let new = c.ident()?;
+        let old_name = schema.opaque[pos].name.clone();
         let old = std::mem::replace(&mut schema.opaque[pos].name.name, new.clone());
+        super::text_search::renamed(schema, pos, &old_name);
         if let Some(before) = as_reference(&schema.opaque[pos]) {
             let old_name = QualifiedName::with_schema(before.name.schema.clone(), old.clone());
             rename_references(schema, before.kind, &old_name, &new);

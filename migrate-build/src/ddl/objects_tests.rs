@@ -304,8 +304,8 @@ fn a_comment_on_an_overload_lands_on_that_overload() {
 #[test]
 fn objects_of_kinds_the_model_does_not_name_are_refused_where_written() {
     let sql = "CREATE TABLE t (id int);\n\
-               CREATE TEXT SEARCH CONFIGURATION english_simple (COPY = english);";
+               CREATE CONVERSION latin_to_utf8 FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;";
     let e = pg(sql).map(|s| s.opaque).unwrap_err();
     assert_eq!((e.line, e.column), (2, 1));
-    assert!(e.message.contains("TEXT"), "{}", e.message);
+    assert!(e.message.contains("CONVERSION"), "{}", e.message);
 }

@@ -253,6 +253,9 @@ pub fn describe(step: &Step) -> String {
         Step::DropVirtualTable(v) => format!("drop virtual table `{}`", v.name),
         Step::CreateOpaque(o) => format!("create {} `{}`", kind_words(o.kind), opaque_name(o)),
         Step::DropOpaque(o) => format!("drop {} `{}`", kind_words(o.kind), opaque_name(o)),
+        Step::AlterTextSearch { next, .. } => {
+            format!("alter {} `{}`", kind_words(next.kind), next.name)
+        }
         Step::AttachPartition { table, partition } => format!(
             "attach `{table}` to `{}` ({})",
             partition.parent, partition.bound
@@ -649,6 +652,8 @@ fn kind_words(kind: OpaqueKind) -> String {
     match kind {
         OpaqueKind::EventTrigger => "event trigger".into(),
         OpaqueKind::Publication => "publication".into(),
+        OpaqueKind::TextSearchConfiguration => "text search configuration".into(),
+        OpaqueKind::TextSearchDictionary => "text search dictionary".into(),
         OpaqueKind::Function
         | OpaqueKind::Procedure
         | OpaqueKind::Collation

@@ -83,7 +83,23 @@ impl<'a> Object<'a> {
             (Object::View(a), Object::View(b)) => a.materialized == b.materialized,
             (Object::Opaque(_), _) | (_, Object::Opaque(_)) => true,
         };
-        materialized && self.definition() == other.definition()
+        let held = match (self, other) {
+            (Object::Opaque(a), Object::Opaque(b)) => a.text_search == b.text_search,
+            (Object::View(_), _) | (_, Object::View(_)) => true,
+        };
+        materialized && held && self.definition() == other.definition()
+    }
+
+    /// Whether `next` is this text search object altered in place: same
+    /// parser or template, other mappings or options.
+    fn alters_to(&self, next: &Object<'_>) -> bool {
+        match (self, next) {
+            (Object::Opaque(a), Object::Opaque(b)) => match (&a.text_search, &b.text_search) {
+                (Some(x), Some(y)) => x.alterable_to(y),
+                _ => false,
+            },
+            (Object::View(_), _) | (_, Object::View(_)) => false,
+        }
     }
 
     fn class(&self) -> ObjectClass {
@@ -154,6 +170,8 @@ fn ref_kind(kind: OpaqueKind) -> Option<RefKind> {
         }
         OpaqueKind::Type | OpaqueKind::Domain => Some(RefKind::Type),
         OpaqueKind::Collation => Some(RefKind::Collation),
+        OpaqueKind::TextSearchConfiguration => Some(RefKind::TextSearchConfiguration),
+        OpaqueKind::TextSearchDictionary => Some(RefKind::TextSearchDictionary),
         OpaqueKind::Trigger
         | OpaqueKind::Statistics
         | OpaqueKind::Policy
@@ -218,6 +236,9 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
     // A routine whose body alone changed is replaced in place
     // (`CREATE OR REPLACE`): what uses it stays.
     let mut replaced = vec![false; previous.len()];
+    // A text search object whose mappings or options alone changed is
+    // altered in place: the columns and indexes naming it keep it.
+    let mut altered = vec![false; previous.len()];
     let mut gone: Vec<bool> = (0..previous.len())
         .map(|i| match matched[i] {
             None => true,
@@ -236,6 +257,10 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
                     replaced[i] = true;
                     return false;
                 }
+                if changed && !blocked && old.alters_to(&next[j]) {
+                    altered[i] = true;
+                    return false;
+                }
                 blocked || changed
             }
         })
@@ -248,10 +273,20 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
                 continue;
             }
             let hit = (0..previous.len()).any(|k| {
-                k != i && gone[k] && depends(&previous[i], previous_words[i], &previous[k], d)
+                k != i
+                    && gone[k]
+                    && depends(&previous[i], previous_words[i], &previous[k], d)
+                    // An altered configuration lets go of a removed
+                    // dictionary before it is dropped.
+                    && !(altered[i]
+                        && matched[k].is_none()
+                        && matched[i].is_some_and(|j| {
+                            !depends(&next[j], next_words[j], &previous[k], d)
+                        }))
             });
             if hit {
                 gone[i] = true;
+                altered[i] = false;
                 grew = true;
             }
         }
@@ -467,6 +502,23 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
                     None,
                 );
             }
+        }
+    }
+    for i in (0..previous.len()).filter(|&i| altered[i]) {
+        if let (Object::Opaque(old), Some(j)) = (previous[i], matched[i])
+            && let Object::Opaque(new) = next[j]
+        {
+            // After the dictionaries its mappings name are created (the
+            // differ creates types and functions in this phase), before
+            // those it no longer names are dropped.
+            differ.push_at(
+                Phase::CreateFunctions,
+                Step::AlterTextSearch {
+                    previous: old.clone(),
+                    next: new.clone(),
+                },
+                None,
+            );
         }
     }
     for (table, column, new_column) in conversions {

@@ -108,6 +108,9 @@ pub(super) fn phase(step: &Step) -> Phase {
         // Once both tables have their next columns.
         Step::AttachPartition { .. } | Step::AddInherit { .. } => Phase::AddConstraints,
         Step::ChangePartitioning { .. } => Phase::CreateTables,
+        // The differ creates the dictionaries the mappings name in this
+        // phase, and pushes the alteration after them.
+        Step::AlterTextSearch { .. } => Phase::CreateFunctions,
         Step::CreateOpaque(object) => match object_class(object.kind) {
             ObjectClass::TypeLike => Phase::CreateTypes,
             ObjectClass::FunctionLike => Phase::CreateFunctions,
@@ -128,7 +131,11 @@ pub(super) enum ObjectClass {
 
 pub(super) fn object_class(kind: OpaqueKind) -> ObjectClass {
     match kind {
-        OpaqueKind::Type | OpaqueKind::Domain | OpaqueKind::Collation => ObjectClass::TypeLike,
+        OpaqueKind::Type
+        | OpaqueKind::Domain
+        | OpaqueKind::Collation
+        | OpaqueKind::TextSearchConfiguration
+        | OpaqueKind::TextSearchDictionary => ObjectClass::TypeLike,
         OpaqueKind::Function
         | OpaqueKind::Procedure
         | OpaqueKind::Aggregate

@@ -621,6 +621,16 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             check(!exists, || "exists".into())?;
             s.opaque.push(o.clone());
         }
+        Step::AlterTextSearch { previous, next } => {
+            let x = s
+                .opaque
+                .iter_mut()
+                .find(|x| x.kind == next.kind && x.name.same_as(&next.name, d))
+                .ok_or("missing")?;
+            check(x.text_search == previous.text_search, || "differs".into())?;
+            x.text_search = next.text_search.clone();
+            x.definition = next.definition.clone();
+        }
         Step::DropOpaque(o) => {
             let used = s.opaque.iter().any(|x| {
                 !(x.kind == o.kind && x.name.same_as(&o.name, d))

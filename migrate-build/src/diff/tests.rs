@@ -163,6 +163,7 @@ fn rich(d: Dialect) -> Schema {
         signature: None,
         references: Vec::new(),
         head: None,
+        text_search: None,
     });
     if d == Dialect::Postgres {
         s.enums.push(Enum {
@@ -197,6 +198,7 @@ fn rich(d: Dialect) -> Schema {
             signature: None,
             references: Vec::new(),
             head: None,
+            text_search: None,
         });
     }
     s
@@ -1429,6 +1431,7 @@ fn large(d: Dialect) -> Schema {
             signature: None,
             references: Vec::new(),
             head: None,
+            text_search: None,
         });
     }
     for i in 0..50 {

@@ -13,8 +13,10 @@
 
 mod list;
 mod renames;
+mod text_search;
 
 pub use renames::{Renamed, RenamedFrom, Renames, SourceLocation};
+pub use text_search::*;
 
 pub(crate) use list::Alias;
 pub use list::{Named, ObjectList};
@@ -1543,6 +1545,10 @@ pub enum OpaqueKind {
     EventTrigger,
     /// Database-wide, named without a schema (`pg_publication`).
     Publication,
+    /// Carries its parser and mappings in [`OpaqueObject::text_search`].
+    TextSearchConfiguration,
+    /// Carries its template and options in [`OpaqueObject::text_search`].
+    TextSearchDictionary,
 }
 
 impl OpaqueKind {
@@ -1562,6 +1568,8 @@ impl OpaqueKind {
             OpaqueKind::Cast => "CAST",
             OpaqueKind::EventTrigger => "EVENT TRIGGER",
             OpaqueKind::Publication => "PUBLICATION",
+            OpaqueKind::TextSearchConfiguration => "TEXT SEARCH CONFIGURATION",
+            OpaqueKind::TextSearchDictionary => "TEXT SEARCH DICTIONARY",
         }
     }
 }
@@ -1593,6 +1601,9 @@ pub struct OpaqueObject {
     /// place, so what uses it (defaults, checks, triggers) stays. `None`
     /// when unknown (read from a database).
     pub head: Option<String>,
+    /// Text search configurations and dictionaries: what they hold, the
+    /// same from SQL and from a database (their definition is only text).
+    pub text_search: Option<TextSearch>,
 }
 
 impl OpaqueObject {
@@ -1611,6 +1622,7 @@ impl OpaqueObject {
             references: Vec::new(),
             head: None,
             comment: None,
+            text_search: None,
         }
     }
 }
@@ -1626,6 +1638,7 @@ impl PartialEq for OpaqueObject {
             && self.signature == other.signature
             && self.definition == other.definition
             && self.comment == other.comment
+            && self.text_search == other.text_search
     }
 }
 impl Eq for OpaqueObject {}
@@ -1647,6 +1660,8 @@ pub enum RefKind {
     /// A function, procedure or aggregate (by name: any of its overloads).
     Function,
     Collation,
+    TextSearchConfiguration,
+    TextSearchDictionary,
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 mod indexes;
 mod objects;
 mod partitions;
+mod text_search;
 mod types;
 
 use std::collections::HashMap;

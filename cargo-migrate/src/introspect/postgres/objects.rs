@@ -25,6 +25,7 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
     types(cx, &mut schema.opaque, &mut oids)?;
     table_objects(cx, &mut schema.opaque, &mut oids)?;
     standalone_objects(cx, &mut schema.opaque, &mut oids)?;
+    super::text_search::read(cx, &mut schema.opaque)?;
     let mut references = dependencies(cx)?;
     for (object, key) in oids {
         if let (Some(o), Some(refs)) = (schema.opaque.get_mut(object), references.remove(&key)) {
@@ -122,11 +123,12 @@ fn dependencies(
                   WHEN et.oid IS NOT NULL THEN 'type'
                   WHEN cl.oid IS NOT NULL THEN 'relation'
                   WHEN p.oid IS NOT NULL THEN 'function'
-                  WHEN co.oid IS NOT NULL THEN 'collation' END AS kind,
+                  WHEN co.oid IS NOT NULL THEN 'collation'
+                  WHEN tc.oid IS NOT NULL THEN 'text search configuration' END AS kind,
              COALESCE(CASE WHEN rc.relkind <> 'c' THEN rc.relnamespace END, et.typnamespace,
-                      cl.relnamespace, p.pronamespace, co.collnamespace) AS ns,
+                      cl.relnamespace, p.pronamespace, co.collnamespace, tc.cfgnamespace) AS ns,
              COALESCE(CASE WHEN rc.relkind <> 'c' THEN rc.relname END, et.typname,
-                      cl.relname, p.proname, co.collname)::text AS name
+                      cl.relname, p.proname, co.collname, tc.cfgname)::text AS name
            FROM owners o
            LEFT JOIN pg_type rt ON o.refclassid = 'pg_type'::regclass AND rt.oid = o.refobjid
            LEFT JOIN pg_type et ON et.oid = CASE WHEN rt.typelem <> 0 AND rt.typlen = -1
@@ -135,7 +137,9 @@ fn dependencies(
            LEFT JOIN pg_class cl ON o.refclassid = 'pg_class'::regclass AND cl.oid = o.refobjid
            LEFT JOIN pg_proc p ON o.refclassid = 'pg_proc'::regclass AND p.oid = o.refobjid
            LEFT JOIN pg_collation co ON o.refclassid = 'pg_collation'::regclass
-                                     AND co.oid = o.refobjid)
+                                     AND co.oid = o.refobjid
+           LEFT JOIN pg_ts_config tc ON o.refclassid = 'pg_ts_config'::regclass
+                                     AND tc.oid = o.refobjid)
          SELECT DISTINCT r.cat, r.oid, r.kind, n.nspname::text, r.name FROM refs r
          JOIN pg_namespace n ON n.oid = r.ns
          WHERE r.kind IS NOT NULL AND r.ns = ANY($1)
@@ -147,6 +151,7 @@ fn dependencies(
             "type" => RefKind::Type,
             "function" => RefKind::Function,
             "collation" => RefKind::Collation,
+            "text search configuration" => RefKind::TextSearchConfiguration,
             other => {
                 return Err(IntrospectError::Unexpected {
                     what: "dependency kind",

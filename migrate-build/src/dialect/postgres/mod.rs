@@ -4,6 +4,7 @@ mod casts;
 mod opclass;
 pub(crate) mod render;
 mod storage;
+pub mod text_search;
 
 use super::{Dialect, DialectRules};
 use crate::schema::{Column, ColumnStorage, ColumnType, QualifiedName, Table};

@@ -343,7 +343,16 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
             comment,
         } => one(column_comment(table, column, comment.as_deref())),
 
-        Step::CreateOpaque(object) => one(statement_text(object.definition.sql())),
+        Step::CreateOpaque(object) => match &object.text_search {
+            Some(ts) => Ok(super::text_search::create(&object.name, ts)),
+            None => one(statement_text(object.definition.sql())),
+        },
+        Step::AlterTextSearch { previous, next } => {
+            match (&previous.text_search, &next.text_search) {
+                (Some(a), Some(b)) => Ok(super::text_search::alter(&next.name, a, b)),
+                _ => Ok(Vec::new()),
+            }
+        }
         Step::DropOpaque(object) => one(drop_opaque(object)?),
     }
 }
@@ -1454,7 +1463,9 @@ fn comment_target(target: &CommentTarget) -> Result<String, RenderError> {
                 | OpaqueKind::Statistics
                 | OpaqueKind::Collation
                 | OpaqueKind::EventTrigger
-                | OpaqueKind::Publication => format!("{kind} {name}"),
+                | OpaqueKind::Publication
+                | OpaqueKind::TextSearchConfiguration
+                | OpaqueKind::TextSearchDictionary => format!("{kind} {name}"),
                 // Named `source AS target`.
                 OpaqueKind::Cast => format!("{kind} ({})", o.name.name),
                 // An operator's name is made of symbols: never quoted.
@@ -1554,7 +1565,9 @@ fn drop_opaque(object: &OpaqueObject) -> Result<String, RenderError> {
         | OpaqueKind::Statistics
         | OpaqueKind::Collation
         | OpaqueKind::EventTrigger
-        | OpaqueKind::Publication => Ok(format!("DROP {kind} {name}")),
+        | OpaqueKind::Publication
+        | OpaqueKind::TextSearchConfiguration
+        | OpaqueKind::TextSearchDictionary => Ok(format!("DROP {kind} {name}")),
     }
 }
 
@@ -2462,6 +2475,7 @@ mod tests {
             signature: None,
             references: Vec::new(),
             head: None,
+            text_search: None,
         }
     }
 

@@ -213,6 +213,9 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
             OpaqueKind::Trigger => one(statement_text(object.definition.sql())),
             kind => no_object(opaque_kind_name(kind), object.name.to_string()),
         },
+        Step::AlterTextSearch { next, .. } => {
+            no_object(opaque_kind_name(next.kind), next.name.to_string())
+        }
         Step::DropOpaque(object) => match object.kind {
             // SQLite trigger names are schema-wide: no `ON table`.
             OpaqueKind::Trigger => one(format!("DROP TRIGGER {}", qualified(&object.name, SQLITE))),
@@ -237,6 +240,8 @@ fn opaque_kind_name(kind: OpaqueKind) -> &'static str {
         OpaqueKind::Cast => "casts",
         OpaqueKind::EventTrigger => "event triggers",
         OpaqueKind::Publication => "publications",
+        OpaqueKind::TextSearchConfiguration => "text search configurations",
+        OpaqueKind::TextSearchDictionary => "text search dictionaries",
     }
 }
 
@@ -748,6 +753,7 @@ mod tests {
             signature: None,
             references: Vec::new(),
             head: None,
+            text_search: None,
         };
         assert_eq!(
             lite(Step::CreateOpaque(trigger.clone())),

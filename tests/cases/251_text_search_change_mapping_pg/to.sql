@@ -1,0 +1,13 @@
+CREATE TEXT SEARCH DICTIONARY english_nostop (TEMPLATE = snowball, language = 'english', stopwords = 'english');
+CREATE TEXT SEARCH DICTIONARY english_short (TEMPLATE = simple, accept = false);
+
+CREATE TEXT SEARCH CONFIGURATION public.docs ( PARSER = pg_catalog."default" );
+ALTER TEXT SEARCH CONFIGURATION public.docs ADD MAPPING FOR asciiword, word WITH english_short, english_nostop;
+ALTER TEXT SEARCH CONFIGURATION public.docs ADD MAPPING FOR email WITH simple;
+ALTER TEXT SEARCH CONFIGURATION public.docs ADD MAPPING FOR host, "int" WITH simple;
+
+CREATE TABLE documents (
+    id bigint PRIMARY KEY,
+    body text NOT NULL
+);
+CREATE INDEX documents_body_idx ON documents USING gin (to_tsvector('public.docs'::regconfig, body));
