@@ -457,7 +457,9 @@ fn tables_created_as_select_declare_their_affinities() {
     };
     assert_eq!(
         declared("t"),
-        ["TEXT", "INT", "NUM", "", "", "NUM", "REAL", "", "TEXT", "", "INT"]
+        [
+            "TEXT", "INT", "NUM", "", "", "NUM", "REAL", "", "TEXT", "", "INT"
+        ]
     );
     assert_eq!(declared("u"), ["TEXT", ""]);
     // SQLite itself, given the same SQL, stores the same columns.
@@ -482,4 +484,68 @@ fn tables_created_as_select_declare_their_affinities() {
     .expect_err("an unnamed expression");
     assert_eq!((e.line, e.column), (2, 1));
     assert!(e.message.contains("AS name"), "{e}");
+}
+
+/// `NOT NULL ON CONFLICT REPLACE` stores the column's default instead of
+/// failing: modelled, rendered, read back, and a changed clause rebuilds.
+#[test]
+fn not_null_conflict_clauses_round_trip_and_resolve_conflicts() {
+    let sql = "CREATE TABLE prefs (\n    id INTEGER PRIMARY KEY,\n    \
+               theme TEXT NOT NULL ON CONFLICT REPLACE DEFAULT 'light',\n    \
+               lang TEXT NOT NULL ON CONFLICT IGNORE\n);\n";
+    let model = interpret(sql);
+    let prefs = &model.tables[0];
+    assert_eq!(
+        prefs.columns[1].not_null_conflict,
+        Some(migrate_build::schema::ConflictAction::Replace)
+    );
+    // SQLite's own file of the same SQL reads back as the model.
+    let own = workspace();
+    own.db().execute_batch(sql).unwrap();
+    assert_eq!(read(&own), model);
+
+    let ws = workspace();
+    round_trip(&ws, sql, "init");
+    let db = ws.db();
+    db.execute_batch(
+        "INSERT INTO prefs (id, theme, lang) VALUES (1, NULL, 'en');
+         INSERT INTO prefs (id, theme, lang) VALUES (2, 'dark', NULL);",
+    )
+    .unwrap();
+    let themes: Vec<String> = db
+        .prepare("SELECT theme FROM prefs ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    // REPLACE stored the default; IGNORE skipped the second row.
+    assert_eq!(themes, ["light"]);
+
+    let changed = sql.replace("ON CONFLICT REPLACE", "ON CONFLICT ABORT");
+    round_trip(&ws, &changed, "abort");
+    assert!(
+        ws.db()
+            .execute(
+                "INSERT INTO prefs (id, theme, lang) VALUES (3, NULL, 'en')",
+                []
+            )
+            .is_err()
+    );
+}
+
+#[test]
+fn key_columns_with_an_order_are_refused_where_written() {
+    let e = migrate_build::ddl::parse_schema(
+        D,
+        &[SourceFile {
+            path: "schema.sql",
+            sql: "CREATE TABLE a (x INTEGER);\nCREATE TABLE t (x INTEGER, y TEXT, PRIMARY KEY (x DESC, y)) WITHOUT ROWID;",
+        }],
+    )
+    .expect_err("a descending key column");
+    assert_eq!((e.line, e.column), (2, 1));
+    assert!(e.message.contains("x DESC"), "{e}");
+    // ASC is the order a key has anyway.
+    interpret("CREATE TABLE t (x INTEGER, y TEXT, PRIMARY KEY (x ASC, y)) WITHOUT ROWID;");
 }

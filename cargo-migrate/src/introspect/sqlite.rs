@@ -208,6 +208,8 @@ fn read_table(conn: &Connection, obj: &StoredObject) -> Result<Table, Introspect
         if let Some(c) = col_text {
             column.collation = c.collation.clone();
             column.autoincrement = c.autoincrement;
+            // PRAGMA shows no conflict clause: the stored text has it.
+            column.not_null_conflict = c.not_null_conflict.filter(|_| notnull);
             column.generated = c.generated.as_ref().map(|g| Generated {
                 expr: g.expr.clone(),
                 stored: hidden == 3,

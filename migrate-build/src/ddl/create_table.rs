@@ -507,11 +507,36 @@ impl Pending {
         let idents = |ids: &[ast::Ident]| ids.iter().map(|i| names::ident(i, d)).collect();
         let index_columns = |cols: &[ast::IndexColumn]| -> Fallible<Vec<String>> {
             cols.iter()
-                .map(|c| match &c.column.expr {
-                    ast::Expr::Identifier(id) => Ok(names::ident(id, d)),
-                    other => Err(format!(
-                        "constraint on expression `{other}` is not modelled"
-                    )),
+                .map(|c| {
+                    let ast::IndexColumn {
+                        column,
+                        operator_class,
+                    } = c;
+                    let ast::OrderByExpr {
+                        expr,
+                        options,
+                        with_fill,
+                    } = column;
+                    // `ASC` is a key column's order anyway; anything else
+                    // would be an index the model does not hold.
+                    let ordered = !matches!(
+                        options,
+                        ast::OrderByOptions {
+                            sort: None | Some(ast::OrderBySort::Asc),
+                            nulls_first: None,
+                        }
+                    );
+                    if ordered || operator_class.is_some() || with_fill.is_some() {
+                        return Err(format!(
+                            "key column `{c}` is not modelled: only a plain column (or `ASC`) is"
+                        ));
+                    }
+                    match expr {
+                        ast::Expr::Identifier(id) => Ok(names::ident(id, d)),
+                        other => Err(format!(
+                            "constraint on expression `{other}` is not modelled"
+                        )),
+                    }
                 })
                 .collect()
         };
@@ -949,7 +974,17 @@ pub(super) fn add_column(
                     last.on_conflict = Some(action);
                 }
             }
-            ColumnOption::Null => column.nullable = true,
+            ColumnOption::OnConflict(keyword)
+                if d == Dialect::Sqlite && matches!(before, Some(ColumnOption::NotNull)) =>
+            {
+                let action = ConflictAction::from_keyword(&keyword.to_string())
+                    .ok_or_else(|| format!("`ON CONFLICT {keyword}` is not modelled"))?;
+                column.not_null_conflict = Some(action);
+            }
+            ColumnOption::Null => {
+                column.nullable = true;
+                column.not_null_conflict = None;
+            }
             ColumnOption::NotNull => column.nullable = false,
             ColumnOption::Default(e) => column.default = default_expr(e, d),
             ColumnOption::PrimaryKey(pk) => {

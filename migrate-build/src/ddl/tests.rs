@@ -1378,11 +1378,15 @@ fn sqlite_conflict_clauses() {
         "CREATE TABLE k (key TEXT UNIQUE ON CONFLICT REPLACE PRIMARY KEY ON CONFLICT IGNORE);",
     );
     assert!(twice.contains("conflicting ON CONFLICT"), "{twice}");
-    let not_null = refused(
+    let not_null = lite("CREATE TABLE t (k TEXT NOT NULL ON CONFLICT IGNORE);");
+    let k = &table(&not_null, "t").columns[0];
+    assert!(!k.nullable);
+    assert_eq!(k.not_null_conflict, Some(ConflictAction::Ignore));
+    let after_check = refused(
         Dialect::Sqlite,
-        "CREATE TABLE t (k TEXT NOT NULL ON CONFLICT IGNORE);",
+        "CREATE TABLE t (k TEXT CHECK (k <> '') ON CONFLICT IGNORE);",
     );
-    assert!(not_null.contains("ON CONFLICT IGNORE"), "{not_null}");
+    assert!(after_check.contains("ON CONFLICT IGNORE"), "{after_check}");
     let pg = refused(
         Dialect::Postgres,
         "CREATE TABLE t (a INT, b INT, UNIQUE (a, b) ON CONFLICT REPLACE);",

@@ -16,7 +16,8 @@ pub(super) fn column_changes(columns: Pair<&Column>, dialect: Dialect) -> Column
     };
     ColumnChanges {
         ty: previous.ty != next.ty,
-        nullability: previous.nullable != next.nullable,
+        nullability: previous.nullable != next.nullable
+            || previous.not_null_conflict != next.not_null_conflict,
         default: previous.default_value() != next.default_value(),
         identity: previous.identity != next.identity
             || previous.autoincrement != next.autoincrement,

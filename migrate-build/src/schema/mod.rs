@@ -867,6 +867,10 @@ pub struct Column {
     pub name: String,
     pub ty: ColumnType,
     pub nullable: bool,
+    /// SQLite `NOT NULL ON CONFLICT …`: what an INSERT or UPDATE that
+    /// stores NULL does when the statement names no resolution of its own
+    /// (`REPLACE` stores the column's default). Only with `nullable` false.
+    pub not_null_conflict: Option<ConflictAction>,
     pub default: Option<Expr>,
     pub identity: Option<Identity>,
     pub generated: Option<Generated>,
@@ -906,6 +910,7 @@ impl Column {
             name: name.into(),
             ty,
             nullable: true,
+            not_null_conflict: None,
             default: None,
             identity: None,
             generated: None,

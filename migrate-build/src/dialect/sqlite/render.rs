@@ -354,6 +354,7 @@ fn column_definition(
     }
     if !column.nullable {
         sql.push_str(" NOT NULL");
+        sql.push_str(&on_conflict(column.not_null_conflict));
     }
     if column.autoincrement {
         sql.push_str(" PRIMARY KEY");
