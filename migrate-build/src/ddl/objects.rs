@@ -183,16 +183,10 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         .filter(|_| if_not_exists);
     let after_kind = c.pos;
     let (name, signature) = object_identity(schema, text, c, kind)?;
-    if kind == OpaqueKind::Publication
-        && c.peek().is_some_and(|t| t.is_kw("FOR"))
-        && !c.peek_at(1).is_some_and(|t| t.is_kw("ALL"))
-    {
-        return Err(format!(
-            "CREATE PUBLICATION `{name}` {} is not modelled: which tables a publication \
-             publishes is not part of the model (FOR ALL TABLES is)",
-            c.here()
-        ));
-    }
+    let published = match kind {
+        OpaqueKind::Publication => super::publication::create_list(schema, text, c, &name.name)?,
+        _ => None,
+    };
     // A routine's signature names types; other objects' names are no reference.
     let refs_from = match kind {
         OpaqueKind::Function
@@ -262,6 +256,17 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         }
         _ => text.clone(),
     };
+    // The members are created on their own: the kept CREATE leaves them out.
+    let sql = match &published {
+        Some((_, cut)) => format!(
+            "{} {}",
+            text.get(..cut.start).unwrap_or_default().trim_end(),
+            text.get(cut.end..).unwrap_or_default()
+        )
+        .trim_end()
+        .to_string(),
+        None => sql,
+    };
     let definition = definition::opaque(schema, kind, original, c.tokens, after_kind, sql);
     let object = OpaqueObject {
         comment: None,
@@ -279,6 +284,9 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         Some(i) if or_replace => schema.opaque[i] = object,
         Some(_) => return Err(format!("{} already exists", describe_object(&object))),
         None => schema.opaque.push(object),
+    }
+    if let Some((members, _)) = published {
+        super::publication::add_members(schema, members)?;
     }
     Ok(Outcome::Applied)
 }
@@ -773,6 +781,7 @@ fn drop(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome
             if cascade {
                 drop_namespace_contents(schema, &name);
             }
+            super::publication::namespace_dropped(schema, &name);
             if !c.eat_sym(",") {
                 break;
             }
@@ -802,6 +811,9 @@ fn drop(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome
         match found.as_slice() {
             [i] => {
                 let o = schema.opaque.remove(*i);
+                if o.kind == OpaqueKind::Publication {
+                    super::publication::dropped(schema, &o.name.name);
+                }
                 gone.extend(as_reference(&o));
             }
             [] if if_exists => {}
@@ -959,6 +971,7 @@ fn drop_table(schema: &mut Schema, name: &QualifiedName, cascade: bool) -> Falli
     }];
     drop_dependents(schema, gone, cascade)?;
     schema.policies.retain(|p| !p.table.same_as(name, d));
+    super::publication::table_dropped(schema, name);
     if cascade {
         drop_dependent_views(schema, std::slice::from_ref(&name.name));
     }
@@ -1222,11 +1235,8 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
         return Ok(Outcome::Skipped("OWNER TO".into()));
     }
     if kind == OpaqueKind::Publication {
-        return Err(format!(
-            "ALTER PUBLICATION {} is not modelled: the model holds a publication's CREATE \
-             without its tables; drop it and create it as wanted",
-            c.here()
-        ));
+        super::publication::alter(schema, text, c, pos)?;
+        return Ok(Outcome::Applied);
     }
     if kind == OpaqueKind::EventTrigger {
         // ENABLE / DISABLE / ENABLE REPLICA / ENABLE ALWAYS: the model holds

@@ -12,12 +12,14 @@
 //! `'x'` are the same default to the database, so they compare equal.
 
 mod list;
+mod publication;
 mod renames;
 
 pub use renames::{Renamed, RenamedFrom, Renames, SourceLocation};
 
 pub(crate) use list::Alias;
 pub use list::{Named, ObjectList};
+pub use publication::{PublicationMember, PublicationTarget};
 
 use crate::dialect::Dialect;
 
@@ -304,6 +306,8 @@ pub struct Schema {
     pub virtual_tables: ObjectList<VirtualTable>,
     /// PostgreSQL row-level security policies.
     pub policies: Vec<Policy>,
+    /// PostgreSQL: the tables and schemas publications publish.
+    pub publication_members: Vec<PublicationMember>,
     /// `COMMENT ON SCHEMA`: (schema, comment), sorted.
     pub namespace_comments: Vec<(String, String)>,
     /// `-- migrate:renamed-from` annotations of the schema files.
@@ -324,6 +328,7 @@ impl Schema {
             opaque: ObjectList::new(),
             virtual_tables: ObjectList::new(),
             policies: Vec::new(),
+            publication_members: Vec::new(),
             namespace_comments: Vec::new(),
             renames: Renames::default(),
         }
@@ -340,6 +345,7 @@ impl Schema {
             && self.opaque.is_empty()
             && self.virtual_tables.is_empty()
             && self.policies.is_empty()
+            && self.publication_members.is_empty()
     }
 
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
@@ -428,6 +434,7 @@ impl Schema {
         for p in &mut self.policies {
             p.roles.sort();
         }
+        self.publication_members.sort_by_key(|m| m.sort_key(d));
         self.opaque.sort_by_key(|o| {
             (
                 o.kind,
