@@ -33,6 +33,44 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
     }
     schema.policies = policies(cx)?;
     schema.publication_members = publication_members(cx)?;
+    foreign_data(cx)?;
+    Ok(())
+}
+
+/// Foreign data is not modelled (schema files refuse it): a database that
+/// holds a wrapper or server of its own (not an extension's: `CREATE
+/// EXTENSION postgres_fdw` makes its wrapper) or a foreign table in the
+/// schemas read is refused, not read as one without them.
+fn foreign_data(cx: &mut Context<'_>) -> Result<(), IntrospectError> {
+    let what = "foreign data";
+    let sql = format!(
+        "SELECT 0, w.fdwname::text, '' FROM pg_foreign_data_wrapper w WHERE {}
+         UNION ALL
+         SELECT 1, s.srvname::text, '' FROM pg_foreign_server s WHERE {}
+         UNION ALL
+         SELECT 2, c.relname::text, n.nspname::text FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind = 'f' AND c.relnamespace = ANY($1) AND {}
+         ORDER BY 1, 3, 2",
+        not_in_extension("pg_foreign_data_wrapper", "w"),
+        not_in_extension("pg_foreign_server", "s"),
+        not_in_extension("pg_class", "c")
+    );
+    for row in cx.query(what, &sql)? {
+        let name: String = get(&row, 1, what)?;
+        let (what, name) = match get::<i32>(&row, 0, what)? {
+            0 => ("foreign data wrapper", name),
+            1 => ("foreign server", name),
+            _ => {
+                let nspname: String = get(&row, 2, what)?;
+                if cx.is_ignored(&nspname, &name) {
+                    continue;
+                }
+                ("foreign table", qualified(&nspname, &name).to_string())
+            }
+        };
+        return Err(IntrospectError::NotModelled { what, name });
+    }
     Ok(())
 }
 
