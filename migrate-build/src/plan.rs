@@ -4,8 +4,8 @@
 
 use crate::schema::{
     CheckConstraint, Column, Enum, ExclusionConstraint, Extension, ForeignKey, Index, OpaqueObject,
-    PartitionOf, Policy, PrimaryKey, QualifiedName, Sequence, StorageParam, Table, TableOptions,
-    UniqueConstraint, View, VirtualTable,
+    PartitionOf, Policy, PrimaryKey, PublicationMember, QualifiedName, Sequence, StorageParam,
+    Table, TableOptions, UniqueConstraint, View, VirtualTable,
 };
 
 /// One change to a database schema.
@@ -243,6 +243,19 @@ pub enum Step {
         previous: Policy,
         next: Policy,
     },
+
+    /// `ALTER PUBLICATION p ADD TABLE ONLY t (a) WHERE (…)` / `ADD TABLES IN
+    /// SCHEMA s` (PostgreSQL): after the publication, the table and its
+    /// columns. A changed column list or filter is dropped and added again.
+    AddPublicationMember(PublicationMember),
+    /// `ALTER PUBLICATION p SET (publish = …, publish_via_partition_root =
+    /// …)`: the options changed, `FOR ALL TABLES` did not.
+    AlterPublication {
+        previous: OpaqueObject,
+        next: OpaqueObject,
+    },
+    /// Before the table, the columns it publishes, or the schema goes.
+    DropPublicationMember(PublicationMember),
 
     /// `ALTER TABLE parent ATTACH PARTITION table FOR VALUES …`. The table
     /// exists with its parent's columns (a created partition is a

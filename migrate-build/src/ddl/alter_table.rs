@@ -1063,6 +1063,7 @@ fn drop_column(
     cascade: bool,
 ) -> Fallible<()> {
     let d = schema.dialect;
+    super::publication::column_dropped(schema, name, col, cascade)?;
     let referenced_elsewhere = schema.tables.iter().any(|t| {
         !t.name.same_as(name, d)
             && t.foreign_keys.iter().any(|f| {
@@ -1186,7 +1187,7 @@ pub(super) fn rename_identifier(
     })
 }
 
-fn rename_in_expr(e: &mut Expr, old: &str, new: &str, d: Dialect) {
+pub(super) fn rename_in_expr(e: &mut Expr, old: &str, new: &str, d: Dialect) {
     if let Some(sql) = rename_word(&e.sql, old, new, d) {
         *e = Expr::new(sql, d);
     }
@@ -1288,6 +1289,7 @@ pub(super) fn rename_column(
         }
     }
     super::policy::rekey(schema, name);
+    super::publication::column_renamed(schema, name, old, new);
     Ok(())
 }
 
@@ -1364,6 +1366,7 @@ pub(super) fn rename_table(
         }
     }
     super::policy::rekey(schema, new);
+    super::publication::table_renamed(schema, old, new);
     Ok(())
 }
 

@@ -71,24 +71,48 @@ fn event_trigger_key(tokens: &Tokens, from: usize) -> String {
     format!("EventTrigger|{}", out.join(" "))
 }
 
-/// A publication's key with its options as the server keeps them: every
-/// operation published unless `publish` lists some (in any order), not
-/// through the partition root unless said. pg_dump writes the `publish`
-/// list out in full.
-fn publication_key(tokens: &Tokens, from: usize) -> String {
-    let toks = &tokens.toks;
-    let all_tables = toks
-        .windows(3)
-        .skip(from)
-        .any(|w| w[0].is_kw("FOR") && w[1].is_kw("ALL") && w[2].is_kw("TABLES"));
-    let mut publish = vec!["delete", "insert", "truncate", "update"]
-        .into_iter()
-        .map(String::from)
-        .collect::<Vec<_>>();
-    let mut via_root = false;
-    let mut other = Vec::new();
-    if let Some(open) = (from..toks.len()).find(|&i| toks[i].is_kw("WITH")) {
-        let mut i = open + 1;
+/// A publication's options as the server keeps them: every operation
+/// published unless `publish` lists some (in any order), not through the
+/// partition root unless said. pg_dump writes the `publish` list out in
+/// full.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PublicationOptions {
+    pub all_tables: bool,
+    /// Sorted.
+    pub publish: Vec<String>,
+    pub via_root: bool,
+    /// Options the server does not know (it refuses them): kept in the key.
+    pub other: Vec<String>,
+}
+
+impl PublicationOptions {
+    /// The options of the `CREATE PUBLICATION` whose name token is `from - 1`.
+    pub(crate) fn of_create(tokens: &Tokens, from: usize) -> Self {
+        let toks = &tokens.toks;
+        let all_tables = toks
+            .windows(3)
+            .skip(from)
+            .any(|w| w[0].is_kw("FOR") && w[1].is_kw("ALL") && w[2].is_kw("TABLES"));
+        let mut options = PublicationOptions {
+            all_tables,
+            publish: ["delete", "insert", "truncate", "update"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            via_root: false,
+            other: Vec::new(),
+        };
+        if let Some(open) = (from..toks.len()).find(|&i| toks[i].is_kw("WITH")) {
+            options.set(tokens, open + 1);
+        }
+        options
+    }
+
+    /// Applies the `(key = value, …)` list from token `from` on (`WITH (…)`,
+    /// `ALTER PUBLICATION … SET (…)`).
+    pub(super) fn set(&mut self, tokens: &Tokens, from: usize) {
+        let toks = &tokens.toks;
+        let mut i = from;
         while i < toks.len() {
             let (Some(Tok::Word { text: key, .. }), Some(eq)) = (toks.get(i), toks.get(i + 1))
             else {
@@ -102,31 +126,94 @@ fn publication_key(tokens: &Tokens, from: usize) -> String {
             };
             match (key.to_ascii_lowercase().as_str(), value) {
                 ("publish", Some(Tok::Str(list))) => {
-                    publish = list
+                    self.publish = list
                         .split(',')
                         .map(|op| op.trim().to_ascii_lowercase())
                         .filter(|op| !op.is_empty())
                         .collect();
-                    publish.sort();
-                    publish.dedup();
+                    self.publish.sort();
+                    self.publish.dedup();
                 }
                 ("publish_via_partition_root", Some(v)) => {
-                    via_root = matches!(
+                    self.via_root = matches!(
                         word(v).trim_matches('\'').to_ascii_lowercase().as_str(),
                         "true" | "on" | "1" | "yes"
                     );
                 }
-                (_, Some(v)) => other.push(format!("{}={}", key.to_ascii_lowercase(), word(v))),
+                (_, Some(v)) => {
+                    self.other
+                        .push(format!("{}={}", key.to_ascii_lowercase(), word(v)))
+                }
                 (_, None) => {}
             }
             i += 3;
         }
     }
-    format!(
-        "Publication|all_tables={all_tables}|publish={}|via_root={via_root}|{}",
-        publish.join(","),
-        other.join(",")
-    )
+
+    /// The `CREATE PUBLICATION` that makes a publication of these options,
+    /// as pg_dump prints it.
+    pub(super) fn create_sql(&self, name: &str) -> String {
+        let ops: Vec<&str> = ["insert", "update", "delete", "truncate"]
+            .into_iter()
+            .filter(|op| self.publish.iter().any(|p| p == op))
+            .collect();
+        let mut sql = format!(
+            "CREATE PUBLICATION {}",
+            crate::dialect::quote::ident(name, Dialect::Postgres)
+        );
+        if self.all_tables {
+            sql.push_str(" FOR ALL TABLES");
+        }
+        sql.push_str(&format!(" WITH (publish = '{}'", ops.join(", ")));
+        if self.via_root {
+            sql.push_str(", publish_via_partition_root = true");
+        }
+        for other in &self.other {
+            sql.push_str(&format!(", {}", other.replacen('=', " = ", 1)));
+        }
+        sql.push(')');
+        sql
+    }
+
+    /// `publish = '…', publish_via_partition_root = …`: every option
+    /// `ALTER PUBLICATION … SET (…)` can change, as pg_dump prints them.
+    pub(crate) fn set_list(&self) -> String {
+        let ops: Vec<&str> = ["insert", "update", "delete", "truncate"]
+            .into_iter()
+            .filter(|op| self.publish.iter().any(|p| p == op))
+            .collect();
+        format!(
+            "publish = '{}', publish_via_partition_root = {}",
+            ops.join(", "),
+            self.via_root
+        )
+    }
+
+    fn key(&self) -> String {
+        format!(
+            "Publication|all_tables={}|publish={}|via_root={}|{}",
+            self.all_tables,
+            self.publish.join(","),
+            self.via_root,
+            self.other.join(",")
+        )
+    }
+}
+
+fn publication_key(tokens: &Tokens, from: usize) -> String {
+    PublicationOptions::of_create(tokens, from).key()
+}
+
+/// A publication's definition from its `CREATE PUBLICATION` text, `from`
+/// the token after its name (after `ALTER PUBLICATION … SET (…)` changed it).
+pub(super) fn publication(sql: String, d: Dialect) -> Definition {
+    match tokenize(&sql, d) {
+        Ok(tokens) => {
+            let key = publication_key(&tokens, 3.min(tokens.toks.len()));
+            Definition::source_keyed(sql, key)
+        }
+        Err(_) => Definition::source(sql),
+    }
 }
 
 /// A trigger's definition from its whole text (after a rename).

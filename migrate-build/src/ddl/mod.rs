@@ -33,6 +33,9 @@ mod options;
 mod partition;
 mod pgdump;
 mod policy;
+mod publication;
+#[cfg(test)]
+mod publication_tests;
 mod query;
 mod redact;
 mod renames;
@@ -360,6 +363,22 @@ fn end_session(schema: &mut Schema, temporary: &[crate::schema::QualifiedName]) 
 /// names the object (keys, indexes, defaults, references) follows it.
 pub(crate) fn rename(schema: &mut Schema, rename: &crate::plan::Rename) -> Fallible<()> {
     renames::apply(schema, rename)
+}
+
+/// A publication's options from its kept `CREATE PUBLICATION` (as the
+/// interpreter keeps it or introspection prints it).
+pub(crate) fn publication_options(sql: &str) -> Option<definition::PublicationOptions> {
+    let tokens = scan::tokenize(sql, Dialect::Postgres).ok()?;
+    Some(definition::PublicationOptions::of_create(
+        &tokens,
+        3.min(tokens.toks.len()),
+    ))
+}
+
+/// A publication's definition as a live database prints it, keyed as the
+/// interpreter keys one: the server's options are compared, not its text.
+pub fn publication_definition(sql: String) -> crate::schema::Definition {
+    definition::publication(sql, Dialect::Postgres)
 }
 
 /// Applies `ALTER TABLE … RENAME TO` to the model.

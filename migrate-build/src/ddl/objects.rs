@@ -25,6 +25,9 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallibl
         return super::policy::apply(schema, text);
     }
     let mut c = Cursor::new(tokens, schema.dialect);
+    if let Some(refused) = foreign_data(&c) {
+        return Err(refused);
+    }
     if c.eat(&["CREATE"]) {
         create(schema, text, &mut c)
     } else if c.eat(&["DROP"]) {
@@ -36,6 +39,34 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &Tokens) -> Fallibl
     } else {
         Err(format!("statement {} is not understood", c.here()))
     }
+}
+
+/// Foreign data is not modelled: `CREATE/ALTER/DROP FOREIGN DATA WRAPPER`,
+/// `SERVER`, `USER MAPPING`, `FOREIGN TABLE` and `IMPORT FOREIGN SCHEMA`
+/// are refused, named, at their statement (a user mapping is no role:
+/// skipping it as one would leave it out of the model unsaid).
+fn foreign_data(c: &Cursor<'_>) -> Option<String> {
+    let kw = |i: usize, k: &str| c.peek_at(i).is_some_and(|t| t.is_kw(k));
+    let verb = ["CREATE", "ALTER", "DROP", "IMPORT"]
+        .into_iter()
+        .find(|v| kw(0, v))?;
+    let construct = if verb == "IMPORT" {
+        kw(1, "FOREIGN").then_some("FOREIGN SCHEMA")?
+    } else if kw(1, "FOREIGN") && kw(2, "DATA") && kw(3, "WRAPPER") {
+        "FOREIGN DATA WRAPPER"
+    } else if kw(1, "FOREIGN") && kw(2, "TABLE") {
+        "FOREIGN TABLE"
+    } else if kw(1, "SERVER") {
+        "SERVER"
+    } else if kw(1, "USER") && kw(2, "MAPPING") {
+        "USER MAPPING"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{verb} {construct} is not modelled: foreign data wrappers, servers, user mappings \
+         and foreign tables are not part of the model"
+    ))
 }
 
 fn opaque_kind(c: &mut Cursor<'_>, verb: &str) -> Fallible<Option<OpaqueKind>> {
@@ -195,16 +226,10 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         .filter(|_| if_not_exists);
     let after_kind = c.pos;
     let (name, signature) = object_identity(schema, text, c, kind)?;
-    if kind == OpaqueKind::Publication
-        && c.peek().is_some_and(|t| t.is_kw("FOR"))
-        && !c.peek_at(1).is_some_and(|t| t.is_kw("ALL"))
-    {
-        return Err(format!(
-            "CREATE PUBLICATION `{name}` {} is not modelled: which tables a publication \
-             publishes is not part of the model (FOR ALL TABLES is)",
-            c.here()
-        ));
-    }
+    let published = match kind {
+        OpaqueKind::Publication => super::publication::create_list(schema, text, c, &name.name)?,
+        _ => None,
+    };
     // A routine's signature names types; other objects' names are no reference.
     let refs_from = match kind {
         OpaqueKind::Function
@@ -276,6 +301,17 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         }
         _ => text.clone(),
     };
+    // The members are created on their own: the kept CREATE leaves them out.
+    let sql = match &published {
+        Some((_, cut)) => format!(
+            "{} {}",
+            text.get(..cut.start).unwrap_or_default().trim_end(),
+            text.get(cut.end..).unwrap_or_default()
+        )
+        .trim_end()
+        .to_string(),
+        None => sql,
+    };
     let definition = definition::opaque(schema, kind, original, c.tokens, after_kind, sql);
     let object = OpaqueObject {
         comment: None,
@@ -294,6 +330,9 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
         Some(i) if or_replace => schema.opaque[i] = object,
         Some(_) => return Err(format!("{} already exists", describe_object(&object))),
         None => schema.opaque.push(object),
+    }
+    if let Some((members, _)) = published {
+        super::publication::add_members(schema, members)?;
     }
     Ok(Outcome::Applied)
 }
@@ -797,6 +836,7 @@ fn drop(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome
             if cascade {
                 drop_namespace_contents(schema, &name);
             }
+            super::publication::namespace_dropped(schema, &name);
             if !c.eat_sym(",") {
                 break;
             }
@@ -826,6 +866,9 @@ fn drop(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome
         match found.as_slice() {
             [i] => {
                 let o = schema.opaque.remove(*i);
+                if o.kind == OpaqueKind::Publication {
+                    super::publication::dropped(schema, &o.name.name);
+                }
                 gone.extend(as_reference(&o));
             }
             [] if if_exists => {}
@@ -985,6 +1028,7 @@ fn drop_table(schema: &mut Schema, name: &QualifiedName, cascade: bool) -> Falli
     }];
     drop_dependents(schema, gone, cascade)?;
     schema.policies.retain(|p| !p.table.same_as(name, d));
+    super::publication::table_dropped(schema, name);
     if cascade {
         drop_dependent_views(schema, std::slice::from_ref(&name.name));
     }
@@ -1251,11 +1295,8 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
         return Ok(Outcome::Skipped("OWNER TO".into()));
     }
     if kind == OpaqueKind::Publication {
-        return Err(format!(
-            "ALTER PUBLICATION {} is not modelled: the model holds a publication's CREATE \
-             without its tables; drop it and create it as wanted",
-            c.here()
-        ));
+        super::publication::alter(schema, text, c, pos)?;
+        return Ok(Outcome::Applied);
     }
     if kind == OpaqueKind::EventTrigger {
         // ENABLE / DISABLE / ENABLE REPLICA / ENABLE ALWAYS: the model holds

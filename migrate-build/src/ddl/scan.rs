@@ -326,6 +326,9 @@ pub(crate) fn classify(tokens: &Tokens) -> Kind {
                 i += 1;
             }
             match w(i) {
+                // A foreign server's user mapping, not a role: refused
+                // by the interpreter (see `objects::foreign_data`).
+                "USER" if w(i + 1) == "MAPPING" => Kind::Other,
                 "TABLE" => Kind::CreateTable,
                 "INDEX" => Kind::CreateIndex,
                 "UNIQUE" if w(i + 1) == "INDEX" => Kind::CreateIndex,
@@ -337,6 +340,7 @@ pub(crate) fn classify(tokens: &Tokens) -> Kind {
         }
         "ALTER" => match w(1) {
             "TABLE" => Kind::AlterTable,
+            "USER" if w(2) == "MAPPING" => Kind::Other,
             "DATABASE" | "ROLE" | "USER" | "SYSTEM" | "SUBSCRIPTION" | "TABLESPACE" => {
                 Kind::Skip(format!("ALTER {}", w(1)))
             }
@@ -344,6 +348,7 @@ pub(crate) fn classify(tokens: &Tokens) -> Kind {
             _ => Kind::Other,
         },
         "DROP" => match w(1) {
+            "USER" if w(2) == "MAPPING" => Kind::Other,
             "DATABASE" | "ROLE" | "USER" | "OWNED" | "SUBSCRIPTION" | "TABLESPACE" => {
                 Kind::Skip(format!("DROP {}", w(1)))
             }

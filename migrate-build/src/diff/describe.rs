@@ -137,6 +137,19 @@ pub fn describe(step: &Step) -> String {
         Step::AlterPolicy { next, .. } => {
             format!("alter policy `{}` on `{}`", next.name, next.table)
         }
+        Step::AddPublicationMember(m) => {
+            format!(
+                "add {} to publication `{}`",
+                publication_member(m),
+                m.publication
+            )
+        }
+        Step::AlterPublication { next, .. } => format!("alter publication `{}`", next.name),
+        Step::DropPublicationMember(m) => format!(
+            "remove {} from publication `{}`",
+            publication_member(m),
+            m.publication
+        ),
         Step::ValidateConstraint { table, name } => {
             format!("validate constraint `{name}` on `{table}`")
         }
@@ -735,5 +748,17 @@ mod tests {
         );
         // Nothing it can name: the bare step, never an empty list.
         assert_eq!(rebuild(&previous, &previous), "rebuild table `users`");
+    }
+}
+
+/// `table `t``, `tables in schema `s``, for messages.
+fn publication_member(m: &crate::schema::PublicationMember) -> String {
+    use crate::schema::PublicationTarget;
+    match &m.target {
+        PublicationTarget::Table { table, .. } => format!("table `{table}`"),
+        PublicationTarget::Schema(s) => format!(
+            "the tables in schema `{}`",
+            s.as_deref().unwrap_or("public")
+        ),
     }
 }

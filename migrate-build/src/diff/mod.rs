@@ -20,6 +20,7 @@ mod objects;
 mod order;
 mod partition;
 mod policies;
+mod publications;
 mod renames;
 #[cfg(test)]
 mod simulate;
@@ -76,6 +77,7 @@ fn plan(previous: &Schema, next: &Schema) -> (Plan, Vec<RenameError>) {
     differ.push_virtual_table_steps();
     push_view_option_steps(&mut differ);
     policies::push_policy_steps(&mut differ, &tables);
+    publications::push_publication_member_steps(&mut differ, &tables);
     comments::push_comment_steps(&mut differ);
     partition::adjust(&mut differ, &tables);
     (differ.into_plan(), resolved.errors)

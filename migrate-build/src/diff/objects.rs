@@ -46,6 +46,13 @@ impl<'a> Object<'a> {
         }
     }
 
+    fn opaque(&self) -> Option<&'a OpaqueObject> {
+        match self {
+            Object::View(_) => None,
+            Object::Opaque(o) => Some(o),
+        }
+    }
+
     fn definition(&self) -> &'a Definition {
         match self {
             Object::View(v) => &v.definition,
@@ -253,6 +260,9 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
                         .iter()
                         .any(|t| names_table_or_type(old, words, t, d));
                 let changed = !old.same_definition(&next[j]);
+                if changed && super::publications::alterable(old.opaque(), next[j].opaque()) {
+                    return false;
+                }
                 if changed && !blocked && same_head(old, &next[j]) {
                     replaced[i] = true;
                     return false;

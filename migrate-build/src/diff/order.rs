@@ -94,6 +94,8 @@ pub(super) fn phase(step: &Step) -> Phase {
         Step::AlterIndexStorage { .. } | Step::AlterIndexStatistics { .. } => Phase::CreateIndexes,
         Step::CreatePolicy(_) | Step::AlterPolicy { .. } => Phase::CreateDependents,
         Step::DropPolicy(_) => Phase::DropDependents,
+        Step::AddPublicationMember(_) | Step::AlterPublication { .. } => Phase::CreateDependents,
+        Step::DropPublicationMember(_) => Phase::DropDependents,
         Step::AlterViewOptions { .. } => Phase::CreateDependents,
         Step::DropForeignKey { .. } => Phase::DropForeignKeys,
         Step::CreateIndex(_) => Phase::CreateIndexes,

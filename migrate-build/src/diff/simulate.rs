@@ -371,6 +371,8 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             check(s.table(name).is_some(), || "missing".into())?;
             s.tables.retain(|x| !x.name.same_as(name, d));
             s.policies.retain(|p| !p.table.same_as(name, d));
+            s.publication_members
+                .retain(|m| !m.table().is_some_and(|t| t.same_as(name, d)));
             s.indexes.retain(|i| !i.table.same_as(name, d));
             s.sequences
                 .retain(|q| !q.owned_by.as_ref().is_some_and(|(o, _)| o.same_as(name, d)));
@@ -430,6 +432,21 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
                 !referenced_elsewhere(s, name, std::slice::from_ref(c)),
                 || "referenced".into(),
             )?;
+            let published = s.publication_members.iter().any(|m| match &m.target {
+                crate::schema::PublicationTarget::Table {
+                    table,
+                    columns,
+                    row_filter,
+                } => {
+                    table.same_as(name, d)
+                        && (columns
+                            .as_ref()
+                            .is_some_and(|cs| cs.iter().any(|x| d.same_name(x, c)))
+                            || row_filter.as_ref().is_some_and(|e| e.mentions(c)))
+                }
+                crate::schema::PublicationTarget::Schema(_) => false,
+            });
+            check(!published, || "a publication uses it".into())?;
             if pg {
                 check(!read_by_view(s, name), || "a view reads the table".into())?;
             }
@@ -641,6 +658,10 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             s.opaque
                 .retain(|x| !(x.kind == o.kind && x.name.same_as(&o.name, d)));
             check(s.opaque.len() < before, || "missing".into())?;
+            if o.kind == crate::schema::OpaqueKind::Publication {
+                s.publication_members
+                    .retain(|m| !d.same_name(&m.publication, &o.name.name));
+            }
         }
         Step::AttachPartition {
             table: t,
@@ -684,6 +705,41 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
             child.checks.extend(parent.checks.iter().cloned());
         }
         Step::ChangePartitioning { .. } => return Err("not renderable".into()),
+        Step::AddPublicationMember(m) => {
+            let publication = s.opaque.iter().any(|o| {
+                o.kind == crate::schema::OpaqueKind::Publication
+                    && d.same_name(&o.name.name, &m.publication)
+            });
+            check(publication, || "no publication".into())?;
+            if let Some(t) = m.table() {
+                let found = s.table(t).ok_or("no table")?;
+                if let crate::schema::PublicationTarget::Table {
+                    columns: Some(columns),
+                    ..
+                } = &m.target
+                {
+                    let all = columns.iter().all(|c| found.column(c, d).is_some());
+                    check(all, || "a listed column is missing".into())?;
+                }
+            }
+            let exists = s.publication_members.iter().any(|x| x.same_member(m, d));
+            check(!exists, || "already a member".into())?;
+            s.publication_members.push(m.clone());
+        }
+        Step::AlterPublication { previous, next } => {
+            let o = s
+                .opaque
+                .iter_mut()
+                .find(|o| o.kind == previous.kind && o.name.same_as(&previous.name, d))
+                .ok_or("missing")?;
+            check(*o == *previous, || "differs".into())?;
+            *o = next.clone();
+        }
+        Step::DropPublicationMember(m) => {
+            let before = s.publication_members.len();
+            s.publication_members.retain(|x| !x.same_member(m, d));
+            check(s.publication_members.len() < before, || "missing".into())?;
+        }
         Step::AddInherit { table: t, parent } => {
             check(s.table(parent).is_some(), || "no parent".into())?;
             let child = table(s, t)?;

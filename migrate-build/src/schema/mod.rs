@@ -12,6 +12,7 @@
 //! `'x'` are the same default to the database, so they compare equal.
 
 mod list;
+mod publication;
 mod renames;
 mod text_search;
 
@@ -20,6 +21,7 @@ pub use text_search::*;
 
 pub(crate) use list::Alias;
 pub use list::{Named, ObjectList};
+pub use publication::{PublicationMember, PublicationTarget};
 
 use crate::dialect::Dialect;
 
@@ -306,6 +308,8 @@ pub struct Schema {
     pub virtual_tables: ObjectList<VirtualTable>,
     /// PostgreSQL row-level security policies.
     pub policies: Vec<Policy>,
+    /// PostgreSQL: the tables and schemas publications publish.
+    pub publication_members: Vec<PublicationMember>,
     /// `COMMENT ON SCHEMA`: (schema, comment), sorted.
     pub namespace_comments: Vec<(String, String)>,
     /// `-- migrate:renamed-from` annotations of the schema files.
@@ -326,6 +330,7 @@ impl Schema {
             opaque: ObjectList::new(),
             virtual_tables: ObjectList::new(),
             policies: Vec::new(),
+            publication_members: Vec::new(),
             namespace_comments: Vec::new(),
             renames: Renames::default(),
         }
@@ -342,6 +347,7 @@ impl Schema {
             && self.opaque.is_empty()
             && self.virtual_tables.is_empty()
             && self.policies.is_empty()
+            && self.publication_members.is_empty()
     }
 
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
@@ -430,6 +436,7 @@ impl Schema {
         for p in &mut self.policies {
             p.roles.sort();
         }
+        self.publication_members.sort_by_key(|m| m.sort_key(d));
         self.opaque.sort_by_key(|o| {
             (
                 o.kind,

@@ -4,7 +4,7 @@ use migrate_build::Dialect;
 use migrate_build::dialect::quote;
 use migrate_build::schema::{
     Definition, Enum, Expr, Extension, ObjectRef, OpaqueKind, OpaqueObject, Policy, PolicyCommand,
-    QualifiedName, RefKind, Schema, Sequence, View,
+    PublicationMember, PublicationTarget, QualifiedName, RefKind, Schema, Sequence, View,
 };
 
 use std::collections::HashMap;
@@ -33,7 +33,97 @@ pub(super) fn read(cx: &mut Context<'_>, schema: &mut Schema) -> Result<(), Intr
         }
     }
     schema.policies = policies(cx)?;
+    schema.publication_members = publication_members(cx)?;
+    foreign_data(cx)?;
     Ok(())
+}
+
+/// Foreign data is not modelled (schema files refuse it): a database that
+/// holds a wrapper or server of its own (not an extension's: `CREATE
+/// EXTENSION postgres_fdw` makes its wrapper) or a foreign table in the
+/// schemas read is refused, not read as one without them.
+fn foreign_data(cx: &mut Context<'_>) -> Result<(), IntrospectError> {
+    let what = "foreign data";
+    let sql = format!(
+        "SELECT 0, w.fdwname::text, '' FROM pg_foreign_data_wrapper w WHERE {}
+         UNION ALL
+         SELECT 1, s.srvname::text, '' FROM pg_foreign_server s WHERE {}
+         UNION ALL
+         SELECT 2, c.relname::text, n.nspname::text FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind = 'f' AND c.relnamespace = ANY($1) AND {}
+         ORDER BY 1, 3, 2",
+        not_in_extension("pg_foreign_data_wrapper", "w"),
+        not_in_extension("pg_foreign_server", "s"),
+        not_in_extension("pg_class", "c")
+    );
+    for row in cx.query(what, &sql)? {
+        let name: String = get(&row, 1, what)?;
+        let (what, name) = match get::<i32>(&row, 0, what)? {
+            0 => ("foreign data wrapper", name),
+            1 => ("foreign server", name),
+            _ => {
+                let nspname: String = get(&row, 2, what)?;
+                if cx.is_ignored(&nspname, &name) {
+                    continue;
+                }
+                ("foreign table", qualified(&nspname, &name).to_string())
+            }
+        };
+        return Err(IntrospectError::NotModelled { what, name });
+    }
+    Ok(())
+}
+
+/// What publications publish of the schemas read: tables with their
+/// column lists (in column order; the model keeps them sorted) and row
+/// filters (`pg_publication_rel`), and schemas (`pg_publication_namespace`).
+fn publication_members(cx: &mut Context<'_>) -> Result<Vec<PublicationMember>, IntrospectError> {
+    let what = "publication tables";
+    let sql = "SELECT p.pubname::text, n.nspname::text, c.relname::text,
+                CASE WHEN r.prattrs IS NULL THEN NULL ELSE
+                  ARRAY(SELECT a.attname::text FROM pg_attribute a
+                        WHERE a.attrelid = r.prrelid AND a.attnum = ANY(r.prattrs)
+                        ORDER BY a.attnum) END,
+                pg_get_expr(r.prqual, r.prrelid)
+         FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid
+         JOIN pg_class c ON c.oid = r.prrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relnamespace = ANY($1)
+         ORDER BY 1, 2, 3";
+    let mut out = Vec::new();
+    for row in cx.query(what, sql)? {
+        let (table_schema, table_name): (String, String) =
+            (get(&row, 1, what)?, get(&row, 2, what)?);
+        if cx.is_ignored(&table_schema, &table_name) {
+            continue;
+        }
+        let columns = get::<Option<Vec<String>>>(&row, 3, what)?.map(|mut columns| {
+            columns.sort();
+            columns
+        });
+        out.push(PublicationMember {
+            publication: get(&row, 0, what)?,
+            target: PublicationTarget::Table {
+                table: qualified(&table_schema, &table_name),
+                columns,
+                row_filter: get::<Option<String>>(&row, 4, what)?
+                    .map(|e| Expr::new(e, Dialect::Postgres)),
+            },
+        });
+    }
+    let what = "publication schemas";
+    let sql = "SELECT p.pubname::text, n.nspname::text
+         FROM pg_publication_namespace s JOIN pg_publication p ON p.oid = s.pnpubid
+         JOIN pg_namespace n ON n.oid = s.pnnspid
+         WHERE s.pnnspid = ANY($1)
+         ORDER BY 1, 2";
+    for row in cx.query(what, sql)? {
+        out.push(PublicationMember {
+            publication: get(&row, 0, what)?,
+            target: PublicationTarget::Schema(schema_of(&get::<String>(&row, 1, what)?)),
+        });
+    }
+    Ok(out)
 }
 
 /// Row-level security policies (`pg_policy`); role 0 is `PUBLIC`.
@@ -290,15 +380,11 @@ fn standalone_objects(
         object.comment = get(&row, 7, what)?;
         out.push(object);
     }
-    // Publications are the database's too. Which tables one publishes is
-    // not modelled (schema files refuse FOR TABLE and ALTER PUBLICATION …
-    // ADD TABLE); the text says it for what it is worth.
+    // Publications are the database's too; what they publish is read with
+    // the tables (`publication_members`).
     let what = "publications";
     let sql = "SELECT p.oid, p.pubname::text, p.puballtables, p.pubinsert, p.pubupdate,
-                p.pubdelete, p.pubtruncate, p.pubviaroot,
-                EXISTS (SELECT 1 FROM pg_publication_rel r WHERE r.prpubid = p.oid)
-                  OR EXISTS (SELECT 1 FROM pg_publication_namespace s WHERE s.pnpubid = p.oid),
-                obj_description(p.oid, 'pg_publication')
+                p.pubdelete, p.pubtruncate, p.pubviaroot, obj_description(p.oid, 'pg_publication')
          FROM pg_publication p ORDER BY 2";
     for row in cx.query_database(what, sql)? {
         let name: String = get(&row, 1, what)?;
@@ -318,18 +404,14 @@ fn standalone_objects(
             sql.push_str(", publish_via_partition_root = true");
         }
         sql.push(')');
-        if get::<bool>(&row, 8, what)? {
-            sql.push_str(" /* and the tables it was given */");
-        }
         oids.push((out.len(), ("pg_publication".into(), get(&row, 0, what)?)));
-        let mut object = database_object(
+        let mut object = OpaqueObject::new(
             OpaqueKind::Publication,
             QualifiedName::new(name),
             None,
-            None,
-            sql,
+            migrate_build::ddl::publication_definition(sql),
         );
-        object.comment = get(&row, 9, what)?;
+        object.comment = get(&row, 8, what)?;
         out.push(object);
     }
     // Casts between types of the selected schemas' users; the builtin

@@ -178,6 +178,23 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
             qualified(&p.table, PG)
         )),
         Step::AlterPolicy { previous, next } => one(alter_policy(previous, next)),
+        Step::AddPublicationMember(m) => one(publication_member(m, "ADD")),
+        Step::AlterPublication { next, .. } => {
+            let options =
+                crate::ddl::publication_options(next.definition.sql()).ok_or_else(|| {
+                    RenderError::UnsupportedFeature {
+                        dialect: PG,
+                        feature: "a publication whose CREATE cannot be read",
+                        object: next.name.to_string(),
+                    }
+                })?;
+            one(format!(
+                "ALTER PUBLICATION {} SET ({})",
+                ident(&next.name.name, PG),
+                options.set_list()
+            ))
+        }
+        Step::DropPublicationMember(m) => one(publication_member(m, "DROP")),
         Step::ValidateConstraint { table, name } => one(format!(
             "{} VALIDATE CONSTRAINT {}",
             alter_table(table, PG),
@@ -561,6 +578,40 @@ fn policy_roles(p: &Policy) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// `ALTER PUBLICATION p ADD TABLE ONLY t (a, b) WHERE (…)`, as pg_dump
+/// prints a member: `ONLY`, since the model holds each table of an
+/// inheritance tree as its own member. `DROP` takes no list or filter.
+fn publication_member(m: &crate::schema::PublicationMember, verb: &str) -> String {
+    use crate::schema::PublicationTarget;
+    let what = match &m.target {
+        PublicationTarget::Table {
+            table,
+            columns,
+            row_filter,
+        } => {
+            let mut sql = format!("TABLE ONLY {}", qualified(table, PG));
+            if verb == "ADD" {
+                if let Some(columns) = columns {
+                    let list: Vec<String> = columns.iter().map(|c| ident(c, PG)).collect();
+                    sql.push_str(&format!(" ({})", list.join(", ")));
+                }
+                if let Some(filter) = row_filter {
+                    sql.push_str(&format!(" WHERE ({})", filter.sql));
+                }
+            }
+            sql
+        }
+        PublicationTarget::Schema(s) => format!(
+            "TABLES IN SCHEMA {}",
+            ident(s.as_deref().unwrap_or("public"), PG)
+        ),
+    };
+    format!(
+        "ALTER PUBLICATION {} {verb} {what}",
+        ident(&m.publication, PG)
+    )
 }
 
 fn create_policy(p: &Policy) -> String {

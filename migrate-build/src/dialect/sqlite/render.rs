@@ -91,6 +91,10 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
                 format!("{} on {}", p.name, p.table),
             )
         }
+        Step::AddPublicationMember(m) | Step::DropPublicationMember(m) => {
+            no_object("publications", m.publication.clone())
+        }
+        Step::AlterPublication { next, .. } => no_object("publications", next.name.to_string()),
         Step::AttachPartition { table, .. } | Step::DetachPartition { table, .. } => {
             no_object("partitions", table.to_string())
         }

@@ -1,0 +1,1 @@
+CREATE TABLE profiles (id uuid PRIMARY KEY, username text NOT NULL);
