@@ -368,6 +368,7 @@ fn primary_unique_check_and_foreign_key_constraints() {
         parent.uniques,
         vec![
             UniqueConstraint {
+                include: Vec::new(),
                 on_conflict: None,
                 name: Some("parent_ba_key".into()),
                 columns: vec!["b".into(), "a".into()],
@@ -375,6 +376,7 @@ fn primary_unique_check_and_foreign_key_constraints() {
                 deferrable: Deferrable::InitiallyImmediate,
             },
             UniqueConstraint {
+                include: Vec::new(),
                 on_conflict: None,
                 name: Some("parent_c_key".into()),
                 columns: vec!["c".into()],

@@ -777,6 +777,7 @@ impl Spec {
                 .uniques
                 .iter()
                 .map(|k| UniqueConstraint {
+                    include: Vec::new(),
                     on_conflict: None,
                     name: k.name.clone(),
                     columns: k.columns.clone(),

@@ -325,6 +325,7 @@ fn read_uniques(
         uniques.push(UniqueConstraint {
             name,
             columns,
+            include: Vec::new(),
             nulls_not_distinct: false,
             deferrable: Deferrable::NotDeferrable,
             on_conflict,

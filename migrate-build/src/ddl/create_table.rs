@@ -334,7 +334,11 @@ fn copy_likes(
             if let Some(pk) = &source.primary_key {
                 pending.push(Pending {
                     name: None,
-                    kind: PendingKind::PrimaryKey(pk.columns.clone(), pk.deferrable),
+                    kind: PendingKind::PrimaryKey(
+                        pk.columns.clone(),
+                        pk.include.clone(),
+                        pk.deferrable,
+                    ),
                     not_valid: false,
                     on_conflict: None,
                 });
@@ -344,6 +348,7 @@ fn copy_likes(
                     name: None,
                     kind: PendingKind::Unique {
                         columns: u.columns.clone(),
+                        include: u.include.clone(),
                         nulls_not_distinct: u.nulls_not_distinct,
                         deferrable: u.deferrable,
                     },
@@ -366,6 +371,7 @@ fn copy_likes(
                     super::index::expression_colname(&e.sql, d)
                 }
             })
+            .chain(index.include.iter().cloned().map(Some))
             .collect();
         let addition = names::column_addition(&parts);
         let n = names::choose_name(
@@ -424,9 +430,11 @@ pub(super) struct Pending {
 }
 
 enum PendingKind {
-    PrimaryKey(Vec<String>, Deferrable),
+    /// Key columns, `INCLUDE` columns.
+    PrimaryKey(Vec<String>, Vec<String>, Deferrable),
     Unique {
         columns: Vec<String>,
+        include: Vec<String>,
         nulls_not_distinct: bool,
         deferrable: Deferrable,
     },
@@ -443,7 +451,8 @@ enum PendingKind {
     },
     Exclusion {
         definition: String,
-        columns: Vec<String>,
+        /// The names its index's default name is made of.
+        columns: Vec<Option<String>>,
         deferrable: Deferrable,
     },
     ForeignKey {
@@ -489,6 +498,7 @@ impl Pending {
                 name: pk.name.as_ref().map(|n| names::ident(n, d)),
                 kind: PendingKind::PrimaryKey(
                     index_columns(&pk.columns)?,
+                    idents(&pk.include),
                     deferrable(pk.characteristics.as_ref()),
                 ),
                 not_valid: false,
@@ -498,6 +508,7 @@ impl Pending {
                 name: u.name.as_ref().map(|n| names::ident(n, d)),
                 kind: PendingKind::Unique {
                     columns: index_columns(&u.columns)?,
+                    include: idents(&u.include),
                     nulls_not_distinct: matches!(
                         u.nulls_distinct,
                         ast::NullsDistinctOption::NotDistinct
@@ -554,13 +565,16 @@ impl Pending {
                 }
                 let text = bare.to_string();
                 let definition = text.strip_prefix("EXCLUDE ").unwrap_or(&text).to_string();
+                // The index's default name lists the key's columns (an
+                // expression as `expr`) and its INCLUDE columns.
                 let columns = x
                     .elements
                     .iter()
-                    .filter_map(|e| match &e.column.column.expr {
+                    .map(|e| match &e.column.column.expr {
                         ast::Expr::Identifier(id) => Some(names::ident(id, d)),
-                        _ => None,
+                        other => super::index::figure_colname(other, d),
                     })
+                    .chain(x.include.iter().map(|i| Some(names::ident(i, d))))
                     .collect();
                 Pending {
                     name: x.name.as_ref().map(|n| names::ident(n, d)),
@@ -669,6 +683,7 @@ pub(super) fn add_column(
                     name: cname.or_else(|| pk.name.as_ref().map(|n| names::ident(n, d))),
                     kind: PendingKind::PrimaryKey(
                         vec![col_name.clone()],
+                        Vec::new(),
                         deferrable(pk.characteristics.as_ref()),
                     ),
                     not_valid: false,
@@ -679,6 +694,7 @@ pub(super) fn add_column(
                 name: cname.or_else(|| u.name.as_ref().map(|n| names::ident(n, d))),
                 kind: PendingKind::Unique {
                     columns: vec![col_name.clone()],
+                    include: Vec::new(),
                     nulls_not_distinct: matches!(
                         u.nulls_distinct,
                         ast::NullsDistinctOption::NotDistinct
@@ -851,7 +867,7 @@ fn rowid_key(schema: &Schema, table: &QualifiedName, pending: &[Pending]) -> boo
         return false;
     };
     pending.iter().any(|p| match &p.kind {
-        PendingKind::PrimaryKey(columns, _) => match columns.as_slice() {
+        PendingKind::PrimaryKey(columns, ..) => match columns.as_slice() {
             [only] => t.column(only, Dialect::Sqlite).is_some_and(|c| {
                 c.ty.name.eq_ignore_ascii_case("INTEGER") && c.ty.modifiers.is_empty()
             }),
@@ -877,27 +893,29 @@ fn without_redundant_keys(pending: Vec<Pending>, d: Dialect) -> Fallible<Vec<Pen
     let (primary, uniques): (Vec<_>, Vec<_>) = keys
         .into_iter()
         .partition(|p| matches!(p.kind, PendingKind::PrimaryKey(..)));
-    let shape = |p: &Pending| -> Option<(Vec<String>, bool, Deferrable)> {
+    type Shape<'a> = (&'a [String], &'a [String], bool, Deferrable);
+    fn shape(p: &Pending) -> Option<Shape<'_>> {
         match &p.kind {
-            PendingKind::PrimaryKey(columns, deferrable) => {
-                Some((columns.clone(), false, *deferrable))
+            PendingKind::PrimaryKey(columns, include, deferrable) => {
+                Some((columns, include, false, *deferrable))
             }
             PendingKind::Unique {
                 columns,
+                include,
                 nulls_not_distinct,
                 deferrable,
-            } => Some((columns.clone(), *nulls_not_distinct, *deferrable)),
+            } => Some((columns, include, *nulls_not_distinct, *deferrable)),
             PendingKind::Check { .. }
             | PendingKind::Exclusion { .. }
             | PendingKind::UsingIndex { .. }
             | PendingKind::ForeignKey { .. } => None,
         }
+    }
+    let same_list = |a: &[String], b: &[String]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| d.same_name(x, y))
     };
-    let same = |a: &(Vec<String>, bool, Deferrable), b: &(Vec<String>, bool, Deferrable)| {
-        a.0.len() == b.0.len()
-            && a.0.iter().zip(&b.0).all(|(x, y)| d.same_name(x, y))
-            && a.1 == b.1
-            && a.2 == b.2
+    let same = |a: &Shape<'_>, b: &Shape<'_>| {
+        same_list(a.0, b.0) && same_list(a.1, b.1) && a.2 == b.2 && a.3 == b.3
     };
     let mut kept: Vec<Pending> = primary;
     for u in uniques {
@@ -964,8 +982,14 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
         }
     };
     match p.kind {
-        PendingKind::PrimaryKey(cols, deferrable) => {
+        PendingKind::PrimaryKey(_, include, _) | PendingKind::Unique { include, .. }
+            if d == Dialect::Sqlite && !include.is_empty() =>
+        {
+            return Err("INCLUDE on a key is PostgreSQL's".into());
+        }
+        PendingKind::PrimaryKey(cols, include, deferrable) => {
             let cols = check_columns(&cols)?;
+            let include = check_columns(&include)?;
             if table.primary_key.is_some() {
                 return Err(format!("table `{table_name}` already has a primary key"));
             }
@@ -983,24 +1007,35 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
             table.primary_key = Some(PrimaryKey {
                 name,
                 columns: cols,
+                include,
                 deferrable,
                 on_conflict: p.on_conflict,
             });
         }
         PendingKind::Unique {
             columns,
+            include,
             nulls_not_distinct,
             deferrable,
         } => {
             let cols = check_columns(&columns)?;
-            let addition =
-                names::column_addition(&cols.iter().cloned().map(Some).collect::<Vec<_>>());
+            let include = check_columns(&include)?;
+            // `ChooseIndexColumnNames` names the key's and the INCLUDE columns.
+            let addition = names::column_addition(
+                &cols
+                    .iter()
+                    .chain(&include)
+                    .cloned()
+                    .map(Some)
+                    .collect::<Vec<_>>(),
+            );
             let name = p.name.or_else(|| choose(Some(&addition), "key"));
             table_mut(schema, table_name)?
                 .uniques
                 .push(UniqueConstraint {
                     name,
                     columns: cols,
+                    include,
                     nulls_not_distinct,
                     deferrable,
                     on_conflict: p.on_conflict,
@@ -1032,6 +1067,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                 return Err(format!("index `{index_name}` is not a plain unique index"));
             }
             let name = Some(p.name.unwrap_or_else(|| index_name.name.clone()));
+            let (include, nulls_not_distinct) = (idx.include.clone(), idx.nulls_not_distinct);
             schema.indexes.remove(pos);
             let table = table_mut(schema, table_name)?;
             if primary {
@@ -1046,6 +1082,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                 table.primary_key = Some(PrimaryKey {
                     name,
                     columns,
+                    include,
                     deferrable,
                     on_conflict: None,
                 });
@@ -1053,7 +1090,8 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                 table.uniques.push(UniqueConstraint {
                     name,
                     columns,
-                    nulls_not_distinct: false,
+                    include,
+                    nulls_not_distinct,
                     deferrable,
                     on_conflict: None,
                 });
@@ -1077,8 +1115,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     "an EXCLUDE constraint on the partitioned table `{table_name}` is not modelled"
                 ));
             }
-            let addition =
-                names::column_addition(&columns.iter().cloned().map(Some).collect::<Vec<_>>());
+            let addition = names::column_addition(&columns);
             let name = p.name.or_else(|| choose(Some(&addition), "excl"));
             table_mut(schema, table_name)?
                 .exclusions

@@ -456,6 +456,14 @@ fn drop_dependents(schema: &mut Schema, mut gone: Vec<ObjectRef>, cascade: bool)
 fn create_type(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     let name_at = c.pos;
     let name = c.qualified()?;
+    // A shell type is a placeholder for a base type whose I/O functions are
+    // still to be created (pg_dump writes one before them); base types are
+    // not modelled, nor the placeholder, which `pg_type` holds apart.
+    if c.peek().is_none_or(|t| t.is_sym(";")) {
+        return Err(format!(
+            "CREATE TYPE `{name}` without a definition (a shell type) is not modelled"
+        ));
+    }
     let ns = name.schema.as_deref();
     if names::type_taken(schema, ns, &name.name) {
         return Err(format!("type `{name}` already exists"));

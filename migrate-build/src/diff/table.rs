@@ -111,6 +111,7 @@ impl<'a> TableDiff<'a> {
             (None, None) => false,
             (Some(a), Some(b)) => {
                 !same_columns(&a.columns, &b.columns, dialect)
+                    || !same_columns(&a.include, &b.include, dialect)
                     || (by_name && names_differ(a.name.as_deref(), b.name.as_deref(), dialect))
                     || a.deferrable != b.deferrable
                     || a.on_conflict != b.on_conflict
@@ -1271,6 +1272,7 @@ fn names_differ(a: Option<&str>, b: Option<&str>, dialect: Dialect) -> bool {
 
 fn same_unique(a: &UniqueConstraint, b: &UniqueConstraint, dialect: Dialect) -> bool {
     same_columns(&a.columns, &b.columns, dialect)
+        && same_columns(&a.include, &b.include, dialect)
         && a.nulls_not_distinct == b.nulls_not_distinct
         && a.deferrable == b.deferrable
         && a.on_conflict == b.on_conflict

@@ -117,6 +117,7 @@ fn rich(d: Dialect) -> Schema {
     };
     let mut users = keyed("users", d, vec![required(col("email", text))]);
     users.uniques.push(UniqueConstraint {
+        include: Vec::new(),
         on_conflict: None,
         name: Some("users_email_key".into()),
         columns: vec!["email".into()],
@@ -447,6 +448,7 @@ fn drop_column() {
     // A column a unique constraint uses cannot be dropped in place.
     let mut with_unique = keyed("users", LITE, vec![col("email", "TEXT")]);
     with_unique.uniques.push(UniqueConstraint {
+        include: Vec::new(),
         on_conflict: None,
         name: None,
         columns: vec!["email".into()],
@@ -612,6 +614,7 @@ fn constraints_are_matched_by_definition_on_sqlite() {
     let with_unique = |name: Option<&str>, column: &str| {
         let mut t = keyed("t", LITE, vec![col("a", "TEXT"), col("b", "TEXT")]);
         t.uniques.push(UniqueConstraint {
+            include: Vec::new(),
             on_conflict: None,
             name: name.map(str::to_string),
             columns: vec![column.into()],
@@ -652,6 +655,7 @@ fn primary_key_change_on_postgres() {
 fn a_foreign_key_on_a_replaced_unique_key_is_dropped_and_added_again() {
     let mut users = keyed("users", PG, vec![required(col("email", "text"))]);
     users.uniques.push(UniqueConstraint {
+        include: Vec::new(),
         on_conflict: None,
         name: Some("users_email_key".into()),
         columns: vec!["email".into()],
@@ -1404,6 +1408,7 @@ fn large(d: Dialect) -> Schema {
             ));
         }
         t.uniques.push(UniqueConstraint {
+            include: Vec::new(),
             on_conflict: None,
             name: Some(format!("{name}_code_key")),
             columns: vec!["code".into()],

@@ -1028,6 +1028,9 @@ pub struct PrimaryKey {
     /// (SQLite). The PostgreSQL interpreter fills in the server's default name.
     pub name: Option<String>,
     pub columns: Vec<String>,
+    /// PostgreSQL `INCLUDE (…)`: columns the key's index stores but does
+    /// not compare.
+    pub include: Vec<String>,
     /// PostgreSQL `DEFERRABLE [INITIALLY DEFERRED]`.
     pub deferrable: Deferrable,
     /// SQLite `ON CONFLICT …`: what an INSERT or UPDATE that breaks the key
@@ -1039,6 +1042,8 @@ pub struct PrimaryKey {
 pub struct UniqueConstraint {
     pub name: Option<String>,
     pub columns: Vec<String>,
+    /// PostgreSQL `INCLUDE (…)`, as on [`PrimaryKey`].
+    pub include: Vec<String>,
     /// PostgreSQL 15 `NULLS NOT DISTINCT`.
     pub nulls_not_distinct: bool,
     pub deferrable: Deferrable,

@@ -457,12 +457,18 @@ impl<'c> Context<'c> {
                fn.nspname::text, fc.relname::text, con.confupdtype, con.confdeltype,
                con.condeferrable, con.condeferred, pg_get_expr(con.conbin, con.conrelid),
                {nulls_not_distinct}, pg_get_constraintdef(con.oid), con.connoinherit,
-               con.convalidated, obj_description(con.oid, 'pg_constraint')
+               con.convalidated, obj_description(con.oid, 'pg_constraint'),
+               -- a key's INCLUDE columns: its index's columns after the key's
+               ARRAY(SELECT a.attname::text
+                     FROM generate_series(i.indnkeyatts, i.indnatts - 1) AS n(pos)
+                     JOIN pg_attribute a ON a.attrelid = con.conrelid
+                          AND a.attnum = i.indkey[n.pos]
+                     ORDER BY n.pos)
              FROM pg_constraint con
              JOIN pg_class c ON c.oid = con.conrelid
              LEFT JOIN pg_class fc ON fc.oid = con.confrelid
              LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-             LEFT JOIN pg_index i ON i.indexrelid = con.conindid AND con.contype = 'u'
+             LEFT JOIN pg_index i ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u')
              WHERE c.relnamespace = ANY($1) AND c.relkind IN ('r', 'p')
                AND con.contype IN ('p', 'u', 'c', 'f', 'x')
                -- copies a partitioned table's constraint makes on its partitions
@@ -496,6 +502,7 @@ impl<'c> Context<'c> {
                         on_conflict: None,
                         name: Some(name),
                         columns,
+                        include: get(&row, 17, what)?,
                         deferrable,
                     })
                 }
@@ -503,6 +510,7 @@ impl<'c> Context<'c> {
                     on_conflict: None,
                     name: Some(name),
                     columns,
+                    include: get(&row, 17, what)?,
                     nulls_not_distinct: get(&row, 12, what)?,
                     deferrable,
                 }),

@@ -10,8 +10,8 @@ use crate::dialect::{Dialect, DialectRules};
 use crate::plan::{ColumnChanges, CommentTarget, EnumUsage, EnumValuePosition, PlannedStep, Step};
 use crate::schema::{
     Column, ColumnStorage, ColumnType, Enum, ExclusionConstraint, Expr, Identity, Index, IndexExpr,
-    OpaqueKind, OpaqueObject, Policy, PolicyCommand, QualifiedName, ReplicaIdentity, Sequence,
-    SequenceOptions, StorageParam, Table, TableOptions, UniqueConstraint, View,
+    OpaqueKind, OpaqueObject, Policy, PolicyCommand, PrimaryKey, QualifiedName, ReplicaIdentity,
+    Sequence, SequenceOptions, StorageParam, Table, TableOptions, UniqueConstraint, View,
 };
 
 const PG: Dialect = Dialect::Postgres;
@@ -255,11 +255,9 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
         } => alter_column(table, previous, next, *changes),
 
         Step::AddPrimaryKey { table, primary_key } => one(format!(
-            "{} ADD {}PRIMARY KEY {}{}",
+            "{} ADD {}",
             alter_table(table, PG),
-            constraint_prefix(primary_key.name.as_deref(), PG),
-            column_list(&primary_key.columns, PG),
-            deferrable_suffix(primary_key.deferrable)
+            primary_key_clause(primary_key)
         )),
         Step::DropPrimaryKey { table, primary_key } => {
             let name = match &primary_key.name {
@@ -494,12 +492,7 @@ fn create_table(table: &Table, implicit: &[QualifiedName]) -> Result<Vec<String>
         lines.push(column_definition(&table.name, column, implicit)?);
     }
     if let Some(pk) = &table.primary_key {
-        lines.push(format!(
-            "{}PRIMARY KEY {}{}",
-            constraint_prefix(pk.name.as_deref(), PG),
-            column_list(&pk.columns, PG),
-            deferrable_suffix(pk.deferrable)
-        ));
+        lines.push(primary_key_clause(pk));
     }
     lines.extend(table.uniques.iter().map(unique_clause));
     lines.extend(table.checks.iter().map(|c| check_clause(c, PG)));
@@ -1211,9 +1204,19 @@ fn alter_column_statement(table: &QualifiedName, column: &str, actions: &[String
     }
 }
 
+fn primary_key_clause(pk: &PrimaryKey) -> String {
+    format!(
+        "{}PRIMARY KEY {}{}{}",
+        constraint_prefix(pk.name.as_deref(), PG),
+        column_list(&pk.columns, PG),
+        include_clause(&pk.include),
+        deferrable_suffix(pk.deferrable)
+    )
+}
+
 fn unique_clause(unique: &UniqueConstraint) -> String {
     format!(
-        "{}UNIQUE{} {}{}",
+        "{}UNIQUE{} {}{}{}",
         constraint_prefix(unique.name.as_deref(), PG),
         if unique.nulls_not_distinct {
             " NULLS NOT DISTINCT"
@@ -1221,8 +1224,18 @@ fn unique_clause(unique: &UniqueConstraint) -> String {
             ""
         },
         column_list(&unique.columns, PG),
+        include_clause(&unique.include),
         deferrable_suffix(unique.deferrable)
     )
+}
+
+/// ` INCLUDE (…)` of a key, or nothing.
+fn include_clause(include: &[String]) -> String {
+    if include.is_empty() {
+        String::new()
+    } else {
+        format!(" INCLUDE {}", column_list(include, PG))
+    }
 }
 
 fn exclusion_clause(x: &ExclusionConstraint) -> String {
@@ -1358,9 +1371,7 @@ fn create_index_on(index: &Index, only: &str) -> String {
     }
     let columns: Vec<String> = index.columns.iter().map(|c| index_column(c, PG)).collect();
     sql.push_str(&format!(" ({})", columns.join(", ")));
-    if !index.include.is_empty() {
-        sql.push_str(&format!(" INCLUDE {}", column_list(&index.include, PG)));
-    }
+    sql.push_str(&include_clause(&index.include));
     if index.nulls_not_distinct {
         sql.push_str(" NULLS NOT DISTINCT");
     }
@@ -1625,6 +1636,7 @@ mod tests {
     fn create_table_with_constraints_and_comments() {
         let mut t = users();
         t.uniques.push(UniqueConstraint {
+            include: Vec::new(),
             on_conflict: None,
             name: Some("users_email_key".into()),
             columns: vec!["email".into()],
@@ -2104,6 +2116,7 @@ mod tests {
             vec!["ALTER TABLE users DROP CONSTRAINT users_pkey"]
         );
         let unique = UniqueConstraint {
+            include: Vec::new(),
             on_conflict: None,
             name: None,
             columns: vec!["org".into(), "email".into()],
@@ -2188,6 +2201,7 @@ mod tests {
         );
         let long = "x".repeat(60);
         let unique = UniqueConstraint {
+            include: Vec::new(),
             on_conflict: None,
             name: None,
             columns: vec![long],

@@ -504,6 +504,7 @@ mod tests {
             ..Default::default()
         });
         t.uniques.push(UniqueConstraint {
+            include: Vec::new(),
             on_conflict: None,
             name: None,
             columns: vec!["name".into(), "author_id".into()],
@@ -836,6 +837,7 @@ mod tests {
             ..Default::default()
         };
         let unique = UniqueConstraint {
+            include: Vec::new(),
             on_conflict: None,
             name: None,
             columns: vec!["a".into()],
@@ -1038,6 +1040,7 @@ mod tests {
         ));
         let mut t = table("t", vec![col("a", "TEXT")]);
         t.uniques.push(UniqueConstraint {
+            include: Vec::new(),
             on_conflict: None,
             name: None,
             columns: vec!["a".into()],
