@@ -38,9 +38,32 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
         None => (std::borrow::Cow::Borrowed(text), Vec::new()),
     };
     let text = text.as_ref();
+    let mut storage = None;
+    let mut identity_names = Vec::new();
     let (text, mut conflicts) = match d {
         Dialect::Sqlite => table_conflict_clauses(text)?,
-        Dialect::Postgres => (std::borrow::Cow::Borrowed(text), Vec::new()),
+        Dialect::Postgres => {
+            let read = super::default_storage::without_defaults(
+                text,
+                super::default_storage::Statement::Table,
+            )?;
+            let tokens = scan::tokenize(&read.text, d)?;
+            refuse_typed_table(&tokens)?;
+            identity_names = super::pgdump::inline_identity_sequence_names(&tokens);
+            let text = match identity_names.as_slice() {
+                [] => read.text.clone(),
+                named => {
+                    let offset =
+                        |i: usize| tokens.offsets.get(i).copied().unwrap_or(read.text.len());
+                    let cuts = named
+                        .iter()
+                        .map(|(_, _, range)| (offset(range.start), offset(range.end)));
+                    std::borrow::Cow::Owned(blank(&read.text, cuts))
+                }
+            };
+            storage = Some(read);
+            (text, Vec::new())
+        }
     };
     let text = text.as_ref();
     let declared = match d {
@@ -52,7 +75,14 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     let ast::Statement::CreateTable(ct) = parsed else {
         return Err("expected a CREATE TABLE statement".into());
     };
+    if let Some(read) = &storage {
+        read.refuse_on_partitioned(ct.partition_by.is_some())?;
+    }
     let name = names::object_name(&ct.name, d)?;
+    for ((column, quoted), parts, _) in &identity_names {
+        let column = names::fold(column, *quoted, d);
+        super::alter_table::identity_sequence_named_by_default(schema, &name, &column, parts)?;
+    }
     // A table's name is a relation name, and its row type a type name.
     let ns = name.schema.as_deref();
     let taken = d == Dialect::Postgres
@@ -1348,9 +1378,41 @@ fn table_conflict_clauses(
     if cuts.is_empty() {
         return Ok((std::borrow::Cow::Borrowed(text), actions));
     }
+    Ok((std::borrow::Cow::Owned(blank(text, cuts)), actions))
+}
+
+/// `CREATE TABLE name OF type`: a typed table's columns are its composite
+/// type's (`pg_class.reloftype`), which the model does not hold.
+fn refuse_typed_table(tokens: &scan::Tokens) -> Fallible<()> {
+    let toks = &tokens.toks;
+    let Some(table) = toks.iter().position(|t| t.is_kw("TABLE")) else {
+        return Ok(());
+    };
+    let mut i = table + 1;
+    if toks.get(i).is_some_and(|t| t.is_kw("IF")) {
+        i += 3;
+    }
+    while matches!(toks.get(i), Some(Tok::Word { .. })) {
+        i += 1;
+        if toks.get(i).is_some_and(|t| t.is_sym(".")) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if toks.get(i).is_some_and(|t| t.is_kw("OF")) {
+        return Err(
+            "a typed table (`CREATE TABLE … OF type`) is not modelled: write its columns".into(),
+        );
+    }
+    Ok(())
+}
+
+/// `text` with the byte ranges `cuts` (in order) blanked rather than
+/// removed: later errors keep their line:col.
+pub(super) fn blank(text: &str, cuts: impl IntoIterator<Item = (usize, usize)>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    // Blanked rather than removed: later errors keep their line:col.
     for (start, end) in cuts {
         out.push_str(text.get(at..start).unwrap_or_default());
         let cut = text.get(start..end).unwrap_or_default();
@@ -1358,7 +1420,7 @@ fn table_conflict_clauses(
         at = end;
     }
     out.push_str(text.get(at..).unwrap_or_default());
-    Ok((std::borrow::Cow::Owned(out), actions))
+    out
 }
 
 /// SQLite takes any run of names, with an optional `(n)` or `(n, m)`, as a

@@ -23,10 +23,24 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
         }
         None => text,
     };
+    let read = match d {
+        Dialect::Postgres => Some(super::default_storage::without_defaults(
+            text,
+            super::default_storage::Statement::Index,
+        )?),
+        Dialect::Sqlite => None,
+    };
+    let text = read.as_ref().map_or(text, |r| &r.text);
     let ast::Statement::CreateIndex(ci) = scan::parse_statement(text, d)? else {
         return Err("expected a CREATE INDEX statement".into());
     };
     let table_name = names::object_name(&ci.table_name, d)?;
+    if let Some(read) = &read {
+        let partitioned = schema
+            .table(&table_name)
+            .is_some_and(|t| t.partition_by.is_some());
+        read.refuse_on_partitioned(partitioned)?;
+    }
     // Materialized views take indexes too; their columns are not modelled.
     let (table, table_name) = match (schema.table(&table_name), schema.view(&table_name)) {
         (Some(t), _) => (Some(t), t.name.clone()),

@@ -15,6 +15,7 @@
 mod alter_table;
 mod comments;
 mod create_table;
+mod default_storage;
 mod definition;
 #[cfg(test)]
 mod definition_tests;
