@@ -15,6 +15,9 @@ use crate::schema::{
 /// by the token scanner without losing the others.
 pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> Fallible<Outcome> {
     let d = schema.dialect;
+    if d == Dialect::Postgres {
+        create_table::refuse_set_column_lists(tokens)?;
+    }
     let mut c = scan::Cursor::new(tokens, d);
     c.expect(&["ALTER", "TABLE"])?;
     let if_exists = c.eat(&["IF", "EXISTS"]);

@@ -184,3 +184,23 @@ fn a_typed_table_is_refused() {
         "a typed table (`CREATE TABLE … OF type`) is not modelled",
     );
 }
+
+#[test]
+fn a_column_list_on_set_null_is_refused() {
+    let message = "a column list on a foreign key's `ON DELETE SET NULL (…)`/`SET DEFAULT (…)` is not modelled";
+    refused(
+        "CREATE TABLE t (a int, b int, UNIQUE (a, b));\nCREATE TABLE t10 (a int, b int, CONSTRAINT c FOREIGN KEY (a, b) REFERENCES t (a, b) ON DELETE SET NULL (a));",
+        2,
+        1,
+        message,
+    );
+    refused(
+        "CREATE TABLE t (a int, b int, UNIQUE (a, b));\nCREATE TABLE t10 (a int, b int);\nALTER TABLE t10 ADD FOREIGN KEY (a, b) REFERENCES t (a, b) ON DELETE SET DEFAULT (b);",
+        3,
+        1,
+        message,
+    );
+    let s = pg("CREATE TABLE t (a int, b int, UNIQUE (a, b));
+                CREATE TABLE t10 (a int, b int, FOREIGN KEY (a, b) REFERENCES t (a, b) ON DELETE SET NULL);");
+    assert_eq!(s.tables[1].foreign_keys.len(), 1);
+}
