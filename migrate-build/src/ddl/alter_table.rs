@@ -15,6 +15,9 @@ use crate::schema::{
 /// by the token scanner without losing the others.
 pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> Fallible<Outcome> {
     let d = schema.dialect;
+    if d == Dialect::Postgres {
+        create_table::refuse_set_column_lists(tokens)?;
+    }
     let mut c = scan::Cursor::new(tokens, d);
     c.expect(&["ALTER", "TABLE"])?;
     let if_exists = c.eat(&["IF", "EXISTS"]);
@@ -90,6 +93,21 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
                 None => action,
             },
         };
+        let stored = match d {
+            Dialect::Postgres => {
+                let read = super::default_storage::without_defaults(
+                    action,
+                    super::default_storage::Statement::AlterTable,
+                )?;
+                let partitioned = schema
+                    .table(&name)
+                    .is_some_and(|t| t.partition_by.is_some());
+                read.refuse_on_partitioned(partitioned)?;
+                read.text
+            }
+            Dialect::Sqlite => std::borrow::Cow::Borrowed(action),
+        };
+        let action: &str = &stored;
         // The statement of one action, unchanged, is that action's
         // statement: its tokens are read already (tokenizing again was a
         // fifth of an unoptimised replay). Parsed as rewritten otherwise, and
@@ -499,10 +517,21 @@ fn identity_sequence_is_default(
     c: &mut scan::Cursor<'_>,
     parts: &[super::pgdump::NamePart],
 ) -> Fallible<()> {
-    let d = schema.dialect;
     c.eat(&["ALTER"]);
     c.eat(&["COLUMN"]);
     let column = c.ident()?;
+    identity_sequence_named_by_default(schema, table, &column, parts)
+}
+
+/// Refuses an identity sequence name other than the one the server would
+/// choose: the model names no identity sequence.
+pub(super) fn identity_sequence_named_by_default(
+    schema: &Schema,
+    table: &QualifiedName,
+    column: &str,
+    parts: &[super::pgdump::NamePart],
+) -> Fallible<()> {
+    let d = schema.dialect;
     let given = names::qualify(
         parts
             .iter()
@@ -514,7 +543,7 @@ fn identity_sequence_is_default(
         schema,
         table.schema.as_deref(),
         &table.name,
-        Some(&column),
+        Some(column),
         "seq",
     );
     if given.schema == table.schema && d.same_name(&given.name, &expected) {

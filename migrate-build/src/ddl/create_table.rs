@@ -40,9 +40,33 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     let text = text.as_ref();
     let (text, key_storage) = key_storage_clauses(text, d)?;
     let text = text.as_ref();
+    let mut storage = None;
+    let mut identity_names = Vec::new();
     let (text, mut conflicts) = match d {
         Dialect::Sqlite => table_conflict_clauses(text)?,
-        Dialect::Postgres => (std::borrow::Cow::Borrowed(text), Vec::new()),
+        Dialect::Postgres => {
+            let read = super::default_storage::without_defaults(
+                text,
+                super::default_storage::Statement::Table,
+            )?;
+            let tokens = scan::tokenize(&read.text, d)?;
+            refuse_typed_table(&tokens)?;
+            refuse_set_column_lists(&tokens)?;
+            identity_names = super::pgdump::inline_identity_sequence_names(&tokens);
+            let text = match identity_names.as_slice() {
+                [] => read.text.clone(),
+                named => {
+                    let offset =
+                        |i: usize| tokens.offsets.get(i).copied().unwrap_or(read.text.len());
+                    let cuts = named
+                        .iter()
+                        .map(|(_, _, range)| (offset(range.start), offset(range.end)));
+                    std::borrow::Cow::Owned(blank(&read.text, cuts))
+                }
+            };
+            storage = Some(read);
+            (text, Vec::new())
+        }
     };
     let text = text.as_ref();
     let declared = match d {
@@ -54,7 +78,14 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     let ast::Statement::CreateTable(ct) = parsed else {
         return Err("expected a CREATE TABLE statement".into());
     };
+    if let Some(read) = &storage {
+        read.refuse_on_partitioned(ct.partition_by.is_some())?;
+    }
     let name = names::object_name(&ct.name, d)?;
+    for ((column, quoted), parts, _) in &identity_names {
+        let column = names::fold(column, *quoted, d);
+        super::alter_table::identity_sequence_named_by_default(schema, &name, &column, parts)?;
+    }
     // A table's name is a relation name, and its row type a type name.
     let ns = name.schema.as_deref();
     let taken = d == Dialect::Postgres
@@ -395,6 +426,7 @@ fn copy_likes(
                     super::index::expression_colname(&e.sql, d)
                 }
             })
+            .chain(index.include.iter().cloned().map(Some))
             .collect();
         let addition = names::column_addition(&parts);
         let n = names::choose_name(
@@ -474,7 +506,8 @@ enum PendingKind {
     },
     Exclusion {
         definition: String,
-        columns: Vec<String>,
+        /// The names its index's default name is made of.
+        columns: Vec<Option<String>>,
         deferrable: Deferrable,
     },
     ForeignKey {
@@ -633,14 +666,16 @@ impl Pending {
                 }
                 let text = bare.to_string();
                 let definition = text.strip_prefix("EXCLUDE ").unwrap_or(&text).to_string();
+                // The index's default name lists the key's columns (an
+                // expression as `expr`) and its INCLUDE columns.
                 let columns = x
                     .elements
                     .iter()
-                    .filter_map(|e| match &e.column.column.expr {
+                    .map(|e| match &e.column.column.expr {
                         ast::Expr::Identifier(id) => Some(names::ident(id, d)),
-                        _ => None,
+                        other => super::index::figure_colname(other, d),
                     })
-                    .chain(x.include.iter().map(|i| names::ident(i, d)))
+                    .chain(x.include.iter().map(|i| Some(names::ident(i, d))))
                     .collect();
                 Pending {
                     name: x.name.as_ref().map(|n| names::ident(n, d)),
@@ -785,7 +820,10 @@ fn key_storage_clauses(
     if cuts.is_empty() {
         return Ok((std::borrow::Cow::Borrowed(text), found));
     }
-    Ok((std::borrow::Cow::Owned(blank(text, &cuts)), found))
+    Ok((
+        std::borrow::Cow::Owned(blank(text, cuts.iter().map(|r| (r.start, r.end)))),
+        found,
+    ))
 }
 
 /// The `WITH (…)` of an `ALTER TABLE … ADD [CONSTRAINT n] PRIMARY KEY /
@@ -829,21 +867,6 @@ pub(super) fn key_storage_in_action(
         }
     }
     Ok(None)
-}
-
-/// `text` with each span replaced by spaces (newlines kept), so that
-/// positions in what remains are those of the source.
-fn blank(text: &str, spans: &[std::ops::Range<usize>]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for span in spans {
-        out.push_str(text.get(at..span.start).unwrap_or_default());
-        let cut = text.get(span.clone()).unwrap_or_default();
-        out.extend(cut.chars().map(|c| if c == '\n' { c } else { ' ' }));
-        at = span.end;
-    }
-    out.push_str(text.get(at..).unwrap_or_default());
-    out
 }
 
 fn unmodelled_fk(
@@ -1184,7 +1207,7 @@ fn rowid_key(schema: &Schema, table: &QualifiedName, pending: &[Pending]) -> boo
         return false;
     };
     pending.iter().any(|p| match &p.kind {
-        PendingKind::PrimaryKey(columns, _) => match columns.as_slice() {
+        PendingKind::PrimaryKey(columns, ..) => match columns.as_slice() {
             [only] => t.column(only, Dialect::Sqlite).is_some_and(|c| {
                 c.ty.name.eq_ignore_ascii_case("INTEGER") && c.ty.modifiers.is_empty()
             }),
@@ -1210,27 +1233,28 @@ fn without_redundant_keys(pending: Vec<Pending>, d: Dialect) -> Fallible<Vec<Pen
     let (primary, uniques): (Vec<_>, Vec<_>) = keys
         .into_iter()
         .partition(|p| matches!(p.kind, PendingKind::PrimaryKey(..)));
-    let shape = |p: &Pending| -> Option<(Vec<String>, bool, Deferrable)> {
+    type Shape<'a> = (&'a [String], &'a [String], bool, Deferrable);
+    fn shape(p: &Pending) -> Option<Shape<'_>> {
         match &p.kind {
             PendingKind::PrimaryKey(columns, deferrable) => {
-                Some((columns.clone(), false, *deferrable))
+                Some((columns, &p.index.include, false, *deferrable))
             }
             PendingKind::Unique {
                 columns,
                 nulls_not_distinct,
                 deferrable,
-            } => Some((columns.clone(), *nulls_not_distinct, *deferrable)),
+            } => Some((columns, &p.index.include, *nulls_not_distinct, *deferrable)),
             PendingKind::Check { .. }
             | PendingKind::Exclusion { .. }
             | PendingKind::UsingIndex { .. }
             | PendingKind::ForeignKey { .. } => None,
         }
+    }
+    let same_list = |a: &[String], b: &[String]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| d.same_name(x, y))
     };
-    let same = |a: &(Vec<String>, bool, Deferrable), b: &(Vec<String>, bool, Deferrable)| {
-        a.0.len() == b.0.len()
-            && a.0.iter().zip(&b.0).all(|(x, y)| d.same_name(x, y))
-            && a.1 == b.1
-            && a.2 == b.2
+    let same = |a: &Shape<'_>, b: &Shape<'_>| {
+        same_list(a.0, b.0) && same_list(a.1, b.1) && a.2 == b.2 && a.3 == b.3
     };
     let mut kept: Vec<Pending> = primary;
     for u in uniques {
@@ -1435,8 +1459,7 @@ fn add_constraint(schema: &mut Schema, table_name: &QualifiedName, p: Pending) -
                     "an EXCLUDE constraint on the partitioned table `{table_name}` is not modelled"
                 ));
             }
-            let addition =
-                names::column_addition(&columns.iter().cloned().map(Some).collect::<Vec<_>>());
+            let addition = names::column_addition(&columns);
             let name = p.name.or_else(|| choose(Some(&addition), "excl"));
             table_mut(schema, table_name)?
                 .exclusions
@@ -1669,9 +1692,66 @@ fn table_conflict_clauses(
     if cuts.is_empty() {
         return Ok((std::borrow::Cow::Borrowed(text), actions));
     }
-    // Blanked rather than removed: later errors keep their line:col.
-    let spans: Vec<_> = cuts.into_iter().map(|(start, end)| start..end).collect();
-    Ok((std::borrow::Cow::Owned(blank(text, &spans)), actions))
+    Ok((std::borrow::Cow::Owned(blank(text, cuts)), actions))
+}
+
+/// `ON DELETE SET NULL (a)` / `SET DEFAULT (a)` (PostgreSQL 15): which of
+/// a foreign key's columns the action sets (`confdelsetcols`) is not in the
+/// model, nor read by sqlparser.
+pub(super) fn refuse_set_column_lists(tokens: &scan::Tokens) -> Fallible<()> {
+    let set_columns = tokens.toks.windows(5).any(|w| {
+        w[0].is_kw("ON")
+            && w[1].is_kw("DELETE")
+            && w[2].is_kw("SET")
+            && (w[3].is_kw("NULL") || w[3].is_kw("DEFAULT"))
+            && w[4].is_sym("(")
+    });
+    if set_columns {
+        return Err("a column list on a foreign key's `ON DELETE SET NULL (…)`/`SET DEFAULT (…)` is not modelled: the action sets every column of the key without one".into());
+    }
+    Ok(())
+}
+
+/// `CREATE TABLE name OF type`: a typed table's columns are its composite
+/// type's (`pg_class.reloftype`), which the model does not hold.
+fn refuse_typed_table(tokens: &scan::Tokens) -> Fallible<()> {
+    let toks = &tokens.toks;
+    let Some(table) = toks.iter().position(|t| t.is_kw("TABLE")) else {
+        return Ok(());
+    };
+    let mut i = table + 1;
+    if toks.get(i).is_some_and(|t| t.is_kw("IF")) {
+        i += 3;
+    }
+    while matches!(toks.get(i), Some(Tok::Word { .. })) {
+        i += 1;
+        if toks.get(i).is_some_and(|t| t.is_sym(".")) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if toks.get(i).is_some_and(|t| t.is_kw("OF")) {
+        return Err(
+            "a typed table (`CREATE TABLE … OF type`) is not modelled: write its columns".into(),
+        );
+    }
+    Ok(())
+}
+
+/// `text` with the byte ranges `cuts` (in order) blanked rather than
+/// removed: later errors keep their line:col.
+pub(super) fn blank(text: &str, cuts: impl IntoIterator<Item = (usize, usize)>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in cuts {
+        out.push_str(text.get(at..start).unwrap_or_default());
+        let cut = text.get(start..end).unwrap_or_default();
+        out.extend(cut.chars().map(|c| if c == '\n' { c } else { ' ' }));
+        at = end;
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    out
 }
 
 /// SQLite takes any run of names, with an optional `(n)` or `(n, m)`, as a

@@ -23,10 +23,24 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
         }
         None => text,
     };
+    let read = match d {
+        Dialect::Postgres => Some(super::default_storage::without_defaults(
+            text,
+            super::default_storage::Statement::Index,
+        )?),
+        Dialect::Sqlite => None,
+    };
+    let text = read.as_ref().map_or(text, |r| &r.text);
     let ast::Statement::CreateIndex(ci) = scan::parse_statement(text, d)? else {
         return Err("expected a CREATE INDEX statement".into());
     };
     let table_name = names::object_name(&ci.table_name, d)?;
+    if let Some(read) = &read {
+        let partitioned = schema
+            .table(&table_name)
+            .is_some_and(|t| t.partition_by.is_some());
+        read.refuse_on_partitioned(partitioned)?;
+    }
     // Materialized views take indexes too; their columns are not modelled.
     let (table, table_name) = match (schema.table(&table_name), schema.view(&table_name)) {
         (Some(t), _) => (Some(t), t.name.clone()),
@@ -89,6 +103,11 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
             statistics: None,
         });
     }
+    let include = ci
+        .include
+        .iter()
+        .map(|i| names::ident(i, d))
+        .collect::<Vec<_>>();
     let name = match &ci.name {
         Some(n) => {
             let mut n = names::object_name(n, d)?;
@@ -108,6 +127,8 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
                         IndexExpr::Column(c) => Some(c.clone()),
                         IndexExpr::Expression(_) => figure_colname(&source.column.expr, d),
                     })
+                    // `ChooseIndexColumnNames` names the INCLUDE columns too.
+                    .chain(include.iter().cloned().map(Some))
                     .collect();
                 let addition = names::column_addition(&parts);
                 let n = names::choose_name(
@@ -161,11 +182,6 @@ pub(super) fn create(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> 
             }
         }
     }
-    let include = ci
-        .include
-        .iter()
-        .map(|i| names::ident(i, d))
-        .collect::<Vec<_>>();
     if !ci.index_options.is_empty() || !ci.alter_options.is_empty() {
         return Err("index options other than WITH (…) are not modelled".into());
     }
@@ -194,21 +210,65 @@ pub(super) fn expression_colname(sql: &str, d: Dialect) -> Option<String> {
     figure_colname(&scan::parse_expr(sql, d)?, d)
 }
 
-/// PostgreSQL's `FigureColname` for an index expression: a function call is
-/// named after the function, a cast after its type; anything else is `expr`
-/// (`None` here).
-fn figure_colname(expr: &ast::Expr, d: Dialect) -> Option<String> {
+/// PostgreSQL's `FigureColname` for an index expression: a column is named
+/// after itself, a function call after the function, a cast of what has no
+/// better name after its type; anything else is `expr` (`None` here).
+pub(super) fn figure_colname(expr: &ast::Expr, d: Dialect) -> Option<String> {
+    figure(expr, d).map(|(name, _)| name)
+}
+
+/// The name and its strength (`FigureColnameInternal`: 2 for a column or
+/// function, 1 for a fallback such as a cast's type).
+fn figure(expr: &ast::Expr, d: Dialect) -> Option<(String, u8)> {
     match expr {
-        ast::Expr::Nested(inner) => figure_colname(inner, d),
-        ast::Expr::Function(f) => names::object_name(&f.name, d).ok().map(|q| q.name),
+        ast::Expr::Nested(inner) => figure(inner, d),
+        ast::Expr::Identifier(id) => Some((names::ident(id, d), 2)),
+        ast::Expr::CompoundIdentifier(ids) => ids.last().map(|id| (names::ident(id, d), 2)),
+        ast::Expr::Function(f) => names::object_name(&f.name, d).ok().map(|q| (q.name, 2)),
         ast::Expr::Cast {
             expr, data_type, ..
-        } => figure_colname(expr, d).or_else(|| {
-            let ty = data_type.to_string().to_ascii_lowercase();
-            let base = ty.split(['(', '[']).next().unwrap_or_default().trim();
-            base.rsplit('.').next().map(str::to_string)
-        }),
-        ast::Expr::Case { .. } => Some("case".into()),
+        } => match figure(expr, d) {
+            Some(strong @ (_, 2)) => Some(strong),
+            _ => Some((grammar_type_name(&data_type.to_string()), 1)),
+        },
+        ast::Expr::Case { .. } => Some(("case".into(), 1)),
         _ => None,
     }
+}
+
+/// The last part of the name the grammar gives a type as written: the SQL
+/// spellings (`bigint`, `double precision`, `timestamp with time zone`) are
+/// `pg_catalog`'s internal names (`int8`, `float8`, `timestamptz`).
+fn grammar_type_name(written: &str) -> String {
+    let lower = written.to_ascii_lowercase();
+    let zoned = lower.contains(" with time zone");
+    let precision = lower
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split(')').next())
+        .and_then(|p| p.trim().parse::<u32>().ok());
+    let base = lower
+        .split(['(', '['])
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_end_matches(" with time zone")
+        .trim_end_matches(" without time zone");
+    let last = base.rsplit('.').next().unwrap_or(base).trim_matches('"');
+    match last {
+        "int" | "integer" => "int4",
+        "smallint" => "int2",
+        "bigint" => "int8",
+        "real" => "float4",
+        "float" if precision.is_some_and(|p| p <= 24) => "float4",
+        "float" | "double precision" => "float8",
+        "boolean" => "bool",
+        "decimal" | "dec" => "numeric",
+        "character varying" | "char varying" => "varchar",
+        "character" | "char" if !base.ends_with('"') => "bpchar",
+        "timestamp" if zoned => "timestamptz",
+        "time" if zoned => "timetz",
+        "bit varying" => "varbit",
+        other => other,
+    }
+    .to_string()
 }

@@ -15,6 +15,7 @@
 mod alter_table;
 mod comments;
 mod create_table;
+mod default_storage;
 mod definition;
 #[cfg(test)]
 mod definition_tests;
@@ -548,7 +549,9 @@ pub fn parse_partition_key(sql: &str, dialect: Dialect) -> Option<crate::schema:
     partition::parse_key(sql, dialect)
 }
 
-pub(crate) use partition::{detached, server_copy_name, server_key_copy_name, uninherited};
+pub(crate) use partition::{
+    detached, index_columns, server_copy_name, server_key_copy_name, uninherited,
+};
 
 /// What one statement did.
 pub(crate) enum Outcome {
@@ -615,3 +618,5 @@ fn interpret(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod written_tests;

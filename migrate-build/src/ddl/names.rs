@@ -285,8 +285,11 @@ pub(crate) fn name_taken(schema: &Schema, namespace: Option<&str>, name: &str) -
     relation_taken(schema, namespace, name)
 }
 
-/// `ChooseIndexColumnNames` + `ChooseIndexNameAddition`: column names (or
-/// `expr`, made unique within the list) joined with `_`.
+/// `ChooseIndexColumnNames` + `ChooseIndexNameAddition`: the names of an
+/// index's columns, key and INCLUDE (an expression's [`figure_colname`] or
+/// `expr`), made unique within the list, joined with `_`.
+///
+/// [`figure_colname`]: super::index::figure_colname
 pub(crate) fn column_addition(columns: &[Option<String>]) -> String {
     let mut used: Vec<String> = Vec::new();
     for col in columns {
@@ -295,6 +298,8 @@ pub(crate) fn column_addition(columns: &[Option<String>]) -> String {
         let mut n = 0;
         while used.contains(&name) {
             n += 1;
+            // The server clips a 63-byte name for its counter; a name that
+            // long has filled the addition already, so it never shows.
             name = format!("{base}{n}");
         }
         used.push(name);
@@ -357,6 +362,8 @@ mod tests {
             "a_b"
         );
         assert_eq!(column_addition(&[None, None]), "expr_expr1");
+        let repeated = column_addition(&[Some("a".into()), Some("a".into()), Some("a".into())]);
+        assert_eq!(repeated, "a_a1_a2");
     }
 
     #[test]

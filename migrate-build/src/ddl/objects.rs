@@ -106,10 +106,21 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
     if c.eat(&["TYPE"]) {
         return create_type(schema, text, c);
     }
+    let trusted = c.eat(&["TRUSTED"]);
+    let procedural = c.eat(&["PROCEDURAL"]);
+    if c.eat(&["LANGUAGE"]) {
+        return create_language(c, or_replace);
+    }
+    if trusted || procedural {
+        return Err(format!("expected LANGUAGE {}", c.here()));
+    }
     let materialized = c.eat(&["MATERIALIZED"]);
-    let _recursive = c.eat(&["RECURSIVE"]);
+    let recursive = c.eat(&["RECURSIVE"]);
     if c.eat(&["VIEW"]) {
-        return create_view(schema, text, c, or_replace, materialized);
+        return create_view(schema, text, c, or_replace, materialized, recursive);
+    }
+    if recursive {
+        return Err(format!("expected VIEW {}", c.here()));
     }
     let unlogged = c.eat(&["UNLOGGED"]);
     if c.eat(&["SEQUENCE"]) {
@@ -515,9 +526,42 @@ fn drop_dependents(schema: &mut Schema, mut gone: Vec<ObjectRef>, cascade: bool)
     Ok(())
 }
 
+/// `CREATE [OR REPLACE] [TRUSTED] [PROCEDURAL] LANGUAGE plpgsql` (old
+/// pg_dump versions write it): the server makes it `CREATE EXTENSION
+/// [IF NOT EXISTS] plpgsql`, and plpgsql is built in. Other languages are
+/// extensions of their own (`CREATE EXTENSION plperl`), or handlers the
+/// model does not hold.
+fn create_language(c: &mut Cursor<'_>, or_replace: bool) -> Fallible<Outcome> {
+    let name = c.ident()?;
+    if name != BUILT_IN_EXTENSION {
+        return Err(format!(
+            "CREATE LANGUAGE `{name}` is not modelled: create the extension that brings it (`CREATE EXTENSION {name}`)"
+        ));
+    }
+    if !c.at_end() {
+        return Err(format!(
+            "CREATE LANGUAGE option {} is not modelled",
+            c.here()
+        ));
+    }
+    if or_replace {
+        Ok(Outcome::Applied)
+    } else {
+        Err(format!("extension `{name}` already exists"))
+    }
+}
+
 fn create_type(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcome> {
     let name_at = c.pos;
     let name = c.qualified()?;
+    // A shell type is a placeholder for a base type whose I/O functions are
+    // still to be created (pg_dump writes one before them); base types are
+    // not modelled, nor the placeholder, which `pg_type` holds apart.
+    if c.peek().is_none_or(|t| t.is_sym(";")) {
+        return Err(format!(
+            "CREATE TYPE `{name}` without a definition (a shell type) is not modelled"
+        ));
+    }
     let ns = name.schema.as_deref();
     if names::type_taken(schema, ns, &name.name) {
         return Err(format!("type `{name}` already exists"));
@@ -575,6 +619,7 @@ fn create_view(
     c: &mut Cursor<'_>,
     or_replace: bool,
     materialized: bool,
+    recursive: bool,
 ) -> Fallible<Outcome> {
     let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
     let name = c.qualified()?;
@@ -659,6 +704,22 @@ fn create_view(
                 || names::type_taken(schema, name.schema.as_deref(), &name.name))
     {
         return Err(format!("relation `{name}` already exists"));
+    }
+    let recursive_body;
+    if recursive {
+        if column_names.is_empty() {
+            return Err("CREATE RECURSIVE VIEW needs its column names".into());
+        }
+        // The server's own rewrite (`makeRecursiveViewSelect`): the body
+        // becomes a recursive query named after the view, read whole.
+        use crate::dialect::quote::ident;
+        let cte = ident(&name.name, d);
+        let columns: Vec<String> = column_names.iter().map(|c| ident(c, d)).collect();
+        let columns = columns.join(", ");
+        recursive_body =
+            format!("WITH RECURSIVE {cte}({columns}) AS ({body}) SELECT {columns} FROM {cte}");
+        body = &recursive_body;
+        column_names.clear();
     }
     let definition = if column_names.is_empty() {
         definition::view(schema, body)

@@ -622,8 +622,8 @@ pub(super) fn create_partition(
     Ok(table)
 }
 
-/// The primary key (`None`) and unique constraints (their columns) of a
-/// table, by name: what a partition gets a copy of.
+/// The primary key (`None`) and unique constraints (their index's columns:
+/// key, then INCLUDE) of a table, by name: what a partition gets a copy of.
 fn keys_of(table: &Table) -> Vec<(String, Option<Vec<String>>)> {
     table
         .primary_key
@@ -633,13 +633,18 @@ fn keys_of(table: &Table) -> Vec<(String, Option<Vec<String>>)> {
             table
                 .uniques
                 .iter()
-                .filter_map(|u| Some((u.name.clone()?, Some(u.columns.clone())))),
+                .filter_map(|u| Some((u.name.clone()?, Some(index_columns(u))))),
         )
         .collect()
 }
 
+/// A unique constraint's index columns: its key's, then its INCLUDE ones.
+pub(crate) fn index_columns(u: &crate::schema::UniqueConstraint) -> Vec<String> {
+    u.columns.iter().chain(&u.index.include).cloned().collect()
+}
+
 /// The name the server gives the copy it makes on `table` of a primary key
-/// (`None`) or of a unique constraint on `columns` (`ChooseIndexName`:
+/// (`None`) or of a unique constraint with these [`index_columns`] (`ChooseIndexName`:
 /// `<table>_pkey`, `<table>_<columns>_key`).
 pub(crate) fn server_key_copy_name(
     schema: &Schema,
@@ -759,7 +764,7 @@ fn take_matching_key(
             let pos = table
                 .uniques
                 .iter()
-                .position(|u| same_cols(&u.columns, columns))?;
+                .position(|u| same_cols(&index_columns(u), columns))?;
             table.uniques.remove(pos).name
         }
     }
@@ -780,6 +785,7 @@ pub(crate) fn server_copy_name(
             IndexExpr::Column(c) => Some(c.clone()),
             IndexExpr::Expression(e) => super::index::expression_colname(&e.sql, d),
         })
+        .chain(index.include.iter().cloned().map(Some))
         .collect();
     let addition = names::column_addition(&parts);
     names::choose_name(

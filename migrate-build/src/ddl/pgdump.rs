@@ -215,6 +215,89 @@ pub(super) fn identity_sequence_name(
     Some((start + at..start + i, parts))
 }
 
+/// In a `CREATE TABLE`'s column list, each `… AS IDENTITY (SEQUENCE NAME s
+/// …)`: the column's name as written, the sequence name's parts, and the
+/// token range to leave out (the parentheses too when the name was their
+/// only option). sqlparser does not read that option.
+pub(super) fn inline_identity_sequence_names(
+    tokens: &Tokens,
+) -> Vec<(NamePart, Vec<NamePart>, std::ops::Range<usize>)> {
+    let toks = &tokens.toks;
+    let mut out = Vec::new();
+    let Some(open) = toks.iter().position(|t| t.is_sym("(") || t.is_kw("AS")) else {
+        return out;
+    };
+    if !toks[open].is_sym("(") {
+        return out;
+    }
+    let mut depth = 1usize;
+    let mut column: Option<NamePart> = None;
+    let mut item_start = true;
+    let mut identity = false;
+    let mut options_open = None;
+    let mut i = open + 1;
+    while i < toks.len() {
+        let t = &toks[i];
+        if depth == 1 && item_start {
+            item_start = false;
+            identity = false;
+            column = match t {
+                Tok::Word { text, quoted } => Some((text.clone(), *quoted)),
+                _ => None,
+            };
+        }
+        if t.is_sym("(") {
+            depth += 1;
+            if depth == 2 && identity {
+                options_open = Some(i);
+            }
+        } else if t.is_sym(")") {
+            depth -= 1;
+            if depth == 0 {
+                break;
+            }
+            if depth == 1 {
+                options_open = None;
+            }
+        } else if t.is_sym(",") && depth == 1 {
+            item_start = true;
+        } else if depth == 1 && t.is_kw("IDENTITY") {
+            identity = true;
+        } else if depth == 2
+            && options_open.is_some()
+            && t.is_kw("SEQUENCE")
+            && toks.get(i + 1).is_some_and(|t| t.is_kw("NAME"))
+        {
+            let mut parts = Vec::new();
+            let mut j = i + 2;
+            while let Some(Tok::Word { text, quoted }) = toks.get(j) {
+                parts.push((text.clone(), *quoted));
+                j += 1;
+                if toks.get(j).is_some_and(|t| t.is_sym(".")) {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            let (Some(col), Some(open)) = (column.clone(), options_open) else {
+                i += 1;
+                continue;
+            };
+            // `(SEQUENCE NAME s)`: without the name the parentheses hold nothing.
+            let range = if open + 1 == i && toks.get(j).is_some_and(|t| t.is_sym(")")) {
+                open..j + 1
+            } else {
+                i..j
+            };
+            out.push((col, parts, range));
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -511,19 +511,27 @@ fn rebuild_changes(previous: &Table, next: &Table) -> Vec<String> {
     if kept != order {
         out.push("reorder columns".into());
     }
-    let pk_columns = |pk: &PrimaryKey| pk.columns.join(", ");
+    let pk_columns = |pk: &PrimaryKey| {
+        let include = match pk.index.include.as_slice() {
+            [] => String::new(),
+            include => format!(" INCLUDE ({})", include.join(", ")),
+        };
+        format!("({}){include}", pk.columns.join(", "))
+    };
     match (&previous.primary_key, &next.primary_key) {
-        (Some(a), Some(b)) if !same_names(&a.columns, &b.columns) => out.push(format!(
-            "primary key ({}) → ({})",
-            pk_columns(a),
-            pk_columns(b)
-        )),
-        (None, Some(b)) => out.push(format!("add primary key ({})", pk_columns(b))),
-        (Some(a), None) => out.push(format!("drop primary key ({})", pk_columns(a))),
+        (Some(a), Some(b))
+            if !same_names(&a.columns, &b.columns)
+                || !same_names(&a.index.include, &b.index.include) =>
+        {
+            out.push(format!("primary key {} → {}", pk_columns(a), pk_columns(b)))
+        }
+        (None, Some(b)) => out.push(format!("add primary key {}", pk_columns(b))),
+        (Some(a), None) => out.push(format!("drop primary key {}", pk_columns(a))),
         (Some(_), Some(_)) | (None, None) => {}
     }
     let same_unique = |a: &UniqueConstraint, b: &UniqueConstraint| {
         same_names(&a.columns, &b.columns)
+            && same_names(&a.index.include, &b.index.include)
             && a.nulls_not_distinct == b.nulls_not_distinct
             && a.deferrable == b.deferrable
     };

@@ -239,9 +239,10 @@ pub(super) fn push_key_copies(differ: &mut Differ<'_>, tables: &TableChanges<'_>
         for (kept, add) in keys {
             let (name, columns) = match &add {
                 Step::AddPrimaryKey { primary_key, .. } => (primary_key.name.as_deref(), None),
-                Step::AddUnique { unique, .. } => {
-                    (unique.name.as_deref(), Some(unique.columns.clone()))
-                }
+                Step::AddUnique { unique, .. } => (
+                    unique.name.as_deref(),
+                    Some(crate::ddl::index_columns(unique)),
+                ),
                 _ => continue,
             };
             let Some(name) = name else { continue };

@@ -445,6 +445,11 @@ impl<'c> Context<'c> {
         } else {
             "false"
         };
+        let set_columns = if self.server_version >= 150000 {
+            "con.confdelsetcols IS NOT NULL"
+        } else {
+            "false"
+        };
         // Column lists keep constraint order (conkey order), names resolved here
         // because a foreign key may point into a schema that is not selected.
         let sql = format!(
@@ -462,7 +467,8 @@ impl<'c> Context<'c> {
                ARRAY(SELECT a.attname::text FROM unnest(ki.indkey) WITH ORDINALITY k(num, ord)
                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
                      WHERE k.ord > ki.indnkeyatts ORDER BY k.ord),
-               COALESCE(kc.reloptions, '{{}}')::text[]
+               COALESCE(kc.reloptions, '{{}}')::text[],
+               {set_columns}
              FROM pg_constraint con
              JOIN pg_class c ON c.oid = con.conrelid
              LEFT JOIN pg_class fc ON fc.oid = con.confrelid
@@ -537,6 +543,12 @@ impl<'c> Context<'c> {
                     });
                 }
                 'f' => {
+                    if get::<bool>(&row, 19, what)? {
+                        return Err(IntrospectError::NotModelled {
+                            what: "a foreign key's ON DELETE SET NULL/SET DEFAULT column list",
+                            name: format!("{}.{name}", table.name),
+                        });
+                    }
                     let schema: Option<String> = get(&row, 5, what)?;
                     let referenced: Option<String> = get(&row, 6, what)?;
                     let (Some(schema), Some(referenced)) = (schema, referenced) else {

@@ -1292,13 +1292,20 @@ fn unique_clause(unique: &UniqueConstraint) -> String {
 
 /// ` INCLUDE (…) WITH (…)` of a key's index, in the grammar's order.
 fn key_index_clause(index: &KeyIndex) -> String {
-    let mut out = String::new();
-    if !index.include.is_empty() {
-        out.push_str(" INCLUDE ");
-        out.push_str(&column_list(&index.include, PG));
+    format!(
+        "{}{}",
+        include_clause(&index.include),
+        with_storage(&index.storage)
+    )
+}
+
+/// ` INCLUDE (…)`, or nothing.
+fn include_clause(include: &[String]) -> String {
+    if include.is_empty() {
+        String::new()
+    } else {
+        format!(" INCLUDE {}", column_list(include, PG))
     }
-    out.push_str(&with_storage(&index.storage));
-    out
 }
 
 fn exclusion_clause(x: &ExclusionConstraint) -> String {
@@ -1434,9 +1441,7 @@ fn create_index_on(index: &Index, only: &str) -> String {
     }
     let columns: Vec<String> = index.columns.iter().map(|c| index_column(c, PG)).collect();
     sql.push_str(&format!(" ({})", columns.join(", ")));
-    if !index.include.is_empty() {
-        sql.push_str(&format!(" INCLUDE {}", column_list(&index.include, PG)));
-    }
+    sql.push_str(&include_clause(&index.include));
     if index.nulls_not_distinct {
         sql.push_str(" NULLS NOT DISTINCT");
     }

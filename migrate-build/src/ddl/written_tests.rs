@@ -1,0 +1,206 @@
+//! Statements as real applications and old pg_dump versions write them:
+//! each is read into the model as the server stores it, or refused at its
+//! line and column.
+
+use super::*;
+use crate::schema::QualifiedName;
+
+fn pg(sql: &str) -> Schema {
+    let file = SourceFile {
+        path: "schema.sql",
+        sql,
+    };
+    match parse_schema(Dialect::Postgres, &[file]) {
+        Ok((schema, _)) => schema,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn pg_err(sql: &str) -> DdlError {
+    let file = SourceFile {
+        path: "schema.sql",
+        sql,
+    };
+    parse_schema(Dialect::Postgres, &[file]).expect_err("expected an error")
+}
+
+fn refused(sql: &str, line: usize, column: usize, message: &str) {
+    let e = pg_err(sql);
+    assert_eq!((e.line, e.column), (line, column), "{e}");
+    assert!(e.message.contains(message), "{e}");
+}
+
+#[test]
+fn a_shell_type_is_refused() {
+    refused(
+        "CREATE TABLE t (a int);\nCREATE TYPE public.shell;",
+        2,
+        1,
+        "CREATE TYPE `shell` without a definition (a shell type) is not modelled",
+    );
+    let s = pg("CREATE TYPE pair AS (a int, b int);");
+    assert_eq!(s.opaque.len(), 1);
+    assert!(s.table(&QualifiedName::new("pair")).is_none());
+}
+
+#[test]
+fn default_key_names_count_include_columns() {
+    let s = pg(
+        "CREATE TABLE t (a int, b int, c int, PRIMARY KEY (c) INCLUDE (a),
+                    UNIQUE NULLS NOT DISTINCT (a, b) INCLUDE (a));
+                CREATE INDEX ON t (a) INCLUDE (b, a);
+                CREATE INDEX ON t (((a + 1)::bigint), (b::text), lower(c::text));",
+    );
+    let t = s.table(&QualifiedName::new("t")).expect("table");
+    assert_eq!(t.primary_key.as_ref().unwrap().index.include, ["a"]);
+    assert_eq!(t.uniques[0].name.as_deref(), Some("t_a_b_a1_key"));
+    assert_eq!(t.uniques[0].index.include, ["a"]);
+    let names: Vec<&str> = s.indexes.iter().map(|i| i.name.name.as_str()).collect();
+    assert_eq!(names, ["t_a_b_a1_idx", "t_int8_b_lower_idx"]);
+}
+
+#[test]
+fn default_tablespace_and_access_method_are_no_clause() {
+    let written = pg("CREATE TABLE t (a int, b int,
+                          CONSTRAINT t_pk PRIMARY KEY (a) USING INDEX TABLESPACE pg_default)
+                      USING heap WITH (fillfactor = 70) TABLESPACE pg_default;
+                      CREATE INDEX t_b ON t (b) TABLESPACE \"pg_default\" WHERE b > 0;
+                      ALTER TABLE t ADD CONSTRAINT t_b_key UNIQUE (b) USING INDEX TABLESPACE pg_default;");
+    let plain = pg(
+        "CREATE TABLE t (a int, b int, CONSTRAINT t_pk PRIMARY KEY (a))
+                    WITH (fillfactor = 70);
+                    CREATE INDEX t_b ON t (b) WHERE b > 0;
+                    ALTER TABLE t ADD CONSTRAINT t_b_key UNIQUE (b);",
+    );
+    assert_eq!(written.tables, plain.tables);
+    assert_eq!(written.indexes, plain.indexes);
+}
+
+#[test]
+fn other_tablespaces_and_access_methods_are_refused() {
+    refused(
+        "CREATE TABLE t (a int)\n  TABLESPACE fast;",
+        1,
+        1,
+        "TABLESPACE `fast` is not modelled (only `pg_default`, the default)",
+    );
+    refused(
+        "CREATE TABLE t (a int);\nCREATE INDEX ON t (a) TABLESPACE fast;",
+        2,
+        1,
+        "TABLESPACE `fast`",
+    );
+    refused(
+        "CREATE TABLE t (a int, UNIQUE (a) USING INDEX TABLESPACE fast);",
+        1,
+        1,
+        "TABLESPACE `fast`",
+    );
+    refused(
+        "CREATE TABLE t (a int) USING columnar;",
+        1,
+        1,
+        "table access method `columnar` is not modelled (only `heap`, the default)",
+    );
+    // As the server refuses them.
+    refused(
+        "CREATE TABLE p (a int) PARTITION BY RANGE (a) TABLESPACE pg_default;",
+        1,
+        1,
+        "cannot specify default tablespace for partitioned relations",
+    );
+    refused(
+        "CREATE TABLE p (a int) PARTITION BY RANGE (a);\nCREATE INDEX ON p (a) TABLESPACE pg_default;",
+        2,
+        1,
+        "cannot specify default tablespace for partitioned relations",
+    );
+    refused(
+        "CREATE TABLE p (a int) PARTITION BY RANGE (a) USING heap;",
+        1,
+        1,
+        "specifying a table access method is not supported on a partitioned table",
+    );
+}
+
+#[test]
+fn plpgsql_as_a_language_is_the_built_in_extension() {
+    let s = pg("CREATE OR REPLACE PROCEDURAL LANGUAGE plpgsql;
+                CREATE OR REPLACE TRUSTED LANGUAGE PLPGSQL;
+                CREATE OR REPLACE LANGUAGE \"plpgsql\";");
+    assert!(s.extensions.is_empty());
+    refused(
+        "CREATE TABLE t (a int);\nCREATE LANGUAGE plpgsql;",
+        2,
+        1,
+        "extension `plpgsql` already exists",
+    );
+    refused(
+        "CREATE OR REPLACE TRUSTED PROCEDURAL LANGUAGE plperl;",
+        1,
+        1,
+        "CREATE LANGUAGE `plperl` is not modelled",
+    );
+}
+
+#[test]
+fn an_inline_identity_names_its_sequence_as_the_server_does() {
+    let written = pg(
+        "CREATE TABLE t (a int, b int GENERATED BY DEFAULT AS IDENTITY
+                          (SEQUENCE NAME public.t_b_seq START WITH 7 INCREMENT BY 2),
+                      c int GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME t_c_seq));",
+    );
+    let plain = pg(
+        "CREATE TABLE t (a int, b int GENERATED BY DEFAULT AS IDENTITY
+                        (START WITH 7 INCREMENT BY 2),
+                    c int GENERATED ALWAYS AS IDENTITY);",
+    );
+    assert_eq!(written.tables, plain.tables);
+    refused(
+        "CREATE TABLE t23 (a int, b int GENERATED BY DEFAULT AS IDENTITY (SEQUENCE NAME public.t23_seq START WITH 7));",
+        1,
+        1,
+        "identity sequence `t23_seq` is not named as the server names it (`t23_b_seq`)",
+    );
+}
+
+#[test]
+fn a_recursive_view_is_the_query_the_server_makes_of_it() {
+    let written = pg(
+        "CREATE RECURSIVE VIEW rv (n) AS VALUES (1) UNION ALL SELECT n + 1 FROM rv WHERE n < 10;",
+    );
+    let rewritten = pg(
+        "CREATE VIEW rv AS WITH RECURSIVE rv(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM rv WHERE n < 10) SELECT n FROM rv;",
+    );
+    assert_eq!(written.views, rewritten.views);
+}
+
+#[test]
+fn a_typed_table_is_refused() {
+    refused(
+        "CREATE TYPE pt AS (a int, b text);\nCREATE TABLE typed OF pt;",
+        2,
+        1,
+        "a typed table (`CREATE TABLE … OF type`) is not modelled",
+    );
+}
+
+#[test]
+fn a_column_list_on_set_null_is_refused() {
+    let message = "a column list on a foreign key's `ON DELETE SET NULL (…)`/`SET DEFAULT (…)` is not modelled";
+    refused(
+        "CREATE TABLE t (a int, b int, UNIQUE (a, b));\nCREATE TABLE t10 (a int, b int, CONSTRAINT c FOREIGN KEY (a, b) REFERENCES t (a, b) ON DELETE SET NULL (a));",
+        2,
+        1,
+        message,
+    );
+    refused(
+        "CREATE TABLE t (a int, b int, UNIQUE (a, b));\nCREATE TABLE t10 (a int, b int);\nALTER TABLE t10 ADD FOREIGN KEY (a, b) REFERENCES t (a, b) ON DELETE SET DEFAULT (b);",
+        3,
+        1,
+        message,
+    );
+    let s = pg("CREATE TABLE t (a int, b int, UNIQUE (a, b));
+                CREATE TABLE t10 (a int, b int, FOREIGN KEY (a, b) REFERENCES t (a, b) ON DELETE SET NULL);");
+    assert_eq!(s.tables[1].foreign_keys.len(), 1);
+}
