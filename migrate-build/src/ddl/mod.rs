@@ -18,6 +18,7 @@ mod create_table;
 mod definition;
 #[cfg(test)]
 mod definition_tests;
+mod domain;
 mod error;
 mod expr_key;
 mod facts;
@@ -37,6 +38,7 @@ mod query;
 mod redact;
 mod renames;
 mod resolve;
+mod routine;
 mod scan;
 mod simple_tokens;
 mod split;

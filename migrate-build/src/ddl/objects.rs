@@ -1210,12 +1210,19 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
             .is_some_and(|t| t.is_kw("RENAME") || t.is_kw("OWNER"))
         || c.peek().is_some_and(|t| t.is_kw("SET"))
             && c.peek_at(1).is_some_and(|t| t.is_kw("SCHEMA"));
-    if kind == OpaqueKind::Domain && !allowed {
-        // A changed constraint or default would leave the kept definition wrong.
-        return Err(format!(
-            "ALTER DOMAIN {} is not modelled: change the domain's CREATE DOMAIN instead",
-            c.here()
-        ));
+    if !allowed && matches!(kind, OpaqueKind::Domain if d == Dialect::Postgres) {
+        let name = schema.opaque[pos].name.clone();
+        let sql = super::domain::alter(&name, schema.opaque[pos].definition.sql(), c, text)?;
+        redefine(schema, pos, sql)?;
+        return Ok(Outcome::Applied);
+    }
+    if !allowed
+        && matches!(kind, OpaqueKind::Function | OpaqueKind::Procedure)
+        && d == Dialect::Postgres
+    {
+        let sql = super::routine::alter(kind, schema.opaque[pos].definition.sql(), c, text)?;
+        redefine(schema, pos, sql)?;
+        return Ok(Outcome::Applied);
     }
     // Ownership is deliberately not modelled (README): skipped and listed.
     if c.eat(&["OWNER", "TO"]) {
@@ -1293,6 +1300,38 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
         }
     }
     Ok(Outcome::Applied)
+}
+
+/// The object at `pos` defined again by `sql`, its `CREATE` text with an
+/// `ALTER` applied: its definition and what it names read from the new text.
+fn redefine(schema: &mut Schema, pos: usize, sql: String) -> Fallible<()> {
+    let d = schema.dialect;
+    let tokens = super::scan::tokenize(&sql, d)?;
+    let mut c = Cursor::new(&tokens, d);
+    c.eat(&["CREATE"]);
+    c.eat(&["OR", "REPLACE"]);
+    let kind = opaque_kind(&mut c).ok_or_else(|| {
+        format!(
+            "the definition of `{}` is not understood",
+            schema.opaque[pos].name
+        )
+    })?;
+    let after_kind = c.pos;
+    let refs_from = match kind {
+        OpaqueKind::Function | OpaqueKind::Procedure => after_kind,
+        _ => {
+            c.qualified()?;
+            c.pos
+        }
+    };
+    let name = schema.opaque[pos].name.clone();
+    let own = ref_kind_of(kind).map(|k| (&name, k));
+    let references = facts::references(schema, &tokens, refs_from, own);
+    let definition = definition::opaque(schema, kind, &sql, &tokens, after_kind, sql.clone());
+    let object = &mut schema.opaque[pos];
+    object.references = references;
+    object.definition = definition;
+    Ok(())
 }
 
 /// References follow a renamed object, as the server's follow its oid.
