@@ -48,10 +48,7 @@ fn clause_at(toks: &[Tok], k: usize, first_of_default: bool) -> bool {
             && !after_is
             && !first_of_default
             && toks.get(k + 1).is_some_and(|n| n.is_kw("NULL")))
-        || (t.is_kw("NULL")
-            && !after_is
-            && !first_of_default
-            && !after_not)
+        || (t.is_kw("NULL") && !after_is && !first_of_default && !after_not)
 }
 
 /// The end of the clause whose first token is `k`.

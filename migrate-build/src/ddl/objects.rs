@@ -9,8 +9,8 @@ use super::scan::{Cursor, Tok, Tokens};
 use super::{Fallible, Outcome, definition, facts, names, options};
 use crate::dialect::Dialect;
 use crate::schema::{
-    Enum, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, Schema, Sequence,
-    View,
+    Enum, Extension, Firing, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, Schema,
+    Sequence, View,
 };
 
 /// The extension every PostgreSQL database has from its template.
@@ -264,6 +264,8 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
     };
     let definition = definition::opaque(schema, kind, original, c.tokens, after_kind, sql);
     let object = OpaqueObject {
+        firing: Default::default(),
+        statistics_target: None,
         comment: None,
         kind,
         name,
@@ -486,6 +488,8 @@ fn create_type(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<
     } else {
         let references = facts::references(schema, c.tokens, c.pos, Some((&name, RefKind::Type)));
         schema.opaque.push(OpaqueObject {
+            firing: Default::default(),
+            statistics_target: None,
             comment: None,
             kind: OpaqueKind::Type,
             name,
@@ -1236,13 +1240,49 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
         ));
     }
     if kind == OpaqueKind::EventTrigger {
-        // ENABLE / DISABLE / ENABLE REPLICA / ENABLE ALWAYS: the model holds
-        // the CREATE, in which no state can be written.
+        if let Some(firing) = firing(c) {
+            c.eat_sym(";");
+            if !c.at_end() {
+                return Err(format!("ALTER EVENT TRIGGER {} is not modelled", c.here()));
+            }
+            schema.opaque[pos].firing = firing;
+            return Ok(Outcome::Applied);
+        }
         return Err(format!(
-            "ALTER EVENT TRIGGER {} is not modelled: the model holds no event trigger's state \
-             or old name; drop it and create it as wanted",
+            "ALTER EVENT TRIGGER {} is not modelled: the model holds no event trigger's \
+             old name; drop it and create it as wanted",
             c.here()
         ));
+    }
+    if kind == OpaqueKind::Statistics && c.eat(&["SET", "STATISTICS"]) {
+        let target = if c.eat(&["DEFAULT"]) {
+            -1
+        } else {
+            let negative = c.eat_sym("-");
+            match c.next() {
+                Some(Tok::Num(n)) => n
+                    .parse::<i32>()
+                    .ok()
+                    .map(|n| if negative { -n } else { n })
+                    .ok_or_else(|| format!("statistics target `{n}` is not a number"))?,
+                _ => {
+                    return Err(format!(
+                        "expected a number after SET STATISTICS {}",
+                        c.here()
+                    ));
+                }
+            }
+        };
+        c.eat_sym(";");
+        if !c.at_end() {
+            return Err(format!("ALTER STATISTICS {} is not modelled", c.here()));
+        }
+        if target < -1 {
+            return Err(format!("statistics target {target} is too low"));
+        }
+        // The server lowers a target above 10000 to 10000.
+        schema.opaque[pos].statistics_target = (target != -1).then_some(target.min(10000));
+        return Ok(Outcome::Applied);
     }
     let renames = c.peek().is_some_and(|t| t.is_kw("RENAME"))
         && c.peek_at(1).is_some_and(|t| t.is_kw("TO"))
@@ -1332,6 +1372,21 @@ fn redefine(schema: &mut Schema, pos: usize, sql: String) -> Fallible<()> {
     object.references = references;
     object.definition = definition;
     Ok(())
+}
+
+/// `ENABLE [REPLICA | ALWAYS]` or `DISABLE`, consumed.
+pub(super) fn firing(c: &mut Cursor<'_>) -> Option<Firing> {
+    if c.eat(&["DISABLE"]) {
+        Some(Firing::Disabled)
+    } else if c.eat(&["ENABLE", "REPLICA"]) {
+        Some(Firing::Replica)
+    } else if c.eat(&["ENABLE", "ALWAYS"]) {
+        Some(Firing::Always)
+    } else if c.eat(&["ENABLE"]) {
+        Some(Firing::Origin)
+    } else {
+        None
+    }
 }
 
 /// References follow a renamed object, as the server's follow its oid.

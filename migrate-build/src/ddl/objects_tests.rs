@@ -2,7 +2,7 @@
 //! the references it records, and the drops PostgreSQL refuses.
 
 use super::*;
-use crate::schema::{ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind};
+use crate::schema::{Firing, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind};
 
 fn pg(sql: &str) -> Result<Schema, DdlError> {
     let file = SourceFile {
@@ -379,4 +379,81 @@ fn objects_of_kinds_the_model_does_not_name_are_refused_where_written() {
     let e = pg(sql).map(|s| s.opaque).unwrap_err();
     assert_eq!((e.line, e.column), (2, 1));
     assert!(e.message.contains("TEXT"), "{}", e.message);
+}
+
+#[test]
+fn trigger_firing_follows_alter_table() {
+    let base = "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE t (id int REFERENCES p);
+        CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';
+        CREATE TRIGGER a BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tf();
+        CREATE TRIGGER b BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION tf();\n";
+    let firing = |sql: &str| -> Vec<Firing> {
+        let s = ok(&format!("{base}{sql}"));
+        ["a", "b"]
+            .iter()
+            .map(|n| object(&s, OpaqueKind::Trigger, n).firing)
+            .collect()
+    };
+    assert_eq!(
+        firing("ALTER TABLE t DISABLE TRIGGER a, ENABLE REPLICA TRIGGER b;"),
+        [Firing::Disabled, Firing::Replica]
+    );
+    assert_eq!(
+        firing("ALTER TABLE t DISABLE TRIGGER USER; ALTER TABLE t ENABLE ALWAYS TRIGGER \"b\";"),
+        [Firing::Disabled, Firing::Always]
+    );
+    assert_eq!(
+        firing("ALTER TABLE t DISABLE TRIGGER ALL; ALTER TABLE t ENABLE TRIGGER ALL;"),
+        [Firing::Origin, Firing::Origin]
+    );
+    // ALL also disables the foreign key's internal triggers: listed.
+    let file = SourceFile {
+        path: "schema.sql",
+        sql: &format!("{base}ALTER TABLE t DISABLE TRIGGER ALL;"),
+    };
+    let (s, report) = parse_schema(Dialect::Postgres, &[file]).unwrap();
+    assert_eq!(
+        object(&s, OpaqueKind::Trigger, "a").firing,
+        Firing::Disabled
+    );
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|k| k.line == 5 && k.kind.contains("DISABLE TRIGGER ALL")),
+        "{report:?}"
+    );
+    let e = err(&format!("{base}ALTER TABLE t DISABLE TRIGGER c;"));
+    assert!(
+        e.contains("trigger `c` for table `t` does not exist"),
+        "{e}"
+    );
+    let e = err(&format!("{base}ALTER TABLE t DISABLE RULE r;"));
+    assert!(e.contains("not modelled"), "{e}");
+    // Statistics targets and event triggers.
+    let s = ok(
+        "CREATE TABLE t (a int, b int); CREATE STATISTICS s ON a, b FROM t;
+        ALTER STATISTICS s SET STATISTICS 20000;",
+    );
+    assert_eq!(
+        object(&s, OpaqueKind::Statistics, "s").statistics_target,
+        Some(10000)
+    );
+    let s = ok(
+        "CREATE TABLE t (a int, b int); CREATE STATISTICS s ON a, b FROM t;
+        ALTER STATISTICS s SET STATISTICS 5; ALTER STATISTICS s SET STATISTICS -1;",
+    );
+    assert_eq!(
+        object(&s, OpaqueKind::Statistics, "s").statistics_target,
+        None
+    );
+    let s = ok(
+        "CREATE FUNCTION ef() RETURNS event_trigger LANGUAGE plpgsql AS 'begin end';
+        CREATE EVENT TRIGGER e ON ddl_command_start EXECUTE FUNCTION ef();
+        ALTER EVENT TRIGGER e ENABLE ALWAYS;",
+    );
+    assert_eq!(
+        object(&s, OpaqueKind::EventTrigger, "e").firing,
+        Firing::Always
+    );
 }

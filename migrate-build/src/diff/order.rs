@@ -108,6 +108,7 @@ pub(super) fn phase(step: &Step) -> Phase {
         // Once both tables have their next columns.
         Step::AttachPartition { .. } | Step::AddInherit { .. } => Phase::AddConstraints,
         Step::ChangePartitioning { .. } => Phase::CreateTables,
+        Step::AlterOpaqueState { .. } => Phase::CreateDependents,
         Step::CreateOpaque(object) => match object_class(object.kind) {
             ObjectClass::TypeLike => Phase::CreateTypes,
             ObjectClass::FunctionLike => Phase::CreateFunctions,

@@ -152,6 +152,8 @@ fn rich(d: Dialect) -> Schema {
         definition: Definition::source("SELECT title FROM posts"),
     });
     s.opaque.push(OpaqueObject {
+        firing: Default::default(),
+        statistics_target: None,
         comment: None,
         kind: OpaqueKind::Trigger,
         name: q("posts_touch"),
@@ -188,7 +190,8 @@ fn rich(d: Dialect) -> Schema {
             name: "pgcrypto".into(),
             schema: None,
         });
-        s.opaque.push(OpaqueObject { comment: None,
+        s.opaque.push(OpaqueObject { firing: Default::default(), statistics_target: None,
+comment: None,
             kind: OpaqueKind::Function,
             name: q("touch"),
             on_table: None,
@@ -1414,6 +1417,8 @@ fn large(d: Dialect) -> Schema {
         s.indexes
             .push(index(&format!("{name}_parent_idx"), &name, &["parent_id"]));
         s.opaque.push(OpaqueObject {
+            firing: Default::default(),
+            statistics_target: None,
             comment: None,
             kind: OpaqueKind::Trigger,
             name: q(&format!("{name}_touch")),

@@ -1562,6 +1562,51 @@ pub struct OpaqueObject {
     /// place, so what uses it (defaults, checks, triggers) stays. `None`
     /// when unknown (read from a database).
     pub head: Option<String>,
+    /// Triggers and event triggers: when they fire (`ALTER … DISABLE`,
+    /// `ENABLE REPLICA|ALWAYS`), which no `CREATE` says.
+    pub firing: Firing,
+    /// Statistics objects: the target `ALTER STATISTICS … SET STATISTICS`
+    /// gives (`None`: the default, the columns' own targets).
+    pub statistics_target: Option<i32>,
+}
+
+/// When a trigger or event trigger fires, as `pg_trigger.tgenabled` and
+/// `pg_event_trigger.evtenabled` say: `O`, `D`, `R`, `A`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Firing {
+    /// In origin and local sessions (`ENABLE`), as created.
+    #[default]
+    Origin,
+    /// Never (`DISABLE`).
+    Disabled,
+    /// In replica sessions only (`ENABLE REPLICA`).
+    Replica,
+    /// Always (`ENABLE ALWAYS`).
+    Always,
+}
+
+impl Firing {
+    /// The catalog's letter.
+    pub fn from_catalog(letter: char) -> Option<Firing> {
+        match letter {
+            'O' => Some(Firing::Origin),
+            'D' => Some(Firing::Disabled),
+            'R' => Some(Firing::Replica),
+            'A' => Some(Firing::Always),
+            _ => None,
+        }
+    }
+
+    /// The words of `ALTER EVENT TRIGGER e …` (and, with `TRIGGER t`
+    /// after them, of `ALTER TABLE`).
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Firing::Origin => "ENABLE",
+            Firing::Disabled => "DISABLE",
+            Firing::Replica => "ENABLE REPLICA",
+            Firing::Always => "ENABLE ALWAYS",
+        }
+    }
 }
 
 impl OpaqueObject {
@@ -1580,7 +1625,19 @@ impl OpaqueObject {
             references: Vec::new(),
             head: None,
             comment: None,
+            firing: Firing::Origin,
+            statistics_target: None,
         }
+    }
+
+    /// Whether `other` differs from it only in what an `ALTER` sets in
+    /// place: when it fires, its statistics target.
+    pub fn same_but_state(&self, other: &OpaqueObject) -> bool {
+        self.kind == other.kind
+            && self.name == other.name
+            && self.on_table == other.on_table
+            && self.signature == other.signature
+            && self.definition == other.definition
     }
 }
 
@@ -1595,6 +1652,8 @@ impl PartialEq for OpaqueObject {
             && self.signature == other.signature
             && self.definition == other.definition
             && self.comment == other.comment
+            && self.firing == other.firing
+            && self.statistics_target == other.statistics_target
     }
 }
 impl Eq for OpaqueObject {}
