@@ -366,3 +366,8 @@ pub(super) fn alter(
     }
     Ok(domain.sql(name))
 }
+
+/// The domain's text `sql` naming it `name` (after a rename or a move).
+pub(super) fn renamed(sql: &str, name: &QualifiedName) -> Option<String> {
+    read(sql).map(|d| d.sql(name))
+}

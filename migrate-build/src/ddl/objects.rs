@@ -1311,11 +1311,13 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
                 }
             }
         }
+        named_in_text(schema, pos)?;
         return Ok(Outcome::Applied);
     }
     if c.eat(&["RENAME", "TO"]) {
         let new = c.ident()?;
         let old = std::mem::replace(&mut schema.opaque[pos].name.name, new.clone());
+        named_in_text(schema, pos)?;
         if let Some(before) = as_reference(&schema.opaque[pos]) {
             let old_name = QualifiedName::with_schema(before.name.schema.clone(), old.clone());
             rename_references(schema, before.kind, &old_name, &new);
@@ -1372,6 +1374,39 @@ fn redefine(schema: &mut Schema, pos: usize, sql: String) -> Fallible<()> {
     object.references = references;
     object.definition = definition;
     Ok(())
+}
+
+/// The object's `CREATE` text names it by its name in the model again,
+/// after `RENAME TO` or `SET SCHEMA`: the text is what creates it.
+fn named_in_text(schema: &mut Schema, pos: usize) -> Fallible<()> {
+    let d = schema.dialect;
+    let object = &schema.opaque[pos];
+    if d != Dialect::Postgres || matches!(object.kind, OpaqueKind::Operator | OpaqueKind::Cast) {
+        return Ok(());
+    }
+    let sql = object.definition.sql().to_string();
+    if object.kind == OpaqueKind::Domain
+        && let Some(renamed) = super::domain::renamed(&sql, &object.name)
+    {
+        return redefine(schema, pos, renamed);
+    }
+    let tokens = super::scan::tokenize(&sql, d)?;
+    let mut c = Cursor::new(&tokens, d);
+    c.eat(&["CREATE"]);
+    c.eat(&["OR", "REPLACE"]);
+    c.eat(&["CONSTRAINT"]);
+    if opaque_kind(&mut c) != Some(object.kind) {
+        return Ok(());
+    }
+    c.eat(&["IF", "NOT", "EXISTS"]);
+    let from = tokens.offsets.get(c.pos).copied().unwrap_or(sql.len());
+    c.qualified()?;
+    let to = tokens.offsets.get(c.pos).copied().unwrap_or(sql.len());
+    let written = sql.get(from..to).unwrap_or_default();
+    let gap = &written[written.trim_end().len()..];
+    let name = crate::dialect::quote::qualified(&object.name, d);
+    let renamed = format!("{}{name}{gap}{}", &sql[..from], &sql[to..]);
+    redefine(schema, pos, renamed)
 }
 
 /// `ENABLE [REPLICA | ALWAYS]` or `DISABLE`, consumed.

@@ -457,3 +457,24 @@ fn trigger_firing_follows_alter_table() {
         Firing::Always
     );
 }
+
+/// A renamed or moved object is created under its new name: the text that
+/// creates it names it so.
+#[test]
+fn renamed_objects_are_created_by_their_new_name() {
+    let s = ok("CREATE SCHEMA app;
+        CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; ALTER FUNCTION f() RENAME TO g;
+        CREATE DOMAIN d AS int; ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID;
+        ALTER DOMAIN d RENAME TO e; ALTER DOMAIN e SET SCHEMA app;
+        CREATE TABLE t (a int, b int); CREATE STATISTICS s ON a, b FROM t;
+        ALTER STATISTICS s RENAME TO s2;");
+    let sql = |kind, name| object(&s, kind, name).definition.sql().to_string();
+    assert!(sql(OpaqueKind::Function, "g").starts_with("CREATE OR REPLACE FUNCTION g()"));
+    let domain = sql(OpaqueKind::Domain, "e");
+    assert!(
+        domain.starts_with("CREATE DOMAIN app.e AS int")
+            && domain.contains("ALTER DOMAIN app.e ADD CONSTRAINT c"),
+        "{domain}"
+    );
+    assert!(sql(OpaqueKind::Statistics, "s2").starts_with("CREATE STATISTICS s2 ON"));
+}
