@@ -420,10 +420,10 @@ fn introspection_gives_the_interpreters_signatures_and_references() {
 
 /// Event triggers as pg_dump prints them (tags upper-cased, `EXECUTE
 /// FUNCTION public.f()`, `ALTER EVENT TRIGGER … OWNER TO`) are the ones the
-/// schema wrote; their state cannot be written in a CREATE, so `ALTER EVENT
-/// TRIGGER … DISABLE` is refused at its line rather than forgotten.
+/// schema wrote; their state, which no CREATE says, follows `ALTER EVENT
+/// TRIGGER … DISABLE` and is read back from `evtenabled`.
 #[test]
-fn event_triggers_read_back_from_pg_dump_and_their_state_is_refused() {
+fn event_triggers_read_back_from_pg_dump_and_their_state_is_altered() {
     let Some(db) = TestDb::new() else { return };
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
     let to = std::fs::read_to_string(root.join("180_event_triggers_pg/to.sql")).unwrap();
@@ -454,11 +454,23 @@ fn event_triggers_read_back_from_pg_dump_and_their_state_is_refused() {
         "schema.sql",
         &format!("{to}\nALTER EVENT TRIGGER note_drops DISABLE;\n"),
     );
-    run(&ws, &db, &["new", "disable", "--no-interactive"])
-        .failure()
-        .stderr_has("ALTER EVENT TRIGGER near `DISABLE` is not modelled");
-    run(&ws, &db, &["down"]).success();
+    run(&ws, &db, &["new", "disable", "--no-interactive"]).success();
+    run(&ws, &db, &["apply"]).success();
+    in_sync_with_schema(&ws, &db);
     let mut client = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+    let state = |client: &mut postgres::Client| -> String {
+        client
+            .query_one(
+                "SELECT evtenabled::text FROM pg_event_trigger WHERE evtname = 'note_drops'",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(state(&mut client), "D");
+    run(&ws, &db, &["down"]).success();
+    assert_eq!(state(&mut client), "O");
+    run(&ws, &db, &["down"]).success();
     let left: i64 = client
         .query_one("SELECT count(*) FROM pg_event_trigger", &[])
         .unwrap()

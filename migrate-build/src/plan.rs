@@ -225,6 +225,14 @@ pub enum Step {
         previous: OpaqueObject,
         next: OpaqueObject,
     },
+    /// A trigger's or event trigger's firing, a statistics object's target:
+    /// changed in place (`ALTER TABLE … DISABLE TRIGGER`, `ALTER EVENT
+    /// TRIGGER … ENABLE REPLICA`, `ALTER STATISTICS … SET STATISTICS`), the
+    /// definition the same.
+    AlterOpaqueState {
+        previous: OpaqueObject,
+        next: OpaqueObject,
+    },
 
     /// `COMMENT ON <object> IS …`; `None` removes it. Tables and columns
     /// have their own steps.

@@ -67,6 +67,8 @@ pub fn introspect(conn: &Connection, ignore_tables: &[&str]) -> Result<Schema, I
             },
             "view" => schema.views.push(read_view(obj)?),
             "trigger" => schema.opaque.push(OpaqueObject {
+                firing: Default::default(),
+                statistics_target: None,
                 comment: None,
                 kind: OpaqueKind::Trigger,
                 name: QualifiedName::new(&obj.name),

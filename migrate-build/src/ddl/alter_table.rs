@@ -6,8 +6,8 @@ use super::create_table::{self, Pending};
 use super::{Fallible, Outcome, names, options, partition, scan, types};
 use crate::dialect::{Dialect, quote};
 use crate::schema::{
-    ColumnStorage, Deferrable, Expr, Identity, IndexExpr, QualifiedName, ReplicaIdentity, Schema,
-    Table,
+    ColumnStorage, Deferrable, Expr, Firing, Identity, IndexExpr, OpaqueKind, QualifiedName,
+    ReplicaIdentity, Schema, Table,
 };
 
 /// Each action is parsed on its own (as `ALTER TABLE name <action>`), so
@@ -193,6 +193,55 @@ fn token_action(
     let d = schema.dialect;
     let start = c.pos;
     let done = Ok(Some(TokenAction::Done(table.clone())));
+    let trigger_at = if c
+        .peek_at(1)
+        .is_some_and(|t| t.is_kw("REPLICA") || t.is_kw("ALWAYS"))
+    {
+        2
+    } else {
+        1
+    };
+    let firing_words = c
+        .peek()
+        .is_some_and(|t| t.is_kw("ENABLE") || t.is_kw("DISABLE"))
+        && c.peek_at(trigger_at).is_some_and(|t| t.is_kw("TRIGGER"));
+    if d == Dialect::Postgres && firing_words {
+        let firing = super::objects::firing(c)
+            .ok_or_else(|| format!("expected ENABLE or DISABLE {}", c.here()))?;
+        c.expect(&["TRIGGER"])?;
+        let which = match c.peek() {
+            Some(scan::Tok::Word {
+                text,
+                quoted: false,
+            }) if text.eq_ignore_ascii_case("ALL") => Triggers::All,
+            Some(scan::Tok::Word {
+                text,
+                quoted: false,
+            }) if text.eq_ignore_ascii_case("USER") => Triggers::User,
+            _ => Triggers::Named(c.ident()?),
+        };
+        if matches!(which, Triggers::All | Triggers::User) {
+            c.next();
+        }
+        if c.pos < end && !c.peek().is_some_and(|t| t.is_sym(";")) {
+            return Err(format!(
+                "ALTER TABLE … TRIGGER {} is not modelled",
+                c.here()
+            ));
+        }
+        set_firing(schema, table, &which, firing)?;
+        c.pos = end;
+        // ALL also sets the internal triggers of foreign keys and
+        // deferrable constraints, which the model does not hold: back
+        // to firing as created, they are as the model has them.
+        if matches!(which, Triggers::All) && firing != Firing::Origin {
+            return Ok(Some(TokenAction::Physical(format!(
+                "ALTER TABLE … {} TRIGGER ALL (on the internal triggers of foreign keys and deferrable constraints)",
+                firing.as_sql()
+            ))));
+        }
+        return done;
+    }
     if c.eat(&["VALIDATE", "CONSTRAINT"]) {
         let cname = c.ident()?;
         let t = table_mut(schema, table)?;
@@ -804,15 +853,56 @@ fn apply_op(
             let parent = names::object_name(parent, d)?;
             partition::set_inherit(schema, name, &parent, false)?
         }
-        // Ownership and triggers on/off are not part of the model.
-        AlterTableOperation::OwnerTo { .. }
-        | AlterTableOperation::EnableTrigger { .. }
+        // Ownership is not part of the model.
+        AlterTableOperation::OwnerTo { .. } => {}
+        // Read from tokens (`token_action`) before sqlparser sees them.
+        AlterTableOperation::EnableTrigger { .. }
         | AlterTableOperation::DisableTrigger { .. }
         | AlterTableOperation::EnableAlwaysTrigger { .. }
-        | AlterTableOperation::EnableReplicaTrigger { .. } => {}
+        | AlterTableOperation::EnableReplicaTrigger { .. } => {
+            return Err(format!("ALTER TABLE action `{op}` is not modelled"));
+        }
         other => return Err(format!("ALTER TABLE action `{other}` is not modelled")),
     }
     Ok(name.clone())
+}
+
+/// The triggers `ENABLE/DISABLE … TRIGGER` names.
+enum Triggers {
+    Named(String),
+    /// The table's own triggers.
+    User,
+    /// Its own and the internal ones.
+    All,
+}
+
+/// `ENABLE/DISABLE [REPLICA|ALWAYS] TRIGGER name|USER|ALL` of table
+/// `table`, on the triggers the model holds.
+fn set_firing(
+    schema: &mut Schema,
+    table: &QualifiedName,
+    which: &Triggers,
+    firing: Firing,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let mut found = false;
+    for o in schema.opaque.iter_mut().filter(|o| {
+        o.kind == OpaqueKind::Trigger
+            && o.on_table.as_ref().is_some_and(|t| t.same_as(table, d))
+            && match which {
+                Triggers::Named(n) => d.same_name(&o.name.name, n),
+                Triggers::User | Triggers::All => true,
+            }
+    }) {
+        o.firing = firing;
+        found = true;
+    }
+    match which {
+        Triggers::Named(n) if !found => {
+            Err(format!("trigger `{n}` for table `{table}` does not exist"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `SET LOGGED/UNLOGGED`: the sequences the table's columns own follow it

@@ -36,6 +36,8 @@ pub(super) fn opaque(
         (Dialect::Postgres, OpaqueKind::Trigger) => trigger_key(text, tokens, from),
         (Dialect::Postgres, OpaqueKind::EventTrigger) => Some(event_trigger_key(tokens, from)),
         (Dialect::Postgres, OpaqueKind::Publication) => Some(publication_key(tokens, from)),
+        (Dialect::Postgres, OpaqueKind::Domain) => super::domain::key(text)
+            .or_else(|| Some(format!("{kind:?}|{}", words(text, tokens, from, None)))),
         (Dialect::Postgres, _) => Some(format!("{kind:?}|{}", words(text, tokens, from, None))),
     };
     match key {
@@ -476,7 +478,12 @@ fn routine_key(schema: &Schema, text: &str, tokens: &Tokens, from: usize) -> Opt
             }
             "parallel" => parallel = words(text, tokens, k + 1, Some(end)),
             "leakproof" => leakproof = true,
-            "not" if toks.get(k + 1).is_some_and(|n| n.is_kw("LEAKPROOF")) => leakproof = false,
+            "not" if toks.get(k + 1).is_some_and(|n| n.is_kw("LEAKPROOF")) => {
+                leakproof = false;
+                // `LEAKPROOF` is a clause word of its own: not read again.
+                k = end + 1;
+                continue;
+            }
             "cost" => cost = Some(words(text, tokens, k + 1, Some(end))),
             "rows" => rows = Some(words(text, tokens, k + 1, Some(end))),
             "set" => {

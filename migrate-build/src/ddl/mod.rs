@@ -19,6 +19,7 @@ mod default_storage;
 mod definition;
 #[cfg(test)]
 mod definition_tests;
+mod domain;
 mod error;
 mod expr_key;
 mod facts;
@@ -41,6 +42,7 @@ mod query;
 mod redact;
 mod renames;
 mod resolve;
+mod routine;
 mod scan;
 mod simple_tokens;
 mod split;

@@ -9,8 +9,8 @@ use super::scan::{Cursor, Tok, Tokens};
 use super::{Fallible, Outcome, definition, facts, names, options};
 use crate::dialect::Dialect;
 use crate::schema::{
-    Enum, Extension, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, Schema, Sequence,
-    View,
+    Enum, Extension, Firing, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind, Schema,
+    Sequence, View,
 };
 
 /// The extension every PostgreSQL database has from its template.
@@ -325,6 +325,8 @@ fn create(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outco
     };
     let definition = definition::opaque(schema, kind, original, c.tokens, after_kind, sql);
     let object = OpaqueObject {
+        firing: Default::default(),
+        statistics_target: None,
         comment: None,
         kind,
         name,
@@ -592,6 +594,8 @@ fn create_type(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<
     } else {
         let references = facts::references(schema, c.tokens, c.pos, Some((&name, RefKind::Type)));
         schema.opaque.push(OpaqueObject {
+            firing: Default::default(),
+            statistics_target: None,
             comment: None,
             kind: OpaqueKind::Type,
             name,
@@ -1344,12 +1348,19 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
             .is_some_and(|t| t.is_kw("RENAME") || t.is_kw("OWNER"))
         || c.peek().is_some_and(|t| t.is_kw("SET"))
             && c.peek_at(1).is_some_and(|t| t.is_kw("SCHEMA"));
-    if kind == OpaqueKind::Domain && !allowed {
-        // A changed constraint or default would leave the kept definition wrong.
-        return Err(format!(
-            "ALTER DOMAIN {} is not modelled: change the domain's CREATE DOMAIN instead",
-            c.here()
-        ));
+    if !allowed && matches!(kind, OpaqueKind::Domain if d == Dialect::Postgres) {
+        let name = schema.opaque[pos].name.clone();
+        let sql = super::domain::alter(&name, schema.opaque[pos].definition.sql(), c, text)?;
+        redefine(schema, pos, sql)?;
+        return Ok(Outcome::Applied);
+    }
+    if !allowed
+        && matches!(kind, OpaqueKind::Function | OpaqueKind::Procedure)
+        && d == Dialect::Postgres
+    {
+        let sql = super::routine::alter(kind, schema.opaque[pos].definition.sql(), c, text)?;
+        redefine(schema, pos, sql)?;
+        return Ok(Outcome::Applied);
     }
     // Ownership is deliberately not modelled (README): skipped and listed.
     if c.eat(&["OWNER", "TO"]) {
@@ -1360,13 +1371,49 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
         return Ok(Outcome::Applied);
     }
     if kind == OpaqueKind::EventTrigger {
-        // ENABLE / DISABLE / ENABLE REPLICA / ENABLE ALWAYS: the model holds
-        // the CREATE, in which no state can be written.
+        if let Some(firing) = firing(c) {
+            c.eat_sym(";");
+            if !c.at_end() {
+                return Err(format!("ALTER EVENT TRIGGER {} is not modelled", c.here()));
+            }
+            schema.opaque[pos].firing = firing;
+            return Ok(Outcome::Applied);
+        }
         return Err(format!(
-            "ALTER EVENT TRIGGER {} is not modelled: the model holds no event trigger's state \
-             or old name; drop it and create it as wanted",
+            "ALTER EVENT TRIGGER {} is not modelled: the model holds no event trigger's \
+             old name; drop it and create it as wanted",
             c.here()
         ));
+    }
+    if kind == OpaqueKind::Statistics && c.eat(&["SET", "STATISTICS"]) {
+        let target = if c.eat(&["DEFAULT"]) {
+            -1
+        } else {
+            let negative = c.eat_sym("-");
+            match c.next() {
+                Some(Tok::Num(n)) => n
+                    .parse::<i32>()
+                    .ok()
+                    .map(|n| if negative { -n } else { n })
+                    .ok_or_else(|| format!("statistics target `{n}` is not a number"))?,
+                _ => {
+                    return Err(format!(
+                        "expected a number after SET STATISTICS {}",
+                        c.here()
+                    ));
+                }
+            }
+        };
+        c.eat_sym(";");
+        if !c.at_end() {
+            return Err(format!("ALTER STATISTICS {} is not modelled", c.here()));
+        }
+        if target < -1 {
+            return Err(format!("statistics target {target} is too low"));
+        }
+        // The server lowers a target above 10000 to 10000.
+        schema.opaque[pos].statistics_target = (target != -1).then_some(target.min(10000));
+        return Ok(Outcome::Applied);
     }
     let renames = c.peek().is_some_and(|t| t.is_kw("RENAME"))
         && c.peek_at(1).is_some_and(|t| t.is_kw("TO"))
@@ -1397,6 +1444,7 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
                 }
             }
         }
+        named_in_text(schema, pos)?;
         return Ok(Outcome::Applied);
     }
     if c.eat(&["RENAME", "TO"]) {
@@ -1404,6 +1452,7 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
         let old_name = schema.opaque[pos].name.clone();
         let old = std::mem::replace(&mut schema.opaque[pos].name.name, new.clone());
         super::text_search::renamed(schema, pos, &old_name);
+        named_in_text(schema, pos)?;
         if let Some(before) = as_reference(&schema.opaque[pos]) {
             let old_name = QualifiedName::with_schema(before.name.schema.clone(), old.clone());
             rename_references(schema, before.kind, &old_name, &new);
@@ -1428,6 +1477,86 @@ fn alter(schema: &mut Schema, text: &str, c: &mut Cursor<'_>) -> Fallible<Outcom
         }
     }
     Ok(Outcome::Applied)
+}
+
+/// The object at `pos` defined again by `sql`, its `CREATE` text with an
+/// `ALTER` applied: its definition and what it names read from the new text.
+fn redefine(schema: &mut Schema, pos: usize, sql: String) -> Fallible<()> {
+    let d = schema.dialect;
+    let tokens = super::scan::tokenize(&sql, d)?;
+    let mut c = Cursor::new(&tokens, d);
+    c.eat(&["CREATE"]);
+    c.eat(&["OR", "REPLACE"]);
+    let kind = opaque_kind(&mut c, "CREATE")?.ok_or_else(|| {
+        format!(
+            "the definition of `{}` is not understood",
+            schema.opaque[pos].name
+        )
+    })?;
+    let after_kind = c.pos;
+    let refs_from = match kind {
+        OpaqueKind::Function | OpaqueKind::Procedure => after_kind,
+        _ => {
+            c.qualified()?;
+            c.pos
+        }
+    };
+    let name = schema.opaque[pos].name.clone();
+    let own = ref_kind_of(kind).map(|k| (&name, k));
+    let references = facts::references(schema, &tokens, refs_from, own);
+    let definition = definition::opaque(schema, kind, &sql, &tokens, after_kind, sql.clone());
+    let object = &mut schema.opaque[pos];
+    object.references = references;
+    object.definition = definition;
+    Ok(())
+}
+
+/// The object's `CREATE` text names it by its name in the model again,
+/// after `RENAME TO` or `SET SCHEMA`: the text is what creates it.
+fn named_in_text(schema: &mut Schema, pos: usize) -> Fallible<()> {
+    let d = schema.dialect;
+    let object = &schema.opaque[pos];
+    if d != Dialect::Postgres || matches!(object.kind, OpaqueKind::Operator | OpaqueKind::Cast) {
+        return Ok(());
+    }
+    let sql = object.definition.sql().to_string();
+    if object.kind == OpaqueKind::Domain
+        && let Some(renamed) = super::domain::renamed(&sql, &object.name)
+    {
+        return redefine(schema, pos, renamed);
+    }
+    let tokens = super::scan::tokenize(&sql, d)?;
+    let mut c = Cursor::new(&tokens, d);
+    c.eat(&["CREATE"]);
+    c.eat(&["OR", "REPLACE"]);
+    c.eat(&["CONSTRAINT"]);
+    if opaque_kind(&mut c, "CREATE").ok().flatten() != Some(object.kind) {
+        return Ok(());
+    }
+    c.eat(&["IF", "NOT", "EXISTS"]);
+    let from = tokens.offsets.get(c.pos).copied().unwrap_or(sql.len());
+    c.qualified()?;
+    let to = tokens.offsets.get(c.pos).copied().unwrap_or(sql.len());
+    let written = sql.get(from..to).unwrap_or_default();
+    let gap = &written[written.trim_end().len()..];
+    let name = crate::dialect::quote::qualified(&object.name, d);
+    let renamed = format!("{}{name}{gap}{}", &sql[..from], &sql[to..]);
+    redefine(schema, pos, renamed)
+}
+
+/// `ENABLE [REPLICA | ALWAYS]` or `DISABLE`, consumed.
+pub(super) fn firing(c: &mut Cursor<'_>) -> Option<Firing> {
+    if c.eat(&["DISABLE"]) {
+        Some(Firing::Disabled)
+    } else if c.eat(&["ENABLE", "REPLICA"]) {
+        Some(Firing::Replica)
+    } else if c.eat(&["ENABLE", "ALWAYS"]) {
+        Some(Firing::Always)
+    } else if c.eat(&["ENABLE"]) {
+        Some(Firing::Origin)
+    } else {
+        None
+    }
 }
 
 /// References follow a renamed object, as the server's follow its oid.

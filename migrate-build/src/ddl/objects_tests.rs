@@ -2,7 +2,7 @@
 //! the references it records, and the drops PostgreSQL refuses.
 
 use super::*;
-use crate::schema::{ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind};
+use crate::schema::{Firing, ObjectRef, OpaqueKind, OpaqueObject, QualifiedName, RefKind};
 
 fn pg(sql: &str) -> Result<Schema, DdlError> {
     let file = SourceFile {
@@ -187,18 +187,73 @@ fn operators_casts_and_aggregates_have_their_own_identity() {
     );
 }
 
+/// The definitions of `a` and `b`'s objects, in order, compare equal.
+fn same_objects(a: &str, b: &str) {
+    let (x, y) = (ok(a), ok(b));
+    assert_eq!(x.opaque.len(), y.opaque.len(), "{a}\n{b}");
+    for (o, p) in x.opaque.iter().zip(y.opaque.iter()) {
+        assert_eq!(o, p, "{a}\n{b}\n{:?}\n{:?}", o.definition, p.definition);
+    }
+}
+
 #[test]
-fn domain_changes_in_place_are_refused() {
-    let e = err("CREATE DOMAIN d AS int; ALTER DOMAIN d ADD CONSTRAINT pos CHECK (VALUE > 0);");
-    assert!(e.contains("ALTER DOMAIN"), "{e}");
+fn domain_alters_change_the_domain_as_the_server_does() {
+    same_objects(
+        "CREATE DOMAIN d AS int; ALTER DOMAIN d ADD CONSTRAINT pos CHECK (VALUE > 0);
+         ALTER DOMAIN d SET DEFAULT 1; ALTER DOMAIN d SET NOT NULL;",
+        "CREATE DOMAIN d AS integer NOT NULL DEFAULT 1 CONSTRAINT pos CHECK ((VALUE > 0));",
+    );
+    // An unnamed check is named as the server names it.
+    same_objects(
+        "CREATE DOMAIN d AS int CHECK (VALUE > 0); ALTER DOMAIN d ADD CHECK (VALUE < 9);
+         ALTER DOMAIN d RENAME CONSTRAINT d_check TO low;",
+        "CREATE DOMAIN d AS int CONSTRAINT low CHECK (VALUE > 0) CONSTRAINT d_check1 CHECK (VALUE < 9);",
+    );
+    same_objects(
+        "CREATE DOMAIN d AS int NOT NULL DEFAULT 2 CONSTRAINT c CHECK (VALUE > 0);
+         ALTER DOMAIN d DROP NOT NULL; ALTER DOMAIN d DROP DEFAULT; ALTER DOMAIN d DROP CONSTRAINT c;
+         ALTER DOMAIN d DROP CONSTRAINT IF EXISTS c;",
+        "CREATE DOMAIN d AS int;",
+    );
+    // NOT VALID is kept, as pg_dump writes it, until validated.
+    let not_valid =
+        "CREATE DOMAIN d AS int; ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID;";
+    same_objects(
+        not_valid,
+        "CREATE DOMAIN public.d AS integer;\nALTER DOMAIN public.d\n    ADD CONSTRAINT c CHECK ((VALUE > 0)) NOT VALID;",
+    );
+    let x = ok(not_valid);
+    let y = ok("CREATE DOMAIN d AS int CONSTRAINT c CHECK (VALUE > 0);");
+    assert_ne!(x.opaque[0], y.opaque[0]);
+    same_objects(
+        &format!("{not_valid} ALTER DOMAIN d VALIDATE CONSTRAINT c;"),
+        "CREATE DOMAIN d AS int CONSTRAINT c CHECK (VALUE > 0);",
+    );
+    for (sql, said) in [
+        (
+            "ALTER DOMAIN d DROP CONSTRAINT k;",
+            "constraint `k` of domain `d` does not exist",
+        ),
+        ("ALTER DOMAIN d VALIDATE CONSTRAINT k;", "does not exist"),
+        (
+            "ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE < 0);",
+            "already exists",
+        ),
+        ("ALTER DOMAIN d ADD CONSTRAINT n NOT NULL;", "SET NOT NULL"),
+        (
+            "ALTER DOMAIN d ALTER COLUMN x;",
+            "ALTER DOMAIN near `ALTER`",
+        ),
+    ] {
+        let e = err(&format!(
+            "CREATE DOMAIN d AS int CONSTRAINT c CHECK (VALUE > 0); {sql}"
+        ));
+        assert!(e.contains(said), "{sql}: {e}");
+    }
     let s = ok(
         "CREATE DOMAIN d AS int; ALTER DOMAIN d RENAME TO e; ALTER DOMAIN e OWNER TO CURRENT_USER;",
     );
     assert_eq!(s.opaque[0].name.name, "e");
-    let e = err(
-        "CREATE DOMAIN d AS int CONSTRAINT c CHECK (VALUE > 0); ALTER DOMAIN d RENAME CONSTRAINT c TO k;",
-    );
-    assert!(e.contains("ALTER DOMAIN"), "{e}");
     // Moving an object moves what names it along.
     let s = ok(
         "CREATE SCHEMA app; CREATE FUNCTION g() RETURNS boolean LANGUAGE sql AS 'SELECT true';
@@ -213,24 +268,42 @@ fn domain_changes_in_place_are_refused() {
 }
 
 #[test]
-fn alters_of_functions_and_triggers_that_change_them_are_refused() {
-    let f = "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n";
+fn alters_of_routines_change_their_options() {
+    let f = "CREATE FUNCTION f() RETURNS SETOF int LANGUAGE sql IMMUTABLE SET work_mem = '1MB' AS 'SELECT 1';\n";
+    same_objects(
+        &format!(
+            "{f}ALTER FUNCTION f() SET search_path = public STABLE COST 5 LEAKPROOF SECURITY DEFINER
+             PARALLEL SAFE STRICT ROWS 7; ALTER FUNCTION f RESET work_mem;"
+        ),
+        "CREATE FUNCTION public.f() RETURNS SETOF integer LANGUAGE sql STABLE STRICT SECURITY DEFINER
+         LEAKPROOF COST 5 ROWS 7 PARALLEL SAFE SET search_path TO 'public' AS 'SELECT 1';",
+    );
+    same_objects(
+        &format!(
+            "{f}ALTER FUNCTION f() VOLATILE NOT LEAKPROOF CALLED ON NULL INPUT RESET ALL;
+             ALTER FUNCTION f() SET work_mem TO DEFAULT;"
+        ),
+        "CREATE FUNCTION f() RETURNS SETOF int LANGUAGE sql AS 'SELECT 1';",
+    );
+    let x = ok(&format!("{f}ALTER FUNCTION f() SET work_mem = '2MB';"));
+    assert_ne!(x.opaque[0], ok(f).opaque[0]);
+    same_objects(
+        "CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1';
+         ALTER PROCEDURE p() SECURITY DEFINER SET work_mem = '1MB';",
+        "CREATE PROCEDURE p() LANGUAGE sql SECURITY DEFINER SET work_mem TO '1MB' AS 'SELECT 1';",
+    );
     for (alter, said) in [
         (
-            "ALTER FUNCTION f() SET search_path = public;",
-            "ALTER FUNCTION near `SET`",
+            "ALTER FUNCTION f() SET work_mem FROM CURRENT;",
+            "ALTER FUNCTION … SET … FROM CURRENT near `SET`",
         ),
         (
-            "ALTER FUNCTION f() SECURITY DEFINER;",
-            "ALTER FUNCTION near `SECURITY`",
+            "ALTER FUNCTION f() DEPENDS ON EXTENSION plpgsql;",
+            "ALTER FUNCTION near `DEPENDS`",
         ),
         (
-            "ALTER FUNCTION f IMMUTABLE;",
-            "ALTER FUNCTION near `IMMUTABLE`",
-        ),
-        (
-            "ALTER FUNCTION f() RESET ALL;",
-            "ALTER FUNCTION near `RESET`",
+            "ALTER FUNCTION f() SUPPORT g;",
+            "ALTER FUNCTION near `SUPPORT`",
         ),
     ] {
         let e = pg(&format!("{f}{alter}"))
@@ -242,9 +315,7 @@ fn alters_of_functions_and_triggers_that_change_them_are_refused() {
             "{alter}: {e}"
         );
     }
-    let e = err(
-        "CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1'; ALTER PROCEDURE p() SET work_mem = '1MB';",
-    );
+    let e = err("CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1'; ALTER PROCEDURE p() STABLE;");
     assert!(e.contains("ALTER PROCEDURE"), "{e}");
     let e = err("CREATE TABLE t (id int);
         CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';
@@ -308,4 +379,102 @@ fn objects_of_kinds_the_model_does_not_name_are_refused_where_written() {
     let e = pg(sql).map(|s| s.opaque).unwrap_err();
     assert_eq!((e.line, e.column), (2, 1));
     assert!(e.message.contains("CONVERSION"), "{}", e.message);
+}
+
+#[test]
+fn trigger_firing_follows_alter_table() {
+    let base = "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE t (id int REFERENCES p);
+        CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';
+        CREATE TRIGGER a BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tf();
+        CREATE TRIGGER b BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION tf();\n";
+    let firing = |sql: &str| -> Vec<Firing> {
+        let s = ok(&format!("{base}{sql}"));
+        ["a", "b"]
+            .iter()
+            .map(|n| object(&s, OpaqueKind::Trigger, n).firing)
+            .collect()
+    };
+    assert_eq!(
+        firing("ALTER TABLE t DISABLE TRIGGER a, ENABLE REPLICA TRIGGER b;"),
+        [Firing::Disabled, Firing::Replica]
+    );
+    assert_eq!(
+        firing("ALTER TABLE t DISABLE TRIGGER USER; ALTER TABLE t ENABLE ALWAYS TRIGGER \"b\";"),
+        [Firing::Disabled, Firing::Always]
+    );
+    assert_eq!(
+        firing("ALTER TABLE t DISABLE TRIGGER ALL; ALTER TABLE t ENABLE TRIGGER ALL;"),
+        [Firing::Origin, Firing::Origin]
+    );
+    // ALL also disables the foreign key's internal triggers: listed.
+    let file = SourceFile {
+        path: "schema.sql",
+        sql: &format!("{base}ALTER TABLE t DISABLE TRIGGER ALL;"),
+    };
+    let (s, report) = parse_schema(Dialect::Postgres, &[file]).unwrap();
+    assert_eq!(
+        object(&s, OpaqueKind::Trigger, "a").firing,
+        Firing::Disabled
+    );
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|k| k.line == 5 && k.kind.contains("DISABLE TRIGGER ALL")),
+        "{report:?}"
+    );
+    let e = err(&format!("{base}ALTER TABLE t DISABLE TRIGGER c;"));
+    assert!(
+        e.contains("trigger `c` for table `t` does not exist"),
+        "{e}"
+    );
+    let e = err(&format!("{base}ALTER TABLE t DISABLE RULE r;"));
+    assert!(e.contains("not modelled"), "{e}");
+    // Statistics targets and event triggers.
+    let s = ok(
+        "CREATE TABLE t (a int, b int); CREATE STATISTICS s ON a, b FROM t;
+        ALTER STATISTICS s SET STATISTICS 20000;",
+    );
+    assert_eq!(
+        object(&s, OpaqueKind::Statistics, "s").statistics_target,
+        Some(10000)
+    );
+    let s = ok(
+        "CREATE TABLE t (a int, b int); CREATE STATISTICS s ON a, b FROM t;
+        ALTER STATISTICS s SET STATISTICS 5; ALTER STATISTICS s SET STATISTICS -1;",
+    );
+    assert_eq!(
+        object(&s, OpaqueKind::Statistics, "s").statistics_target,
+        None
+    );
+    let s = ok(
+        "CREATE FUNCTION ef() RETURNS event_trigger LANGUAGE plpgsql AS 'begin end';
+        CREATE EVENT TRIGGER e ON ddl_command_start EXECUTE FUNCTION ef();
+        ALTER EVENT TRIGGER e ENABLE ALWAYS;",
+    );
+    assert_eq!(
+        object(&s, OpaqueKind::EventTrigger, "e").firing,
+        Firing::Always
+    );
+}
+
+/// A renamed or moved object is created under its new name: the text that
+/// creates it names it so.
+#[test]
+fn renamed_objects_are_created_by_their_new_name() {
+    let s = ok("CREATE SCHEMA app;
+        CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; ALTER FUNCTION f() RENAME TO g;
+        CREATE DOMAIN d AS int; ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID;
+        ALTER DOMAIN d RENAME TO e; ALTER DOMAIN e SET SCHEMA app;
+        CREATE TABLE t (a int, b int); CREATE STATISTICS s ON a, b FROM t;
+        ALTER STATISTICS s RENAME TO s2;");
+    let sql = |kind, name| object(&s, kind, name).definition.sql().to_string();
+    assert!(sql(OpaqueKind::Function, "g").starts_with("CREATE OR REPLACE FUNCTION g()"));
+    let domain = sql(OpaqueKind::Domain, "e");
+    assert!(
+        domain.starts_with("CREATE DOMAIN app.e AS int")
+            && domain.contains("ALTER DOMAIN app.e ADD CONSTRAINT c"),
+        "{domain}"
+    );
+    assert!(sql(OpaqueKind::Statistics, "s2").starts_with("CREATE STATISTICS s2 ON"));
 }

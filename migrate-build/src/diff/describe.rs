@@ -269,6 +269,24 @@ pub fn describe(step: &Step) -> String {
         Step::AlterTextSearch { next, .. } => {
             format!("alter {} `{}`", kind_words(next.kind), next.name)
         }
+        Step::AlterOpaqueState { previous, next } => {
+            let mut changes = Vec::new();
+            if previous.firing != next.firing {
+                changes.push(next.firing.as_sql().to_lowercase());
+            }
+            if previous.statistics_target != next.statistics_target {
+                changes.push(match next.statistics_target {
+                    Some(n) => format!("statistics target {n}"),
+                    None => "default statistics target".to_string(),
+                });
+            }
+            format!(
+                "alter {} `{}`: {}",
+                kind_words(next.kind),
+                opaque_name(next),
+                changes.join(", ")
+            )
+        }
         Step::AttachPartition { table, partition } => format!(
             "attach `{table}` to `{}` ({})",
             partition.parent, partition.bound

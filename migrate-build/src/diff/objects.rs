@@ -567,6 +567,26 @@ pub(super) fn push_object_steps(differ: &mut Differ<'_>, tables: &TableChanges<'
         );
     }
 
+    // Kept objects whose firing or statistics target changed: an ALTER
+    // in place.
+    for (i, m) in matched.iter().enumerate() {
+        let (Some(j), false) = (m, gone[i]) else {
+            continue;
+        };
+        if let (Object::Opaque(old), Object::Opaque(new)) = (previous[i], next[*j])
+            && (old.firing != new.firing || old.statistics_target != new.statistics_target)
+        {
+            differ.push_at(
+                Phase::CreateDependents,
+                Step::AlterOpaqueState {
+                    previous: old.clone(),
+                    next: new.clone(),
+                },
+                None,
+            );
+        }
+    }
+
     push_kept_view_index_steps(differ, &previous, &gone, &next, &create_order);
 }
 

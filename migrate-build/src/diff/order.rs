@@ -113,6 +113,7 @@ pub(super) fn phase(step: &Step) -> Phase {
         // The differ creates the dictionaries the mappings name in this
         // phase, and pushes the alteration after them.
         Step::AlterTextSearch { .. } => Phase::CreateFunctions,
+        Step::AlterOpaqueState { .. } => Phase::CreateDependents,
         Step::CreateOpaque(object) => match object_class(object.kind) {
             ObjectClass::TypeLike => Phase::CreateTypes,
             ObjectClass::FunctionLike => Phase::CreateFunctions,

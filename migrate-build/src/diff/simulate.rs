@@ -663,6 +663,16 @@ fn apply_step(s: &mut Schema, step: &Step, implicit: &[QualifiedName]) -> Result
                     .retain(|m| !d.same_name(&m.publication, &o.name.name));
             }
         }
+        Step::AlterOpaqueState { previous, next } => {
+            let x = s
+                .opaque
+                .iter_mut()
+                .find(|x| x.kind == next.kind && x.name.same_as(&next.name, d))
+                .ok_or("missing")?;
+            check(x.same_but_state(previous), || "differs".into())?;
+            x.firing = next.firing;
+            x.statistics_target = next.statistics_target;
+        }
         Step::AttachPartition {
             table: t,
             partition,

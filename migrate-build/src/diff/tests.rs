@@ -153,6 +153,8 @@ fn rich(d: Dialect) -> Schema {
         definition: Definition::source("SELECT title FROM posts"),
     });
     s.opaque.push(OpaqueObject {
+        firing: Default::default(),
+        statistics_target: None,
         comment: None,
         kind: OpaqueKind::Trigger,
         name: q("posts_touch"),
@@ -190,7 +192,8 @@ fn rich(d: Dialect) -> Schema {
             name: "pgcrypto".into(),
             schema: None,
         });
-        s.opaque.push(OpaqueObject { comment: None,
+        s.opaque.push(OpaqueObject { firing: Default::default(), statistics_target: None,
+comment: None,
             kind: OpaqueKind::Function,
             name: q("touch"),
             on_table: None,
@@ -1421,6 +1424,8 @@ fn large(d: Dialect) -> Schema {
         s.indexes
             .push(index(&format!("{name}_parent_idx"), &name, &["parent_id"]));
         s.opaque.push(OpaqueObject {
+            firing: Default::default(),
+            statistics_target: None,
             comment: None,
             kind: OpaqueKind::Trigger,
             name: q(&format!("{name}_touch")),

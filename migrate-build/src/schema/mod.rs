@@ -1616,6 +1616,51 @@ pub struct OpaqueObject {
     /// Text search configurations and dictionaries: what they hold, the
     /// same from SQL and from a database (their definition is only text).
     pub text_search: Option<TextSearch>,
+    /// Triggers and event triggers: when they fire (`ALTER … DISABLE`,
+    /// `ENABLE REPLICA|ALWAYS`), which no `CREATE` says.
+    pub firing: Firing,
+    /// Statistics objects: the target `ALTER STATISTICS … SET STATISTICS`
+    /// gives (`None`: the default, the columns' own targets).
+    pub statistics_target: Option<i32>,
+}
+
+/// When a trigger or event trigger fires, as `pg_trigger.tgenabled` and
+/// `pg_event_trigger.evtenabled` say: `O`, `D`, `R`, `A`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Firing {
+    /// In origin and local sessions (`ENABLE`), as created.
+    #[default]
+    Origin,
+    /// Never (`DISABLE`).
+    Disabled,
+    /// In replica sessions only (`ENABLE REPLICA`).
+    Replica,
+    /// Always (`ENABLE ALWAYS`).
+    Always,
+}
+
+impl Firing {
+    /// The catalog's letter.
+    pub fn from_catalog(letter: char) -> Option<Firing> {
+        match letter {
+            'O' => Some(Firing::Origin),
+            'D' => Some(Firing::Disabled),
+            'R' => Some(Firing::Replica),
+            'A' => Some(Firing::Always),
+            _ => None,
+        }
+    }
+
+    /// The words of `ALTER EVENT TRIGGER e …` (and, with `TRIGGER t`
+    /// after them, of `ALTER TABLE`).
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Firing::Origin => "ENABLE",
+            Firing::Disabled => "DISABLE",
+            Firing::Replica => "ENABLE REPLICA",
+            Firing::Always => "ENABLE ALWAYS",
+        }
+    }
 }
 
 impl OpaqueObject {
@@ -1635,7 +1680,19 @@ impl OpaqueObject {
             head: None,
             comment: None,
             text_search: None,
+            firing: Firing::Origin,
+            statistics_target: None,
         }
+    }
+
+    /// Whether `other` differs from it only in what an `ALTER` sets in
+    /// place: when it fires, its statistics target.
+    pub fn same_but_state(&self, other: &OpaqueObject) -> bool {
+        self.kind == other.kind
+            && self.name == other.name
+            && self.on_table == other.on_table
+            && self.signature == other.signature
+            && self.definition == other.definition
     }
 }
 
@@ -1651,6 +1708,8 @@ impl PartialEq for OpaqueObject {
             && self.definition == other.definition
             && self.comment == other.comment
             && self.text_search == other.text_search
+            && self.firing == other.firing
+            && self.statistics_target == other.statistics_target
     }
 }
 impl Eq for OpaqueObject {}

@@ -3,8 +3,9 @@
 use migrate_build::Dialect;
 use migrate_build::dialect::quote;
 use migrate_build::schema::{
-    Definition, Enum, Expr, Extension, ObjectRef, OpaqueKind, OpaqueObject, Policy, PolicyCommand,
-    PublicationMember, PublicationTarget, QualifiedName, RefKind, Schema, Sequence, View,
+    Definition, Enum, Expr, Extension, Firing, ObjectRef, OpaqueKind, OpaqueObject, Policy,
+    PolicyCommand, PublicationMember, PublicationTarget, QualifiedName, RefKind, Schema, Sequence,
+    View,
 };
 
 use std::collections::HashMap;
@@ -333,8 +334,7 @@ fn standalone_objects(
         ));
     }
     // Event triggers are the database's, not a schema's: they go with the
-    // schema of the function they run. A disabled one (`evtenabled` other
-    // than 'O') prints its state too, which no CREATE states.
+    // schema of the function they run.
     let what = "event triggers";
     let sql = format!(
         "SELECT e.oid, e.evtname::text, e.evtevent::text, e.evttags, n.nspname::text,
@@ -366,9 +366,6 @@ fn standalone_objects(
             quote::qualified(&function, Dialect::Postgres)
         ));
         let enabled: String = get(&row, 6, what)?;
-        if enabled != "O" {
-            sql.push_str(&format!(" /* evtenabled {enabled} */"));
-        }
         oids.push((out.len(), ("pg_event_trigger".into(), get(&row, 0, what)?)));
         let mut object = database_object(
             OpaqueKind::EventTrigger,
@@ -377,6 +374,7 @@ fn standalone_objects(
             None,
             sql,
         );
+        object.firing = firing(&enabled)?;
         object.comment = get(&row, 7, what)?;
         out.push(object);
     }
@@ -467,6 +465,18 @@ fn bare_type(formatted: &str, schema: &str, name: &str, is_array: bool) -> Strin
     });
     ty.modifiers.clear();
     ty.to_string()
+}
+
+/// `tgenabled` / `evtenabled` as the model says it.
+fn firing(letter: &str) -> Result<Firing, IntrospectError> {
+    letter
+        .chars()
+        .next()
+        .and_then(Firing::from_catalog)
+        .ok_or_else(|| IntrospectError::Unexpected {
+            what: "trigger firing",
+            value: letter.to_string(),
+        })
 }
 
 fn database_object(
@@ -775,9 +785,18 @@ fn types(
                 if get::<bool>(&row, 6, what)? {
                     sql.push_str(" NOT NULL");
                 }
-                for check in get::<Vec<String>>(&row, 7, what)? {
+                // A constraint not validated cannot be written in CREATE
+                // DOMAIN: it follows as pg_dump writes it.
+                let (valid, not_valid): (Vec<String>, Vec<String>) =
+                    get::<Vec<String>>(&row, 7, what)?
+                        .into_iter()
+                        .partition(|c| !c.ends_with(" NOT VALID"));
+                for check in valid {
                     sql.push(' ');
                     sql.push_str(&check);
+                }
+                for check in not_valid {
+                    sql.push_str(&format!(";\nALTER DOMAIN {quoted} ADD {check}"));
                 }
                 (OpaqueKind::Domain, sql)
             }
@@ -809,7 +828,7 @@ fn table_objects(
     let sql = format!(
         "SELECT 't', tg.tgname::text, NULL::text, n.nspname::text, c.relname::text,
                 pg_get_triggerdef(tg.oid), tg.oid, 'pg_trigger',
-                obj_description(tg.oid, 'pg_trigger')
+                obj_description(tg.oid, 'pg_trigger'), tg.tgenabled::text, NULL::int
          FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND NOT tg.tgisinternal AND tg.tgparentid = 0
@@ -817,14 +836,16 @@ fn table_objects(
          UNION ALL
          SELECT 'r', r.rulename::text, NULL, n.nspname::text, c.relname::text,
                 pg_get_ruledef(r.oid), r.oid, 'pg_rewrite',
-                obj_description(r.oid, 'pg_rewrite')
+                obj_description(r.oid, 'pg_rewrite'), NULL, NULL
          FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relnamespace = ANY($1) AND r.rulename <> '_RETURN' AND {not_ext}
          UNION ALL
          SELECT 's', s.stxname::text, sn.nspname::text, n.nspname::text, c.relname::text,
                 pg_get_statisticsobjdef(s.oid), s.oid, 'pg_statistic_ext',
-                obj_description(s.oid, 'pg_statistic_ext')
+                obj_description(s.oid, 'pg_statistic_ext'),
+                -- -1 before PostgreSQL 17, NULL since: the default
+                NULL, NULLIF(s.stxstattarget, -1)::int
          FROM pg_statistic_ext s JOIN pg_namespace sn ON sn.oid = s.stxnamespace
          JOIN pg_class c ON c.oid = s.stxrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -865,6 +886,10 @@ fn table_objects(
             get(&row, 5, what)?,
         );
         object.comment = get(&row, 8, what)?;
+        if let Some(enabled) = get::<Option<String>>(&row, 9, what)? {
+            object.firing = firing(&enabled)?;
+        }
+        object.statistics_target = get(&row, 10, what)?;
         out.push(object);
     }
     Ok(())

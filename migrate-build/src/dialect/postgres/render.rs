@@ -9,9 +9,9 @@ use crate::dialect::render::{
 use crate::dialect::{Dialect, DialectRules};
 use crate::plan::{ColumnChanges, CommentTarget, EnumUsage, EnumValuePosition, PlannedStep, Step};
 use crate::schema::{
-    Column, ColumnStorage, ColumnType, Enum, ExclusionConstraint, Expr, Identity, Index, IndexExpr,
-    KeyIndex, OpaqueKind, OpaqueObject, Policy, PolicyCommand, PrimaryKey, QualifiedName,
-    ReplicaIdentity, Sequence, SequenceOptions, StorageParam, Table, TableOptions,
+    Column, ColumnStorage, ColumnType, Enum, ExclusionConstraint, Expr, Firing, Identity, Index,
+    IndexExpr, KeyIndex, OpaqueKind, OpaqueObject, Policy, PolicyCommand, PrimaryKey,
+    QualifiedName, ReplicaIdentity, Sequence, SequenceOptions, StorageParam, Table, TableOptions,
     UniqueConstraint, View,
 };
 
@@ -360,16 +360,21 @@ fn statements(step: &Step, implicit: &[QualifiedName]) -> Result<Vec<String>, Re
             comment,
         } => one(column_comment(table, column, comment.as_deref())),
 
-        Step::CreateOpaque(object) => match &object.text_search {
-            Some(ts) => Ok(super::text_search::create(&object.name, ts)),
-            None => one(statement_text(object.definition.sql())),
-        },
+        Step::CreateOpaque(object) => {
+            let mut out = match &object.text_search {
+                Some(ts) => super::text_search::create(&object.name, ts),
+                None => vec![statement_text(object.definition.sql())],
+            };
+            out.extend(opaque_state(object, None)?);
+            Ok(out)
+        }
         Step::AlterTextSearch { previous, next } => {
             match (&previous.text_search, &next.text_search) {
                 (Some(a), Some(b)) => Ok(super::text_search::alter(&next.name, a, b)),
                 _ => Ok(Vec::new()),
             }
         }
+        Step::AlterOpaqueState { previous, next } => opaque_state(next, Some(previous)),
         Step::DropOpaque(object) => one(drop_opaque(object)?),
     }
 }
@@ -1569,6 +1574,46 @@ fn column_comment(table: &QualifiedName, column: &str, comment: Option<&str>) ->
     )
 }
 
+/// The ALTERs that give `object` its firing and statistics target, from
+/// `previous`'s (a created object's: the defaults).
+fn opaque_state(
+    object: &OpaqueObject,
+    previous: Option<&OpaqueObject>,
+) -> Result<Vec<String>, RenderError> {
+    let (firing, target) =
+        previous.map_or((Firing::Origin, None), |p| (p.firing, p.statistics_target));
+    let mut out = Vec::new();
+    if object.firing != firing {
+        let words = object.firing.as_sql();
+        out.push(match (object.kind, &object.on_table) {
+            (OpaqueKind::Trigger, Some(table)) => format!(
+                "ALTER TABLE {} {words} TRIGGER {}",
+                qualified(table, PG),
+                ident(&object.name.name, PG)
+            ),
+            (OpaqueKind::EventTrigger, _) => format!(
+                "ALTER EVENT TRIGGER {} {words}",
+                ident(&object.name.name, PG)
+            ),
+            _ => {
+                return Err(RenderError::UnsupportedFeature {
+                    dialect: PG,
+                    feature: "enabling or disabling this object",
+                    object: object.name.to_string(),
+                });
+            }
+        });
+    }
+    if object.statistics_target != target {
+        out.push(format!(
+            "ALTER STATISTICS {} SET STATISTICS {}",
+            qualified(&object.name, PG),
+            object.statistics_target.unwrap_or(-1)
+        ));
+    }
+    Ok(out)
+}
+
 fn drop_opaque(object: &OpaqueObject) -> Result<String, RenderError> {
     let name = qualified(&object.name, PG);
     let kind = object.kind.as_sql();
@@ -2523,6 +2568,8 @@ mod tests {
 
     fn opaque(kind: OpaqueKind, n: &str, on: Option<&str>, sql: &str) -> OpaqueObject {
         OpaqueObject {
+            firing: Default::default(),
+            statistics_target: None,
             comment: None,
             kind,
             name: name(n),

@@ -220,6 +220,10 @@ fn statements(step: &Step) -> Result<Vec<String>, RenderError> {
         Step::AlterTextSearch { next, .. } => {
             no_object(opaque_kind_name(next.kind), next.name.to_string())
         }
+        Step::AlterOpaqueState { next, .. } => no_object(
+            "trigger states and statistics targets",
+            next.name.to_string(),
+        ),
         Step::DropOpaque(object) => match object.kind {
             // SQLite trigger names are schema-wide: no `ON table`.
             OpaqueKind::Trigger => one(format!("DROP TRIGGER {}", qualified(&object.name, SQLITE))),
@@ -748,6 +752,8 @@ mod tests {
             }
         ));
         let trigger = OpaqueObject {
+            firing: Default::default(),
+            statistics_target: None,
             comment: None,
             kind: OpaqueKind::Trigger,
             name: name("touch"),

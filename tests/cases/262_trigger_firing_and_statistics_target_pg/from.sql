@@ -1,0 +1,9 @@
+CREATE TABLE events (id integer PRIMARY KEY, kind text, body text);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TRIGGER events_a BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE TRIGGER events_b BEFORE UPDATE ON events FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE TRIGGER events_c AFTER DELETE ON events FOR EACH ROW EXECUTE FUNCTION touch();
+ALTER TABLE events DISABLE TRIGGER events_c;
+CREATE STATISTICS events_kind_body ON kind, body FROM events;
+CREATE FUNCTION audit_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;
+CREATE EVENT TRIGGER audit ON ddl_command_end EXECUTE FUNCTION audit_ddl();
