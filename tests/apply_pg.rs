@@ -367,7 +367,8 @@ fn a_runner_that_waits_too_long_names_the_lock_holder() {
     let start = std::time::Instant::now();
     while count(
         &mut db,
-        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(4)%'",
+        "SELECT count(*) FROM pg_stat_activity \
+         WHERE pid <> pg_backend_pid() AND query LIKE '%SELECT pg_sleep(4)%'",
     ) == 0
     {
         assert!(
@@ -378,7 +379,8 @@ fn a_runner_that_waits_too_long_names_the_lock_holder() {
     }
     let pid = count(
         &mut db,
-        "SELECT pid::bigint FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(4)%'",
+        "SELECT pid::bigint FROM pg_stat_activity \
+         WHERE pid <> pg_backend_pid() AND query LIKE '%SELECT pg_sleep(4)%'",
     );
     let out = cmd(&ws, &db, &["apply"])
         .env("CARGO_MIGRATE_LOCK_TIMEOUT", "0.5")

@@ -14,7 +14,7 @@ use migrate_build::Dialect;
 use migrate_build::Schema;
 use migrate_build::dialect::quote;
 use postgres::error::ErrorPosition;
-use postgres::{Client, Transaction};
+use postgres::{Client, SimpleQueryMessage, SimpleQueryRow, Transaction};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
@@ -38,6 +38,12 @@ pub struct Postgres<'c> {
     /// `"schema"."table"`, for SQL text.
     history_table: String,
     lock_key: Option<i64>,
+    /// `current_database()`, read at connect with the server's version.
+    database: Option<String>,
+    /// The history table as read with the run lock (in the lock's round
+    /// trip): what `ensure_history_table` and `list_applied` would look up
+    /// next. Forgotten by anything that may change it.
+    facts: Option<HistoryFacts>,
     /// In a run's one transaction (`apply --single-transaction`): the
     /// history rows of the migrations run so far, written in one statement
     /// before the run commits.
@@ -96,25 +102,46 @@ impl<'c> Postgres<'c> {
             .map_err(|e| connect_err(server_message(&e)))?;
         let mut client = Session::Owned(Box::new(client));
         // History rows are written with quoted literals (one round trip
-        // fewer than parameters): they need standard strings.
-        let version = client
-            .simple_query(
-                "SET standard_conforming_strings = on; SELECT current_setting('server_version_num')",
-            )
-            .map_err(|e| connect_err(server_message(&e)))?
-            .into_iter()
-            .find_map(|m| match m {
-                postgres::SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse::<u32>().ok()),
-                _ => None,
-            })
-            .unwrap_or(0);
-        // A runner killed mid-statement would keep the run lock until its
-        // statement ends; PostgreSQL 14+ can notice the lost client sooner.
-        // Some platforms refuse the setting: the lock then lasts longer, as before.
-        if version >= 140_000 {
-            let _ = client.batch_execute("SET client_connection_check_interval = '1s'");
-        }
-        Ok(Postgres::new(client, display_url, history_table, pg_schema))
+        // fewer than parameters): they need standard strings. The database's
+        // name keys the run lock. A runner killed mid-statement would keep
+        // the run lock until its statement ends; PostgreSQL 14+ can notice
+        // the lost client sooner. All in one round trip.
+        let first = client.simple_query(
+            "SET standard_conforming_strings = on; \
+             SELECT current_setting('server_version_num'), current_database(); \
+             SELECT set_config('client_connection_check_interval', '1s', false) \
+             WHERE current_setting('server_version_num')::int >= 140000",
+        );
+        let database = match first {
+            Ok(messages) => results(messages)
+                .get(1)
+                .and_then(|rows| rows.first())
+                .and_then(|r| r.get(1).map(str::to_string)),
+            // Some platforms refuse the check interval, which undid the
+            // whole query: the settings one by one, the interval's refusal
+            // ignored (the lock then lasts longer, as before).
+            Err(_) => {
+                let messages = client
+                    .simple_query(
+                        "SET standard_conforming_strings = on; \
+                         SELECT current_setting('server_version_num'), current_database()",
+                    )
+                    .map_err(|e| connect_err(server_message(&e)))?;
+                let rows = results(messages);
+                let row = rows.get(1).and_then(|rows| rows.first());
+                let version = row
+                    .and_then(|r| r.get(0))
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .unwrap_or(0);
+                if version >= 140_000 {
+                    let _ = client.batch_execute("SET client_connection_check_interval = '1s'");
+                }
+                row.and_then(|r| r.get(1).map(str::to_string))
+            }
+        };
+        let mut pg = Postgres::new(client, display_url, history_table, pg_schema);
+        pg.database = database;
+        Ok(pg)
     }
 
     /// The application's own connection (an application applying its
@@ -177,6 +204,8 @@ impl<'c> Postgres<'c> {
             table_name: history_table.to_string(),
             history_table: history,
             lock_key: None,
+            database: None,
+            facts: None,
             run: None,
         }
     }
@@ -198,82 +227,58 @@ impl<'c> Postgres<'c> {
         })
     }
 
-    fn history_exists(&mut self) -> Result<bool, DbError> {
-        let row = self
-            .client
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p'))",
-                &[&self.schema_name, &self.table_name],
-            )
-            .map_err(query("looking for the history table"))?;
-        Ok(row.get(0))
+    /// Looks the history table up in the catalog: its schema, whether it
+    /// exists, its columns. One query of [`Self::facts_sql`]'s two statements.
+    fn facts_sql(&self) -> String {
+        let schema = quote::string(&self.schema_name);
+        let table = quote::string(&self.table_name);
+        format!(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = {schema}), \
+             EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = {schema} AND c.relname = {table} AND c.relkind IN ('r', 'p')); \
+             SELECT a.attname::text, format_type(a.atttypid, NULL) \
+             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = {schema} AND c.relname = {table} AND a.attnum > 0 AND NOT a.attisdropped"
+        )
     }
 
-    /// The history table's columns against what the runner reads and
-    /// writes: every problem, each naming the column and what it should be.
-    fn check_history_shape(&mut self) -> Result<(), DbError> {
-        let rows = self
+    /// The history table's catalog facts, from the cache the run lock
+    /// filled, else from the server.
+    fn take_facts(&mut self) -> Result<HistoryFacts, DbError> {
+        if let Some(facts) = self.facts.take() {
+            return Ok(facts);
+        }
+        let sql = self.facts_sql();
+        let messages = self
             .client
-            .query(
-                "SELECT a.attname::text, format_type(a.atttypid, NULL) \
-                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
-                 JOIN pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped",
-                &[&self.schema_name, &self.table_name],
-            )
-            .map_err(query("reading the history table's columns"))?;
-        let columns: Vec<(String, String)> = rows
-            .iter()
-            .map(|r| {
-                (
-                    r.try_get::<_, String>(0).unwrap_or_default(),
-                    r.try_get::<_, String>(1).unwrap_or_default(),
-                )
-            })
-            .collect();
-        const TEXT: &[&str] = &["text", "character varying"];
-        let expected: [(&str, &[&str], &str); 7] = [
-            ("version", TEXT, "text"),
-            ("name", TEXT, "text"),
-            ("checksum", TEXT, "text"),
-            (
-                "applied_at",
-                &["timestamp with time zone", "timestamp without time zone"],
-                "timestamptz",
-            ),
-            ("execution_ms", &["bigint"], "bigint"),
-            ("success", &["boolean"], "boolean"),
-            ("error", TEXT, "text"),
-        ];
-        let mut problems = Vec::new();
-        for (name, accepted, want) in expected {
-            match columns.iter().find(|(c, _)| c == name) {
-                None => problems.push(format!("there is no column `{name}` (it should be {want})")),
-                Some((_, ty)) if !accepted.contains(&ty.as_str()) => {
-                    problems.push(format!("column `{name}` is {ty}; it should be {want}"))
-                }
-                Some(_) => {}
-            }
-        }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(DbError::HistoryShape {
-                table: self.history_table.clone(),
-                problems,
-            })
-        }
+            .simple_query(&sql)
+            .map_err(query("looking for the history table"))?;
+        Ok(HistoryFacts::read(&results(messages)))
     }
 
     /// A stable key per database and history table: two workspaces with
     /// separate history tables in one database do not wait for each other.
     fn compute_lock_key(&mut self) -> Result<i64, DbError> {
-        let row = self
-            .client
-            .query_one("SELECT current_database()", &[])
-            .map_err(query("reading the database name"))?;
-        let database: String = row.get(0);
+        let database = match &self.database {
+            Some(d) => d.clone(),
+            None => {
+                let messages = self
+                    .client
+                    .simple_query("SELECT current_database()")
+                    .map_err(query("reading the database name"))?;
+                let name = results(messages)
+                    .first()
+                    .and_then(|rows| rows.first())
+                    .and_then(|r| r.get(0).map(str::to_string))
+                    .ok_or_else(|| DbError::Query {
+                        context: "reading the database name",
+                        message: "the server returned no row".to_string(),
+                    })?;
+                self.database = Some(name.clone());
+                name
+            }
+        };
         let digest = migrate_build::migrations::checksum(
             format!("cargo-migrate\0{database}\0{}", self.history_table).as_bytes(),
         );
@@ -358,6 +363,38 @@ impl<'c> Postgres<'c> {
         .map_err(query("reading the history table"))
     }
 
+    /// The history row with COMMIT, ending a migration's transaction.
+    fn finish_apply(
+        &mut self,
+        up: &Script<'_>,
+        elapsed: Duration,
+    ) -> Result<ApplyOutcome, DbError> {
+        let history = &self.history_table;
+        let ms = i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX);
+        let finish = format!(
+            "INSERT INTO {history} (version, name, checksum, applied_at, execution_ms, success) \
+             VALUES ({}, {}, {}, now(), {ms}, true); COMMIT",
+            quote::string(up.version),
+            quote::string(up.name),
+            quote::string(&up.checksum),
+        );
+        if let Err(e) = self.client.batch_execute(&finish) {
+            // The server's own error aborted the transaction; a broken
+            // connection may have come before or after the COMMIT.
+            let known = e.as_db_error().is_some();
+            self.rollback();
+            return Err(if known {
+                query("writing the history table")(e)
+            } else {
+                DbError::CommitUnknown {
+                    context: "writing the history table and committing",
+                    message: server_message(&e),
+                }
+            });
+        }
+        Ok(ApplyOutcome::Applied { elapsed })
+    }
+
     fn insert_history(
         tx: &mut dyn PgSession,
         history: &str,
@@ -379,6 +416,99 @@ impl<'c> Postgres<'c> {
     }
 }
 
+/// A migration another runner recorded while this one waited: applied, or
+/// failed there.
+fn already(up: &Script<'_>, success: bool) -> Result<ApplyOutcome, DbError> {
+    if success {
+        Ok(ApplyOutcome::AlreadyApplied)
+    } else {
+        Err(DbError::FailedElsewhere {
+            version: up.version.to_string(),
+        })
+    }
+}
+
+/// The history table as the catalog shows it.
+#[derive(Debug, Clone)]
+struct HistoryFacts {
+    schema_exists: bool,
+    /// Its columns and their types; `None` when there is no such table.
+    columns: Option<Vec<(String, String)>>,
+}
+
+impl HistoryFacts {
+    /// From the results of [`Postgres::facts_sql`]'s two statements.
+    fn read(sets: &[Vec<SimpleQueryRow>]) -> HistoryFacts {
+        let flags = sets.first().and_then(|rows| rows.first());
+        let flag = |i: usize| flags.and_then(|r| r.get(i)) == Some("t");
+        let columns = sets.get(1).map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    (
+                        r.get(0).unwrap_or_default().to_string(),
+                        r.get(1).unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        });
+        HistoryFacts {
+            schema_exists: flag(0),
+            columns: if flag(1) { columns } else { None },
+        }
+    }
+}
+
+/// A simple query's rows, statement by statement.
+fn results(messages: Vec<SimpleQueryMessage>) -> Vec<Vec<SimpleQueryRow>> {
+    let mut out = Vec::new();
+    let mut rows = Vec::new();
+    for m in messages {
+        match m {
+            SimpleQueryMessage::Row(r) => rows.push(r),
+            SimpleQueryMessage::CommandComplete(_) => out.push(std::mem::take(&mut rows)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The history table's columns against what the runner reads and writes:
+/// every problem, each naming the column and what it should be.
+fn check_history_shape(table: &str, columns: &[(String, String)]) -> Result<(), DbError> {
+    const TEXT: &[&str] = &["text", "character varying"];
+    let expected: [(&str, &[&str], &str); 7] = [
+        ("version", TEXT, "text"),
+        ("name", TEXT, "text"),
+        ("checksum", TEXT, "text"),
+        (
+            "applied_at",
+            &["timestamp with time zone", "timestamp without time zone"],
+            "timestamptz",
+        ),
+        ("execution_ms", &["bigint"], "bigint"),
+        ("success", &["boolean"], "boolean"),
+        ("error", TEXT, "text"),
+    ];
+    let mut problems = Vec::new();
+    for (name, accepted, want) in expected {
+        match columns.iter().find(|(c, _)| c == name) {
+            None => problems.push(format!("there is no column `{name}` (it should be {want})")),
+            Some((_, ty)) if !accepted.contains(&ty.as_str()) => {
+                problems.push(format!("column `{name}` is {ty}; it should be {want}"))
+            }
+            Some(_) => {}
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(DbError::HistoryShape {
+            table: table.to_string(),
+            problems,
+        })
+    }
+}
+
 /// Runs each statement as one simple query, as `psql -f` does; a failure
 /// names the file, and the line and column of the server's error position
 /// inside the statement (else of the statement's start).
@@ -387,8 +517,17 @@ fn run_script(
     script: &Script<'_>,
     hook: StatementHook<'_>,
 ) -> Result<(), DbError> {
-    let total = script.statements.len();
-    for (i, st) in script.statements.iter().enumerate() {
+    run_statements(client, script, 0, hook)
+}
+
+/// [`run_script`] from statement `from` on.
+fn run_statements(
+    client: &mut dyn PgSession,
+    script: &Script<'_>,
+    from: usize,
+    hook: StatementHook<'_>,
+) -> Result<(), DbError> {
+    for (i, st) in script.statements.iter().enumerate().skip(from) {
         hook(st.text);
         let result = match migrate_build::ddl::copy_from_stdin(st.text) {
             Some((command, data)) => match client.copy_in(command, data.as_bytes()) {
@@ -406,31 +545,45 @@ fn run_script(
             None => client.batch_execute(st.text),
         };
         if let Err(e) = result {
-            let (line, column) = error_location(st, &e);
-            let mut message = server_message(&e);
-            if script.no_transaction && i > 0 {
-                message.push_str(&format!(
-                    "\n(statement {} of {total}; the {i} before it ran outside a transaction and stay applied)",
-                    i + 1
-                ));
-            }
-            return Err(DbError::Statement {
-                path: script.path.clone(),
-                line,
-                column,
-                statement: first_line(st.text),
-                message,
-            });
+            return Err(statement_error(script, i, st, &e, 0));
         }
     }
     Ok(())
 }
 
-/// PostgreSQL's position is 1-based, in characters of the query sent.
-fn error_location(st: &Located<'_>, e: &postgres::Error) -> (usize, usize) {
-    let position = match e.as_db_error().and_then(|d| d.position()) {
-        Some(ErrorPosition::Original(p)) => *p as usize,
-        Some(ErrorPosition::Internal { .. }) | None => return (st.line, st.column),
+/// The error of statement `i` of `script`, sent after `offset` characters
+/// of other statements in the same query.
+fn statement_error(
+    script: &Script<'_>,
+    i: usize,
+    st: &Located<'_>,
+    e: &postgres::Error,
+    offset: usize,
+) -> DbError {
+    let total = script.statements.len();
+    let (line, column) = error_location(st, e, offset);
+    let mut message = server_message(e);
+    if script.no_transaction && i > 0 {
+        message.push_str(&format!(
+            "\n(statement {} of {total}; the {i} before it ran outside a transaction and stay applied)",
+            i + 1
+        ));
+    }
+    DbError::Statement {
+        path: script.path.clone(),
+        line,
+        column,
+        statement: first_line(st.text),
+        message,
+    }
+}
+
+/// PostgreSQL's position is 1-based, in characters of the query sent; the
+/// statement starts after `offset` characters of it.
+fn error_location(st: &Located<'_>, e: &postgres::Error, offset: usize) -> (usize, usize) {
+    let position = match error_position(e) {
+        Some(p) if p > offset => p - offset,
+        _ => return (st.line, st.column),
     };
     let (mut line, mut column) = (st.line, st.column);
     for c in st.text.chars().take(position.saturating_sub(1)) {
@@ -442,6 +595,13 @@ fn error_location(st: &Located<'_>, e: &postgres::Error) -> (usize, usize) {
         }
     }
     (line, column)
+}
+
+fn error_position(e: &postgres::Error) -> Option<usize> {
+    match e.as_db_error().and_then(|d| d.position()) {
+        Some(ErrorPosition::Original(p)) => Some(*p as usize),
+        Some(ErrorPosition::Internal { .. }) | None => None,
+    }
 }
 
 impl Database for Postgres<'_> {
@@ -509,13 +669,24 @@ impl Database for Postgres<'_> {
         let key = self.compute_lock_key()?;
         let timeout = lock_timeout();
         let start = Instant::now();
+        // The history table is looked up in the same round trip, after the
+        // lock in the same snapshot: what a runner reads next, once it holds
+        // the lock. Read for nothing while another runner holds it.
+        let sql = format!("SELECT pg_try_advisory_lock({key}); {}", self.facts_sql());
         loop {
-            let row = self
-                .client
-                .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
-                .map_err(query("taking the migration lock"))?;
-            if row.get::<_, bool>(0) {
+            self.facts = None;
+            let sets = results(
+                self.client
+                    .simple_query(&sql)
+                    .map_err(query("taking the migration lock"))?,
+            );
+            let taken = sets
+                .first()
+                .and_then(|rows| rows.first())
+                .and_then(|r| r.get(0));
+            if taken == Some("t") {
                 self.lock_key = Some(key);
+                self.facts = Some(HistoryFacts::read(&sets[1..]));
                 return Ok(());
             }
             if start.elapsed() >= timeout {
@@ -537,26 +708,24 @@ impl Database for Postgres<'_> {
     }
 
     fn unlock(&mut self) -> Result<(), DbError> {
+        self.facts = None;
         if let Some(key) = self.lock_key.take() {
             self.client
-                .query_one("SELECT pg_advisory_unlock($1)", &[&key])
+                .batch_execute(&format!("SELECT pg_advisory_unlock({key})"))
                 .map_err(query("releasing the migration lock"))?;
         }
         Ok(())
     }
 
     fn ensure_history_table(&mut self) -> Result<(), DbError> {
+        let facts = self.take_facts()?;
+        if facts.columns.is_some() {
+            self.facts = Some(facts);
+            return Ok(());
+        }
         // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege even when
-        // the schema exists: look first.
-        let exists: bool = self
-            .client
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)",
-                &[&self.schema_name],
-            )
-            .map_err(query("looking for the history table's schema"))?
-            .get(0);
-        if !exists {
+        // the schema exists: only when it does not.
+        if !facts.schema_exists {
             self.client
                 .batch_execute(&format!(
                     "CREATE SCHEMA IF NOT EXISTS {}",
@@ -564,12 +733,10 @@ impl Database for Postgres<'_> {
                 ))
                 .map_err(query("creating the history table's schema"))?;
         }
-        if self.history_exists()? {
-            return Ok(());
-        }
-        self.client
-            .batch_execute(&format!(
-                "CREATE TABLE IF NOT EXISTS {} (
+        // Looked up again in the same round trip: IF NOT EXISTS skips a
+        // relation of that name of any kind.
+        let sql = format!(
+            "CREATE TABLE IF NOT EXISTS {} (
                     version text PRIMARY KEY,
                     name text NOT NULL,
                     checksum text NOT NULL,
@@ -577,63 +744,67 @@ impl Database for Postgres<'_> {
                     execution_ms bigint NOT NULL,
                     success boolean NOT NULL,
                     error text
-                )",
-                self.history_table
-            ))
-            .map_err(query("creating the history table"))
+                ); {}",
+            self.history_table,
+            self.facts_sql()
+        );
+        let sets = results(
+            self.client
+                .simple_query(&sql)
+                .map_err(query("creating the history table"))?,
+        );
+        self.facts = Some(HistoryFacts::read(sets.get(1..).unwrap_or_default()));
+        Ok(())
     }
 
     fn list_applied(&mut self) -> Result<Vec<AppliedRow>, DbError> {
-        if !self.history_exists()? {
+        let Some(columns) = self.take_facts()?.columns else {
             return Ok(Vec::new());
-        }
-        self.check_history_shape()?;
-        let rows = self
+        };
+        check_history_shape(&self.history_table, &columns)?;
+        let messages = self
             .client
-            .query(
-                &format!(
-                    "SELECT version, name, checksum, \
-                     to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), \
-                     execution_ms, success, error FROM {} ORDER BY version",
-                    self.history_table
-                ),
-                &[],
-            )
+            .simple_query(&format!(
+                "SELECT version, name, checksum, \
+                 to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), \
+                 execution_ms, success, error FROM {} ORDER BY version",
+                self.history_table
+            ))
             .map_err(query("reading the history table"))?;
         let shape = |problem: String| DbError::HistoryShape {
             table: self.history_table.clone(),
             problems: vec![problem],
         };
+        let rows = results(messages).into_iter().next().unwrap_or_default();
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             // A column the shape check let through may still hold NULLs.
-            let version: Option<String> = r.try_get(0).map_err(|e| shape(e.to_string()))?;
-            let Some(version) = version else {
+            let Some(version) = r.get(0).map(str::to_string) else {
                 return Err(shape("a row has a NULL `version`".to_string()));
             };
             let text = |i: usize, column: &str| -> Result<String, DbError> {
-                match r.try_get::<_, Option<String>>(i) {
-                    Ok(Some(v)) => Ok(v),
-                    Ok(None) => Err(shape(format!("row {version}: `{column}` is NULL"))),
-                    Err(e) => Err(shape(format!("row {version}: `{column}`: {e}"))),
+                match r.get(i) {
+                    Some(v) => Ok(v.to_string()),
+                    None => Err(shape(format!("row {version}: `{column}` is NULL"))),
                 }
             };
             let name = text(1, "name")?;
             let checksum = text(2, "checksum")?;
             let applied_at = text(3, "applied_at")?;
-            let execution_ms = match r.try_get::<_, Option<i64>>(4) {
-                Ok(Some(v)) => v,
-                Ok(None) => return Err(shape(format!("row {version}: `execution_ms` is NULL"))),
-                Err(e) => return Err(shape(format!("row {version}: `execution_ms`: {e}"))),
+            let execution_ms = text(4, "execution_ms")?
+                .parse::<i64>()
+                .map_err(|e| shape(format!("row {version}: `execution_ms`: {e}")))?;
+            // Booleans in the text format.
+            let success = match text(5, "success")?.as_str() {
+                "t" => true,
+                "f" => false,
+                other => {
+                    return Err(shape(format!(
+                        "row {version}: `success` is `{other}`, not a boolean"
+                    )));
+                }
             };
-            let success = match r.try_get::<_, Option<bool>>(5) {
-                Ok(Some(v)) => v,
-                Ok(None) => return Err(shape(format!("row {version}: `success` is NULL"))),
-                Err(e) => return Err(shape(format!("row {version}: `success`: {e}"))),
-            };
-            let error = r
-                .try_get::<_, Option<String>>(6)
-                .map_err(|e| shape(format!("row {version}: `error`: {e}")))?;
+            let error = r.get(6).map(str::to_string);
             out.push(AppliedRow {
                 version,
                 name,
@@ -648,6 +819,7 @@ impl Database for Postgres<'_> {
     }
 
     fn apply(&mut self, up: &Script<'_>, hook: StatementHook<'_>) -> Result<ApplyOutcome, DbError> {
+        self.facts = None;
         let history = self.history_table.clone();
         if up.no_transaction {
             if Self::row_success(&mut *self.client, &history, up.version)?.is_some() {
@@ -678,50 +850,63 @@ impl Database for Postgres<'_> {
             }
             return Ok(ApplyOutcome::Applied { elapsed });
         }
-        // Three round trips for a one-statement migration (psql -f needs one):
-        // BEGIN with the history check, the statement, the row with COMMIT.
-        match self.begin_and_check(up.version)? {
-            Some(true) => {
-                self.rollback();
-                return Ok(ApplyOutcome::AlreadyApplied);
-            }
-            Some(false) => {
-                self.rollback();
-                return Err(DbError::FailedElsewhere {
-                    version: up.version.to_string(),
-                });
-            }
-            None => {}
-        }
+        // Two round trips for a one-statement migration (psql -f needs one):
+        // BEGIN with the history check and the first statement, then the
+        // row with COMMIT. A COPY streams its data: it goes on its own.
         let start = Instant::now();
-        if let Err(e) = run_script(&mut *self.client, up, hook) {
+        let first = up
+            .statements
+            .first()
+            .filter(|st| migrate_build::ddl::copy_from_stdin(st.text).is_none());
+        let Some(first) = first else {
+            if let Some(success) = self.begin_and_check(up.version)? {
+                self.rollback();
+                return already(up, success);
+            }
+            if let Err(e) = run_script(&mut *self.client, up, hook) {
+                self.rollback();
+                return Err(e);
+            }
+            return self.finish_apply(up, start.elapsed());
+        };
+        let prefix = format!(
+            "BEGIN; SELECT success FROM {history} WHERE version = {}; ",
+            quote::string(up.version)
+        );
+        hook(first.text);
+        match self.client.simple_query(&format!("{prefix}{}", first.text)) {
+            Ok(messages) => {
+                // Another runner's row: the statement ran in a transaction
+                // that goes back, as if it had not been started.
+                let row = results(messages)
+                    .get(1)
+                    .and_then(|rows| rows.first().map(|r| r.get(0) == Some("t")));
+                if let Some(success) = row {
+                    self.rollback();
+                    return already(up, success);
+                }
+            }
+            Err(e) => {
+                self.rollback();
+                // The statement may have failed for being applied already:
+                // the check's answer, as it would have come first.
+                if let Ok(Some(success)) =
+                    Self::row_success(&mut *self.client, &history, up.version)
+                {
+                    return already(up, success);
+                }
+                let offset = prefix.chars().count();
+                if error_position(&e).is_some_and(|p| p <= offset) {
+                    return Err(query("reading the history table")(e));
+                }
+                return Err(statement_error(up, 0, first, &e, offset));
+            }
+        }
+        if let Err(e) = run_statements(&mut *self.client, up, 1, hook) {
             self.rollback();
             return Err(e);
         }
-        let elapsed = start.elapsed();
-        let ms = i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX);
-        let finish = format!(
-            "INSERT INTO {history} (version, name, checksum, applied_at, execution_ms, success) \
-             VALUES ({}, {}, {}, now(), {ms}, true); COMMIT",
-            quote::string(up.version),
-            quote::string(up.name),
-            quote::string(&up.checksum),
-        );
-        if let Err(e) = self.client.batch_execute(&finish) {
-            // The server's own error aborted the transaction; a broken
-            // connection may have come before or after the COMMIT.
-            let known = e.as_db_error().is_some();
-            self.rollback();
-            return Err(if known {
-                query("writing the history table")(e)
-            } else {
-                DbError::CommitUnknown {
-                    context: "writing the history table and committing",
-                    message: server_message(&e),
-                }
-            });
-        }
-        Ok(ApplyOutcome::Applied { elapsed })
+        self.finish_apply(up, start.elapsed())
     }
 
     fn revert(
@@ -729,6 +914,7 @@ impl Database for Postgres<'_> {
         down: &Script<'_>,
         hook: StatementHook<'_>,
     ) -> Result<RevertOutcome, DbError> {
+        self.facts = None;
         let history = self.history_table.clone();
         let delete = format!("DELETE FROM {history} WHERE version = $1");
         if down.no_transaction {
@@ -775,6 +961,7 @@ impl Database for Postgres<'_> {
     }
 
     fn begin_run(&mut self) -> Result<(), DbError> {
+        self.facts = None;
         self.client.batch_execute("BEGIN").map_err(query("BEGIN"))?;
         self.run = Some(Vec::new());
         Ok(())
@@ -813,6 +1000,7 @@ impl Database for Postgres<'_> {
     }
 
     fn record_failure(&mut self, up: &Script<'_>, error: &str) -> Result<(), DbError> {
+        self.facts = None;
         let history = self.history_table.clone();
         // `text` cannot hold NUL, and the error quotes the statement.
         let error = error.replace('\0', "\\0");
@@ -827,6 +1015,7 @@ impl Database for Postgres<'_> {
     }
 
     fn resolve_applied(&mut self, version: &str, checksum: &str) -> Result<bool, DbError> {
+        self.facts = None;
         let n = self
             .client
             .execute(
@@ -842,6 +1031,7 @@ impl Database for Postgres<'_> {
     }
 
     fn resolve_rolled_back(&mut self, version: &str) -> Result<bool, DbError> {
+        self.facts = None;
         let n = self
             .client
             .execute(
@@ -858,6 +1048,7 @@ impl Database for Postgres<'_> {
     /// Drops every extension and every schema but the system ones (the
     /// history table's too), then recreates `public` as PostgreSQL makes it.
     fn drop_everything(&mut self) -> Result<(), DbError> {
+        self.facts = None;
         let mut tx = self
             .blocking("dropping everything")?
             .transaction()
@@ -946,6 +1137,7 @@ impl Database for Postgres<'_> {
         scripts: &[Script<'_>],
         hook: StatementHook<'_>,
     ) -> Result<(), DbError> {
+        self.facts = None;
         self.client.batch_execute("BEGIN").map_err(query("BEGIN"))?;
         for script in scripts {
             if let Err(e) = run_script(&mut *self.client, script, &mut *hook) {

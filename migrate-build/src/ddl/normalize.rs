@@ -103,7 +103,7 @@ fn fold_outside_quotes(sql: &str) -> String {
 /// (`"line items"`).
 pub(crate) fn words(sql: &str) -> crate::schema::Words {
     let is_word = |c: char| c.is_alphanumeric() || c == '_' || !c.is_ascii();
-    let mut words: std::collections::HashSet<String> = sql
+    let mut words: Vec<String> = sql
         .split(|c: char| !is_word(c))
         .filter(|w| !w.is_empty())
         .map(str::to_ascii_lowercase)
@@ -112,10 +112,10 @@ pub(crate) fn words(sql: &str) -> crate::schema::Words {
     while let Some(open) = rest.find('"') {
         let after = &rest[open + 1..];
         let Some(close) = after.find('"') else { break };
-        words.insert(after[..close].to_ascii_lowercase());
+        words.push(after[..close].to_ascii_lowercase());
         rest = &after[close + 1..];
     }
-    crate::schema::Words::from_set(words)
+    crate::schema::Words::from_words(words)
 }
 
 /// The contents of an expression's string literals (`''` unescaped).

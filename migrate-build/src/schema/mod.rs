@@ -181,27 +181,35 @@ impl Expr {
 /// The words of a SQL text, lower-cased: computed once by the interpreter
 /// when an expression or definition is built, and asked by the differ and
 /// the orderer whether the text mentions a name.
+///
+/// Kept sorted and without repeats: an expression has a few words, and
+/// unoptimised (as build scripts run) a hash set's hashing and allocation
+/// cost more than the binary search.
 #[derive(Clone, Default)]
-pub struct Words(std::collections::HashSet<String>);
+pub struct Words(Vec<String>);
 
-/// Sorted, so that a model prints the same in every process (a set's
-/// iteration order is not).
 impl std::fmt::Debug for Words {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut words: Vec<&String> = self.0.iter().collect();
-        words.sort();
-        f.debug_tuple("Words").field(&words).finish()
+        f.debug_tuple("Words").field(&self.0).finish()
     }
 }
 
 impl Words {
-    pub(crate) fn from_set(words: std::collections::HashSet<String>) -> Words {
+    /// `words` lower-cased, in any order and with repeats.
+    pub(crate) fn from_words(mut words: Vec<String>) -> Words {
+        words.sort_unstable();
+        words.dedup();
         Words(words)
     }
 
     /// Whether `name` is one of the words (ASCII case-insensitive).
     pub fn mention(&self, name: &str) -> bool {
-        !name.is_empty() && self.0.contains(&name.to_ascii_lowercase())
+        let lower = name.bytes().map(|b| b.to_ascii_lowercase());
+        !name.is_empty()
+            && self
+                .0
+                .binary_search_by(|w| w.bytes().cmp(lower.clone()))
+                .is_ok()
     }
 }
 
