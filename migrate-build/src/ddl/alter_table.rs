@@ -565,7 +565,10 @@ fn actions(tokens: &scan::Tokens, from: usize) -> Vec<(usize, Option<usize>)> {
 }
 
 /// `ALTER CONSTRAINT name [NOT] DEFERRABLE [INITIALLY DEFERRED|IMMEDIATE]`;
-/// `INITIALLY DEFERRED` implies `DEFERRABLE`, as in the server's grammar.
+/// `INITIALLY DEFERRED` implies `DEFERRABLE`, as in the server's grammar, and
+/// what is not said is the default, not what the constraint had: the server
+/// sets both from the clause (`DEFERRABLE` alone is initially immediate,
+/// `INITIALLY IMMEDIATE` alone not deferrable).
 fn alter_constraint(
     schema: &mut Schema,
     table: &QualifiedName,
@@ -585,8 +588,8 @@ fn alter_constraint(
             deferred = Some(true);
         } else if c.eat(&["INITIALLY", "IMMEDIATE"]) {
             deferred = Some(false);
-        } else if c.eat(&["ENFORCED"]) || c.eat(&["NOT", "ENFORCED"]) || c.eat(&["INHERIT"]) {
-            // Not modelled.
+        } else if c.eat(&["ENFORCED"]) {
+            // What every constraint is.
         } else {
             return Err(format!("ALTER CONSTRAINT {} is not modelled", c.here()));
         }
@@ -604,10 +607,8 @@ fn alter_constraint(
                 .map(|u| &mut u.deferrable)
         })
         .ok_or_else(|| format!("constraint `{cname}` of `{table}` does not exist"))?;
-    let was_deferred = *slot == Deferrable::InitiallyDeferred;
-    let deferrable =
-        deferrable.unwrap_or(deferred == Some(true) || *slot != Deferrable::NotDeferrable);
-    *slot = match (deferrable, deferred.unwrap_or(was_deferred)) {
+    let deferrable = deferrable.unwrap_or(deferred == Some(true));
+    *slot = match (deferrable, deferred.unwrap_or(false)) {
         (false, _) => Deferrable::NotDeferrable,
         (true, true) => Deferrable::InitiallyDeferred,
         (true, false) => Deferrable::InitiallyImmediate,
@@ -1511,7 +1512,12 @@ fn alter_column(
             column.default = create_table::default_expr(value, d);
         }
         AlterColumnOperation::DropDefault => column.default = None,
-        AlterColumnOperation::SetDataType { data_type, .. } => {
+        // `USING` converts the rows: the column's type is all that stays.
+        AlterColumnOperation::SetDataType {
+            data_type,
+            using: _,
+            had_set: _,
+        } => {
             let sql = data_type.to_string();
             column.ty = types::canonical_type(&sql, d)
                 .ok_or_else(|| format!("unknown type `{sql}` for column `{col}`"))?;

@@ -521,7 +521,7 @@ impl Pending {
                     kind: PendingKind::UsingIndex {
                         index: names::ident(index_name, d),
                         primary: matches!(c, TableConstraint::PrimaryKeyUsingIndex(_)),
-                        deferrable: constraint_characteristics(characteristics.as_ref())?,
+                        deferrable: constraint_characteristics(characteristics.as_ref(), d)?,
                     },
                     not_valid: false,
                     on_conflict: None,
@@ -560,7 +560,7 @@ impl Pending {
                     kind: PendingKind::Exclusion {
                         definition,
                         columns,
-                        deferrable: constraint_characteristics(characteristics.as_ref())?,
+                        deferrable: constraint_characteristics(characteristics.as_ref(), d)?,
                     },
                     not_valid: false,
                     on_conflict: None,
@@ -815,9 +815,13 @@ fn action(a: Option<ReferentialAction>) -> ForeignKeyAction {
 }
 
 /// `[NOT] DEFERRABLE`, `INITIALLY …` and `[NOT] ENFORCED` of a constraint.
-/// `INITIALLY DEFERRED` alone makes a constraint deferrable, as the server
-/// reads it.
-fn constraint_characteristics(c: Option<&ast::ConstraintCharacteristics>) -> Fallible<Deferrable> {
+/// `INITIALLY DEFERRED` alone makes a constraint deferrable, as PostgreSQL
+/// reads it; after `NOT DEFERRABLE` PostgreSQL refuses it and SQLite
+/// ignores it.
+fn constraint_characteristics(
+    c: Option<&ast::ConstraintCharacteristics>,
+    d: Dialect,
+) -> Fallible<Deferrable> {
     use ast::DeferrableInitial::{Deferred, Immediate};
     let Some(ast::ConstraintCharacteristics {
         deferrable,
@@ -831,9 +835,12 @@ fn constraint_characteristics(c: Option<&ast::ConstraintCharacteristics>) -> Fal
         return Err("NOT ENFORCED is not modelled".into());
     }
     Ok(match (deferrable, initially) {
-        (Some(false), Some(Deferred)) => {
-            return Err("a constraint declared INITIALLY DEFERRED must be DEFERRABLE".into());
-        }
+        (Some(false), Some(Deferred)) => match d {
+            Dialect::Postgres => {
+                return Err("a constraint declared INITIALLY DEFERRED must be DEFERRABLE".into());
+            }
+            Dialect::Sqlite => Deferrable::NotDeferrable,
+        },
         (Some(true) | None, Some(Deferred)) => Deferrable::InitiallyDeferred,
         (Some(true), Some(Immediate) | None) => Deferrable::InitiallyImmediate,
         (Some(false) | None, Some(Immediate) | None) => Deferrable::NotDeferrable,
@@ -905,7 +912,7 @@ fn primary_key(
         name: name.as_ref().map(|n| names::ident(n, d)),
         kind: PendingKind::PrimaryKey(
             key_columns(columns, column, d)?,
-            constraint_characteristics(characteristics.as_ref())?,
+            constraint_characteristics(characteristics.as_ref(), d)?,
         ),
         not_valid: false,
         on_conflict: None,
@@ -943,7 +950,7 @@ fn unique(u: &ast::UniqueConstraint, column: Option<&str>, d: Dialect) -> Fallib
                 ast::NullsDistinctOption::NotDistinct => true,
                 ast::NullsDistinctOption::None | ast::NullsDistinctOption::Distinct => false,
             },
-            deferrable: constraint_characteristics(characteristics.as_ref())?,
+            deferrable: constraint_characteristics(characteristics.as_ref(), d)?,
         },
         not_valid: false,
         on_conflict: None,
@@ -1000,7 +1007,7 @@ fn foreign_key(
             referenced: idents(referred_columns),
             on_delete: action(*on_delete),
             on_update: action(*on_update),
-            deferrable: constraint_characteristics(characteristics.as_ref())?,
+            deferrable: constraint_characteristics(characteristics.as_ref(), d)?,
         },
         not_valid: false,
         on_conflict: None,
@@ -1048,8 +1055,8 @@ fn unmodelled_table_clauses(ct: &ast::CreateTable) -> Fallible<()> {
         iceberg,
         snapshot,
         name: _,
-        columns: _,
-        constraints: _,
+        columns,
+        constraints,
         hive_distribution,
         hive_formats,
         table_options: _,
@@ -1156,6 +1163,10 @@ fn unmodelled_table_clauses(ct: &ast::CreateTable) -> Fallible<()> {
         (
             "MULTISET/FALLBACK",
             multiset.is_some() || fallback.is_some(),
+        ),
+        (
+            "a column list with AS",
+            query.is_some() && (!columns.is_empty() || !constraints.is_empty()),
         ),
         // `AS … WITH [NO] DATA` fills the table or not: its shape is the same.
         (

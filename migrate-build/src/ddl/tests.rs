@@ -1536,6 +1536,15 @@ fn initially_deferred_alone_makes_a_constraint_deferrable() {
     );
     assert_eq!((e.line, e.column), (2, 1), "{e}");
     assert!(e.message.contains("must be DEFERRABLE"), "{e}");
+    // SQLite takes it, as a constraint that is not deferrable.
+    let s = lite(
+        "CREATE TABLE a (x INTEGER PRIMARY KEY);
+                  CREATE TABLE b (x INTEGER REFERENCES a NOT DEFERRABLE INITIALLY DEFERRED);",
+    );
+    assert_eq!(
+        table(&s, "b").foreign_keys[0].deferrable,
+        Deferrable::NotDeferrable
+    );
 }
 
 #[test]
@@ -1608,4 +1617,26 @@ fn clauses_sqlparser_reads_and_the_model_does_not_hold_are_refused() {
                 CREATE GLOBAL TEMPORARY TABLE v (a int);
                 CREATE INDEX CONCURRENTLY i ON u (a);");
     assert_eq!(table(&s, "u").columns.len(), 1);
+}
+
+#[test]
+fn alter_constraint_sets_what_it_does_not_say_to_the_default() {
+    // The server sets both bits from the clause, not from what the
+    // constraint had.
+    let s = pg("CREATE TABLE a (x int PRIMARY KEY);
+                CREATE TABLE b (x int CONSTRAINT b_x REFERENCES a DEFERRABLE INITIALLY DEFERRED,
+                  y int CONSTRAINT b_y REFERENCES a DEFERRABLE INITIALLY DEFERRED);
+                ALTER TABLE b ALTER CONSTRAINT b_x DEFERRABLE;
+                ALTER TABLE b ALTER CONSTRAINT b_y INITIALLY IMMEDIATE;");
+    let b = table(&s, "b");
+    let got: Vec<_> = b.foreign_keys.iter().map(|f| f.deferrable).collect();
+    assert_eq!(
+        got,
+        [Deferrable::InitiallyImmediate, Deferrable::NotDeferrable]
+    );
+    let e = pg_err(
+        "CREATE TABLE a (x int PRIMARY KEY);\nCREATE TABLE b (x int CONSTRAINT b_x REFERENCES a);\nALTER TABLE b ALTER CONSTRAINT b_x NOT ENFORCED;",
+    );
+    assert_eq!((e.line, e.column), (3, 1), "{e}");
+    assert!(e.message.contains("NOT"), "{e}");
 }
