@@ -130,7 +130,23 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
         let ast::Statement::AlterTable(alter) = parsed else {
             return Err("expected an ALTER TABLE statement".into());
         };
-        for op in &alter.operations {
+        // Every field named: a clause sqlparser learns later fails to compile
+        // here instead of being dropped. The name, IF EXISTS and ONLY are
+        // read from tokens above.
+        let ast::AlterTable {
+            name: _,
+            if_exists: _,
+            only: _,
+            operations,
+            location,
+            on_cluster,
+            table_type,
+            end_token: _,
+        } = &alter;
+        if location.is_some() || on_cluster.is_some() || table_type.is_some() {
+            return Err("ALTER TABLE … SET LOCATION/ON CLUSTER/ICEBERG is not modelled".into());
+        }
+        for op in operations {
             if only {
                 only_on_parent(schema, &name, op)?;
             }
@@ -627,7 +643,10 @@ fn actions(tokens: &scan::Tokens, from: usize) -> Vec<(usize, Option<usize>)> {
 }
 
 /// `ALTER CONSTRAINT name [NOT] DEFERRABLE [INITIALLY DEFERRED|IMMEDIATE]`;
-/// `INITIALLY DEFERRED` implies `DEFERRABLE`, as in the server's grammar.
+/// `INITIALLY DEFERRED` implies `DEFERRABLE`, as in the server's grammar, and
+/// what is not said is the default, not what the constraint had: the server
+/// sets both from the clause (`DEFERRABLE` alone is initially immediate,
+/// `INITIALLY IMMEDIATE` alone not deferrable).
 fn alter_constraint(
     schema: &mut Schema,
     table: &QualifiedName,
@@ -647,8 +666,8 @@ fn alter_constraint(
             deferred = Some(true);
         } else if c.eat(&["INITIALLY", "IMMEDIATE"]) {
             deferred = Some(false);
-        } else if c.eat(&["ENFORCED"]) || c.eat(&["NOT", "ENFORCED"]) || c.eat(&["INHERIT"]) {
-            // Not modelled.
+        } else if c.eat(&["ENFORCED"]) {
+            // What every constraint is.
         } else {
             return Err(format!("ALTER CONSTRAINT {} is not modelled", c.here()));
         }
@@ -666,10 +685,8 @@ fn alter_constraint(
                 .map(|u| &mut u.deferrable)
         })
         .ok_or_else(|| format!("constraint `{cname}` of `{table}` does not exist"))?;
-    let was_deferred = *slot == Deferrable::InitiallyDeferred;
-    let deferrable =
-        deferrable.unwrap_or(deferred == Some(true) || *slot != Deferrable::NotDeferrable);
-    *slot = match (deferrable, deferred.unwrap_or(was_deferred)) {
+    let deferrable = deferrable.unwrap_or(deferred == Some(true));
+    *slot = match (deferrable, deferred.unwrap_or(false)) {
         (false, _) => Deferrable::NotDeferrable,
         (true, true) => Deferrable::InitiallyDeferred,
         (true, false) => Deferrable::InitiallyImmediate,
@@ -711,10 +728,16 @@ fn apply_op(
     let d = schema.dialect;
     match op {
         AlterTableOperation::AddColumn {
+            column_keyword: _,
             if_not_exists,
             column_def,
-            ..
+            column_position,
         } => {
+            if let Some(position) = column_position {
+                return Err(format!(
+                    "ADD COLUMN … {position} is MySQL's: a column is added last"
+                ));
+            }
             let col = names::ident(&column_def.name, d);
             if *if_not_exists && table(schema, name)?.column(&col, d).is_some() {
                 return Ok(name.clone());
@@ -733,15 +756,25 @@ fn apply_op(
         AlterTableOperation::DropConstraint {
             if_exists,
             name: cname,
-            ..
+            drop_behavior,
         } => {
             let cname = names::ident(cname, d);
+            let cascade = matches!(drop_behavior, Some(DropBehavior::Cascade));
+            drop_key_dependents(schema, name, &cname, cascade)?;
             let dropped = drop_constraint(table_mut(schema, name)?, &cname, d);
             if !dropped && !if_exists {
                 return Err(format!("constraint `{cname}` of `{name}` does not exist"));
             }
         }
-        AlterTableOperation::DropPrimaryKey { .. } => {
+        AlterTableOperation::DropPrimaryKey { drop_behavior } => {
+            let cascade = matches!(drop_behavior, Some(DropBehavior::Cascade));
+            let key = table(schema, name)?
+                .primary_key
+                .as_ref()
+                .and_then(|k| k.name.clone());
+            if let Some(key) = key {
+                drop_key_dependents(schema, name, &key, cascade)?;
+            }
             let t = table_mut(schema, name)?;
             if t.primary_key.take().is_none() {
                 return Err(format!("table `{name}` has no primary key"));
@@ -749,10 +782,10 @@ fn apply_op(
             t.forget_dropped_constraint_copies(d);
         }
         AlterTableOperation::DropColumn {
+            has_column_keyword: _,
             column_names,
             if_exists,
             drop_behavior,
-            ..
         } => {
             for col in column_names {
                 let col = names::ident(col, d);
@@ -842,7 +875,7 @@ fn apply_op(
             for_values,
         } => partition::attach(schema, name, partition, for_values)?,
         // CONCURRENTLY and FINALIZE change how, not what.
-        AlterTableOperation::DetachPartitionOf { partition, .. } => {
+        AlterTableOperation::DetachPartitionOf { partition, mode: _ } => {
             partition::detach(schema, name, partition)?
         }
         AlterTableOperation::Inherit { parent } => {
@@ -1083,6 +1116,91 @@ fn key_names(schema: &Schema, name: &QualifiedName) -> Vec<String> {
 
 fn named(n: &Option<String>, name: &str, d: Dialect) -> bool {
     n.as_deref().is_some_and(|n| d.same_name(n, name))
+}
+
+/// The foreign keys that use key `cname` of `name` (those referencing its
+/// columns): the server refuses to drop the key without CASCADE and drops
+/// them with it. Which of two keys on the same columns a foreign key uses is
+/// not modelled, so dropping one of them under a foreign key is refused.
+fn drop_key_dependents(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    cname: &str,
+    cascade: bool,
+) -> Fallible<()> {
+    let d = schema.dialect;
+    let t = table(schema, name)?;
+    let set = |cols: &[String]| {
+        let mut keys: Vec<String> = cols.iter().map(|c| d.name_key(c).into_owned()).collect();
+        keys.sort();
+        keys
+    };
+    let keys: Vec<(Option<String>, Vec<String>)> = t
+        .primary_key
+        .iter()
+        .map(|k| (k.name.clone(), set(&k.columns)))
+        .chain(t.uniques.iter().map(|u| (u.name.clone(), set(&u.columns))))
+        .collect();
+    let is_dropped = |n: &Option<String>| n.as_deref().is_some_and(|n| d.same_name(n, cname));
+    let Some((_, dropped)) = keys.iter().find(|(n, _)| is_dropped(n)) else {
+        return Ok(());
+    };
+    let uses = |f: &crate::schema::ForeignKey| {
+        f.referenced_table.same_as(name, d) && set(&f.referenced_columns) == *dropped
+    };
+    let dependents: Vec<String> = schema
+        .tables
+        .iter()
+        .flat_map(|t| t.foreign_keys.iter().filter(|f| uses(f)))
+        .map(|f| f.name.clone().unwrap_or_default())
+        .collect();
+    if dependents.is_empty() {
+        return Ok(());
+    }
+    if !cascade {
+        return Err(format!(
+            "constraint `{cname}` of `{name}` is used by foreign key(s) {} (use CASCADE)",
+            dependents.join(", ")
+        ));
+    }
+    let unique_indexes = schema
+        .indexes
+        .iter()
+        .filter(|i| i.table.same_as(name, d) && i.unique && i.predicate.is_none());
+    let index_sets = unique_indexes.filter_map(|i| {
+        let cols: Option<Vec<String>> = i
+            .columns
+            .iter()
+            .map(|c| match &c.expr {
+                IndexExpr::Column(c) => Some(c.clone()),
+                IndexExpr::Expression(_) => None,
+            })
+            .collect();
+        cols.map(|c| set(&c))
+    });
+    let others = keys
+        .iter()
+        .filter(|(n, _)| !is_dropped(n))
+        .map(|(_, cols)| cols.clone())
+        .chain(index_sets)
+        .filter(|cols| cols == dropped)
+        .count();
+    if others > 0 {
+        return Err(format!(
+            "which key of `{name}` foreign key(s) {} use is not modelled: drop them before `{cname}`",
+            dependents.join(", ")
+        ));
+    }
+    let referencing: Vec<usize> = (0..schema.tables.len())
+        .filter(|&i| schema.tables[i].foreign_keys.iter().any(uses))
+        .collect();
+    for i in referencing {
+        if let Some(t) = schema.tables.get_mut_at(i) {
+            t.foreign_keys.retain(|f| !uses(f));
+            t.forget_dropped_constraint_comments(d);
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn drop_constraint(t: &mut Table, cname: &str, d: Dialect) -> bool {
@@ -1516,7 +1634,12 @@ fn alter_column(
             column.default = create_table::default_expr(value, d);
         }
         AlterColumnOperation::DropDefault => column.default = None,
-        AlterColumnOperation::SetDataType { data_type, .. } => {
+        // `USING` converts the rows: the column's type is all that stays.
+        AlterColumnOperation::SetDataType {
+            data_type,
+            using: _,
+            had_set: _,
+        } => {
             let sql = data_type.to_string();
             column.ty = types::canonical_type(&sql, d)
                 .ok_or_else(|| format!("unknown type `{sql}` for column `{col}`"))?;

@@ -81,6 +81,7 @@ pub(super) fn apply(schema: &mut Schema, text: &str) -> Fallible<Outcome> {
     if let Some(read) = &storage {
         read.refuse_on_partitioned(ct.partition_by.is_some())?;
     }
+    unmodelled_table_clauses(&ct)?;
     let name = names::object_name(&ct.name, d)?;
     for ((column, quoted), parts, _) in &identity_names {
         let column = names::fold(column, *quoted, d);
@@ -537,120 +538,23 @@ impl PendingKind {
 
 impl Pending {
     pub(super) fn from_table_constraint(c: &TableConstraint, d: Dialect) -> Fallible<Self> {
-        let idents = |ids: &[ast::Ident]| ids.iter().map(|i| names::ident(i, d)).collect();
-        let index_columns = |cols: &[ast::IndexColumn]| -> Fallible<Vec<String>> {
-            cols.iter()
-                .map(|c| {
-                    let ast::IndexColumn {
-                        column,
-                        operator_class,
-                    } = c;
-                    let ast::OrderByExpr {
-                        expr,
-                        options,
-                        with_fill,
-                    } = column;
-                    // `ASC` is a key column's order anyway; anything else
-                    // would be an index the model does not hold.
-                    let ordered = !matches!(
-                        options,
-                        ast::OrderByOptions {
-                            sort: None | Some(ast::OrderBySort::Asc),
-                            nulls_first: None,
-                        }
-                    );
-                    if ordered || operator_class.is_some() || with_fill.is_some() {
-                        return Err(format!(
-                            "key column `{c}` is not modelled: only a plain column (or `ASC`) is"
-                        ));
-                    }
-                    match expr {
-                        ast::Expr::Identifier(id) => Ok(names::ident(id, d)),
-                        other => Err(format!(
-                            "constraint on expression `{other}` is not modelled"
-                        )),
-                    }
-                })
-                .collect()
-        };
         Ok(match c {
-            TableConstraint::PrimaryKey(pk) => {
-                let index = key_index(
-                    &pk.index_name,
-                    &pk.index_type,
-                    &pk.index_options,
-                    &pk.include,
-                    d,
-                )?;
-                Pending {
-                    name: pk.name.as_ref().map(|n| names::ident(n, d)),
-                    kind: PendingKind::PrimaryKey(
-                        index_columns(&pk.columns)?,
-                        deferrable(pk.characteristics.as_ref()),
-                    ),
-                    not_valid: false,
-                    on_conflict: None,
-                    index,
-                }
-            }
-            TableConstraint::Unique(u) => {
-                let index = key_index(
-                    &u.index_name,
-                    &u.index_type,
-                    &u.index_options,
-                    &u.include,
-                    d,
-                )?;
-                Pending {
-                    name: u.name.as_ref().map(|n| names::ident(n, d)),
-                    kind: PendingKind::Unique {
-                        columns: index_columns(&u.columns)?,
-                        nulls_not_distinct: matches!(
-                            u.nulls_distinct,
-                            ast::NullsDistinctOption::NotDistinct
-                        ),
-                        deferrable: deferrable(u.characteristics.as_ref()),
-                    },
-                    not_valid: false,
-                    on_conflict: None,
-                    index,
-                }
-            }
-            TableConstraint::Check(ck) => Pending {
-                name: ck.name.as_ref().map(|n| names::ident(n, d)),
-                kind: check_kind(ck)?,
-                not_valid: false,
-                on_conflict: None,
-                index: KeyIndex::default(),
-            },
-            TableConstraint::ForeignKey(fk)
-                if unmodelled_fk(&fk.match_kind, fk.characteristics.as_ref()) =>
-            {
-                return Err(format!(
-                    "foreign key `{fk}`: MATCH FULL/PARTIAL and NOT ENFORCED are not modelled"
-                ));
-            }
-            TableConstraint::ForeignKey(fk) => Pending {
-                name: fk.name.as_ref().map(|n| names::ident(n, d)),
-                kind: PendingKind::ForeignKey {
-                    columns: idents(&fk.columns),
-                    table: names::object_name(&fk.foreign_table, d)?,
-                    referenced: idents(&fk.referred_columns),
-                    on_delete: action(fk.on_delete),
-                    on_update: action(fk.on_update),
-                    deferrable: deferrable(fk.characteristics.as_ref()),
-                },
-                not_valid: false,
-                on_conflict: None,
-                index: KeyIndex::default(),
-            },
+            TableConstraint::PrimaryKey(pk) => primary_key(pk, None, d)?,
+            TableConstraint::Unique(u) => unique(u, None, d)?,
+            TableConstraint::Check(ck) => check(ck, d)?,
+            TableConstraint::ForeignKey(fk) => foreign_key(fk, None, d)?,
             TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
+                let ast::ConstraintUsingIndex {
+                    name,
+                    index_name,
+                    characteristics,
+                } = u;
                 Pending {
-                    name: u.name.as_ref().map(|n| names::ident(n, d)),
+                    name: name.as_ref().map(|n| names::ident(n, d)),
                     kind: PendingKind::UsingIndex {
-                        index: names::ident(&u.index_name, d),
+                        index: names::ident(index_name, d),
                         primary: matches!(c, TableConstraint::PrimaryKeyUsingIndex(_)),
-                        deferrable: deferrable(u.characteristics.as_ref()),
+                        deferrable: constraint_characteristics(characteristics.as_ref(), d)?,
                     },
                     not_valid: false,
                     on_conflict: None,
@@ -658,6 +562,16 @@ impl Pending {
                 }
             }
             TableConstraint::Exclude(x) => {
+                // The definition is the constraint's text without its name and
+                // characteristics, read apart.
+                let ast::ExcludeConstraint {
+                    name,
+                    index_method: _,
+                    elements,
+                    include,
+                    where_clause: _,
+                    characteristics,
+                } = x;
                 let mut bare = x.clone();
                 bare.name = None;
                 bare.characteristics = None;
@@ -668,21 +582,20 @@ impl Pending {
                 let definition = text.strip_prefix("EXCLUDE ").unwrap_or(&text).to_string();
                 // The index's default name lists the key's columns (an
                 // expression as `expr`) and its INCLUDE columns.
-                let columns = x
-                    .elements
+                let columns = elements
                     .iter()
                     .map(|e| match &e.column.column.expr {
                         ast::Expr::Identifier(id) => Some(names::ident(id, d)),
                         other => super::index::figure_colname(other, d),
                     })
-                    .chain(x.include.iter().map(|i| Some(names::ident(i, d))))
+                    .chain(include.iter().map(|i| Some(names::ident(i, d))))
                     .collect();
                 Pending {
-                    name: x.name.as_ref().map(|n| names::ident(n, d)),
+                    name: name.as_ref().map(|n| names::ident(n, d)),
                     kind: PendingKind::Exclusion {
                         definition,
                         columns,
-                        deferrable: deferrable(x.characteristics.as_ref()),
+                        deferrable: constraint_characteristics(characteristics.as_ref(), d)?,
                     },
                     not_valid: false,
                     on_conflict: None,
@@ -869,16 +782,6 @@ pub(super) fn key_storage_in_action(
     Ok(None)
 }
 
-fn unmodelled_fk(
-    m: &Option<ast::ConstraintReferenceMatchKind>,
-    c: Option<&ast::ConstraintCharacteristics>,
-) -> bool {
-    matches!(
-        m,
-        Some(ast::ConstraintReferenceMatchKind::Full | ast::ConstraintReferenceMatchKind::Partial)
-    ) || c.is_some_and(|c| c.enforced == Some(false))
-}
-
 /// INCLUDE columns must exist.
 fn check_included(
     table: &Table,
@@ -924,16 +827,6 @@ fn key_index(
     })
 }
 
-fn check_kind(ck: &ast::CheckConstraint) -> Fallible<PendingKind> {
-    if ck.enforced == Some(false) {
-        return Err("CHECK … NOT ENFORCED is not modelled".into());
-    }
-    Ok(PendingKind::Check {
-        expr: ck.expr.clone(),
-        no_inherit: ck.no_inherit,
-    })
-}
-
 fn action(a: Option<ReferentialAction>) -> ForeignKeyAction {
     match a {
         None | Some(ReferentialAction::NoAction) => ForeignKeyAction::NoAction,
@@ -944,13 +837,369 @@ fn action(a: Option<ReferentialAction>) -> ForeignKeyAction {
     }
 }
 
-fn deferrable(c: Option<&ast::ConstraintCharacteristics>) -> Deferrable {
-    match c {
-        Some(c) if c.deferrable == Some(true) => match c.initially {
-            Some(ast::DeferrableInitial::Deferred) => Deferrable::InitiallyDeferred,
-            Some(ast::DeferrableInitial::Immediate) | None => Deferrable::InitiallyImmediate,
+/// `[NOT] DEFERRABLE`, `INITIALLY …` and `[NOT] ENFORCED` of a constraint.
+/// `INITIALLY DEFERRED` alone makes a constraint deferrable, as PostgreSQL
+/// reads it; after `NOT DEFERRABLE` PostgreSQL refuses it and SQLite
+/// ignores it.
+fn constraint_characteristics(
+    c: Option<&ast::ConstraintCharacteristics>,
+    d: Dialect,
+) -> Fallible<Deferrable> {
+    use ast::DeferrableInitial::{Deferred, Immediate};
+    let Some(ast::ConstraintCharacteristics {
+        deferrable,
+        initially,
+        enforced,
+    }) = c
+    else {
+        return Ok(Deferrable::NotDeferrable);
+    };
+    if *enforced == Some(false) {
+        return Err("NOT ENFORCED is not modelled".into());
+    }
+    Ok(match (deferrable, initially) {
+        (Some(false), Some(Deferred)) => match d {
+            Dialect::Postgres => {
+                return Err("a constraint declared INITIALLY DEFERRED must be DEFERRABLE".into());
+            }
+            Dialect::Sqlite => Deferrable::NotDeferrable,
         },
-        _ => Deferrable::NotDeferrable,
+        (Some(true) | None, Some(Deferred)) => Deferrable::InitiallyDeferred,
+        (Some(true), Some(Immediate) | None) => Deferrable::InitiallyImmediate,
+        (Some(false) | None, Some(Immediate) | None) => Deferrable::NotDeferrable,
+    })
+}
+
+/// The columns of a key, or the one column a column constraint is written
+/// on. A column's order, operator class or fill belongs to the key's index
+/// (SQLite keeps `PRIMARY KEY (a DESC)` as its index's order) and is not
+/// modelled.
+fn key_columns(
+    columns: &[ast::IndexColumn],
+    column: Option<&str>,
+    d: Dialect,
+) -> Fallible<Vec<String>> {
+    if let Some(c) = column {
+        return match columns.first() {
+            None => Ok(vec![c.to_string()]),
+            Some(other) => Err(format!(
+                "the constraint on column `{c}` names column `{other}`"
+            )),
+        };
+    }
+    columns
+        .iter()
+        .map(|c| {
+            let ast::IndexColumn {
+                column:
+                    ast::OrderByExpr {
+                        expr,
+                        options: ast::OrderByOptions { sort, nulls_first },
+                        with_fill,
+                    },
+                operator_class,
+            } = c;
+            let ast::Expr::Identifier(id) = expr else {
+                return Err(format!("constraint on expression `{expr}` is not modelled"));
+            };
+            let ordered = !matches!(sort, None | Some(ast::OrderBySort::Asc))
+                || nulls_first.is_some()
+                || with_fill.is_some();
+            if ordered || operator_class.is_some() {
+                return Err(format!(
+                    "key column `{c}`: an order or operator class on a key's column is not modelled"
+                ));
+            }
+            Ok(names::ident(id, d))
+        })
+        .collect()
+}
+
+/// A `PRIMARY KEY`, on its listed columns or on `column`.
+fn primary_key(
+    pk: &ast::PrimaryKeyConstraint,
+    column: Option<&str>,
+    d: Dialect,
+) -> Fallible<Pending> {
+    let ast::PrimaryKeyConstraint {
+        name,
+        index_name,
+        index_type,
+        columns,
+        include,
+        index_options,
+        characteristics,
+    } = pk;
+    Ok(Pending {
+        index: key_index(index_name, index_type, index_options, include, d)?,
+        name: name.as_ref().map(|n| names::ident(n, d)),
+        kind: PendingKind::PrimaryKey(
+            key_columns(columns, column, d)?,
+            constraint_characteristics(characteristics.as_ref(), d)?,
+        ),
+        not_valid: false,
+        on_conflict: None,
+    })
+}
+
+/// A `UNIQUE` constraint, on its listed columns or on `column`.
+fn unique(u: &ast::UniqueConstraint, column: Option<&str>, d: Dialect) -> Fallible<Pending> {
+    let ast::UniqueConstraint {
+        name,
+        index_name,
+        index_type_display,
+        index_type,
+        columns,
+        include,
+        index_options,
+        characteristics,
+        nulls_distinct,
+    } = u;
+    match index_type_display {
+        ast::KeyOrIndexDisplay::None => {}
+        ast::KeyOrIndexDisplay::Key | ast::KeyOrIndexDisplay::Index => {
+            return Err(format!(
+                "`UNIQUE {}` is MySQL's: write UNIQUE (…)",
+                index_type_display
+            ));
+        }
+    }
+    Ok(Pending {
+        index: key_index(index_name, index_type, index_options, include, d)?,
+        name: name.as_ref().map(|n| names::ident(n, d)),
+        kind: PendingKind::Unique {
+            columns: key_columns(columns, column, d)?,
+            nulls_not_distinct: match nulls_distinct {
+                ast::NullsDistinctOption::NotDistinct => true,
+                ast::NullsDistinctOption::None | ast::NullsDistinctOption::Distinct => false,
+            },
+            deferrable: constraint_characteristics(characteristics.as_ref(), d)?,
+        },
+        not_valid: false,
+        on_conflict: None,
+    })
+}
+
+/// A `FOREIGN KEY` / `REFERENCES`, from its listed columns or from `column`.
+fn foreign_key(
+    fk: &ast::ForeignKeyConstraint,
+    column: Option<&str>,
+    d: Dialect,
+) -> Fallible<Pending> {
+    let ast::ForeignKeyConstraint {
+        name,
+        index_name,
+        columns,
+        foreign_table,
+        referred_columns,
+        on_delete,
+        on_update,
+        match_kind,
+        characteristics,
+    } = fk;
+    if let Some(n) = index_name {
+        return Err(format!(
+            "an index name `{n}` on a foreign key is not modelled"
+        ));
+    }
+    match match_kind {
+        None | Some(ast::ConstraintReferenceMatchKind::Simple) => {}
+        Some(
+            ast::ConstraintReferenceMatchKind::Full | ast::ConstraintReferenceMatchKind::Partial,
+        ) => {
+            return Err(format!(
+                "foreign key `{fk}`: MATCH FULL/PARTIAL is not modelled"
+            ));
+        }
+    }
+    let idents = |ids: &[ast::Ident]| ids.iter().map(|i| names::ident(i, d)).collect();
+    let columns = match (column, columns.first()) {
+        (Some(c), None) => vec![c.to_string()],
+        (Some(c), Some(other)) => {
+            return Err(format!(
+                "the foreign key on column `{c}` names column `{other}`"
+            ));
+        }
+        (None, _) => idents(columns),
+    };
+    Ok(Pending {
+        name: name.as_ref().map(|n| names::ident(n, d)),
+        kind: PendingKind::ForeignKey {
+            columns,
+            table: names::object_name(foreign_table, d)?,
+            referenced: idents(referred_columns),
+            on_delete: action(*on_delete),
+            on_update: action(*on_update),
+            deferrable: constraint_characteristics(characteristics.as_ref(), d)?,
+        },
+        not_valid: false,
+        on_conflict: None,
+        index: KeyIndex::default(),
+    })
+}
+
+fn check(ck: &ast::CheckConstraint, d: Dialect) -> Fallible<Pending> {
+    let ast::CheckConstraint {
+        name,
+        expr,
+        no_inherit,
+        enforced,
+    } = ck;
+    if *enforced == Some(false) {
+        return Err("CHECK … NOT ENFORCED is not modelled".into());
+    }
+    Ok(Pending {
+        name: name.as_ref().map(|n| names::ident(n, d)),
+        kind: PendingKind::Check {
+            expr: expr.clone(),
+            no_inherit: *no_inherit,
+        },
+        not_valid: false,
+        on_conflict: None,
+        index: KeyIndex::default(),
+    })
+}
+
+/// Refuses what sqlparser reads in a CREATE TABLE that the model does not
+/// hold: every field is named, so a clause sqlparser learns later fails to
+/// compile here instead of being dropped. The fields `apply` reads are
+/// bound to `_`.
+fn unmodelled_table_clauses(ct: &ast::CreateTable) -> Fallible<()> {
+    let ast::CreateTable {
+        or_replace,
+        temporary,
+        unlogged: _,
+        external,
+        dynamic,
+        global,
+        if_not_exists: _,
+        transient,
+        volatile,
+        iceberg,
+        snapshot,
+        name: _,
+        columns,
+        constraints,
+        hive_distribution,
+        hive_formats,
+        table_options: _,
+        file_format,
+        location,
+        query,
+        sqlite_table_options: _,
+        like: _,
+        clone: _,
+        version,
+        comment,
+        on_commit: _,
+        on_cluster,
+        primary_key,
+        order_by,
+        partition_by: _,
+        cluster_by,
+        clustered_by,
+        inherits: _,
+        partition_of: _,
+        for_values: _,
+        copy_grants,
+        enable_schema_evolution,
+        change_tracking,
+        data_retention_time_in_days,
+        max_data_extension_time_in_days,
+        default_ddl_collation,
+        with_aggregation_policy,
+        with_row_access_policy,
+        with_storage_lifecycle_policy,
+        with_tags,
+        external_volume,
+        with_connection,
+        base_location,
+        catalog,
+        catalog_sync,
+        storage_serialization_policy,
+        target_lag,
+        warehouse,
+        refresh_mode,
+        initialize,
+        require_user,
+        diststyle,
+        distkey,
+        sortkey,
+        backup,
+        multiset,
+        fallback,
+        with_data,
+    } = ct;
+    let clauses = [
+        ("OR REPLACE", *or_replace),
+        ("EXTERNAL", *external),
+        ("DYNAMIC", *dynamic),
+        // `GLOBAL`/`LOCAL TEMPORARY` is a temporary table to PostgreSQL.
+        ("GLOBAL/LOCAL", global.is_some() && !temporary),
+        ("TRANSIENT", *transient),
+        ("VOLATILE", *volatile),
+        ("ICEBERG", *iceberg),
+        ("SNAPSHOT", *snapshot),
+        (
+            "PARTITIONED BY/SKEWED BY",
+            !matches!(hive_distribution, ast::HiveDistributionStyle::NONE),
+        ),
+        (
+            "ROW FORMAT/STORED AS/LOCATION/USING",
+            hive_formats.is_some() || file_format.is_some() || location.is_some(),
+        ),
+        ("a version", version.is_some()),
+        ("COMMENT", comment.is_some()),
+        ("ON CLUSTER", on_cluster.is_some()),
+        ("PRIMARY KEY after the columns", primary_key.is_some()),
+        ("ORDER BY", order_by.is_some()),
+        ("CLUSTER BY", cluster_by.is_some()),
+        ("CLUSTERED BY", clustered_by.is_some()),
+        ("COPY GRANTS", *copy_grants),
+        (
+            "Snowflake table options",
+            enable_schema_evolution.is_some()
+                || change_tracking.is_some()
+                || data_retention_time_in_days.is_some()
+                || max_data_extension_time_in_days.is_some()
+                || default_ddl_collation.is_some()
+                || with_aggregation_policy.is_some()
+                || with_row_access_policy.is_some()
+                || with_storage_lifecycle_policy.is_some()
+                || with_tags.is_some()
+                || external_volume.is_some()
+                || with_connection.is_some()
+                || base_location.is_some()
+                || catalog.is_some()
+                || catalog_sync.is_some()
+                || storage_serialization_policy.is_some()
+                || target_lag.is_some()
+                || warehouse.is_some()
+                || refresh_mode.is_some()
+                || initialize.is_some()
+                || *require_user,
+        ),
+        (
+            "DISTSTYLE/DISTKEY/SORTKEY/BACKUP",
+            diststyle.is_some() || distkey.is_some() || sortkey.is_some() || backup.is_some(),
+        ),
+        (
+            "MULTISET/FALLBACK",
+            multiset.is_some() || fallback.is_some(),
+        ),
+        (
+            "a column list with AS",
+            query.is_some() && (!columns.is_empty() || !constraints.is_empty()),
+        ),
+        // `AS … WITH [NO] DATA` fills the table or not: its shape is the same.
+        (
+            "WITH DATA without AS",
+            with_data.is_some() && query.is_none(),
+        ),
+    ];
+    match clauses.iter().find(|(_, written)| *written) {
+        Some((clause, _)) => Err(format!("CREATE TABLE … {clause} is not modelled")),
+        None => Ok(()),
     }
 }
 
@@ -1011,65 +1260,25 @@ pub(super) fn add_column(
             ColumnOption::NotNull => column.nullable = false,
             ColumnOption::Default(e) => column.default = default_expr(e, d),
             ColumnOption::PrimaryKey(pk) => {
-                pending.push(Pending {
-                    name: cname.or_else(|| pk.name.as_ref().map(|n| names::ident(n, d))),
-                    kind: PendingKind::PrimaryKey(
-                        vec![col_name.clone()],
-                        deferrable(pk.characteristics.as_ref()),
-                    ),
-                    not_valid: false,
-                    on_conflict: None,
-                    index: key_index(
-                        &pk.index_name,
-                        &pk.index_type,
-                        &pk.index_options,
-                        &pk.include,
-                        d,
-                    )?,
-                });
+                let mut p = primary_key(pk, Some(&col_name), d)?;
+                p.name = cname.or(p.name);
+                pending.push(p);
             }
-            ColumnOption::Unique(u) => pending.push(Pending {
-                name: cname.or_else(|| u.name.as_ref().map(|n| names::ident(n, d))),
-                kind: PendingKind::Unique {
-                    columns: vec![col_name.clone()],
-                    nulls_not_distinct: matches!(
-                        u.nulls_distinct,
-                        ast::NullsDistinctOption::NotDistinct
-                    ),
-                    deferrable: deferrable(u.characteristics.as_ref()),
-                },
-                not_valid: false,
-                on_conflict: None,
-                index: key_index(&u.index_name, &u.index_type, &u.index_options, &u.include, d)?,
-            }),
-            ColumnOption::ForeignKey(fk)
-                if unmodelled_fk(&fk.match_kind, fk.characteristics.as_ref()) =>
-            {
-                return Err(format!(
-                    "foreign key on `{col_name}`: MATCH FULL/PARTIAL and NOT ENFORCED are not modelled"
-                ));
+            ColumnOption::Unique(u) => {
+                let mut p = unique(u, Some(&col_name), d)?;
+                p.name = cname.or(p.name);
+                pending.push(p);
             }
-            ColumnOption::ForeignKey(fk) => pending.push(Pending {
-                name: cname.or_else(|| fk.name.as_ref().map(|n| names::ident(n, d))),
-                kind: PendingKind::ForeignKey {
-                    columns: vec![col_name.clone()],
-                    table: names::object_name(&fk.foreign_table, d)?,
-                    referenced: fk.referred_columns.iter().map(|i| names::ident(i, d)).collect(),
-                    on_delete: action(fk.on_delete),
-                    on_update: action(fk.on_update),
-                    deferrable: deferrable(fk.characteristics.as_ref()),
-                },
-                not_valid: false,
-                on_conflict: None,
-                index: KeyIndex::default(),
-            }),
-            ColumnOption::Check(ck) => pending.push(Pending {
-                name: cname.or_else(|| ck.name.as_ref().map(|n| names::ident(n, d))),
-                kind: check_kind(ck)?,
-                not_valid: false,
-                on_conflict: None,
-                index: KeyIndex::default(),
-            }),
+            ColumnOption::ForeignKey(fk) => {
+                let mut p = foreign_key(fk, Some(&col_name), d)?;
+                p.name = cname.or(p.name);
+                pending.push(p);
+            }
+            ColumnOption::Check(ck) => {
+                let mut p = check(ck, d)?;
+                p.name = cname.or(p.name);
+                pending.push(p);
+            }
             ColumnOption::Collation(c) => column.collation = names::collation(c, d)?,
             ColumnOption::Comment(c) => column.comment = Some(c.clone()),
             ColumnOption::Generated {
@@ -1082,6 +1291,11 @@ pub(super) fn add_column(
                 (Some(_), _) if sequence_options.is_some() => {
                     return Err(format!(
                         "generated column `{col_name}` has sequence options"
+                    ));
+                }
+                (Some(_), GeneratedAs::ByDefault) => {
+                    return Err(format!(
+                        "generated column `{col_name}`: GENERATED BY DEFAULT AS (…) is not a generated column (write GENERATED ALWAYS)"
                     ));
                 }
                 (Some(expr), _) => {

@@ -27,13 +27,34 @@ pub(super) fn partition_key(expr: &ast::Expr, d: Dialect) -> Fallible<PartitionB
     let ast::Expr::Function(f) = expr else {
         return Err(not_modelled());
     };
-    let strategy = match f.name.to_string().to_ascii_uppercase().as_str() {
+    // Every field named: only the strategy and its argument list mean
+    // something in a partition key.
+    let ast::Function {
+        name,
+        uses_odbc_syntax,
+        parameters,
+        args,
+        within_group,
+        filter,
+        null_treatment,
+        over,
+    } = f;
+    if *uses_odbc_syntax
+        || !matches!(parameters, ast::FunctionArguments::None)
+        || !within_group.is_empty()
+        || filter.is_some()
+        || null_treatment.is_some()
+        || over.is_some()
+    {
+        return Err(not_modelled());
+    }
+    let strategy = match name.to_string().to_ascii_uppercase().as_str() {
         "RANGE" => PartitionStrategy::Range,
         "LIST" => PartitionStrategy::List,
         "HASH" => PartitionStrategy::Hash,
         _ => return Err(not_modelled()),
     };
-    let ast::FunctionArguments::List(list) = &f.args else {
+    let ast::FunctionArguments::List(list) = args else {
         return Err(not_modelled());
     };
     if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {

@@ -1501,3 +1501,146 @@ fn key_index_clauses_not_modelled_are_refused_where_written() {
     );
     assert!(e.message.contains("toast"), "{e}");
 }
+
+fn lite_err(sql: &str) -> DdlError {
+    let file = SourceFile {
+        path: "schema.sql",
+        sql,
+    };
+    parse_schema(Dialect::Sqlite, &[file]).expect_err("expected an error")
+}
+
+#[test]
+fn initially_deferred_alone_makes_a_constraint_deferrable() {
+    // The server reads `INITIALLY DEFERRED` without `DEFERRABLE` as both.
+    let s = pg("CREATE TABLE a (x int PRIMARY KEY INITIALLY DEFERRED, y int UNIQUE INITIALLY DEFERRED, z int);
+                CREATE TABLE b (x int REFERENCES a INITIALLY DEFERRED, r int4range,
+                  EXCLUDE USING gist (r WITH &&) INITIALLY DEFERRED);
+                ALTER TABLE a ADD CONSTRAINT a_z UNIQUE (z) INITIALLY DEFERRED;
+                ALTER TABLE a ADD CONSTRAINT a_y UNIQUE (y) INITIALLY IMMEDIATE;");
+    let a = table(&s, "a");
+    assert_eq!(
+        a.primary_key.as_ref().unwrap().deferrable,
+        Deferrable::InitiallyDeferred
+    );
+    let deferrable: Vec<_> = a.uniques.iter().map(|u| u.deferrable).collect();
+    assert_eq!(
+        deferrable,
+        [
+            Deferrable::InitiallyDeferred,
+            Deferrable::InitiallyDeferred,
+            Deferrable::NotDeferrable
+        ]
+    );
+    let b = table(&s, "b");
+    assert_eq!(b.foreign_keys[0].deferrable, Deferrable::InitiallyDeferred);
+    assert_eq!(b.exclusions[0].deferrable, Deferrable::InitiallyDeferred);
+    let e = pg_err(
+        "CREATE TABLE a (x int);\nCREATE TABLE b (x int UNIQUE NOT DEFERRABLE INITIALLY DEFERRED);",
+    );
+    assert_eq!((e.line, e.column), (2, 1), "{e}");
+    assert!(e.message.contains("must be DEFERRABLE"), "{e}");
+    // SQLite takes it, as a constraint that is not deferrable.
+    let s = lite(
+        "CREATE TABLE a (x INTEGER PRIMARY KEY);
+                  CREATE TABLE b (x INTEGER REFERENCES a NOT DEFERRABLE INITIALLY DEFERRED);",
+    );
+    assert_eq!(
+        table(&s, "b").foreign_keys[0].deferrable,
+        Deferrable::NotDeferrable
+    );
+}
+
+#[test]
+fn drop_constraint_cascade_drops_the_foreign_keys_on_the_key() {
+    let s = pg("CREATE TABLE a (x int PRIMARY KEY, y int UNIQUE);
+                CREATE TABLE b (x int REFERENCES a, y int REFERENCES a (y));
+                ALTER TABLE a DROP CONSTRAINT a_pkey CASCADE;");
+    let b = table(&s, "b");
+    let left: Vec<_> = b.foreign_keys.iter().map(|f| f.name.as_deref()).collect();
+    assert_eq!(left, [Some("b_y_fkey")]);
+    assert!(table(&s, "a").primary_key.is_none());
+    // Without CASCADE the server refuses.
+    let e = pg_err(
+        "CREATE TABLE a (x int PRIMARY KEY);\nCREATE TABLE b (x int REFERENCES a);\n  ALTER TABLE a DROP CONSTRAINT a_pkey;",
+    );
+    assert_eq!((e.line, e.column), (3, 3), "{e}");
+    assert!(
+        e.message.contains("b_x_fkey") && e.message.contains("CASCADE"),
+        "{e}"
+    );
+    // Two keys on the same columns: which one the foreign key uses is not modelled.
+    let e = pg_err(
+        "CREATE TABLE a (x int CONSTRAINT a_x UNIQUE);\nCREATE UNIQUE INDEX a_xi ON a (x);\nCREATE TABLE b (x int REFERENCES a (x));\nALTER TABLE a DROP CONSTRAINT a_x CASCADE;",
+    );
+    assert_eq!((e.line, e.column), (4, 1), "{e}");
+    assert!(e.message.contains("which key"), "{e}");
+    // A key no foreign key uses drops alone.
+    let s = pg("CREATE TABLE a (x int PRIMARY KEY, y int UNIQUE);
+                CREATE TABLE b (x int REFERENCES a);
+                ALTER TABLE a DROP CONSTRAINT a_y_key;");
+    assert_eq!(table(&s, "b").foreign_keys.len(), 1);
+}
+
+#[test]
+fn clauses_sqlparser_reads_and_the_model_does_not_hold_are_refused() {
+    for (sql, line, what) in [
+        (
+            "CREATE TABLE t (a int);\nCREATE TABLE u (a int) ORDER BY a;",
+            2,
+            "ORDER BY",
+        ),
+        (
+            "CREATE TABLE t (a int);\nCREATE OR REPLACE TABLE u (a int);",
+            2,
+            "OR REPLACE",
+        ),
+        (
+            "CREATE TABLE t (a int);\nCREATE TABLE u (a int REFERENCES t (a) NOT ENFORCED);",
+            2,
+            "NOT ENFORCED",
+        ),
+    ] {
+        let e = pg_err(sql);
+        assert_eq!((e.line, e.column), (line, 1), "{sql}: {e}");
+        assert!(e.message.contains(what), "{sql}: {e}");
+    }
+    // SQLite keeps a key column's order as its index's.
+    for sql in [
+        "CREATE TABLE t (a INTEGER);\nCREATE TABLE u (a INTEGER, PRIMARY KEY (a DESC));",
+        "CREATE TABLE t (a INTEGER);\nCREATE TABLE u (a TEXT, UNIQUE (a DESC));",
+    ] {
+        let e = lite_err(sql);
+        assert_eq!((e.line, e.column), (2, 1), "{sql}: {e}");
+        assert!(e.message.contains("DESC"), "{sql}: {e}");
+    }
+    // What changes nothing the server stores is taken.
+    let s = lite("CREATE TABLE u (a INTEGER, PRIMARY KEY (a ASC));");
+    assert!(table(&s, "u").primary_key.is_some());
+    let s = pg("CREATE TABLE u AS SELECT 1 AS a WITH NO DATA;
+                CREATE GLOBAL TEMPORARY TABLE v (a int);
+                CREATE INDEX CONCURRENTLY i ON u (a);");
+    assert_eq!(table(&s, "u").columns.len(), 1);
+}
+
+#[test]
+fn alter_constraint_sets_what_it_does_not_say_to_the_default() {
+    // The server sets both bits from the clause, not from what the
+    // constraint had.
+    let s = pg("CREATE TABLE a (x int PRIMARY KEY);
+                CREATE TABLE b (x int CONSTRAINT b_x REFERENCES a DEFERRABLE INITIALLY DEFERRED,
+                  y int CONSTRAINT b_y REFERENCES a DEFERRABLE INITIALLY DEFERRED);
+                ALTER TABLE b ALTER CONSTRAINT b_x DEFERRABLE;
+                ALTER TABLE b ALTER CONSTRAINT b_y INITIALLY IMMEDIATE;");
+    let b = table(&s, "b");
+    let got: Vec<_> = b.foreign_keys.iter().map(|f| f.deferrable).collect();
+    assert_eq!(
+        got,
+        [Deferrable::InitiallyImmediate, Deferrable::NotDeferrable]
+    );
+    let e = pg_err(
+        "CREATE TABLE a (x int PRIMARY KEY);\nCREATE TABLE b (x int CONSTRAINT b_x REFERENCES a);\nALTER TABLE b ALTER CONSTRAINT b_x NOT ENFORCED;",
+    );
+    assert_eq!((e.line, e.column), (3, 1), "{e}");
+    assert!(e.message.contains("NOT"), "{e}");
+}
