@@ -623,14 +623,16 @@ mod tests {
             "{uniques:?}"
         );
         assert!(uniques.contains(&Some(ConflictAction::Fail)), "{uniques:?}");
-        // On NOT NULL the model has no place for it: refused, not dropped.
+        // On NOT NULL it belongs to the column.
         let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch("CREATE TABLE n (a TEXT NOT NULL ON CONFLICT IGNORE);")
+        conn.execute_batch("CREATE TABLE n (a TEXT NOT NULL ON CONFLICT IGNORE, b TEXT NOT NULL);")
             .unwrap();
-        let e = introspect(&conn, &[]).unwrap_err().to_string();
-        assert!(
-            e.contains("table `n`") && e.contains("ON CONFLICT IGNORE"),
-            "{e}"
-        );
+        let s = introspect(&conn, &[]).unwrap();
+        let conflicts: Vec<_> = s.tables[0]
+            .columns
+            .iter()
+            .map(|c| c.not_null_conflict)
+            .collect();
+        assert_eq!(conflicts, [Some(ConflictAction::Ignore), None]);
     }
 }
