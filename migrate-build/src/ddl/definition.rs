@@ -681,9 +681,15 @@ fn view_key(schema: &Schema, body: &str) -> Option<String> {
                     .map(fold)
                     .collect();
                 let table = super::names::qualify(parts.clone(), schema.dialect);
-                let columns = schema
-                    .table(&table)
-                    .map(|t| t.columns.iter().map(|c| c.name.clone()).collect());
+                // A view's columns are worked out from its query, as the
+                // server knows them when it qualifies a bare column.
+                let columns = match (schema.table(&table), schema.view(&table)) {
+                    (Some(t), _) => Some(t.columns.iter().map(|c| c.name.clone()).collect()),
+                    (None, Some(v)) => super::view_columns(schema, v)
+                        .ok()
+                        .map(|cols| cols.into_iter().map(|c| c.name).collect()),
+                    (None, None) => None,
+                };
                 let names = match alias {
                     Some(a) => vec![fold(&a.name)],
                     None => parts.last().cloned().into_iter().collect(),

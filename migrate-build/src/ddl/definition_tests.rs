@@ -242,3 +242,33 @@ fn a_publications_owner_is_skipped() {
     assert!(s.opaque.is_empty());
     assert_eq!(report.skipped.len(), 1);
 }
+
+/// pg_dump qualifies a bare column read from a view by the view, as from a
+/// table: the column is found among the view's own columns.
+#[test]
+fn bare_columns_read_from_a_view_are_qualified_by_it() {
+    let key = |sql: &str| {
+        let file = crate::ddl::SourceFile {
+            path: "schema.sql",
+            sql,
+        };
+        let (s, _) = crate::ddl::parse_schema(crate::Dialect::Postgres, &[file]).expect("schema");
+        let v = s
+            .view(&crate::schema::QualifiedName::new("v1"))
+            .expect("view")
+            .definition
+            .clone();
+        v
+    };
+    let written = key(
+        "CREATE TABLE t (a int);\nCREATE VIEW v0 AS SELECT a FROM t;\nCREATE VIEW v1 AS SELECT a FROM v0 WHERE a > 0;",
+    );
+    let dumped = key(
+        "CREATE TABLE public.t (a integer);\nCREATE VIEW public.v0 AS\n SELECT t.a\n   FROM public.t;\nCREATE VIEW public.v1 AS\n SELECT v0.a\n   FROM public.v0\n  WHERE (v0.a > 0);",
+    );
+    assert_eq!(written, dumped);
+    let other = key(
+        "CREATE TABLE t (a int);\nCREATE VIEW v0 AS SELECT a FROM t;\nCREATE VIEW v1 AS SELECT a FROM v0 WHERE a > 1;",
+    );
+    assert_ne!(written, other);
+}
