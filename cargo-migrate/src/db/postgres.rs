@@ -346,6 +346,25 @@ impl<'c> Postgres<'c> {
 
     /// Ends a transaction that failed or has nothing to do. A broken
     /// connection fails the next call anyway: nothing to add here.
+    /// Sends the history change and its COMMIT in one round trip. The
+    /// server's own error aborted the transaction; a broken connection may
+    /// have come before or after the COMMIT, which is then not known.
+    fn commit_with_history(&mut self, finish: &str) -> Result<(), DbError> {
+        let Err(e) = self.client.batch_execute(finish) else {
+            return Ok(());
+        };
+        let known = e.as_db_error().is_some();
+        self.rollback();
+        Err(if known {
+            query("writing the history table")(e)
+        } else {
+            DbError::CommitUnknown {
+                context: "writing the history table and committing",
+                message: server_message(&e),
+            }
+        })
+    }
+
     fn rollback(&mut self) {
         let _ = self.client.batch_execute("ROLLBACK");
     }
@@ -378,20 +397,7 @@ impl<'c> Postgres<'c> {
             quote::string(up.name),
             quote::string(&up.checksum),
         );
-        if let Err(e) = self.client.batch_execute(&finish) {
-            // The server's own error aborted the transaction; a broken
-            // connection may have come before or after the COMMIT.
-            let known = e.as_db_error().is_some();
-            self.rollback();
-            return Err(if known {
-                query("writing the history table")(e)
-            } else {
-                DbError::CommitUnknown {
-                    context: "writing the history table and committing",
-                    message: server_message(&e),
-                }
-            });
-        }
+        self.commit_with_history(&finish)?;
         Ok(ApplyOutcome::Applied { elapsed })
     }
 
@@ -943,18 +949,7 @@ impl Database for Postgres<'_> {
             "DELETE FROM {history} WHERE version = {}; COMMIT",
             quote::string(down.version)
         );
-        if let Err(e) = self.client.batch_execute(&finish) {
-            let known = e.as_db_error().is_some();
-            self.rollback();
-            return Err(if known {
-                query("writing the history table")(e)
-            } else {
-                DbError::CommitUnknown {
-                    context: "writing the history table and committing",
-                    message: server_message(&e),
-                }
-            });
-        }
+        self.commit_with_history(&finish)?;
         Ok(RevertOutcome::Reverted {
             elapsed: start.elapsed(),
         })
@@ -984,18 +979,7 @@ impl Database for Postgres<'_> {
             );
         }
         finish.push_str("COMMIT");
-        if let Err(e) = self.client.batch_execute(&finish) {
-            let known = e.as_db_error().is_some();
-            self.rollback();
-            return Err(if known {
-                query("writing the history table")(e)
-            } else {
-                DbError::CommitUnknown {
-                    context: "writing the history table and committing",
-                    message: server_message(&e),
-                }
-            });
-        }
+        self.commit_with_history(&finish)?;
         Ok(())
     }
 

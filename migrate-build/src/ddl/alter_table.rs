@@ -156,10 +156,22 @@ pub(super) fn apply(schema: &mut Schema, text: &str, tokens: &scan::Tokens) -> F
                 partition::children(schema, &name)
             };
             let keys_before = key_names(schema, &name);
-            name = apply_op(schema, &name, op)?;
-            if let Some(storage) = key_storage.take() {
-                set_new_key_storage(schema, &name, &keys_before, storage)?;
-            }
+            name = match (key_storage.take(), op) {
+                // The key's `WITH (…)`, read from tokens, goes with it as
+                // in CREATE TABLE.
+                (
+                    Some(storage),
+                    AlterTableOperation::AddConstraint {
+                        constraint,
+                        not_valid,
+                    },
+                ) => {
+                    add_constraint(schema, &name, constraint, *not_valid, Some(storage))?;
+                    name
+                }
+                (Some(_), _) => return Err("`WITH (…)` belongs to a key being added".into()),
+                (None, op) => apply_op(schema, &name, op)?,
+            };
             apply_to_children(schema, &children, op)?;
             let adds = matches!(
                 op,
@@ -694,28 +706,20 @@ fn alter_constraint(
     Ok(())
 }
 
-/// Gives the key an action added (the one not in `before`) the storage
-/// parameters its `WITH (…)` said.
-fn set_new_key_storage(
+/// `ADD CONSTRAINT`, with the `WITH (…)` of a key read from tokens.
+fn add_constraint(
     schema: &mut Schema,
     name: &QualifiedName,
-    before: &[String],
-    storage: Vec<crate::schema::StorageParam>,
+    constraint: &ast::TableConstraint,
+    not_valid: bool,
+    key_storage: Option<Vec<crate::schema::StorageParam>>,
 ) -> Fallible<()> {
-    let d = schema.dialect;
-    let is_new = |n: &Option<String>| {
-        n.as_ref()
-            .is_some_and(|n| !before.iter().any(|b| d.same_name(b, n)))
-    };
-    let t = table_mut(schema, name)?;
-    let index = if let Some(pk) = t.primary_key.as_mut().filter(|k| is_new(&k.name)) {
-        &mut pk.index
-    } else if let Some(u) = t.uniques.iter_mut().find(|k| is_new(&k.name)) {
-        &mut u.index
-    } else {
-        return Err("`WITH (…)` of a key that was not added".into());
-    };
-    index.storage = storage;
+    let mut pending = Pending::from_table_constraint(constraint, schema.dialect)?;
+    pending.not_valid = not_valid;
+    if let Some(storage) = key_storage {
+        pending.set_key_storage(storage)?;
+    }
+    create_table::apply_constraints(schema, name, vec![pending])?;
     Ok(())
 }
 
@@ -748,11 +752,7 @@ fn apply_op(
         AlterTableOperation::AddConstraint {
             constraint,
             not_valid,
-        } => {
-            let mut pending = Pending::from_table_constraint(constraint, d)?;
-            pending.not_valid = *not_valid;
-            create_table::apply_constraints(schema, name, vec![pending])?;
-        }
+        } => add_constraint(schema, name, constraint, *not_valid, None)?,
         AlterTableOperation::DropConstraint {
             if_exists,
             name: cname,

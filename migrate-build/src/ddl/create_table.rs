@@ -644,10 +644,16 @@ fn key_storage_clauses(
     d: Dialect,
 ) -> Fallible<(std::borrow::Cow<'_, str>, KeyStorage)> {
     let mut found = KeyStorage::default();
-    let written = text
-        .as_bytes()
-        .windows(4)
-        .any(|w| w.eq_ignore_ascii_case(b"WITH"));
+    // `WITH (`: not the `with time zone` of most timestamp columns, which
+    // would tokenize the statement once more for nothing.
+    let bytes = text.as_bytes();
+    let written = bytes.windows(4).enumerate().any(|(i, w)| {
+        w.eq_ignore_ascii_case(b"WITH")
+            && bytes[i + 4..]
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|&b| b == b'(')
+    });
     if d != Dialect::Postgres || !written {
         return Ok((std::borrow::Cow::Borrowed(text), found));
     }

@@ -1084,12 +1084,6 @@ pub struct KeyIndex {
     pub storage: Vec<StorageParam>,
 }
 
-impl KeyIndex {
-    pub fn is_plain(&self) -> bool {
-        self.include.is_empty() && self.storage.is_empty()
-    }
-}
-
 /// Storage parameters compare as sets: their order changes nothing on the
 /// server.
 impl PartialEq for KeyIndex {
